@@ -1,0 +1,264 @@
+//! The one finding model.
+//!
+//! Every check, static or live, produces a [`Diagnostic`]; every renderer reads only
+//! that. Rule metadata ([`RuleMeta`]) lives here rather than in the linter so that the
+//! report crate can describe rules (SARIF `tool.driver.rules`) without depending on
+//! the rules themselves.
+
+mod fix;
+mod meta;
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::Arc;
+
+use dockward_source::{Position, SourceFile, TextRange};
+
+pub use fix::{apply_fixes, Applicability, Edit, Fix, FixOutcome};
+pub use meta::{Category, FixAvailability, RuleMeta, Target};
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" | "note" | "style" => Some(Severity::Info),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a finding points.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// A byte range in a source file.
+    Source { file: Arc<SourceFile>, range: TextRange },
+    /// A whole file that could not be read as text (no position inside it).
+    File { name: String },
+    /// A place that is not a file: a live container's API field, a host setting.
+    /// `scope` names the object (`container/web-1`), `path` the field
+    /// (`HostConfig.Privileged`).
+    Logical { scope: String, path: String },
+}
+
+impl Location {
+    pub fn source(file: &Arc<SourceFile>, range: TextRange) -> Self {
+        Location::Source { file: file.clone(), range }
+    }
+
+    /// The display name of the file or object this location is in.
+    pub fn name(&self) -> &str {
+        match self {
+            Location::Source { file, .. } => file.name(),
+            Location::File { name } => name,
+            Location::Logical { scope, .. } => scope,
+        }
+    }
+
+    pub fn range(&self) -> Option<TextRange> {
+        match self {
+            Location::Source { range, .. } => Some(*range),
+            _ => None,
+        }
+    }
+
+    pub fn file(&self) -> Option<&Arc<SourceFile>> {
+        match self {
+            Location::Source { file, .. } => Some(file),
+            _ => None,
+        }
+    }
+
+    /// Start and end positions, for source locations.
+    pub fn span(&self) -> Option<(Position, Position)> {
+        match self {
+            Location::Source { file, range } => Some((file.position(range.start()), file.position(range.end()))),
+            _ => None,
+        }
+    }
+
+    fn sort_offset(&self) -> u32 {
+        self.range().map(|r| r.start().into()).unwrap_or(0)
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Source { file, range } => write!(f, "{}:{}", file.name(), file.position(range.start())),
+            Location::File { name } => f.write_str(name),
+            Location::Logical { scope, path } => write!(f, "{scope}/{path}"),
+        }
+    }
+}
+
+/// A secondary location with a note, e.g. "the stage is defined here".
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: &'static RuleMeta,
+    /// The effective severity, after configuration overrides.
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    pub related: Vec<Related>,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+    /// Byte ranges holding secrets. Every renderer masks them wherever it prints source
+    /// text (snippets, SARIF `snippet`), and messages must never contain them.
+    pub redactions: Vec<TextRange>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: &'static RuleMeta, location: Location, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            location,
+            related: Vec::new(),
+            help: None,
+            fix: None,
+            redactions: Vec::new(),
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_related(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.related.push(Related { location, message: message.into() });
+        self
+    }
+
+    pub fn with_redaction(mut self, range: TextRange) -> Self {
+        self.redactions.push(range);
+        self
+    }
+
+    /// The canonical output order: file, position, rule code, message.
+    pub fn sort_key_cmp(&self, other: &Self) -> Ordering {
+        self.location
+            .name()
+            .cmp(other.location.name())
+            .then_with(|| self.location.sort_offset().cmp(&other.location.sort_offset()))
+            .then_with(|| self.rule.code.cmp(other.rule.code))
+            .then_with(|| self.message.cmp(&other.message))
+            .then_with(|| match (&self.location, &other.location) {
+                (Location::Logical { path: a, .. }, Location::Logical { path: b, .. }) => a.cmp(b),
+                _ => Ordering::Equal,
+            })
+    }
+}
+
+/// Masks `redactions` inside `text`, which starts at byte `text_start` of the file.
+/// Each secret byte range becomes `****` so neither its content nor its length leaks.
+pub fn redact(text: &str, text_start: u32, redactions: &[TextRange]) -> String {
+    if redactions.is_empty() {
+        return text.to_string();
+    }
+    let text_end = text_start + text.len() as u32;
+    let mut ranges: Vec<(usize, usize)> = redactions
+        .iter()
+        .filter_map(|r| {
+            let s = u32::from(r.start()).max(text_start);
+            let e = u32::from(r.end()).min(text_end);
+            (s < e).then(|| ((s - text_start) as usize, (e - text_start) as usize))
+        })
+        .collect();
+    ranges.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for (s, e) in ranges {
+        let s = floor_char_boundary(text, s.max(pos));
+        let e = ceil_char_boundary(text, e);
+        if s < pos || e <= s {
+            pos = pos.max(e);
+            continue;
+        }
+        out.push_str(&text[pos..s]);
+        out.push_str("****");
+        pos = e;
+    }
+    out.push_str(&text[pos.min(text.len())..]);
+    out
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dockward_source::TextSize;
+
+    fn r(a: u32, b: u32) -> TextRange {
+        TextRange::new(TextSize::from(a), TextSize::from(b))
+    }
+
+    #[test]
+    fn redact_masks_only_the_secret() {
+        assert_eq!(redact("ENV TOKEN=abc123 X=1", 0, &[r(10, 16)]), "ENV TOKEN=**** X=1");
+        // Ranges are absolute; the text starts at offset 100.
+        assert_eq!(redact("pw=hunter2", 100, &[r(103, 110)]), "pw=****");
+        // A range only partly inside the text is clipped.
+        assert_eq!(redact("abcdef", 10, &[r(5, 12)]), "****cdef");
+        assert_eq!(redact("abc", 0, &[]), "abc");
+    }
+
+    #[test]
+    fn severity_orders_and_parses() {
+        assert!(Severity::Info < Severity::Warning && Severity::Warning < Severity::Error);
+        assert_eq!(Severity::parse("WARN"), Some(Severity::Warning));
+        assert_eq!(Severity::parse("fatal"), None);
+    }
+}

@@ -1,0 +1,11 @@
+//! A word-level shell tokenizer for `RUN` instructions.
+//!
+//! Written by hand because the maintained shell parsers are either GPL (yash-syntax),
+//! heavy and C-built (tree-sitter-bash), or do not keep byte spans for every word.
+//! Rules need simple commands with argv words and spans, joined by operators; they do
+//! not need a full shell grammar. Constructs we do not model (`$(...)`, backticks,
+//! `case`) stay inside opaque words so nothing is lost.
+
+mod script;
+
+pub use script::{Command, Operator, Redirect, Script, Word};
