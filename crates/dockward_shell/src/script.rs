@@ -4,12 +4,44 @@ use dockward_source::TextRange;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Script {
     pub commands: Vec<Command>,
-    /// True if the script runs `set -o pipefail` (or `set -eo pipefail`, ...) before
-    /// its first pipeline.
+    /// True if pipefail is on when the first command with `followed_by == Pipe` runs,
+    /// or at the end of the script if no command pipes.
+    ///
+    /// Pipefail is turned on by a `set` command whose options include `-o pipefail`,
+    /// also in combined flags (`-eo pipefail`, `-euxo pipefail`, `-o errexit -o
+    /// pipefail`; every `o` takes the next argument as its option name), and off again
+    /// by `+o pipefail`. Option parsing stops at `--` or the first argument that does
+    /// not start with `-` or `+`. A `set` inside `( ... )` lasts until the `)` (so
+    /// it covers pipes later in that subshell only); a `set` that is itself part of a
+    /// pipeline does nothing. Conditions are not evaluated, so a `set` inside `if`
+    /// counts. Pipefail set by other means (`SHELL`, `bash -o
+    /// pipefail -c`) is the caller's business.
     pub sets_pipefail: bool,
     /// Problems such as an unterminated quote. The tokenizer still returns every
     /// command it could read.
     pub errors: Vec<(TextRange, String)>,
+}
+
+impl Script {
+    /// Applies `f` to every range in the script (commands, words, redirections,
+    /// errors), e.g. to turn offsets in a joined RUN text into source offsets.
+    pub fn map_ranges(&mut self, mut f: impl FnMut(TextRange) -> TextRange) {
+        for cmd in &mut self.commands {
+            cmd.range = f(cmd.range);
+            for word in cmd.assignments.iter_mut().chain(cmd.argv.iter_mut()) {
+                word.range = f(word.range);
+            }
+            for redirect in &mut cmd.redirects {
+                redirect.range = f(redirect.range);
+                if let Some(target) = &mut redirect.target {
+                    target.range = f(target.range);
+                }
+            }
+        }
+        for (range, _) in &mut self.errors {
+            *range = f(*range);
+        }
+    }
 }
 
 /// One simple command: `[VAR=x ...] argv... [redirects]`.
@@ -21,13 +53,16 @@ pub struct Command {
     /// the command after them is.
     pub argv: Vec<Word>,
     pub redirects: Vec<Redirect>,
-    /// From the first to the last word of the command.
+    /// From the first to the last word of the command, assignments and redirections
+    /// (with their targets) included; keywords before it (`then`, `!`) excluded.
     pub range: TextRange,
     /// The operator before this command (`None` for the first one of a script).
     pub preceded_by: Option<Operator>,
-    /// The operator after this command.
+    /// The operator after this command. A command that ends at `)` takes the first
+    /// operator after the parenthesis (`(a) | b`: `a` pipes).
     pub followed_by: Option<Operator>,
-    /// Nesting depth of `( ... )` subshells and `{ ...; }` groups.
+    /// Nesting depth of `( ... )` subshells and `{ ...; }` groups. `if`, loops and
+    /// `case` do not add depth.
     pub depth: u32,
 }
 
@@ -68,6 +103,24 @@ pub struct Word {
     pub has_expansion: bool,
 }
 
+impl Word {
+    /// Splits `NAME=value` (or `NAME+=value`) into `("NAME", "value")`. Only checks
+    /// `text`, so it also splits arguments such as the `A=b` of `export A=b`.
+    pub fn as_assignment(&self) -> Option<(&str, &str)> {
+        let bytes = self.text.as_bytes();
+        let first = *bytes.first()?;
+        if !(first.is_ascii_alphabetic() || first == b'_') {
+            return None;
+        }
+        let eq = self.text.find('=')?;
+        let name = self.text[..eq].strip_suffix('+').unwrap_or(&self.text[..eq]);
+        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return None;
+        }
+        Some((name, &self.text[eq + 1..]))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operator {
     /// `&&`
@@ -82,11 +135,49 @@ pub enum Operator {
     Background,
 }
 
+/// A redirection. `2>&1` is `op` `2>&` with target `1`; `<<'EOF'` is `op` `<<` with
+/// target `EOF` (quoted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
-    /// The operator as written: `>`, `>>`, `<`, `2>&1`, `<<EOF`, ...
+    /// The operator as written, with its fd number and without the target: `>`, `>>`,
+    /// `<`, `2>`, `2>&`, `>&`, `&>`, `&>>`, `<>`, `>|`, `<<`, `<<-`, `<<<`.
     pub op: String,
+    /// From the operator to the end of the target.
     pub range: TextRange,
-    /// The target word (file name, fd, heredoc delimiter).
+    /// The target word (file name, fd, heredoc delimiter). `None` only when missing,
+    /// which is also reported in [`Script::errors`].
     pub target: Option<Word>,
+}
+
+impl Redirect {
+    /// The file descriptor redirected: the explicit number (`2>`), else 0 for input
+    /// operators and 1 for output ones. `None` for `&>` / `&>>` (both 1 and 2) or an
+    /// fd number too large to be one.
+    pub fn fd(&self) -> Option<u32> {
+        let digits = self.op.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 {
+            return self.op[..digits].parse().ok();
+        }
+        match self.op.as_bytes().first() {
+            Some(b'<') => Some(0),
+            Some(b'>') => Some(1),
+            _ => None,
+        }
+    }
+
+    /// `<<` or `<<-` (the target is the delimiter).
+    pub fn is_heredoc(&self) -> bool {
+        let op = self.op.trim_start_matches(|c: char| c.is_ascii_digit());
+        op == "<<" || op == "<<-"
+    }
+
+    /// `<<<word`.
+    pub fn is_herestring(&self) -> bool {
+        self.op.trim_start_matches(|c: char| c.is_ascii_digit()) == "<<<"
+    }
+
+    /// `>&`, `2>&`, `<&`: the target names a file descriptor (or `-` to close).
+    pub fn duplicates_fd(&self) -> bool {
+        self.op.ends_with('&') && !self.op.starts_with('&')
+    }
 }
