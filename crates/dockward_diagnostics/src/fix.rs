@@ -85,7 +85,7 @@ pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> 
     let (mut applied, mut skipped) = (0, 0);
     let mut seen: Vec<&Fix> = Vec::new();
     for fix in fixes {
-        if seen.iter().any(|f| *f == fix) {
+        if seen.contains(&fix) {
             continue; // the same fix reported twice (e.g. by two rules)
         }
         let Some(range) = fix.range() else { continue };

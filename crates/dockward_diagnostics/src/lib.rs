@@ -172,6 +172,27 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the help text (for chaining on `&mut` from a rule context).
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn fix(&mut self, fix: Fix) -> &mut Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    pub fn related(&mut self, location: Location, message: impl Into<String>) -> &mut Self {
+        self.related.push(Related { location, message: message.into() });
+        self
+    }
+
+    pub fn mark_secret(&mut self, range: TextRange) -> &mut Self {
+        self.redactions.push(range);
+        self
+    }
+
     /// The canonical output order: file, position, rule code, message.
     pub fn sort_key_cmp(&self, other: &Self) -> Ordering {
         self.location

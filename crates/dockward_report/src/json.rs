@@ -1,0 +1,255 @@
+//! The JSON format: a documented, versioned schema (`docs/output-formats.md`).
+//!
+//! Built from structs rather than maps so key order is fixed by declaration order
+//! and every field is always present (`null` or `[]` when empty): consumers can rely
+//! on the shape without probing.
+
+use std::io::{self, Write};
+
+use dockward_diagnostics::{Diagnostic, Location};
+use dockward_source::{SourceFile, TextSize};
+use serde::Serialize;
+
+use crate::scrub::Secrets;
+use crate::{Counts, Report, ReportOptions};
+
+/// Bumped on any incompatible change of the schema below; additions keep it.
+const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    tool: Tool<'a>,
+    summary: Summary,
+    findings: Vec<Finding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    info: usize,
+    fixes_applied: usize,
+    fixable: usize,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    category: &'static str,
+    message: String,
+    path: &'a str,
+    location: Option<Span>,
+    logical: Option<Logical<'a>>,
+    related: Vec<RelatedOut<'a>>,
+    help: Option<String>,
+    fix: Option<FixOut>,
+    aliases: &'static [&'static str],
+    cis: &'static [&'static str],
+}
+
+#[derive(Serialize)]
+struct Span {
+    start: Point,
+    end: Point,
+}
+
+#[derive(Serialize)]
+struct Point {
+    line: u32,
+    column: u32,
+    offset: u32,
+}
+
+#[derive(Serialize)]
+struct Logical<'a> {
+    scope: &'a str,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct RelatedOut<'a> {
+    message: String,
+    path: &'a str,
+    location: Option<Span>,
+    logical: Option<Logical<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut {
+    message: String,
+    applicability: &'static str,
+    edits: Vec<EditOut>,
+}
+
+#[derive(Serialize)]
+struct EditOut {
+    start: Point,
+    end: Point,
+    content: String,
+}
+
+fn point(file: &SourceFile, offset: TextSize) -> Point {
+    let p = file.position(offset);
+    Point { line: p.line, column: p.column, offset: p.offset }
+}
+
+/// `(location, logical)` for one [`Location`]: exactly one is set for source and
+/// logical locations, neither for a whole file.
+fn place(location: &Location) -> (Option<Span>, Option<Logical<'_>>) {
+    match location {
+        Location::Source { file, range } => {
+            (Some(Span { start: point(file, range.start()), end: point(file, range.end()) }), None)
+        }
+        Location::File { .. } => (None, None),
+        Location::Logical { scope, path } => (None, Some(Logical { scope, path })),
+    }
+}
+
+fn finding(d: &Diagnostic) -> Finding<'_> {
+    let secrets = Secrets::of(d);
+    let (location, logical) = place(&d.location);
+    let related = d
+        .related
+        .iter()
+        .map(|r| {
+            let (location, logical) = place(&r.location);
+            RelatedOut { message: secrets.scrub(&r.message).into_owned(), path: r.location.name(), location, logical }
+        })
+        .collect();
+    let fix = d.fix.as_ref().map(|fix| FixOut {
+        message: secrets.scrub(&fix.message).into_owned(),
+        applicability: fix.applicability.as_str(),
+        edits: match d.location.file() {
+            Some(file) => fix
+                .edits
+                .iter()
+                .map(|e| EditOut {
+                    start: point(file, e.range.start()),
+                    end: point(file, e.range.end()),
+                    content: secrets.scrub(&e.content).into_owned(),
+                })
+                .collect(),
+            // Edits are byte ranges of a source file; without one they have no meaning.
+            None => Vec::new(),
+        },
+    });
+    Finding {
+        code: d.rule.code,
+        name: d.rule.name,
+        severity: d.severity.as_str(),
+        category: d.rule.category.as_str(),
+        message: secrets.scrub(&d.message).into_owned(),
+        path: d.location.name(),
+        location,
+        logical,
+        related,
+        help: d.help.as_ref().map(|h| secrets.scrub(h).into_owned()),
+        fix,
+        aliases: d.rule.aliases,
+        cis: d.rule.cis,
+    }
+}
+
+pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
+    let c = Counts::of(report.diagnostics);
+    let doc = Output {
+        version: SCHEMA_VERSION,
+        tool: Tool { name: "dockward", version: &options.tool_version },
+        summary: Summary {
+            files: report.files.len(),
+            findings: c.total(),
+            errors: c.errors,
+            warnings: c.warnings,
+            info: c.info,
+            fixes_applied: report.fixes_applied,
+            fixable: report.fixable,
+        },
+        findings: report.diagnostics.iter().map(finding).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testutil::*;
+    use crate::Format;
+    use dockward_diagnostics::{Diagnostic, Edit, Fix, Location};
+    use serde_json::{json, Value};
+
+    #[test]
+    fn schema_fields_and_values() {
+        let f = file("Dockerfile", "FROM a\nUSER ré\n");
+        let d1 = diag(&RULE_A, &f, 12, 15, "runs as ré")
+            .with_help("use nobody")
+            .with_related(Location::source(&f, range(0, 4)), "stage here")
+            .with_fix(Fix::safe("switch", vec![Edit::replace(range(12, 15), "nobody")]));
+        let d2 = Diagnostic::new(&RULE_B, Location::Logical { scope: "container/web".into(), path: "Env".into() }, "m");
+        let diags = vec![d1, d2];
+        let files = vec!["Dockerfile".to_string()];
+        let mut r = report(&diags, &files);
+        r.fixes_applied = 3;
+        r.fixable = 1;
+        let out = render_to_string(Format::Json, &r, &plain());
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["tool"], json!({"name": "dockward", "version": "0.0.0-test"}));
+        assert_eq!(
+            v["summary"],
+            json!({"files": 1, "findings": 2, "errors": 1, "warnings": 1, "info": 0, "fixes_applied": 3, "fixable": 1})
+        );
+        let a = &v["findings"][0];
+        assert_eq!(a["code"], "DF001");
+        assert_eq!(a["name"], "last-user-is-root");
+        assert_eq!(a["severity"], "warning");
+        assert_eq!(a["category"], "security");
+        assert_eq!(a["path"], "Dockerfile");
+        // "ré" is 3 bytes, 2 characters: columns count characters, offsets bytes.
+        assert_eq!(
+            a["location"],
+            json!({"start": {"line": 2, "column": 6, "offset": 12}, "end": {"line": 2, "column": 8, "offset": 15}})
+        );
+        assert_eq!(a["logical"], Value::Null);
+        assert_eq!(a["related"][0]["message"], "stage here");
+        assert_eq!(a["related"][0]["location"]["start"]["line"], 1);
+        assert_eq!(a["help"], "use nobody");
+        assert_eq!(a["fix"]["applicability"], "safe");
+        assert_eq!(a["fix"]["edits"][0]["content"], "nobody");
+        assert_eq!(a["fix"]["edits"][0]["start"]["column"], 6);
+        assert_eq!(a["aliases"], json!(["DL3002"]));
+        assert_eq!(a["cis"], json!(["4.1"]));
+        let b = &v["findings"][1];
+        assert_eq!(b["location"], Value::Null);
+        assert_eq!(b["logical"], json!({"scope": "container/web", "path": "Env"}));
+        assert_eq!(b["path"], "container/web");
+        assert_eq!(b["fix"], Value::Null);
+        assert_eq!(b["help"], Value::Null);
+        // Key order is part of the contract.
+        let keys: Vec<&str> = a.as_object().unwrap().keys().map(String::as_str).collect();
+        assert!(out.find("\"code\"").unwrap() < out.find("\"cis\"").unwrap());
+        assert_eq!(keys.len(), 13);
+        assert!(out.ends_with("}\n"));
+    }
+
+    #[test]
+    fn deterministic_and_empty() {
+        let files = vec!["a".to_string(), "b".to_string()];
+        let r = report(&[], &files);
+        let one = render_to_string(Format::Json, &r, &plain());
+        assert_eq!(one, render_to_string(Format::Json, &r, &plain()));
+        let v: Value = serde_json::from_str(&one).unwrap();
+        assert_eq!(v["findings"], json!([]));
+        assert_eq!(v["summary"]["files"], 2);
+    }
+}

@@ -1,0 +1,303 @@
+//! Renders dockward findings for people and machines.
+//!
+//! Every output format reads the same [`Report`]: the sorted [`Diagnostic`]s, the known
+//! rules and the checked files. [`render`] picks the format:
+//!
+//! * [`Format::Text`]: rustc/ruff-like, with source snippets and fix previews;
+//! * [`Format::Json`]: a stable, versioned schema (`docs/output-formats.md`);
+//! * [`Format::Sarif`]: SARIF 2.1.0 for code-scanning dashboards;
+//! * [`Format::Junit`]: JUnit XML, one test case per checked file;
+//! * [`Format::Github`]: GitHub Actions workflow commands (inline annotations).
+//!
+//! Secrets: every format masks the byte ranges in [`Diagnostic::redactions`] wherever it
+//! prints source text, and scrubs the secret's text from every other string it prints
+//! (messages, fix contents), so output can be uploaded or logged safely.
+
+mod github;
+mod json;
+mod junit;
+mod sarif;
+mod scrub;
+mod text;
+
+use std::fmt;
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use dockward_diagnostics::{Diagnostic, RuleMeta, Severity};
+
+/// The output formats `render` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Human-readable diagnostics with source snippets.
+    Text,
+    /// The stable JSON schema (`version: 1`).
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// JUnit XML.
+    Junit,
+    /// GitHub Actions workflow commands.
+    Github,
+}
+
+impl Format {
+    /// Every format, in the order shown in help texts.
+    pub const ALL: [Format; 5] = [Format::Text, Format::Json, Format::Sarif, Format::Junit, Format::Github];
+
+    /// The name used on the command line and in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Github => "github",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error of parsing an unknown format name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFormat(pub String);
+
+impl fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+        write!(f, "unknown output format `{}` (expected one of: {})", self.0, known.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    /// Case-insensitive. A few aliases are accepted because peers spell formats that
+    /// way (`full` in ruff, `github-actions` in hadolint-style tools).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "text" | "full" | "tty" => Ok(Format::Text),
+            "json" => Ok(Format::Json),
+            "sarif" => Ok(Format::Sarif),
+            "junit" => Ok(Format::Junit),
+            "github" | "github-actions" | "gha" => Ok(Format::Github),
+            _ => Err(UnknownFormat(s.to_string())),
+        }
+    }
+}
+
+/// How to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// Emit ANSI colours (text only). The caller decides (TTY, `NO_COLOR`, `--color`);
+    /// with `false` the output contains no escape sequences at all.
+    pub color: bool,
+    /// Text: show source snippets under each finding. Off gives one line per finding.
+    pub show_source: bool,
+    /// Text: preview each available fix as a patch.
+    pub show_fixes: bool,
+    /// Text: print per-rule counts (as [`render_statistics`]) instead of each finding.
+    pub statistics: bool,
+    /// Text: leave out the summary line (findings only).
+    pub quiet: bool,
+    /// The dockward version, written into JSON and SARIF.
+    pub tool_version: String,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        Self {
+            color: false,
+            show_source: true,
+            show_fixes: true,
+            statistics: false,
+            quiet: false,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// Everything a renderer needs about one run.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    /// The findings, already sorted by the caller (see `Diagnostic::sort_key_cmp`).
+    pub diagnostics: &'a [Diagnostic],
+    /// Every rule known to this run, enabled or not (SARIF `tool.driver.rules`).
+    pub rules: &'a [&'static RuleMeta],
+    /// Every file checked, sorted; clean files included (JUnit has a case per file).
+    pub files: &'a [String],
+    /// Fixes applied by `--fix` during this run (for the summary line).
+    pub fixes_applied: usize,
+    /// Findings that have a fix which was not applied (for the `[*]` hint).
+    pub fixable: usize,
+}
+
+/// Finding counts by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub(crate) errors: usize,
+    pub(crate) warnings: usize,
+    pub(crate) info: usize,
+}
+
+impl Counts {
+    pub(crate) fn of(diagnostics: &[Diagnostic]) -> Self {
+        let mut c = Counts::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.info += 1,
+            }
+        }
+        c
+    }
+
+    pub(crate) fn total(self) -> usize {
+        self.errors + self.warnings + self.info
+    }
+}
+
+/// Writes `report` to `out` in `format`.
+///
+/// Output is deterministic: the same report gives the same bytes (no timestamps,
+/// host names or hash-map order).
+pub fn render(format: Format, report: &Report, options: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Text => text::render(report, options, out),
+        Format::Json => json::render(report, options, out),
+        Format::Sarif => sarif::render(report, options, out),
+        Format::Junit => junit::render(report, out),
+        Format::Github => github::render(report, out),
+    }
+}
+
+/// Writes one line per rule that has findings: count, code, name. Sorted by count,
+/// most first, then by code, so the noisiest rules lead.
+pub fn render_statistics(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut rows: Vec<(usize, &'static RuleMeta)> = Vec::new();
+    for d in report.diagnostics {
+        // Rules are compared by code, not address: the same static may be reached
+        // through different paths in tests and plugins.
+        match rows.iter_mut().find(|(_, r)| r.code == d.rule.code) {
+            Some((n, _)) => *n += 1,
+            None => rows.push((1, d.rule)),
+        }
+    }
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.code.cmp(b.1.code)));
+    let count_width = rows.iter().map(|(n, _)| n.to_string().len()).max().unwrap_or(1);
+    let code_width = rows.iter().map(|(_, r)| r.code.len()).max().unwrap_or(0);
+    for (n, rule) in rows {
+        writeln!(out, "{n:>count_width$}  {:<code_width$}  {}", rule.code, rule.name)?;
+    }
+    Ok(())
+}
+
+/// Writes a unified diff of `old` → `new` for the file `name`, with `a/` and `b/`
+/// headers like `git diff`. Writes nothing when the texts are equal.
+pub fn render_diff(name: &str, old: &str, new: &str, out: &mut dyn Write) -> io::Result<()> {
+    if old == new {
+        return Ok(());
+    }
+    let diff = similar::TextDiff::from_lines(old, new);
+    let name = name.replace('\\', "/");
+    write!(out, "{}", diff.unified_diff().context_radius(3).header(&format!("a/{name}"), &format!("b/{name}")))
+}
+
+#[cfg(test)]
+mod testutil;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+            assert_eq!(f.to_string(), f.as_str());
+        }
+        assert_eq!("GitHub-Actions".parse::<Format>(), Ok(Format::Github));
+        let err = "xml".parse::<Format>().unwrap_err();
+        assert!(err.to_string().contains("unknown output format `xml`"), "{err}");
+    }
+
+    #[test]
+    fn statistics_sort_by_count_then_code() {
+        let f = file("Dockerfile", "FROM a\nUSER root\nRUN x\n");
+        let diags = vec![
+            diag(&RULE_B, &f, 0, 4, "b1"),
+            diag(&RULE_A, &f, 7, 11, "a1"),
+            diag(&RULE_C, &f, 14, 17, "c1"),
+            diag(&RULE_C, &f, 14, 17, "c2"),
+        ];
+        let files = vec!["Dockerfile".to_string()];
+        let report = report(&diags, &files);
+        let mut out = Vec::new();
+        render_statistics(&report, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "2  DF003  apt-no-clean\n1  DF001  last-user-is-root\n1  DF002  secret-in-env\n"
+        );
+    }
+
+    #[test]
+    fn diff_has_git_headers_and_hunks() {
+        let mut out = Vec::new();
+        render_diff("sub\\Dockerfile", "FROM a\nMAINTAINER me\n", "FROM a\nLABEL maintainer=me\n", &mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert_eq!(
+            s,
+            "--- a/sub/Dockerfile\n+++ b/sub/Dockerfile\n@@ -1,2 +1,2 @@\n FROM a\n-MAINTAINER me\n+LABEL maintainer=me\n"
+        );
+        let mut out = Vec::new();
+        render_diff("x", "same", "same", &mut out).unwrap();
+        assert!(out.is_empty());
+    }
+
+    /// The redaction guarantee, for every format at once: a marked secret never
+    /// reaches the output, neither from the source (snippets) nor through a careless
+    /// message, related note, help or fix.
+    #[test]
+    fn no_format_prints_a_redacted_secret() {
+        let src = "FROM a\nENV DB_PASSWORD=hunter2\nRUN curl -u admin:hunter2 x\n";
+        let f = file("Dockerfile", src);
+        let at = src.find("hunter2").unwrap() as u32;
+        let copy = src.rfind("hunter2").unwrap() as u32;
+        let d = diag(&RULE_B, &f, at - 12, at + 7, "DB_PASSWORD is set to hunter2")
+            .with_redaction(range(at, at + 7))
+            .with_help("rotate hunter2")
+            .with_related(dockward_diagnostics::Location::source(&f, range(copy - 6, copy + 7)), "reused: hunter2")
+            .with_fix(dockward_diagnostics::Fix::unsafe_(
+                "move hunter2 to a secret",
+                vec![dockward_diagnostics::Edit::replace(range(at - 16, at + 7), "# hunter2 removed")],
+            ));
+        let diags = vec![d];
+        let files = vec!["Dockerfile".to_string()];
+        let r = report(&diags, &files);
+        for format in Format::ALL {
+            for options in [plain(), ReportOptions { color: true, ..plain() }] {
+                let out = render_to_string(format, &r, &options);
+                assert!(!out.contains("hunter2"), "{format} leaked the secret:\n{out}");
+                assert!(out.contains("****"), "{format} shows no mask:\n{out}");
+            }
+        }
+    }
+
+    #[test]
+    fn counts_by_severity() {
+        let f = file("Dockerfile", "FROM a\n");
+        let mut d = diag(&RULE_A, &f, 0, 4, "x");
+        d.severity = Severity::Info;
+        let c = Counts::of(&[d, diag(&RULE_A, &f, 0, 4, "y"), diag(&RULE_B, &f, 0, 4, "z")]);
+        assert_eq!((c.errors, c.warnings, c.info, c.total()), (1, 1, 1, 3));
+    }
+}
