@@ -1,0 +1,240 @@
+//! `dockward check`.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use dockward_diagnostics::{Diagnostic, Location, RuleMeta, Severity};
+use dockward_linter::check::{check_dockerfile_bytes, FileReport, FixMode};
+use dockward_linter::config::{self, FailOn};
+use dockward_linter::registry;
+use dockward_linter::settings::{Settings, SettingsBuilder};
+use dockward_report::{Format, Report, ReportOptions};
+use rayon::prelude::*;
+
+use crate::args::{CheckArgs, ColorChoice, FailOnArg, OutputFormat};
+use crate::discover::{discover, Input};
+use crate::exit;
+
+pub fn run(args: CheckArgs) -> u8 {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("dockward: {message}");
+            exit::ERROR
+        }
+    }
+}
+
+fn run_inner(args: CheckArgs) -> Result<u8, String> {
+    let (settings, config_fail_on) = resolve_settings(&args)?;
+    let fail_on = match args.fail_on {
+        Some(FailOnArg::Error) => FailOn::Severity(Severity::Error),
+        Some(FailOnArg::Warning) => FailOn::Severity(Severity::Warning),
+        Some(FailOnArg::Info) => FailOn::Severity(Severity::Info),
+        Some(FailOnArg::None) => FailOn::None,
+        None => config_fail_on.unwrap_or(FailOn::Severity(Severity::Warning)),
+    };
+    let fix_mode =
+        if args.fix || args.diff { FixMode::Apply { unsafe_fixes: args.unsafe_fixes } } else { FixMode::Off };
+
+    let (inputs, discovery_errors) = discover(&args.paths, args.stdin_filename.as_deref());
+    let mut had_error = false;
+    for e in &discovery_errors {
+        eprintln!("dockward: {}: {}", e.path, e.message);
+        had_error = true;
+    }
+    if args.fix && inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
+        return Err("--fix cannot write to stdin; use --diff to see the fixes".into());
+    }
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let stdin_bytes = read_stdin_if_needed(&inputs)?;
+    let mut reports: Vec<FileReport> = pool.install(|| {
+        inputs.par_iter().map(|input| check_input(input, stdin_bytes.as_deref(), &settings, fix_mode)).collect()
+    });
+    reports.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let mut fixes_applied = 0;
+    let mut any_diff = false;
+    let mut diff_out = Vec::new();
+    for r in &mut reports {
+        had_error |= r.unreadable;
+        let Some(fixed) = &r.fixed else { continue };
+        if args.diff {
+            any_diff = true;
+            dockward_report::render_diff(&r.name, &fixed.original, &fixed.text, &mut diff_out)
+                .map_err(|e| e.to_string())?;
+        } else if let Some(path) = &r.path {
+            match std::fs::write(path, &fixed.text) {
+                Ok(()) => fixes_applied += fixed.applied,
+                Err(e) => {
+                    eprintln!("dockward: {}: cannot write fixes: {e}", r.name);
+                    had_error = true;
+                }
+            }
+        }
+    }
+
+    if args.diff {
+        write_output(&args, &diff_out)?;
+        return Ok(if had_error {
+            exit::ERROR
+        } else if any_diff {
+            exit::FINDINGS
+        } else {
+            exit::CLEAN
+        });
+    }
+
+    let files: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
+    let mut diagnostics: Vec<Diagnostic> = reports.into_iter().flat_map(|r| r.diagnostics).collect();
+    diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
+    let threshold = match fix_mode {
+        FixMode::Off => dockward_diagnostics::Applicability::Safe,
+        FixMode::Apply { unsafe_fixes: true } => dockward_diagnostics::Applicability::Unsafe,
+        FixMode::Apply { unsafe_fixes: false } => dockward_diagnostics::Applicability::Safe,
+    };
+    let fixable = diagnostics.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= threshold)).count();
+    let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
+    let report = Report { diagnostics: &diagnostics, rules: &rules, files: &files, fixes_applied, fixable };
+    let to_file = args.output.is_some();
+    let options = ReportOptions {
+        color: use_color(args.color, to_file),
+        show_source: true,
+        show_fixes: true,
+        // Text shows statistics instead of the findings; machine formats keep their
+        // document valid and get the statistics on stderr.
+        statistics: args.statistics && args.format == OutputFormat::Text,
+        quiet: args.quiet,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let format = match args.format {
+        OutputFormat::Text => Format::Text,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Junit => Format::Junit,
+        OutputFormat::Github => Format::Github,
+    };
+    let mut buf = Vec::with_capacity(4096);
+    dockward_report::render(format, &report, &options, &mut buf).map_err(|e| e.to_string())?;
+    write_output(&args, &buf)?;
+    if args.statistics && args.format != OutputFormat::Text {
+        let mut stats = Vec::new();
+        dockward_report::render_statistics(&report, &mut stats).map_err(|e| e.to_string())?;
+        eprint!("{}", String::from_utf8_lossy(&stats));
+    }
+
+    let failing = match fail_on {
+        FailOn::None => false,
+        FailOn::Severity(min) => diagnostics.iter().any(|d| d.severity >= min && !is_input_error(d)),
+    };
+    Ok(if had_error {
+        exit::ERROR
+    } else if failing {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
+}
+
+/// Unreadable files already decide the exit code (2); they are not "findings".
+fn is_input_error(d: &Diagnostic) -> bool {
+    d.rule.code == registry::UNREADABLE_FILE.code
+}
+
+fn resolve_settings(args: &CheckArgs) -> Result<(Settings, Option<FailOn>), String> {
+    let config = if args.isolated {
+        None
+    } else if let Some(path) = &args.config {
+        Some(config::load_config(path).map_err(|e| e.to_string())?)
+    } else {
+        let start = args.paths.iter().find(|p| p.as_os_str() != "-").cloned().unwrap_or_else(|| PathBuf::from("."));
+        match config::find_config(&start) {
+            Some(path) => Some(config::load_config(&path).map_err(|e| e.to_string())?),
+            None => None,
+        }
+    };
+    let (mut builder, fail_on) = match config {
+        Some(c) => (c.builder, c.fail_on),
+        None => (SettingsBuilder::default(), None),
+    };
+    let cli = SettingsBuilder {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        ..Default::default()
+    };
+    cli.validate().map_err(|e| format!("`{}` names no rule (see `dockward rules`)", e.0))?;
+    if cli.select.is_some() {
+        builder.select = cli.select;
+        builder.extend_select.clear();
+    }
+    builder.extend_select.extend(cli.extend_select);
+    builder.ignore.extend(cli.ignore);
+    for kv in &args.build_args {
+        let (k, v) = kv.split_once('=').ok_or_else(|| format!("--build-arg `{kv}` must be KEY=VALUE"))?;
+        builder.build_args.insert(k.to_string(), v.to_string());
+    }
+    Ok((builder.build(), fail_on))
+}
+
+fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<Vec<u8>>, String> {
+    if !inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
+        return Ok(None);
+    }
+    let mut buf = Vec::new();
+    std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("cannot read stdin: {e}"))?;
+    Ok(Some(buf))
+}
+
+fn check_input(input: &Input, stdin: Option<&[u8]>, settings: &Settings, fix: FixMode) -> FileReport {
+    match input {
+        Input::Stdin { display } => check_dockerfile_bytes(display, None, stdin.unwrap_or_default(), settings, fix),
+        Input::File { display, path } => match std::fs::read(path) {
+            Ok(bytes) => check_dockerfile_bytes(display, Some(path.clone()), &bytes, settings, fix),
+            Err(e) => FileReport {
+                name: display.clone(),
+                path: Some(path.clone()),
+                diagnostics: vec![Diagnostic::new(
+                    registry::UNREADABLE_FILE,
+                    Location::File { name: display.clone() },
+                    format!("cannot read: {e}"),
+                )],
+                fixed: None,
+                unreadable: true,
+            },
+        },
+    }
+}
+
+fn use_color(choice: ColorChoice, to_file: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            !to_file
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+fn write_output(args: &CheckArgs, bytes: &[u8]) -> Result<(), String> {
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, bytes).map_err(|e| format!("{}: cannot write the report: {e}", path.display()))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(bytes).and_then(|_| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(format!("cannot write the report: {e}")),
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! `dockward debug ast`.
+
+use dockward_source::SourceFile;
+
+use crate::args::{AstArgs, AstFormat};
+use crate::exit;
+
+pub fn ast(args: AstArgs) -> u8 {
+    let bytes = match std::fs::read(&args.file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("dockward: {}: {e}", args.file.display());
+            return exit::ERROR;
+        }
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        eprintln!("dockward: {}: not valid UTF-8", args.file.display());
+        return exit::ERROR;
+    };
+    let df = dockward_dockerfile::parse(&text);
+    match args.format {
+        AstFormat::Buildkit => println!("{}", dockward_dockerfile::dump_buildkit(&df, &text)),
+        AstFormat::Debug => println!("{df:#?}"),
+    }
+    if df.errors.is_empty() {
+        return exit::CLEAN;
+    }
+    let file = SourceFile::new(args.file.display().to_string(), None, text.as_str());
+    for e in &df.errors {
+        eprintln!("{}:{}: error: {}", file.name(), file.position(e.range.start()), e.message);
+    }
+    exit::FINDINGS
+}

@@ -1,0 +1,3 @@
+pub mod check;
+pub mod debug;
+pub mod rules;

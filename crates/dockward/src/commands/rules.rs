@@ -1,0 +1,91 @@
+//! `dockward rules` and `dockward rule`.
+
+use std::io::Write;
+
+use dockward_linter::docs::rule_page;
+use dockward_linter::registry;
+use serde::Serialize;
+
+use crate::args::{RuleArgs, RulesArgs, RulesFormat};
+use crate::exit;
+
+#[derive(Serialize)]
+struct RuleJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    summary: &'a str,
+    severity: &'a str,
+    category: &'a str,
+    target: &'a str,
+    fix: &'a str,
+    default_enabled: bool,
+    aliases: &'a [&'a str],
+    cis: &'a [&'a str],
+    practices: &'a [&'a str],
+    docs: String,
+}
+
+pub fn list(args: RulesArgs) -> u8 {
+    let mut out = anstream::stdout().lock();
+    let result = match args.format {
+        RulesFormat::Json => {
+            let rules: Vec<RuleJson> = registry::all_rules()
+                .map(|r| RuleJson {
+                    code: r.code,
+                    name: r.name,
+                    summary: r.summary,
+                    severity: r.severity.as_str(),
+                    category: r.category.as_str(),
+                    target: r.target.as_str(),
+                    fix: r.fix.as_str(),
+                    default_enabled: r.default_enabled,
+                    aliases: r.aliases,
+                    cis: r.cis,
+                    practices: r.practices,
+                    docs: dockward_linter::docs::rule_docs(r),
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &rules).map_err(std::io::Error::other).and_then(|_| writeln!(out))
+        }
+        RulesFormat::Table => {
+            let name_w = registry::all_rules().map(|r| r.name.len()).max().unwrap_or(4);
+            let mut res = writeln!(out, "{:<6} {:<name_w$} {:<8} {:<9} SUMMARY", "CODE", "NAME", "SEVERITY", "FIX");
+            for r in registry::all_rules() {
+                let off = if r.default_enabled { "" } else { " (off by default)" };
+                res = res.and_then(|_| {
+                    writeln!(
+                        out,
+                        "{:<6} {:<name_w$} {:<8} {:<9} {}{off}",
+                        r.code,
+                        r.name,
+                        r.severity.as_str(),
+                        r.fix.as_str(),
+                        r.summary
+                    )
+                });
+            }
+            res
+        }
+    };
+    match result {
+        Ok(()) => exit::CLEAN,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::CLEAN,
+        Err(e) => {
+            eprintln!("dockward: {e}");
+            exit::ERROR
+        }
+    }
+}
+
+pub fn show(args: RuleArgs) -> u8 {
+    match registry::find(&args.rule) {
+        Some(rule) => {
+            print!("{}", rule_page(rule));
+            exit::CLEAN
+        }
+        None => {
+            eprintln!("dockward: no rule named `{}` (see `dockward rules`)", args.rule);
+            exit::ERROR
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Finding the files to check.
+
+use std::path::{Path, PathBuf};
+
+/// What kind of file a path is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Dockerfile,
+}
+
+/// Classifies a file name: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
+/// `*.dockerfile`, `Containerfile`, `Containerfile.*`.
+pub fn classify(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?;
+    let lower = name.to_ascii_lowercase();
+    let is_dockerfile = lower == "dockerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.ends_with(".dockerfile")
+        || lower == "containerfile"
+        || lower.starts_with("containerfile.");
+    // `Dockerfile.template` etc. are jq/templating inputs, not Dockerfiles; and a
+    // `.dockerignore` sits beside every Dockerfile.
+    let is_template = lower.ends_with(".template") || lower.ends_with(".tmpl") || lower.ends_with(".j2");
+    (is_dockerfile && !is_template).then_some(FileKind::Dockerfile)
+}
+
+/// One input to check.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    File { display: String, path: PathBuf },
+    Stdin { display: String },
+}
+
+/// A path given on the command line that does not exist or cannot be walked.
+#[derive(Debug)]
+pub struct DiscoveryError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Expands the command-line paths into inputs: explicit files are taken whatever
+/// their name; directories are walked recursively, honouring `.gitignore`, `.ignore`
+/// and `.dockwardignore`, hidden directories included (`.devcontainer/Dockerfile`).
+pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> (Vec<Input>, Vec<DiscoveryError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    for p in paths {
+        if p.as_os_str() == "-" {
+            inputs.push(Input::Stdin { display: stdin_name.unwrap_or("-").to_string() });
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Err(e) => errors.push(DiscoveryError { path: p.display().to_string(), message: e.to_string() }),
+            Ok(m) if m.is_dir() => walk(p, &mut inputs, &mut errors),
+            Ok(_) => inputs.push(Input::File { display: display_path(p), path: p.clone() }),
+        }
+    }
+    inputs.sort();
+    inputs.dedup();
+    (inputs, errors)
+}
+
+fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<DiscoveryError>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .add_custom_ignore_filename(".dockwardignore")
+        .filter_entry(|e| e.file_name() != ".git")
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && classify(e.path()).is_some() => {
+                inputs.push(Input::File { display: display_path(e.path()), path: e.path().to_path_buf() });
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(DiscoveryError { path: root.display().to_string(), message: e.to_string() }),
+        }
+    }
+}
+
+/// Paths are shown as given, without a leading `./`, with `/` separators.
+fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_dockerfile_names() {
+        for yes in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.dev",
+            "api.Dockerfile",
+            "x.dockerfile",
+            "Containerfile",
+            "Containerfile.prod",
+        ] {
+            assert_eq!(classify(Path::new(yes)), Some(FileKind::Dockerfile), "{yes}");
+        }
+        for no in ["Dockerfile.template", "README.md", ".dockerignore", "Dockerfiles", "compose.yaml", "mydockerfile"] {
+            assert_eq!(classify(Path::new(no)), None, "{no}");
+        }
+    }
+}

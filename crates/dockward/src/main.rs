@@ -1,0 +1,37 @@
+//! The `dockward` command.
+
+mod args;
+mod commands;
+mod discover;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    /// No finding at or above the `--fail-on` threshold.
+    pub const CLEAN: u8 = 0;
+    /// At least one finding at or above the threshold (or, with `--diff`, a fix to show).
+    pub const FINDINGS: u8 = 1;
+    /// dockward could not do its job: bad arguments or config, unreadable input.
+    pub const ERROR: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::ERROR } else { exit::CLEAN };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        args::Command::Check(a) => commands::check::run(a),
+        args::Command::Rules(a) => commands::rules::list(a),
+        args::Command::Rule(a) => commands::rules::show(a),
+        args::Command::Debug(args::DebugCommand::Ast(a)) => commands::debug::ast(a),
+    };
+    ExitCode::from(code)
+}

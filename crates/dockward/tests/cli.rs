@@ -1,0 +1,309 @@
+//! End-to-end tests of the `dockward` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dockward"));
+    c.env_remove("NO_COLOR").env("TERM", "xterm");
+    c
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("run dockward")
+}
+
+fn json_findings(out: &Output) -> Vec<Value> {
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad json ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    v["findings"].as_array().cloned().unwrap_or_default()
+}
+
+fn codes(findings: &[Value]) -> Vec<String> {
+    findings.iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
+}
+
+fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+#[test]
+fn insecure_examples_fail_and_hardened_pass() {
+    let out = run(bin().current_dir(repo()).args(["check", "examples/insecure", "--format", "json"]));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let findings = json_findings(&out);
+    let got: Vec<(String, String)> = findings
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().to_string(), f["code"].as_str().unwrap().to_string()))
+        .collect();
+    for expected in [
+        ("examples/insecure/Dockerfile", "DF001"),
+        ("examples/insecure/Dockerfile", "DF003"),
+        ("examples/insecure/Dockerfile", "DF004"),
+        ("examples/insecure/Dockerfile", "DF005"),
+        ("examples/insecure/Dockerfile.builder", "DF002"),
+        ("examples/insecure/Dockerfile.builder", "DF003"),
+    ] {
+        assert!(got.contains(&(expected.0.to_string(), expected.1.to_string())), "missing {expected:?} in {got:?}");
+    }
+    let out = run(bin().current_dir(repo()).args(["check", "examples/hardened"]));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn discovery_honours_gitignore_and_finds_hidden_dirs() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".gitignore", "ignored/\n");
+    write(dir.path(), "ignored/Dockerfile", "FROM a\n");
+    write(dir.path(), ".devcontainer/Dockerfile", "FROM a\n");
+    write(dir.path(), "svc/api.Dockerfile", "FROM a\n");
+    write(dir.path(), "svc/Containerfile", "FROM a\n");
+    write(dir.path(), "svc/Dockerfile.template", "FROM a\n");
+    write(dir.path(), "svc/notes.txt", "FROM a\n");
+    let out = run(bin().current_dir(dir.path()).args(["check", "--format", "junit", "."]));
+    let xml = String::from_utf8_lossy(&out.stdout);
+    for yes in [".devcontainer/Dockerfile", "svc/api.Dockerfile", "svc/Containerfile"] {
+        assert!(xml.contains(yes), "{yes} not checked:\n{xml}");
+    }
+    for no in ["ignored/Dockerfile", "Dockerfile.template", "notes.txt"] {
+        assert!(!xml.contains(no), "{no} checked:\n{xml}");
+    }
+    // An explicit file of any name is checked.
+    let out = run(bin().current_dir(dir.path()).args(["check", "--format", "json", "svc/notes.txt"]));
+    assert_eq!(json_findings(&out)[0]["path"], "svc/notes.txt");
+}
+
+#[test]
+fn stdin_with_a_display_name() {
+    let mut child = bin()
+        .args(["check", "-", "--stdin-filename", "web/Dockerfile", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"FROM nginx\nUSER root\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let findings = json_findings(&out);
+    assert_eq!(codes(&findings), ["DF003", "DF001"]);
+    assert!(findings.iter().all(|f| f["path"] == "web/Dockerfile"));
+    assert_eq!(findings[1]["location"]["start"]["line"], 2);
+    assert_eq!(findings[1]["location"]["start"]["column"], 6);
+}
+
+#[test]
+fn select_ignore_and_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM nginx\nMAINTAINER me\nUSER root\n");
+    let all = codes(&json_findings(&run(bin().current_dir(dir.path()).args(["check", "--format", "json"]))));
+    assert_eq!(all, ["DF003", "DF005", "DF001"]);
+    // Aliases work for --ignore and --select, and hadolint ids for both.
+    let out = run(bin().current_dir(dir.path()).args([
+        "check",
+        "--format",
+        "json",
+        "--ignore",
+        "DL3002,maintainer-deprecated",
+    ]));
+    assert_eq!(codes(&json_findings(&out)), ["DF003"]);
+    let out = run(bin().current_dir(dir.path()).args(["check", "--format", "json", "--select", "DL3007"]));
+    assert_eq!(codes(&json_findings(&out)), ["DF003"]);
+    // Only info left: fails at info, passes at warning.
+    let out = run(bin().current_dir(dir.path()).args(["check", "--select", "DF005", "--fail-on", "warning"]));
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(bin().current_dir(dir.path()).args(["check", "--select", "DF005", "--fail-on", "info"]));
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(bin().current_dir(dir.path()).args(["check", "--fail-on", "none"]));
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(bin().current_dir(dir.path()).args(["check", "--select", "NOPE1"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NOPE1"));
+}
+
+#[test]
+fn config_file_is_found_upward_and_errors_point_at_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "dockward.toml", "ignore = [\"DF003\"]\n[severity]\nDF001 = \"error\"\n");
+    write(dir.path(), "a/b/Dockerfile", "FROM nginx\nUSER root\n");
+    let out = run(bin().current_dir(dir.path().join("a")).args(["check", "--format", "json", "b"]));
+    let findings = json_findings(&out);
+    assert_eq!(codes(&findings), ["DF001"]);
+    assert_eq!(findings[0]["severity"], "error");
+    // --isolated ignores it.
+    let out = run(bin().current_dir(dir.path().join("a")).args(["check", "--isolated", "--format", "json", "b"]));
+    assert_eq!(codes(&json_findings(&out)), ["DF003", "DF001"]);
+    write(dir.path(), "dockward.toml", "[severity]\nDF001 = \"error\"\nDF777 = \"info\"\n");
+    let out = run(bin().current_dir(dir.path()).args(["check", "a"]));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("dockward.toml:3:1:") && err.contains("DF777"), "{err}");
+}
+
+#[test]
+fn inline_suppressions_and_unused_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "FROM nginx:1.27\n# dockward: ignore[DF001] the entrypoint drops privileges\nUSER root\n\
+                # hadolint ignore=DL4000\nMAINTAINER me\n# dockward: ignore[add-instead-of-copy, DF999]\nRUN true\n";
+    write(dir.path(), "Dockerfile", text);
+    let out = run(bin().current_dir(dir.path()).args(["check", "--format", "json"]));
+    let findings = json_findings(&out);
+    assert_eq!(codes(&findings), ["DW003", "DW004"], "{findings:#?}");
+    assert!(findings[0]["message"].as_str().unwrap().contains("add-instead-of-copy"));
+    // --fix removes the stale code from the list, keeping the rest.
+    let out = run(bin().current_dir(dir.path()).args(["check", "--fix", "--format", "json"]));
+    assert_eq!(codes(&json_findings(&out)), ["DW004"]);
+    let fixed = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(fixed.contains("# dockward: ignore[DF999]\n"), "{fixed}");
+}
+
+#[test]
+fn fix_and_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = "FROM alpine:3.20\nMAINTAINER Jane\nADD a.txt /a\n";
+    let path = write(dir.path(), "Dockerfile", original);
+    let out = run(bin().current_dir(dir.path()).args(["check", "--diff"]));
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains("-MAINTAINER Jane")
+            && diff.contains("+LABEL maintainer=\"Jane\"")
+            && diff.contains("+COPY a.txt /a"),
+        "{diff}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original, "--diff must not write");
+    let out = run(bin().current_dir(dir.path()).args(["check", "--fix", "--select", "DF004,DF005"]));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "FROM alpine:3.20\nLABEL maintainer=\"Jane\"\nCOPY a.txt /a\n");
+}
+
+#[test]
+fn bad_inputs_are_reported_and_do_not_stop_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "bin/Dockerfile", b"FROM a\x00\x01\x02");
+    write(d, "latin1/Dockerfile", b"FROM alpine:3.20\nLABEL x=caf\xe9\n");
+    write(d, "empty/Dockerfile", "");
+    write(d, "heredoc/Dockerfile", "FROM alpine:3.20\nRUN <<EOF\necho never ends\n");
+    write(d, "json/Dockerfile", "FROM alpine:3.20\nCMD [\"a\", 1]\n");
+    write(d, "longline/Dockerfile", format!("FROM alpine:3.20\nRUN echo {}\n", "x".repeat(1 << 20)));
+    write(
+        d,
+        "continuations/Dockerfile",
+        format!("FROM alpine:3.20\nRUN true \\\n{}  && true\n", "  && true \\\n".repeat(10_000)),
+    );
+    write(d, "good/Dockerfile", "FROM nginx\n");
+    let out = run(bin().current_dir(d).args(["check", "--format", "json", "--select", "DF003"]));
+    assert_eq!(out.status.code(), Some(2), "unreadable files make the run an error");
+    let findings = json_findings(&out);
+    let by_path = |p: &str| {
+        findings.iter().filter(|f| f["path"] == p).map(|f| f["code"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(by_path("bin/Dockerfile"), ["DW002"]);
+    assert_eq!(by_path("latin1/Dockerfile"), ["DW002"]);
+    let latin = findings.iter().find(|f| f["path"] == "latin1/Dockerfile").unwrap();
+    assert_eq!(
+        (latin["location"]["start"]["line"].as_u64(), latin["location"]["start"]["column"].as_u64()),
+        (Some(2), Some(12))
+    );
+    assert_eq!(by_path("empty/Dockerfile"), ["DW001"]);
+    assert_eq!(by_path("heredoc/Dockerfile"), ["DW001"]);
+    assert_eq!(by_path("json/Dockerfile"), ["DW001"]);
+    // BuildKit rejects lines over 64 KiB; so does dockward, with the position.
+    assert_eq!(by_path("longline/Dockerfile"), ["DW001"]);
+    let long = findings.iter().find(|f| f["path"] == "longline/Dockerfile").unwrap();
+    assert!(long["message"].as_str().unwrap().contains("max allowed size"), "{long}");
+    assert_eq!(long["location"]["start"]["line"], 2);
+    assert!(by_path("continuations/Dockerfile").is_empty());
+    assert_eq!(by_path("good/Dockerfile"), ["DF003"], "the good file is still checked");
+    // A missing path is an error too, but the rest is checked.
+    let out = run(bin().current_dir(d).args(["check", "--format", "json", "--select", "DF003", "nope", "good"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope"));
+    assert_eq!(codes(&json_findings(&out)), ["DF003"]);
+}
+
+#[test]
+fn a_50_mb_dockerfile_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "RUN echo 0123456789012345678901234567890123456789012345678901234567890123456789\n";
+    let mut text = String::from("FROM alpine:3.20\n");
+    while text.len() < 50 << 20 {
+        text.push_str(line);
+    }
+    write(dir.path(), "Dockerfile", &text);
+    let out = run(bin().current_dir(dir.path()).args(["check", "--format", "json"]));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(codes(&json_findings(&out)), ["DF002"]);
+}
+
+#[test]
+fn output_is_identical_whatever_the_parallelism() {
+    let base = repo().join("../shared/corpus/dockerfiles");
+    let one = run(bin().args(["check", "--format", "json", "-j", "1"]).arg(&base));
+    let four = run(bin().args(["check", "--format", "json", "-j", "4"]).arg(&base));
+    assert!(!json_findings(&one).is_empty());
+    assert_eq!(one.stdout, four.stdout);
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM nginx\n");
+    let plain = run(bin().current_dir(dir.path()).args(["check"]));
+    assert!(!plain.stdout.contains(&0x1b), "piped output has no escapes");
+    let forced = run(bin().current_dir(dir.path()).args(["check", "--color", "always"]));
+    assert!(forced.stdout.contains(&0x1b));
+    let text = String::from_utf8_lossy(&plain.stdout);
+    assert!(text.contains("Dockerfile:1:6") && text.contains("DF003"), "{text}");
+}
+
+#[test]
+fn output_file_and_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM nginx\n");
+    let out = run(bin().current_dir(dir.path()).args(["check", "--format", "sarif", "--output", "report.sarif"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let ids: Vec<&str> =
+        sarif["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["ruleId"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["DF002", "DF003"]);
+    let out = run(bin().current_dir(dir.path()).args(["check", "--format", "github"]));
+    let gh = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        gh.lines().any(|l| l.starts_with("::warning file=Dockerfile,line=1,col=6,endLine=1,endColumn=11,title=DF003")),
+        "{gh}"
+    );
+    let out = run(bin().current_dir(dir.path()).args(["check", "--statistics", "--quiet"]));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("DF003") && text.contains("base-image-latest"), "{text}");
+}
+
+#[test]
+fn rules_rule_and_debug_ast() {
+    let out = run(bin().args(["rules", "--format", "json"]));
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rules.as_array().unwrap().iter().any(|r| r["code"] == "DF001" && r["aliases"][0] == "DL3002"));
+    let out = run(bin().args(["rule", "DL3002"]));
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.starts_with("# DF001 `last-user-is-root`"), "{page}");
+    assert_eq!(run(bin().args(["rule", "nope"])).status.code(), Some(2));
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "Dockerfile", "FROM alpine AS b\nCOPY --from=b a /b/\n");
+    let out = run(bin().args(["debug", "ast"]).arg(&p));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "(from \"alpine\" \"AS\" \"b\")\n(copy [\"--from=b\"] \"a\" \"/b/\")\n"
+    );
+}

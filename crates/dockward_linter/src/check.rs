@@ -1,0 +1,290 @@
+//! Checking one file: read, parse, run the enabled rules, apply suppressions,
+//! per-file ignores and severity overrides, and optionally apply fixes.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use dockward_diagnostics::{apply_fixes, Applicability, Diagnostic, Edit, Fix, Location};
+use dockward_dockerfile::semantic::Model;
+use dockward_source::{SourceFile, TextRange, TextSize};
+
+use crate::registry::{self, DOCKERFILE_RULES};
+use crate::rule::DockerfileContext;
+use crate::settings::Settings;
+use crate::suppression::{self, Origin, Scope};
+
+/// How many fix-then-recheck rounds to run at most. Fixes that overlap are applied in
+/// later rounds; a rule whose fix does not remove its own finding must not loop forever.
+const MAX_FIX_ROUNDS: usize = 8;
+
+/// Binary detection looks at this many leading bytes, like git and ripgrep.
+const BINARY_SNIFF_LEN: usize = 8 * 1024;
+
+/// Which fixes to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    Off,
+    /// Apply safe fixes, plus unsafe ones when `unsafe_fixes`.
+    Apply {
+        unsafe_fixes: bool,
+    },
+}
+
+impl FixMode {
+    fn threshold(self) -> Option<Applicability> {
+        match self {
+            FixMode::Off => None,
+            FixMode::Apply { unsafe_fixes: false } => Some(Applicability::Safe),
+            FixMode::Apply { unsafe_fixes: true } => Some(Applicability::Unsafe),
+        }
+    }
+}
+
+/// The outcome of checking one file.
+#[derive(Debug)]
+pub struct FileReport {
+    pub name: String,
+    pub path: Option<PathBuf>,
+    /// Findings against the final text (after fixes, if any were applied).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The fixed text, when fixes changed it.
+    pub fixed: Option<FixedText>,
+    /// True if the file could not be read as text (exit code 2).
+    pub unreadable: bool,
+}
+
+#[derive(Debug)]
+pub struct FixedText {
+    pub original: String,
+    pub text: String,
+    pub applied: usize,
+}
+
+/// Checks a Dockerfile given as raw bytes.
+pub fn check_dockerfile_bytes(
+    name: &str,
+    path: Option<PathBuf>,
+    bytes: &[u8],
+    settings: &Settings,
+    fix: FixMode,
+) -> FileReport {
+    let unreadable = |location: Location, message: String| FileReport {
+        name: name.to_string(),
+        path: path.clone(),
+        diagnostics: vec![Diagnostic::new(registry::UNREADABLE_FILE, location, message)],
+        fixed: None,
+        unreadable: true,
+    };
+    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
+    if let Some(nul) = memchr_nul(sniff) {
+        return unreadable(
+            Location::File { name: name.to_string() },
+            format!("binary file (NUL byte at offset {nul}); not checked"),
+        );
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            // The valid prefix is unchanged by lossy decoding, so the position of the
+            // first bad byte is exact.
+            let lossy = String::from_utf8_lossy(bytes).into_owned();
+            let file = SourceFile::new(name, path.clone(), lossy);
+            let at = TextSize::from(e.valid_up_to() as u32);
+            return unreadable(
+                Location::source(&file, TextRange::new(at, at + TextSize::from(1))),
+                format!("invalid UTF-8 (byte 0x{:02x}); the file must be UTF-8 text", bytes[e.valid_up_to()]),
+            );
+        }
+    };
+    check_dockerfile_text(name, path, text, settings, fix)
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|b| *b == 0)
+}
+
+/// Checks Dockerfile text, applying fixes per `fix`.
+pub fn check_dockerfile_text(
+    name: &str,
+    path: Option<PathBuf>,
+    text: &str,
+    settings: &Settings,
+    fix: FixMode,
+) -> FileReport {
+    let mut file = SourceFile::new(name, path.clone(), text);
+    let mut diagnostics = lint_dockerfile(&file, settings);
+    let mut applied = 0;
+    if let Some(threshold) = fix.threshold() {
+        for _ in 0..MAX_FIX_ROUNDS {
+            let fixes: Vec<&Fix> =
+                diagnostics.iter().filter_map(|d| d.fix.as_ref()).filter(|f| f.applicability >= threshold).collect();
+            if fixes.is_empty() {
+                break;
+            }
+            let outcome = apply_fixes(file.text(), fixes);
+            if outcome.applied == 0 || outcome.text == file.text() {
+                break;
+            }
+            applied += outcome.applied;
+            file = SourceFile::new(name, path.clone(), outcome.text);
+            diagnostics = lint_dockerfile(&file, settings);
+        }
+    }
+    let fixed = (applied > 0 && file.text() != text).then(|| FixedText {
+        original: text.to_string(),
+        text: file.text().to_string(),
+        applied,
+    });
+    FileReport { name: name.to_string(), path, diagnostics, fixed, unreadable: false }
+}
+
+/// Runs every enabled Dockerfile rule over `file` and returns the findings that
+/// survive suppressions and per-file ignores, with configured severities, sorted.
+pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagnostic> {
+    let text = file.text();
+    let dockerfile = dockward_dockerfile::parse(text);
+    let model = Model::build(&dockerfile, &settings.build_args);
+
+    let mut found: Vec<Diagnostic> = Vec::new();
+    for err in &dockerfile.errors {
+        found.push(Diagnostic::new(registry::SYNTAX_ERROR, Location::source(file, err.range), err.message.clone()));
+    }
+    let mut cx = DockerfileContext::new(file, &dockerfile, &model, settings);
+    for rule in DOCKERFILE_RULES {
+        if settings.is_enabled(rule.meta()) {
+            rule.check(&mut cx);
+        }
+    }
+    let rule_findings = cx.into_diagnostics();
+
+    let mut suppressions = suppression::collect(text, &dockerfile);
+    for d in rule_findings {
+        let at = d.location.range().map(|r| r.start()).unwrap_or_default();
+        // Every matching suppression is marked used, not just the first.
+        let mut suppressed = false;
+        for s in &mut suppressions {
+            suppressed |= s.covers(d.rule.code, at);
+        }
+        if !suppressed {
+            found.push(d);
+        }
+    }
+    report_suppression_problems(file, &suppressions, settings, &mut found);
+
+    found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, file.name()));
+    for d in &mut found {
+        d.severity = settings.severity(d.rule);
+    }
+    found.sort_by(|a, b| a.sort_key_cmp(b));
+    found
+}
+
+fn report_suppression_problems(
+    file: &Arc<SourceFile>,
+    suppressions: &[suppression::Suppression],
+    settings: &Settings,
+    out: &mut Vec<Diagnostic>,
+) {
+    for s in suppressions.iter().filter(|s| s.origin == Origin::Dockward) {
+        let all_unused = s.codes.iter().all(|c| {
+            !c.used && c.codes.iter().any(|code| registry::find(code).is_some_and(|r| settings.is_enabled(r)))
+        });
+        for c in &s.codes {
+            if c.codes.is_empty() {
+                out.push(Diagnostic::new(
+                    registry::INVALID_SUPPRESSION,
+                    Location::source(file, c.range),
+                    format!("`{}` names no rule", c.selector),
+                ));
+                continue;
+            }
+            // A suppression for a rule that is switched off is not stale: the rule may
+            // be switched back on.
+            let enabled = c.codes.iter().any(|code| registry::find(code).is_some_and(|r| settings.is_enabled(r)));
+            if c.used || !enabled {
+                continue;
+            }
+            let scope = match s.scope {
+                Scope::File => "this file",
+                Scope::Range(_) => "the next instruction",
+            };
+            let fix = if all_unused {
+                Fix::safe("Remove the suppression comment", vec![Edit::delete(whole_line(file.text(), s.comment))])
+            } else {
+                Fix::safe(
+                    format!("Remove `{}` from the suppression", c.selector),
+                    vec![Edit::delete(list_item(file.text(), c.range))],
+                )
+            };
+            let mut d = Diagnostic::new(
+                registry::UNUSED_SUPPRESSION,
+                Location::source(file, c.range),
+                format!("`{}` suppresses nothing in {scope}", c.selector),
+            );
+            d.fix = Some(fix);
+            out.push(d);
+        }
+    }
+}
+
+/// The range of the line holding `range`, line terminator included.
+fn whole_line(text: &str, range: TextRange) -> TextRange {
+    let start = text[..usize::from(range.start())].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let end =
+        text[usize::from(range.end())..].find('\n').map(|i| usize::from(range.end()) + i + 1).unwrap_or(text.len());
+    TextRange::new((start as u32).into(), (end as u32).into())
+}
+
+/// `range` plus one neighbouring comma and the spaces around it, so removing one item
+/// of `[A, B, C]` leaves a well-formed list.
+fn list_item(text: &str, range: TextRange) -> TextRange {
+    let bytes = text.as_bytes();
+    let (mut s, mut e) = (usize::from(range.start()), usize::from(range.end()));
+    let mut after = e;
+    while after < bytes.len() && bytes[after] == b' ' {
+        after += 1;
+    }
+    if after < bytes.len() && bytes[after] == b',' {
+        e = after + 1;
+        while e < bytes.len() && bytes[e] == b' ' {
+            e += 1;
+        }
+    } else {
+        let mut before = s;
+        while before > 0 && bytes[before - 1] == b' ' {
+            before -= 1;
+        }
+        if before > 0 && bytes[before - 1] == b',' {
+            s = before - 1;
+        }
+    }
+    TextRange::new((s as u32).into(), (e as u32).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_item_takes_one_comma() {
+        let t = "ignore[A, B, C]";
+        let r = |a: u32, b: u32| TextRange::new(a.into(), b.into());
+        assert_eq!(&t[list_item(t, r(7, 8))], "A, ");
+        assert_eq!(&t[list_item(t, r(10, 11))], "B, ");
+        assert_eq!(&t[list_item(t, r(13, 14))], ", C");
+    }
+
+    #[test]
+    fn binary_and_invalid_utf8_are_unreadable_with_positions() {
+        let s = Settings::default();
+        let r = check_dockerfile_bytes("bin", None, b"FROM a\0b", &s, FixMode::Off);
+        assert!(r.unreadable);
+        assert_eq!(r.diagnostics[0].rule.code, "DW002");
+        assert!(r.diagnostics[0].message.contains("binary"));
+        let r = check_dockerfile_bytes("u", None, b"FROM a\nRUN \xff\n", &s, FixMode::Off);
+        assert!(r.unreadable);
+        let (start, _) = r.diagnostics[0].location.span().unwrap();
+        assert_eq!((start.line, start.column), (2, 5));
+        assert!(r.diagnostics[0].message.contains("0xff"));
+    }
+}

@@ -1,0 +1,250 @@
+//! `dockward.toml`: the configuration file.
+//!
+//! Errors point at the config file's line and column: TOML syntax and type errors come
+//! with spans from the `toml` crate, and every rule selector is kept as
+//! `Spanned<String>` so an unknown one can be pointed at too.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use dockward_diagnostics::Severity;
+use dockward_source::{SourceFile, TextSize};
+use globset::{Glob, GlobBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::settings::{resolve_selector, PerFileIgnore, SettingsBuilder};
+
+/// File names searched, in order, in each directory from the checked path upward.
+pub const CONFIG_FILE_NAMES: &[&str] = &["dockward.toml", ".dockward.toml"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    pub select: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub extend_select: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub ignore: Vec<Spanned<String>>,
+    /// Default for `--fail-on`.
+    pub fail_on: Option<Spanned<String>>,
+    /// Rule selector -> severity.
+    #[serde(default)]
+    pub severity: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Glob -> rule selectors.
+    #[serde(default)]
+    pub per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub dockerfile: DockerfileSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DockerfileSection {
+    #[serde(default)]
+    pub trusted_registries: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub build_args: BTreeMap<String, String>,
+}
+
+/// A configuration error with its position in the config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path, self.message)
+        } else {
+            write!(f, "{}:{}:{}: {}", self.path, self.line, self.column, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A loaded configuration: the settings layer it contributes, plus `fail-on`.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    pub builder: SettingsBuilder,
+    pub fail_on: Option<FailOn>,
+}
+
+/// The `--fail-on` threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Severity(Severity),
+    None,
+}
+
+impl FailOn {
+    pub fn parse(s: &str) -> Option<Self> {
+        if s.eq_ignore_ascii_case("none") {
+            return Some(FailOn::None);
+        }
+        Severity::parse(s).map(FailOn::Severity)
+    }
+}
+
+/// Finds the config file for `start` (a file or directory), searching upward.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    let start = if start.is_file() { start.parent()? } else { start };
+    let abs = std::path::absolute(start).ok()?;
+    for dir in abs.ancestors() {
+        for name in CONFIG_FILE_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// Reads and validates the config file at `path`.
+pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
+    let display = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: display.clone(),
+        line: 0,
+        column: 0,
+        message: format!("cannot read the config file: {e}"),
+    })?;
+    let mut config = parse_config(&display, &text)?;
+    config.path = Some(path.to_path_buf());
+    Ok(config)
+}
+
+/// Parses config text; `name` is used in error positions.
+pub fn parse_config(name: &str, text: &str) -> Result<Config, ConfigError> {
+    let source = SourceFile::new(name, None, text);
+    let err_at = |offset: usize, message: String| {
+        let p = source.position(TextSize::from(offset as u32));
+        ConfigError { path: name.to_string(), line: p.line, column: p.column, message }
+    };
+    let file: ConfigFile = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        err_at(offset, e.message().trim().to_string())
+    })?;
+
+    let check_selector = |s: &Spanned<String>| -> Result<String, ConfigError> {
+        if resolve_selector(s.get_ref()).is_empty() {
+            return Err(err_at(s.span().start, format!("`{}` names no rule (see `dockward rules`)", s.get_ref())));
+        }
+        Ok(s.get_ref().clone())
+    };
+
+    let mut builder = SettingsBuilder::default();
+    if let Some(select) = &file.select {
+        builder.select = Some(select.iter().map(check_selector).collect::<Result<_, _>>()?);
+    }
+    builder.extend_select = file.extend_select.iter().map(check_selector).collect::<Result<_, _>>()?;
+    builder.ignore = file.ignore.iter().map(check_selector).collect::<Result<_, _>>()?;
+    for (sel, sev) in &file.severity {
+        let sel = check_selector(sel)?;
+        let sev = Severity::parse(sev.get_ref()).ok_or_else(|| {
+            err_at(sev.span().start, format!("unknown severity `{}` (expected error, warning or info)", sev.get_ref()))
+        })?;
+        builder.severity.push((sel, sev));
+    }
+    for (glob, selectors) in &file.per_file_ignores {
+        let matcher = compile_glob(glob.get_ref()).map_err(|e| err_at(glob.span().start, e))?;
+        let mut codes = Vec::new();
+        for s in selectors {
+            codes.extend(resolve_selector(&check_selector(s)?));
+        }
+        builder.per_file_ignores.push(PerFileIgnore { pattern: glob.get_ref().clone(), matcher, codes });
+    }
+    builder.trusted_registries = file.dockerfile.trusted_registries.iter().map(|s| s.get_ref().clone()).collect();
+    builder.build_args = file.dockerfile.build_args.clone();
+    let fail_on = match &file.fail_on {
+        None => None,
+        Some(s) => Some(FailOn::parse(s.get_ref()).ok_or_else(|| {
+            err_at(
+                s.span().start,
+                format!("unknown fail-on level `{}` (expected error, warning, info or none)", s.get_ref()),
+            )
+        })?),
+    };
+    Ok(Config { path: None, builder, fail_on })
+}
+
+/// Compiles a per-file-ignores glob. A pattern without `/` matches at any depth,
+/// like `.gitignore` patterns.
+pub fn compile_glob(pattern: &str) -> Result<globset::GlobMatcher, String> {
+    let full = if pattern.contains('/') { pattern.to_string() } else { format!("**/{pattern}") };
+    let full = full.strip_prefix("./").unwrap_or(&full).to_string();
+    GlobBuilder::new(&full)
+        .literal_separator(true)
+        .build()
+        .or_else(|_| Glob::new(&full))
+        .map(|g| g.compile_matcher())
+        .map_err(|e| format!("invalid glob `{pattern}`: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_config() {
+        let cfg = parse_config(
+            "dockward.toml",
+            r#"
+select = ["DF"]
+ignore = ["DL3020"]
+fail-on = "error"
+[severity]
+last-user-is-root = "error"
+[per-file-ignores]
+"test/**" = ["DF001"]
+[dockerfile]
+trusted-registries = ["ghcr.io/acme"]
+build-args = { BASE = "debian:12" }
+"#,
+        )
+        .unwrap();
+        assert_eq!(cfg.builder.select, Some(vec!["DF".to_string()]));
+        assert_eq!(cfg.builder.ignore, vec!["DL3020".to_string()]);
+        assert_eq!(cfg.fail_on, Some(FailOn::Severity(Severity::Error)));
+        assert_eq!(cfg.builder.severity, vec![("last-user-is-root".to_string(), Severity::Error)]);
+        assert_eq!(cfg.builder.per_file_ignores[0].codes, vec!["DF001"]);
+        assert!(cfg.builder.per_file_ignores[0].matcher.is_match("test/a/Dockerfile"));
+        assert_eq!(cfg.builder.trusted_registries, vec!["ghcr.io/acme".to_string()]);
+        assert_eq!(cfg.builder.build_args.get("BASE").map(String::as_str), Some("debian:12"));
+    }
+
+    #[test]
+    fn unknown_selector_points_at_its_line_and_column() {
+        let err = parse_config("d.toml", "select = [\"DF001\",\n  \"NOPE42\"]\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 3));
+        assert!(err.message.contains("NOPE42"), "{err}");
+        assert_eq!(err.to_string(), format!("d.toml:2:3: {}", err.message));
+    }
+
+    #[test]
+    fn unknown_key_and_bad_type_have_positions() {
+        let err = parse_config("d.toml", "selcet = [\"DF\"]\n").unwrap_err();
+        assert_eq!(err.line, 1);
+        assert!(err.message.contains("selcet"), "{err}");
+        let err = parse_config("d.toml", "\n\nfail-on = 3\n").unwrap_err();
+        assert_eq!(err.line, 3);
+        let err = parse_config("d.toml", "[severity]\nDF001 = \"loud\"\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 9));
+    }
+
+    #[test]
+    fn bare_glob_matches_at_any_depth() {
+        let m = compile_glob("Dockerfile.test").unwrap();
+        assert!(m.is_match("a/b/Dockerfile.test"));
+        assert!(m.is_match("Dockerfile.test"));
+        assert!(!m.is_match("a/Dockerfile"));
+    }
+}

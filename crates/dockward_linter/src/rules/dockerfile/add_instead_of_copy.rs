@@ -1,0 +1,150 @@
+use dockward_diagnostics::{Edit, Fix};
+use dockward_dockerfile::{Args, InstructionKind};
+
+use crate::declare_rule;
+use crate::rule::{DockerfileContext, DockerfileRule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `ADD` instructions whose sources are all plain local files or
+    /// directories: no URL, no git repository, no local tar archive to extract, and no
+    /// variable that could hide one.
+    ///
+    /// ## Why is this bad?
+    /// `ADD` does more than copy: it downloads URLs and unpacks archives. Using it for
+    /// plain files hides that behaviour from reviewers, and a later change of the
+    /// source to an archive or URL silently changes what lands in the image. `COPY`
+    /// does only what it says.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// ADD requirements.txt /app/
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// COPY requirements.txt /app/
+    /// ```
+    ///
+    /// ## How to fix
+    /// Replace `ADD` with `COPY`. The fix does it, and is safe: for plain local
+    /// sources the two instructions behave the same. It is not offered when the
+    /// instruction uses an ADD-only flag.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 4.9, "Ensure that COPY is used instead of ADD"
+    /// - Practices a, "Minimal and Lean Images"
+    pub struct AddInsteadOfCopy;
+    code = "DF004", name = "add-instead-of-copy", severity = Warning,
+    category = Security, target = Dockerfile, fix = Sometimes,
+    summary = "ADD is used to copy plain local files",
+    aliases = ["DL3020", "DS-0005", "CKV_DOCKER_4"],
+    cis = ["4.9"],
+    practices = ["a: Minimal and Lean Images"],
+}
+
+/// Flags that only ADD accepts; COPY would reject them.
+const ADD_ONLY_FLAGS: &[&str] = &["checksum", "keep-git-dir", "unpack"];
+
+/// Extensions ADD unpacks when the source is a local file.
+const ARCHIVE_SUFFIXES: &[&str] = &[
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+    ".tar.bz2",
+    ".tbz",
+    ".tbz2",
+    ".tar.xz",
+    ".txz",
+    ".tar.zst",
+    ".tzst",
+    ".tar.lz",
+    ".tar.lzma",
+];
+
+fn is_remote(src: &str) -> bool {
+    let lower = src.to_ascii_lowercase();
+    lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("git@")
+        || lower.contains(".git#")
+        || lower.ends_with(".git")
+}
+
+fn is_archive(src: &str) -> bool {
+    let lower = src.to_ascii_lowercase();
+    ARCHIVE_SUFFIXES.iter().any(|s| lower.ends_with(s))
+}
+
+impl DockerfileRule for AddInsteadOfCopy {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &mut DockerfileContext<'_>) {
+        for instr in cx.dockerfile.instructions.iter().filter(|i| i.kind == InstructionKind::Add) {
+            let Args::Paths(paths) = &instr.args else { continue };
+            let sources = paths.sources();
+            let heredoc_only = sources.is_empty() && !instr.heredocs.is_empty();
+            if sources.is_empty() && !heredoc_only {
+                continue;
+            }
+            let plain = sources.iter().all(|s| !s.value.contains('$') && !is_remote(&s.value) && !is_archive(&s.value));
+            if !plain {
+                continue;
+            }
+            let keyword = instr.keyword.range;
+            let replacement = if instr.keyword.value.chars().all(|c| c.is_ascii_lowercase()) { "copy" } else { "COPY" };
+            let fixable = !instr.flags.iter().any(|f| ADD_ONLY_FLAGS.contains(&f.name.value.as_str()));
+            let d = cx.report(&Self::META, keyword, "ADD copies plain local files here; use COPY");
+            d.help("COPY does the same without ADD's URL download and archive extraction");
+            if fixable {
+                d.fix(Fix::safe("Replace ADD with COPY", vec![Edit::replace(keyword, replacement)]));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn flags_plain_local_sources() {
+        assert_flags(&AddInsteadOfCopy, "FROM alpine:3.20\nADD app.py /app/\n", &["ADD"]);
+        assert_flags(&AddInsteadOfCopy, "FROM alpine:3.20\nadd [\"a b.txt\", \"c\", \"/app/\"]\n", &["add"]);
+        assert_flags(&AddInsteadOfCopy, "FROM alpine:3.20\nADD --chown=1:1 src/ /src/\n", &["ADD"]);
+    }
+
+    #[test]
+    fn urls_archives_git_and_variables_are_legitimate() {
+        for src in [
+            "https://example.com/x.sh",
+            "HTTP://example.com/x",
+            "rootfs.tar.gz",
+            "layer.TAR",
+            "git@github.com:acme/repo.git",
+            "https://github.com/acme/repo.git#v1.0",
+            "${URL}",
+        ] {
+            assert_clean(&AddInsteadOfCopy, &format!("FROM alpine:3.20\nADD {src} /x/\n"));
+        }
+        // One archive among the sources makes ADD meaningful.
+        assert_clean(&AddInsteadOfCopy, "FROM alpine:3.20\nADD a.txt b.tgz /x/\n");
+    }
+
+    #[test]
+    fn fixes_keep_case_and_skip_add_only_flags() {
+        assert_fix(&AddInsteadOfCopy, "FROM alpine:3.20\nADD a /a\n", "FROM alpine:3.20\nCOPY a /a\n");
+        assert_fix(&AddInsteadOfCopy, "FROM alpine:3.20\nadd a /a\n", "FROM alpine:3.20\ncopy a /a\n");
+        let diags = lint(&AddInsteadOfCopy, "FROM alpine:3.20\nADD --unpack=false a /a\n");
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].fix.is_none());
+    }
+
+    #[test]
+    fn heredoc_add_is_a_copy() {
+        assert_flags(&AddInsteadOfCopy, "FROM alpine:3.20\nADD <<EOF /etc/motd\nhello\nEOF\n", &["ADD"]);
+    }
+}

@@ -1,0 +1,125 @@
+use dockward_dockerfile::Args;
+
+use crate::declare_rule;
+use crate::rule::{DockerfileContext, DockerfileRule};
+
+use super::{base_image, final_stage_chain, last_user};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a Dockerfile whose final stage (with the stages it is built `FROM`) never
+    /// sets `USER`. When an earlier build stage sets a USER that the final stage does
+    /// not inherit, the finding points at it too.
+    ///
+    /// ## Why is this bad?
+    /// Without a USER the container runs as the base image's user, which is root for
+    /// almost every official image. A compromised process then runs as root on the
+    /// host's kernel.
+    ///
+    /// Base images built to run unprivileged, such as distroless `:nonroot` tags, are
+    /// not reported.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.13-slim
+    /// COPY app.py /app/
+    /// CMD ["python", "/app/app.py"]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM python:3.13-slim
+    /// RUN useradd --uid 10001 --no-create-home app
+    /// COPY app.py /app/
+    /// USER 10001
+    /// CMD ["python", "/app/app.py"]
+    /// ```
+    ///
+    /// ## How to fix
+    /// Create an unprivileged user and end the final stage with `USER <uid>`.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 4.1
+    /// - Practices a, "Running as Non-Root"; practices b, "Runtime Hardening"
+    pub struct MissingUser;
+    code = "DF002", name = "missing-user", severity = Warning,
+    category = Security, target = Dockerfile, fix = None,
+    summary = "The final stage never sets USER, so it runs as the base image's user",
+    aliases = ["CKV_DOCKER_3"],
+    cis = ["4.1"],
+    practices = ["a: Running as Non-Root", "b: Runtime Hardening"],
+}
+
+impl DockerfileRule for MissingUser {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &mut DockerfileContext<'_>) {
+        let df = cx.dockerfile;
+        let chain = final_stage_chain(df, cx.model);
+        let Some(final_stage) = chain.first() else { return };
+        if chain.iter().any(|s| last_user(df, s).is_some()) {
+            return;
+        }
+        if base_image(cx.model, final_stage.index)
+            .is_some_and(|i| i.tag.as_deref().is_some_and(|t| t.contains("nonroot")))
+        {
+            return;
+        }
+        let from = &df.instructions[final_stage.instructions.start];
+        let range = match &from.args {
+            Args::From(f) => f.image.range,
+            _ => from.keyword.range,
+        };
+        let elsewhere =
+            df.stages.iter().filter(|s| !chain.iter().any(|c| c.index == s.index)).find_map(|s| last_user(df, s));
+        let related = elsewhere.map(|user| cx.at(user.range));
+        let d = cx.report(
+            &Self::META,
+            range,
+            "the final stage never sets USER, so the container runs as the base image's user (usually root)",
+        );
+        d.help("add `USER <uid>` (an unprivileged, preferably numeric user) at the end of the final stage");
+        if let Some(location) = related {
+            d.related(location, "USER is set in a build stage; the final stage does not inherit it");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn flags_the_final_from_image() {
+        assert_flags(&MissingUser, "FROM python:3.13-slim\nCMD [\"python\"]\n", &["python:3.13-slim"]);
+        assert_flags(
+            &MissingUser,
+            "FROM golang:1.23 AS build\nFROM debian:12-slim\nCOPY --from=build /x /x\n",
+            &["debian:12-slim"],
+        );
+    }
+
+    #[test]
+    fn user_in_the_chain_counts_and_build_stage_user_is_related() {
+        assert_clean(&MissingUser, "FROM alpine:3.20 AS base\nUSER app\nFROM base\nRUN id\n");
+        assert_clean(&MissingUser, "FROM alpine:3.20\nUSER root\n"); // that is DF001's finding
+        let text = "FROM alpine:3.20 AS build\nUSER builder\nFROM alpine:3.20\n";
+        let diags = lint(&MissingUser, text);
+        assert_eq!(diags.len(), 1);
+        let related = diags[0].related[0].location.range().unwrap();
+        assert_eq!(&text[related], "USER builder");
+    }
+
+    #[test]
+    fn nonroot_base_images_are_trusted() {
+        assert_clean(&MissingUser, "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\n");
+    }
+
+    #[test]
+    fn scratch_without_user_runs_as_root() {
+        assert_flags(&MissingUser, "FROM scratch\nCOPY a /a\n", &["scratch"]);
+    }
+}

@@ -1,0 +1,31 @@
+//! Dockerfile rules (DF family), one per file.
+
+pub mod add_instead_of_copy;
+pub mod base_image_latest;
+pub mod last_user_is_root;
+pub mod maintainer_deprecated;
+pub mod missing_user;
+
+use dockward_dockerfile::semantic::{Model, Target};
+use dockward_dockerfile::{Dockerfile, Instruction, InstructionKind, Stage};
+
+/// The final stage followed by the stages it builds on (`FROM build AS final` ->
+/// [final, build, ...]): settings such as USER are inherited along this chain.
+pub(crate) fn final_stage_chain<'a>(df: &'a Dockerfile, model: &Model) -> Vec<&'a Stage> {
+    let Some(last) = df.stages.last() else { return Vec::new() };
+    model.ancestry(last.index).into_iter().filter_map(|i| df.stages.get(i)).collect()
+}
+
+/// The last USER instruction of `stage`, if any.
+pub(crate) fn last_user<'a>(df: &'a Dockerfile, stage: &Stage) -> Option<&'a Instruction> {
+    df.stage_instructions(stage).iter().rev().find(|i| i.kind == InstructionKind::User)
+}
+
+/// The external image a stage chain starts from, if it is one.
+pub(crate) fn base_image<'a>(model: &'a Model, stage: usize) -> Option<&'a dockward_dockerfile::semantic::ImageRef> {
+    let root = *model.ancestry(stage).last()?;
+    match &model.stages.get(root)?.base {
+        Target::Image(image) => Some(image),
+        _ => None,
+    }
+}

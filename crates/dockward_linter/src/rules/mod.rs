@@ -1,0 +1,4 @@
+//! One file per rule. `meta/` holds the rules the checker itself reports.
+
+pub mod dockerfile;
+pub mod meta;

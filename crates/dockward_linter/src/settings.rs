@@ -1,0 +1,157 @@
+//! Resolved settings: which rules run, at what severity, and the options rules read.
+//!
+//! Built from the defaults, then the config file, then the command line, each layer
+//! overriding the previous one (see [`SettingsBuilder`]).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use dockward_diagnostics::{RuleMeta, Severity};
+use globset::GlobMatcher;
+
+use crate::registry;
+
+/// Everything a check run needs to know besides the files.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    enabled: HashSet<&'static str>,
+    severity_overrides: HashMap<&'static str, Severity>,
+    pub per_file_ignores: Vec<PerFileIgnore>,
+    /// Registries (and optionally path prefixes: `ghcr.io/acme`) base images may come from.
+    /// Empty: every registry is trusted.
+    pub trusted_registries: Vec<String>,
+    /// `--build-arg` values: override ARG defaults when resolving `FROM ${VAR}`.
+    pub build_args: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PerFileIgnore {
+    pub pattern: String,
+    pub matcher: GlobMatcher,
+    /// Rule codes ignored in matching files.
+    pub codes: Vec<&'static str>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        SettingsBuilder::default().build()
+    }
+}
+
+impl Settings {
+    pub fn is_enabled(&self, rule: &RuleMeta) -> bool {
+        self.enabled.contains(rule.code)
+    }
+
+    /// The severity a finding of `rule` is reported with.
+    pub fn severity(&self, rule: &RuleMeta) -> Severity {
+        self.severity_overrides.get(rule.code).copied().unwrap_or(rule.severity)
+    }
+
+    /// True if `rule` is ignored for the file at `path` by a per-file-ignores entry.
+    pub fn ignored_for_path(&self, rule: &RuleMeta, path: &str) -> bool {
+        let path = path.strip_prefix("./").unwrap_or(path);
+        self.per_file_ignores.iter().any(|p| p.codes.contains(&rule.code) && p.matcher.is_match(path))
+    }
+
+    pub fn enabled_codes(&self) -> impl Iterator<Item = &&'static str> {
+        self.enabled.iter()
+    }
+}
+
+/// Layered construction of [`Settings`]. Selector lists hold rule codes, names,
+/// aliases (`DL3002`), `cis-4.1`, code prefixes (`DF`) or `ALL`.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsBuilder {
+    /// Replaces the default selection when set.
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub severity: Vec<(String, Severity)>,
+    pub per_file_ignores: Vec<PerFileIgnore>,
+    pub trusted_registries: Vec<String>,
+    pub build_args: BTreeMap<String, String>,
+}
+
+/// A selector that names no rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownSelector(pub String);
+
+impl SettingsBuilder {
+    /// Checks every selector names at least one rule; returns the first that does not.
+    pub fn validate(&self) -> Result<(), UnknownSelector> {
+        let all = self
+            .select
+            .iter()
+            .flatten()
+            .chain(&self.extend_select)
+            .chain(&self.ignore)
+            .chain(self.severity.iter().map(|(s, _)| s));
+        for sel in all {
+            if resolve_selector(sel).is_empty() {
+                return Err(UnknownSelector(sel.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn build(self) -> Settings {
+        let mut enabled: HashSet<&'static str> = match &self.select {
+            None => registry::all_rules().filter(|r| r.default_enabled).map(|r| r.code).collect(),
+            Some(sel) => sel.iter().flat_map(|s| select(s)).collect(),
+        };
+        for s in &self.extend_select {
+            enabled.extend(select(s));
+        }
+        for s in &self.ignore {
+            for code in resolve_selector(s) {
+                enabled.remove(code);
+            }
+        }
+        // Meta rules about the input itself cannot be switched off: a file that does
+        // not parse must never look clean.
+        for r in registry::all_rules().filter(|r| !r.category_can_be_disabled()) {
+            enabled.insert(r.code);
+        }
+        let mut severity_overrides = HashMap::new();
+        for (sel, sev) in &self.severity {
+            for code in resolve_selector(sel) {
+                severity_overrides.insert(code, *sev);
+            }
+        }
+        Settings {
+            enabled,
+            severity_overrides,
+            per_file_ignores: self.per_file_ignores,
+            trusted_registries: self.trusted_registries,
+            build_args: self.build_args,
+        }
+    }
+}
+
+/// Rules a selector names. Rules off by default are included only when named
+/// exactly (code, name or alias), never by a prefix or `ALL`.
+fn select(selector: &str) -> Vec<&'static str> {
+    let exact = registry::all_rules().any(|r| names_exactly(r, selector));
+    registry::all_rules().filter(|r| r.matches(selector) && (r.default_enabled || exact)).map(|r| r.code).collect()
+}
+
+fn names_exactly(rule: &RuleMeta, selector: &str) -> bool {
+    selector.eq_ignore_ascii_case(rule.code)
+        || selector.eq_ignore_ascii_case(rule.name)
+        || rule.aliases.iter().any(|a| a.eq_ignore_ascii_case(selector))
+}
+
+/// Every rule code a selector matches.
+pub fn resolve_selector(selector: &str) -> Vec<&'static str> {
+    registry::all_rules().filter(|r| r.matches(selector)).map(|r| r.code).collect()
+}
+
+trait CanDisable {
+    fn category_can_be_disabled(&self) -> bool;
+}
+
+impl CanDisable for RuleMeta {
+    fn category_can_be_disabled(&self) -> bool {
+        self.code != registry::SYNTAX_ERROR.code && self.code != registry::UNREADABLE_FILE.code
+    }
+}
