@@ -96,10 +96,7 @@ impl RuleMeta {
         sel.eq_ignore_ascii_case(self.code)
             || sel.eq_ignore_ascii_case(self.name)
             || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(sel))
-            || sel
-                .strip_prefix("cis-")
-                .or_else(|| sel.strip_prefix("CIS-"))
-                .is_some_and(|c| self.cis.contains(&c))
+            || sel.strip_prefix("cis-").or_else(|| sel.strip_prefix("CIS-")).is_some_and(|c| self.cis.contains(&c))
             || (!sel.is_empty()
                 && sel.len() < self.code.len()
                 && sel.chars().all(|c| c.is_ascii_alphanumeric())

@@ -116,11 +116,7 @@ impl LineIndex {
     pub fn line_range(&self, line: u32, text: &str) -> TextRange {
         let idx = (line.max(1) - 1) as usize;
         let start = self.line_starts[idx.min(self.line_starts.len() - 1)];
-        let mut end = self
-            .line_starts
-            .get(idx + 1)
-            .map(|s| *s - TextSize::from(1))
-            .unwrap_or_else(|| text.text_len());
+        let mut end = self.line_starts.get(idx + 1).map(|s| *s - TextSize::from(1)).unwrap_or_else(|| text.text_len());
         let bytes = text.as_bytes();
         if end > start && bytes[u32::from(end) as usize - 1] == b'\r' {
             end -= TextSize::from(1);
