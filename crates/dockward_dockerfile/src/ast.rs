@@ -5,22 +5,28 @@
 //! escapes, continuations), `value`s hold what BuildKit would see after unquoting.
 //! Nothing here is expanded: variable expansion lives in [`crate::semantic`].
 
-use dockward_source::TextRange;
+use std::borrow::Cow;
+
+use dockward_source::{LineIndex, TextRange};
 
 /// A value with the source range it was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Spanned<T> {
+    /// The value (unquoted where the grammar unquotes).
     pub value: T,
+    /// Where it was written.
     pub range: TextRange,
 }
 
 impl<T> Spanned<T> {
+    /// A value read from `range`.
     pub fn new(value: T, range: TextRange) -> Self {
         Self { value, range }
     }
 }
 
 impl Spanned<String> {
+    /// The value as a `&str`.
     pub fn as_str(&self) -> &str {
         &self.value
     }
@@ -37,12 +43,20 @@ pub struct Dockerfile {
     /// Top-level instructions in source order.
     pub instructions: Vec<Instruction>,
     /// Every comment line, including those dropped from inside continued instructions.
+    /// Parser directives are in `directives`, not here; lines of heredoc bodies are
+    /// body text, not comments.
     pub comments: Vec<Comment>,
     /// Syntax errors, in source order.
     pub errors: Vec<ParseError>,
     /// Build stages: one per FROM, in order. Instructions before the first FROM (global
     /// ARGs, directives misplaced) belong to no stage.
     pub stages: Vec<Stage>,
+    /// Whitespace-only lines inside a continued instruction. BuildKit skips them with
+    /// a warning (its `NoEmptyContinuation` check), saying they will become errors.
+    pub empty_continuation_lines: Vec<TextRange>,
+    /// The text that was parsed (BOM included: every range points into it). Kept so
+    /// that semantic analysis ([`crate::semantic::Model`]) can read raw values.
+    pub source: std::sync::Arc<str>,
 }
 
 impl Dockerfile {
@@ -55,17 +69,42 @@ impl Dockerfile {
     pub fn final_stage(&self) -> Option<&Stage> {
         self.stages.last()
     }
+
+    /// The stage that instruction `index` (into [`Self::instructions`]) belongs to.
+    pub fn stage_of(&self, index: usize) -> Option<&Stage> {
+        let i = self.stages.partition_point(|s| s.instructions.end <= index);
+        self.stages.get(i).filter(|s| s.instructions.contains(&index))
+    }
+
+    /// The source text of `range` as written (empty if out of bounds).
+    pub fn slice(&self, range: TextRange) -> &str {
+        self.source.get(std::ops::Range::<usize>::from(range)).unwrap_or("")
+    }
+
+    /// The text of `range` as BuildKit sees it: continuation lines joined, comment
+    /// and blank lines inside dropped.
+    pub fn logical_text(&self, range: TextRange) -> Cow<'_, str> {
+        crate::lines::logical_text(&self.source, range, self.escape)
+    }
+
+    /// The directive named `name` (lower-case: `syntax`, `escape`, `check`).
+    pub fn directive(&self, name: &str) -> Option<&Directive> {
+        self.directives.iter().find(|d| d.name.value == name)
+    }
 }
 
+/// A parser directive (`# syntax=...`) at the top of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive {
     /// Lower-cased name: `syntax`, `escape`, `check`.
     pub name: Spanned<String>,
+    /// The value, trimmed.
     pub value: Spanned<String>,
     /// The whole comment line.
     pub range: TextRange,
 }
 
+/// A comment line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
     /// From `#` to the end of the line (without the line terminator).
@@ -76,9 +115,12 @@ pub struct Comment {
     pub inside_instruction: bool,
 }
 
+/// A syntax error, located as narrowly as possible.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
+    /// The narrowest range the error is about.
     pub range: TextRange,
+    /// What is wrong, worded like BuildKit where BuildKit has a message.
     pub message: String,
 }
 
@@ -93,27 +135,47 @@ pub struct Stage {
     pub name: Option<Spanned<String>>,
 }
 
+/// The instruction keyword.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InstructionKind {
+    /// `ADD`.
     Add,
+    /// `ARG`.
     Arg,
+    /// `CMD`.
     Cmd,
+    /// `COPY`.
     Copy,
+    /// `ENTRYPOINT`.
     Entrypoint,
+    /// `ENV`.
     Env,
+    /// `EXPOSE`.
     Expose,
+    /// `FROM`.
     From,
+    /// `HEALTHCHECK`.
     Healthcheck,
+    /// `LABEL`.
     Label,
+    /// `MAINTAINER`.
     Maintainer,
+    /// `ONBUILD`.
     Onbuild,
+    /// `RUN`.
     Run,
+    /// `SHELL`.
     Shell,
+    /// `STOPSIGNAL`.
     Stopsignal,
+    /// `USER`.
     User,
+    /// `VOLUME`.
     Volume,
+    /// `WORKDIR`.
     Workdir,
     /// A word BuildKit does not know. Kept, with a parse error.
+    /// `UNKNOWN`.
     Unknown,
 }
 
@@ -121,27 +183,28 @@ impl InstructionKind {
     /// Case-insensitive lookup of an instruction keyword.
     pub fn from_keyword(word: &str) -> Self {
         use InstructionKind::*;
-        match word.to_ascii_lowercase().as_str() {
-            "add" => Add,
-            "arg" => Arg,
-            "cmd" => Cmd,
-            "copy" => Copy,
-            "entrypoint" => Entrypoint,
-            "env" => Env,
-            "expose" => Expose,
-            "from" => From,
-            "healthcheck" => Healthcheck,
-            "label" => Label,
-            "maintainer" => Maintainer,
-            "onbuild" => Onbuild,
-            "run" => Run,
-            "shell" => Shell,
-            "stopsignal" => Stopsignal,
-            "user" => User,
-            "volume" => Volume,
-            "workdir" => Workdir,
-            _ => Unknown,
-        }
+        // Compared without allocating: this runs once per instruction.
+        const ALL: [InstructionKind; 18] = [
+            Add,
+            Arg,
+            Cmd,
+            Copy,
+            Entrypoint,
+            Env,
+            Expose,
+            From,
+            Healthcheck,
+            Label,
+            Maintainer,
+            Onbuild,
+            Run,
+            Shell,
+            Stopsignal,
+            User,
+            Volume,
+            Workdir,
+        ];
+        ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(word)).unwrap_or(Unknown)
     }
 
     /// Upper-case canonical keyword.
@@ -171,8 +234,10 @@ impl InstructionKind {
     }
 }
 
+/// One instruction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Instruction {
+    /// Which instruction this is.
     pub kind: InstructionKind,
     /// The keyword as written (original case).
     pub keyword: Spanned<String>,
@@ -181,29 +246,79 @@ pub struct Instruction {
     pub range: TextRange,
     /// `--name[=value]` flags before the arguments, in order. Unknown flags are kept.
     pub flags: Vec<Flag>,
+    /// The arguments after the flags.
     pub args: Args,
     /// Heredocs opened on this instruction, in order.
     pub heredocs: Vec<Heredoc>,
 }
 
 impl Instruction {
+    /// The first flag named `name` (lower-case, without `--`).
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.name.value == name)
     }
 
+    /// Every flag named `name` (`--mount` may be repeated).
     pub fn flags_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Flag> + 'a {
         self.flags.iter().filter(move |f| f.name.value == name)
     }
+
+    /// 1-based first and last line, as BuildKit's `StartLine`/`EndLine`: the last line
+    /// includes continuation lines and heredoc terminators.
+    pub fn line_span(&self, index: &LineIndex) -> (u32, u32) {
+        (index.line_of(self.range.start()), index.line_of(self.range.end()))
+    }
+
+    /// The command arguments of RUN, CMD, ENTRYPOINT and SHELL.
+    pub fn command(&self) -> Option<&CommandArgs> {
+        match &self.args {
+            Args::Command(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The shell form of RUN, CMD, ENTRYPOINT (or SHELL), if written that way.
+    pub fn shell_form(&self) -> Option<&ShellForm> {
+        match self.command() {
+            Some(CommandArgs::Shell(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// True if the arguments were written as a JSON array (exec form, or COPY/ADD/VOLUME
+    /// JSON form).
+    pub fn is_json(&self) -> bool {
+        match &self.args {
+            Args::Command(CommandArgs::Exec { .. }) => true,
+            Args::Paths(p) => p.json,
+            Args::Healthcheck(HealthcheckArgs::Cmd { command: CommandArgs::Exec { .. }, .. }) => true,
+            _ => false,
+        }
+    }
+
+    /// The ONBUILD trigger instruction.
+    pub fn onbuild_inner(&self) -> Option<&Instruction> {
+        match &self.args {
+            Args::Onbuild(i) => Some(i),
+            _ => None,
+        }
+    }
 }
 
+/// A `--name[=value]` flag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flag {
     /// `--name=value` as written.
     pub range: TextRange,
     /// The name without the leading `--`, lower-cased.
     pub name: Spanned<String>,
-    /// The value after `=`, unquoted; `None` for a bare `--flag`.
+    /// The value after `=`, unquoted; `None` for a bare `--flag`. The range is the
+    /// value as written.
     pub value: Option<Spanned<String>>,
+    /// Maps offsets in the unquoted value to source offsets when the value is not
+    /// written verbatim (quotes, escapes or a line continuation inside it). Empty
+    /// when `value.range.start() + offset` is the source offset.
+    pub value_map: OffsetMap,
 }
 
 impl Flag {
@@ -211,17 +326,32 @@ impl Flag {
     /// Each field's range points into the source.
     pub fn csv_fields(&self) -> Vec<CsvField> {
         let Some(value) = &self.value else { return Vec::new() };
-        crate::flags::parse_csv(value)
+        crate::flags::parse_csv(value, &self.value_map)
+    }
+
+    /// The value, or `""` for a bare flag.
+    pub fn value_str(&self) -> &str {
+        self.value.as_ref().map_or("", |v| v.value.as_str())
+    }
+
+    /// The source range of `value[start..end]` (offsets in the unquoted value).
+    pub fn value_subrange(&self, start: usize, end: usize) -> Option<TextRange> {
+        let value = self.value.as_ref()?;
+        let r = TextRange::new((start as u32).into(), (end.max(start) as u32).into());
+        Some(if self.value_map.pieces.is_empty() { r + value.range.start() } else { self.value_map.range_to_source(r) })
     }
 }
 
 /// One `key[=value]` field of a CSV flag value such as `--mount=type=cache,target=/x`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvField {
+    /// The key, lower-cased.
     pub key: Spanned<String>,
+    /// The text after the first `=`; `None` for a bare key (`readonly`).
     pub value: Option<Spanned<String>>,
 }
 
+/// The arguments of an instruction, by grammar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Args {
     /// `FROM [--platform=..] image [AS name]`.
@@ -237,14 +367,18 @@ pub enum Args {
     /// USER, WORKDIR, MAINTAINER, STOPSIGNAL and unknown instructions: the rest of the
     /// line (continuations joined).
     Text(Spanned<String>),
+    /// HEALTHCHECK with a type word (`NONE`, `CMD`, ...).
     Healthcheck(HealthcheckArgs),
+    /// ONBUILD: the trigger instruction, with its own spans (and its heredocs).
     Onbuild(Box<Instruction>),
     /// No arguments at all (`CMD` alone, a bare `HEALTHCHECK`).
     Empty,
 }
 
+/// `FROM image [AS name]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FromArgs {
+    /// The image word, unquoted (not expanded); the range is the word as written.
     pub image: Spanned<String>,
     /// The `AS` keyword, when present.
     pub as_keyword: Option<TextRange>,
@@ -252,10 +386,18 @@ pub struct FromArgs {
     pub alias: Option<Spanned<String>>,
 }
 
+/// Exec form or shell form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommandArgs {
     /// `["a", "b"]`: JSON strings, decoded. `range` covers the brackets.
-    Exec { argv: Vec<Spanned<String>>, range: TextRange },
+    /// Each element's range covers its quotes.
+    Exec {
+        /// The decoded strings.
+        argv: Vec<Spanned<String>>,
+        /// From `[` to `]`.
+        range: TextRange,
+    },
+    /// Anything that is not a JSON array of strings.
     Shell(ShellForm),
 }
 
@@ -266,7 +408,9 @@ pub enum CommandArgs {
 pub struct ShellForm {
     /// From the first to the last byte of the text in the source.
     pub range: TextRange,
+    /// The joined text, as BuildKit hands it to the shell.
     pub logical: String,
+    /// Logical offsets to source offsets.
     pub map: OffsetMap,
     /// The shell commands of this text and of any heredoc that the shell runs as a
     /// script (`RUN <<EOF`, `RUN bash <<EOF`), every span mapped to the source. Filled
@@ -279,10 +423,16 @@ pub struct ShellForm {
 /// unchanged from the source.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OffsetMap {
+    /// `(logical_start, source_start)` per run, sorted.
     pub pieces: Vec<(u32, u32)>,
 }
 
 impl OffsetMap {
+    /// A map for text copied unchanged from `source_start`.
+    pub fn identity(source_start: u32) -> Self {
+        Self { pieces: vec![(0, source_start)] }
+    }
+
     /// The source offset of logical offset `at`.
     pub fn to_source(&self, at: u32) -> u32 {
         let idx = match self.pieces.binary_search_by_key(&at, |p| p.0) {
@@ -298,15 +448,12 @@ impl OffsetMap {
     /// byte", so a range never swallows a removed continuation.
     pub fn range_to_source(&self, range: TextRange) -> TextRange {
         let start = self.to_source(range.start().into());
-        let end = if range.is_empty() {
-            start
-        } else {
-            self.to_source(u32::from(range.end()) - 1) + 1
-        };
+        let end = if range.is_empty() { start } else { self.to_source(u32::from(range.end()) - 1) + 1 };
         TextRange::new(start.into(), end.max(start).into())
     }
 }
 
+/// COPY/ADD/VOLUME paths.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathArgs {
     /// True for the JSON array form.
@@ -333,6 +480,7 @@ impl PathArgs {
 /// One `key=value` pair of ENV, LABEL or ARG.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyValue {
+    /// The key, unquoted; the range is the key as written.
     pub key: Spanned<String>,
     /// The value unquoted and unescaped (not expanded); `None` for `ARG name`.
     pub value: Option<Spanned<String>>,
@@ -344,16 +492,27 @@ pub struct KeyValue {
     pub legacy: bool,
 }
 
+/// HEALTHCHECK arguments after the flags.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HealthcheckArgs {
     /// `HEALTHCHECK NONE`.
-    None { keyword: TextRange },
-    /// `HEALTHCHECK [flags] CMD ...`; `keyword` is the `CMD` word.
-    Cmd { keyword: TextRange, command: CommandArgs },
+    None {
+        /// The `NONE` word.
+        keyword: TextRange,
+    },
+    /// `HEALTHCHECK [flags] CMD ...`; `keyword` is the `CMD` word. A `CMD` with
+    /// nothing after it has an empty shell form.
+    Cmd {
+        /// The `CMD` word.
+        keyword: TextRange,
+        /// What follows `CMD`.
+        command: CommandArgs,
+    },
     /// Anything else after the flags (`CONNECT ...`); kept as text.
     Other(Spanned<String>),
 }
 
+/// A heredoc: `<<EOF` on the instruction line and its body on the following lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heredoc {
     /// The `<<EOF` / `<<-"EOF"` word on the instruction line.
@@ -371,4 +530,20 @@ pub struct Heredoc {
     pub terminator: Option<TextRange>,
     /// For COPY/ADD: the destination-side file descriptor number (`0<<EOF`) if given.
     pub fd: Option<u32>,
+}
+
+impl Heredoc {
+    /// The body text as BuildKit passes it on: for `<<-`, leading tabs are removed
+    /// from every line.
+    pub fn content<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let body = text.get(std::ops::Range::<usize>::from(self.body)).unwrap_or("");
+        if !self.strip_tabs || !body.contains('\t') {
+            return Cow::Borrowed(body);
+        }
+        let mut out = String::with_capacity(body.len());
+        for line in body.split_inclusive('\n') {
+            out.push_str(line.trim_start_matches('\t'));
+        }
+        Cow::Owned(out)
+    }
 }
