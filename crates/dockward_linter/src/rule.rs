@@ -12,7 +12,7 @@ use crate::settings::Settings;
 /// Declares a rule: a unit struct, its doc comment (which becomes its documentation
 /// page and `dockward rule CODE`), and its metadata as a `RuleMeta` constant.
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it does
 ///     /// ...

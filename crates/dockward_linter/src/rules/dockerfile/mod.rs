@@ -22,7 +22,7 @@ pub(crate) fn last_user<'a>(df: &'a Dockerfile, stage: &Stage) -> Option<&'a Ins
 }
 
 /// The external image a stage chain starts from, if it is one.
-pub(crate) fn base_image<'a>(model: &'a Model, stage: usize) -> Option<&'a dockward_dockerfile::semantic::ImageRef> {
+pub(crate) fn base_image(model: &Model, stage: usize) -> Option<&dockward_dockerfile::semantic::ImageRef> {
     let root = *model.ancestry(stage).last()?;
     match &model.stages.get(root)?.base {
         Target::Image(image) => Some(image),
