@@ -94,7 +94,7 @@ impl DockerfileRule for AddInsteadOfCopy {
                 continue;
             }
             let keyword = instr.keyword.range;
-            let replacement = if instr.keyword.value.chars().all(|c| c.is_ascii_lowercase()) { "copy" } else { "COPY" };
+            let replacement = super::keyword_like(instr, "COPY");
             let fixable = !instr.flags.iter().any(|f| ADD_ONLY_FLAGS.contains(&f.name.value.as_str()));
             let d = cx.report(&Self::META, keyword, "ADD copies plain local files here; use COPY");
             d.help("COPY does the same without ADD's URL download and archive extraction");

@@ -54,8 +54,7 @@ impl DockerfileRule for MaintainerDeprecated {
                         }
                         quoted.push(c);
                     }
-                    let label =
-                        if instr.keyword.value.chars().all(|c| c.is_ascii_lowercase()) { "label" } else { "LABEL" };
+                    let label = super::keyword_like(instr, "LABEL");
                     Some(Fix::safe(
                         "Replace MAINTAINER with a maintainer LABEL",
                         vec![Edit::replace(instr.range, format!("{label} maintainer=\"{quoted}\""))],

@@ -29,3 +29,13 @@ pub(crate) fn base_image(model: &Model, stage: usize) -> Option<&dockward_docker
         _ => None,
     }
 }
+
+/// `keyword` (upper case) spelled in the case style of `instr`'s own keyword, so a fix
+/// that swaps an instruction keeps a lower-case file lower-case.
+pub(crate) fn keyword_like(instr: &Instruction, keyword: &str) -> String {
+    if instr.keyword.value.chars().all(|c| c.is_ascii_lowercase()) {
+        keyword.to_ascii_lowercase()
+    } else {
+        keyword.to_string()
+    }
+}
