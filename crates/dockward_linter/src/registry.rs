@@ -20,6 +20,7 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
     &dockerfile::base_image_latest::BaseImageLatest,
     &dockerfile::add_instead_of_copy::AddInsteadOfCopy,
     &dockerfile::maintainer_deprecated::MaintainerDeprecated,
+    &dockerfile::untrusted_base_image_registry::UntrustedBaseImageRegistry,
 ];
 
 /// Every rule's metadata, meta rules first, then by code.

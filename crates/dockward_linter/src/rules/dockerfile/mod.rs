@@ -5,6 +5,7 @@ pub mod base_image_latest;
 pub mod last_user_is_root;
 pub mod maintainer_deprecated;
 pub mod missing_user;
+pub mod untrusted_base_image_registry;
 
 use dockward_dockerfile::semantic::{Model, Target};
 use dockward_dockerfile::{Dockerfile, Instruction, InstructionKind, Stage};
