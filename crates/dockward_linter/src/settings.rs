@@ -109,7 +109,7 @@ impl SettingsBuilder {
         }
         // Meta rules about the input itself cannot be switched off: a file that does
         // not parse must never look clean.
-        for r in registry::all_rules().filter(|r| !r.category_can_be_disabled()) {
+        for r in registry::all_rules().filter(|r| is_always_on(r)) {
             enabled.insert(r.code);
         }
         let mut severity_overrides = HashMap::new();
@@ -146,12 +146,7 @@ pub fn resolve_selector(selector: &str) -> Vec<&'static str> {
     registry::all_rules().filter(|r| r.matches(selector)).map(|r| r.code).collect()
 }
 
-trait CanDisable {
-    fn category_can_be_disabled(&self) -> bool;
-}
-
-impl CanDisable for RuleMeta {
-    fn category_can_be_disabled(&self) -> bool {
-        self.code != registry::SYNTAX_ERROR.code && self.code != registry::UNREADABLE_FILE.code
-    }
+/// Rules that report input dockward could not read or parse.
+fn is_always_on(rule: &RuleMeta) -> bool {
+    rule.code == registry::SYNTAX_ERROR.code || rule.code == registry::UNREADABLE_FILE.code
 }
