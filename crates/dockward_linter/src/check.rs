@@ -31,7 +31,8 @@ pub enum FixMode {
 }
 
 impl FixMode {
-    fn threshold(self) -> Option<Applicability> {
+    /// The lowest applicability applied; `None` when no fix is applied.
+    pub fn threshold(self) -> Option<Applicability> {
         match self {
             FixMode::Off => None,
             FixMode::Apply { unsafe_fixes: false } => Some(Applicability::Safe),

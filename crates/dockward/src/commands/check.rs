@@ -92,11 +92,8 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let files: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
     let mut diagnostics: Vec<Diagnostic> = reports.into_iter().flat_map(|r| r.diagnostics).collect();
     diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
-    let threshold = match fix_mode {
-        FixMode::Off => dockward_diagnostics::Applicability::Safe,
-        FixMode::Apply { unsafe_fixes: true } => dockward_diagnostics::Applicability::Unsafe,
-        FixMode::Apply { unsafe_fixes: false } => dockward_diagnostics::Applicability::Safe,
-    };
+    // Without --fix, "fixable" counts what plain `--fix` would apply.
+    let threshold = fix_mode.threshold().unwrap_or(dockward_diagnostics::Applicability::Safe);
     let fixable = diagnostics.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= threshold)).count();
     let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
     let report = Report { diagnostics: &diagnostics, rules: &rules, files: &files, fixes_applied, fixable };
