@@ -1,7 +1,7 @@
-use dockward_dockerfile::semantic::Target;
-
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
+
+use super::{resolution_note, resolved_base_images};
 
 declare_rule! {
     /// ## What it does
@@ -48,17 +48,12 @@ impl DockerfileRule for BaseImageLatest {
     }
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
-        for stage in &cx.model.stages {
-            let (Target::Image(image), Some(name)) = (&stage.base, &stage.base_name) else { continue };
-            // An image that depends on an unknown variable is never judged: guessing
-            // is what makes peers' results noisy on `FROM ${BASE}`.
-            if !name.value.is_resolved() || image.digest.is_some() {
+        for (image, name) in resolved_base_images(cx.model) {
+            if image.digest.is_some() {
                 continue;
             }
-            let written = &cx.text()[name.range];
             let resolved = &name.value.value;
-            let via =
-                if written != resolved { format!(" (`{written}` resolves to `{resolved}`)") } else { String::new() };
+            let via = resolution_note(&cx.text()[name.range], resolved);
             let message = match image.tag.as_deref() {
                 None => format!("`{resolved}` has no tag, so it means `latest`{via}"),
                 Some("latest") => format!("`{resolved}` uses the moving `latest` tag{via}"),

@@ -69,11 +69,7 @@ impl DockerfileRule for LastUserIsRoot {
             return;
         }
         let written = &cx.text()[user.range];
-        let via = if written != user.value.value {
-            format!(" (`{written}` resolves to `{}`)", user.value.value)
-        } else {
-            String::new()
-        };
+        let via = super::resolution_note(written, &user.value.value);
         cx.report(
             &Self::META,
             user.range,

@@ -7,7 +7,7 @@ pub mod maintainer_deprecated;
 pub mod missing_user;
 pub mod untrusted_base_image_registry;
 
-use dockward_dockerfile::semantic::{Model, Target};
+use dockward_dockerfile::semantic::{ExpandedValue, ImageRef, Model, Target};
 use dockward_dockerfile::{Dockerfile, Instruction, InstructionKind, Stage};
 
 /// The final stage followed by the stages it builds on (`FROM build AS final` ->
@@ -38,5 +38,24 @@ pub(crate) fn keyword_like(instr: &Instruction, keyword: &str) -> String {
         keyword.to_ascii_lowercase()
     } else {
         keyword.to_string()
+    }
+}
+
+/// Every stage's external base image whose name is fully resolved, with the FROM word
+/// it came from. Images that depend on an unknown variable are left out: rules never
+/// judge them, since guessing is what makes peers noisy on `FROM ${BASE}`.
+pub(crate) fn resolved_base_images(model: &Model) -> impl Iterator<Item = (&ImageRef, &ExpandedValue)> {
+    model.stages.iter().filter_map(|stage| match (&stage.base, &stage.base_name) {
+        (Target::Image(image), Some(name)) if name.value.is_resolved() => Some((image, name)),
+        _ => None,
+    })
+}
+
+/// ` (`${X}` resolves to `v`)` when a value was written through variables, else "".
+pub(crate) fn resolution_note(written: &str, resolved: &str) -> String {
+    if written == resolved {
+        String::new()
+    } else {
+        format!(" (`{written}` resolves to `{resolved}`)")
     }
 }

@@ -1,7 +1,9 @@
-use dockward_dockerfile::semantic::{ImageRef, Target};
+use dockward_dockerfile::semantic::ImageRef;
 
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
+
+use super::resolved_base_images;
 
 declare_rule! {
     /// ## What it does
@@ -69,9 +71,8 @@ impl DockerfileRule for UntrustedBaseImageRegistry {
         if trusted.is_empty() {
             return;
         }
-        for stage in &cx.model.stages {
-            let (Target::Image(image), Some(name)) = (&stage.base, &stage.base_name) else { continue };
-            if !name.value.is_resolved() || trusted.iter().any(|t| trusted_by(image, t)) {
+        for (image, name) in resolved_base_images(cx.model) {
+            if trusted.iter().any(|t| trusted_by(image, t)) {
                 continue;
             }
             let message = format!(
