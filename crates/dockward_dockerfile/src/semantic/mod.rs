@@ -18,7 +18,7 @@ pub use expand::{expand, expand_with, unquote, Expanded};
 use expand::{expand_env, Env, Found};
 pub use image::ImageRef;
 
-use crate::ast::{Args, CommandArgs, Dockerfile, InstructionKind};
+use crate::ast::{Args, CommandArgs, Dockerfile, InstructionKind, Spanned};
 use crate::lines::logical_text;
 
 /// BuildKit's automatic platform ARGs. They are set in the global scope without being
@@ -240,6 +240,17 @@ impl Model {
             };
             m.scope_of.push(scope);
             let k0 = order(i, 0);
+            // `COPY --from=x` and `RUN --mount=...,from=x` name a stage or image the same way.
+            let add_ref = |m: &mut Model, s: usize, kind: RefKind, v: &Spanned<String>| {
+                let value = m.expand_in(scope, k0, &v.value);
+                let target = resolve(&value.value, s, &stage_names, true);
+                m.stages[s].refs.push(StageRef {
+                    instruction: i,
+                    kind,
+                    name: ExpandedValue { value, range: v.range, instruction: i },
+                    target,
+                });
+            };
             match instr.kind {
                 InstructionKind::From => {
                     let index = m.stages.len();
@@ -376,32 +387,16 @@ impl Model {
                 InstructionKind::Copy | InstructionKind::Add => {
                     let ScopeId::Stage(s) = scope else { continue };
                     if let Some(v) = instr.flag("from").and_then(|f| f.value.as_ref()) {
-                        let value = m.expand_in(scope, k0, &v.value);
-                        let target = resolve(&value.value, s, &stage_names, true);
-                        m.stages[s].refs.push(StageRef {
-                            instruction: i,
-                            kind: RefKind::CopyFrom,
-                            name: ExpandedValue { value, range: v.range, instruction: i },
-                            target,
-                        });
+                        add_ref(&mut m, s, RefKind::CopyFrom, v);
                     }
                 }
                 InstructionKind::Run => {
                     let ScopeId::Stage(s) = scope else { continue };
                     for flag in instr.flags_named("mount") {
                         for field in flag.csv_fields() {
-                            if field.key.value != "from" {
-                                continue;
+                            if let (true, Some(v)) = (field.key.value == "from", &field.value) {
+                                add_ref(&mut m, s, RefKind::MountFrom, v);
                             }
-                            let Some(v) = field.value else { continue };
-                            let value = m.expand_in(scope, k0, &v.value);
-                            let target = resolve(&value.value, s, &stage_names, true);
-                            m.stages[s].refs.push(StageRef {
-                                instruction: i,
-                                kind: RefKind::MountFrom,
-                                name: ExpandedValue { value, range: v.range, instruction: i },
-                                target,
-                            });
                         }
                     }
                 }
