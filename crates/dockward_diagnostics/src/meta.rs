@@ -48,6 +48,21 @@ pub enum Target {
     /// Meta rules about the run itself (parse errors, unused suppressions).
     Meta,
     Dockerfile,
+    /// Compose-file structure (the project, not one service).
+    Compose,
+    /// A container's runtime settings (`ContainerSpec`): a Compose service, a
+    /// `docker run` line or a live container.
+    Container,
+    /// The daemon's configuration (`DaemonSpec`): daemon.json, dockerd flags, live `/info`.
+    Daemon,
+    /// Files and settings of the host the daemon runs on.
+    Host,
+    /// A built image: its config, history and layers.
+    Image,
+    /// Docker networks.
+    Network,
+    /// Swarm mode objects.
+    Swarm,
 }
 
 impl Target {
@@ -55,6 +70,13 @@ impl Target {
         match self {
             Target::Meta => "meta",
             Target::Dockerfile => "dockerfile",
+            Target::Compose => "compose",
+            Target::Container => "container",
+            Target::Daemon => "daemon",
+            Target::Host => "host",
+            Target::Image => "image",
+            Target::Network => "network",
+            Target::Swarm => "swarm",
         }
     }
 }
