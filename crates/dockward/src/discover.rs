@@ -3,9 +3,17 @@
 use std::path::{Path, PathBuf};
 
 /// What kind of file a path is, by its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileKind {
     Dockerfile,
+}
+
+impl FileKind {
+    /// The kind of a file named explicitly (or `--stdin-filename`): its name decides,
+    /// and anything unrecognised is read as a Dockerfile, as before.
+    pub fn of_explicit(path: &Path) -> FileKind {
+        classify(path).unwrap_or(FileKind::Dockerfile)
+    }
 }
 
 /// Classifies a file name: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
@@ -27,8 +35,8 @@ pub fn classify(path: &Path) -> Option<FileKind> {
 /// One input to check.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Input {
-    File { display: String, path: PathBuf },
-    Stdin { display: String },
+    File { display: String, path: PathBuf, kind: FileKind },
+    Stdin { display: String, kind: FileKind },
 }
 
 /// A path given on the command line that does not exist or cannot be walked.
@@ -48,13 +56,17 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> (Vec<Input>, Vec
     let paths = if paths.is_empty() { &default[..] } else { paths };
     for p in paths {
         if p.as_os_str() == "-" {
-            inputs.push(Input::Stdin { display: stdin_name.unwrap_or("-").to_string() });
+            let display = stdin_name.unwrap_or("-").to_string();
+            let kind = FileKind::of_explicit(Path::new(&display));
+            inputs.push(Input::Stdin { display, kind });
             continue;
         }
         match std::fs::metadata(p) {
             Err(e) => errors.push(DiscoveryError { path: p.display().to_string(), message: e.to_string() }),
             Ok(m) if m.is_dir() => walk(p, &mut inputs, &mut errors),
-            Ok(_) => inputs.push(Input::File { display: display_path(p), path: p.clone() }),
+            Ok(_) => {
+                inputs.push(Input::File { display: display_path(p), path: p.clone(), kind: FileKind::of_explicit(p) })
+            }
         }
     }
     inputs.sort();
@@ -71,8 +83,10 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<DiscoveryError>) 
         .build();
     for entry in walker {
         match entry {
-            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && classify(e.path()).is_some() => {
-                inputs.push(Input::File { display: display_path(e.path()), path: e.path().to_path_buf() });
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                if let Some(kind) = classify(e.path()) {
+                    inputs.push(Input::File { display: display_path(e.path()), path: e.path().to_path_buf(), kind });
+                }
             }
             Ok(_) => {}
             Err(e) => errors.push(DiscoveryError { path: root.display().to_string(), message: e.to_string() }),

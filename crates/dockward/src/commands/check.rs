@@ -12,7 +12,7 @@ use dockward_report::{Format, Report, ReportOptions};
 use rayon::prelude::*;
 
 use crate::args::{CheckArgs, ColorChoice, FailOnArg, OutputFormat};
-use crate::discover::{discover, Input};
+use crate::discover::{discover, FileKind, Input};
 use crate::exit;
 
 pub fn run(args: CheckArgs) -> u8 {
@@ -189,9 +189,9 @@ fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<Vec<u8>>, String> {
 
 fn check_input(input: &Input, stdin: Option<&[u8]>, settings: &Settings, fix: FixMode) -> FileReport {
     match input {
-        Input::Stdin { display } => check_dockerfile_bytes(display, None, stdin.unwrap_or_default(), settings, fix),
-        Input::File { display, path } => match std::fs::read(path) {
-            Ok(bytes) => check_dockerfile_bytes(display, Some(path.clone()), &bytes, settings, fix),
+        Input::Stdin { display, kind } => check_bytes(*kind, display, None, stdin.unwrap_or_default(), settings, fix),
+        Input::File { display, path, kind } => match std::fs::read(path) {
+            Ok(bytes) => check_bytes(*kind, display, Some(path.clone()), &bytes, settings, fix),
             Err(e) => FileReport {
                 name: display.clone(),
                 path: Some(path.clone()),
@@ -204,6 +204,20 @@ fn check_input(input: &Input, stdin: Option<&[u8]>, settings: &Settings, fix: Fi
                 unreadable: true,
             },
         },
+    }
+}
+
+/// One file's checks, by what kind of file it is.
+fn check_bytes(
+    kind: FileKind,
+    name: &str,
+    path: Option<PathBuf>,
+    bytes: &[u8],
+    settings: &Settings,
+    fix: FixMode,
+) -> FileReport {
+    match kind {
+        FileKind::Dockerfile => check_dockerfile_bytes(name, path, bytes, settings, fix),
     }
 }
 
