@@ -8,8 +8,11 @@ use dockward_diagnostics::{apply_fixes, Applicability, Diagnostic, Edit, Fix, Lo
 use dockward_dockerfile::semantic::Model;
 use dockward_source::{SourceFile, TextRange, TextSize};
 
-use crate::registry::{self, DOCKERFILE_RULES};
+use dockward_spec::{ContainerSpec, EngineDefaults};
+
+use crate::registry::{self, CONTAINER_RULES, DOCKERFILE_RULES};
 use crate::rule::DockerfileContext;
+use crate::rules::container::ContainerContext;
 use crate::settings::Settings;
 use crate::suppression::{self, Origin, Scope};
 
@@ -173,6 +176,31 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
     report_suppression_problems(file, &suppressions, settings, &mut found);
 
     found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, file.name()));
+    for d in &mut found {
+        d.severity = settings.severity(d.rule);
+    }
+    found.sort_by(|a, b| a.sort_key_cmp(b));
+    found
+}
+
+/// Runs every enabled container rule over each spec, with configured severities and
+/// per-file ignores, sorted. Callers apply their own suppressions (YAML comments,
+/// `dockward.ignore` labels) afterwards.
+pub fn lint_container_specs(
+    specs: &[ContainerSpec],
+    defaults: &EngineDefaults,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut cx = ContainerContext::new(settings, defaults);
+    for spec in specs {
+        for rule in CONTAINER_RULES {
+            if settings.is_enabled(rule.meta()) {
+                rule.check(spec, &mut cx);
+            }
+        }
+    }
+    let mut found = cx.into_diagnostics();
+    found.retain(|d| !settings.ignored_for_path(d.rule, d.location.name()));
     for d in &mut found {
         d.severity = settings.severity(d.rule);
     }

@@ -3,6 +3,7 @@
 use dockward_diagnostics::RuleMeta;
 
 use crate::rule::DockerfileRule;
+use crate::rules::container::ContainerRule;
 use crate::rules::{dockerfile, meta};
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
@@ -23,9 +24,16 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
     &dockerfile::untrusted_base_image_registry::UntrustedBaseImageRegistry,
 ];
 
-/// Every rule's metadata, meta rules first, then by code.
+/// Every container runtime rule (CT family), in code order.
+pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[];
+
+/// Every rule's metadata, meta rules first, then family by family in code order.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
-    META_RULES.iter().copied().chain(DOCKERFILE_RULES.iter().map(|r| r.meta()))
+    META_RULES
+        .iter()
+        .copied()
+        .chain(DOCKERFILE_RULES.iter().map(|r| r.meta()))
+        .chain(CONTAINER_RULES.iter().map(|r| r.meta()))
 }
 
 /// The rule a code, name or alias names exactly.

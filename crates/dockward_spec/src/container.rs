@@ -83,6 +83,20 @@ pub struct ContainerSpec {
     pub init: Option<Val<bool>>,
     pub entrypoint: Option<Val<Vec<String>>>,
     pub command: Option<Val<Vec<String>>>,
+    /// Where a fix can add a key to this container's definition (Compose services
+    /// only): rules build `Edit`s that insert `key: value` lines there.
+    pub insert_point: Option<InsertPoint>,
+}
+
+/// A place in a source file where a new key of a mapping can be inserted.
+#[derive(Debug, Clone)]
+pub struct InsertPoint {
+    pub file: std::sync::Arc<dockward_source::SourceFile>,
+    /// Byte offset of the start of the line the new key goes on (after the mapping's
+    /// last line).
+    pub offset: dockward_source::TextSize,
+    /// The indentation of the mapping's keys.
+    pub indent: String,
 }
 
 impl ContainerSpec {
@@ -127,6 +141,7 @@ impl ContainerSpec {
             init: None,
             entrypoint: None,
             command: None,
+            insert_point: None,
         }
     }
 
