@@ -21,6 +21,15 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
     &dockerfile::add_instead_of_copy::AddInsteadOfCopy,
     &dockerfile::maintainer_deprecated::MaintainerDeprecated,
     &dockerfile::untrusted_base_image_registry::UntrustedBaseImageRegistry,
+    &dockerfile::secret_in_arg_env::SecretInArgEnv,
+    &dockerfile::hardcoded_credential::HardcodedCredential,
+    &dockerfile::secret_file_copied::SecretFileCopied,
+    &dockerfile::secret_in_run_command::SecretInRunCommand,
+    &dockerfile::add_url_without_checksum::AddUrlWithoutChecksum,
+    &dockerfile::pipe_to_shell::PipeToShell,
+    &dockerfile::tls_verification_disabled::TlsVerificationDisabled,
+    &dockerfile::package_signature_bypass::PackageSignatureBypass,
+    &dockerfile::run_security_insecure::RunSecurityInsecure,
 ];
 
 /// Every rule's metadata, meta rules first, then by code.

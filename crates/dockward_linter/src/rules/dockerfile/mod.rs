@@ -6,6 +6,16 @@ pub mod last_user_is_root;
 pub mod maintainer_deprecated;
 pub mod missing_user;
 pub mod untrusted_base_image_registry;
+pub mod secret_in_arg_env;
+pub mod hardcoded_credential;
+pub mod secret_file_copied;
+pub mod secret_in_run_command;
+pub mod add_url_without_checksum;
+pub mod pipe_to_shell;
+pub mod tls_verification_disabled;
+pub mod package_signature_bypass;
+pub mod run_security_insecure;
+pub(crate) mod shell_helpers;
 
 use dockward_dockerfile::semantic::{ExpandedValue, ImageRef, Model, Target};
 use dockward_dockerfile::{Dockerfile, Instruction, InstructionKind, Stage};
