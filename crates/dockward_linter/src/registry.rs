@@ -30,6 +30,13 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
     &dockerfile::tls_verification_disabled::TlsVerificationDisabled,
     &dockerfile::package_signature_bypass::PackageSignatureBypass,
     &dockerfile::run_security_insecure::RunSecurityInsecure,
+    &dockerfile::sudo_in_run::SudoInRun,
+    &dockerfile::world_writable_permissions::WorldWritablePermissions,
+    &dockerfile::setuid_setgid_added::SetuidSetgidAdded,
+    &dockerfile::password_set_at_build::PasswordSetAtBuild,
+    &dockerfile::remote_admin_port_exposed::RemoteAdminPortExposed,
+    &dockerfile::sensitive_volume::SensitiveVolume,
+    &dockerfile::ssh_server_installed::SshServerInstalled,
 ];
 
 /// Every rule's metadata, meta rules first, then by code.

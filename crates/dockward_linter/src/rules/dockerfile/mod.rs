@@ -15,6 +15,13 @@ pub mod pipe_to_shell;
 pub mod tls_verification_disabled;
 pub mod package_signature_bypass;
 pub mod run_security_insecure;
+pub mod sudo_in_run;
+pub mod world_writable_permissions;
+pub mod setuid_setgid_added;
+pub mod password_set_at_build;
+pub mod remote_admin_port_exposed;
+pub mod sensitive_volume;
+pub mod ssh_server_installed;
 pub(crate) mod shell_helpers;
 
 use dockward_dockerfile::semantic::{ExpandedValue, ImageRef, Model, Target};

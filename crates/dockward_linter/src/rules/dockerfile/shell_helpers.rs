@@ -119,7 +119,7 @@ pub(crate) fn basename(program: &str) -> &str {
 }
 
 /// argv without the wrappers that run another command: `sudo [opts]`, `env [opts]
-/// [A=b]`, `command`, `exec`, `nohup`, `time`, `nice`.
+/// [A=b]`, `xargs [opts]`, `command`, `exec`, `nohup`, `time`, `nice`.
 pub(crate) fn effective_argv(cmd: &Command) -> &[Word] {
     let mut argv = cmd.argv.as_slice();
     for _ in 0..4 {
@@ -154,6 +154,17 @@ pub(crate) fn effective_argv(cmd: &Command) -> &[Word] {
                     } else {
                         break;
                     }
+                }
+            }
+            "xargs" => {
+                while let Some(w) = argv.get(i) {
+                    if !w.text.starts_with('-') {
+                        break;
+                    }
+                    if matches!(w.text.as_str(), "-I" | "-n" | "-P" | "-L" | "-d" | "-s" | "-E" | "-a") {
+                        i += 1;
+                    }
+                    i += 1;
                 }
             }
             "command" | "exec" | "nohup" | "time" => {}
