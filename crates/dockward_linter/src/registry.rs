@@ -37,6 +37,14 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
     &dockerfile::remote_admin_port_exposed::RemoteAdminPortExposed,
     &dockerfile::sensitive_volume::SensitiveVolume,
     &dockerfile::ssh_server_installed::SshServerInstalled,
+    &dockerfile::missing_healthcheck::MissingHealthcheck,
+    &dockerfile::healthcheck_disabled::HealthcheckDisabled,
+    &dockerfile::non_numeric_user::NonNumericUser,
+    &dockerfile::base_image_not_pinned::BaseImageNotPinned,
+    &dockerfile::platform_flag_constant::PlatformFlagConstant,
+    &dockerfile::full_base_image::FullBaseImage,
+    &dockerfile::build_tools_in_final_stage::BuildToolsInFinalStage,
+    &dockerfile::build_tools_in_final_stage::BuildToolsInSingleStage,
 ];
 
 /// Every rule's metadata, meta rules first, then by code.

@@ -22,6 +22,13 @@ pub mod password_set_at_build;
 pub mod remote_admin_port_exposed;
 pub mod sensitive_volume;
 pub mod ssh_server_installed;
+pub mod missing_healthcheck;
+pub mod healthcheck_disabled;
+pub mod non_numeric_user;
+pub mod base_image_not_pinned;
+pub mod platform_flag_constant;
+pub mod full_base_image;
+pub mod build_tools_in_final_stage;
 pub(crate) mod shell_helpers;
 
 use dockward_dockerfile::semantic::{ExpandedValue, ImageRef, Model, Target};
