@@ -29,6 +29,7 @@ pub mod base_image_not_pinned;
 pub mod platform_flag_constant;
 pub mod full_base_image;
 pub mod build_tools_in_final_stage;
+pub(crate) mod redaction;
 pub(crate) mod shell_helpers;
 
 use dockward_dockerfile::semantic::{ExpandedValue, ImageRef, Model, Target};
