@@ -16,7 +16,8 @@ declare_rule! {
     /// stage (or a stage it is built `FROM`): `gcc`, `g++`, `clang`, `make`, `cmake`,
     /// `build-essential`, `build-base`, `golang`, `rustc`, `cargo`, `maven`, `gradle`,
     /// JDKs, autotools, with any package manager. Packages removed again in the same
-    /// chain (`apk del .build-deps`, `apt-get purge gcc`) are not reported.
+    /// chain (`apk del .build-deps`, `apt-get purge gcc`, or Debian's `apt-mark auto`
+    /// followed by `apt-get purge --auto-remove` in the same RUN) are not reported.
     ///
     /// ## Why is this bad?
     /// The build already has stages for building: tools left in the final image are
@@ -117,6 +118,18 @@ pub(crate) fn installed_toolchain(df: &Dockerfile, model: &Model, stages: &[usiz
     let mut removed: HashSet<String> = HashSet::new();
     for run in run_scripts(df) {
         if !model.stage_of(run.instruction).is_some_and(|s| stages.contains(&s)) {
+            continue;
+        }
+        // Debian's `apt-mark auto '.*'; apt-mark manual $kept; ...; apt-get purge
+        // --auto-remove` removes everything the RUN installed but the kept packages.
+        let marks_auto = run.script.commands.iter().any(|c| {
+            program(c) == Some("apt-mark") && arguments(c).first().is_some_and(|w| w.text == "auto")
+        });
+        let auto_removes = run.script.commands.iter().any(|c| {
+            matches!(program(c), Some("apt-get" | "apt"))
+                && arguments(c).iter().any(|w| w.text == "autoremove" || w.text == "--auto-remove")
+        });
+        if marks_auto && auto_removes {
             continue;
         }
         for cmd in &run.script.commands {
@@ -226,5 +239,7 @@ mod tests {
         assert_flags(&BuildToolsInSingleStage, "FROM alpine:3\nRUN apk add openjdk17 go\n", &["openjdk17", "go"]);
         assert_clean(&BuildToolsInSingleStage, "FROM a:1 AS b\nRUN apt-get install -y gcc\nFROM c:1\n");
         assert_clean(&BuildToolsInSingleStage, "FROM a:1\nRUN echo apt-get install gcc\n");
+        let text = "FROM a:1\nRUN saved=\"$(apt-mark showmanual)\"; apt-get install -y gcc make; ./build; \\\n  apt-mark auto '.*' > /dev/null; apt-mark manual $saved; apt-get purge -y --auto-remove\n";
+        assert_clean(&BuildToolsInSingleStage, text);
     }
 }

@@ -7,7 +7,8 @@ declare_rule! {
     /// ## What it does
     /// Flags a final `USER` given by name (`USER app`) rather than by numeric UID
     /// (`USER 10001`). A user resolved through `ARG`/`ENV` is judged by its value; one
-    /// that cannot be resolved is not reported. Root is DF001's finding.
+    /// that cannot be resolved is not reported. Root is DF001's finding; Windows
+    /// images (`nanoserver`, `servercore`), which have no UIDs, are not reported.
     ///
     /// ## Why is this bad?
     /// Kubernetes' `runAsNonRoot` and similar admission checks read the image's user
@@ -55,6 +56,17 @@ impl DockerfileRule for NonNumericUser {
         if name.is_empty() || name.bytes().all(|b| b.is_ascii_digit()) {
             return;
         }
+        // Windows images have no UIDs: `ContainerUser` is how they run unprivileged.
+        let windows = cx.model.stages.iter().any(|s| match &s.base {
+            dockward_dockerfile::semantic::Target::Image(i) => {
+                let n = format!("{}:{}", i.repository, i.tag.as_deref().unwrap_or("")).to_ascii_lowercase();
+                ["windows", "nanoserver", "servercore"].iter().any(|w| n.contains(w))
+            }
+            _ => false,
+        });
+        if windows {
+            return;
+        }
         let written = &cx.text()[user.range];
         let via = super::resolution_note(written, value);
         cx.report(&Self::META, user.range, format!("USER `{name}` is a name, not a numeric UID{via}"))
@@ -80,6 +92,7 @@ mod tests {
             assert_clean(&NonNumericUser, &format!("FROM a:1\nUSER {user}\n"));
         }
         assert_clean(&NonNumericUser, "FROM a:1\nARG UID\nUSER $UID\n");
+        assert_clean(&NonNumericUser, "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerUser\n");
         assert_clean(&NonNumericUser, "FROM a:1 AS b\nUSER app\nFROM c:1\nUSER 10\n");
     }
 }

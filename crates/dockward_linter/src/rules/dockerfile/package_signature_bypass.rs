@@ -14,7 +14,9 @@ declare_rule! {
     /// `--allow-insecure-repositories`, `-o APT::Get::AllowUnauthenticated=true`,
     /// `apk --allow-untrusted`, `yum`/`dnf`/`microdnf`/`tdnf --nogpgcheck` (and
     /// `--setopt=gpgcheck=0`), `rpm --nosignature`/`--nodigest`, and
-    /// `zypper --no-gpg-checks`.
+    /// `zypper --no-gpg-checks`. Installing package files that a `RUN
+    /// --mount=...,from=<stage>` brings in from an earlier stage of the same build is
+    /// not reported: those are unsigned by nature.
     ///
     /// ## Why is this bad?
     /// Package signatures are what proves a package comes from the distribution and
@@ -70,6 +72,28 @@ fn bypass_setting(s: &str) -> bool {
         || (key.ends_with("gpgcheck") || key.ends_with("repo_gpgcheck")) && off
 }
 
+/// Targets of `--mount=...,from=<stage or image>` on a RUN, with a trailing `/`.
+fn stage_mount_targets(instr: &dockward_dockerfile::Instruction) -> Vec<String> {
+    let mut out = Vec::new();
+    for flag in instr.flags_named("mount") {
+        let fields = flag.csv_fields();
+        if !fields.iter().any(|f| f.key.value == "from") {
+            continue;
+        }
+        for f in &fields {
+            if matches!(f.key.value.as_str(), "target" | "dst" | "destination") {
+                if let Some(v) = &f.value {
+                    let t = v.value.trim_end_matches('/');
+                    if !t.is_empty() {
+                        out.push(format!("{t}/"));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The word plus the blank before it, so that deleting it leaves clean text.
 fn with_leading_space(source: &str, range: TextRange) -> TextRange {
     let start = usize::from(range.start());
@@ -86,9 +110,16 @@ impl DockerfileRule for PackageSignatureBypass {
         let source = cx.text();
         let mut found: Vec<(TextRange, String, bool)> = Vec::new();
         for run in run_scripts(cx.dockerfile) {
+            let mounted = stage_mount_targets(&cx.dockerfile.instructions[run.instruction]);
             for cmd in &run.script.commands {
                 let Some(prog) = program(cmd) else { continue };
                 let args = arguments(cmd);
+                // Packages built by an earlier stage of this build and mounted from it
+                // are unsigned by nature; the stage that built them is the check.
+                let files: Vec<&str> = args.iter().map(|w| w.text.as_str()).filter(|t| t.contains('/')).collect();
+                if !files.is_empty() && files.iter().all(|f| mounted.iter().any(|m| f.starts_with(m.as_str()))) {
+                    continue;
+                }
                 let flags = bypass_flags(prog);
                 let opts = options(args);
                 for (i, w) in opts.iter().enumerate() {
@@ -159,6 +190,7 @@ mod tests {
             "RUN apt-get install -y --no-install-recommends curl",
             "RUN dnf --setopt=gpgcheck=1 install -y x",
             "RUN my-tool --nogpgcheck",
+            "RUN --mount=type=bind,from=builder,source=/pkgs,target=/tmp/pkgs apk add --allow-untrusted /tmp/pkgs/x.apk",
         ] {
             assert_clean(&PackageSignatureBypass, &format!("FROM a:1\n{line}\n"));
         }

@@ -8,8 +8,8 @@ use super::shell_helpers::{arguments, program, run_scripts, word_subrange};
 
 declare_rule! {
     /// ## What it does
-    /// Flags passwords set while building: `chpasswd`, `passwd` (except `passwd -l`,
-    /// which locks an account, and `-S`/`-e`), and `useradd`/`usermod -p`. When an
+    /// Flags passwords set while building: `chpasswd`, `passwd` (except `passwd -l`
+    /// and `-u`, which lock and unlock an account, and `-S`/`-e`), and `useradd`/`usermod -p`. When an
     /// `echo 'user:password' | chpasswd` pipeline gives the password literally, the
     /// password is masked in every output format.
     ///
@@ -78,7 +78,10 @@ impl DockerfileRule for PasswordSetAtBuild {
                     }
                     "passwd" => {
                         let harmless = args.iter().any(|w| {
-                            matches!(w.text.as_str(), "-l" | "--lock" | "-S" | "--status" | "-e" | "--expire")
+                            matches!(
+                                w.text.as_str(),
+                                "-l" | "--lock" | "-u" | "--unlock" | "-S" | "--status" | "-e" | "--expire"
+                            )
                         });
                         if !harmless {
                             let what = if args.iter().any(|w| w.text == "-d" || w.text == "--delete") {
@@ -133,7 +136,7 @@ mod tests {
 
     #[test]
     fn locking_and_text_are_fine() {
-        for line in ["RUN passwd -l root", "RUN echo chpasswd", "RUN useradd -m bob", "RUN apt-get install -y passwd"] {
+        for line in ["RUN passwd -l root", "RUN passwd -u git", "RUN echo chpasswd", "RUN useradd -m bob", "RUN apt-get install -y passwd"] {
             assert_clean(&PasswordSetAtBuild, &format!("FROM a:1\n{line}\n"));
         }
     }

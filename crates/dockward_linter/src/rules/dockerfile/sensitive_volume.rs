@@ -6,8 +6,9 @@ use crate::rule::{DockerfileContext, DockerfileRule};
 declare_rule! {
     /// ## What it does
     /// Flags `VOLUME` on system paths: `/`, `/etc`, `/proc`, `/sys`, `/dev`, `/boot`,
-    /// `/root`, `/usr`, `/lib`, `/bin`, `/sbin`, `/run`, `/var/run`, `/var/lib/docker`
-    /// and the Docker socket (`/var/run/docker.sock`).
+    /// `/root`, `/usr`, `/lib`, `/bin`, `/sbin`, `/run`, `/var/run`, and the Docker or
+    /// containerd socket (`/var/run/docker.sock`). `/var/lib/docker`, the usual
+    /// anonymous volume of Docker-in-Docker images, is not reported.
     ///
     /// ## Why is this bad?
     /// A volume there invites mounting the host's copy of that path, which gives the
@@ -42,7 +43,7 @@ declare_rule! {
 
 const SENSITIVE: &[&str] = &[
     "/", "/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/usr", "/lib", "/lib64", "/bin", "/sbin", "/run",
-    "/var/run", "/var/lib/docker", "/var/run/docker.sock", "/run/docker.sock", "/run/containerd",
+    "/var/run", "/var/run/docker.sock", "/run/docker.sock", "/run/containerd",
     "/var/run/containerd",
 ];
 
@@ -91,7 +92,7 @@ mod tests {
 
     #[test]
     fn data_directories_are_fine() {
-        assert_clean(&SensitiveVolume, "FROM a:1\nVOLUME /var/lib/postgresql/data /etc-data /run/app\n");
+        assert_clean(&SensitiveVolume, "FROM a:1\nVOLUME /var/lib/postgresql/data /etc-data /run/app /var/lib/docker\n");
         assert_clean(&SensitiveVolume, "FROM a:1\nARG D\nVOLUME $D\n");
     }
 }

@@ -1,14 +1,17 @@
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
 
-use super::shell_helpers::{arguments, program, run_scripts};
-use super::world_writable_permissions::{mode_effect, mode_words};
+use super::shell_helpers::{arguments, program};
+use super::world_writable_permissions::{creates_directories, final_chain_runs, mode_effect, mode_words};
 
 declare_rule! {
     /// ## What it does
     /// Flags modes that add the setuid or setgid bit: `chmod u+s`, `g+s`, `+s`,
     /// `4755`, `2755`, `6755` (also with `install -m`, `mkdir -m`). Removing the bits
-    /// (`chmod u-s`, `a-s`) is the recommended hardening and is not reported.
+    /// (`chmod u-s`, `a-s`) is the recommended hardening and is not reported, nor is
+    /// setgid on directories being created (`mkdir -m 2775`, `install -d -m 3777`) or
+    /// combined with the sticky bit: on a directory it only sets the group of new
+    /// files. Only the final stage and the stages it is built `FROM` are checked.
     ///
     /// ## Why is this bad?
     /// A setuid-root binary runs as root whoever starts it: every flaw in it becomes a
@@ -48,11 +51,13 @@ impl DockerfileRule for SetuidSetgidAdded {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
-        for run in run_scripts(cx.dockerfile) {
+        for run in final_chain_runs(cx) {
             for cmd in &run.script.commands {
                 let Some(prog) = program(cmd) else { continue };
+                let dirs = creates_directories(prog, arguments(cmd));
                 for (w, mode) in mode_words(prog, arguments(cmd)) {
-                    if !w.has_expansion && mode_effect(mode).is_some_and(|e| e.set_id) {
+                    let Some(effect) = mode_effect(mode).filter(|_| !w.has_expansion) else { continue };
+                    if effect.set_uid || (effect.set_id && !dirs) {
                         found.push((w.range, format!("`{prog} {mode}` adds a setuid/setgid bit")));
                     }
                 }
@@ -88,7 +93,16 @@ mod tests {
 
     #[test]
     fn removal_and_plain_modes_are_fine() {
-        for line in ["RUN chmod u-s /bin/x", "RUN chmod a-s /bin/*", "RUN chmod 0755 /bin/x", "RUN chmod 1777 /tmp"] {
+        for line in [
+            "RUN chmod u-s /bin/x",
+            "RUN chmod a-s /bin/*",
+            "RUN chmod 0755 /bin/x",
+            "RUN chmod 1777 /tmp",
+            "RUN install --directory --owner pg --mode 3777 /var/run/postgresql",
+            "RUN mkdir -m 2775 /srv/shared",
+            "RUN chmod 3777 /srv/shared",
+            "RUN chmod u+s /x\nFROM b:1",
+        ] {
             assert_clean(&SetuidSetgidAdded, &format!("FROM a:1\n{line}\n"));
         }
     }

@@ -5,13 +5,16 @@ use crate::rule::{DockerfileContext, DockerfileRule};
 
 use super::shell_helpers::{arguments, program, run_scripts};
 
+
 declare_rule! {
     /// ## What it does
     /// Flags `chmod` (also `mkdir -m`, `install -m`) giving write permission to
     /// everyone: numeric modes whose last digit has the write bit (`777`, `666`,
     /// `0757`), symbolic modes such as `a+w`, `o+w`, `o=rwx`, `a=rwx`, recursive or
     /// not. Modes with the sticky bit (`1777`, `+t`), the standard for shared
-    /// temporary directories, are not reported.
+    /// temporary directories, are not reported. Only the final stage and the stages
+    /// it is built `FROM` are checked: a build stage's scratch directories do not ship,
+    /// and neither do paths that the same RUN deletes again (`rm -rf "$tempDir"`).
     ///
     /// ## Why is this bad?
     /// Any process in the container, whatever its user, can then replace the
@@ -45,7 +48,11 @@ declare_rule! {
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ModeEffect {
     pub world_writable: bool,
+    /// Adds setuid, or setgid without the sticky bit (setgid plus sticky is a shared
+    /// directory's mode, where setgid only sets the group of new files).
     pub set_id: bool,
+    /// Adds setuid.
+    pub set_uid: bool,
 }
 
 /// Reads a chmod mode (`755`, `4755`, `u+s,g-w`, `a=rwx`). `None` if it is not one.
@@ -53,7 +60,11 @@ pub(crate) fn mode_effect(mode: &str) -> Option<ModeEffect> {
     if !mode.is_empty() && mode.len() <= 5 && mode.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
         let v = u32::from_str_radix(mode, 8).ok()?;
         let sticky = v & 0o1000 != 0;
-        return Some(ModeEffect { world_writable: v & 0o002 != 0 && !sticky, set_id: v & 0o6000 != 0 });
+        return Some(ModeEffect {
+            world_writable: v & 0o002 != 0 && !sticky,
+            set_id: v & 0o4000 != 0 || (v & 0o2000 != 0 && !sticky),
+            set_uid: v & 0o4000 != 0,
+        });
     }
     let mut effect = ModeEffect::default();
     let mut any = false;
@@ -87,10 +98,26 @@ pub(crate) fn mode_effect(mode: &str) -> Option<ModeEffect> {
             }
             if perms.contains('s') && (who.is_empty() || who.contains(['u', 'g', 'a'])) {
                 effect.set_id = true;
+                effect.set_uid |= who.is_empty() || who.contains(['u', 'a']);
             }
         }
     }
     any.then_some(effect)
+}
+
+/// True if `prog args` creates directories (`mkdir`, `install -d`), where setgid
+/// only sets the group of new files.
+pub(crate) fn creates_directories(prog: &str, args: &[Word]) -> bool {
+    prog == "mkdir" || (prog == "install" && args.iter().any(|w| w.text == "-d" || w.text == "--directory"))
+}
+
+/// The commands of RUNs in the final stage's chain: the layers the image ships.
+pub(crate) fn final_chain_runs(cx: &DockerfileContext<'_>) -> Vec<super::shell_helpers::RunScript> {
+    let chain: Vec<usize> = super::final_stage_chain(cx.dockerfile, cx.model).iter().map(|s| s.index).collect();
+    run_scripts(cx.dockerfile)
+        .into_iter()
+        .filter(|r| cx.model.stage_of(r.instruction).is_some_and(|s| chain.contains(&s)))
+        .collect()
 }
 
 /// The mode words of `chmod MODE ...`, `mkdir -m MODE`, `install -m MODE`.
@@ -125,10 +152,24 @@ impl DockerfileRule for WorldWritablePermissions {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
-        for run in run_scripts(cx.dockerfile) {
+        for run in final_chain_runs(cx) {
+            // Paths the same RUN deletes again (a temporary build directory) do not ship.
+            let removed: Vec<&str> = run
+                .script
+                .commands
+                .iter()
+                .filter(|c| program(c) == Some("rm"))
+                .flat_map(|c| arguments(c).iter().filter(|w| !w.text.starts_with('-')).map(|w| w.text.as_str()))
+                .collect();
             for cmd in &run.script.commands {
                 let Some(prog) = program(cmd) else { continue };
-                for (w, mode) in mode_words(prog, arguments(cmd)) {
+                let args = arguments(cmd);
+                let targets: Vec<&str> =
+                    args.iter().filter(|w| !w.text.starts_with('-')).skip(1).map(|w| w.text.as_str()).collect();
+                if prog == "chmod" && !targets.is_empty() && targets.iter().all(|t| removed.contains(t)) {
+                    continue;
+                }
+                for (w, mode) in mode_words(prog, args) {
                     if w.has_expansion {
                         continue;
                     }
@@ -162,6 +203,7 @@ mod tests {
             ("RUN chmod u=rwx,go=rwx /srv", "u=rwx,go=rwx"),
             ("RUN mkdir -p -m 777 /cache", "777"),
             ("RUN find /x -type d | xargs chmod 757", "757"),
+            ("FROM a:1 AS base\nRUN chmod 777 /x\nFROM base", "777"),
         ] {
             assert_flags(&WorldWritablePermissions, &format!("FROM a:1\n{line}\n"), &[mode]);
         }
@@ -178,6 +220,8 @@ mod tests {
             "RUN chmod +x /entrypoint.sh",
             "RUN chmod $MODE /x",
             "RUN echo chmod 777 /x",
+            "RUN chmod 777 /build\nFROM b:1",
+            "RUN d=\"$(mktemp -d)\" && chmod 777 \"$d\" && make -C \"$d\" && rm -rf \"$d\"",
         ] {
             assert_clean(&WorldWritablePermissions, &format!("FROM a:1\n{line}\n"));
         }
