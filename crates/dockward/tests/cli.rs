@@ -50,6 +50,9 @@ fn insecure_examples_fail_and_hardened_pass() {
         ("examples/insecure/Dockerfile", "DF003"),
         ("examples/insecure/Dockerfile", "DF004"),
         ("examples/insecure/Dockerfile", "DF005"),
+        ("examples/insecure/Dockerfile", "DF012"),
+        ("examples/insecure/Dockerfile", "DF013"),
+        ("examples/insecure/Dockerfile", "DF020"),
         ("examples/insecure/Dockerfile.builder", "DF002"),
         ("examples/insecure/Dockerfile.builder", "DF003"),
     ] {

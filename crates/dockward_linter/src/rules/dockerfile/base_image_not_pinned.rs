@@ -72,6 +72,6 @@ mod tests {
         assert_clean(&BaseImageNotPinned, "FROM python:3.13@sha256:0123456789abcdef\n");
         assert_clean(&BaseImageNotPinned, "FROM scratch\n");
         assert_clean(&BaseImageNotPinned, "ARG B\nFROM ${B}\n");
-        assert!(!BaseImageNotPinned::META.default_enabled);
+        assert!(!crate::Settings::default().is_enabled(&BaseImageNotPinned::META));
     }
 }

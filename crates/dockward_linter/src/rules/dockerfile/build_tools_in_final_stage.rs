@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
-use dockward_dockerfile::Dockerfile;
 use dockward_dockerfile::semantic::Model;
+use dockward_dockerfile::Dockerfile;
 use dockward_source::TextRange;
 
 use crate::declare_rule;
@@ -97,9 +97,31 @@ declare_rule! {
 }
 
 const TOOLCHAIN: &[&str] = &[
-    "gcc", "g++", "gcc-c++", "clang", "llvm", "make", "cmake", "build-essential", "build-base", "base-devel",
-    "autoconf", "automake", "libtool", "golang", "golang-go", "go", "rustc", "cargo", "rust", "maven", "gradle",
-    "gfortran", "ninja-build", "Development Tools", "@development-tools",
+    "gcc",
+    "g++",
+    "gcc-c++",
+    "clang",
+    "llvm",
+    "make",
+    "cmake",
+    "build-essential",
+    "build-base",
+    "base-devel",
+    "autoconf",
+    "automake",
+    "libtool",
+    "golang",
+    "golang-go",
+    "go",
+    "rustc",
+    "cargo",
+    "rust",
+    "maven",
+    "gradle",
+    "gfortran",
+    "ninja-build",
+    "Development Tools",
+    "@development-tools",
 ];
 
 fn is_toolchain(spec: &str) -> Option<String> {
@@ -122,9 +144,11 @@ pub(crate) fn installed_toolchain(df: &Dockerfile, model: &Model, stages: &[usiz
         }
         // Debian's `apt-mark auto '.*'; apt-mark manual $kept; ...; apt-get purge
         // --auto-remove` removes everything the RUN installed but the kept packages.
-        let marks_auto = run.script.commands.iter().any(|c| {
-            program(c) == Some("apt-mark") && arguments(c).first().is_some_and(|w| w.text == "auto")
-        });
+        let marks_auto = run
+            .script
+            .commands
+            .iter()
+            .any(|c| program(c) == Some("apt-mark") && arguments(c).first().is_some_and(|w| w.text == "auto"));
         let auto_removes = run.script.commands.iter().any(|c| {
             matches!(program(c), Some("apt-get" | "apt"))
                 && arguments(c).iter().any(|w| w.text == "autoremove" || w.text == "--auto-remove")
@@ -220,22 +244,40 @@ mod tests {
         assert_flags(&BuildToolsInFinalStage, text, &["gcc", "make"]);
         let text = "FROM a:1 AS base\nRUN apk add --no-cache build-base\nFROM b:1 AS build\nFROM base\n";
         assert_flags(&BuildToolsInFinalStage, text, &["build-base"]);
-        assert_flags(&BuildToolsInFinalStage, "FROM a:1 AS b\nFROM c:1\nRUN dnf install -y gcc-c++ java-17-openjdk-devel maven\n", &["gcc-c++", "maven"]);
+        assert_flags(
+            &BuildToolsInFinalStage,
+            "FROM a:1 AS b\nFROM c:1\nRUN dnf install -y gcc-c++ java-17-openjdk-devel maven\n",
+            &["gcc-c++", "maven"],
+        );
     }
 
     #[test]
     fn build_stages_removed_tools_and_runtimes_are_fine() {
-        assert_clean(&BuildToolsInFinalStage, "FROM a:1 AS build\nRUN apt-get install -y gcc\nFROM b:1\nCOPY --from=build /x /x\n");
+        assert_clean(
+            &BuildToolsInFinalStage,
+            "FROM a:1 AS build\nRUN apt-get install -y gcc\nFROM b:1\nCOPY --from=build /x /x\n",
+        );
         let text = "FROM a:1 AS b\nFROM c:1\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install x && apk del .build-deps\n";
         assert_clean(&BuildToolsInFinalStage, text);
-        assert_clean(&BuildToolsInFinalStage, "FROM a:1 AS b\nFROM c:1\nRUN apt-get install -y gcc && make && apt-get purge -y gcc\n");
-        assert_clean(&BuildToolsInFinalStage, "FROM a:1 AS b\nFROM c:1\nRUN apt-get install -y openjdk-17-jre-headless libgcc-s1 go-md2man\n");
-        assert_clean(&BuildToolsInFinalStage, "FROM c:1\nRUN apt-get install -y gcc\n"); // DF030's finding
+        assert_clean(
+            &BuildToolsInFinalStage,
+            "FROM a:1 AS b\nFROM c:1\nRUN apt-get install -y gcc && make && apt-get purge -y gcc\n",
+        );
+        assert_clean(
+            &BuildToolsInFinalStage,
+            "FROM a:1 AS b\nFROM c:1\nRUN apt-get install -y openjdk-17-jre-headless libgcc-s1 go-md2man\n",
+        );
+        assert_clean(&BuildToolsInFinalStage, "FROM c:1\nRUN apt-get install -y gcc\n");
+        // DF030's finding
     }
 
     #[test]
     fn single_stage_toolchains() {
-        assert_flags(&BuildToolsInSingleStage, "FROM python:3.13-slim\nRUN apt-get install -y build-essential\n", &["build-essential"]);
+        assert_flags(
+            &BuildToolsInSingleStage,
+            "FROM python:3.13-slim\nRUN apt-get install -y build-essential\n",
+            &["build-essential"],
+        );
         assert_flags(&BuildToolsInSingleStage, "FROM alpine:3\nRUN apk add openjdk17 go\n", &["openjdk17", "go"]);
         assert_clean(&BuildToolsInSingleStage, "FROM a:1 AS b\nRUN apt-get install -y gcc\nFROM c:1\n");
         assert_clean(&BuildToolsInSingleStage, "FROM a:1\nRUN echo apt-get install gcc\n");

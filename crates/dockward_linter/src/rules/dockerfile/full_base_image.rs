@@ -48,12 +48,33 @@ declare_rule! {
 
 /// Repositories with slim, alpine or distroless variants.
 pub const DEFAULT_FULL_BASE_IMAGES: &[&str] = &[
-    "ubuntu", "debian", "centos", "fedora", "rockylinux", "almalinux", "oraclelinux", "amazonlinux", "node",
-    "python", "golang", "openjdk", "eclipse-temurin", "ruby", "php", "rust", "perl", "maven", "gradle", "elixir",
-    "erlang", "buildpack-deps", "mcr.microsoft.com/dotnet/sdk",
+    "ubuntu",
+    "debian",
+    "centos",
+    "fedora",
+    "rockylinux",
+    "almalinux",
+    "oraclelinux",
+    "amazonlinux",
+    "node",
+    "python",
+    "golang",
+    "openjdk",
+    "eclipse-temurin",
+    "ruby",
+    "php",
+    "rust",
+    "perl",
+    "maven",
+    "gradle",
+    "elixir",
+    "erlang",
+    "buildpack-deps",
+    "mcr.microsoft.com/dotnet/sdk",
 ];
 
-const SLIM_MARKERS: &[&str] = &["slim", "alpine", "distroless", "minimal", "micro", "chiseled", "busybox", "jre", "nano"];
+const SLIM_MARKERS: &[&str] =
+    &["slim", "alpine", "distroless", "minimal", "micro", "chiseled", "busybox", "jre", "nano"];
 
 impl DockerfileRule for FullBaseImage {
     fn meta(&self) -> &'static crate::RuleMeta {
@@ -88,8 +109,12 @@ impl DockerfileRule for FullBaseImage {
         if SLIM_MARKERS.iter().any(|m| tag.contains(m)) {
             return;
         }
-        cx.report(&Self::META, name.range, format!("the final image is built on the full `{}` image", name.value.value))
-            .help("use a slim/alpine variant, or copy the build result into a distroless or scratch final stage");
+        cx.report(
+            &Self::META,
+            name.range,
+            format!("the final image is built on the full `{}` image", name.value.value),
+        )
+        .help("use a slim/alpine variant, or copy the build result into a distroless or scratch final stage");
     }
 }
 

@@ -86,7 +86,8 @@ pub(crate) fn find_credentials(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
     for (kind, re) in TOKENS.iter() {
         for m in re.find_iter(text) {
-            let end = if *kind == "a private key" { private_key_end(text, m.start()).unwrap_or(m.end()) } else { m.end() };
+            let end =
+                if *kind == "a private key" { private_key_end(text, m.start()).unwrap_or(m.end()) } else { m.end() };
             out.push(Found { kind, start: m.start(), end });
         }
     }

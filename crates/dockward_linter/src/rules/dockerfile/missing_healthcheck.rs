@@ -1,6 +1,6 @@
-use dockward_dockerfile::{Args, HealthcheckArgs, Instruction, InstructionKind};
 use dockward_dockerfile::semantic::Model;
 use dockward_dockerfile::Dockerfile;
+use dockward_dockerfile::{Args, HealthcheckArgs, Instruction, InstructionKind};
 
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
@@ -106,6 +106,6 @@ mod tests {
 
     #[test]
     fn off_by_default() {
-        assert!(!MissingHealthcheck::META.default_enabled);
+        assert!(!crate::Settings::default().is_enabled(&MissingHealthcheck::META));
     }
 }

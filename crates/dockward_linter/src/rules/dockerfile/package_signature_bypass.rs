@@ -126,7 +126,11 @@ impl DockerfileRule for PackageSignatureBypass {
                     let name = w.text.split('=').next().unwrap_or("");
                     if flags.contains(&name) {
                         let verbatim = source.get(std::ops::Range::<usize>::from(w.range)) == Some(w.text.as_str());
-                        found.push((w.range, format!("`{prog} {name}` installs packages without checking signatures"), verbatim));
+                        found.push((
+                            w.range,
+                            format!("`{prog} {name}` installs packages without checking signatures"),
+                            verbatim,
+                        ));
                         continue;
                     }
                     if flags.is_empty() {

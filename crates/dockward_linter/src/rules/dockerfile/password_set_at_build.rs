@@ -95,9 +95,15 @@ impl DockerfileRule for PasswordSetAtBuild {
                     "useradd" | "usermod" => {
                         for (j, w) in args.iter().enumerate() {
                             if w.text == "-p" || w.text == "--password" {
-                                if let Some(v) = args.get(j + 1).filter(|v| !v.text.is_empty() && v.text != "*" && v.text != "!") {
+                                if let Some(v) =
+                                    args.get(j + 1).filter(|v| !v.text.is_empty() && v.text != "*" && v.text != "!")
+                                {
                                     let secrets = if v.has_expansion { Vec::new() } else { vec![v.range] };
-                                    found.push((w.range, format!("`{prog} {}` sets a password in the image", w.text), secrets));
+                                    found.push((
+                                        w.range,
+                                        format!("`{prog} {}` sets a password in the image", w.text),
+                                        secrets,
+                                    ));
                                 }
                             }
                         }
@@ -136,7 +142,13 @@ mod tests {
 
     #[test]
     fn locking_and_text_are_fine() {
-        for line in ["RUN passwd -l root", "RUN passwd -u git", "RUN echo chpasswd", "RUN useradd -m bob", "RUN apt-get install -y passwd"] {
+        for line in [
+            "RUN passwd -l root",
+            "RUN passwd -u git",
+            "RUN echo chpasswd",
+            "RUN useradd -m bob",
+            "RUN apt-get install -y passwd",
+        ] {
             assert_clean(&PasswordSetAtBuild, &format!("FROM a:1\n{line}\n"));
         }
     }

@@ -47,8 +47,19 @@ fn is_interpreter(name: &str) -> bool {
     let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
     matches!(
         base,
-        "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "fish" | "python" | "perl" | "ruby" | "node" | "php"
-            | "pwsh" | "iex"
+        "sh" | "bash"
+            | "dash"
+            | "ash"
+            | "zsh"
+            | "ksh"
+            | "fish"
+            | "python"
+            | "perl"
+            | "ruby"
+            | "node"
+            | "php"
+            | "pwsh"
+            | "iex"
     )
 }
 
@@ -80,11 +91,13 @@ impl DockerfileRule for PipeToShell {
                 if is_interpreter(prog) {
                     for w in arguments(cmd) {
                         let t = w.text.trim_start_matches(['"', '\'']);
-                        let inner = t.strip_prefix("$(").or_else(|| t.strip_prefix("<(")).or_else(|| t.strip_prefix('`'));
+                        let inner =
+                            t.strip_prefix("$(").or_else(|| t.strip_prefix("<(")).or_else(|| t.strip_prefix('`'));
                         let Some(inner) = inner else { continue };
                         let first = inner.split_whitespace().next().unwrap_or("");
                         if DOWNLOADERS.contains(&basename(first)) {
-                            found.push((w.range, format!("`{prog}` runs a script downloaded by `{}`", basename(first))));
+                            found
+                                .push((w.range, format!("`{prog}` runs a script downloaded by `{}`", basename(first))));
                         }
                     }
                 }
@@ -110,7 +123,11 @@ mod tests {
         assert_flags(&PipeToShell, "FROM a:1\nRUN wget -qO- https://x/i.sh | sudo bash -s -- -y\n", &["bash"]);
         assert_flags(&PipeToShell, "FROM a:1\nRUN curl -sSL https://x/get-pip.py | python3 -\n", &["python3"]);
         assert_flags(&PipeToShell, "FROM a:1\nRUN curl -s https://x | tee /tmp/i | sh\n", &["sh"]);
-        assert_flags(&PipeToShell, "FROM a:1\nRUN sh -c \"$(curl -fsSL https://x/i.sh)\"\n", &["\"$(curl -fsSL https://x/i.sh)\""]);
+        assert_flags(
+            &PipeToShell,
+            "FROM a:1\nRUN sh -c \"$(curl -fsSL https://x/i.sh)\"\n",
+            &["\"$(curl -fsSL https://x/i.sh)\""],
+        );
         assert_flags(&PipeToShell, "FROM a:1\nRUN <<EOF\ncurl -sL https://x | bash\nEOF\n", &["bash"]);
     }
 

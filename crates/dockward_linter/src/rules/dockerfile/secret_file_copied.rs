@@ -59,7 +59,11 @@ pub(crate) fn secret_file_kind(path: &str) -> Option<&'static str> {
         ".npmrc" | ".pypirc" | ".netrc" | "_netrc" | ".git-credentials" | ".pgpass" | ".yarnrc.yml" => {
             return Some("a credentials file")
         }
-        "credentials" | "credentials.json" | "service-account.json" | "secrets.json" | "secrets.yaml"
+        "credentials"
+        | "credentials.json"
+        | "service-account.json"
+        | "secrets.json"
+        | "secrets.yaml"
         | "secrets.yml" => return Some("a credentials file"),
         _ => {}
     }
@@ -67,7 +71,9 @@ pub(crate) fn secret_file_kind(path: &str) -> Option<&'static str> {
         return Some("an environment file");
     }
     for key in ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"] {
-        if lower == key || lower.strip_prefix(key).is_some_and(|s| s.starts_with(['.', '_', '-']) && !s.ends_with(".pub")) {
+        if lower == key
+            || lower.strip_prefix(key).is_some_and(|s| s.starts_with(['.', '_', '-']) && !s.ends_with(".pub"))
+        {
             return Some("an SSH private key");
         }
     }

@@ -49,7 +49,7 @@ declare_rule! {
 }
 
 /// Name parts that mark a secret on their own.
-const SECRET_WORDS: &[&str] = &["PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIALS", "APIKEY"];
+const SECRET_WORDS: &[&str] = &["PASSWORD", "PASSWD", "PASS", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIALS", "APIKEY"];
 /// `<first>_<second>` pairs that mark a secret (`API_KEY`, `PRIVATE_KEY`).
 const SECRET_PAIRS: &[(&str, &str)] = &[
     ("API", "KEY"),
@@ -62,26 +62,67 @@ const SECRET_PAIRS: &[(&str, &str)] = &[
     ("MASTER", "KEY"),
     ("CLIENT", "KEY"),
     ("AUTH", "TOKEN"),
+    ("LICENSE", "KEY"),
 ];
 /// Name parts after the secret word that say the value is about the secret, not it.
 const QUALIFIERS: &[&str] = &[
-    "FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "HOST", "LENGTH", "LEN", "MIN", "MAX", "TTL", "EXPIRY",
-    "EXPIRE", "EXPIRATION", "TIMEOUT", "HEADER", "NAME", "TYPE", "ID", "ALGORITHM", "POLICY", "SIZE", "COUNT",
-    "ENABLED", "REQUIRED", "MODE", "PREFIX", "FORMAT", "VERSION", "HASH", "ROTATION", "REGEX", "SOURCE",
+    "FILE",
+    "PATH",
+    "DIR",
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "HOST",
+    "LENGTH",
+    "LEN",
+    "MIN",
+    "MAX",
+    "TTL",
+    "EXPIRY",
+    "EXPIRE",
+    "EXPIRATION",
+    "TIMEOUT",
+    "HEADER",
+    "NAME",
+    "TYPE",
+    "ID",
+    "ALGORITHM",
+    "POLICY",
+    "SIZE",
+    "COUNT",
+    "ENABLED",
+    "REQUIRED",
+    "MODE",
+    "PREFIX",
+    "FORMAT",
+    "VERSION",
+    "HASH",
+    "ROTATION",
+    "REGEX",
+    "SOURCE",
 ];
 /// Name parts before the secret word that make it a switch or setting.
 const SWITCHES: &[&str] = &["ALLOW", "EMPTY", "RANDOM", "NO", "SKIP", "DISABLE", "ENABLE", "USE", "REQUIRE", "FORCE"];
+
+/// A name part that marks a secret: one of [`SECRET_WORDS`], or a word ending in one
+/// (`ROOTPASS`, `DBPASSWORD`, `GHTOKEN`), except words such as `BYPASS`.
+fn is_secret_word(part: &str) -> bool {
+    if SECRET_WORDS.contains(&part) {
+        return true;
+    }
+    if matches!(part, "BYPASS" | "COMPASS" | "SURPASS" | "KEEPASS") {
+        return false;
+    }
+    ["PASS", "PASSWORD", "PASSWD", "SECRET", "TOKEN"].iter().any(|w| part.ends_with(w))
+}
 
 /// True if `name` says it holds a secret.
 pub(crate) fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase().replace('-', "_");
     let parts: Vec<&str> = upper.split('_').filter(|p| !p.is_empty()).collect();
     for (i, part) in parts.iter().enumerate() {
-        let pair_end = SECRET_PAIRS
-            .iter()
-            .any(|(a, b)| part == a && parts.get(i + 1) == Some(b))
-            .then_some(i + 1);
-        let end = if SECRET_WORDS.contains(part) { Some(i) } else { pair_end };
+        let pair_end = SECRET_PAIRS.iter().any(|(a, b)| part == a && parts.get(i + 1) == Some(b)).then_some(i + 1);
+        let end = if is_secret_word(part) { Some(i) } else { pair_end };
         let Some(end) = end else { continue };
         if parts[end + 1..].iter().any(|p| QUALIFIERS.contains(p)) {
             return false;
@@ -187,5 +228,11 @@ mod tests {
         assert!(is_secret_name("NPM_AUTH_TOKEN"));
         assert!(!is_secret_name("MONKEY"));
         assert!(!is_secret_name("TOKENIZER_PARALLELISM"));
+        // Seen in the corpus.
+        assert!(is_secret_name("NAGIOSADMIN_PASS"));
+        assert!(is_secret_name("LDAP_ROOTPASS"));
+        assert!(is_secret_name("LICENSE_KEY"));
+        assert!(!is_secret_name("KEEPASSXC_VERSION"));
+        assert!(!is_secret_name("CACHE_BYPASS"));
     }
 }

@@ -92,9 +92,10 @@ impl DockerfileRule for SecretInRunCommand {
                     let hit = match prog {
                         p if MYSQL_CLIENTS.contains(&p) => {
                             // `-p` alone prompts; only `-pSECRET` carries the password.
-                            w.text.strip_prefix("-p").filter(|r| !r.is_empty() && !w.text.starts_with("--")).and_then(
-                                |r| literal(r, w).then(|| word_subrange(source, w, 2, w.text.len())),
-                            )
+                            w.text
+                                .strip_prefix("-p")
+                                .filter(|r| !r.is_empty() && !w.text.starts_with("--"))
+                                .and_then(|r| literal(r, w).then(|| word_subrange(source, w, 2, w.text.len())))
                         }
                         "sshpass" => short_value("-p").map(|(r, _)| r),
                         "docker" | "podman" | "buildah" | "skopeo" | "helm" => {
@@ -102,19 +103,18 @@ impl DockerfileRule for SecretInRunCommand {
                             short_value("-p").filter(|_| login).map(|(r, _)| r)
                         }
                         "curl" => {
-                            let user = if w.text == "--user" || w.text.starts_with("--user=") {
-                                long_value(args, i).map(|v| (v.text().to_string(), v.range(source), v.word))
+                            // (word, offset of the `user:password` value in it)
+                            let user: Option<(&Word, usize)> = if w.text == "--user" || w.text.starts_with("--user=") {
+                                long_value(args, i).map(|v| (v.word, v.start))
                             } else if w.text == "-u" {
-                                args.get(i + 1).map(|n| (n.text.clone(), n.range, n))
+                                args.get(i + 1).map(|n| (n, 0))
                             } else {
-                                w.text
-                                    .strip_prefix("-u")
-                                    .filter(|r| !r.is_empty())
-                                    .map(|r| (r.to_string(), word_subrange(source, w, 2, w.text.len()), w))
+                                w.text.strip_prefix("-u").filter(|r| !r.is_empty()).map(|_| (w, 2))
                             };
-                            user.and_then(|(text, range, word)| {
-                                let (_, pw) = text.split_once(':')?;
-                                literal(pw, word).then_some(range)
+                            user.and_then(|(word, start)| {
+                                let colon = word.text[start..].find(':')? + start + 1;
+                                literal(&word.text[colon..], word)
+                                    .then(|| word_subrange(source, word, colon, word.text.len()))
                             })
                         }
                         _ => None,
@@ -147,8 +147,9 @@ mod tests {
             ("RUN mysqladmin --password=hunter22 ping", "hunter22"),
             ("RUN my-cli --password hunter22", "hunter22"),
             ("RUN my-cli --token=abcd1234", "abcd1234"),
-            ("RUN curl -u bob:hunter22 https://x", "bob:hunter22"),
-            ("RUN curl --user=bob:hunter22 https://x", "bob:hunter22"),
+            ("RUN curl -u bob:hunter22 https://x", "hunter22"),
+            ("RUN curl --user=bob:hunter22 https://x", "hunter22"),
+            ("RUN curl -ubob:hunter22 https://x", "hunter22"),
             ("RUN sshpass -p hunter22 ssh host", "hunter22"),
             ("RUN docker login -u bob -p hunter22 registry", "hunter22"),
             ("RUN sh -c 'mysql -phunter22 db'", "hunter22"),

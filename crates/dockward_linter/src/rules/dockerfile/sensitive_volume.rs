@@ -42,8 +42,23 @@ declare_rule! {
 }
 
 const SENSITIVE: &[&str] = &[
-    "/", "/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/usr", "/lib", "/lib64", "/bin", "/sbin", "/run",
-    "/var/run", "/var/run/docker.sock", "/run/docker.sock", "/run/containerd",
+    "/",
+    "/etc",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/boot",
+    "/root",
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/bin",
+    "/sbin",
+    "/run",
+    "/var/run",
+    "/var/run/docker.sock",
+    "/run/docker.sock",
+    "/run/containerd",
     "/var/run/containerd",
 ];
 
@@ -92,7 +107,10 @@ mod tests {
 
     #[test]
     fn data_directories_are_fine() {
-        assert_clean(&SensitiveVolume, "FROM a:1\nVOLUME /var/lib/postgresql/data /etc-data /run/app /var/lib/docker\n");
+        assert_clean(
+            &SensitiveVolume,
+            "FROM a:1\nVOLUME /var/lib/postgresql/data /etc-data /run/app /var/lib/docker\n",
+        );
         assert_clean(&SensitiveVolume, "FROM a:1\nARG D\nVOLUME $D\n");
     }
 }

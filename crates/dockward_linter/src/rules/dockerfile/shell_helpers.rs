@@ -214,7 +214,10 @@ pub(crate) fn long_flag<'w>(args: &'w [Word], name: &str) -> Option<&'w Word> {
 }
 
 pub(crate) fn is_long(w: &Word, name: &str) -> bool {
-    w.text.strip_prefix("--").and_then(|r| r.strip_prefix(name)).is_some_and(|rest| rest.is_empty() || rest.starts_with('='))
+    w.text
+        .strip_prefix("--")
+        .and_then(|r| r.strip_prefix(name))
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('='))
 }
 
 /// The value of an option: after `=` in the same word, else the next word.

@@ -39,7 +39,8 @@ declare_rule! {
     practices = ["a: Minimal and Lean Images", "b: Network Security"],
 }
 
-const SERVERS: &[&str] = &["openssh-server", "dropbear", "dropbear-server", "telnetd", "telnet-server", "inetutils-telnetd"];
+const SERVERS: &[&str] =
+    &["openssh-server", "dropbear", "dropbear-server", "telnetd", "telnet-server", "inetutils-telnetd"];
 
 impl DockerfileRule for SshServerInstalled {
     fn meta(&self) -> &'static crate::RuleMeta {
@@ -52,7 +53,10 @@ impl DockerfileRule for SshServerInstalled {
             for cmd in &run.script.commands {
                 let apk = program(cmd) == Some("apk");
                 for pkg in installed_packages(cmd) {
-                    let server = SERVERS.iter().find(|s| names_package(&pkg.text, s)).copied()
+                    let server = SERVERS
+                        .iter()
+                        .find(|s| names_package(&pkg.text, s))
+                        .copied()
                         .or_else(|| (apk && names_package(&pkg.text, "openssh")).then_some("openssh"));
                     if let Some(server) = server {
                         found.push((pkg.range, server));
@@ -76,9 +80,17 @@ mod tests {
 
     #[test]
     fn flags_servers() {
-        assert_flags(&SshServerInstalled, "FROM a:1\nRUN apt-get update && apt-get install -y openssh-server\n", &["openssh-server"]);
+        assert_flags(
+            &SshServerInstalled,
+            "FROM a:1\nRUN apt-get update && apt-get install -y openssh-server\n",
+            &["openssh-server"],
+        );
         assert_flags(&SshServerInstalled, "FROM a:1\nRUN apk add --no-cache openssh bash\n", &["openssh"]);
-        assert_flags(&SshServerInstalled, "FROM a:1\nRUN yum -y install openssh-server-8.0p1 && x\n", &["openssh-server-8.0p1"]);
+        assert_flags(
+            &SshServerInstalled,
+            "FROM a:1\nRUN yum -y install openssh-server-8.0p1 && x\n",
+            &["openssh-server-8.0p1"],
+        );
         assert_flags(&SshServerInstalled, "FROM a:1\nRUN apk add dropbear\n", &["dropbear"]);
     }
 

@@ -61,8 +61,12 @@ impl DockerfileRule for SudoInRun {
         found.sort_by_key(|(r, _)| r.start());
         found.dedup_by_key(|(r, _)| *r);
         for (range, name) in found {
-            cx.report(&Self::META, range, format!("`{name}` in a build step; use `USER root` for steps that need root"))
-                .help("switch with `USER root` before the step and back to the unprivileged user after it");
+            cx.report(
+                &Self::META,
+                range,
+                format!("`{name}` in a build step; use `USER root` for steps that need root"),
+            )
+            .help("switch with `USER root` before the step and back to the unprivileged user after it");
         }
     }
 }

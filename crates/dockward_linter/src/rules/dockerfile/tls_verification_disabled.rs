@@ -81,8 +81,7 @@ fn insecure_setting(setting: &str) -> bool {
     let lower = setting.to_ascii_lowercase();
     let Some((key, value)) = lower.split_once('=') else { return false };
     let key = key.trim();
-    (key.ends_with("sslverify") || key.ends_with("ssl_verify") || key == "strict-ssl")
-        && is_false(value.trim())
+    (key.ends_with("sslverify") || key.ends_with("ssl_verify") || key == "strict-ssl") && is_false(value.trim())
         || (key.ends_with("verify-peer") || key.ends_with("verify-host")) && is_false(value.trim().trim_matches('"'))
 }
 
@@ -145,13 +144,17 @@ impl DockerfileRule for TlsVerificationDisabled {
                     "npm" | "yarn" | "pnpm" => {
                         let opts = options(args);
                         if let Some(i) = opts.iter().position(|w| w.text == "set") {
-                            let key = opts.get(i + 1).map(|k| k.text.to_ascii_lowercase());
-                            if let (Some(k), Some(v)) = (key, opts.get(i + 2)) {
-                                let k = k.trim_start_matches("--");
-                                if (k == "strict-ssl" || k == "enablestrictssl") && is_false(&v.text) {
-                                    word(&opts[i + 1], "the package manager accepts any certificate");
-                                } else if k.split_once('=').is_some_and(|(k, v)| k == "strict-ssl" && is_false(v)) {
-                                    word(&opts[i + 1], "the package manager accepts any certificate");
+                            if let Some(kw) = opts.get(i + 1) {
+                                let key = kw.text.to_ascii_lowercase();
+                                let key = key.trim_start_matches("--");
+                                // `set strict-ssl false` or `set strict-ssl=false`.
+                                let (k, v) = match key.split_once('=') {
+                                    Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                                    None => (key.to_string(), opts.get(i + 2).map(|v| v.text.clone())),
+                                };
+                                let strict = k == "strict-ssl" || k == "enablestrictssl";
+                                if strict && v.is_some_and(|v| is_false(&v)) {
+                                    word(kw, "the package manager accepts any certificate");
                                 }
                             }
                         }
@@ -174,10 +177,9 @@ impl DockerfileRule for TlsVerificationDisabled {
                             let rest: Vec<&Word> = opts[i + 1..].iter().filter(|w| !w.text.starts_with('-')).collect();
                             if let [k, v, ..] = rest.as_slice() {
                                 let key = k.text.to_ascii_lowercase();
-                                if key.starts_with("http.") && key.ends_with(".sslverify") || key == "http.sslverify" {
-                                    if is_false(&v.text) {
-                                        word(k, "git skips certificate checks");
-                                    }
+                                let ssl_verify = key.starts_with("http.") && key.ends_with(".sslverify");
+                                if ssl_verify && is_false(&v.text) {
+                                    word(k, "git skips certificate checks");
                                 }
                             }
                         }
@@ -249,6 +251,7 @@ mod tests {
             ("RUN pip3 install --trusted-host=pypi.org x", "--trusted-host=pypi.org"),
             ("RUN npm config set strict-ssl false", "strict-ssl"),
             ("RUN yarn config set strict-ssl false", "strict-ssl"),
+            ("RUN npm config set strict-ssl=false", "strict-ssl=false"),
             ("RUN git -c http.sslVerify=false clone https://x", "http.sslVerify=false"),
             ("RUN git config --global http.sslVerify false", "http.sslVerify"),
             ("RUN NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci", "NODE_TLS_REJECT_UNAUTHORIZED=0"),

@@ -5,7 +5,6 @@ use crate::rule::{DockerfileContext, DockerfileRule};
 
 use super::shell_helpers::{arguments, program, run_scripts};
 
-
 declare_rule! {
     /// ## What it does
     /// Flags `chmod` (also `mkdir -m`, `install -m`) giving write permission to
