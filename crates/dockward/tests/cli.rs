@@ -50,6 +50,9 @@ fn insecure_examples_fail_and_hardened_pass() {
         ("examples/insecure/Dockerfile", "DF003"),
         ("examples/insecure/Dockerfile", "DF004"),
         ("examples/insecure/Dockerfile", "DF005"),
+        ("examples/insecure/Dockerfile", "DF012"),
+        ("examples/insecure/Dockerfile", "DF013"),
+        ("examples/insecure/Dockerfile", "DF020"),
         ("examples/insecure/Dockerfile.builder", "DF002"),
         ("examples/insecure/Dockerfile.builder", "DF003"),
     ] {
@@ -306,4 +309,40 @@ fn rules_rule_and_debug_ast() {
         String::from_utf8_lossy(&out.stdout),
         "(from \"alpine\" \"AS\" \"b\")\n(copy [\"--from=b\"] \"a\" \"/b/\")\n"
     );
+}
+
+#[test]
+fn secrets_never_reach_any_output_format() {
+    let key = "AKIAIOSFODNN7EXAMPLE";
+    let pw = "hunter2-very-secret";
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        format!(
+            "FROM python\nENV AWS_ACCESS_KEY_ID={key} DB_PASSWORD={pw}\n\
+             RUN curl -k -u admin:{pw} https://x && echo {key} | sudo tee /k\nUSER root\n"
+        ),
+    );
+    for format in ["json", "sarif", "text", "junit", "github"] {
+        // Default rules, and a selection without any secret rule: the key is masked either way.
+        for select in [None, Some("DF003,DF013,DF016")] {
+            let mut cmd = bin();
+            cmd.current_dir(dir.path()).args(["check", "--isolated", "--color", "always", "--format", format]);
+            if let Some(s) = select {
+                cmd.args(["--select", s]);
+            }
+            let out = run(&mut cmd);
+            assert_eq!(out.status.code(), Some(1), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+            let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            assert!(!all.contains(key), "{format} {select:?} shows the key:\n{all}");
+            assert!(!all.contains(pw), "{format} {select:?} shows the password:\n{all}");
+            assert!(all.contains("DF0"), "{format}: no findings?\n{all}");
+        }
+    }
+    let out = run(bin().current_dir(dir.path()).args(["check", "--isolated", "--format", "json"]));
+    let got = codes(&json_findings(&out));
+    for code in ["DF007", "DF008", "DF010", "DF013", "DF016"] {
+        assert!(got.contains(&code.to_string()), "missing {code} in {got:?}");
+    }
 }

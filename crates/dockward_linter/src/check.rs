@@ -159,7 +159,9 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
             rule.check(&mut cx);
         }
     }
-    let rule_findings = cx.into_diagnostics();
+    let rule_findings = std::mem::take(&mut cx.diagnostics);
+    let secrets = crate::rules::dockerfile::redaction::secret_ranges(&mut cx, &rule_findings);
+    drop(cx);
 
     let mut suppressions = suppression::collect(text, &dockerfile);
     for d in rule_findings {
@@ -178,6 +180,16 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
     found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, file.name()));
     for d in &mut found {
         d.severity = settings.severity(d.rule);
+    }
+    // Snippets of any finding may show a line holding a secret found by another rule.
+    if !secrets.is_empty() {
+        for d in &mut found {
+            if d.location.file().is_some_and(|f| Arc::ptr_eq(f, file)) {
+                d.redactions.extend(secrets.iter().copied());
+                d.redactions.sort_by_key(|r| (r.start(), r.end()));
+                d.redactions.dedup();
+            }
+        }
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found

@@ -46,6 +46,8 @@ pub struct DockerfileSection {
     pub trusted_registries: Vec<Spanned<String>>,
     #[serde(default)]
     pub build_args: BTreeMap<String, String>,
+    /// Repositories the full-base-image rule reports (replaces its built-in list).
+    pub full_base_images: Option<Vec<String>>,
 }
 
 /// A configuration error with its position in the config file.
@@ -164,6 +166,7 @@ pub fn parse_config(name: &str, text: &str) -> Result<Config, ConfigError> {
     }
     builder.trusted_registries = file.dockerfile.trusted_registries.iter().map(|s| s.get_ref().clone()).collect();
     builder.build_args = file.dockerfile.build_args.clone();
+    builder.full_base_images = file.dockerfile.full_base_images.clone();
     let fail_on = match &file.fail_on {
         None => None,
         Some(s) => Some(FailOn::parse(s.get_ref()).ok_or_else(|| {
@@ -208,6 +211,7 @@ last-user-is-root = "error"
 [dockerfile]
 trusted-registries = ["ghcr.io/acme"]
 build-args = { BASE = "debian:12" }
+full-base-images = ["python", "ghcr.io/acme/base"]
 "#,
         )
         .unwrap();
@@ -219,6 +223,7 @@ build-args = { BASE = "debian:12" }
         assert!(cfg.builder.per_file_ignores[0].matcher.is_match("test/a/Dockerfile"));
         assert_eq!(cfg.builder.trusted_registries, vec!["ghcr.io/acme".to_string()]);
         assert_eq!(cfg.builder.build_args.get("BASE").map(String::as_str), Some("debian:12"));
+        assert_eq!(cfg.builder.full_base_images, Some(vec!["python".to_string(), "ghcr.io/acme/base".to_string()]));
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct Settings {
     pub trusted_registries: Vec<String>,
     /// `--build-arg` values: override ARG defaults when resolving `FROM ${VAR}`.
     pub build_args: BTreeMap<String, String>,
+    /// Repositories DF028 (full-base-image) reports when the final stage uses a full,
+    /// non-slim tag. `None`: its built-in list.
+    pub full_base_images: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +73,7 @@ pub struct SettingsBuilder {
     pub per_file_ignores: Vec<PerFileIgnore>,
     pub trusted_registries: Vec<String>,
     pub build_args: BTreeMap<String, String>,
+    pub full_base_images: Option<Vec<String>>,
 }
 
 /// A selector that names no rule.
@@ -124,6 +128,7 @@ impl SettingsBuilder {
             per_file_ignores: self.per_file_ignores,
             trusted_registries: self.trusted_registries,
             build_args: self.build_args,
+            full_base_images: self.full_base_images,
         }
     }
 }

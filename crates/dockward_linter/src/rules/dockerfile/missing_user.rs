@@ -75,11 +75,13 @@ impl DockerfileRule for MissingUser {
         let elsewhere =
             df.stages.iter().filter(|s| !chain.iter().any(|c| c.index == s.index)).find_map(|s| last_user(df, s));
         let related = elsewhere.map(|user| cx.at(user.range));
-        let d = cx.report(
-            &Self::META,
-            range,
-            "the final stage never sets USER, so the container runs as the base image's user (usually root)",
-        );
+        let message = if related.is_some() {
+            "the final stage never sets USER (a build stage does, but stages do not inherit it from each other), \
+             so the container runs as the base image's user (usually root)"
+        } else {
+            "the final stage never sets USER, so the container runs as the base image's user (usually root)"
+        };
+        let d = cx.report(&Self::META, range, message);
         d.help("add `USER <uid>` (an unprivileged, preferably numeric user) at the end of the final stage");
         if let Some(location) = related {
             d.related(location, "USER is set in a build stage; the final stage does not inherit it");
@@ -111,6 +113,7 @@ mod tests {
         assert_eq!(diags.len(), 1);
         let related = diags[0].related[0].location.range().unwrap();
         assert_eq!(&text[related], "USER builder");
+        assert!(diags[0].message.contains("a build stage does"), "{}", diags[0].message);
     }
 
     #[test]

@@ -1,11 +1,36 @@
 //! Dockerfile rules (DF family), one per file.
 
 pub mod add_instead_of_copy;
+pub mod add_url_without_checksum;
 pub mod base_image_latest;
+pub mod base_image_not_pinned;
+pub mod build_tools_in_final_stage;
+pub mod full_base_image;
+pub mod hardcoded_credential;
+pub mod healthcheck_disabled;
 pub mod last_user_is_root;
 pub mod maintainer_deprecated;
+pub mod missing_healthcheck;
 pub mod missing_user;
+pub mod non_numeric_user;
+pub mod package_signature_bypass;
+pub mod password_set_at_build;
+pub mod pipe_to_shell;
+pub mod platform_flag_constant;
+pub(crate) mod redaction;
+pub mod remote_admin_port_exposed;
+pub mod run_security_insecure;
+pub mod secret_file_copied;
+pub mod secret_in_arg_env;
+pub mod secret_in_run_command;
+pub mod sensitive_volume;
+pub mod setuid_setgid_added;
+pub(crate) mod shell_helpers;
+pub mod ssh_server_installed;
+pub mod sudo_in_run;
+pub mod tls_verification_disabled;
 pub mod untrusted_base_image_registry;
+pub mod world_writable_permissions;
 
 use dockward_dockerfile::semantic::{ExpandedValue, ImageRef, Model, Target};
 use dockward_dockerfile::{Dockerfile, Instruction, InstructionKind, Stage};

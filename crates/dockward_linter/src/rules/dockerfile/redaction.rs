@@ -1,0 +1,52 @@
+//! File-wide secret masking: a secret found by one rule must not show up in the
+//! snippet of another finding on the same line, nor when the rule that finds it is
+//! switched off.
+
+use dockward_diagnostics::Diagnostic;
+use dockward_source::TextRange;
+
+use crate::rule::{DockerfileContext, DockerfileRule};
+
+use super::{hardcoded_credential, password_set_at_build, secret_in_arg_env, secret_in_run_command};
+
+/// The rules that mark secrets.
+const SECRET_RULES: &[&dyn DockerfileRule] = &[
+    &secret_in_arg_env::SecretInArgEnv,
+    &hardcoded_credential::HardcodedCredential,
+    &secret_in_run_command::SecretInRunCommand,
+    &password_set_at_build::PasswordSetAtBuild,
+];
+
+/// Every secret range in the file: those the reported findings marked, plus those the
+/// secret rules that did not run would have marked.
+pub(crate) fn secret_ranges(cx: &mut DockerfileContext<'_>, reported: &[Diagnostic]) -> Vec<TextRange> {
+    let mut ranges: Vec<TextRange> = reported.iter().flat_map(|d| d.redactions.iter().copied()).collect();
+    let mut scratch = DockerfileContext::new(cx.file, cx.dockerfile, cx.model, cx.settings);
+    for rule in SECRET_RULES {
+        if !cx.settings.is_enabled(rule.meta()) {
+            rule.check(&mut scratch);
+        }
+    }
+    ranges.extend(scratch.into_diagnostics().iter().flat_map(|d| d.redactions.iter().copied()));
+    ranges.sort_by_key(|r| (r.start(), r.end()));
+    ranges.dedup();
+    ranges
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::lint_dockerfile;
+    use crate::settings::SettingsBuilder;
+    use dockward_source::SourceFile;
+
+    #[test]
+    fn every_finding_masks_every_secret_of_the_file() {
+        let text = "FROM alpine\nENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n";
+        let file = SourceFile::new("Dockerfile", None, text);
+        // Only DF003 runs; its finding still carries the key's range.
+        let settings = SettingsBuilder { select: Some(vec!["DF003".into()]), ..Default::default() }.build();
+        let diags = lint_dockerfile(&file, &settings);
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].redactions.iter().any(|r| &text[*r] == "AKIAIOSFODNN7EXAMPLE"));
+    }
+}
