@@ -4,7 +4,7 @@ use dockward_diagnostics::RuleMeta;
 
 use crate::rule::DockerfileRule;
 use crate::rules::container::ContainerRule;
-use crate::rules::{dockerfile, meta};
+use crate::rules::{container, dockerfile, meta};
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
 pub const UNREADABLE_FILE: &RuleMeta = &meta::unreadable_file::UnreadableFile::META;
@@ -25,7 +25,14 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
 ];
 
 /// Every container runtime rule (CT family), in code order.
-pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[];
+pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[
+    &container::privileged_container::PrivilegedContainer,
+    &container::dangerous_capability_added::DangerousCapabilityAdded,
+    &container::capabilities_not_dropped::CapabilitiesNotDropped,
+    &container::writable_root_filesystem::WritableRootFilesystem,
+    &container::no_new_privileges_missing::NoNewPrivilegesMissing,
+    &container::security_profile_disabled::SecurityProfileDisabled,
+];
 
 /// Every rule's metadata, meta rules first, then family by family in code order.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {

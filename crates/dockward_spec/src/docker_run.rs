@@ -386,6 +386,7 @@ pub fn parse_run_command(file: &Arc<SourceFile>, cmd: &Command) -> Option<RunLin
             b.spec.name = name.unwrap_or_else(|| "docker run".to_string());
         }
     }
+    b.spec.flag_insert_point = Some(FlagInsertPoint { file: file.clone(), offset: argv[sub].range.end() });
     Some(RunLine {
         subcommand: argv[sub].text.clone(),
         insert_at: argv[sub].range.end(),

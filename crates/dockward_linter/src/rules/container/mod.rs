@@ -2,10 +2,20 @@
 //! `ContainerSpec`, so each runs unchanged over Compose services, `docker run` lines
 //! and live containers.
 
-use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
-use dockward_spec::{ContainerSpec, EngineDefaults, Val};
+use dockward_diagnostics::{Diagnostic, Edit, Location, RuleMeta};
+use dockward_spec::{ContainerSpec, EngineDefaults, SpecSource, Val};
 
 use crate::settings::Settings;
+
+pub mod privileged_container;
+pub mod dangerous_capability_added;
+pub mod capabilities_not_dropped;
+pub mod writable_root_filesystem;
+pub mod no_new_privileges_missing;
+pub mod security_profile_disabled;
+
+#[cfg(test)]
+pub(crate) mod testing;
 
 /// A rule over one container's runtime settings.
 pub trait ContainerRule: Sync + Send {
@@ -52,5 +62,66 @@ impl<'a> ContainerContext<'a> {
 
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics
+    }
+}
+
+/// An edit that adds a setting to the spec's definition: `compose_yaml` (lines without
+/// indentation) as new keys of a Compose service, or `run_flags` after `docker run`.
+/// `None` when the spec's source offers no place to insert.
+pub(crate) fn add_setting_edit(spec: &ContainerSpec, compose_yaml: &str, run_flags: &str) -> Option<Edit> {
+    if let Some(p) = &spec.insert_point {
+        let mut content = String::new();
+        for line in compose_yaml.lines() {
+            content.push_str(&p.indent);
+            content.push_str(line);
+            content.push('\n');
+        }
+        return Some(Edit::insert(p.offset, content));
+    }
+    spec.flag_insert_point.as_ref().map(|p| Edit::insert(p.offset, format!(" {run_flags}")))
+}
+
+/// Where the container is defined, for messages: "service `web`", "`docker run nginx`".
+pub(crate) fn describe(spec: &ContainerSpec) -> String {
+    match spec.source {
+        SpecSource::ComposeService => format!("service `{}`", spec.name),
+        SpecSource::RunCommand => format!("`docker run` of `{}`", spec.name),
+        SpecSource::LiveContainer => format!("container `{}`", spec.name),
+    }
+}
+
+/// A host path with `//`, `.`, `..` and trailing slashes resolved, so
+/// `//var/run/../run/docker.sock/` compares equal to `/var/run/docker.sock`. Relative
+/// paths stay relative.
+pub(crate) fn normalise_path(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::normalise_path;
+
+    #[test]
+    fn paths_normalise() {
+        assert_eq!(normalise_path("//var/run/docker.sock/"), "/var/run/docker.sock");
+        assert_eq!(normalise_path("/var/lib/../run/./docker.sock"), "/var/run/docker.sock");
+        assert_eq!(normalise_path("/"), "/");
+        assert_eq!(normalise_path("./data"), "data");
     }
 }
