@@ -32,6 +32,16 @@ pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[
     &container::writable_root_filesystem::WritableRootFilesystem,
     &container::no_new_privileges_missing::NoNewPrivilegesMissing,
     &container::security_profile_disabled::SecurityProfileDisabled,
+    &container::memory_limit_missing::MemoryLimitMissing,
+    &container::cpu_limit_missing::CpuLimitMissing,
+    &container::pids_limit_missing::PidsLimitMissing,
+    &container::oom_kill_disabled_without_memory_limit::OomKillDisabledWithoutMemoryLimit,
+    &container::host_namespace_shared::HostNamespaceShared,
+    &container::docker_socket_mounted::DockerSocketMounted,
+    &container::sensitive_host_path_mounted::SensitiveHostPathMounted,
+    &container::writable_host_bind::WritableHostBind,
+    &container::shared_mount_propagation::SharedMountPropagation,
+    &container::host_device_passed_through::HostDevicePassedThrough,
 ];
 
 /// Every rule's metadata, meta rules first, then family by family in code order.

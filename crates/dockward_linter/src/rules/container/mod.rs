@@ -13,6 +13,16 @@ pub mod capabilities_not_dropped;
 pub mod writable_root_filesystem;
 pub mod no_new_privileges_missing;
 pub mod security_profile_disabled;
+pub mod memory_limit_missing;
+pub mod cpu_limit_missing;
+pub mod pids_limit_missing;
+pub mod oom_kill_disabled_without_memory_limit;
+pub mod host_namespace_shared;
+pub mod docker_socket_mounted;
+pub mod sensitive_host_path_mounted;
+pub mod writable_host_bind;
+pub mod shared_mount_propagation;
+pub mod host_device_passed_through;
 
 #[cfg(test)]
 pub(crate) mod testing;

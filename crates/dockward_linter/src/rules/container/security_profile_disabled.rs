@@ -28,13 +28,13 @@ declare_rule! {
     /// Remove the option, or give a custom profile that allows just the extra calls.
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.1, 5.2, 5.21; practices b, "Runtime Hardening"
+    /// - CIS Docker Benchmark 5.2, 5.3, 5.22; practices b, "Runtime Hardening"
     pub struct SecurityProfileDisabled;
     code = "CT006", name = "security-profile-disabled", severity = Error,
     category = Security, target = Container, fix = None,
     summary = "seccomp, AppArmor or SELinux confinement is disabled",
     aliases = ["404fde2c-bc4b-4371-9747-7054132ac953", "610e266e-6c12-4bca-9925-1ed0cd29742b"],
-    cis = ["5.1", "5.2", "5.21"], practices = ["b: Runtime Hardening"],
+    cis = ["5.2", "5.3", "5.22"], practices = ["b: Runtime Hardening"],
 }
 
 impl ContainerRule for SecurityProfileDisabled {
