@@ -42,6 +42,20 @@ pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[
     &container::writable_host_bind::WritableHostBind,
     &container::shared_mount_propagation::SharedMountPropagation,
     &container::host_device_passed_through::HostDevicePassedThrough,
+    &container::port_published_on_all_interfaces::PortPublishedOnAllInterfaces,
+    &container::privileged_host_port::PrivilegedHostPort,
+    &container::default_network::DefaultNetwork,
+    &container::runs_as_root::RunsAsRoot,
+    &container::secret_in_environment::SecretInEnvironment,
+    &container::world_readable_env_file::WorldReadableEnvFile,
+    &container::image_tag_latest::ImageTagLatest,
+    &container::image_not_pinned_by_digest::ImageNotPinnedByDigest,
+    &container::untrusted_image_registry::UntrustedImageRegistry,
+    &container::unbounded_restart_policy::UnboundedRestartPolicy,
+    &container::healthcheck_disabled::HealthcheckDisabled,
+    &container::shell_as_pid1_without_init::ShellAsPid1WithoutInit,
+    &container::kernel_weakening_sysctl::KernelWeakeningSysctl,
+    &container::unlimited_ulimit::UnlimitedUlimit,
 ];
 
 /// Every rule's metadata, meta rules first, then family by family in code order.
@@ -107,5 +121,14 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort();
         assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn container_rules_are_in_code_order() {
+        let codes: Vec<_> = CONTAINER_RULES.iter().map(|r| r.meta().code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted);
+        assert!(codes.iter().all(|c| c.starts_with("CT")));
     }
 }

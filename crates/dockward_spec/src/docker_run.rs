@@ -335,7 +335,8 @@ pub fn parse_run_command(file: &Arc<SourceFile>, cmd: &Command) -> Option<RunLin
             let mut pos = 1;
             while pos < t.len() {
                 let c = t[pos..].chars().next().expect("in bounds");
-                let flag_piece = w.sub(pos, pos + c.len_utf8());
+                // A lone `-P` is reported as the whole word; in a cluster, the letter.
+                let flag_piece = if t.len() == 1 + c.len_utf8() { w.clone() } else { w.sub(pos, pos + c.len_utf8()) };
                 pos += c.len_utf8();
                 let Some(def) = short_flag(c) else {
                     b.error(flag_piece.range, format!("unknown shorthand flag `{c}` in `{t}`"));
@@ -888,7 +889,7 @@ mod tests {
         let got: Vec<_> = l.errors.iter().map(|e| (&t[e.range], e.message.as_str())).collect();
         assert_eq!(got[0].0, "--bogus");
         assert!(got[0].1.contains("unknown flag"));
-        assert_eq!(got[1].0, "x");
+        assert_eq!(got[1].0, "-x");
         assert_eq!(got[2].0, "--memory");
         assert!(got[3].1.contains("without an image"));
     }

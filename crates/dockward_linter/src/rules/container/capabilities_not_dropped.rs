@@ -54,7 +54,11 @@ impl ContainerRule for CapabilitiesNotDropped {
             return;
         }
         let msg = format!("{} keeps Docker's default capabilities (no `cap_drop: [ALL]`)", describe(spec));
-        let edit = if spec.cap_drop.is_empty() { add_setting_edit(spec, "cap_drop:\n  - ALL", "--cap-drop ALL") } else { None };
+        let edit = if spec.cap_drop.is_empty() {
+            add_setting_edit(spec, "cap_drop:\n  - ALL", "--cap-drop ALL")
+        } else {
+            None
+        };
         let d = cx.report(&Self::META, &spec.origin, msg);
         d.help("drop all capabilities and add back only those the process needs");
         if let Some(edit) = edit {
@@ -71,7 +75,11 @@ mod tests {
     #[test]
     fn flags_missing_drop_at_the_line() {
         assert_run_flags(&CapabilitiesNotDropped, "docker run nginx", &["docker run nginx"]);
-        assert_run_flags(&CapabilitiesNotDropped, "docker run --cap-drop NET_RAW nginx", &["docker run --cap-drop NET_RAW nginx"]);
+        assert_run_flags(
+            &CapabilitiesNotDropped,
+            "docker run --cap-drop NET_RAW nginx",
+            &["docker run --cap-drop NET_RAW nginx"],
+        );
     }
 
     #[test]

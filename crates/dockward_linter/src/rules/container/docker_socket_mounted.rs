@@ -38,7 +38,8 @@ declare_rule! {
 /// True if the host path is the Docker socket or a directory that holds it.
 pub(crate) fn exposes_docker_socket(host_path: &str) -> bool {
     let p = normalise_path(host_path);
-    p.rsplit('/').next() == Some("docker.sock") || matches!(p.as_str(), "/run" | "/var/run" | "/run/docker" | "/var/run/docker")
+    p.rsplit('/').next() == Some("docker.sock")
+        || matches!(p.as_str(), "/run" | "/var/run" | "/run/docker" | "/var/run/docker")
 }
 
 impl ContainerRule for DockerSocketMounted {

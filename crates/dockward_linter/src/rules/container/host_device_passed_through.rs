@@ -51,8 +51,15 @@ mod tests {
 
     #[test]
     fn flags_devices() {
-        assert_run_flags(&HostDevicePassedThrough, "docker run --device=/dev/sda:/dev/xvdc:r x", &["/dev/sda:/dev/xvdc:r"]);
-        assert_eq!(run_messages(&HostDevicePassedThrough, "docker run --device /dev/fuse x"), ["`docker run` of `x` gets the host device `/dev/fuse`"]);
+        assert_run_flags(
+            &HostDevicePassedThrough,
+            "docker run --device=/dev/sda:/dev/xvdc:r x",
+            &["/dev/sda:/dev/xvdc:r"],
+        );
+        assert_eq!(
+            run_messages(&HostDevicePassedThrough, "docker run --device /dev/fuse x"),
+            ["`docker run` of `x` gets the host device `/dev/fuse`"]
+        );
     }
 
     #[test]

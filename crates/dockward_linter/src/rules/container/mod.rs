@@ -7,22 +7,36 @@ use dockward_spec::{ContainerSpec, EngineDefaults, SpecSource, Val};
 
 use crate::settings::Settings;
 
-pub mod privileged_container;
-pub mod dangerous_capability_added;
 pub mod capabilities_not_dropped;
-pub mod writable_root_filesystem;
-pub mod no_new_privileges_missing;
-pub mod security_profile_disabled;
-pub mod memory_limit_missing;
 pub mod cpu_limit_missing;
-pub mod pids_limit_missing;
-pub mod oom_kill_disabled_without_memory_limit;
-pub mod host_namespace_shared;
+pub mod dangerous_capability_added;
+pub mod default_network;
 pub mod docker_socket_mounted;
-pub mod sensitive_host_path_mounted;
-pub mod writable_host_bind;
-pub mod shared_mount_propagation;
+pub mod healthcheck_disabled;
 pub mod host_device_passed_through;
+pub mod host_namespace_shared;
+pub mod image_not_pinned_by_digest;
+pub mod image_tag_latest;
+pub mod kernel_weakening_sysctl;
+pub mod memory_limit_missing;
+pub mod no_new_privileges_missing;
+pub mod oom_kill_disabled_without_memory_limit;
+pub mod pids_limit_missing;
+pub mod port_published_on_all_interfaces;
+pub mod privileged_container;
+pub mod privileged_host_port;
+pub mod runs_as_root;
+pub mod secret_in_environment;
+pub mod security_profile_disabled;
+pub mod sensitive_host_path_mounted;
+pub mod shared_mount_propagation;
+pub mod shell_as_pid1_without_init;
+pub mod unbounded_restart_policy;
+pub mod unlimited_ulimit;
+pub mod untrusted_image_registry;
+pub mod world_readable_env_file;
+pub mod writable_host_bind;
+pub mod writable_root_filesystem;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -67,7 +67,11 @@ impl ContainerRule for NoNewPrivilegesMissing {
                 };
                 let msg = format!("{} does not set no-new-privileges, {daemon}", describe(spec));
                 let edit = if spec.security_opt.is_empty() {
-                    add_setting_edit(spec, "security_opt:\n  - no-new-privileges:true", "--security-opt no-new-privileges")
+                    add_setting_edit(
+                        spec,
+                        "security_opt:\n  - no-new-privileges:true",
+                        "--security-opt no-new-privileges",
+                    )
                 } else {
                     None
                 };

@@ -56,7 +56,11 @@ mod tests {
 
     #[test]
     fn flags_without_limit() {
-        assert_run_flags(&OomKillDisabledWithoutMemoryLimit, "docker run --oom-kill-disable app", &["--oom-kill-disable"]);
+        assert_run_flags(
+            &OomKillDisabledWithoutMemoryLimit,
+            "docker run --oom-kill-disable app",
+            &["--oom-kill-disable"],
+        );
     }
 
     #[test]

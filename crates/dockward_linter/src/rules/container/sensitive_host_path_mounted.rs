@@ -120,6 +120,10 @@ mod tests {
 
     #[test]
     fn harmless_paths_only_when_read_only() {
-        assert_run_flags(&SensitiveHostPathMounted, "docker run -v /etc/localtime:/etc/localtime x", &["/etc/localtime"]);
+        assert_run_flags(
+            &SensitiveHostPathMounted,
+            "docker run -v /etc/localtime:/etc/localtime x",
+            &["/etc/localtime"],
+        );
     }
 }

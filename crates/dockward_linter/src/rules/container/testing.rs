@@ -1,10 +1,10 @@
 //! Helpers for the pass/fail cases of the container rules: specs from `docker run`
-//! lines, or built by hand where a setting has no flag.
+//! lines, adjusted by hand where a setting has no flag.
 
-use dockward_diagnostics::{apply_fixes, Diagnostic, Location};
+use dockward_diagnostics::{apply_fixes, Diagnostic};
 use dockward_source::{SourceFile, TextRange};
 use dockward_spec::docker_run::{parse_run_command, run_subcommand_index};
-use dockward_spec::{ContainerSpec, EngineDefaults, SpecSource};
+use dockward_spec::{ContainerSpec, EngineDefaults};
 
 use super::ContainerRule;
 use crate::check::lint_container_specs;
@@ -22,16 +22,6 @@ pub fn spec_from_run(text: &str) -> ContainerSpec {
     let line = parse_run_command(&file, cmd).expect("parses");
     assert!(line.errors.is_empty(), "test line has errors: {:?}", line.errors);
     line.spec
-}
-
-/// An empty spec whose origin is a logical location (a live container's shape), for
-/// settings with no `docker run` flag.
-pub fn bare_spec() -> ContainerSpec {
-    ContainerSpec::new(
-        SpecSource::LiveContainer,
-        "t",
-        Location::Logical { scope: "container/t".into(), path: "Config".into() },
-    )
 }
 
 pub fn lint_spec_with(

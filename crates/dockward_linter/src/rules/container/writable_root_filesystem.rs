@@ -48,7 +48,8 @@ impl ContainerRule for WritableRootFilesystem {
             Some(r) if r.value => {}
             Some(r) => {
                 let msg = format!("{} sets its root filesystem writable", describe(spec));
-                cx.report_value(&Self::META, r, msg).help("use a read-only root filesystem with tmpfs for writable paths");
+                cx.report_value(&Self::META, r, msg)
+                    .help("use a read-only root filesystem with tmpfs for writable paths");
             }
             None => {
                 let msg = format!("{} has a writable root filesystem (the default)", describe(spec));
