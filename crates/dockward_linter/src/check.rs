@@ -18,7 +18,7 @@ use crate::suppression::{self, Origin, Scope};
 
 /// How many fix-then-recheck rounds to run at most. Fixes that overlap are applied in
 /// later rounds; a rule whose fix does not remove its own finding must not loop forever.
-const MAX_FIX_ROUNDS: usize = 8;
+pub(crate) const MAX_FIX_ROUNDS: usize = 8;
 
 /// Binary detection looks at this many leading bytes, like git and ripgrep.
 const BINARY_SNIFF_LEN: usize = 8 * 1024;
@@ -72,6 +72,15 @@ pub fn check_dockerfile_bytes(
     settings: &Settings,
     fix: FixMode,
 ) -> FileReport {
+    match decode_text(name, path.clone(), bytes) {
+        Ok(text) => check_dockerfile_text(name, path, text, settings, fix),
+        Err(report) => report,
+    }
+}
+
+/// `bytes` as UTF-8 text, or the report of an unreadable file: binary (a NUL byte
+/// early on) or invalid UTF-8, with the position of the first bad byte.
+pub(crate) fn decode_text<'a>(name: &str, path: Option<PathBuf>, bytes: &'a [u8]) -> Result<&'a str, FileReport> {
     let unreadable = |location: Location, message: String| FileReport {
         name: name.to_string(),
         path: path.clone(),
@@ -81,10 +90,10 @@ pub fn check_dockerfile_bytes(
     };
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
     if let Some(nul) = memchr_nul(sniff) {
-        return unreadable(
+        return Err(unreadable(
             Location::File { name: name.to_string() },
             format!("binary file (NUL byte at offset {nul}); not checked"),
-        );
+        ));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -94,13 +103,13 @@ pub fn check_dockerfile_bytes(
             let lossy = String::from_utf8_lossy(bytes).into_owned();
             let file = SourceFile::new(name, path.clone(), lossy);
             let at = TextSize::from(e.valid_up_to() as u32);
-            return unreadable(
+            return Err(unreadable(
                 Location::source(&file, TextRange::new(at, at + TextSize::from(1))),
                 format!("invalid UTF-8 (byte 0x{:02x}); the file must be UTF-8 text", bytes[e.valid_up_to()]),
-            );
+            ));
         }
     };
-    check_dockerfile_text(name, path, text, settings, fix)
+    Ok(text)
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
@@ -159,7 +168,13 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
             rule.check(&mut cx);
         }
     }
-    let rule_findings = cx.into_diagnostics();
+    let mut rule_findings = cx.into_diagnostics();
+    // `docker run` lines inside RUN: their problems and the container rules' findings.
+    let (specs, run_problems) = crate::run_lines::dockerfile_run_specs(file, &dockerfile);
+    if !specs.is_empty() || !run_problems.is_empty() {
+        rule_findings.extend(run_problems);
+        rule_findings.extend(lint_container_specs(&specs, &EngineDefaults::default(), settings));
+    }
 
     let mut suppressions = suppression::collect(text, &dockerfile);
     for d in rule_findings {
