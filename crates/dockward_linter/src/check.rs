@@ -12,6 +12,7 @@ use dockward_spec::{ContainerSpec, EngineDefaults};
 
 use crate::registry::{self, CONTAINER_RULES, DOCKERFILE_RULES};
 use crate::rule::DockerfileContext;
+use crate::rules::container::secret_in_environment::secret_ranges;
 use crate::rules::container::ContainerContext;
 use crate::settings::Settings;
 use crate::suppression::{self, Origin, Scope};
@@ -74,13 +75,13 @@ pub fn check_dockerfile_bytes(
 ) -> FileReport {
     match decode_text(name, path.clone(), bytes) {
         Ok(text) => check_dockerfile_text(name, path, text, settings, fix),
-        Err(report) => report,
+        Err(report) => *report,
     }
 }
 
 /// `bytes` as UTF-8 text, or the report of an unreadable file: binary (a NUL byte
 /// early on) or invalid UTF-8, with the position of the first bad byte.
-pub(crate) fn decode_text<'a>(name: &str, path: Option<PathBuf>, bytes: &'a [u8]) -> Result<&'a str, FileReport> {
+pub(crate) fn decode_text<'a>(name: &str, path: Option<PathBuf>, bytes: &'a [u8]) -> Result<&'a str, Box<FileReport>> {
     let unreadable = |location: Location, message: String| FileReport {
         name: name.to_string(),
         path: path.clone(),
@@ -90,10 +91,10 @@ pub(crate) fn decode_text<'a>(name: &str, path: Option<PathBuf>, bytes: &'a [u8]
     };
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
     if let Some(nul) = memchr_nul(sniff) {
-        return Err(unreadable(
+        return Err(Box::new(unreadable(
             Location::File { name: name.to_string() },
             format!("binary file (NUL byte at offset {nul}); not checked"),
-        ));
+        )));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -103,10 +104,10 @@ pub(crate) fn decode_text<'a>(name: &str, path: Option<PathBuf>, bytes: &'a [u8]
             let lossy = String::from_utf8_lossy(bytes).into_owned();
             let file = SourceFile::new(name, path.clone(), lossy);
             let at = TextSize::from(e.valid_up_to() as u32);
-            return Err(unreadable(
+            return Err(Box::new(unreadable(
                 Location::source(&file, TextRange::new(at, at + TextSize::from(1))),
                 format!("invalid UTF-8 (byte 0x{:02x}); the file must be UTF-8 text", bytes[e.valid_up_to()]),
-            ));
+            )));
         }
     };
     Ok(text)
@@ -171,6 +172,7 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
     let mut rule_findings = cx.into_diagnostics();
     // `docker run` lines inside RUN: their problems and the container rules' findings.
     let (specs, run_problems) = crate::run_lines::dockerfile_run_specs(file, &dockerfile);
+    let run_secrets: Vec<_> = specs.iter().flat_map(secret_ranges).collect();
     if !specs.is_empty() || !run_problems.is_empty() {
         rule_findings.extend(run_problems);
         rule_findings.extend(lint_container_specs(&specs, &EngineDefaults::default(), settings));
@@ -194,6 +196,7 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
     for d in &mut found {
         d.severity = settings.severity(d.rule);
     }
+    redact_secrets(&mut found, &run_secrets);
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found
 }
@@ -215,12 +218,29 @@ pub fn lint_container_specs(
         }
     }
     let mut found = cx.into_diagnostics();
+    let secrets: Vec<_> = specs.iter().flat_map(secret_ranges).collect();
+    redact_secrets(&mut found, &secrets);
     found.retain(|d| !settings.ignored_for_path(d.rule, d.location.name()));
     for d in &mut found {
         d.severity = settings.severity(d.rule);
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found
+}
+
+/// Masks every secret of a file in every finding about that file: a snippet shows
+/// whole lines, and a line may hold a secret another finding (or no finding) is about.
+pub(crate) fn redact_secrets(found: &mut [Diagnostic], secrets: &[(String, TextRange)]) {
+    if secrets.is_empty() {
+        return;
+    }
+    for d in found {
+        for (name, range) in secrets {
+            if d.location.name() == name && !d.redactions.contains(range) {
+                d.redactions.push(*range);
+            }
+        }
+    }
 }
 
 fn report_suppression_problems(

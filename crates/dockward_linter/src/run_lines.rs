@@ -17,8 +17,9 @@ use dockward_spec::docker_run::parse_run_command;
 use dockward_spec::{ContainerSpec, EngineDefaults};
 use dockward_yaml::{Budget, Node, NodeKind, ScalarStyle};
 
-use crate::check::{lint_container_specs, FileReport, FixMode, FixedText, MAX_FIX_ROUNDS};
+use crate::check::{lint_container_specs, redact_secrets, FileReport, FixMode, FixedText, MAX_FIX_ROUNDS};
 use crate::registry;
+use crate::rules::container::secret_in_environment::secret_ranges;
 use crate::settings::Settings;
 
 /// The kinds of file `docker run` lines are looked for in.
@@ -156,6 +157,9 @@ pub fn run_line_specs(file: &Arc<SourceFile>, kind: RunLineFile) -> (Vec<Contain
 pub fn lint_run_lines(file: &Arc<SourceFile>, kind: RunLineFile, settings: &Settings) -> Vec<Diagnostic> {
     let (specs, mut found) = run_line_specs(file, kind);
     found.extend(lint_container_specs(&specs, &EngineDefaults::default(), settings));
+    // Syntax findings show lines too.
+    let secrets: Vec<_> = specs.iter().flat_map(secret_ranges).collect();
+    redact_secrets(&mut found, &secrets);
     found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, file.name()));
     for d in &mut found {
         d.severity = settings.severity(d.rule);
@@ -212,7 +216,7 @@ pub fn check_run_lines_bytes(
 ) -> FileReport {
     match crate::check::decode_text(name, path.clone(), bytes) {
         Ok(text) => check_run_lines_text(name, path, text, kind, settings, fix),
-        Err(report) => report,
+        Err(report) => *report,
     }
 }
 

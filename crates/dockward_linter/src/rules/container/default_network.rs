@@ -48,12 +48,11 @@ impl ContainerRule for DefaultNetwork {
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
         if let Some(mode) = &spec.network_mode {
-            if matches!(mode.value.as_str(), "bridge" | "default") && spec.source != SpecSource::ComposeService {
-                if cx.defaults.icc != Some(false) {
-                    let msg =
-                        format!("{} uses the default bridge network, shared with every container", describe(spec));
-                    cx.report_value(&Self::META, mode, msg);
-                }
+            let default_bridge =
+                matches!(mode.value.as_str(), "bridge" | "default") && spec.source != SpecSource::ComposeService;
+            if default_bridge && cx.defaults.icc != Some(false) {
+                let msg = format!("{} uses the default bridge network, shared with every container", describe(spec));
+                cx.report_value(&Self::META, mode, msg);
             }
             return;
         }

@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::rules::container::{describe, ContainerContext, ContainerRule};
-use dockward_spec::ContainerSpec;
+use dockward_source::TextRange;
+use dockward_spec::{ContainerSpec, EnvVar};
 
 declare_rule! {
     /// ## What it does
@@ -102,6 +103,31 @@ fn is_not_a_secret_value(value: &str) -> bool {
         || v.starts_with("/run/secrets/")
 }
 
+/// Why `var` holds a secret, if it does.
+fn secret_reason(var: &EnvVar) -> Option<String> {
+    let value = var.value.as_ref()?;
+    match known_token(&value.value) {
+        Some(kind) => Some(format!("holds {kind}")),
+        None if is_secret_name(&var.name.value) && !is_not_a_secret_value(&value.value) => {
+            Some("looks like a secret written as a literal value".to_string())
+        }
+        None => None,
+    }
+}
+
+/// The source ranges of every secret value in `spec` (file name, range), whether or
+/// not this rule is enabled: every finding whose snippet shows one must mask it.
+pub(crate) fn secret_ranges(spec: &ContainerSpec) -> Vec<(String, TextRange)> {
+    spec.env
+        .iter()
+        .filter(|v| secret_reason(v).is_some())
+        .filter_map(|v| {
+            let at = &v.value.as_ref()?.at;
+            Some((at.name().to_string(), at.range()?))
+        })
+        .collect()
+}
+
 impl ContainerRule for SecretInEnvironment {
     fn meta(&self) -> &'static crate::RuleMeta {
         &Self::META
@@ -110,13 +136,7 @@ impl ContainerRule for SecretInEnvironment {
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
         for var in &spec.env {
             let Some(value) = &var.value else { continue };
-            let why = match known_token(&value.value) {
-                Some(kind) => format!("holds {kind}"),
-                None if is_secret_name(&var.name.value) && !is_not_a_secret_value(&value.value) => {
-                    "looks like a secret written as a literal value".to_string()
-                }
-                None => continue,
-            };
+            let Some(why) = secret_reason(var) else { continue };
             let msg = format!("{}: environment variable `{}` {why}", describe(spec), var.name.value);
             let redaction = value.at.range();
             let d = cx.report_value(&Self::META, value, msg);
