@@ -910,6 +910,42 @@ mod tests {
     }
 
     #[test]
+    fn malformed_values_never_panic() {
+        for t in [
+            "docker run",
+            "docker run -",
+            "docker run --",
+            "docker run -p '' x",
+            "docker run -p : x",
+            "docker run -p [ x",
+            "docker run -p '[::1' x",
+            "docker run -v : x",
+            "docker run -v ::: x",
+            "docker run --mount , x",
+            "docker run --mount type=bind x",
+            "docker run -m 99999999999999999999g x",
+            "docker run -m lots x",
+            "docker run --cpus many x",
+            "docker run --restart on-failure:abc x",
+            "docker run --ulimit = --ulimit nofile x",
+            "docker run --sysctl k x",
+            "docker run -é x",
+            "docker run -dé x",
+            "docker run --privileged=maybe x",
+            "docker run -e = -e '' --label = x",
+        ] {
+            let file = SourceFile::new("x.sh", None, t);
+            let script = dockward_shell::tokenize(t);
+            let line = parse_run_command(&file, &script.commands[0]).expect("a run line");
+            for e in &line.errors {
+                assert!(usize::from(e.range.end()) <= t.len(), "{t}: {e:?}");
+            }
+        }
+        let (_, l) = parse("docker run -m lots --cpus many --privileged=maybe x");
+        assert_eq!(l.errors.len(), 3, "{:?}", l.errors);
+    }
+
+    #[test]
     fn sizes() {
         assert_eq!(parse_size("512m"), Some(536_870_912));
         assert_eq!(parse_size("1GiB"), Some(1 << 30));

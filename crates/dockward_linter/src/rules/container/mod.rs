@@ -149,3 +149,52 @@ mod path_tests {
         assert_eq!(normalise_path("./data"), "data");
     }
 }
+
+#[cfg(test)]
+mod compose_fix_tests {
+    use dockward_diagnostics::{apply_fixes, Location};
+    use dockward_source::{SourceFile, TextRange, TextSize};
+    use dockward_spec::{ContainerSpec, EngineDefaults, InsertPoint, SpecSource};
+
+    use crate::check::lint_container_specs;
+    use crate::settings::SettingsBuilder;
+
+    /// A hand-built spec for the `web` service of `text`, with the insert point the
+    /// Compose loader sets: the line after the service's last line, at its key indent.
+    fn web_service(text: &str) -> ContainerSpec {
+        let file = SourceFile::new("compose.yaml", None, text);
+        let key = text.find("web:").unwrap() as u32;
+        let origin = Location::source(&file, TextRange::new(key.into(), (key + 3).into()));
+        let mut spec = ContainerSpec::new(SpecSource::ComposeService, "web", origin);
+        let offset = TextSize::from(text.find("  db:").unwrap() as u32);
+        spec.insert_point = Some(InsertPoint { file, offset, indent: "    ".into() });
+        spec
+    }
+
+    fn fixed(text: &str, codes: &[&str], unsafe_fixes: bool) -> String {
+        let settings =
+            SettingsBuilder { select: Some(codes.iter().map(|c| c.to_string()).collect()), ..Default::default() }
+                .build();
+        let diags = lint_container_specs(&[web_service(text)], &EngineDefaults::default(), &settings);
+        let fixes = diags
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| unsafe_fixes || f.applicability == dockward_diagnostics::Applicability::Safe);
+        apply_fixes(text, fixes).text
+    }
+
+    #[test]
+    fn compose_fixes_add_keys_and_keep_comments() {
+        let text = "services:\n  web:\n    image: nginx:1.27 # pinned\n    # keep me\n  db:\n    image: postgres:16\n";
+        assert_eq!(
+            fixed(text, &["CT003", "CT005"], false),
+            "services:\n  web:\n    image: nginx:1.27 # pinned\n    # keep me\n    cap_drop:\n      - ALL\n    \
+             security_opt:\n      - no-new-privileges:true\n  db:\n    image: postgres:16\n"
+        );
+        assert_eq!(fixed(text, &["CT004"], false), text, "read_only is an unsafe fix");
+        assert_eq!(
+            fixed(text, &["CT004"], true),
+            "services:\n  web:\n    image: nginx:1.27 # pinned\n    # keep me\n    read_only: true\n  db:\n    image: postgres:16\n"
+        );
+    }
+}
