@@ -43,9 +43,14 @@ fn makefile(i: usize) -> String {
 }
 
 fn workflow(i: usize) -> String {
-    let mut s = String::from("on: push\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n");
+    let mut s = String::from(
+        "on: push\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n",
+    );
     for line in RUN_LINES {
-        s.push_str(&format!("      - run: |\n          echo start\n          {}\n", line.replace("{i}", &i.to_string())));
+        s.push_str(&format!(
+            "      - run: |\n          echo start\n          {}\n",
+            line.replace("{i}", &i.to_string())
+        ));
     }
     s
 }

@@ -243,7 +243,7 @@ pub(crate) fn redact_secrets(found: &mut [Diagnostic], secrets: &[(String, TextR
     }
 }
 
-fn report_suppression_problems(
+pub(crate) fn report_suppression_problems(
     file: &Arc<SourceFile>,
     suppressions: &[suppression::Suppression],
     settings: &Settings,

@@ -17,10 +17,13 @@ use dockward_spec::docker_run::parse_run_command;
 use dockward_spec::{ContainerSpec, EngineDefaults};
 use dockward_yaml::{Budget, Node, NodeKind, ScalarStyle};
 
-use crate::check::{lint_container_specs, redact_secrets, FileReport, FixMode, FixedText, MAX_FIX_ROUNDS};
+use crate::check::{
+    lint_container_specs, redact_secrets, report_suppression_problems, FileReport, FixMode, FixedText, MAX_FIX_ROUNDS,
+};
 use crate::registry;
 use crate::rules::container::secret_in_environment::secret_ranges;
 use crate::settings::Settings;
+use crate::suppression::collect_line_pragmas;
 
 /// The kinds of file `docker run` lines are looked for in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -156,8 +159,24 @@ pub fn run_line_specs(file: &Arc<SourceFile>, kind: RunLineFile) -> (Vec<Contain
 /// Runs the container rules over the `docker run` lines of `file`.
 pub fn lint_run_lines(file: &Arc<SourceFile>, kind: RunLineFile, settings: &Settings) -> Vec<Diagnostic> {
     let (specs, mut found) = run_line_specs(file, kind);
-    found.extend(lint_container_specs(&specs, &EngineDefaults::default(), settings));
-    // Syntax findings show lines too.
+    let rule_findings = lint_container_specs(&specs, &EngineDefaults::default(), settings);
+    let mut suppressions = if file.text().contains("dockward:") || file.text().contains("hadolint") {
+        collect_line_pragmas(file.text())
+    } else {
+        Vec::new()
+    };
+    for d in rule_findings {
+        let at = d.location.range().map(|r| r.start()).unwrap_or_default();
+        let mut suppressed = false;
+        for s in &mut suppressions {
+            suppressed |= s.covers(d.rule.code, at);
+        }
+        if !suppressed {
+            found.push(d);
+        }
+    }
+    report_suppression_problems(file, &suppressions, settings, &mut found);
+    // Syntax and suppression findings show lines too.
     let secrets: Vec<_> = specs.iter().flat_map(secret_ranges).collect();
     redact_secrets(&mut found, &secrets);
     found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, file.name()));
@@ -471,5 +490,22 @@ mod tests {
             .map(|d| (d.rule.code, t[d.location.range().unwrap()].to_string()))
             .collect();
         assert_eq!(got, [("CT001", "--privileged".to_string()), ("CT002", "ALL".to_string())]);
+    }
+
+    #[test]
+    fn line_pragmas_suppress_the_next_command_and_unused_ones_are_reported() {
+        let t = "# dockward: ignore[CT001] the test rig needs it\ndocker run \\\n  --privileged x\n\n# dockward: ignore[privileged-container]\ndocker run --pid host x\ndocker run --privileged y\n";
+        let settings =
+            crate::SettingsBuilder { select: Some(vec!["CT001".into(), "DW003".into()]), ..Default::default() }.build();
+        let file = SourceFile::new("a.sh", None, t);
+        let got: Vec<_> = lint_run_lines(&file, RunLineFile::ShellScript, &settings)
+            .iter()
+            .map(|d| (d.rule.code, t[d.location.range().unwrap()].to_string()))
+            .collect();
+        assert_eq!(got, [("DW003", "privileged-container".to_string()), ("CT001", "--privileged".to_string())],);
+        let file_wide = format!("# dockward: file-ignore[CT001]\n{t}");
+        let file = SourceFile::new("a.sh", None, file_wide.as_str());
+        let d = lint_run_lines(&file, RunLineFile::ShellScript, &settings);
+        assert!(d.iter().all(|d| d.rule.code != "CT001"), "{d:?}");
     }
 }

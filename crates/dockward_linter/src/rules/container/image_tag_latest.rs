@@ -33,7 +33,6 @@ declare_rule! {
     code = "CT023", name = "image-tag-latest", severity = Warning,
     category = Correctness, target = Container, fix = None,
     summary = "The container image is untagged or uses latest",
-    aliases = ["USR-COMPOSE-0001"],
     practices = ["a: Use Trusted Base Images", "b: Image Security"],
 }
 
