@@ -6,14 +6,59 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileKind {
     Dockerfile,
+    /// A shell script: its `docker run` lines are checked.
+    ShellScript,
+    /// A Makefile: `docker run` lines in its recipes.
+    Makefile,
+    /// `.github/workflows/*.yml`: `docker run` lines in `run:` steps.
+    GithubWorkflow,
+    /// `.gitlab-ci.yml`: `docker run` lines in `script:` items.
+    GitlabCi,
 }
 
 impl FileKind {
     /// The kind of a file named explicitly (or `--stdin-filename`): its name decides,
     /// and anything unrecognised is read as a Dockerfile, as before.
     pub fn of_explicit(path: &Path) -> FileKind {
-        classify(path).unwrap_or(FileKind::Dockerfile)
+        classify(path).or_else(|| shebang_kind(path)).unwrap_or(FileKind::Dockerfile)
     }
+}
+
+/// A file named explicitly that starts with a `sh`/`bash`/`dash`/`ash`/`ksh`/`zsh`
+/// shebang (`#!/bin/sh`, `#!/usr/bin/env bash`) is a shell script.
+fn shebang_kind(path: &Path) -> Option<FileKind> {
+    use std::io::Read;
+    let mut head = [0u8; 128];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
+    let line = std::str::from_utf8(&head[..n]).ok()?.lines().next()?;
+    let interpreter = line.strip_prefix("#!")?.split_whitespace().collect::<Vec<_>>();
+    let program = match interpreter.as_slice() {
+        [env, prog, ..] if env.ends_with("/env") => prog,
+        [prog, ..] => prog,
+        [] => return None,
+    };
+    let base = program.rsplit('/').next().unwrap_or(program);
+    matches!(base, "sh" | "bash" | "dash" | "ash" | "ksh" | "zsh").then_some(FileKind::ShellScript)
+}
+
+/// Classifies the files whose `docker run` lines are checked: `*.sh`, `*.bash`,
+/// `Makefile`/`makefile`/`GNUmakefile`/`*.mk`, `.github/workflows/*.yml|yaml`,
+/// `.gitlab-ci.yml`.
+fn classify_run_line_file(path: &Path, lower: &str) -> Option<FileKind> {
+    if lower.ends_with(".sh") || lower.ends_with(".bash") {
+        return Some(FileKind::ShellScript);
+    }
+    if matches!(lower, "makefile" | "gnumakefile") || lower.ends_with(".mk") {
+        return Some(FileKind::Makefile);
+    }
+    if lower == ".gitlab-ci.yml" || lower == ".gitlab-ci.yaml" {
+        return Some(FileKind::GitlabCi);
+    }
+    let in_workflows = path.parent().is_some_and(|p| p.ends_with(".github/workflows"));
+    if in_workflows && (lower.ends_with(".yml") || lower.ends_with(".yaml")) {
+        return Some(FileKind::GithubWorkflow);
+    }
+    None
 }
 
 /// Classifies a file name: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
@@ -29,7 +74,10 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     // `Dockerfile.template` etc. are jq/templating inputs, not Dockerfiles; and a
     // `.dockerignore` sits beside every Dockerfile.
     let is_template = lower.ends_with(".template") || lower.ends_with(".tmpl") || lower.ends_with(".j2");
-    (is_dockerfile && !is_template).then_some(FileKind::Dockerfile)
+    if is_dockerfile && !is_template {
+        return Some(FileKind::Dockerfile);
+    }
+    classify_run_line_file(path, &lower)
 }
 
 /// One input to check.
@@ -120,5 +168,35 @@ mod tests {
         for no in ["Dockerfile.template", "README.md", ".dockerignore", "Dockerfiles", "compose.yaml", "mydockerfile"] {
             assert_eq!(classify(Path::new(no)), None, "{no}");
         }
+    }
+
+    #[test]
+    fn classifies_files_with_docker_run_lines() {
+        for (name, kind) in [
+            ("deploy.sh", FileKind::ShellScript),
+            ("x/run.bash", FileKind::ShellScript),
+            ("Makefile", FileKind::Makefile),
+            ("GNUmakefile", FileKind::Makefile),
+            ("build/rules.mk", FileKind::Makefile),
+            (".github/workflows/ci.yml", FileKind::GithubWorkflow),
+            ("a/.github/workflows/e2e.yaml", FileKind::GithubWorkflow),
+            (".gitlab-ci.yml", FileKind::GitlabCi),
+        ] {
+            assert_eq!(classify(Path::new(name)), Some(kind), "{name}");
+        }
+        for no in [".github/ci.yml", "workflows/ci.yml", "script.shx", "Makefile.am"] {
+            assert_eq!(classify(Path::new(no)), None, "{no}");
+        }
+    }
+
+    #[test]
+    fn explicit_files_with_a_shell_shebang_are_scripts() {
+        let dir = std::env::temp_dir().join(format!("dockward-shebang-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("deploy"), "#!/usr/bin/env bash\ndocker run x\n").unwrap();
+        std::fs::write(dir.join("tool"), "#!/usr/bin/python3\n").unwrap();
+        assert_eq!(FileKind::of_explicit(&dir.join("deploy")), FileKind::ShellScript);
+        assert_eq!(FileKind::of_explicit(&dir.join("tool")), FileKind::Dockerfile);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -12,13 +12,14 @@ use dockward_spec::{ContainerSpec, EngineDefaults};
 
 use crate::registry::{self, CONTAINER_RULES, DOCKERFILE_RULES};
 use crate::rule::DockerfileContext;
+use crate::rules::container::secret_in_environment::secret_ranges;
 use crate::rules::container::ContainerContext;
 use crate::settings::Settings;
 use crate::suppression::{self, Origin, Scope};
 
 /// How many fix-then-recheck rounds to run at most. Fixes that overlap are applied in
 /// later rounds; a rule whose fix does not remove its own finding must not loop forever.
-const MAX_FIX_ROUNDS: usize = 8;
+pub(crate) const MAX_FIX_ROUNDS: usize = 8;
 
 /// Binary detection looks at this many leading bytes, like git and ripgrep.
 const BINARY_SNIFF_LEN: usize = 8 * 1024;
@@ -72,6 +73,15 @@ pub fn check_dockerfile_bytes(
     settings: &Settings,
     fix: FixMode,
 ) -> FileReport {
+    match decode_text(name, path.clone(), bytes) {
+        Ok(text) => check_dockerfile_text(name, path, text, settings, fix),
+        Err(report) => *report,
+    }
+}
+
+/// `bytes` as UTF-8 text, or the report of an unreadable file: binary (a NUL byte
+/// early on) or invalid UTF-8, with the position of the first bad byte.
+pub(crate) fn decode_text<'a>(name: &str, path: Option<PathBuf>, bytes: &'a [u8]) -> Result<&'a str, Box<FileReport>> {
     let unreadable = |location: Location, message: String| FileReport {
         name: name.to_string(),
         path: path.clone(),
@@ -81,10 +91,10 @@ pub fn check_dockerfile_bytes(
     };
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
     if let Some(nul) = memchr_nul(sniff) {
-        return unreadable(
+        return Err(Box::new(unreadable(
             Location::File { name: name.to_string() },
             format!("binary file (NUL byte at offset {nul}); not checked"),
-        );
+        )));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -94,13 +104,13 @@ pub fn check_dockerfile_bytes(
             let lossy = String::from_utf8_lossy(bytes).into_owned();
             let file = SourceFile::new(name, path.clone(), lossy);
             let at = TextSize::from(e.valid_up_to() as u32);
-            return unreadable(
+            return Err(Box::new(unreadable(
                 Location::source(&file, TextRange::new(at, at + TextSize::from(1))),
                 format!("invalid UTF-8 (byte 0x{:02x}); the file must be UTF-8 text", bytes[e.valid_up_to()]),
-            );
+            )));
         }
     };
-    check_dockerfile_text(name, path, text, settings, fix)
+    Ok(text)
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
@@ -159,9 +169,16 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
             rule.check(&mut cx);
         }
     }
-    let rule_findings = std::mem::take(&mut cx.diagnostics);
-    let secrets = crate::rules::dockerfile::redaction::secret_ranges(&mut cx, &rule_findings);
+    let mut rule_findings = std::mem::take(&mut cx.diagnostics);
+    let mut secrets = crate::rules::dockerfile::redaction::secret_ranges(&mut cx, &rule_findings);
     drop(cx);
+    // `docker run` lines inside RUN: their problems and the container rules' findings.
+    let (specs, run_problems) = crate::run_lines::dockerfile_run_specs(file, &dockerfile);
+    secrets.extend(specs.iter().flat_map(secret_ranges).map(|(_, range)| range));
+    if !specs.is_empty() || !run_problems.is_empty() {
+        rule_findings.extend(run_problems);
+        rule_findings.extend(lint_container_specs(&specs, &EngineDefaults::default(), settings));
+    }
 
     let mut suppressions = suppression::collect(text, &dockerfile);
     for d in rule_findings {
@@ -212,6 +229,8 @@ pub fn lint_container_specs(
         }
     }
     let mut found = cx.into_diagnostics();
+    let secrets: Vec<_> = specs.iter().flat_map(secret_ranges).collect();
+    redact_secrets(&mut found, &secrets);
     found.retain(|d| !settings.ignored_for_path(d.rule, d.location.name()));
     for d in &mut found {
         d.severity = settings.severity(d.rule);
@@ -220,7 +239,22 @@ pub fn lint_container_specs(
     found
 }
 
-fn report_suppression_problems(
+/// Masks every secret of a file in every finding about that file: a snippet shows
+/// whole lines, and a line may hold a secret another finding (or no finding) is about.
+pub(crate) fn redact_secrets(found: &mut [Diagnostic], secrets: &[(String, TextRange)]) {
+    if secrets.is_empty() {
+        return;
+    }
+    for d in found {
+        for (name, range) in secrets {
+            if d.location.name() == name && !d.redactions.contains(range) {
+                d.redactions.push(*range);
+            }
+        }
+    }
+}
+
+pub(crate) fn report_suppression_problems(
     file: &Arc<SourceFile>,
     suppressions: &[suppression::Suppression],
     settings: &Settings,

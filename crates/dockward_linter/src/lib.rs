@@ -7,6 +7,7 @@ pub mod docs;
 pub mod registry;
 pub mod rule;
 pub mod rules;
+pub mod run_lines;
 pub mod settings;
 pub mod suppression;
 

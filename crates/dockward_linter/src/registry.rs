@@ -4,7 +4,7 @@ use dockward_diagnostics::RuleMeta;
 
 use crate::rule::DockerfileRule;
 use crate::rules::container::ContainerRule;
-use crate::rules::{dockerfile, meta};
+use crate::rules::{container, dockerfile, meta};
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
 pub const UNREADABLE_FILE: &RuleMeta = &meta::unreadable_file::UnreadableFile::META;
@@ -49,7 +49,38 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
 ];
 
 /// Every container runtime rule (CT family), in code order.
-pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[];
+pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[
+    &container::privileged_container::PrivilegedContainer,
+    &container::dangerous_capability_added::DangerousCapabilityAdded,
+    &container::capabilities_not_dropped::CapabilitiesNotDropped,
+    &container::writable_root_filesystem::WritableRootFilesystem,
+    &container::no_new_privileges_missing::NoNewPrivilegesMissing,
+    &container::security_profile_disabled::SecurityProfileDisabled,
+    &container::memory_limit_missing::MemoryLimitMissing,
+    &container::cpu_limit_missing::CpuLimitMissing,
+    &container::pids_limit_missing::PidsLimitMissing,
+    &container::oom_kill_disabled_without_memory_limit::OomKillDisabledWithoutMemoryLimit,
+    &container::host_namespace_shared::HostNamespaceShared,
+    &container::docker_socket_mounted::DockerSocketMounted,
+    &container::sensitive_host_path_mounted::SensitiveHostPathMounted,
+    &container::writable_host_bind::WritableHostBind,
+    &container::shared_mount_propagation::SharedMountPropagation,
+    &container::host_device_passed_through::HostDevicePassedThrough,
+    &container::port_published_on_all_interfaces::PortPublishedOnAllInterfaces,
+    &container::privileged_host_port::PrivilegedHostPort,
+    &container::default_network::DefaultNetwork,
+    &container::runs_as_root::RunsAsRoot,
+    &container::secret_in_environment::SecretInEnvironment,
+    &container::world_readable_env_file::WorldReadableEnvFile,
+    &container::image_tag_latest::ImageTagLatest,
+    &container::image_not_pinned_by_digest::ImageNotPinnedByDigest,
+    &container::untrusted_image_registry::UntrustedImageRegistry,
+    &container::unbounded_restart_policy::UnboundedRestartPolicy,
+    &container::healthcheck_disabled::HealthcheckDisabled,
+    &container::shell_as_pid1_without_init::ShellAsPid1WithoutInit,
+    &container::kernel_weakening_sysctl::KernelWeakeningSysctl,
+    &container::unlimited_ulimit::UnlimitedUlimit,
+];
 
 /// Every rule's metadata, meta rules first, then family by family in code order.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
@@ -114,5 +145,14 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort();
         assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn container_rules_are_in_code_order() {
+        let codes: Vec<_> = CONTAINER_RULES.iter().map(|r| r.meta().code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted);
+        assert!(codes.iter().all(|c| c.starts_with("CT")));
     }
 }

@@ -105,6 +105,72 @@ pub fn collect(text: &str, df: &Dockerfile) -> Vec<Suppression> {
     out
 }
 
+/// Reads the pragmas of a line-oriented file with `#` comments (shell scripts,
+/// Makefiles, YAML): a comment on its own line covers the next non-blank,
+/// non-comment line and its `\` continuation lines; `file-ignore` covers the file.
+/// Only comments that start their line (after indentation) count, so a `#` inside a
+/// quoted word is never read as a pragma.
+pub fn collect_line_pragmas(text: &str) -> Vec<Suppression> {
+    let mut lines = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        lines.push((offset, line));
+        offset += line.len();
+    }
+    let mut out = Vec::new();
+    for (n, &(at, line)) in lines.iter().enumerate() {
+        let body_line = line.trim_end_matches(['\n', '\r']);
+        let indent = body_line.len() - body_line.trim_start().len();
+        let trimmed = &body_line[indent..];
+        // YAML list items (`- # dockward: ...`) are not pragmas; plain comments are.
+        let Some(after_hash) = trimmed.strip_prefix('#') else { continue };
+        let lead = after_hash.len() - after_hash.trim_start().len();
+        let body = after_hash.trim_start();
+        let body_start = (at + indent + 1 + lead) as u32;
+        let Some(parsed) = parse_pragma(body) else { continue };
+        let comment = TextRange::new(((at + indent) as u32).into(), ((at + body_line.len()) as u32).into());
+        let scope = if parsed.file {
+            Scope::File
+        } else {
+            let next = lines[n + 1..].iter().position(|(_, l)| {
+                let t = l.trim();
+                !t.is_empty() && !t.starts_with('#')
+            });
+            match next {
+                Some(i) => {
+                    let first = n + 1 + i;
+                    let mut last = first;
+                    while lines[last].1.trim_end_matches(['\n', '\r']).ends_with('\\') && last + 1 < lines.len() {
+                        last += 1;
+                    }
+                    let (last_at, last_line) = lines[last];
+                    let end = last_at + last_line.trim_end_matches(['\n', '\r']).len();
+                    Scope::Range(TextRange::new((lines[first].0 as u32).into(), (end as u32).into()))
+                }
+                None => Scope::Range(TextRange::empty(comment.end())),
+            }
+        };
+        let codes = parsed
+            .codes
+            .into_iter()
+            .map(|(sel, start, end)| SuppressionCode {
+                codes: resolve_selector(sel),
+                selector: sel.to_string(),
+                range: TextRange::new((body_start + start as u32).into(), (body_start + end as u32).into()),
+                used: false,
+            })
+            .collect();
+        out.push(Suppression {
+            origin: parsed.origin,
+            scope,
+            comment,
+            codes,
+            reason: parsed.reason.map(str::to_string),
+        });
+    }
+    out
+}
+
 struct Pragma<'a> {
     origin: Origin,
     file: bool,

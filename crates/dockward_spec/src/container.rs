@@ -86,6 +86,16 @@ pub struct ContainerSpec {
     /// Where a fix can add a key to this container's definition (Compose services
     /// only): rules build `Edit`s that insert `key: value` lines there.
     pub insert_point: Option<InsertPoint>,
+    /// Where a fix can add flags to this container's `docker run` line (run lines only).
+    pub flag_insert_point: Option<FlagInsertPoint>,
+}
+
+/// A place in a `docker run` line where flags can be inserted: just after `run` /
+/// `create`. A fix inserts ` --flag value` there.
+#[derive(Debug, Clone)]
+pub struct FlagInsertPoint {
+    pub file: std::sync::Arc<dockward_source::SourceFile>,
+    pub offset: dockward_source::TextSize,
 }
 
 /// A place in a source file where a new key of a mapping can be inserted.
@@ -142,6 +152,7 @@ impl ContainerSpec {
             entrypoint: None,
             command: None,
             insert_point: None,
+            flag_insert_point: None,
         }
     }
 

@@ -8,6 +8,7 @@
 //! the exact API field.
 
 pub mod container;
+pub mod docker_run;
 pub mod provenance;
 
 pub use container::*;

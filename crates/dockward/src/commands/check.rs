@@ -7,6 +7,7 @@ use dockward_diagnostics::{Diagnostic, Location, RuleMeta, Severity};
 use dockward_linter::check::{check_dockerfile_bytes, FileReport, FixMode};
 use dockward_linter::config::{self, FailOn};
 use dockward_linter::registry;
+use dockward_linter::run_lines::{check_run_lines_bytes, RunLineFile};
 use dockward_linter::settings::{Settings, SettingsBuilder};
 use dockward_report::{Format, Report, ReportOptions};
 use rayon::prelude::*;
@@ -218,6 +219,12 @@ fn check_bytes(
 ) -> FileReport {
     match kind {
         FileKind::Dockerfile => check_dockerfile_bytes(name, path, bytes, settings, fix),
+        FileKind::ShellScript => check_run_lines_bytes(name, path, bytes, RunLineFile::ShellScript, settings, fix),
+        FileKind::Makefile => check_run_lines_bytes(name, path, bytes, RunLineFile::Makefile, settings, fix),
+        FileKind::GithubWorkflow => {
+            check_run_lines_bytes(name, path, bytes, RunLineFile::GithubWorkflow, settings, fix)
+        }
+        FileKind::GitlabCi => check_run_lines_bytes(name, path, bytes, RunLineFile::GitlabCi, settings, fix),
     }
 }
 

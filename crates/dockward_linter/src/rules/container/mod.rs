@@ -2,10 +2,44 @@
 //! `ContainerSpec`, so each runs unchanged over Compose services, `docker run` lines
 //! and live containers.
 
-use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
-use dockward_spec::{ContainerSpec, EngineDefaults, Val};
+use dockward_diagnostics::{Diagnostic, Edit, Location, RuleMeta};
+use dockward_spec::{ContainerSpec, EngineDefaults, SpecSource, Val};
 
 use crate::settings::Settings;
+
+pub mod capabilities_not_dropped;
+pub mod cpu_limit_missing;
+pub mod dangerous_capability_added;
+pub mod default_network;
+pub mod docker_socket_mounted;
+pub mod healthcheck_disabled;
+pub mod host_device_passed_through;
+pub mod host_namespace_shared;
+pub mod image_not_pinned_by_digest;
+pub mod image_tag_latest;
+pub mod kernel_weakening_sysctl;
+pub mod memory_limit_missing;
+pub mod no_new_privileges_missing;
+pub mod oom_kill_disabled_without_memory_limit;
+pub mod pids_limit_missing;
+pub mod port_published_on_all_interfaces;
+pub mod privileged_container;
+pub mod privileged_host_port;
+pub mod runs_as_root;
+pub mod secret_in_environment;
+pub mod security_profile_disabled;
+pub mod sensitive_host_path_mounted;
+pub mod shared_mount_propagation;
+pub mod shell_as_pid1_without_init;
+pub mod unbounded_restart_policy;
+pub mod unlimited_ulimit;
+pub mod untrusted_image_registry;
+pub mod world_readable_env_file;
+pub mod writable_host_bind;
+pub mod writable_root_filesystem;
+
+#[cfg(test)]
+pub(crate) mod testing;
 
 /// A rule over one container's runtime settings.
 pub trait ContainerRule: Sync + Send {
@@ -52,5 +86,115 @@ impl<'a> ContainerContext<'a> {
 
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics
+    }
+}
+
+/// An edit that adds a setting to the spec's definition: `compose_yaml` (lines without
+/// indentation) as new keys of a Compose service, or `run_flags` after `docker run`.
+/// `None` when the spec's source offers no place to insert.
+pub(crate) fn add_setting_edit(spec: &ContainerSpec, compose_yaml: &str, run_flags: &str) -> Option<Edit> {
+    if let Some(p) = &spec.insert_point {
+        let mut content = String::new();
+        for line in compose_yaml.lines() {
+            content.push_str(&p.indent);
+            content.push_str(line);
+            content.push('\n');
+        }
+        return Some(Edit::insert(p.offset, content));
+    }
+    spec.flag_insert_point.as_ref().map(|p| Edit::insert(p.offset, format!(" {run_flags}")))
+}
+
+/// Where the container is defined, for messages: "service `web`", "`docker run nginx`".
+pub(crate) fn describe(spec: &ContainerSpec) -> String {
+    match spec.source {
+        SpecSource::ComposeService => format!("service `{}`", spec.name),
+        SpecSource::RunCommand => format!("`docker run` of `{}`", spec.name),
+        SpecSource::LiveContainer => format!("container `{}`", spec.name),
+    }
+}
+
+/// A host path with `//`, `.`, `..` and trailing slashes resolved, so
+/// `//var/run/../run/docker.sock/` compares equal to `/var/run/docker.sock`. Relative
+/// paths stay relative.
+pub(crate) fn normalise_path(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::normalise_path;
+
+    #[test]
+    fn paths_normalise() {
+        assert_eq!(normalise_path("//var/run/docker.sock/"), "/var/run/docker.sock");
+        assert_eq!(normalise_path("/var/lib/../run/./docker.sock"), "/var/run/docker.sock");
+        assert_eq!(normalise_path("/"), "/");
+        assert_eq!(normalise_path("./data"), "data");
+    }
+}
+
+#[cfg(test)]
+mod compose_fix_tests {
+    use dockward_diagnostics::{apply_fixes, Location};
+    use dockward_source::{SourceFile, TextRange, TextSize};
+    use dockward_spec::{ContainerSpec, EngineDefaults, InsertPoint, SpecSource};
+
+    use crate::check::lint_container_specs;
+    use crate::settings::SettingsBuilder;
+
+    /// A hand-built spec for the `web` service of `text`, with the insert point the
+    /// Compose loader sets: the line after the service's last line, at its key indent.
+    fn web_service(text: &str) -> ContainerSpec {
+        let file = SourceFile::new("compose.yaml", None, text);
+        let key = text.find("web:").unwrap() as u32;
+        let origin = Location::source(&file, TextRange::new(key.into(), (key + 3).into()));
+        let mut spec = ContainerSpec::new(SpecSource::ComposeService, "web", origin);
+        let offset = TextSize::from(text.find("  db:").unwrap() as u32);
+        spec.insert_point = Some(InsertPoint { file, offset, indent: "    ".into() });
+        spec
+    }
+
+    fn fixed(text: &str, codes: &[&str], unsafe_fixes: bool) -> String {
+        let settings =
+            SettingsBuilder { select: Some(codes.iter().map(|c| c.to_string()).collect()), ..Default::default() }
+                .build();
+        let diags = lint_container_specs(&[web_service(text)], &EngineDefaults::default(), &settings);
+        let fixes = diags
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| unsafe_fixes || f.applicability == dockward_diagnostics::Applicability::Safe);
+        apply_fixes(text, fixes).text
+    }
+
+    #[test]
+    fn compose_fixes_add_keys_and_keep_comments() {
+        let text = "services:\n  web:\n    image: nginx:1.27 # pinned\n    # keep me\n  db:\n    image: postgres:16\n";
+        assert_eq!(
+            fixed(text, &["CT003", "CT005"], false),
+            "services:\n  web:\n    image: nginx:1.27 # pinned\n    # keep me\n    cap_drop:\n      - ALL\n    \
+             security_opt:\n      - no-new-privileges:true\n  db:\n    image: postgres:16\n"
+        );
+        assert_eq!(fixed(text, &["CT004"], false), text, "read_only is an unsafe fix");
+        assert_eq!(
+            fixed(text, &["CT004"], true),
+            "services:\n  web:\n    image: nginx:1.27 # pinned\n    # keep me\n    read_only: true\n  db:\n    image: postgres:16\n"
+        );
     }
 }

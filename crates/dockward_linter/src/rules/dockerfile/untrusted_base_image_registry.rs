@@ -48,7 +48,7 @@ declare_rule! {
 
 /// True if `image` comes from `entry`: a registry, or a registry plus path prefix
 /// matched at a path-component boundary (`ghcr.io/acme` does not trust `ghcr.io/acmex`).
-fn trusted_by(image: &ImageRef, entry: &str) -> bool {
+pub(crate) fn trusted_by(image: &ImageRef, entry: &str) -> bool {
     let entry = entry.trim().trim_end_matches('/');
     let entry =
         entry.strip_prefix("index.docker.io").map(|rest| format!("docker.io{rest}")).unwrap_or(entry.to_string());

@@ -1,0 +1,96 @@
+use dockward_diagnostics::Fix;
+
+use crate::declare_rule;
+use crate::rules::container::dangerous_capability_added::capability_name;
+use crate::rules::container::{add_setting_edit, describe, ContainerContext, ContainerRule};
+use dockward_spec::ContainerSpec;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a container that does not drop all capabilities (`cap_drop: [ALL]`,
+    /// `--cap-drop ALL`). The finding points at the service or `docker run` line.
+    ///
+    /// ## Why is this bad?
+    /// Without it the container keeps Docker's default set (`CHOWN`, `DAC_OVERRIDE`,
+    /// `FOWNER`, `NET_RAW`, `SETUID`, `SETGID`, `KILL`, ...). Most services need none
+    /// of them; dropping all and adding back the few needed removes whole classes of
+    /// attacks (raw packet spoofing, file ownership tricks).
+    ///
+    /// ## Example
+    /// ```sh
+    /// docker run nginx
+    /// ```
+    ///
+    /// Use instead:
+    /// ```sh
+    /// docker run --cap-drop ALL --cap-add NET_BIND_SERVICE nginx
+    /// ```
+    ///
+    /// ## Fix
+    /// A safe fix adds `cap_drop:` / `- ALL` to a Compose service that has no
+    /// `cap_drop` key, or `--cap-drop ALL` after `docker run`. Add back what the
+    /// process needs with `cap_add`.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 5.4; practices b, "Runtime Hardening"
+    pub struct CapabilitiesNotDropped;
+    code = "CT003", name = "capabilities-not-dropped", severity = Warning,
+    category = Security, target = Container, fix = Sometimes,
+    summary = "The container does not drop all capabilities",
+    cis = ["5.4"], practices = ["b: Runtime Hardening"],
+}
+
+impl ContainerRule for CapabilitiesNotDropped {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        if spec.cap_drop.iter().any(|c| capability_name(&c.value) == "ALL") {
+            return;
+        }
+        // A privileged container has every capability whatever it drops; CT001 says so.
+        if spec.privileged.as_ref().is_some_and(|p| p.value) {
+            return;
+        }
+        let msg = format!("{} keeps Docker's default capabilities (no `cap_drop: [ALL]`)", describe(spec));
+        let edit = if spec.cap_drop.is_empty() {
+            add_setting_edit(spec, "cap_drop:\n  - ALL", "--cap-drop ALL")
+        } else {
+            None
+        };
+        let d = cx.report(&Self::META, &spec.origin, msg);
+        d.help("drop all capabilities and add back only those the process needs");
+        if let Some(edit) = edit {
+            d.fix(Fix::safe("Drop all capabilities", vec![edit]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn flags_missing_drop_at_the_line() {
+        assert_run_flags(&CapabilitiesNotDropped, "docker run nginx", &["docker run nginx"]);
+        assert_run_flags(
+            &CapabilitiesNotDropped,
+            "docker run --cap-drop NET_RAW nginx",
+            &["docker run --cap-drop NET_RAW nginx"],
+        );
+    }
+
+    #[test]
+    fn passes_drop_all() {
+        assert_run_clean(&CapabilitiesNotDropped, "docker run --cap-drop=all nginx");
+        assert_run_clean(&CapabilitiesNotDropped, "docker run --cap-drop CAP_ALL nginx");
+        assert_run_clean(&CapabilitiesNotDropped, "docker run --privileged nginx");
+    }
+
+    #[test]
+    fn fix_inserts_the_flag() {
+        assert_run_fix(&CapabilitiesNotDropped, "docker run -d nginx", "docker run --cap-drop ALL -d nginx");
+    }
+}

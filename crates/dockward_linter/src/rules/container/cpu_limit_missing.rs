@@ -1,0 +1,76 @@
+use crate::declare_rule;
+use crate::rules::container::{describe, ContainerContext, ContainerRule};
+use dockward_spec::ContainerSpec;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a container with no CPU limit: neither `cpus` (`--cpus`,
+    /// `deploy.resources.limits.cpus`), nor `cpu_shares` (`-c`), nor a `cpuset`.
+    /// Without one, Docker's default applies: the container may use every CPU.
+    ///
+    /// ## Why is this bad?
+    /// A busy or compromised container can starve every other container and the host
+    /// of CPU time.
+    ///
+    /// ## Example
+    /// ```sh
+    /// docker run app
+    /// ```
+    ///
+    /// Use instead:
+    /// ```sh
+    /// docker run --cpus 1.5 app
+    /// ```
+    ///
+    /// ## Fix
+    /// Set `cpus` (a hard limit), or `cpu_shares` for a relative weight.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 5.12; practices b, "Runtime Hardening"
+    pub struct CpuLimitMissing;
+    code = "CT008", name = "cpu-limit-missing", severity = Info,
+    category = Security, target = Container, fix = None,
+    summary = "The container has no CPU limit",
+    aliases = ["6b610c50-99fb-4ef0-a5f3-e312fd945bc3"],
+    cis = ["5.12"], practices = ["b: Runtime Hardening"],
+}
+
+impl ContainerRule for CpuLimitMissing {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        let r = &spec.resources;
+        if r.cpus.as_ref().is_some_and(|c| c.value > 0.0)
+            || r.cpu_shares.as_ref().is_some_and(|c| c.value > 0)
+            || r.cpuset.is_some()
+        {
+            return;
+        }
+        let msg = format!("{} has no CPU limit (Docker's default: all CPUs)", describe(spec));
+        match &r.cpus {
+            Some(c) => cx.report_value(&Self::META, c, msg),
+            None => cx.report(&Self::META, &spec.origin, msg),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn flags_missing_and_zero() {
+        assert_run_flags(&CpuLimitMissing, "docker run app", &["docker run app"]);
+        assert_run_flags(&CpuLimitMissing, "docker run --cpus 0 app", &["0"]);
+    }
+
+    #[test]
+    fn passes_any_cpu_control() {
+        assert_run_clean(&CpuLimitMissing, "docker run --cpus=0.5 app");
+        assert_run_clean(&CpuLimitMissing, "docker run -c 512 app");
+        assert_run_clean(&CpuLimitMissing, "docker run --cpuset-cpus 0-1 app");
+    }
+}

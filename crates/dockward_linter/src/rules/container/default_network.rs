@@ -1,0 +1,113 @@
+use crate::declare_rule;
+use crate::rules::container::{describe, ContainerContext, ContainerRule};
+use dockward_spec::{ContainerSpec, SpecSource};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a container left on the default network. For a `docker run` line:
+    /// neither `--network` nor `--net` is given, so the container joins the default
+    /// bridge (`docker0`), shared with every other container started that way. For a
+    /// Compose service: no `networks:` and no `network_mode`, so every service of the
+    /// project shares the one default network. Live containers: attached only to
+    /// `bridge`. When the daemon is known to run with `icc: false`, the default bridge
+    /// is not reported.
+    ///
+    /// ## Why is this bad?
+    /// Containers on the same network can reach each other's every port. Separate
+    /// networks per tier (front end, back end, database) stop a compromised container
+    /// from reaching services it has no business talking to; the default bridge also
+    /// lacks the embedded DNS and isolation of user-defined networks.
+    ///
+    /// ## Example
+    /// ```sh
+    /// docker run -d postgres:16
+    /// ```
+    ///
+    /// Use instead:
+    /// ```sh
+    /// docker network create backend
+    /// docker run -d --network backend postgres:16
+    /// ```
+    ///
+    /// ## Fix
+    /// Create user-defined networks and attach each container only to those it needs.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 5.30 (5.29 in older versions); practices b, "Networking Essentials"
+    pub struct DefaultNetwork;
+    code = "CT019", name = "default-network", severity = Info,
+    category = Security, target = Container, fix = None,
+    summary = "The container is left on the default network",
+    cis = ["5.30"], practices = ["b: Networking Essentials", "b: Docker Compose Best Practices"],
+}
+
+impl ContainerRule for DefaultNetwork {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        if let Some(mode) = &spec.network_mode {
+            let default_bridge =
+                matches!(mode.value.as_str(), "bridge" | "default") && spec.source != SpecSource::ComposeService;
+            if default_bridge && cx.defaults.icc != Some(false) {
+                let msg = format!("{} uses the default bridge network, shared with every container", describe(spec));
+                cx.report_value(&Self::META, mode, msg);
+            }
+            return;
+        }
+        let on_default = match spec.source {
+            SpecSource::LiveContainer => spec.networks.iter().all(|n| n.value == "bridge"),
+            _ => spec.networks.is_empty(),
+        };
+        if !on_default {
+            return;
+        }
+        let msg = match spec.source {
+            SpecSource::ComposeService => {
+                format!(
+                    "{} has no `networks:`; it shares the project's default network with every service",
+                    describe(spec)
+                )
+            }
+            _ if cx.defaults.icc == Some(false) => return,
+            _ => format!("{} runs on the default bridge network, shared with every container", describe(spec)),
+        };
+        cx.report(&Self::META, &spec.origin, msg);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+    use dockward_spec::EngineDefaults;
+
+    #[test]
+    fn flags_the_default_bridge() {
+        assert_run_flags(&DefaultNetwork, "docker run x", &["docker run x"]);
+        assert_run_flags(&DefaultNetwork, "docker run --network bridge x", &["bridge"]);
+    }
+
+    #[test]
+    fn passes_user_defined_and_host_networks() {
+        assert_run_clean(&DefaultNetwork, "docker run --network backend x");
+        assert_run_clean(&DefaultNetwork, "docker run --network none x");
+    }
+
+    #[test]
+    fn icc_off_makes_the_bridge_acceptable() {
+        let defaults = EngineDefaults { icc: Some(false), ..Default::default() };
+        let d =
+            lint_spec_with(&DefaultNetwork, spec_from_run("docker run x"), &defaults, &settings_for(&DefaultNetwork));
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn compose_services_without_networks() {
+        let mut spec = spec_from_run("docker run x");
+        spec.source = SpecSource::ComposeService;
+        let d = lint_spec_with(&DefaultNetwork, spec, &EngineDefaults::default(), &settings_for(&DefaultNetwork));
+        assert!(d[0].message.contains("project's default network"), "{}", d[0].message);
+    }
+}

@@ -1,0 +1,92 @@
+use crate::declare_rule;
+use crate::rules::container::{describe, ContainerContext, ContainerRule};
+use dockward_spec::ContainerSpec;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a container that shares a namespace with the host: `network_mode: host`
+    /// (`--network host`), `pid: host`, `ipc: host`, `uts: host`, `userns_mode: host`
+    /// (`--userns host`) or `cgroup: host` (`--cgroupns host`).
+    ///
+    /// ## Why is this bad?
+    /// Each shared namespace removes one wall between the container and the host: the
+    /// host's network stack and every local-only port (network), the host's processes
+    /// to signal and trace (pid), its shared memory (ipc), its hostname (uts), its
+    /// root user (userns, when user namespace remapping is on) or its cgroup tree.
+    ///
+    /// ## Example
+    /// ```sh
+    /// docker run --network host --pid host app
+    /// ```
+    ///
+    /// Use instead:
+    /// ```sh
+    /// docker run -p 127.0.0.1:8080:8080 app
+    /// ```
+    ///
+    /// ## Fix
+    /// Remove the setting; publish ports or share a namespace with one other container
+    /// (`container:<name>`) instead.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 5.10, 5.16, 5.17, 5.21, 5.31; practices b, "Runtime Hardening"
+    pub struct HostNamespaceShared;
+    code = "CT011", name = "host-namespace-shared", severity = Error,
+    category = Security, target = Container, fix = None,
+    summary = "The container shares a namespace with the host",
+    aliases = [
+        "071a71ff-f868-47a4-ac0b-3c59e4ab5443",
+        "4f31dd9f-2cc3-4751-9b53-67e4af83dac0",
+        "baa3890f-bed7-46f5-ab8f-1da8fc91c729",
+        "8af7162d-6c98-482f-868e-0d33fb675ca8",
+        "4d9f44c6-2f4a-4317-9bb5-267adbea0232",
+    ],
+    cis = ["5.10", "5.16", "5.17", "5.21", "5.31"], practices = ["b: Runtime Hardening"],
+}
+
+impl ContainerRule for HostNamespaceShared {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        let namespaces = [
+            (&spec.network_mode, "network", "the host's network stack and local-only ports"),
+            (&spec.pid, "PID", "every host process"),
+            (&spec.ipc, "IPC", "the host's shared memory"),
+            (&spec.uts, "UTS", "the host's hostname"),
+            (&spec.userns_mode, "user", "the host's users, bypassing user namespace remapping"),
+            (&spec.cgroupns_mode, "cgroup", "the host's cgroup tree"),
+        ];
+        for (val, name, exposes) in namespaces {
+            if let Some(v) = val.as_ref().filter(|v| v.value.eq_ignore_ascii_case("host")) {
+                let msg = format!("{} shares the host's {name} namespace, exposing {exposes}", describe(spec));
+                cx.report_value(&Self::META, v, msg);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn flags_every_host_namespace() {
+        assert_run_flags(
+            &HostNamespaceShared,
+            "docker run --net=host --pid host --ipc=host --uts host --userns host --cgroupns host app",
+            &["host"; 6],
+        );
+        assert!(run_messages(&HostNamespaceShared, "docker run --pid=host app")[0].contains("PID namespace"));
+    }
+
+    #[test]
+    fn passes_private_and_container_namespaces() {
+        assert_run_clean(
+            &HostNamespaceShared,
+            "docker run --network mynet --pid container:db --ipc private --cgroupns private app",
+        );
+    }
+}

@@ -1,0 +1,75 @@
+use dockward_dockerfile::semantic::ImageRef;
+
+use crate::declare_rule;
+use crate::rules::container::{describe, ContainerContext, ContainerRule};
+use dockward_spec::ContainerSpec;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a container image that is not pinned by digest (`image@sha256:...`).
+    /// Off by default: enable it (`extend-select = ["CT024"]`) where deployments must
+    /// be byte-for-byte reproducible. Images written with a variable are skipped.
+    ///
+    /// ## Why is this bad?
+    /// Tags are mutable: the same `app:1.4` can point to a different image tomorrow,
+    /// by a re-push or a registry compromise. Only a digest names exact content.
+    ///
+    /// ## Example
+    /// ```sh
+    /// docker run redis:7.4
+    /// ```
+    ///
+    /// Use instead:
+    /// ```sh
+    /// docker run redis:7.4@sha256:<digest>
+    /// ```
+    ///
+    /// ## Fix
+    /// Append the digest (`docker buildx imagetools inspect redis:7.4`), and let a bot
+    /// (Renovate, Dependabot) update it.
+    ///
+    /// ## References
+    /// - Practices a, "Use Trusted Base Images"; practices b, "Image Security"
+    pub struct ImageNotPinnedByDigest;
+    code = "CT024", name = "image-not-pinned-by-digest", severity = Info,
+    category = Correctness, target = Container, fix = None,
+    summary = "The container image is not pinned by digest",
+    default_enabled = false,
+    practices = ["a: Use Trusted Base Images", "b: Image Security"],
+}
+
+impl ContainerRule for ImageNotPinnedByDigest {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        let Some(image) = &spec.image else { return };
+        if image.value.contains('$') || image.value.is_empty() || ImageRef::parse(&image.value).is_pinned() {
+            return;
+        }
+        let msg = format!("{} uses image `{}`, which is not pinned by digest", describe(spec), image.value);
+        cx.report_value(&Self::META, image, msg);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn flags_tags() {
+        assert_run_flags(&ImageNotPinnedByDigest, "docker run redis:7.4", &["redis:7.4"]);
+    }
+
+    #[test]
+    fn passes_digests() {
+        assert_run_clean(&ImageNotPinnedByDigest, "docker run redis:7.4@sha256:0123");
+    }
+
+    #[test]
+    fn is_off_by_default() {
+        assert!(!crate::Settings::default().is_enabled(&ImageNotPinnedByDigest::META));
+    }
+}

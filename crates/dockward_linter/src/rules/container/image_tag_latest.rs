@@ -1,0 +1,85 @@
+use dockward_dockerfile::semantic::ImageRef;
+
+use crate::declare_rule;
+use crate::rules::container::{describe, ContainerContext, ContainerRule};
+use dockward_spec::ContainerSpec;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a container image given without a tag or with `:latest` (and no
+    /// digest). Images written with a variable (`$IMAGE`, `${TAG}`) are skipped.
+    ///
+    /// ## Why is this bad?
+    /// `latest` is whatever was pushed last: two hosts, or two deploys a day apart,
+    /// run different code, rollbacks have nothing to roll back to, and a compromised
+    /// push is picked up silently.
+    ///
+    /// ## Example
+    /// ```sh
+    /// docker run -d redis
+    /// ```
+    ///
+    /// Use instead:
+    /// ```sh
+    /// docker run -d redis:7.4.1
+    /// ```
+    ///
+    /// ## Fix
+    /// Use a version tag, or a digest (`redis@sha256:...`) for full reproducibility.
+    ///
+    /// ## References
+    /// - Practices a, "Use Trusted Base Images"; practices b, "Image Security"
+    pub struct ImageTagLatest;
+    code = "CT023", name = "image-tag-latest", severity = Warning,
+    category = Correctness, target = Container, fix = None,
+    summary = "The container image is untagged or uses latest",
+    practices = ["a: Use Trusted Base Images", "b: Image Security"],
+}
+
+impl ContainerRule for ImageTagLatest {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        let Some(image) = &spec.image else { return };
+        if image.value.contains('$') || image.value.is_empty() {
+            return;
+        }
+        let r = ImageRef::parse(&image.value);
+        if r.digest.is_some() {
+            return;
+        }
+        let msg = match r.tag.as_deref() {
+            None => format!("{} uses image `{}` without a tag, which means `latest`", describe(spec), image.value),
+            Some(t) if t.eq_ignore_ascii_case("latest") => {
+                format!("{} uses image `{}`: `latest` changes under you", describe(spec), image.value)
+            }
+            Some(_) => return,
+        };
+        cx.report_value(&Self::META, image, msg);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn flags_untagged_and_latest() {
+        assert_run_flags(&ImageTagLatest, "docker run redis", &["redis"]);
+        assert_run_flags(
+            &ImageTagLatest,
+            "docker run localhost:5000/team/app:latest",
+            &["localhost:5000/team/app:latest"],
+        );
+    }
+
+    #[test]
+    fn passes_tags_digests_and_variables() {
+        assert_run_clean(&ImageTagLatest, "docker run redis:7.4");
+        assert_run_clean(&ImageTagLatest, "docker run localhost:5000/app@sha256:abc");
+        assert_run_clean(&ImageTagLatest, "docker run \"$IMAGE\"");
+    }
+}

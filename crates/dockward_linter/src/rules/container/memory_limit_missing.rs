@@ -1,0 +1,74 @@
+use crate::declare_rule;
+use crate::rules::container::{describe, ContainerContext, ContainerRule};
+use dockward_spec::ContainerSpec;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a container without a memory limit (`mem_limit`,
+    /// `deploy.resources.limits.memory`, `-m`/`--memory`), or with a limit of `0`
+    /// (unlimited). Without a limit Docker's default applies: no limit at all.
+    ///
+    /// ## Why is this bad?
+    /// One container with a leak or under attack can take all the host's memory and
+    /// get other containers, or the daemon itself, killed by the kernel.
+    ///
+    /// ## Example
+    /// ```sh
+    /// docker run app
+    /// ```
+    ///
+    /// Use instead:
+    /// ```sh
+    /// docker run --memory 512m app
+    /// ```
+    ///
+    /// ## Fix
+    /// Set a memory limit sized to the workload.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 5.11; practices b, "Runtime Hardening"
+    pub struct MemoryLimitMissing;
+    code = "CT007", name = "memory-limit-missing", severity = Warning,
+    category = Security, target = Container, fix = None,
+    summary = "The container has no memory limit",
+    aliases = ["bb9ac4f7-e13b-423d-a010-c74a1bfbe492"],
+    cis = ["5.11"], practices = ["b: Runtime Hardening"],
+}
+
+impl ContainerRule for MemoryLimitMissing {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        match &spec.resources.memory {
+            Some(m) if m.value > 0 => {}
+            Some(m) => {
+                let msg = format!("{} sets memory to 0, which means unlimited", describe(spec));
+                cx.report_value(&Self::META, m, msg);
+            }
+            None => {
+                let msg = format!("{} has no memory limit (Docker's default: unlimited)", describe(spec));
+                cx.report(&Self::META, &spec.origin, msg);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn flags_missing_and_zero() {
+        assert_run_flags(&MemoryLimitMissing, "docker run app", &["docker run app"]);
+        assert_run_flags(&MemoryLimitMissing, "docker run -m 0 app", &["0"]);
+    }
+
+    #[test]
+    fn passes_a_limit() {
+        assert_run_clean(&MemoryLimitMissing, "docker run -m512m app");
+        assert_run_clean(&MemoryLimitMissing, "docker run --memory=1g app");
+    }
+}

@@ -1,0 +1,85 @@
+use crate::declare_rule;
+use crate::rules::container::{describe, ContainerContext, ContainerRule};
+use dockward_spec::ContainerSpec;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `security_opt` entries that switch off the kernel's confinement:
+    /// `seccomp=unconfined`, `apparmor=unconfined`, `label=disable` (SELinux), in
+    /// either the `key=value` or the older `key:value` spelling, and a live
+    /// container whose AppArmor profile is `unconfined`.
+    ///
+    /// ## Why is this bad?
+    /// The default seccomp profile blocks about 50 dangerous system calls, AppArmor
+    /// and SELinux restrict what files and mounts a container can touch. Switching
+    /// them off removes the layers that stop many kernel exploits and escapes.
+    ///
+    /// ## Example
+    /// ```sh
+    /// docker run --security-opt seccomp=unconfined app
+    /// ```
+    ///
+    /// Use instead:
+    /// ```sh
+    /// docker run --security-opt seccomp=/etc/docker/seccomp/app.json app
+    /// ```
+    ///
+    /// ## Fix
+    /// Remove the option, or give a custom profile that allows just the extra calls.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 5.2, 5.3, 5.22; practices b, "Runtime Hardening"
+    pub struct SecurityProfileDisabled;
+    code = "CT006", name = "security-profile-disabled", severity = Error,
+    category = Security, target = Container, fix = None,
+    summary = "seccomp, AppArmor or SELinux confinement is disabled",
+    aliases = ["404fde2c-bc4b-4371-9747-7054132ac953", "610e266e-6c12-4bca-9925-1ed0cd29742b"],
+    cis = ["5.2", "5.3", "5.22"], practices = ["b: Runtime Hardening"],
+}
+
+impl ContainerRule for SecurityProfileDisabled {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        for (val, key, value) in spec.security_options() {
+            let what = match (key.to_ascii_lowercase().as_str(), value.to_ascii_lowercase().as_str()) {
+                ("seccomp", "unconfined") => "seccomp",
+                ("apparmor", "unconfined") => "AppArmor",
+                ("label", "disable") => "SELinux labelling",
+                _ => continue,
+            };
+            let msg = format!("{} disables {what} confinement", describe(spec));
+            cx.report_value(&Self::META, val, msg);
+        }
+        if let Some(p) = spec.apparmor_profile.as_ref().filter(|p| p.value == "unconfined") {
+            let msg = format!("{} runs without an AppArmor profile", describe(spec));
+            cx.report_value(&Self::META, p, msg);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn flags_each_profile_in_both_spellings() {
+        assert_run_flags(
+            &SecurityProfileDisabled,
+            "docker run --security-opt seccomp=unconfined --security-opt apparmor:unconfined \
+             --security-opt label=disable --security-opt label:disable x",
+            &["seccomp=unconfined", "apparmor:unconfined", "label=disable", "label:disable"],
+        );
+    }
+
+    #[test]
+    fn passes_profiles_and_other_options() {
+        assert_run_clean(
+            &SecurityProfileDisabled,
+            "docker run --security-opt seccomp=profile.json --security-opt label=type:svirt_t --security-opt no-new-privileges x",
+        );
+    }
+}

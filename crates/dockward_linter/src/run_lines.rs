@@ -1,0 +1,511 @@
+//! `docker run` / `docker create` lines in shell scripts, Makefile recipes, CI
+//! workflow steps and Dockerfile RUN instructions, as [`ContainerSpec`]s for the
+//! container rules.
+//!
+//! Each kind of file is turned into shell text plus a map from every byte of that
+//! text back to its source offset (Makefile recipes lose their tab, `@`/`-`/`+`
+//! prefixes and `$$` escapes; YAML block scalars lose their indentation), the text is
+//! tokenized with `dockward_shell`, and every word range is mapped back, so findings
+//! point at the exact flag or value in the file.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use dockward_diagnostics::{apply_fixes, Diagnostic, Fix, Location};
+use dockward_source::{SourceFile, TextRange};
+use dockward_spec::docker_run::parse_run_command;
+use dockward_spec::{ContainerSpec, EngineDefaults};
+use dockward_yaml::{Budget, Node, NodeKind, ScalarStyle};
+
+use crate::check::{
+    lint_container_specs, redact_secrets, report_suppression_problems, FileReport, FixMode, FixedText, MAX_FIX_ROUNDS,
+};
+use crate::registry;
+use crate::rules::container::secret_in_environment::secret_ranges;
+use crate::settings::Settings;
+use crate::suppression::collect_line_pragmas;
+
+/// The kinds of file `docker run` lines are looked for in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RunLineFile {
+    /// A shell script (`*.sh`, `*.bash`, a sh/bash shebang).
+    ShellScript,
+    /// A Makefile: recipe lines only.
+    Makefile,
+    /// A GitHub Actions workflow: `run:` of every step.
+    GithubWorkflow,
+    /// `.gitlab-ci.yml`: `script:`, `before_script:`, `after_script:` items.
+    GitlabCi,
+}
+
+/// Shell text built from pieces of a source file, with the source range of every byte.
+#[derive(Debug, Default)]
+struct MappedText {
+    text: String,
+    /// For byte `i` of `text`: the source offsets where it starts and ends.
+    starts: Vec<u32>,
+    ends: Vec<u32>,
+}
+
+impl MappedText {
+    /// Appends `s`, which is written verbatim at source offset `at`.
+    fn push_source(&mut self, s: &str, at: usize) {
+        self.text.push_str(s);
+        for i in 0..s.len() {
+            self.starts.push((at + i) as u32);
+            self.ends.push((at + i + 1) as u32);
+        }
+    }
+
+    /// Appends `s`, which stands for the source range `start..end` (a `$$` escape, a
+    /// line break folded away).
+    fn push_standing_for(&mut self, s: &str, start: usize, end: usize) {
+        self.text.push_str(s);
+        for _ in 0..s.len() {
+            self.starts.push(start as u32);
+            self.ends.push(end as u32);
+        }
+    }
+
+    fn map(&self, r: TextRange) -> TextRange {
+        let (s, e) = (usize::from(r.start()), usize::from(r.end()));
+        let last = self.starts.len();
+        if last == 0 {
+            return r;
+        }
+        let start = self.starts[s.min(last - 1)];
+        let end = if e > s { self.ends[(e - 1).min(last - 1)] } else { start };
+        TextRange::new(start.into(), end.into())
+    }
+
+    /// The shell commands of the text, with source ranges.
+    fn script(&self) -> dockward_shell::Script {
+        let mut script = dockward_shell::tokenize(&self.text);
+        script.map_ranges(|r| self.map(r));
+        script
+    }
+}
+
+/// The specs of every `docker run` line in `script`, whose ranges are offsets in `file`,
+/// plus a syntax finding for each problem in those lines.
+pub fn specs_in_script(
+    file: &Arc<SourceFile>,
+    script: &dockward_shell::Script,
+) -> (Vec<ContainerSpec>, Vec<Diagnostic>) {
+    let mut specs = Vec::new();
+    let mut problems = Vec::new();
+    for cmd in &script.commands {
+        let Some(line) = parse_run_command(file, cmd) else { continue };
+        for e in line.errors {
+            problems.push(Diagnostic::new(
+                registry::SYNTAX_ERROR,
+                Location::source(file, e.range),
+                format!("docker {}: {}", line.subcommand, e.message),
+            ));
+        }
+        specs.push(line.spec);
+    }
+    (specs, problems)
+}
+
+/// The shell scripts of a file of `kind`, with their ranges mapped to the file.
+fn scripts_of(text: &str, kind: RunLineFile) -> Result<Vec<dockward_shell::Script>, (TextRange, String)> {
+    match kind {
+        RunLineFile::ShellScript => Ok(vec![dockward_shell::tokenize(text)]),
+        RunLineFile::Makefile => Ok(vec![makefile_recipes(text).script()]),
+        RunLineFile::GithubWorkflow | RunLineFile::GitlabCi => {
+            let doc = dockward_yaml::parse(text, &Budget::default()).map_err(|e| (e.range, e.message))?;
+            let mut scalars = Vec::new();
+            if let Some(root) = &doc.root {
+                if kind == RunLineFile::GithubWorkflow {
+                    github_run_steps(root, &mut scalars);
+                } else {
+                    gitlab_scripts(root, &mut scalars);
+                }
+            }
+            Ok(scalars.into_iter().filter_map(|n| scalar_shell(text, n)).map(|m| m.script()).collect())
+        }
+    }
+}
+
+/// The specs and problems of every `docker run` line in a file of `kind`.
+pub fn run_line_specs(file: &Arc<SourceFile>, kind: RunLineFile) -> (Vec<ContainerSpec>, Vec<Diagnostic>) {
+    // Most scripts never mention docker: skip them before tokenizing.
+    if !file.text().contains("docker") {
+        return (Vec::new(), Vec::new());
+    }
+    match scripts_of(file.text(), kind) {
+        Ok(scripts) => {
+            let mut specs = Vec::new();
+            let mut problems = Vec::new();
+            for script in &scripts {
+                let (s, p) = specs_in_script(file, script);
+                specs.extend(s);
+                problems.extend(p);
+            }
+            (specs, problems)
+        }
+        Err((range, message)) => (
+            Vec::new(),
+            vec![Diagnostic::new(
+                registry::SYNTAX_ERROR,
+                Location::source(file, range),
+                format!("invalid YAML: {message}"),
+            )],
+        ),
+    }
+}
+
+/// Runs the container rules over the `docker run` lines of `file`.
+pub fn lint_run_lines(file: &Arc<SourceFile>, kind: RunLineFile, settings: &Settings) -> Vec<Diagnostic> {
+    let (specs, mut found) = run_line_specs(file, kind);
+    let rule_findings = lint_container_specs(&specs, &EngineDefaults::default(), settings);
+    let mut suppressions = if file.text().contains("dockward:") || file.text().contains("hadolint") {
+        collect_line_pragmas(file.text())
+    } else {
+        Vec::new()
+    };
+    for d in rule_findings {
+        let at = d.location.range().map(|r| r.start()).unwrap_or_default();
+        let mut suppressed = false;
+        for s in &mut suppressions {
+            suppressed |= s.covers(d.rule.code, at);
+        }
+        if !suppressed {
+            found.push(d);
+        }
+    }
+    report_suppression_problems(file, &suppressions, settings, &mut found);
+    // Syntax and suppression findings show lines too.
+    let secrets: Vec<_> = specs.iter().flat_map(secret_ranges).collect();
+    redact_secrets(&mut found, &secrets);
+    found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, file.name()));
+    for d in &mut found {
+        d.severity = settings.severity(d.rule);
+    }
+    found.sort_by(|a, b| a.sort_key_cmp(b));
+    found
+}
+
+/// Checks the `docker run` lines of a script, Makefile or CI file given as text,
+/// applying fixes per `fix`.
+pub fn check_run_lines_text(
+    name: &str,
+    path: Option<PathBuf>,
+    text: &str,
+    kind: RunLineFile,
+    settings: &Settings,
+    fix: FixMode,
+) -> FileReport {
+    let mut file = SourceFile::new(name, path.clone(), text);
+    let mut diagnostics = lint_run_lines(&file, kind, settings);
+    let mut applied = 0;
+    if let Some(threshold) = fix.threshold() {
+        for _ in 0..MAX_FIX_ROUNDS {
+            let fixes: Vec<&Fix> =
+                diagnostics.iter().filter_map(|d| d.fix.as_ref()).filter(|f| f.applicability >= threshold).collect();
+            if fixes.is_empty() {
+                break;
+            }
+            let outcome = apply_fixes(file.text(), fixes);
+            if outcome.applied == 0 || outcome.text == file.text() {
+                break;
+            }
+            applied += outcome.applied;
+            file = SourceFile::new(name, path.clone(), outcome.text);
+            diagnostics = lint_run_lines(&file, kind, settings);
+        }
+    }
+    let fixed = (applied > 0 && file.text() != text).then(|| FixedText {
+        original: text.to_string(),
+        text: file.text().to_string(),
+        applied,
+    });
+    FileReport { name: name.to_string(), path, diagnostics, fixed, unreadable: false }
+}
+
+/// Checks a script, Makefile or CI file given as raw bytes.
+pub fn check_run_lines_bytes(
+    name: &str,
+    path: Option<PathBuf>,
+    bytes: &[u8],
+    kind: RunLineFile,
+    settings: &Settings,
+    fix: FixMode,
+) -> FileReport {
+    match crate::check::decode_text(name, path.clone(), bytes) {
+        Ok(text) => check_run_lines_text(name, path, text, kind, settings, fix),
+        Err(report) => *report,
+    }
+}
+
+/// The recipe lines of a Makefile as one shell text: each line that starts with a tab
+/// (and the continuation lines after it) without the tab and the `@`, `-`, `+`
+/// prefixes, with `$$` turned into `$`. Make variables (`$(X)`) stay as written.
+fn makefile_recipes(text: &str) -> MappedText {
+    let mut out = MappedText::default();
+    let mut offset = 0;
+    let mut continued = false;
+    for line in text.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        let body = body.strip_suffix('\r').unwrap_or(body);
+        let is_recipe = body.starts_with('\t');
+        if !is_recipe && !continued {
+            continue;
+        }
+        let mut start = usize::from(body.starts_with('\t'));
+        if !continued {
+            while body[start..].starts_with(['@', '-', '+', ' ', '\t']) {
+                start += 1;
+            }
+        }
+        let content = &body[start..];
+        let mut pos = 0;
+        while let Some(i) = content[pos..].find("$$") {
+            out.push_source(&content[pos..pos + i], at + start + pos);
+            out.push_standing_for("$", at + start + pos + i, at + start + pos + i + 2);
+            pos += i + 2;
+        }
+        out.push_source(&content[pos..], at + start + pos);
+        continued = content.ends_with('\\');
+        out.push_standing_for("\n", at + body.len(), at + body.len());
+    }
+    out
+}
+
+/// Every `jobs.<id>.steps[].run` of a GitHub Actions workflow, and `runs.steps[].run`
+/// of a composite action.
+fn github_run_steps<'a>(root: &'a Node, out: &mut Vec<&'a Node>) {
+    let steps_of = |n: &'a Node| n.get("steps").and_then(Node::as_seq).unwrap_or(&[]);
+    let mut steps: Vec<&'a Node> = Vec::new();
+    if let Some(jobs) = root.get("jobs").and_then(Node::as_map) {
+        for job in jobs {
+            steps.extend(steps_of(&job.value));
+        }
+    }
+    if let Some(runs) = root.get("runs") {
+        steps.extend(steps_of(runs));
+    }
+    out.extend(steps.into_iter().filter_map(|s| s.get("run")));
+}
+
+/// Every `script`, `before_script` and `after_script` item of a GitLab CI file: in
+/// jobs, in `default:`, and at the top level.
+fn gitlab_scripts<'a>(root: &'a Node, out: &mut Vec<&'a Node>) {
+    fn items<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
+        match &n.kind {
+            NodeKind::Scalar(_) => out.push(n),
+            NodeKind::Seq(seq) => seq.iter().for_each(|i| items(i, out)),
+            NodeKind::Map(_) => {}
+        }
+    }
+    let keys = ["script", "before_script", "after_script"];
+    let Some(entries) = root.as_map() else { return };
+    for e in entries {
+        let key = e.key.as_str().unwrap_or("");
+        if keys.contains(&key) {
+            items(&e.value, out);
+        } else if e.value.as_map().is_some() {
+            for k in keys {
+                if let Some(v) = e.value.get(k) {
+                    items(v, out);
+                }
+            }
+        }
+    }
+}
+
+/// The shell text of a YAML scalar, mapped to the source. Block scalars are rebuilt
+/// from their source lines (indentation removed; `>` joins lines with spaces);
+/// flow scalars map one to one when their source is their value, and otherwise map
+/// every byte to the whole scalar.
+fn scalar_shell(text: &str, node: &Node) -> Option<MappedText> {
+    let s = node.as_scalar()?;
+    // Alias copies point at the anchor's text; they are checked there.
+    if node.origin.is_some() {
+        return None;
+    }
+    let raw_start = usize::from(s.raw.start());
+    let raw_end = usize::from(s.raw.end());
+    let raw = text.get(raw_start..raw_end)?;
+    let mut out = MappedText::default();
+    match s.style {
+        ScalarStyle::Literal | ScalarStyle::Folded => {
+            let line_start = text[..raw_start].rfind('\n').map_or(0, |i| i + 1);
+            let indent = raw_start - line_start;
+            let mut offset = line_start;
+            let block = &text[line_start..raw_end];
+            let mut previous_plain = false;
+            for (n, line) in block.split_inclusive('\n').enumerate() {
+                let at = offset;
+                offset += line.len();
+                let body = line.trim_end_matches(['\n', '\r']);
+                let content_start = body.len().min(indent).min(body.len() - body.trim_start_matches(' ').len());
+                let content = &body[content_start..];
+                let plain = !content.is_empty() && !content.starts_with([' ', '\t']);
+                if n > 0 {
+                    let sep = if s.style == ScalarStyle::Folded && previous_plain && plain { " " } else { "\n" };
+                    out.push_standing_for(sep, at, at);
+                }
+                out.push_source(content, at + content_start);
+                previous_plain = plain;
+            }
+        }
+        _ if raw == s.value => out.push_source(raw, raw_start),
+        _ => out.push_standing_for(&s.value, raw_start, raw_end),
+    }
+    Some(out)
+}
+
+/// The specs of the `docker run` lines in a Dockerfile's RUN instructions (their
+/// scripts are already mapped to source offsets by the parser).
+pub fn dockerfile_run_specs(
+    file: &Arc<SourceFile>,
+    dockerfile: &dockward_dockerfile::Dockerfile,
+) -> (Vec<ContainerSpec>, Vec<Diagnostic>) {
+    let mut specs = Vec::new();
+    let mut problems = Vec::new();
+    if !file.text().contains("docker") {
+        return (specs, problems);
+    }
+    for ins in &dockerfile.instructions {
+        if ins.kind != dockward_dockerfile::InstructionKind::Run {
+            continue;
+        }
+        let Some(shell) = ins.shell_form() else { continue };
+        let (s, p) = specs_in_script(file, &shell.script);
+        specs.extend(s);
+        problems.extend(p);
+    }
+    (specs, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans_of(name: &str, text: &str, kind: RunLineFile, code: &str) -> Vec<String> {
+        let settings = crate::SettingsBuilder { select: Some(vec![code.to_string()]), ..Default::default() }.build();
+        let file = SourceFile::new(name, None, text);
+        lint_run_lines(&file, kind, &settings)
+            .iter()
+            .filter(|d| d.rule.code == code)
+            .map(|d| text[d.location.range().unwrap()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn shell_scripts_with_continuations() {
+        let t = "#!/bin/sh\nset -e\nif true; then\n  docker run --rm \\\n    --privileged \\\n    alpine true\nfi\n";
+        assert_eq!(spans_of("a.sh", t, RunLineFile::ShellScript, "CT001"), ["--privileged"]);
+        assert!(spans_of("a.sh", "echo hi\n", RunLineFile::ShellScript, "CT001").is_empty());
+    }
+
+    #[test]
+    fn makefile_recipes_strip_prefixes_and_dollars() {
+        let t = "IMG = app\nrun:\n\t@docker run --cap-add=SYS_ADMIN \\\n\t  -e HOME=$$HOME $(IMG)\n\t-docker run --pid host x\nnot-a-recipe: docker run --privileged x\n";
+        assert_eq!(spans_of("Makefile", t, RunLineFile::Makefile, "CT002"), ["SYS_ADMIN"]);
+        assert_eq!(spans_of("Makefile", t, RunLineFile::Makefile, "CT011"), ["host"]);
+        assert!(spans_of("Makefile", t, RunLineFile::Makefile, "CT001").is_empty());
+        let m = makefile_recipes(t);
+        assert!(m.text.contains("-e HOME=$HOME $(IMG)"), "{}", m.text);
+    }
+
+    #[test]
+    fn makefile_dollar_escape_keeps_the_word_span() {
+        // `$$` is one byte of shell text for two of source, so the value cannot be
+        // cut out of the word: the finding covers the whole word, which is still exact.
+        let t = "x:\n\tdocker run -e TOKEN=ab$$cd x\n";
+        let file = SourceFile::new("Makefile", None, t);
+        let spec = &run_line_specs(&file, RunLineFile::Makefile).0[0];
+        let v = spec.env[0].value.as_ref().unwrap();
+        assert_eq!(v.value, "ab$cd");
+        assert_eq!(&t[v.at.range().unwrap()], "TOKEN=ab$$cd");
+    }
+
+    #[test]
+    fn github_workflow_run_steps_in_block_scalars() {
+        let t = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - name: e2e\n        run: |\n          docker build -t app .\n          docker run --rm \\\n            -v /var/run/docker.sock:/var/run/docker.sock app\n      - run: docker run --privileged app\n";
+        assert_eq!(spans_of("ci.yml", t, RunLineFile::GithubWorkflow, "CT012"), ["/var/run/docker.sock"]);
+        assert_eq!(spans_of("ci.yml", t, RunLineFile::GithubWorkflow, "CT001"), ["--privileged"]);
+    }
+
+    #[test]
+    fn folded_scalars_join_lines() {
+        let t = "jobs:\n  a:\n    steps:\n      - run: >\n          docker run\n          --pid=host x\n";
+        assert_eq!(spans_of("ci.yml", t, RunLineFile::GithubWorkflow, "CT011"), ["host"]);
+    }
+
+    #[test]
+    fn gitlab_scripts() {
+        let t = "before_script:\n  - docker run --net=host x\ntest:\n  image: docker:27\n  script:\n    - echo hi\n    - 'docker run --privileged x'\n    - - docker run --ipc host x\n";
+        assert_eq!(spans_of(".gitlab-ci.yml", t, RunLineFile::GitlabCi, "CT001"), ["--privileged"]);
+        assert_eq!(spans_of(".gitlab-ci.yml", t, RunLineFile::GitlabCi, "CT011"), ["host", "host"]);
+    }
+
+    #[test]
+    fn invalid_yaml_and_unknown_flags_are_syntax_findings() {
+        let settings = Settings::default();
+        let f = SourceFile::new("ci.yml", None, "jobs: [docker\n");
+        let d = lint_run_lines(&f, RunLineFile::GithubWorkflow, &settings);
+        assert_eq!(d[0].rule.code, "DW001");
+        let t = "docker run --frobnicate x\n";
+        let f = SourceFile::new("a.sh", None, t);
+        let d: Vec<_> = lint_run_lines(&f, RunLineFile::ShellScript, &settings)
+            .into_iter()
+            .filter(|d| d.rule.code == "DW001")
+            .collect();
+        assert_eq!(&t[d[0].location.range().unwrap()], "--frobnicate");
+        assert!(d[0].message.contains("unknown flag"));
+    }
+
+    #[test]
+    fn fixes_apply_to_scripts() {
+        let s =
+            crate::SettingsBuilder { select: Some(vec!["CT003".into(), "CT005".into()]), ..Default::default() }.build();
+        let r = check_run_lines_text(
+            "a.sh",
+            None,
+            "docker run x\n",
+            RunLineFile::ShellScript,
+            &s,
+            FixMode::Apply { unsafe_fixes: false },
+        );
+        let fixed = r.fixed.expect("fixed");
+        assert!(fixed.text.contains("--cap-drop ALL"), "{}", fixed.text);
+        assert!(fixed.text.contains("--security-opt no-new-privileges"), "{}", fixed.text);
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    }
+
+    #[test]
+    fn dockerfile_run_instructions() {
+        let t = "FROM docker:27\nRUN docker run \\\n    --privileged x && \\\n    docker create --cap-add ALL y\n";
+        let settings =
+            crate::SettingsBuilder { select: Some(vec!["CT001".into(), "CT002".into()]), ..Default::default() }.build();
+        let file = SourceFile::new("Dockerfile", None, t);
+        let got: Vec<_> = crate::check::lint_dockerfile(&file, &settings)
+            .iter()
+            .map(|d| (d.rule.code, t[d.location.range().unwrap()].to_string()))
+            .collect();
+        assert_eq!(got, [("CT001", "--privileged".to_string()), ("CT002", "ALL".to_string())]);
+    }
+
+    #[test]
+    fn line_pragmas_suppress_the_next_command_and_unused_ones_are_reported() {
+        let t = "# dockward: ignore[CT001] the test rig needs it\ndocker run \\\n  --privileged x\n\n# dockward: ignore[privileged-container]\ndocker run --pid host x\ndocker run --privileged y\n";
+        let settings =
+            crate::SettingsBuilder { select: Some(vec!["CT001".into(), "DW003".into()]), ..Default::default() }.build();
+        let file = SourceFile::new("a.sh", None, t);
+        let got: Vec<_> = lint_run_lines(&file, RunLineFile::ShellScript, &settings)
+            .iter()
+            .map(|d| (d.rule.code, t[d.location.range().unwrap()].to_string()))
+            .collect();
+        assert_eq!(got, [("DW003", "privileged-container".to_string()), ("CT001", "--privileged".to_string())],);
+        let file_wide = format!("# dockward: file-ignore[CT001]\n{t}");
+        let file = SourceFile::new("a.sh", None, file_wide.as_str());
+        let d = lint_run_lines(&file, RunLineFile::ShellScript, &settings);
+        assert!(d.iter().all(|d| d.rule.code != "CT001"), "{d:?}");
+    }
+}
