@@ -8,7 +8,9 @@
 //! the exact API field.
 
 pub mod container;
+pub mod daemon;
 pub mod provenance;
 
 pub use container::*;
+pub use daemon::{DaemonOption, DaemonSource, DaemonSpec, DaemonValue};
 pub use provenance::{Val, Via};
