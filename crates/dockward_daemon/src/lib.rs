@@ -150,7 +150,9 @@ fn convert(file: &Arc<SourceFile>, v: &JsonValue) -> Val<DaemonValue> {
 /// configuration source was read (see [`DaemonSpec::complete`]).
 pub fn build_spec(json: Option<&DaemonJson>, flag_sets: &[&FlagSet], complete: bool) -> DaemonSpec {
     let origin = json
-        .and_then(|j| j.object_range().map(|r| Location::source(&j.file, r)))
+        // The object's opening brace: findings about absent keys point there, not at
+        // the whole file.
+        .and_then(|j| j.object_range().map(|r| Location::source(&j.file, TextRange::at(r.start(), 1.into()))))
         .or_else(|| json.map(|j| Location::File { name: j.file.name().to_string() }))
         .or_else(|| flag_sets.iter().find_map(|f| f.command.map(|r| Location::source(&f.file, r))))
         .unwrap_or(Location::Logical { scope: "daemon".into(), path: "config".into() });

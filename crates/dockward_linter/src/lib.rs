@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod config;
+pub mod daemon;
 pub mod docs;
 pub mod registry;
 pub mod rule;
@@ -12,6 +13,8 @@ pub mod suppression;
 
 #[cfg(test)]
 pub(crate) mod testing;
+#[cfg(test)]
+pub(crate) mod testing_daemon;
 
 pub use dockward_diagnostics::{Category, FixAvailability, RuleMeta, Severity, Target};
 pub use rule::{DockerfileContext, DockerfileRule};

@@ -2,8 +2,9 @@
 
 use dockward_diagnostics::RuleMeta;
 
+use crate::daemon::DaemonRule;
 use crate::rule::DockerfileRule;
-use crate::rules::{dockerfile, meta};
+use crate::rules::{daemon, dockerfile, meta};
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
 pub const UNREADABLE_FILE: &RuleMeta = &meta::unreadable_file::UnreadableFile::META;
@@ -23,9 +24,42 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
     &dockerfile::untrusted_base_image_registry::UntrustedBaseImageRegistry,
 ];
 
+/// Every daemon configuration rule, in code order.
+pub static DAEMON_RULES: &[&dyn DaemonRule] = &[
+    &daemon::daemon_json_not_strict::DaemonJsonNotStrict,
+    &daemon::unknown_daemon_option::UnknownDaemonOption,
+    &daemon::daemon_option_wrong_type::DaemonOptionWrongType,
+    &daemon::duplicate_daemon_option::DuplicateDaemonOption,
+    &daemon::option_set_as_flag_and_in_file::OptionSetAsFlagAndInFile,
+    &daemon::icc_enabled::IccEnabled,
+    &daemon::live_restore_disabled::LiveRestoreDisabled,
+    &daemon::userns_remap_disabled::UsernsRemapDisabled,
+    &daemon::log_level_not_info::LogLevelNotInfo,
+    &daemon::tcp_socket_without_tls_verify::TcpSocketWithoutTlsVerify,
+    &daemon::daemon_exposed_without_tls::DaemonExposedWithoutTls,
+    &daemon::no_new_privileges_disabled::NoNewPrivilegesDisabled,
+    &daemon::userland_proxy_enabled::UserlandProxyEnabled,
+    &daemon::seccomp_unconfined::SeccompUnconfined,
+    &daemon::experimental_enabled::ExperimentalEnabled,
+    &daemon::insecure_registry::InsecureRegistry,
+    &daemon::iptables_disabled::IptablesDisabled,
+    &daemon::deprecated_storage_driver::DeprecatedStorageDriver,
+    &daemon::no_authorization_plugin::NoAuthorizationPlugin,
+    &daemon::no_remote_log_driver::NoRemoteLogDriver,
+    &daemon::log_rotation_missing::LogRotationMissing,
+    &daemon::default_ulimits_unset::DefaultUlimitsUnset,
+    &daemon::custom_cgroup_parent::CustomCgroupParent,
+    &daemon::selinux_disabled::SelinuxDisabled,
+    &daemon::default_bind_all_interfaces::DefaultBindAllInterfaces,
+];
+
 /// Every rule's metadata, meta rules first, then by code.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
-    META_RULES.iter().copied().chain(DOCKERFILE_RULES.iter().map(|r| r.meta()))
+    META_RULES
+        .iter()
+        .copied()
+        .chain(DOCKERFILE_RULES.iter().map(|r| r.meta()))
+        .chain(DAEMON_RULES.iter().map(|r| r.meta()))
 }
 
 /// The rule a code, name or alias names exactly.
@@ -74,6 +108,14 @@ mod tests {
                 assert!(seen.insert(a.to_ascii_lowercase()), "alias {a} used twice");
             }
         }
+    }
+
+    #[test]
+    fn daemon_rules_are_in_code_order() {
+        let codes: Vec<_> = DAEMON_RULES.iter().map(|r| r.meta().code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted);
     }
 
     #[test]

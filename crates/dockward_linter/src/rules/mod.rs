@@ -1,4 +1,5 @@
 //! One file per rule. `meta/` holds the rules the checker itself reports.
 
+pub mod daemon;
 pub mod dockerfile;
 pub mod meta;
