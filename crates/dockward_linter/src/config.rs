@@ -37,6 +37,17 @@ pub struct ConfigFile {
     pub per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     #[serde(default)]
     pub dockerfile: DockerfileSection,
+    #[serde(default)]
+    pub host: HostSection,
+}
+
+/// `[host]`: settings of the host checks (`--host-root`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HostSection {
+    /// Users allowed in the `docker` group (root-equivalent); others are reported.
+    #[serde(default)]
+    pub docker_group_allow: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -164,6 +175,7 @@ pub fn parse_config(name: &str, text: &str) -> Result<Config, ConfigError> {
     }
     builder.trusted_registries = file.dockerfile.trusted_registries.iter().map(|s| s.get_ref().clone()).collect();
     builder.build_args = file.dockerfile.build_args.clone();
+    builder.docker_group_allow = file.host.docker_group_allow.clone();
     let fail_on = match &file.fail_on {
         None => None,
         Some(s) => Some(FailOn::parse(s.get_ref()).ok_or_else(|| {
@@ -208,6 +220,8 @@ last-user-is-root = "error"
 [dockerfile]
 trusted-registries = ["ghcr.io/acme"]
 build-args = { BASE = "debian:12" }
+[host]
+docker-group-allow = ["deploy"]
 "#,
         )
         .unwrap();
@@ -219,6 +233,7 @@ build-args = { BASE = "debian:12" }
         assert!(cfg.builder.per_file_ignores[0].matcher.is_match("test/a/Dockerfile"));
         assert_eq!(cfg.builder.trusted_registries, vec!["ghcr.io/acme".to_string()]);
         assert_eq!(cfg.builder.build_args.get("BASE").map(String::as_str), Some("debian:12"));
+        assert_eq!(cfg.builder.docker_group_allow, vec!["deploy".to_string()]);
     }
 
     #[test]

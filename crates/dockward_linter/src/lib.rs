@@ -5,6 +5,7 @@ pub mod check;
 pub mod config;
 pub mod daemon;
 pub mod docs;
+pub mod host;
 pub mod registry;
 pub mod rule;
 pub mod rules;

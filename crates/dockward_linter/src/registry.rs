@@ -4,7 +4,8 @@ use dockward_diagnostics::RuleMeta;
 
 use crate::daemon::DaemonRule;
 use crate::rule::DockerfileRule;
-use crate::rules::{daemon, dockerfile, meta};
+use crate::host::HostRule;
+use crate::rules::{daemon, dockerfile, host, meta};
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
 pub const UNREADABLE_FILE: &RuleMeta = &meta::unreadable_file::UnreadableFile::META;
@@ -53,6 +54,16 @@ pub static DAEMON_RULES: &[&dyn DaemonRule] = &[
     &daemon::default_bind_all_interfaces::DefaultBindAllInterfaces,
 ];
 
+/// Every host rule, in code order.
+pub static HOST_RULES: &[&dyn HostRule] = &[
+    &host::docker_group_member::DockerGroupMember,
+    &host::docker_file_owner::DockerFileOwner,
+    &host::docker_file_mode::DockerFileMode,
+    &host::docker_path_not_audited::DockerPathNotAudited,
+    &host::docker_root_not_separate_partition::DockerRootNotSeparatePartition,
+    &host::rootful_docker::RootfulDocker,
+];
+
 /// Every rule's metadata, meta rules first, then by code.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
     META_RULES
@@ -60,6 +71,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
         .copied()
         .chain(DOCKERFILE_RULES.iter().map(|r| r.meta()))
         .chain(DAEMON_RULES.iter().map(|r| r.meta()))
+        .chain(HOST_RULES.iter().map(|r| r.meta()))
 }
 
 /// The rule a code, name or alias names exactly.

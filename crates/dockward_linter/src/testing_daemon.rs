@@ -78,3 +78,80 @@ pub fn assert_json_fix(rule: &dyn DaemonRule, text: &str, expected: &str, applic
 pub fn json_message(rule: &dyn DaemonRule, text: &str) -> String {
     lint_json(rule, text).first().map(|d| d.message.clone()).unwrap_or_default()
 }
+
+/// A host root tree in a temporary directory.
+pub struct HostFixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl HostFixture {
+    pub fn new() -> Self {
+        Self { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    fn at(&self, host_path: &str) -> std::path::PathBuf {
+        self.dir.path().join(host_path.trim_start_matches('/'))
+    }
+
+    /// Writes a file (creating parents) with `mode`, owned by root:root.
+    pub fn file(&self, host_path: &str, text: &str, mode: u32) -> &Self {
+        use std::os::unix::fs::PermissionsExt;
+        let p = self.at(host_path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, text).expect("write");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        self
+    }
+
+    pub fn dir(&self, host_path: &str, mode: u32) -> &Self {
+        use std::os::unix::fs::PermissionsExt;
+        let p = self.at(host_path);
+        std::fs::create_dir_all(&p).expect("mkdir");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        self
+    }
+
+    pub fn chown(&self, host_path: &str, uid: u32, gid: u32) -> &Self {
+        std::os::unix::fs::chown(self.at(host_path), Some(uid), Some(gid)).expect("chown (tests run as root)");
+        self
+    }
+
+    pub fn symlink(&self, host_path: &str, target: &str) -> &Self {
+        let p = self.at(host_path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::os::unix::fs::symlink(target, p).expect("symlink");
+        self
+    }
+
+    /// A Unix socket at `host_path` with `mode`.
+    pub fn socket(&self, host_path: &str, mode: u32) -> &Self {
+        use std::os::unix::fs::PermissionsExt;
+        let p = self.at(host_path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        let listener = std::os::unix::net::UnixListener::bind(&p).expect("bind");
+        drop(listener);
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        self
+    }
+
+    /// Findings of one rule over the tree (settings from `settings` or the rule alone).
+    pub fn findings(&self, code: &str) -> Vec<Diagnostic> {
+        self.findings_with(code, settings_for(code))
+    }
+
+    pub fn findings_with(&self, code: &str, settings: Settings) -> Vec<Diagnostic> {
+        crate::host::check_host(self.dir.path(), &settings)
+            .expect("host root")
+            .into_iter()
+            .flat_map(|r| r.diagnostics)
+            .filter(|d| d.rule.code == code)
+            .collect()
+    }
+
+    /// A finding's location relative to the root: `/etc/group:2:8` style for text
+    /// files, the host path for whole files.
+    pub fn where_(&self, d: &Diagnostic) -> String {
+        let root = self.dir.path().to_string_lossy().to_string();
+        d.location.to_string().replacen(&root, "", 1)
+    }
+}

@@ -2,4 +2,5 @@
 
 pub mod daemon;
 pub mod dockerfile;
+pub mod host;
 pub mod meta;
