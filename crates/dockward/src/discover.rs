@@ -6,6 +6,14 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileKind {
     Dockerfile,
+    /// `daemon.json`.
+    DaemonJson,
+    /// `docker.service` or a drop-in `docker.service.d/*.conf`.
+    DockerUnit,
+    /// `/etc/default/docker` (a file `docker` in a `default` directory).
+    DefaultDocker,
+    /// `/etc/sysconfig/docker`.
+    SysconfigDocker,
 }
 
 impl FileKind {
@@ -20,6 +28,9 @@ impl FileKind {
 /// `*.dockerfile`, `Containerfile`, `Containerfile.*`.
 pub fn classify(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
+    if let Some(kind) = classify_daemon_file(path, name) {
+        return Some(kind);
+    }
     let lower = name.to_ascii_lowercase();
     let is_dockerfile = lower == "dockerfile"
         || lower.starts_with("dockerfile.")
@@ -30,6 +41,20 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     // `.dockerignore` sits beside every Dockerfile.
     let is_template = lower.ends_with(".template") || lower.ends_with(".tmpl") || lower.ends_with(".j2");
     (is_dockerfile && !is_template).then_some(FileKind::Dockerfile)
+}
+
+/// Daemon configuration files, by name: `daemon.json`, `docker.service`,
+/// `docker.service.d/*.conf`, `default/docker`, `sysconfig/docker`.
+fn classify_daemon_file(path: &Path, name: &str) -> Option<FileKind> {
+    let parent = path.parent().and_then(|p| p.file_name()).and_then(|p| p.to_str()).unwrap_or("");
+    match name {
+        "daemon.json" => Some(FileKind::DaemonJson),
+        "docker.service" => Some(FileKind::DockerUnit),
+        n if n.ends_with(".conf") && parent == "docker.service.d" => Some(FileKind::DockerUnit),
+        "docker" if parent == "default" => Some(FileKind::DefaultDocker),
+        "docker" if parent == "sysconfig" => Some(FileKind::SysconfigDocker),
+        _ => None,
+    }
 }
 
 /// One input to check.
@@ -116,6 +141,18 @@ mod tests {
             "Containerfile.prod",
         ] {
             assert_eq!(classify(Path::new(yes)), Some(FileKind::Dockerfile), "{yes}");
+        }
+        for (path, kind) in [
+            ("etc/docker/daemon.json", FileKind::DaemonJson),
+            ("lib/systemd/system/docker.service", FileKind::DockerUnit),
+            ("etc/systemd/system/docker.service.d/override.conf", FileKind::DockerUnit),
+            ("etc/default/docker", FileKind::DefaultDocker),
+            ("etc/sysconfig/docker", FileKind::SysconfigDocker),
+        ] {
+            assert_eq!(classify(Path::new(path)), Some(kind), "{path}");
+        }
+        for no in ["etc/docker", "other.json", "x.service.d/a.conf", "docker.socket"] {
+            assert_eq!(classify(Path::new(no)), None, "{no}");
         }
         for no in ["Dockerfile.template", "README.md", ".dockerignore", "Dockerfiles", "compose.yaml", "mydockerfile"] {
             assert_eq!(classify(Path::new(no)), None, "{no}");

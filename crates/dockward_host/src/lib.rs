@@ -124,6 +124,8 @@ pub struct HostSnapshot {
     pub audit_files: Vec<HostText>,
     /// True when `/etc/audit` exists (auditd is installed).
     pub audit_installed: bool,
+    /// How `/etc/audit/rules.d` is named in findings when no rule file exists.
+    pub audit_rules_dir: String,
     /// Paths that exist and should be audited.
     pub audit_targets: Vec<AuditTarget>,
     /// Canonical spellings of audit watch paths and targets, for matching
@@ -213,6 +215,7 @@ pub fn scan(host: &HostRoot, options: &ScanOptions) -> HostSnapshot {
 
     // Audit rules.
     s.audit_installed = host.resolve("/etc/audit").ok().flatten().is_some();
+    s.audit_rules_dir = host.display("/etc/audit/rules.d");
     s.audit_files.extend(read_text(host, "/etc/audit/audit.rules", &mut s.errors));
     match host.list("/etc/audit/rules.d") {
         Ok(names) => {

@@ -150,18 +150,14 @@ impl DaemonSpec {
         self.value(key).and_then(|v| v.value.as_str())
     }
 
-    /// Every list item set for `key` by any source (list flags repeat and add up).
+    /// Every list item set for `key`: the items of every flag occurrence (list flags
+    /// repeat and add up) and of the file's last occurrence of the key. When both set
+    /// it dockerd refuses to start (see [`DaemonSpec::conflicts`]); rules still see
+    /// both, so each problem is reported where it is written.
     pub fn list(&self, key: &str) -> Vec<&Val<DaemonValue>> {
-        match self.get(key) {
-            Some(o) if o.source == DaemonSource::Flag => self
-                .options
-                .iter()
-                .filter(|x| x.key.value == key && x.source == DaemonSource::Flag)
-                .flat_map(|x| x.value.value.items())
-                .collect(),
-            Some(o) => o.value.value.items().iter().collect(),
-            None => Vec::new(),
-        }
+        let file = self.options.iter().rev().find(|o| o.key.value == key && o.source != DaemonSource::Flag);
+        let flags = self.options.iter().filter(|x| x.key.value == key && x.source == DaemonSource::Flag);
+        file.into_iter().chain(flags).flat_map(|x| x.value.value.items()).collect()
     }
 
     /// Options set both by a flag and in the file: dockerd refuses to start.

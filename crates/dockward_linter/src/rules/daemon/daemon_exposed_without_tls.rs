@@ -70,6 +70,16 @@ mod tests {
     }
 
     #[test]
+    fn sees_file_hosts_even_when_a_flag_also_sets_hosts() {
+        assert_unit_flags(
+            &DaemonExposedWithoutTls,
+            Some(r#"{"hosts": ["tcp://0.0.0.0:2375"]}"#),
+            "[Service]\nExecStart=/usr/bin/dockerd -H fd://\n",
+            &["\"tcp://0.0.0.0:2375\""],
+        );
+    }
+
+    #[test]
     fn passes_with_tls_or_specific_addresses() {
         assert_json_clean(&DaemonExposedWithoutTls, r#"{"hosts":["tcp://0.0.0.0:2376"], "tlsverify": true}"#);
         assert_json_clean(&DaemonExposedWithoutTls, r#"{"hosts":["tcp://10.0.0.5:2375"]}"#);

@@ -54,7 +54,7 @@ impl DaemonRule for LogRotationMissing {
         let max_size = opt("max-size");
         let problem = match name {
             "json-file" if max_size.as_deref().is_none_or(|s| s == "-1" || s.is_empty()) => {
-                "the `json-file` driver keeps every log line forever without `max-size`"
+                "the `json-file` driver keeps every log line forever unless `max-size` is set"
             }
             "local" if max_size.as_deref() == Some("-1") => "`max-size` of `-1` turns off the `local` driver's rotation",
             _ => return,
@@ -64,7 +64,7 @@ impl DaemonRule for LogRotationMissing {
             (_, Some(o)) => (o.at.clone(), format!("`log-opts` has no usable `max-size`: {problem}")),
             (Some(d), None) => (d.at.clone(), format!("no `log-opts`: {problem}")),
             (None, None) => {
-                let message = format!("`log-driver` and `log-opts` are not set, and dockerd's default is {problem}");
+                let message = format!("`log-driver` and `log-opts` are not set, so dockerd's default applies: {problem}");
                 let Some(d) = cx.report_absent(&Self::META, message) else { return };
                 if let Some(fix) = fix {
                     d.fix(fix);

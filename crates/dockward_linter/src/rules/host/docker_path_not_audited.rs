@@ -64,7 +64,7 @@ impl HostRule for DockerPathNotAudited {
             .collect();
         let at = match cx.audit_files.first() {
             Some(f) => Location::File { name: f.name().to_string() },
-            None => Location::File { name: "/etc/audit/rules.d".into() },
+            None => Location::File { name: cx.host.audit_rules_dir.clone() },
         };
         let none = if !cx.host.audit_installed {
             " (auditd is not installed: there is no /etc/audit)"
