@@ -102,7 +102,8 @@ fn comments_and_bad_json_are_reported_with_positions_not_panics() {
     let out = run(bin().args(["check", "--color", "never"]).arg(&p));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("daemon.json:1:9") && text.contains("DW001"), "{text}");
-    let p = write(dir.path(), "huge/daemon.json", &format!("{{\"labels\": [{}\"x\"]}}", "\"a\",".repeat(200_000)), 0o644);
+    let p =
+        write(dir.path(), "huge/daemon.json", &format!("{{\"labels\": [{}\"x\"]}}", "\"a\",".repeat(200_000)), 0o644);
     let out = run(bin().args(["check", "--select", "DM002"]).arg(&p));
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }

@@ -238,7 +238,11 @@ fn parse_flags(set: &mut FlagSet, words: Vec<Word>) {
                 let v = (!rest.is_empty()).then(|| {
                     let rest = rest.strip_prefix('=').unwrap_or(rest);
                     let off = w.text.len() - rest.len();
-                    let r = if w.plain { tr(usize::from(w.range.start()) + off, usize::from(w.range.end())) } else { w.range };
+                    let r = if w.plain {
+                        tr(usize::from(w.range.start()) + off, usize::from(w.range.end()))
+                    } else {
+                        w.range
+                    };
                     (rest.to_string(), r)
                 });
                 (options::by_short(c), format!("-{c}"), v)
@@ -304,7 +308,10 @@ fn shape(ty: OptionType, value: DaemonValue, at: &Location) -> DaemonValue {
         }
         OptionType::StringMap | OptionType::Object => {
             let (k, v) = s.split_once('=').unwrap_or((&s, ""));
-            DaemonValue::Map(vec![(Val::new(k.to_string(), at.clone()), Val::new(DaemonValue::String(v.into()), at.clone()))])
+            DaemonValue::Map(vec![(
+                Val::new(k.to_string(), at.clone()),
+                Val::new(DaemonValue::String(v.into()), at.clone()),
+            )])
         }
         _ => DaemonValue::String(s),
     }

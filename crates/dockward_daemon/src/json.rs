@@ -260,20 +260,19 @@ impl Parser<'_> {
                         Some(b'r') => out.push('\r'),
                         Some(b't') => out.push('\t'),
                         Some(b'u') => {
-                            let hex = self.text.get(self.pos..self.pos + 4).and_then(|h| u32::from_str_radix(h, 16).ok());
+                            let hex =
+                                self.text.get(self.pos..self.pos + 4).and_then(|h| u32::from_str_radix(h, 16).ok());
                             let Some(code) = hex else {
                                 self.pos = esc;
                                 {
-                                self.syntax("invalid `\\u` escape");
-                                return None;
-                            }
+                                    self.syntax("invalid `\\u` escape");
+                                    return None;
+                                }
                             };
                             self.pos += 4;
                             // Surrogates stand for themselves only in pairs; Go replaces a
                             // lone one with U+FFFD, so do the same.
-                            let ch = if (0xD800..0xDC00).contains(&code)
-                                && self.bytes[self.pos..].starts_with(b"\\u")
-                            {
+                            let ch = if (0xD800..0xDC00).contains(&code) && self.bytes[self.pos..].starts_with(b"\\u") {
                                 let low = self
                                     .text
                                     .get(self.pos + 2..self.pos + 6)

@@ -19,11 +19,28 @@ use options::OptionType;
 /// A problem with a key of `daemon.json`, against the option table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyProblem {
-    Unknown { key: String, range: TextRange, suggestion: Option<&'static str> },
-    Removed { key: String, range: TextRange, why: &'static str },
-    WrongType { key: String, range: TextRange, expected: &'static str, found: &'static str },
+    Unknown {
+        key: String,
+        range: TextRange,
+        suggestion: Option<&'static str>,
+    },
+    Removed {
+        key: String,
+        range: TextRange,
+        why: &'static str,
+    },
+    WrongType {
+        key: String,
+        range: TextRange,
+        expected: &'static str,
+        found: &'static str,
+    },
     /// The same key twice in one object; dockerd keeps the last.
-    Duplicate { key: String, range: TextRange, first: TextRange },
+    Duplicate {
+        key: String,
+        range: TextRange,
+        first: TextRange,
+    },
 }
 
 /// A parsed `daemon.json`.
@@ -117,12 +134,8 @@ fn type_matches(ty: OptionType, v: &JsonValue) -> bool {
         (_, JsonKind::Null) => true,
         (OptionType::Bool, JsonKind::Bool(_)) | (OptionType::String, JsonKind::String(_)) => true,
         (OptionType::Int, JsonKind::Number(n)) => n.parse::<i64>().is_ok(),
-        (OptionType::StringList, JsonKind::Array(items)) => {
-            items.iter().all(|i| matches!(i.kind, JsonKind::String(_)))
-        }
-        (OptionType::ObjectList, JsonKind::Array(items)) => {
-            items.iter().all(|i| matches!(i.kind, JsonKind::Object(_)))
-        }
+        (OptionType::StringList, JsonKind::Array(items)) => items.iter().all(|i| matches!(i.kind, JsonKind::String(_))),
+        (OptionType::ObjectList, JsonKind::Array(items)) => items.iter().all(|i| matches!(i.kind, JsonKind::Object(_))),
         (OptionType::StringMap, JsonKind::Object(m)) => m.iter().all(|m| matches!(m.value.kind, JsonKind::String(_))),
         (OptionType::Object, JsonKind::Object(_)) => true,
         _ => false,
@@ -196,7 +209,9 @@ mod tests {
                 KeyProblem::Unknown { range, suggestion, .. } => format!("unknown {} {suggestion:?}", &t[*range]),
                 KeyProblem::Removed { range, .. } => format!("removed {}", &t[*range]),
                 KeyProblem::WrongType { range, found, .. } => format!("type {} {found}", &t[*range]),
-                KeyProblem::Duplicate { range, first, .. } => format!("dup {} {}", &t[*range], u32::from(first.start())),
+                KeyProblem::Duplicate { range, first, .. } => {
+                    format!("dup {} {}", &t[*range], u32::from(first.start()))
+                }
             })
             .collect();
         assert_eq!(

@@ -192,12 +192,7 @@ pub fn suggest(unknown: &str) -> Option<&'static str> {
         return Some(o.key);
     }
     let limit = (unknown.len() / 3).clamp(1, 3);
-    OPTIONS
-        .iter()
-        .map(|o| (edit_distance(&lower, o.key), o.key))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, k)| k)
+    OPTIONS.iter().map(|o| (edit_distance(&lower, o.key), o.key)).filter(|(d, _)| *d <= limit).min().map(|(_, k)| k)
 }
 
 /// Levenshtein distance over chars.

@@ -20,7 +20,8 @@ pub struct HostText {
 }
 
 /// The unit directories, highest precedence first.
-pub const UNIT_DIRS: &[&str] = &["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"];
+pub const UNIT_DIRS: &[&str] =
+    &["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"];
 
 pub const DAEMON_JSON: &str = "/etc/docker/daemon.json";
 pub const DEFAULT_DOCKER: &str = "/etc/default/docker";
@@ -159,7 +160,8 @@ const BIN_DIRS: &[&str] = &["/usr/bin", "/usr/sbin", "/usr/local/bin", "/bin", "
 const CERTS_DEPTH: usize = 2;
 
 pub fn scan(host: &HostRoot, options: &ScanOptions) -> HostSnapshot {
-    let mut s = HostSnapshot { data_root: options.data_root.clone().unwrap_or(DEFAULT_DATA_ROOT.into()), ..Default::default() };
+    let mut s =
+        HostSnapshot { data_root: options.data_root.clone().unwrap_or(DEFAULT_DATA_ROOT.into()), ..Default::default() };
     s.group = read_text(host, "/etc/group", &mut s.errors);
 
     let service = find_unit(host, "docker.service");
@@ -171,7 +173,14 @@ pub fn scan(host: &HostRoot, options: &ScanOptions) -> HostSnapshot {
     if let Some(p) = &socket {
         wanted.push((p.clone(), "docker.socket".into(), Owner::RootRoot, 0o644, "3.3", "3.4"));
     }
-    wanted.push(("/etc/docker".into(), "the Docker configuration directory".into(), Owner::RootRoot, 0o755, "3.5", "3.6"));
+    wanted.push((
+        "/etc/docker".into(),
+        "the Docker configuration directory".into(),
+        Owner::RootRoot,
+        0o755,
+        "3.5",
+        "3.6",
+    ));
     for cert in walk_files(host, "/etc/docker/certs.d", CERTS_DEPTH, &mut s.errors) {
         wanted.push((cert, "a registry certificate".into(), Owner::RootRoot, 0o444, "3.7", "3.8"));
     }

@@ -14,19 +14,20 @@ use dockward_linter::host::check_host;
 use dockward_linter::settings::SettingsBuilder;
 
 fn daemon_json(i: usize) -> String {
-    let hosts = if i % 3 == 0 { r#"["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"]"# } else { r#"["fd://"]"# };
+    let hosts =
+        if i.is_multiple_of(3) { r#"["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"]"# } else { r#"["fd://"]"# };
     let body = format!(
         r#""icc": {icc}, "live-restore": {lr}, "log-level": "{lvl}", "hosts": {hosts},
   "log-driver": "json-file", "log-opts": {{"max-size": "{i}m", "max-file": "3", "labels": "app,tier"}},
   "insecure-registries": ["127.0.0.0/8", "10.{a}.0.0/16"], "storage-driver": "overlay2",
   "default-ulimits": {{"nofile": {{"Name": "nofile", "Soft": 1024, "Hard": 4096}}}},
   "registry-mirrors": ["https://mirror-{i}.example.com"], "userns-remap": "default", "live-restor": true"#,
-        icc = i % 2 == 0,
-        lr = i % 5 != 0,
-        lvl = if i % 7 == 0 { "debug" } else { "info" },
+        icc = i.is_multiple_of(2),
+        lr = !i.is_multiple_of(5),
+        lvl = if i.is_multiple_of(7) { "debug" } else { "info" },
         a = i % 256,
     );
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         format!("{{{}}}", body.replace('\n', ""))
     } else {
         format!("{{\n  {body}\n}}\n")
@@ -42,7 +43,8 @@ fn main() {
     let start = Instant::now();
     for _ in 0..passes {
         for f in &files {
-            findings += check_daemon_json_bytes("daemon.json", None, f.as_bytes(), &settings, FixMode::Off).diagnostics.len();
+            findings +=
+                check_daemon_json_bytes("daemon.json", None, f.as_bytes(), &settings, FixMode::Off).diagnostics.len();
         }
     }
     let secs = start.elapsed().as_secs_f64();
@@ -71,7 +73,10 @@ fn main() {
     }
     w("lib/systemd/system/docker.service", "[Unit]\nDescription=Docker\n[Service]\nExecStart=/usr/bin/dockerd -H fd:// \\\n  --containerd=/run/containerd/containerd.sock\n");
     w("lib/systemd/system/docker.socket", "[Socket]\nListenStream=/run/docker.sock\n");
-    w("etc/systemd/system/docker.service.d/override.conf", "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd --containerd=/run/containerd/containerd.sock\n");
+    w(
+        "etc/systemd/system/docker.service.d/override.conf",
+        "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd --containerd=/run/containerd/containerd.sock\n",
+    );
     for i in 0..200 {
         w(&format!("etc/docker/certs.d/registry-{i}.example.com:5000/ca.crt"), "cert");
     }

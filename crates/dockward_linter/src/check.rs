@@ -71,19 +71,21 @@ pub fn check_dockerfile_bytes(
 ) -> FileReport {
     match decode_text(name, path.as_ref(), bytes) {
         Ok(text) => check_dockerfile_text(name, path, text, settings, fix),
-        Err(report) => report,
+        Err(report) => *report,
     }
 }
 
 /// The bytes as UTF-8 text, or the report of an unreadable file (binary, or not UTF-8,
 /// with the position of the first bad byte).
-pub(crate) fn decode_text<'b>(name: &str, path: Option<&PathBuf>, bytes: &'b [u8]) -> Result<&'b str, FileReport> {
-    let unreadable = |location: Location, message: String| FileReport {
-        name: name.to_string(),
-        path: path.cloned(),
-        diagnostics: vec![Diagnostic::new(registry::UNREADABLE_FILE, location, message)],
-        fixed: None,
-        unreadable: true,
+pub(crate) fn decode_text<'b>(name: &str, path: Option<&PathBuf>, bytes: &'b [u8]) -> Result<&'b str, Box<FileReport>> {
+    let unreadable = |location: Location, message: String| {
+        Box::new(FileReport {
+            name: name.to_string(),
+            path: path.cloned(),
+            diagnostics: vec![Diagnostic::new(registry::UNREADABLE_FILE, location, message)],
+            fixed: None,
+            unreadable: true,
+        })
     };
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
     if let Some(nul) = memchr_nul(sniff) {

@@ -49,11 +49,7 @@ impl<'a> DaemonContext<'a> {
 
     /// Reports that `key` is absent, at the spec's origin, when absence means the
     /// default (see [`DaemonSpec::complete`]); `None` otherwise.
-    pub fn report_absent(
-        &mut self,
-        rule: &'static RuleMeta,
-        message: impl Into<String>,
-    ) -> Option<&mut Diagnostic> {
+    pub fn report_absent(&mut self, rule: &'static RuleMeta, message: impl Into<String>) -> Option<&mut Diagnostic> {
         if !self.spec.complete {
             return None;
         }
@@ -188,7 +184,7 @@ pub fn check_daemon_json_bytes(
 ) -> FileReport {
     let text = match decode_text(name, path.as_ref(), bytes) {
         Ok(t) => t,
-        Err(report) => return report,
+        Err(report) => return *report,
     };
     let lint = |file: &Arc<SourceFile>| {
         let json = dockward_daemon::read_daemon_json(file);
@@ -254,7 +250,7 @@ pub fn check_flag_file_bytes(
 ) -> FileReport {
     let text = match decode_text(name, path.as_ref(), bytes) {
         Ok(t) => t,
-        Err(report) => return report,
+        Err(report) => return *report,
     };
     let file = SourceFile::new(name, path.clone(), text);
     let flags: Vec<FlagSet> = kind.read(&file).into_iter().collect();

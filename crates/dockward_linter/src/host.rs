@@ -36,7 +36,8 @@ pub struct HostContext<'a> {
 
 impl<'a> HostContext<'a> {
     pub fn new(host: &'a HostSnapshot, daemon: &'a DaemonSpec, settings: &'a Settings) -> Self {
-        let text = |t: &HostText| SourceFile::new(t.display.clone(), None, String::from_utf8_lossy(&t.bytes).into_owned());
+        let text =
+            |t: &HostText| SourceFile::new(t.display.clone(), None, String::from_utf8_lossy(&t.bytes).into_owned());
         Self {
             host,
             daemon,
@@ -92,7 +93,7 @@ pub fn check_host(root: &Path, settings: &Settings) -> Result<Vec<FileReport>, S
         match decode_text(&t.display, None, &t.bytes) {
             Ok(text) => Some(SourceFile::new(t.display.clone(), None, text)),
             Err(report) => {
-                reports.insert(t.display.clone(), report);
+                reports.insert(t.display.clone(), *report);
                 None
             }
         }

@@ -3,8 +3,8 @@
 use dockward_diagnostics::RuleMeta;
 
 use crate::daemon::DaemonRule;
-use crate::rule::DockerfileRule;
 use crate::host::HostRule;
+use crate::rule::DockerfileRule;
 use crate::rules::{daemon, dockerfile, host, meta};
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;

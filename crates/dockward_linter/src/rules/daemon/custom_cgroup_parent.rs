@@ -39,7 +39,11 @@ impl DaemonRule for CustomCgroupParent {
         let Some(parent) = v.value.as_str().filter(|p| !p.is_empty() && *p != "/docker") else { return };
         let parent = parent.to_string();
         let at = v.at.clone();
-        cx.report(&Self::META, at, format!("every container's cgroup is under `{parent}`; confirm its limits are meant"));
+        cx.report(
+            &Self::META,
+            at,
+            format!("every container's cgroup is under `{parent}`; confirm its limits are meant"),
+        );
     }
 }
 

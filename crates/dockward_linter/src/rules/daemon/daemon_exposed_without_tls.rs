@@ -60,13 +60,18 @@ mod tests {
 
     #[test]
     fn flags_open_tcp() {
-        assert_json_flags(&DaemonExposedWithoutTls, r#"{"hosts":["unix:///var/run/docker.sock","tcp://0.0.0.0:2375"]}"#, &[
-            "\"tcp://0.0.0.0:2375\"",
-        ]);
+        assert_json_flags(
+            &DaemonExposedWithoutTls,
+            r#"{"hosts":["unix:///var/run/docker.sock","tcp://0.0.0.0:2375"]}"#,
+            &["\"tcp://0.0.0.0:2375\""],
+        );
         assert_json_flags(&DaemonExposedWithoutTls, r#"{"hosts":["tcp://[::]:2375"]}"#, &["\"tcp://[::]:2375\""]);
-        assert_unit_flags(&DaemonExposedWithoutTls, Some("{}"), "[Service]\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2375\n", &[
-            "tcp://0.0.0.0:2375",
-        ]);
+        assert_unit_flags(
+            &DaemonExposedWithoutTls,
+            Some("{}"),
+            "[Service]\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2375\n",
+            &["tcp://0.0.0.0:2375"],
+        );
     }
 
     #[test]

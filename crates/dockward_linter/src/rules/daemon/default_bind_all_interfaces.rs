@@ -69,6 +69,11 @@ mod tests {
         assert_json_flags(&DefaultBindAllInterfaces, "{}", &["{"]);
         assert_json_flags(&DefaultBindAllInterfaces, r#"{"ip": "0.0.0.0"}"#, &["\"0.0.0.0\""]);
         assert_json_clean(&DefaultBindAllInterfaces, r#"{"ip": "127.0.0.1"}"#);
-        assert_unit_flags(&DefaultBindAllInterfaces, Some("{}"), "[Service]\nExecStart=/usr/bin/dockerd --ip 10.0.0.4\n", &[]);
+        assert_unit_flags(
+            &DefaultBindAllInterfaces,
+            Some("{}"),
+            "[Service]\nExecStart=/usr/bin/dockerd --ip 10.0.0.4\n",
+            &[],
+        );
     }
 }

@@ -69,6 +69,11 @@ mod tests {
             &DefaultUlimitsUnset,
             r#"{"default-ulimits": {"nofile": {"Name": "nofile", "Soft": 1024, "Hard": 4096}}}"#,
         );
-        assert_unit_flags(&DefaultUlimitsUnset, Some("{}"), "[Service]\nExecStart=/usr/bin/dockerd --default-ulimit nofile=1024:4096\n", &[]);
+        assert_unit_flags(
+            &DefaultUlimitsUnset,
+            Some("{}"),
+            "[Service]\nExecStart=/usr/bin/dockerd --default-ulimit nofile=1024:4096\n",
+            &[],
+        );
     }
 }

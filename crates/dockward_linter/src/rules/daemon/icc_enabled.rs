@@ -75,12 +75,7 @@ mod tests {
 
     #[test]
     fn reads_flags_too() {
-        assert_unit_flags(
-            &IccEnabled,
-            None,
-            "[Service]\nExecStart=/usr/bin/dockerd --icc=true\n",
-            &["true"],
-        );
+        assert_unit_flags(&IccEnabled, None, "[Service]\nExecStart=/usr/bin/dockerd --icc=true\n", &["true"]);
         // A lone unit file does not say what daemon.json sets.
         assert!(crate::daemon::check_flag_file_bytes(
             crate::daemon::FlagFileKind::SystemdUnit,
@@ -95,12 +90,7 @@ mod tests {
 
     #[test]
     fn fix_sets_the_key() {
-        assert_json_fix(
-            &IccEnabled,
-            "{\n  \"icc\": true\n}\n",
-            "{\n  \"icc\": false\n}\n",
-            Applicability::Unsafe,
-        );
+        assert_json_fix(&IccEnabled, "{\n  \"icc\": true\n}\n", "{\n  \"icc\": false\n}\n", Applicability::Unsafe);
         assert_json_fix(
             &IccEnabled,
             "{\n  \"debug\": false\n}\n",

@@ -73,7 +73,9 @@ impl DaemonRule for InsecureRegistry {
             cx.report(
                 &Self::META,
                 at,
-                format!("{what} `{entry}` is trusted without TLS verification: images from it can be swapped in transit"),
+                format!(
+                    "{what} `{entry}` is trusted without TLS verification: images from it can be swapped in transit"
+                ),
             );
         }
     }
@@ -91,9 +93,12 @@ mod tests {
             r#"{"insecure-registries": ["127.0.0.0/8", "localhost:5000", "registry.lan:5000", "10.0.0.0/8", "[::1]:5000", "0.0.0.0/0"]}"#,
             &["\"registry.lan:5000\"", "\"10.0.0.0/8\"", "\"0.0.0.0/0\""],
         );
-        assert_unit_flags(&InsecureRegistry, None, "[Service]\nExecStart=/usr/bin/dockerd --insecure-registry=10.1.2.3:5000\n", &[
-            "10.1.2.3:5000",
-        ]);
+        assert_unit_flags(
+            &InsecureRegistry,
+            None,
+            "[Service]\nExecStart=/usr/bin/dockerd --insecure-registry=10.1.2.3:5000\n",
+            &["10.1.2.3:5000"],
+        );
     }
 
     #[test]

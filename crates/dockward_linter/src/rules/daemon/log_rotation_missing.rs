@@ -56,7 +56,9 @@ impl DaemonRule for LogRotationMissing {
             "json-file" if max_size.as_deref().is_none_or(|s| s == "-1" || s.is_empty()) => {
                 "the `json-file` driver keeps every log line forever unless `max-size` is set"
             }
-            "local" if max_size.as_deref() == Some("-1") => "`max-size` of `-1` turns off the `local` driver's rotation",
+            "local" if max_size.as_deref() == Some("-1") => {
+                "`max-size` of `-1` turns off the `local` driver's rotation"
+            }
             _ => return,
         };
         let fix = self.fix(cx);
@@ -64,7 +66,8 @@ impl DaemonRule for LogRotationMissing {
             (_, Some(o)) => (o.at.clone(), format!("`log-opts` has no usable `max-size`: {problem}")),
             (Some(d), None) => (d.at.clone(), format!("no `log-opts`: {problem}")),
             (None, None) => {
-                let message = format!("`log-driver` and `log-opts` are not set, so dockerd's default applies: {problem}");
+                let message =
+                    format!("`log-driver` and `log-opts` are not set, so dockerd's default applies: {problem}");
                 let Some(d) = cx.report_absent(&Self::META, message) else { return };
                 if let Some(fix) = fix {
                     d.fix(fix);
@@ -90,7 +93,9 @@ impl LogRotationMissing {
             Some(m) => {
                 let DaemonValue::Map(_) = &cx.spec.value("log-opts")?.value else { return None };
                 let existing = |k: &str| match &m.value.kind {
-                    dockward_daemon::JsonKind::Object(ms) => ms.iter().rev().find(|x| x.key == k).map(|x| x.value.range),
+                    dockward_daemon::JsonKind::Object(ms) => {
+                        ms.iter().rev().find(|x| x.key == k).map(|x| x.value.range)
+                    }
                     _ => None,
                 };
                 if matches!(&m.value.kind, dockward_daemon::JsonKind::Object(ms) if ms.is_empty()) {
@@ -131,13 +136,20 @@ mod tests {
         assert_json_flags(&LogRotationMissing, "{}", &["{"]);
         assert_json_flags(&LogRotationMissing, r#"{"log-driver": "json-file"}"#, &["\"json-file\""]);
         assert_json_flags(&LogRotationMissing, r#"{"log-opts": {"max-file": "3"}}"#, &["{\"max-file\": \"3\"}"]);
-        assert_json_flags(&LogRotationMissing, r#"{"log-driver": "local", "log-opts": {"max-size": "-1"}}"#, &[
-            "{\"max-size\": \"-1\"}",
-        ]);
+        assert_json_flags(
+            &LogRotationMissing,
+            r#"{"log-driver": "local", "log-opts": {"max-size": "-1"}}"#,
+            &["{\"max-size\": \"-1\"}"],
+        );
         assert_json_clean(&LogRotationMissing, r#"{"log-opts": {"max-size": "10m", "max-file": "3"}}"#);
         assert_json_clean(&LogRotationMissing, r#"{"log-driver": "local"}"#);
         assert_json_clean(&LogRotationMissing, r#"{"log-driver": "journald"}"#);
-        assert_unit_flags(&LogRotationMissing, Some("{}"), "[Service]\nExecStart=/usr/bin/dockerd --log-opt max-size=5m\n", &[]);
+        assert_unit_flags(
+            &LogRotationMissing,
+            Some("{}"),
+            "[Service]\nExecStart=/usr/bin/dockerd --log-opt max-size=5m\n",
+            &[],
+        );
     }
 
     #[test]

@@ -67,6 +67,11 @@ mod tests {
         assert_json_flags(&NoAuthorizationPlugin, "{}", &["{"]);
         assert_json_flags(&NoAuthorizationPlugin, r#"{"authorization-plugins": []}"#, &["[]"]);
         assert_json_clean(&NoAuthorizationPlugin, r#"{"authorization-plugins": ["opa-docker-authz"]}"#);
-        assert_unit_flags(&NoAuthorizationPlugin, Some("{}"), "[Service]\nExecStart=/usr/bin/dockerd --authorization-plugin=authz\n", &[]);
+        assert_unit_flags(
+            &NoAuthorizationPlugin,
+            Some("{}"),
+            "[Service]\nExecStart=/usr/bin/dockerd --authorization-plugin=authz\n",
+            &[],
+        );
     }
 }

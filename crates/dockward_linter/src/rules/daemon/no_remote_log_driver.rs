@@ -73,8 +73,11 @@ mod tests {
         assert_json_flags(&NoRemoteLogDriver, r#"{"log-driver": "local"}"#, &["\"local\""]);
         assert_json_clean(&NoRemoteLogDriver, r#"{"log-driver": "journald"}"#);
         assert_json_clean(&NoRemoteLogDriver, r#"{"log-driver": "grafana/loki-docker-driver:latest"}"#);
-        assert_unit_flags(&NoRemoteLogDriver, None, "[Service]\nExecStart=/usr/bin/dockerd --log-driver=json-file\n", &[
-            "json-file",
-        ]);
+        assert_unit_flags(
+            &NoRemoteLogDriver,
+            None,
+            "[Service]\nExecStart=/usr/bin/dockerd --log-driver=json-file\n",
+            &["json-file"],
+        );
     }
 }

@@ -57,9 +57,12 @@ mod tests {
     #[test]
     fn flags_unconfined_only() {
         assert_json_flags(&SeccompUnconfined, r#"{"seccomp-profile": "unconfined"}"#, &["\"unconfined\""]);
-        assert_unit_flags(&SeccompUnconfined, None, "[Service]\nExecStart=/usr/bin/dockerd --seccomp-profile unconfined\n", &[
-            "unconfined",
-        ]);
+        assert_unit_flags(
+            &SeccompUnconfined,
+            None,
+            "[Service]\nExecStart=/usr/bin/dockerd --seccomp-profile unconfined\n",
+            &["unconfined"],
+        );
         assert_json_clean(&SeccompUnconfined, r#"{"seccomp-profile": "/etc/docker/seccomp.json"}"#);
         assert_json_clean(&SeccompUnconfined, "{}");
     }

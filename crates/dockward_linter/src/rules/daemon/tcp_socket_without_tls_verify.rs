@@ -48,8 +48,10 @@ impl DaemonRule for TcpSocketWithoutTlsVerify {
     fn check(&self, cx: &mut DaemonContext<'_>) {
         let tls = tls_on(cx);
         let verify = cx.spec.bool("tlsverify") == Some(true);
-        let missing: Vec<&str> =
-            ["tlscacert", "tlscert", "tlskey"].into_iter().filter(|k| cx.spec.str(k).is_none_or(str::is_empty)).collect();
+        let missing: Vec<&str> = ["tlscacert", "tlscert", "tlskey"]
+            .into_iter()
+            .filter(|k| cx.spec.str(k).is_none_or(str::is_empty))
+            .collect();
         for host in tcp_hosts(cx) {
             if host.all_interfaces && !tls {
                 continue; // DM011
@@ -77,15 +79,20 @@ mod tests {
 
     #[test]
     fn flags_tcp_hosts_without_verification() {
-        assert_json_flags(&TcpSocketWithoutTlsVerify, r#"{"hosts": ["tcp://10.0.0.5:2376"], "tls": true}"#, &[
-            "\"tcp://10.0.0.5:2376\"",
-        ]);
+        assert_json_flags(
+            &TcpSocketWithoutTlsVerify,
+            r#"{"hosts": ["tcp://10.0.0.5:2376"], "tls": true}"#,
+            &["\"tcp://10.0.0.5:2376\""],
+        );
         assert_json_flags(&TcpSocketWithoutTlsVerify, r#"{"hosts": ["127.0.0.1:2375"]}"#, &["\"127.0.0.1:2375\""]);
         assert!(json_message(&TcpSocketWithoutTlsVerify, r#"{"hosts": ["tcp://h:1"], "tlsverify": true}"#)
             .contains("`tlscacert`, `tlscert`, `tlskey` not set"));
-        assert_unit_flags(&TcpSocketWithoutTlsVerify, None, "[Service]\nExecStart=/usr/bin/dockerd -H tcp://10.1.1.1:2375\n", &[
-            "tcp://10.1.1.1:2375",
-        ]);
+        assert_unit_flags(
+            &TcpSocketWithoutTlsVerify,
+            None,
+            "[Service]\nExecStart=/usr/bin/dockerd -H tcp://10.1.1.1:2375\n",
+            &["tcp://10.1.1.1:2375"],
+        );
     }
 
     #[test]

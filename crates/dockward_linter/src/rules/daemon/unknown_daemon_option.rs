@@ -56,7 +56,10 @@ impl DaemonRule for UnknownDaemonOption {
                             format!("`{key}` is not a dockerd option (dockerd refuses to start){hint}"),
                         );
                         if let Some(s) = suggestion {
-                            d.fix(Fix::unsafe_(format!("Rename to `{s}`"), vec![Edit::replace(*range, json_string(s))]));
+                            d.fix(Fix::unsafe_(
+                                format!("Rename to `{s}`"),
+                                vec![Edit::replace(*range, json_string(s))],
+                            ));
                         }
                     }
                     KeyProblem::Removed { key, range, why } => {

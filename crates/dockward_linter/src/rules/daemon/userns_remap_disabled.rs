@@ -73,7 +73,12 @@ mod tests {
         assert_json_flags(&UsernsRemapDisabled, "{\"icc\": false}", &["{"]);
         assert_json_flags(&UsernsRemapDisabled, r#"{"userns-remap": ""}"#, &["\"\""]);
         assert_json_clean(&UsernsRemapDisabled, r#"{"userns-remap": "default"}"#);
-        assert_unit_flags(&UsernsRemapDisabled, Some("{}"), "[Service]\nExecStart=/usr/bin/dockerd --userns-remap=dockremap\n", &[]);
+        assert_unit_flags(
+            &UsernsRemapDisabled,
+            Some("{}"),
+            "[Service]\nExecStart=/usr/bin/dockerd --userns-remap=dockremap\n",
+            &[],
+        );
     }
 
     #[test]

@@ -43,11 +43,8 @@ impl HostRule for DockerFileOwner {
     }
 
     fn check(&self, cx: &mut HostContext<'_>) {
-        let docker_gid = cx
-            .group
-            .as_ref()
-            .and_then(|g| dockward_host::parse::group_entry(g.text(), "docker"))
-            .and_then(|e| e.gid);
+        let docker_gid =
+            cx.group.as_ref().and_then(|g| dockward_host::parse::group_entry(g.text(), "docker")).and_then(|e| e.gid);
         for f in &cx.host.stats {
             let st = f.stat;
             let (ok, expected) = match f.owner {
@@ -57,10 +54,7 @@ impl HostRule for DockerFileOwner {
             if ok {
                 continue;
             }
-            let message = format!(
-                "{} is owned by {}:{}, not {expected} (CIS {})",
-                f.what, st.uid, st.gid, f.cis_owner
-            );
+            let message = format!("{} is owned by {}:{}, not {expected} (CIS {})", f.what, st.uid, st.gid, f.cis_owner);
             cx.report(&Self::META, Location::File { name: f.display.clone() }, message);
         }
     }

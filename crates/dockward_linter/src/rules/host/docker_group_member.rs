@@ -41,7 +41,7 @@ impl HostRule for DockerGroupMember {
         let Some(file) = cx.group.clone() else { return };
         let Some(entry) = dockward_host::parse::group_entry(file.text(), "docker") else { return };
         for (user, range) in entry.members {
-            if cx.settings.docker_group_allow.iter().any(|a| *a == user) {
+            if cx.settings.docker_group_allow.contains(&user) {
                 continue;
             }
             cx.report(

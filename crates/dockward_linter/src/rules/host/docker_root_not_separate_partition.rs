@@ -82,7 +82,11 @@ mod tests {
     #[test]
     fn separate_mount_and_configured_data_root() {
         let fx = HostFixture::new();
-        fx.file("/proc/self/mountinfo", &format!("{ROOT_ONLY}30 22 8:3 / /var/lib/docker rw - xfs /dev/sdb rw\n"), 0o444);
+        fx.file(
+            "/proc/self/mountinfo",
+            &format!("{ROOT_ONLY}30 22 8:3 / /var/lib/docker rw - xfs /dev/sdb rw\n"),
+            0o444,
+        );
         assert!(fx.findings("HO005").is_empty());
         let fx = HostFixture::new();
         fx.file("/proc/self/mountinfo", &format!("{ROOT_ONLY}30 22 8:3 / /srv/docker rw - xfs /dev/sdb rw\n"), 0o444)

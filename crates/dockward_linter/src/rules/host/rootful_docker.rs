@@ -64,7 +64,11 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(fx.where_(&found[0]), "/lib/systemd/system/docker.service:2:11");
 
-        fx.file("/home/ann/.config/systemd/user/docker.service", "[Service]\nExecStart=/usr/bin/dockerd-rootless.sh\n", 0o644);
+        fx.file(
+            "/home/ann/.config/systemd/user/docker.service",
+            "[Service]\nExecStart=/usr/bin/dockerd-rootless.sh\n",
+            0o644,
+        );
         assert!(fx.findings("HO006").is_empty());
 
         let fx = HostFixture::new();
