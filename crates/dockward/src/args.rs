@@ -16,9 +16,11 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run; boxing the big variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check Dockerfiles (directories are searched recursively, honouring .gitignore).
+    /// Check Dockerfiles and daemon configuration (directories are searched recursively, honouring .gitignore).
     Check(CheckArgs),
     /// List every rule.
     Rules(RulesArgs),
@@ -105,6 +107,11 @@ pub struct CheckArgs {
     /// Colour: auto (TTY and NO_COLOR aware), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Also check the host whose filesystem is at DIR (`/` for this machine): its
+    /// daemon configuration at the standard paths, and its Docker files, group, audit
+    /// rules and mounts. Read only.
+    #[arg(long, value_name = "DIR")]
+    pub host_root: Option<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,

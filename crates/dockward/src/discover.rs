@@ -14,6 +14,14 @@ pub enum FileKind {
     GithubWorkflow,
     /// `.gitlab-ci.yml`: `docker run` lines in `script:` items.
     GitlabCi,
+    /// `daemon.json`.
+    DaemonJson,
+    /// `docker.service` or a drop-in `docker.service.d/*.conf`.
+    DockerUnit,
+    /// `/etc/default/docker` (a file `docker` in a `default` directory).
+    DefaultDocker,
+    /// `/etc/sysconfig/docker`.
+    SysconfigDocker,
 }
 
 impl FileKind {
@@ -65,6 +73,9 @@ fn classify_run_line_file(path: &Path, lower: &str) -> Option<FileKind> {
 /// `*.dockerfile`, `Containerfile`, `Containerfile.*`.
 pub fn classify(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
+    if let Some(kind) = classify_daemon_file(path, name) {
+        return Some(kind);
+    }
     let lower = name.to_ascii_lowercase();
     let is_dockerfile = lower == "dockerfile"
         || lower.starts_with("dockerfile.")
@@ -78,6 +89,20 @@ pub fn classify(path: &Path) -> Option<FileKind> {
         return Some(FileKind::Dockerfile);
     }
     classify_run_line_file(path, &lower)
+}
+
+/// Daemon configuration files, by name: `daemon.json`, `docker.service`,
+/// `docker.service.d/*.conf`, `default/docker`, `sysconfig/docker`.
+fn classify_daemon_file(path: &Path, name: &str) -> Option<FileKind> {
+    let parent = path.parent().and_then(|p| p.file_name()).and_then(|p| p.to_str()).unwrap_or("");
+    match name {
+        "daemon.json" => Some(FileKind::DaemonJson),
+        "docker.service" => Some(FileKind::DockerUnit),
+        n if n.ends_with(".conf") && parent == "docker.service.d" => Some(FileKind::DockerUnit),
+        "docker" if parent == "default" => Some(FileKind::DefaultDocker),
+        "docker" if parent == "sysconfig" => Some(FileKind::SysconfigDocker),
+        _ => None,
+    }
 }
 
 /// One input to check.
@@ -164,6 +189,18 @@ mod tests {
             "Containerfile.prod",
         ] {
             assert_eq!(classify(Path::new(yes)), Some(FileKind::Dockerfile), "{yes}");
+        }
+        for (path, kind) in [
+            ("etc/docker/daemon.json", FileKind::DaemonJson),
+            ("lib/systemd/system/docker.service", FileKind::DockerUnit),
+            ("etc/systemd/system/docker.service.d/override.conf", FileKind::DockerUnit),
+            ("etc/default/docker", FileKind::DefaultDocker),
+            ("etc/sysconfig/docker", FileKind::SysconfigDocker),
+        ] {
+            assert_eq!(classify(Path::new(path)), Some(kind), "{path}");
+        }
+        for no in ["etc/docker", "other.json", "x.service.d/a.conf", "docker.socket"] {
+            assert_eq!(classify(Path::new(no)), None, "{no}");
         }
         for no in ["Dockerfile.template", "README.md", ".dockerignore", "Dockerfiles", "compose.yaml", "mydockerfile"] {
             assert_eq!(classify(Path::new(no)), None, "{no}");

@@ -73,44 +73,42 @@ pub fn check_dockerfile_bytes(
     settings: &Settings,
     fix: FixMode,
 ) -> FileReport {
-    match decode_text(name, path.clone(), bytes) {
+    match decode_text(name, path.as_ref(), bytes) {
         Ok(text) => check_dockerfile_text(name, path, text, settings, fix),
         Err(report) => *report,
     }
 }
 
-/// `bytes` as UTF-8 text, or the report of an unreadable file: binary (a NUL byte
-/// early on) or invalid UTF-8, with the position of the first bad byte.
-pub(crate) fn decode_text<'a>(name: &str, path: Option<PathBuf>, bytes: &'a [u8]) -> Result<&'a str, Box<FileReport>> {
-    let unreadable = |location: Location, message: String| FileReport {
-        name: name.to_string(),
-        path: path.clone(),
-        diagnostics: vec![Diagnostic::new(registry::UNREADABLE_FILE, location, message)],
-        fixed: None,
-        unreadable: true,
+/// The bytes as UTF-8 text, or the report of an unreadable file (binary, or not UTF-8,
+/// with the position of the first bad byte).
+pub(crate) fn decode_text<'b>(name: &str, path: Option<&PathBuf>, bytes: &'b [u8]) -> Result<&'b str, Box<FileReport>> {
+    let unreadable = |location: Location, message: String| {
+        Box::new(FileReport {
+            name: name.to_string(),
+            path: path.cloned(),
+            diagnostics: vec![Diagnostic::new(registry::UNREADABLE_FILE, location, message)],
+            fixed: None,
+            unreadable: true,
+        })
     };
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
     if let Some(nul) = memchr_nul(sniff) {
-        return Err(Box::new(unreadable(
+        return Err(unreadable(
             Location::File { name: name.to_string() },
             format!("binary file (NUL byte at offset {nul}); not checked"),
-        )));
+        ));
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            // The valid prefix is unchanged by lossy decoding, so the position of the
-            // first bad byte is exact.
-            let lossy = String::from_utf8_lossy(bytes).into_owned();
-            let file = SourceFile::new(name, path.clone(), lossy);
-            let at = TextSize::from(e.valid_up_to() as u32);
-            return Err(Box::new(unreadable(
-                Location::source(&file, TextRange::new(at, at + TextSize::from(1))),
-                format!("invalid UTF-8 (byte 0x{:02x}); the file must be UTF-8 text", bytes[e.valid_up_to()]),
-            )));
-        }
-    };
-    Ok(text)
+    std::str::from_utf8(bytes).map_err(|e| {
+        // The valid prefix is unchanged by lossy decoding, so the position of the
+        // first bad byte is exact.
+        let lossy = String::from_utf8_lossy(bytes).into_owned();
+        let file = SourceFile::new(name, path.cloned(), lossy);
+        let at = TextSize::from(e.valid_up_to() as u32);
+        unreadable(
+            Location::source(&file, TextRange::new(at, at + TextSize::from(1))),
+            format!("invalid UTF-8 (byte 0x{:02x}); the file must be UTF-8 text", bytes[e.valid_up_to()]),
+        )
+    })
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {

@@ -37,6 +37,17 @@ pub struct ConfigFile {
     pub per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     #[serde(default)]
     pub dockerfile: DockerfileSection,
+    #[serde(default)]
+    pub host: HostSection,
+}
+
+/// `[host]`: settings of the host checks (`--host-root`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HostSection {
+    /// Users allowed in the `docker` group (root-equivalent); others are reported.
+    #[serde(default)]
+    pub docker_group_allow: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,6 +178,7 @@ pub fn parse_config(name: &str, text: &str) -> Result<Config, ConfigError> {
     builder.trusted_registries = file.dockerfile.trusted_registries.iter().map(|s| s.get_ref().clone()).collect();
     builder.build_args = file.dockerfile.build_args.clone();
     builder.full_base_images = file.dockerfile.full_base_images.clone();
+    builder.docker_group_allow = file.host.docker_group_allow.clone();
     let fail_on = match &file.fail_on {
         None => None,
         Some(s) => Some(FailOn::parse(s.get_ref()).ok_or_else(|| {
@@ -212,6 +224,8 @@ last-user-is-root = "error"
 trusted-registries = ["ghcr.io/acme"]
 build-args = { BASE = "debian:12" }
 full-base-images = ["python", "ghcr.io/acme/base"]
+[host]
+docker-group-allow = ["deploy"]
 "#,
         )
         .unwrap();
@@ -224,6 +238,7 @@ full-base-images = ["python", "ghcr.io/acme/base"]
         assert_eq!(cfg.builder.trusted_registries, vec!["ghcr.io/acme".to_string()]);
         assert_eq!(cfg.builder.build_args.get("BASE").map(String::as_str), Some("debian:12"));
         assert_eq!(cfg.builder.full_base_images, Some(vec!["python".to_string(), "ghcr.io/acme/base".to_string()]));
+        assert_eq!(cfg.builder.docker_group_allow, vec!["deploy".to_string()]);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 pub mod check;
 pub mod config;
+pub mod daemon;
 pub mod docs;
+pub mod host;
 pub mod registry;
 pub mod rule;
 pub mod rules;
@@ -13,6 +15,8 @@ pub mod suppression;
 
 #[cfg(test)]
 pub(crate) mod testing;
+#[cfg(test)]
+pub(crate) mod testing_daemon;
 
 pub use dockward_diagnostics::{Category, FixAvailability, RuleMeta, Severity, Target};
 pub use rule::{DockerfileContext, DockerfileRule};

@@ -2,9 +2,11 @@
 
 use dockward_diagnostics::RuleMeta;
 
+use crate::daemon::DaemonRule;
+use crate::host::HostRule;
 use crate::rule::DockerfileRule;
 use crate::rules::container::ContainerRule;
-use crate::rules::{container, dockerfile, meta};
+use crate::rules::{container, daemon, dockerfile, host, meta};
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
 pub const UNREADABLE_FILE: &RuleMeta = &meta::unreadable_file::UnreadableFile::META;
@@ -82,6 +84,45 @@ pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[
     &container::unlimited_ulimit::UnlimitedUlimit,
 ];
 
+/// Every daemon configuration rule, in code order.
+pub static DAEMON_RULES: &[&dyn DaemonRule] = &[
+    &daemon::daemon_json_not_strict::DaemonJsonNotStrict,
+    &daemon::unknown_daemon_option::UnknownDaemonOption,
+    &daemon::daemon_option_wrong_type::DaemonOptionWrongType,
+    &daemon::duplicate_daemon_option::DuplicateDaemonOption,
+    &daemon::option_set_as_flag_and_in_file::OptionSetAsFlagAndInFile,
+    &daemon::icc_enabled::IccEnabled,
+    &daemon::live_restore_disabled::LiveRestoreDisabled,
+    &daemon::userns_remap_disabled::UsernsRemapDisabled,
+    &daemon::log_level_not_info::LogLevelNotInfo,
+    &daemon::tcp_socket_without_tls_verify::TcpSocketWithoutTlsVerify,
+    &daemon::daemon_exposed_without_tls::DaemonExposedWithoutTls,
+    &daemon::no_new_privileges_disabled::NoNewPrivilegesDisabled,
+    &daemon::userland_proxy_enabled::UserlandProxyEnabled,
+    &daemon::seccomp_unconfined::SeccompUnconfined,
+    &daemon::experimental_enabled::ExperimentalEnabled,
+    &daemon::insecure_registry::InsecureRegistry,
+    &daemon::iptables_disabled::IptablesDisabled,
+    &daemon::deprecated_storage_driver::DeprecatedStorageDriver,
+    &daemon::no_authorization_plugin::NoAuthorizationPlugin,
+    &daemon::no_remote_log_driver::NoRemoteLogDriver,
+    &daemon::log_rotation_missing::LogRotationMissing,
+    &daemon::default_ulimits_unset::DefaultUlimitsUnset,
+    &daemon::custom_cgroup_parent::CustomCgroupParent,
+    &daemon::selinux_disabled::SelinuxDisabled,
+    &daemon::default_bind_all_interfaces::DefaultBindAllInterfaces,
+];
+
+/// Every host rule, in code order.
+pub static HOST_RULES: &[&dyn HostRule] = &[
+    &host::docker_group_member::DockerGroupMember,
+    &host::docker_file_owner::DockerFileOwner,
+    &host::docker_file_mode::DockerFileMode,
+    &host::docker_path_not_audited::DockerPathNotAudited,
+    &host::docker_root_not_separate_partition::DockerRootNotSeparatePartition,
+    &host::rootful_docker::RootfulDocker,
+];
+
 /// Every rule's metadata, meta rules first, then family by family in code order.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
     META_RULES
@@ -89,6 +130,8 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
         .copied()
         .chain(DOCKERFILE_RULES.iter().map(|r| r.meta()))
         .chain(CONTAINER_RULES.iter().map(|r| r.meta()))
+        .chain(DAEMON_RULES.iter().map(|r| r.meta()))
+        .chain(HOST_RULES.iter().map(|r| r.meta()))
 }
 
 /// The rule a code, name or alias names exactly.
@@ -137,6 +180,14 @@ mod tests {
                 assert!(seen.insert(a.to_ascii_lowercase()), "alias {a} used twice");
             }
         }
+    }
+
+    #[test]
+    fn daemon_rules_are_in_code_order() {
+        let codes: Vec<_> = DAEMON_RULES.iter().map(|r| r.meta().code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted);
     }
 
     #[test]

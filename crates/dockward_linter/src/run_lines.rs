@@ -233,7 +233,7 @@ pub fn check_run_lines_bytes(
     settings: &Settings,
     fix: FixMode,
 ) -> FileReport {
-    match crate::check::decode_text(name, path.clone(), bytes) {
+    match crate::check::decode_text(name, path.as_ref(), bytes) {
         Ok(text) => check_run_lines_text(name, path, text, kind, settings, fix),
         Err(report) => *report,
     }

@@ -24,6 +24,8 @@ pub struct Settings {
     /// Repositories DF028 (full-base-image) reports when the final stage uses a full,
     /// non-slim tag. `None`: its built-in list.
     pub full_base_images: Option<Vec<String>>,
+    /// Users allowed in the host's `docker` group (config `[host] docker-group-allow`).
+    pub docker_group_allow: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +76,7 @@ pub struct SettingsBuilder {
     pub trusted_registries: Vec<String>,
     pub build_args: BTreeMap<String, String>,
     pub full_base_images: Option<Vec<String>>,
+    pub docker_group_allow: Vec<String>,
 }
 
 /// A selector that names no rule.
@@ -129,6 +132,7 @@ impl SettingsBuilder {
             trusted_registries: self.trusted_registries,
             build_args: self.build_args,
             full_base_images: self.full_base_images,
+            docker_group_allow: self.docker_group_allow,
         }
     }
 }

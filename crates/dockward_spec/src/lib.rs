@@ -9,7 +9,9 @@
 
 pub mod container;
 pub mod docker_run;
+pub mod daemon;
 pub mod provenance;
 
 pub use container::*;
+pub use daemon::{DaemonOption, DaemonSource, DaemonSpec, DaemonValue};
 pub use provenance::{Val, Via};

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta, Severity};
 use dockward_linter::check::{check_dockerfile_bytes, FileReport, FixMode};
 use dockward_linter::config::{self, FailOn};
+use dockward_linter::daemon::{check_daemon_json_bytes, check_flag_file_bytes, FlagFileKind};
 use dockward_linter::registry;
 use dockward_linter::run_lines::{check_run_lines_bytes, RunLineFile};
 use dockward_linter::settings::{Settings, SettingsBuilder};
@@ -38,7 +39,12 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let fix_mode =
         if args.fix || args.diff { FixMode::Apply { unsafe_fixes: args.unsafe_fixes } } else { FixMode::Off };
 
-    let (inputs, discovery_errors) = discover(&args.paths, args.stdin_filename.as_deref());
+    // With --host-root and no paths, only the host is checked (not the current directory).
+    let (inputs, discovery_errors) = if args.host_root.is_some() && args.paths.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        discover(&args.paths, args.stdin_filename.as_deref())
+    };
     let mut had_error = false;
     for e in &discovery_errors {
         eprintln!("dockward: {}: {}", e.path, e.message);
@@ -56,6 +62,9 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let mut reports: Vec<FileReport> = pool.install(|| {
         inputs.par_iter().map(|input| check_input(input, stdin_bytes.as_deref(), &settings, fix_mode)).collect()
     });
+    if let Some(root) = &args.host_root {
+        reports.extend(dockward_linter::host::check_host(root, &settings).map_err(|e| format!("--host-root {e}"))?);
+    }
     reports.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut fixes_applied = 0;
@@ -225,6 +234,10 @@ fn check_bytes(
             check_run_lines_bytes(name, path, bytes, RunLineFile::GithubWorkflow, settings, fix)
         }
         FileKind::GitlabCi => check_run_lines_bytes(name, path, bytes, RunLineFile::GitlabCi, settings, fix),
+        FileKind::DaemonJson => check_daemon_json_bytes(name, path, bytes, settings, fix),
+        FileKind::DockerUnit => check_flag_file_bytes(FlagFileKind::SystemdUnit, name, path, bytes, settings),
+        FileKind::DefaultDocker => check_flag_file_bytes(FlagFileKind::DefaultDocker, name, path, bytes, settings),
+        FileKind::SysconfigDocker => check_flag_file_bytes(FlagFileKind::SysconfigDocker, name, path, bytes, settings),
     }
 }
 

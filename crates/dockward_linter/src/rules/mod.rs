@@ -1,5 +1,7 @@
 //! One file per rule. `meta/` holds the rules the checker itself reports.
 
 pub mod container;
+pub mod daemon;
 pub mod dockerfile;
+pub mod host;
 pub mod meta;

@@ -1,0 +1,141 @@
+//! Host checks (`--host-root DIR`): the daemon's configuration at its standard paths,
+//! checked as one spec, plus the HO rules over the host's files. Reads, never writes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
+use dockward_host::{HostRoot, HostSnapshot, HostText, ScanOptions};
+use dockward_source::SourceFile;
+use dockward_spec::DaemonSpec;
+
+use crate::check::{decode_text, FileReport};
+use crate::daemon::{check_daemon_config, FlagFileKind};
+use crate::registry::{self, HOST_RULES};
+use crate::settings::Settings;
+
+/// A rule over a host's files.
+pub trait HostRule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &mut HostContext<'_>);
+}
+
+/// What a host rule sees.
+pub struct HostContext<'a> {
+    pub host: &'a HostSnapshot,
+    /// The daemon's configuration as read from the host.
+    pub daemon: &'a DaemonSpec,
+    /// `/etc/group`, as a source file for positions.
+    pub group: Option<Arc<SourceFile>>,
+    pub audit_files: Vec<Arc<SourceFile>>,
+    pub mountinfo: Option<Arc<SourceFile>>,
+    pub settings: &'a Settings,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> HostContext<'a> {
+    pub fn new(host: &'a HostSnapshot, daemon: &'a DaemonSpec, settings: &'a Settings) -> Self {
+        let text =
+            |t: &HostText| SourceFile::new(t.display.clone(), None, String::from_utf8_lossy(&t.bytes).into_owned());
+        Self {
+            host,
+            daemon,
+            group: host.group.as_ref().map(text),
+            audit_files: host.audit_files.iter().map(text).collect(),
+            mountinfo: host.mountinfo.as_ref().map(text),
+            settings,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn report(&mut self, rule: &'static RuleMeta, at: Location, message: impl Into<String>) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic::new(rule, at, message));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}
+
+/// Runs the enabled host rules over a snapshot.
+pub fn lint_host(host: &HostSnapshot, daemon: &DaemonSpec, settings: &Settings) -> Vec<Diagnostic> {
+    let mut cx = HostContext::new(host, daemon, settings);
+    for rule in HOST_RULES {
+        if settings.is_enabled(rule.meta()) {
+            rule.check(&mut cx);
+        }
+    }
+    let mut found = cx.into_diagnostics();
+    for e in &host.errors {
+        found.push(Diagnostic::new(
+            registry::UNREADABLE_FILE,
+            Location::File { name: e.path().to_string() },
+            format!("cannot read: {e}"),
+        ));
+    }
+    found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, d.location.name()));
+    for d in &mut found {
+        d.severity = settings.severity(d.rule);
+    }
+    found.sort_by(|a, b| a.sort_key_cmp(b));
+    found
+}
+
+/// Checks the host under `root`: its daemon configuration and its files. One report
+/// per file with findings (sorted by name); an error when the root cannot be opened.
+pub fn check_host(root: &Path, settings: &Settings) -> Result<Vec<FileReport>, String> {
+    let host = HostRoot::new(root).map_err(|e| format!("{}: {e}", e.path()))?;
+    let sources = dockward_host::daemon_sources(&host);
+    let mut reports: BTreeMap<String, FileReport> = BTreeMap::new();
+    let mut decode = |t: &HostText| -> Option<Arc<SourceFile>> {
+        match decode_text(&t.display, None, &t.bytes) {
+            Ok(text) => Some(SourceFile::new(t.display.clone(), None, text)),
+            Err(report) => {
+                reports.insert(t.display.clone(), *report);
+                None
+            }
+        }
+    };
+    let json = sources.daemon_json.as_ref().and_then(&mut decode);
+    let units: Vec<Arc<SourceFile>> = sources.units.iter().filter_map(&mut decode).collect();
+    let mut env_files = Vec::new();
+    if let Some(f) = sources.default_docker.as_ref().and_then(&mut decode) {
+        env_files.push((FlagFileKind::DefaultDocker, f));
+    }
+    if let Some(f) = sources.sysconfig_docker.as_ref().and_then(&mut decode) {
+        env_files.push((FlagFileKind::SysconfigDocker, f));
+    }
+    let (spec, mut diagnostics) = check_daemon_config(json.as_ref(), &units, &env_files, true, settings);
+
+    let path = |k: &str| spec.str(k).filter(|s| !s.is_empty()).map(str::to_string);
+    let options = ScanOptions {
+        data_root: path("data-root"),
+        tls_ca: path("tlscacert"),
+        tls_cert: path("tlscert"),
+        tls_key: path("tlskey"),
+        rootless_flag: spec.rootless,
+    };
+    let mut snapshot = dockward_host::scan(&host, &options);
+    snapshot.errors.extend(sources.errors);
+    diagnostics.extend(lint_host(&snapshot, &spec, settings));
+
+    for d in diagnostics {
+        let name = d.location.name().to_string();
+        let unreadable = d.rule.code == registry::UNREADABLE_FILE.code;
+        let r = reports.entry(name.clone()).or_insert_with(|| FileReport {
+            name,
+            path: None,
+            diagnostics: Vec::new(),
+            fixed: None,
+            unreadable: false,
+        });
+        r.unreadable |= unreadable;
+        r.diagnostics.push(d);
+    }
+    for r in reports.values_mut() {
+        r.diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
+    }
+    Ok(reports.into_values().collect())
+}

@@ -1,0 +1,133 @@
+use dockward_diagnostics::Location;
+
+use crate::declare_rule;
+use crate::host::{HostContext, HostRule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that auditd rules (`/etc/audit/audit.rules`, `/etc/audit/rules.d/*.rules`)
+    /// watch each Docker path that exists on the host: `dockerd`, `containerd`,
+    /// `containerd-shim*`, `runc`, `/run/containerd`, the data root
+    /// (`/var/lib/docker`), `/etc/docker`, `daemon.json`, `docker.service`,
+    /// `docker.socket`, `containerd.sock`, `/etc/default/docker`,
+    /// `/etc/sysconfig/docker` and `/etc/containerd/config.toml`. Both rule forms count:
+    /// `-w PATH -p wa` and `-a always,exit -F path=PATH` (or `-F dir=DIR`); a watched
+    /// directory covers what is under it, and symlinked spellings
+    /// (`/bin/dockerd` for `/usr/bin/dockerd`) match.
+    ///
+    /// ## Why is this bad?
+    /// The daemon runs as root and its files decide what every container may do.
+    /// Without an audit trail, changes to them (a new `daemon.json`, a replaced
+    /// `runc`) leave no record to investigate.
+    ///
+    /// ## Example
+    /// ```text
+    /// # /etc/audit/rules.d/docker.rules
+    /// -w /usr/bin/dockerd -p rwxa -k docker
+    /// -w /etc/docker -p rwxa -k docker
+    /// -a always,exit -F path=/usr/bin/runc -F perm=x -k docker
+    /// ```
+    ///
+    /// ## Fix
+    /// Add a `-w PATH -p rwxa -k docker` line per path to `/etc/audit/rules.d/docker.rules`
+    /// and run `augenrules --load`. The rules are read from files; rules loaded only
+    /// with `auditctl` are not seen.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 1.1.3 to 1.1.18
+    pub struct DockerPathNotAudited;
+    code = "HO004", name = "docker-path-not-audited", severity = Warning,
+    category = Security, target = Host, fix = None,
+    summary = "A Docker file or directory is not watched by audit rules",
+    aliases = ["check_1_1_3", "check_1_1_4", "check_1_1_5", "check_1_1_6", "check_1_1_7", "check_1_1_8",
+               "check_1_1_9", "check_1_1_10", "check_1_1_11", "check_1_1_12", "check_1_1_13", "check_1_1_14",
+               "check_1_1_15", "check_1_1_16", "check_1_1_17", "check_1_1_18"],
+    cis = ["1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.1.7", "1.1.8", "1.1.9", "1.1.10", "1.1.11", "1.1.12",
+           "1.1.13", "1.1.14", "1.1.15", "1.1.16", "1.1.17", "1.1.18"],
+    practices = ["b: Monitoring & Compliance"],
+}
+
+impl HostRule for DockerPathNotAudited {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &mut HostContext<'_>) {
+        if cx.host.audit_targets.is_empty() {
+            return;
+        }
+        let watched: Vec<String> = cx
+            .audit_files
+            .iter()
+            .flat_map(|f| dockward_host::parse::audit_watches(f.text()))
+            .map(|w| cx.host.canonical_of(&w.path).trim_end_matches('/').to_string())
+            .collect();
+        let at = match cx.audit_files.first() {
+            Some(f) => Location::File { name: f.name().to_string() },
+            None => Location::File { name: cx.host.audit_rules_dir.clone() },
+        };
+        let none = if !cx.host.audit_installed {
+            " (auditd is not installed: there is no /etc/audit)"
+        } else if cx.audit_files.is_empty() {
+            " (there are no audit rule files)"
+        } else {
+            ""
+        };
+        for t in &cx.host.audit_targets {
+            let target = cx.host.canonical_of(&t.host_path);
+            let covered = watched.iter().any(|w| {
+                target == w || (target.starts_with(w.as_str()) && target.as_bytes().get(w.len()) == Some(&b'/'))
+            });
+            if !covered {
+                let message = format!("`{}` is not watched by any audit rule (CIS {}){none}", t.host_path, t.cis);
+                cx.report(&Self::META, at.clone(), message)
+                    .help(format!("add `-w {} -p rwxa -k docker` to /etc/audit/rules.d/docker.rules", t.host_path));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing_daemon::*;
+
+    fn tree() -> HostFixture {
+        let fx = HostFixture::new();
+        fx.file("/usr/bin/dockerd", "", 0o755)
+            .file("/usr/bin/runc", "", 0o755)
+            .file("/etc/docker/daemon.json", "{}", 0o644)
+            .dir("/var/lib/docker", 0o710)
+            .symlink("/bin", "usr/bin");
+        fx
+    }
+
+    #[test]
+    fn flags_paths_without_watches() {
+        let fx = tree();
+        fx.file("/etc/audit/rules.d/docker.rules", "-w /bin/dockerd -p rwxa -k docker\n-w /etc/docker -k d\n", 0o640);
+        let msgs: Vec<String> = fx.findings("HO004").iter().map(|d| d.message.clone()).collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(msgs[0].contains("`/usr/bin/runc`") && msgs[0].contains("1.1.18"), "{msgs:?}");
+        assert!(msgs[1].contains("`/var/lib/docker`") && msgs[1].contains("1.1.5"), "{msgs:?}");
+    }
+
+    #[test]
+    fn both_rule_forms_cover() {
+        let fx = tree();
+        fx.file(
+            "/etc/audit/audit.rules",
+            "-w /usr/bin/dockerd -p rwxa -k docker\n-a always,exit -F path=/usr/bin/runc -F perm=x -k docker\n-a always,exit -F dir=/var/lib/docker/ -k docker\n-w /etc/docker/daemon.json -p wa\n-w /etc/docker -p wa\n",
+            0o640,
+        );
+        assert!(fx.findings("HO004").is_empty(), "{:?}", fx.findings("HO004"));
+    }
+
+    #[test]
+    fn no_auditd_is_reported_once_per_path() {
+        let fx = tree();
+        let found = fx.findings("HO004");
+        // dockerd, runc, /var/lib/docker, /etc/docker, daemon.json exist; nothing else.
+        assert_eq!(found.len(), 5);
+        assert!(found[0].message.contains("auditd is not installed"));
+    }
+}
