@@ -31,7 +31,7 @@ declare_rule! {
     /// ## References
     /// - CIS Docker Benchmark 5.27 (5.26 in older versions); practices b, "Monitoring & Compliance"
     pub struct HealthcheckDisabled;
-    code = "CT027", name = "healthcheck-disabled", severity = Warning,
+    code = "CT027", name = "container-healthcheck-disabled", severity = Warning,
     category = Correctness, target = Container, fix = None,
     summary = "The container has its healthcheck disabled or none at all",
     aliases = ["698ed579-b239-4f8f-a388-baa4bcb13ef8"],
