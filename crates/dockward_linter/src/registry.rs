@@ -21,6 +21,13 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
     &dockerfile::add_instead_of_copy::AddInsteadOfCopy,
     &dockerfile::maintainer_deprecated::MaintainerDeprecated,
     &dockerfile::untrusted_base_image_registry::UntrustedBaseImageRegistry,
+    &dockerfile::apt_in_scripts::AptInScripts,
+    &dockerfile::missing_assume_yes::MissingAssumeYes,
+    &dockerfile::missing_no_install_recommends::MissingNoInstallRecommends,
+    &dockerfile::package_cache_not_cleaned::PackageCacheNotCleaned,
+    &dockerfile::unpinned_package_version::UnpinnedPackageVersion,
+    &dockerfile::update_without_install::UpdateWithoutInstall,
+    &dockerfile::missing_pipefail::MissingPipefail,
 ];
 
 /// Every rule's metadata, meta rules first, then by code.

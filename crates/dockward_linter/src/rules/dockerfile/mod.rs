@@ -6,6 +6,14 @@ pub mod last_user_is_root;
 pub mod maintainer_deprecated;
 pub mod missing_user;
 pub mod untrusted_base_image_registry;
+pub mod apt_in_scripts;
+pub mod missing_assume_yes;
+pub mod missing_no_install_recommends;
+pub mod package_cache_not_cleaned;
+pub mod unpinned_package_version;
+pub mod update_without_install;
+pub mod missing_pipefail;
+pub mod package_managers;
 
 use dockward_dockerfile::semantic::{ExpandedValue, ImageRef, Model, Target};
 use dockward_dockerfile::{Dockerfile, Instruction, InstructionKind, Stage};
