@@ -88,7 +88,11 @@ mod tests {
     #[test]
     fn flags_apt_commands_only() {
         assert_flags(&AptInScripts, "FROM debian:12\nRUN apt update && apt install -y curl\n", &["apt", "apt"]);
-        assert_flags(&AptInScripts, "FROM debian:12\nRUN <<EOF\nset -e\n/usr/bin/apt install -y x\nEOF\n", &["/usr/bin/apt"]);
+        assert_flags(
+            &AptInScripts,
+            "FROM debian:12\nRUN <<EOF\nset -e\n/usr/bin/apt install -y x\nEOF\n",
+            &["/usr/bin/apt"],
+        );
         assert_clean(&AptInScripts, "FROM debian:12\nRUN apt-get update && apt-cache policy curl\n");
         assert_clean(&AptInScripts, "FROM debian:12\nRUN echo 'apt install x' > /notes\n");
     }
@@ -101,6 +105,10 @@ mod tests {
         assert!(diags[1].fix.is_none(), "apt list has no apt-get twin");
         let fix = diags[0].fix.as_ref().unwrap();
         assert_eq!(fix.applicability, dockward_diagnostics::Applicability::Unsafe);
-        assert_fix(&AptInScripts, "FROM debian:12\nRUN apt full-upgrade -y\n", "FROM debian:12\nRUN apt-get dist-upgrade -y\n");
+        assert_fix(
+            &AptInScripts,
+            "FROM debian:12\nRUN apt full-upgrade -y\n",
+            "FROM debian:12\nRUN apt-get dist-upgrade -y\n",
+        );
     }
 }

@@ -94,8 +94,7 @@ fn prompts(call: &PmCall<'_>) -> bool {
 }
 
 fn answered(call: &PmCall<'_>) -> bool {
-    if call.has_short('y') || call.has_long("--yes") || call.has_long("--assume-yes") || call.has_long("--assumeyes")
-    {
+    if call.has_short('y') || call.has_long("--yes") || call.has_long("--assume-yes") || call.has_long("--assumeyes") {
         return true;
     }
     if call.command.preceded_by == Some(Operator::Pipe) {
@@ -107,12 +106,11 @@ fn answered(call: &PmCall<'_>) -> bool {
                 || call.options.iter().any(|w| w.text == "-q=2" || w.text == "--quiet=2")
                 || call.command.argv.iter().any(|w| {
                     let t = w.text.to_ascii_lowercase();
-                    t.starts_with("apt::get::assume-yes=") && (t.ends_with("=true") || t.ends_with("=1") || t.ends_with("=yes"))
+                    t.starts_with("apt::get::assume-yes=")
+                        && (t.ends_with("=true") || t.ends_with("=1") || t.ends_with("=yes"))
                 })
         }
-        Manager::Zypper => {
-            call.has_short('n') || call.has_long("--non-interactive") || call.has_long("--no-confirm")
-        }
+        Manager::Zypper => call.has_short('n') || call.has_long("--non-interactive") || call.has_long("--no-confirm"),
         _ => false,
     }
 }
@@ -158,7 +156,11 @@ mod tests {
     #[test]
     fn flags_prompting_subcommands() {
         assert_flags(&MissingAssumeYes, "FROM debian:12\nRUN apt-get update && apt-get install curl\n", &["install"]);
-        assert_flags(&MissingAssumeYes, "FROM fedora:40\nRUN dnf install git && yum remove x\n", &["install", "remove"]);
+        assert_flags(
+            &MissingAssumeYes,
+            "FROM fedora:40\nRUN dnf install git && yum remove x\n",
+            &["install", "remove"],
+        );
         assert_flags(&MissingAssumeYes, "FROM opensuse/leap:15\nRUN zypper install git\n", &["install"]);
         assert_flags(&MissingAssumeYes, "FROM debian:12\nRUN <<EOF\napt-get install -q curl\nEOF\n", &["install"]);
     }

@@ -67,7 +67,10 @@ impl DockerfileRule for MissingNoInstallRecommends {
         for range in found {
             let d = cx.report(&Self::META, range, "apt also installs the packages these recommend");
             d.help("add `--no-install-recommends` and name what you need");
-            d.fix(Fix::safe("Add --no-install-recommends", vec![Edit::insert(range.end(), " --no-install-recommends")]));
+            d.fix(Fix::safe(
+                "Add --no-install-recommends",
+                vec![Edit::insert(range.end(), " --no-install-recommends")],
+            ));
         }
     }
 }
@@ -81,7 +84,10 @@ mod tests {
     fn flags_install_without_the_switch() {
         assert_flags(&MissingNoInstallRecommends, "FROM debian:12\nRUN apt-get install -y curl\n", &["install"]);
         assert_flags(&MissingNoInstallRecommends, "FROM debian:12\nRUN apt -y install curl\n", &["install"]);
-        assert_clean(&MissingNoInstallRecommends, "FROM debian:12\nRUN apt-get -y install --no-install-recommends curl\n");
+        assert_clean(
+            &MissingNoInstallRecommends,
+            "FROM debian:12\nRUN apt-get -y install --no-install-recommends curl\n",
+        );
         assert_clean(
             &MissingNoInstallRecommends,
             "FROM debian:12\nRUN apt-get -o APT::Install-Recommends=false install -y curl\n",

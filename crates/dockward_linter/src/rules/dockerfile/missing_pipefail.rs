@@ -53,9 +53,8 @@ const SAFE_PRODUCERS: &[&str] = &["echo", "printf", "yes", "true"];
 
 /// True if `argv` (a SHELL) turns pipefail on: `-o pipefail`, also in clusters (`-euo pipefail`).
 fn shell_sets_pipefail(argv: &[String]) -> bool {
-    argv.windows(2).any(|w| {
-        w[1] == "pipefail" && w[0].starts_with('-') && !w[0].starts_with("--") && w[0].contains('o')
-    })
+    argv.windows(2)
+        .any(|w| w[1] == "pipefail" && w[0].starts_with('-') && !w[0].starts_with("--") && w[0].contains('o'))
 }
 
 fn is_windows_shell(program: &str) -> bool {
@@ -107,9 +106,8 @@ fn hidden_failures(commands: &[Command]) -> Vec<&Command> {
             i += 1;
         }
         // commands[start..i] pipe into commands[i].
-        if let Some(risky) = commands[start..i]
-            .iter()
-            .find(|c| !c.program_basename().is_some_and(|p| SAFE_PRODUCERS.contains(&p)))
+        if let Some(risky) =
+            commands[start..i].iter().find(|c| !c.program_basename().is_some_and(|p| SAFE_PRODUCERS.contains(&p)))
         {
             out.push(risky);
         }
@@ -149,7 +147,9 @@ impl DockerfileRule for MissingPipefail {
         }
         for (range, fix) in found {
             let d = cx.report(&Self::META, range, "this command pipes into another; its failure would be ignored");
-            d.help("add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` or start the script with `set -o pipefail`");
+            d.help(
+                "add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` or start the script with `set -o pipefail`",
+            );
             if let Some(edit) = fix {
                 d.fix(Fix::unsafe_("Start the script with `set -o pipefail`", vec![edit]));
             }
@@ -166,11 +166,7 @@ mod tests {
     fn flags_pipes_without_pipefail() {
         assert_flags(&MissingPipefail, "FROM x:1\nRUN curl -fsSL https://x | tar -xz\n", &["curl"]);
         assert_flags(&MissingPipefail, "FROM x:1\nRUN <<EOF\nset -e\nwget -O- https://x | sh\nEOF\n", &["wget"]);
-        assert_flags(
-            &MissingPipefail,
-            "FROM x:1\nSHELL [\"/bin/bash\", \"-c\"]\nRUN cat a | grep b\n",
-            &["cat"],
-        );
+        assert_flags(&MissingPipefail, "FROM x:1\nSHELL [\"/bin/bash\", \"-c\"]\nRUN cat a | grep b\n", &["cat"]);
     }
 
     #[test]

@@ -1,19 +1,39 @@
 //! Dockerfile rules (DF family), one per file.
 
 pub mod add_instead_of_copy;
-pub mod base_image_latest;
-pub mod last_user_is_root;
-pub mod maintainer_deprecated;
-pub mod missing_user;
-pub mod untrusted_base_image_registry;
 pub mod apt_in_scripts;
+pub mod base_image_latest;
+pub mod cd_instead_of_workdir;
+pub mod consecutive_run;
+pub mod copy_from_stage_index;
+pub mod copy_multiple_sources_to_file;
+pub mod copy_relative_destination;
+pub mod duplicate_stage_name;
+pub mod empty_continuation_line;
+pub mod inconsistent_keyword_casing;
+pub mod invalid_copy_from;
+pub mod invalid_expose;
+pub mod last_user_is_root;
+pub mod legacy_key_value_format;
+pub mod maintainer_deprecated;
 pub mod missing_assume_yes;
 pub mod missing_no_install_recommends;
-pub mod package_cache_not_cleaned;
-pub mod unpinned_package_version;
-pub mod update_without_install;
 pub mod missing_pipefail;
+pub mod missing_user;
+pub mod nonsensical_command;
+pub mod overridden_instruction;
+pub mod package_cache_not_cleaned;
 pub mod package_managers;
+pub mod redundant_target_platform;
+pub mod relative_workdir;
+pub mod reserved_stage_name;
+pub mod shell_changed_with_ln;
+pub mod shell_form_command;
+pub mod stage_name_casing;
+pub mod undefined_variable;
+pub mod unpinned_package_version;
+pub mod untrusted_base_image_registry;
+pub mod update_without_install;
 
 use dockward_dockerfile::semantic::{ExpandedValue, ImageRef, Model, Target};
 use dockward_dockerfile::{Dockerfile, Instruction, InstructionKind, Stage};

@@ -78,9 +78,7 @@ struct Finding {
 fn cleans(call: &PmCall<'_>, family: &[Manager]) -> bool {
     family.contains(&call.manager)
         && match call.manager {
-            Manager::Yum | Manager::Dnf | Manager::Microdnf | Manager::Zypper => {
-                call.sub_is(&["clean", "cc"])
-            }
+            Manager::Yum | Manager::Dnf | Manager::Microdnf | Manager::Zypper => call.sub_is(&["clean", "cc"]),
             Manager::Pip => call.sub() == "cache" && call.operands.iter().any(|w| w.text == "purge"),
             Manager::Npm | Manager::Yarn => call.sub() == "cache" && call.operands.iter().any(|w| w.text == "clean"),
             _ => false,

@@ -138,8 +138,12 @@ impl Manager {
                 "--config-settings",
                 "-C",
             ],
-            Manager::Npm => &["--prefix", "--registry", "--cache", "-w", "--workspace", "--omit", "--include", "--loglevel"],
-            Manager::Yarn => &["--cwd", "--modules-folder", "--cache-folder", "--network-timeout", "--registry", "--mutex"],
+            Manager::Npm => {
+                &["--prefix", "--registry", "--cache", "-w", "--workspace", "--omit", "--include", "--loglevel"]
+            }
+            Manager::Yarn => {
+                &["--cwd", "--modules-folder", "--cache-folder", "--network-timeout", "--registry", "--mutex"]
+            }
             Manager::Gem => &[
                 "-v",
                 "--version",
@@ -296,9 +300,9 @@ impl<'a> PmCall<'a> {
 
     /// True if a long option `--name` or `--name=...` is present.
     pub(crate) fn has_long(&self, name: &str) -> bool {
-        self.options.iter().any(|w| {
-            w.text == name || w.text.strip_prefix(name).is_some_and(|rest| rest.starts_with('='))
-        })
+        self.options
+            .iter()
+            .any(|w| w.text == name || w.text.strip_prefix(name).is_some_and(|rest| rest.starts_with('=')))
     }
 
     /// True if the single-letter option `c` is given, alone or in a cluster (`-yq`).

@@ -87,8 +87,7 @@ fn pinned(manager: Manager, pkg: &str) -> bool {
         Manager::Npm | Manager::Yarn => {
             // `@scope/name@1.2`: the version `@` is not the first character.
             let version = pkg.get(1..).and_then(|rest| rest.rfind('@')).map(|i| &pkg[i + 2..]);
-            matches!(version, Some(v) if !v.is_empty() && v != "latest" && v != "next")
-                || pkg.contains(':')
+            matches!(version, Some(v) if !v.is_empty() && v != "latest" && v != "next") || pkg.contains(':')
         }
         Manager::Gem => pkg.contains(':'),
         Manager::Go => matches!(pkg.rsplit_once('@'), Some((_, v)) if !v.is_empty() && v != "latest"),
@@ -128,7 +127,8 @@ impl DockerfileRule for UnpinnedPackageVersion {
             }
         }
         for (range, manager, pkg) in found {
-            let d = cx.report(&Self::META, range, format!("`{pkg}` is installed by {} without a version", manager.name()));
+            let d =
+                cx.report(&Self::META, range, format!("`{pkg}` is installed by {} without a version", manager.name()));
             d.help("pin the version you tested with");
         }
     }

@@ -73,17 +73,9 @@ fn uses_index(call: &PmCall<'_>) -> bool {
             "reinstall",
         ]),
         Manager::Apk => call.sub_is(&["add", "upgrade", "fix", "fetch"]),
-        Manager::Zypper => call.sub_is(&[
-            "install",
-            "in",
-            "update",
-            "up",
-            "dist-upgrade",
-            "dup",
-            "patch",
-            "source-install",
-            "si",
-        ]),
+        Manager::Zypper => {
+            call.sub_is(&["install", "in", "update", "up", "dist-upgrade", "dup", "patch", "source-install", "si"])
+        }
         _ => false,
     }
 }
@@ -131,7 +123,11 @@ mod tests {
 
     #[test]
     fn flags_a_lone_refresh() {
-        assert_flags(&UpdateWithoutInstall, "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y x\n", &["update"]);
+        assert_flags(
+            &UpdateWithoutInstall,
+            "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y x\n",
+            &["update"],
+        );
         assert_flags(&UpdateWithoutInstall, "FROM alpine:3\nRUN apk update\n", &["update"]);
         assert_flags(&UpdateWithoutInstall, "FROM x:1\nRUN apt-get install -y x && apt-get update\n", &["update"]);
     }
