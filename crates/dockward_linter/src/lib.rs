@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod config;
+pub mod coverage;
 pub mod docs;
 pub mod registry;
 pub mod rule;

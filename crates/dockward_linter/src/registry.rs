@@ -48,6 +48,9 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
     &dockerfile::shell_changed_with_ln::ShellChangedWithLn,
     &dockerfile::redundant_target_platform::RedundantTargetPlatform,
     &dockerfile::copy_relative_destination::CopyRelativeDestination,
+    &dockerfile::instruction_before_from::InstructionBeforeFrom,
+    &dockerfile::useradd_without_no_log_init::UseraddWithoutNoLogInit,
+    &dockerfile::invalid_default_arg_in_from::InvalidDefaultArgInFrom,
 ];
 
 /// Every rule's metadata, meta rules first, then by code.

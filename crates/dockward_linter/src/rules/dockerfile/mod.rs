@@ -11,7 +11,9 @@ pub mod copy_relative_destination;
 pub mod duplicate_stage_name;
 pub mod empty_continuation_line;
 pub mod inconsistent_keyword_casing;
+pub mod instruction_before_from;
 pub mod invalid_copy_from;
+pub mod invalid_default_arg_in_from;
 pub mod invalid_expose;
 pub mod last_user_is_root;
 pub mod legacy_key_value_format;
@@ -34,6 +36,7 @@ pub mod undefined_variable;
 pub mod unpinned_package_version;
 pub mod untrusted_base_image_registry;
 pub mod update_without_install;
+pub mod useradd_without_no_log_init;
 
 use dockward_dockerfile::semantic::{ExpandedValue, ImageRef, Model, Target};
 use dockward_dockerfile::{Dockerfile, Instruction, InstructionKind, Stage};
