@@ -51,6 +51,7 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
     &dockerfile::instruction_before_from::InstructionBeforeFrom,
     &dockerfile::useradd_without_no_log_init::UseraddWithoutNoLogInit,
     &dockerfile::invalid_default_arg_in_from::InvalidDefaultArgInFrom,
+    &dockerfile::unpinned_os_package::UnpinnedOsPackage,
 ];
 
 /// Every rule's metadata, meta rules first, then by code.

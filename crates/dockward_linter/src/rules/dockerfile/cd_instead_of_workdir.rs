@@ -4,10 +4,12 @@ use crate::rule::{DockerfileContext, DockerfileRule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `cd` run as a standalone command in a RUN script to move into a fixed
-    /// directory, where `WORKDIR` would say the same thing declaratively.
+    /// Flags a RUN script that starts with `cd` into a fixed directory: `RUN cd /app
+    /// && make` is exactly `WORKDIR /app` followed by `RUN make`.
     ///
-    /// Not flagged: `cd` inside a subshell or group (`(cd x && make)`), `cd` to a
+    /// A `cd` later in the script (after other work, or back to `/` before cleaning
+    /// up) could only become a WORKDIR by splitting the RUN, so it is not flagged.
+    /// Nor are `cd` inside a subshell or group (`(cd x && make)`), `cd` to a
     /// directory given by a variable or command substitution (`cd "$(mktemp -d)"`),
     /// `cd -`, and `cd` into a directory that the same RUN removes again (a
     /// throw-away build directory cannot be a WORKDIR). Words that merely mention
@@ -52,7 +54,8 @@ impl DockerfileRule for CdInsteadOfWorkdir {
         for (_, instr) in runs(cx.dockerfile) {
             let Some(shell) = instr.shell_form() else { continue };
             let commands = &shell.script.commands;
-            for (i, c) in commands.iter().enumerate() {
+            // The script's first command (heredoc scripts included).
+            if let Some((at, c)) = commands.iter().enumerate().find(|(_, c)| !c.argv.is_empty()) {
                 if c.program() != Some("cd") || c.depth > 0 {
                     continue;
                 }
@@ -60,7 +63,7 @@ impl DockerfileRule for CdInsteadOfWorkdir {
                 if dir.has_expansion || dir.text == "-" || dir.text.contains('`') {
                     continue;
                 }
-                if super::package_managers::removes_later(commands, i, dir.text.trim_end_matches('/')) {
+                if super::package_managers::removes_later(commands, at, dir.text.trim_end_matches('/')) {
                     continue;
                 }
                 found.push(c.argv[0].range);
@@ -93,6 +96,8 @@ mod tests {
             "mkdir /tmp/b && cd /tmp/b && cmake .. && rm -rf /tmp/b",
             "echo cd /x",
             "make -C /src",
+            "make && cd / && rm -rf /src",
+            "./configure; cd /usr/src/php; make",
         ] {
             assert_clean(&CdInsteadOfWorkdir, &format!("FROM x:1\nRUN {run}\n"));
         }

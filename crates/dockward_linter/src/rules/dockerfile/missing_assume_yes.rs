@@ -16,7 +16,7 @@ declare_rule! {
     /// `-o APT::Get::Assume-Yes=true`; for zypper the global `-n`/`--non-interactive`
     /// or `-y`/`--no-confirm` after the subcommand. A command fed by a pipe (`yes |
     /// apt-get install x`) is not flagged. `apk`, `microdnf` and `pip install` never
-    /// prompt.
+    /// prompt. Simulations (`-s`, `--dry-run`) never prompt.
     ///
     /// ## Why is this bad?
     /// Without a terminal the prompt reads end-of-file and the command aborts, so the
@@ -98,6 +98,14 @@ fn answered(call: &PmCall<'_>) -> bool {
         return true;
     }
     if call.command.preceded_by == Some(Operator::Pipe) {
+        return true;
+    }
+    // A simulation changes nothing and never asks.
+    if call.has_short('s')
+        || ["--simulate", "--dry-run", "--just-print", "--no-act", "--recon", "--assumeno"]
+            .iter()
+            .any(|o| call.has_long(o))
+    {
         return true;
     }
     match call.manager {
@@ -185,6 +193,7 @@ mod tests {
             "microdnf install git",
             "echo apt-get install curl",
             "apt-get update",
+            "apt-get install -s postgresql-jit > /dev/null",
         ] {
             assert_clean(&MissingAssumeYes, &format!("FROM debian:12\nRUN {run}\n"));
         }

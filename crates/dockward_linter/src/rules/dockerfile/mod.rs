@@ -33,6 +33,7 @@ pub mod shell_changed_with_ln;
 pub mod shell_form_command;
 pub mod stage_name_casing;
 pub mod undefined_variable;
+pub mod unpinned_os_package;
 pub mod unpinned_package_version;
 pub mod untrusted_base_image_registry;
 pub mod update_without_install;

@@ -8,7 +8,8 @@ declare_rule! {
     /// (`vim`, `vi`, `nano`, `top`, `htop`, `ssh`), power control (`shutdown`,
     /// `reboot`, `halt`, `poweroff`), process and system inspection (`ps`, `free`,
     /// `ifconfig`), `kill`, `mount`, and starting services (`service x start`,
-    /// `systemctl start x`).
+    /// `systemctl start x`). `kill` is fine in a RUN that starts a background job
+    /// itself (`server & ...; kill $!`).
     ///
     /// Only commands are matched, not words: `apt-get install -y vim` and `which ps`
     /// are fine.
@@ -55,9 +56,12 @@ impl DockerfileRule for NonsensicalCommand {
         let mut found = Vec::new();
         for (_, instr) in runs(cx.dockerfile) {
             let Some(shell) = instr.shell_form() else { continue };
+            // `server & ...; kill $!` stops a process the RUN itself started.
+            let starts_jobs =
+                shell.script.commands.iter().any(|c| c.followed_by == Some(dockward_shell::Operator::Background));
             for c in &shell.script.commands {
                 let Some(program) = c.program_basename() else { continue };
-                let pointless = POINTLESS.contains(&program)
+                let pointless = (POINTLESS.contains(&program) && !(program == "kill" && starts_jobs))
                     || (program == "service"
                         && c.args().get(1).is_some_and(|w| matches!(w.text.as_str(), "start" | "restart")))
                     || (program == "systemctl"
@@ -85,7 +89,14 @@ mod tests {
     fn flags_pointless_commands() {
         assert_flags(&NonsensicalCommand, "FROM x:1\nRUN service nginx start && ps aux\n", &["service", "ps"]);
         assert_flags(&NonsensicalCommand, "FROM x:1\nRUN systemctl start docker\n", &["systemctl"]);
-        for run in ["apt-get install -y vim procps", "which ps", "systemctl enable nginx", "ssh -V", "ssh-keygen -A"] {
+        for run in [
+            "apt-get install -y vim procps",
+            "which ps",
+            "systemctl enable nginx",
+            "ssh -V",
+            "ssh-keygen -A",
+            "app --warmup & pid=$!; sleep 10; kill $pid || true",
+        ] {
             assert_clean(&NonsensicalCommand, &format!("FROM x:1\nRUN {run}\n"));
         }
     }

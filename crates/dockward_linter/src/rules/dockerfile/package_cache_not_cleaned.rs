@@ -14,8 +14,8 @@ declare_rule! {
     ///
     /// | manager | cleaned by (in the same RUN, after the install) |
     /// |---|---|
-    /// | apt-get / apt | `rm -rf /var/lib/apt/lists/*` |
-    /// | apk add | `--no-cache` on the command (or `rm -rf /var/cache/apk/*`) |
+    /// | apt-get / apt | `rm -rf /var/lib/apt/lists/*` or `apt-get dist-clean` |
+    /// | apk add | `--no-cache` (or `--no-network`) on the command, or `rm -rf /var/cache/apk/*` |
     /// | yum / dnf / microdnf | `<manager> clean all` (or removing `/var/cache/yum` / `/var/cache/dnf`) |
     /// | zypper | `zypper clean` / `zypper cc` (or removing `/var/cache/zypp`) |
     /// | pip | `--no-cache-dir`, `PIP_NO_CACHE_DIR` set, `pip cache purge`, or removing `~/.cache/pip` |
@@ -118,7 +118,14 @@ impl DockerfileRule for PackageCacheNotCleaned {
                 .rev()
                 .find(|c| matches!(c.manager, Manager::AptGet | Manager::Apt) && c.sub_is(&["install", "update"]))
             {
+                let at = position(commands, last.command);
+                let dist_clean = calls.iter().any(|c| {
+                    matches!(c.manager, Manager::AptGet | Manager::Apt)
+                        && c.sub() == "dist-clean"
+                        && position(commands, c.command) > at
+                });
                 if calls.iter().any(|c| matches!(c.manager, Manager::AptGet | Manager::Apt) && c.sub_is(&["install"]))
+                    && !dist_clean
                     && !removed(last, &["/var/lib/apt/lists"])
                 {
                     found.push(Finding {
@@ -136,7 +143,10 @@ impl DockerfileRule for PackageCacheNotCleaned {
                 let sub = call.subcommand.expect("installs have a subcommand");
                 let finding = match call.manager {
                     Manager::Apk => {
-                        let ok = call.has_long("--no-cache") || removed(call, &["/var/cache/apk", "/etc/apk/cache"]);
+                        // `--no-network` installs from what is already there and fetches nothing.
+                        let ok = call.has_long("--no-cache")
+                            || call.has_long("--no-network")
+                            || removed(call, &["/var/cache/apk", "/etc/apk/cache"]);
                         (!ok).then(|| Finding {
                             range: sub.range,
                             message: "`apk add` keeps its index cache in the layer".into(),
@@ -243,6 +253,8 @@ mod tests {
     fn cleanups_mounts_and_env_count() {
         for run in [
             "apt-get update && apt-get install -y x && rm -rf /var/lib/apt/lists/*",
+            "apt-get update; apt-get install -y x; apt-get dist-clean",
+            "apk add --no-network --virtual .rundeps $deps",
             "--mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y x",
             "--mount=type=tmpfs,target=/var/lib/apt apt-get update && apt-get install -y x",
             "apk add --no-cache curl",
