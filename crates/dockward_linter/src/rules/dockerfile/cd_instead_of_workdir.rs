@@ -12,8 +12,9 @@ declare_rule! {
     /// Nor are `cd` inside a subshell or group (`(cd x && make)`), `cd` to a
     /// directory given by a variable or command substitution (`cd "$(mktemp -d)"`),
     /// `cd -`, and `cd` into a directory that the same RUN removes again (a
-    /// throw-away build directory cannot be a WORKDIR). Words that merely mention
-    /// `cd` (`echo cd /x`) are not commands.
+    /// throw-away build directory cannot be a WORKDIR), nor `cd` into `/tmp` or
+    /// `/var/tmp`, scratch space that should not become the image's directory.
+    /// Words that merely mention `cd` (`echo cd /x`) are not commands.
     ///
     /// ## Why is this bad?
     /// `cd` only lasts for one RUN; readers and later instructions easily assume it
@@ -60,7 +61,10 @@ impl DockerfileRule for CdInsteadOfWorkdir {
                     continue;
                 }
                 let Some(dir) = c.args().iter().find(|w| !w.text.starts_with('-') || w.text == "-") else { continue };
-                if dir.has_expansion || dir.text == "-" || dir.text.contains('`') {
+                // A scratch directory is no place for the image's working directory.
+                let scratch =
+                    ["/tmp", "/var/tmp"].iter().any(|t| dir.text == *t || dir.text.starts_with(&format!("{t}/")));
+                if dir.has_expansion || dir.text == "-" || dir.text.contains('`') || scratch {
                     continue;
                 }
                 if super::package_managers::removes_later(commands, at, dir.text.trim_end_matches('/')) {
@@ -97,6 +101,7 @@ mod tests {
             "echo cd /x",
             "make -C /src",
             "make && cd / && rm -rf /src",
+            "cd /tmp && tar -xzf x.tgz && cd x && make install",
             "./configure; cd /usr/src/php; make",
         ] {
             assert_clean(&CdInsteadOfWorkdir, &format!("FROM x:1\nRUN {run}\n"));

@@ -334,7 +334,9 @@ impl<'a> PmCall<'a> {
             Manager::Npm => self.sub_is(&["install", "i", "add", "isntall", "in", "ins", "inst", "insta", "instal"]),
             Manager::Yarn => self.sub_is(&["add", "install"]),
             Manager::Gem => self.sub_is(&["install", "i"]),
-            Manager::Go => self.sub_is(&["install", "get"]),
+            // `go get` outside a module (GOPATH mode) has no version syntax; in a module it
+            // edits go.mod, which pins.
+            Manager::Go => self.sub_is(&["install"]),
         }
     }
 }

@@ -170,6 +170,7 @@ mod tests {
             "yarn install --frozen-lockfile",
             "gem install -v 7.1 rails",
             "go install ./cmd/...",
+            "go get github.com/acme/tool",
             "echo pip install flask",
         ] {
             assert_clean(&UnpinnedPackageVersion, &format!("FROM x:1\nRUN {run}\n"));
