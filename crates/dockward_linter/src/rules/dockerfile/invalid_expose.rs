@@ -70,7 +70,7 @@ fn problem(entry: &str) -> Option<(String, bool)> {
     }
     match proto {
         None => None,
-        Some(p) if matches!(p, "tcp" | "udp" | "sctp") => None,
+        Some("tcp" | "udp" | "sctp") => None,
         Some(p) if matches!(p.to_ascii_lowercase().as_str(), "tcp" | "udp" | "sctp") => {
             Some((format!("protocol `{p}` should be lower case"), true))
         }

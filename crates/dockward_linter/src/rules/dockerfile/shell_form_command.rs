@@ -127,7 +127,8 @@ impl DockerfileRule for ShellFormCommand {
                 if shell.logical.trim().is_empty() {
                     continue;
                 }
-                let fixable = !shell_set && !(instr.kind == InstructionKind::Entrypoint && has_cmd);
+                let entrypoint_with_cmd = instr.kind == InstructionKind::Entrypoint && has_cmd;
+                let fixable = !shell_set && !entrypoint_with_cmd;
                 let fix =
                     fixable.then(|| exec_form(&shell.logical)).flatten().map(|json| Edit::replace(shell.range, json));
                 found.push((instr.keyword.range, instr.kind, fix));
