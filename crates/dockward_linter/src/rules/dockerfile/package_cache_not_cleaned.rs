@@ -281,6 +281,11 @@ mod tests {
             "FROM x:1\nRUN <<EOF\napt-get update\napt-get install -y x\nrm -rf /var/lib/apt/lists/*\nEOF\n",
         );
         assert_flags(&PackageCacheNotCleaned, "FROM x:1\nRUN <<EOF\napk add x\nEOF\n", &["add"]);
+        // A cache mount covers a heredoc script too.
+        assert_clean(
+            &PackageCacheNotCleaned,
+            "FROM x:1\nRUN --mount=type=cache,id=pip,target=/root/.cache/pip <<EOF\npip install flask==3.0\nEOF\n",
+        );
     }
 
     #[test]

@@ -227,9 +227,16 @@ impl<'a> PmCall<'a> {
             let base = basename(&w.text);
             if matches!(base, "sudo" | "env" | "nice" | "time" | "command" | "exec" | "nohup" | "xargs") {
                 i += 1;
-                // Skip the wrapper's own options and env assignments.
-                while argv.get(i).is_some_and(|w| w.text.starts_with('-') || w.as_assignment().is_some()) {
-                    i += 1;
+                // Skip the wrapper's own options (with the values of `sudo -u user`,
+                // `env -u NAME`, `xargs -n 1`) and env assignments.
+                while let Some(w) = argv.get(i) {
+                    if matches!(w.text.as_str(), "-u" | "-g" | "-n" | "-I" | "-P" | "-L" | "-d" | "-C" | "-s") {
+                        i += 2;
+                    } else if w.text.starts_with('-') || w.as_assignment().is_some() {
+                        i += 1;
+                    } else {
+                        break;
+                    }
                 }
                 continue;
             }
@@ -470,6 +477,9 @@ mod tests {
         assert_eq!((m, sub.as_str()), (Manager::Yarn, "add"));
         assert_eq!(ops, ["typescript"]);
         assert!(PmCall::parse(&tokenize("echo apt-get install x").commands[0]).is_none());
+        let (m, sub, _, ops) = call("sudo -u app xargs -n 1 pip install --user");
+        assert_eq!((m, sub.as_str()), (Manager::Pip, "install"));
+        assert!(ops.is_empty());
     }
 
     #[test]
