@@ -172,11 +172,11 @@ pub fn coverage_page() -> String {
     md.push_str(
         "Sections of `docker-security-practices-a.md` (a) and `-b.md` (b), with the rules that check them.\n\n",
     );
-    md.push_str("| Section | Rules | Note |\n|---|---|---|\n");
+    md.push_str("| Section | What it asks | Rules | Needs a human |\n|---|---|---|---|\n");
     for row in rows(PRACTICES) {
         let rules = practice_rules(row.id);
         let rules_cell = if rules.is_empty() { "none yet".to_string() } else { links(&rules) };
-        let _ = writeln!(md, "| {} | {} | {} |", row.id, rules_cell, cell(row.reason.unwrap_or(row.title)));
+        let _ = writeln!(md, "| {} | {} | {} | {} |", row.id, cell(row.title), rules_cell, cell(row.reason.unwrap_or("")));
     }
     md
 }
