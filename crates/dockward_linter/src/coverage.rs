@@ -176,7 +176,8 @@ pub fn coverage_page() -> String {
     for row in rows(PRACTICES) {
         let rules = practice_rules(row.id);
         let rules_cell = if rules.is_empty() { "none yet".to_string() } else { links(&rules) };
-        let _ = writeln!(md, "| {} | {} | {} | {} |", row.id, cell(row.title), rules_cell, cell(row.reason.unwrap_or("")));
+        let _ =
+            writeln!(md, "| {} | {} | {} | {} |", row.id, cell(row.title), rules_cell, cell(row.reason.unwrap_or("")));
     }
     md
 }
