@@ -1,4 +1,5 @@
-//! Project automation: `cargo xtask docs` regenerates `docs/rules/` from the registry.
+//! Project automation: `cargo xtask docs` regenerates `docs/rules/` and `docs/coverage.md`
+//! from the registry.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +9,7 @@ fn main() -> ExitCode {
     match task.as_str() {
         "docs" => match write_docs() {
             Ok(n) => {
-                println!("wrote {n} files to docs/rules");
+                println!("wrote {n} files (docs/rules, docs/coverage.md)");
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -36,5 +37,6 @@ fn write_docs() -> std::io::Result<usize> {
     for (name, content) in &files {
         std::fs::write(dir.join(name), content)?;
     }
-    Ok(files.len())
+    std::fs::write(dir.join("../coverage.md"), dockward_linter::coverage::coverage_page())?;
+    Ok(files.len() + 1)
 }

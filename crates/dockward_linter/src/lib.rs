@@ -4,6 +4,7 @@
 pub mod check;
 pub mod config;
 pub mod daemon;
+pub mod coverage;
 pub mod docs;
 pub mod host;
 pub mod registry;

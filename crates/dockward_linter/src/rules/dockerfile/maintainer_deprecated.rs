@@ -34,7 +34,7 @@ declare_rule! {
     code = "DF005", name = "maintainer-deprecated", severity = Info,
     category = BestPractice, target = Dockerfile, fix = Always,
     summary = "MAINTAINER is deprecated; use a LABEL",
-    aliases = ["DL4000", "DS-0022", "CKV_DOCKER_6"],
+    aliases = ["DL4000", "DS-0022", "CKV_DOCKER_6", "MaintainerDeprecated", "99614418-f82b-4852-a9ae-5051402b741c"],
 }
 
 impl DockerfileRule for MaintainerDeprecated {

@@ -26,5 +26,5 @@ declare_rule! {
     code = "DW001", name = "syntax-error", severity = Error,
     category = Syntax, target = Meta, fix = None,
     summary = "The file does not parse",
-    aliases = ["DL1000"],
+    aliases = ["DL1000", "DL3043"],
 }
