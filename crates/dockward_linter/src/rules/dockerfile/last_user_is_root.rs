@@ -45,7 +45,7 @@ declare_rule! {
     code = "DF001", name = "last-user-is-root", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "The final stage's last USER is root",
-    aliases = ["DL3002", "DS-0002", "CKV_DOCKER_8"],
+    aliases = ["DL3002", "DS-0002", "CKV_DOCKER_8", "67fd0c4a-68cf-46d7-8c41-bc9fba7e40ae"],
     cis = ["4.1"],
     practices = ["a: Running as Non-Root", "b: Runtime Hardening"],
 }

@@ -35,7 +35,7 @@ declare_rule! {
     code = "DF027", name = "platform-flag-constant", severity = Warning,
     category = Correctness, target = Dockerfile, fix = None,
     summary = "FROM --platform is hard-coded",
-    aliases = ["DL3029", "b16e8501-ef3c-44e1-a543-a093238099c9"],
+    aliases = ["DL3029", "b16e8501-ef3c-44e1-a543-a093238099c9", "FromPlatformFlagConstDisallowed"],
     practices = ["b: Build Security"],
 }
 
