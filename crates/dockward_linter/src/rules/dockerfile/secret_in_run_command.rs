@@ -36,13 +36,13 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.10, "Ensure secrets are not stored in Dockerfiles"
-    /// - Practices a, "Secrets Management"; practices b, "Secrets Management"
+    /// - Practices a, "Secrets and Configuration Management"; practices b, "Image Security" (no secrets in Dockerfiles or layers)
     pub struct SecretInRunCommand;
     code = "DF010", name = "secret-in-run-command", severity = Error,
     category = Security, target = Dockerfile, fix = None,
     summary = "A password or token is passed on a RUN command line",
     cis = ["4.10"],
-    practices = ["a: Secrets Management", "b: Secrets Management"],
+    practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
 }
 
 const SECRET_OPTIONS: &[&str] =

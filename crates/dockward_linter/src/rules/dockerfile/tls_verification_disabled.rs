@@ -43,7 +43,7 @@ declare_rule! {
     /// `--cacert`, `PIP_CERT`, `NODE_EXTRA_CA_CERTS`) instead of disabling checks.
     ///
     /// ## References
-    /// - Practices b, "Supply Chain Security"; practices a, "Use Trusted Base Images"
+    /// - Practices a, "Secure Communication and Networking", "Use Trusted Base Images"; practices b, "Image Security"
     pub struct TlsVerificationDisabled;
     code = "DF013", name = "tls-verification-disabled", severity = Error,
     category = Security, target = Dockerfile, fix = None,
@@ -52,7 +52,7 @@ declare_rule! {
         "CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_4", "CKV2_DOCKER_5", "CKV2_DOCKER_6",
         "CKV2_DOCKER_12", "CKV2_DOCKER_13", "CKV2_DOCKER_14", "CKV2_DOCKER_15", "CKV2_DOCKER_16",
     ],
-    practices = ["b: Supply Chain Security", "a: Use Trusted Base Images"],
+    practices = ["a: Secure Communication and Networking", "a: Use Trusted Base Images", "b: Image Security"],
 }
 
 /// Why `NAME=value` disables TLS verification, if it does.

@@ -35,12 +35,12 @@ declare_rule! {
     /// keep modes at `755`/`644` or stricter.
     ///
     /// ## References
-    /// - Practices a, "File System Permissions"; practices b, "Image Security"
+    /// - Practices b, "Filesystem & Volume Security", "Image Security"
     pub struct WorldWritablePermissions;
     code = "DF017", name = "world-writable-permissions", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "chmod makes files writable by every user",
-    practices = ["a: File System Permissions", "b: Image Security"],
+    practices = ["b: Filesystem & Volume Security", "b: Image Security"],
 }
 
 /// What a mode word means: world-writable, setuid/setgid.
