@@ -56,12 +56,49 @@ pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
                     if let Some(inner) = shell_c_script(&df.source, cmd) {
                         pending.push((inner, depth + 1));
                     }
+                    let execs = find_exec_commands(cmd);
+                    if !execs.is_empty() {
+                        pending.push((Script { commands: execs, ..Script::default() }, depth + 1));
+                    }
                 }
             }
             out.push(RunScript { instruction: i, script });
         }
     }
     out.sort_by_key(|r| r.instruction);
+    out
+}
+
+/// The commands `find ... -exec CMD ARGS {} ;` (also `-execdir`, `-ok`, `+`) runs.
+fn find_exec_commands(cmd: &Command) -> Vec<Command> {
+    let argv = effective_argv(cmd);
+    if argv.first().map(|w| basename(&w.text)) != Some("find") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut i = 1;
+    while i < argv.len() {
+        if matches!(argv[i].text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir") {
+            let start = i + 1;
+            let end =
+                argv[start..].iter().position(|w| w.text == ";" || w.text == "+").map_or(argv.len(), |p| start + p);
+            if end > start {
+                let words = argv[start..end].to_vec();
+                let range = words[0].range.cover(words[words.len() - 1].range);
+                out.push(Command {
+                    assignments: Vec::new(),
+                    argv: words,
+                    redirects: Vec::new(),
+                    range,
+                    preceded_by: None,
+                    followed_by: None,
+                    depth: cmd.depth,
+                });
+            }
+            i = end;
+        }
+        i += 1;
+    }
     out
 }
 
@@ -336,6 +373,8 @@ mod tests {
         assert!(got.iter().any(|(p, a)| p == "curl" && a[0] == "-k"), "{got:?}");
         let got = scripts("FROM a\nRUN bash -ec 'wget --no-check-certificate x'\n");
         assert!(got.iter().any(|(p, _)| p == "wget"), "{got:?}");
+        let got = scripts("FROM a\nRUN find / -perm /6000 -type f -exec chmod a-s {} \\; || true\n");
+        assert!(got.iter().any(|(p, a)| p == "chmod" && a == &["a-s", "{}"]), "{got:?}");
     }
 
     #[test]

@@ -261,6 +261,13 @@ mod tests {
             ("RUN yum --setopt=sslverify=false install -y x", "--setopt=sslverify=false"),
             ("RUN apt-get -o Acquire::https::Verify-Peer=false update", "Acquire::https::Verify-Peer=false"),
             ("RUN [\"curl\", \"-k\", \"https://x\"]", "k"),
+            ("RUN pip config set global.trusted-host pypi.example.com", "global.trusted-host"),
+            (
+                "RUN git config --global http.https://git.example.com/.sslVerify false",
+                "http.https://git.example.com/.sslVerify",
+            ),
+            ("RUN <<EOF\nset -e\nwget --no-check-certificate https://x\nEOF", "--no-check-certificate"),
+            ("RUN find /x -name '*.sh' -exec curl --insecure -T {} https://x \\;", "--insecure"),
         ];
         for (line, flagged) in cases {
             assert_flags(&TlsVerificationDisabled, &format!("FROM a:1\n{line}\n"), &[flagged]);

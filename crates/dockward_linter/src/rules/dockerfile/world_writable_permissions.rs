@@ -202,6 +202,7 @@ mod tests {
             ("RUN chmod u=rwx,go=rwx /srv", "u=rwx,go=rwx"),
             ("RUN mkdir -p -m 777 /cache", "777"),
             ("RUN find /x -type d | xargs chmod 757", "757"),
+            ("RUN find /data -type d -exec chmod 777 {} +", "777"),
             ("FROM a:1 AS base\nRUN chmod 777 /x\nFROM base", "777"),
         ] {
             assert_flags(&WorldWritablePermissions, &format!("FROM a:1\n{line}\n"), &[mode]);
