@@ -32,7 +32,6 @@ declare_rule! {
     code = "DF011", name = "add-url-without-checksum", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "ADD downloads a URL without verifying a checksum",
-    aliases = ["4b410d24-1cbe-4430-a632-62c9a931cf1c"],
     practices = ["a: Use Trusted Base Images", "b: Image Security"],
 }
 

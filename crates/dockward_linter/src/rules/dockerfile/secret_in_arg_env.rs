@@ -43,7 +43,7 @@ declare_rule! {
     code = "DF007", name = "secret-in-arg-env", severity = Error,
     category = Security, target = Dockerfile, fix = None,
     summary = "ARG or ENV holds a literal secret",
-    aliases = ["DL3064", "DS-0031", "781e75f7-bf43-4ab7-bae7-a08ad6607af3"],
+    aliases = ["DL3064", "DS-0031"],
     cis = ["4.10"],
     practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
 }
