@@ -145,10 +145,20 @@ fn verbatim_start(source: &str, word: &Word) -> Option<TextSize> {
 /// The source range of `word.text[start..end]`, or the whole word when the text is
 /// not written verbatim.
 pub(crate) fn word_subrange(source: &str, word: &Word, start: usize, end: usize) -> TextRange {
-    match verbatim_start(source, word) {
-        Some(s) => TextRange::new(s + TextSize::from(start as u32), s + TextSize::from(end as u32)),
-        None => word.range,
+    if let Some(s) = verbatim_start(source, word) {
+        return TextRange::new(s + TextSize::from(start as u32), s + TextSize::from(end as u32));
     }
+    // `NAME='value'`: a verbatim prefix, then the rest in one pair of quotes.
+    let written = source.get(std::ops::Range::<usize>::from(word.range)).unwrap_or("");
+    if end == word.text.len() && written.starts_with(&word.text[..start]) {
+        let rest = &written[start..];
+        let quoted = rest.len() >= 2 && matches!(rest.as_bytes()[0], b'"' | b'\'') && rest.ends_with(&rest[..1]);
+        if quoted && rest[1..rest.len() - 1] == word.text[start..] {
+            let s = word.range.start() + TextSize::from(start as u32 + 1);
+            return TextRange::new(s, s + TextSize::from((end - start) as u32));
+        }
+    }
+    word.range
 }
 
 pub(crate) fn basename(program: &str) -> &str {
