@@ -340,7 +340,17 @@ fn secrets_never_reach_any_output_format() {
             assert!(all.contains("DF0"), "{format}: no findings?\n{all}");
         }
     }
-    let out = run(bin().current_dir(dir.path()).args(["check", "--isolated", "--format", "json"]));
+    // `--diff` prints raw lines around each fix (here ADD -> COPY next to the key).
+    write(
+        dir.path(),
+        "Dockerfile.fix",
+        format!("FROM python:3.13-slim\nENV AWS_ACCESS_KEY_ID={key}\nADD app.py /app/\n"),
+    );
+    let out = run(bin().current_dir(dir.path()).args(["check", "--isolated", "--diff", "Dockerfile.fix"]));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(diff.contains("+COPY app.py /app/") && diff.contains("AWS_ACCESS_KEY_ID=****"), "{diff}");
+    assert!(!diff.contains(key), "{diff}");
+    let out = run(bin().current_dir(dir.path()).args(["check", "--isolated", "--format", "json", "Dockerfile"]));
     let got = codes(&json_findings(&out));
     for code in ["DF007", "DF008", "DF010", "DF013", "DF016"] {
         assert!(got.contains(&code.to_string()), "missing {code} in {got:?}");

@@ -27,13 +27,12 @@ declare_rule! {
     /// with `curl` and check the digest with `sha256sum -c`.
     ///
     /// ## References
-    /// - Practices a, "Use Trusted Base Images" (verify what you download); practices b, "Supply Chain Security"
+    /// - Practices a, "Use Trusted Base Images" (verify what you download); practices b, "Image Security"
     pub struct AddUrlWithoutChecksum;
     code = "DF011", name = "add-url-without-checksum", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "ADD downloads a URL without verifying a checksum",
-    aliases = ["4b410d24-1cbe-4430-a632-62c9a931cf1c"],
-    practices = ["a: Use Trusted Base Images", "b: Supply Chain Security"],
+    practices = ["a: Use Trusted Base Images", "b: Image Security"],
 }
 
 impl DockerfileRule for AddUrlWithoutChecksum {

@@ -31,13 +31,13 @@ declare_rule! {
     /// a dependency bot update it.
     ///
     /// ## References
-    /// - Practices b, "Supply Chain Security"; practices a, "Use Trusted Base Images"
+    /// - Practices b, "Image Security"; practices a, "Use Trusted Base Images"
     pub struct BaseImageNotPinned;
     code = "DF026", name = "base-image-not-pinned", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "FROM uses an image without a digest",
     default_enabled = false,
-    practices = ["b: Supply Chain Security", "a: Use Trusted Base Images"],
+    practices = ["b: Image Security", "a: Use Trusted Base Images"],
 }
 
 impl DockerfileRule for BaseImageNotPinned {

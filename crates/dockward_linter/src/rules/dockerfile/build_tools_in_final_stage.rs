@@ -46,13 +46,13 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.3, "Ensure that unnecessary packages are not installed in the container"
-    /// - Practices a, "Multi-Stage Builds", "Minimal and Lean Images"; practices b, "Image Security"
+    /// - Practices a, "Minimal and Lean Images" (Multi-Stage Builds); practices b, "Image Security"
     pub struct BuildToolsInFinalStage;
     code = "DF029", name = "build-tools-in-final-stage", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "A multi-stage build installs compilers or build tools in the final stage",
     cis = ["4.3"],
-    practices = ["a: Multi-Stage Builds", "a: Minimal and Lean Images", "b: Image Security"],
+    practices = ["a: Minimal and Lean Images (Multi-Stage Builds)", "b: Image Security"],
 }
 
 declare_rule! {
@@ -87,13 +87,13 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.3
-    /// - Practices a, "Multi-Stage Builds"; practices b, "Image Security"
+    /// - Practices a, "Minimal and Lean Images" (Multi-Stage Builds); practices b, "Image Security"
     pub struct BuildToolsInSingleStage;
     code = "DF030", name = "build-tools-in-single-stage", severity = Info,
     category = Security, target = Dockerfile, fix = None,
     summary = "A single-stage build installs compilers or build tools that ship in the image",
     cis = ["4.3"],
-    practices = ["a: Multi-Stage Builds", "b: Image Security"],
+    practices = ["a: Minimal and Lean Images (Multi-Stage Builds)", "b: Image Security"],
 }
 
 const TOOLCHAIN: &[&str] = &[

@@ -38,13 +38,13 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.10, "Ensure secrets are not stored in Dockerfiles"
-    /// - Practices a, "Secrets Management"; practices b, "Secrets Management"
+    /// - Practices a, "Secrets and Configuration Management"; practices b, "Image Security" (no secrets in Dockerfiles or layers)
     pub struct HardcodedCredential;
     code = "DF008", name = "hardcoded-credential", severity = Error,
     category = Security, target = Dockerfile, fix = None,
     summary = "A credential in a known format (cloud key, token, private key, URL password) is written in the Dockerfile",
     cis = ["4.10"],
-    practices = ["a: Secrets Management", "b: Secrets Management"],
+    practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
 }
 
 /// A credential found in text: what it is and the byte range of the secret part.

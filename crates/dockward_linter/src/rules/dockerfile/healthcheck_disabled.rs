@@ -30,13 +30,13 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.6
-    /// - Practices a, "Health Checks"; practices b, "Monitoring and Logging"
+    /// - Practices a, "Compliance and Auditing"; practices b, "Monitoring & Compliance"
     pub struct HealthcheckDisabled;
     code = "DF024", name = "healthcheck-disabled", severity = Info,
     category = Security, target = Dockerfile, fix = None,
     summary = "HEALTHCHECK NONE disables the health check in the final image",
     cis = ["4.6"],
-    practices = ["a: Health Checks", "b: Monitoring and Logging"],
+    practices = ["a: Compliance and Auditing", "b: Monitoring & Compliance"],
 }
 
 impl DockerfileRule for HealthcheckDisabled {

@@ -40,7 +40,7 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.6, "Ensure that HEALTHCHECK instructions have been added to container images"
-    /// - Practices a, "Health Checks"; practices b, "Monitoring and Logging"
+    /// - Practices a, "Compliance and Auditing"; practices b, "Monitoring & Compliance"
     pub struct MissingHealthcheck;
     code = "DF023", name = "missing-healthcheck", severity = Info,
     category = Security, target = Dockerfile, fix = None,
@@ -48,7 +48,7 @@ declare_rule! {
     default_enabled = false,
     aliases = ["DL3057", "DS-0026", "CKV_DOCKER_2", "CIS-DI-0006", "b03a748a-542d-44f4-bb86-9199ab4fd2d5"],
     cis = ["4.6"],
-    practices = ["a: Health Checks", "b: Monitoring and Logging"],
+    practices = ["a: Compliance and Auditing", "b: Monitoring & Compliance"],
 }
 
 /// The HEALTHCHECK in force in the final image, if this file sets one: the last one

@@ -38,7 +38,7 @@ pub mod package_signature_bypass;
 pub mod password_set_at_build;
 pub mod pipe_to_shell;
 pub mod platform_flag_constant;
-pub(crate) mod redaction;
+pub mod redaction;
 pub mod redundant_target_platform;
 pub mod relative_workdir;
 pub mod remote_admin_port_exposed;

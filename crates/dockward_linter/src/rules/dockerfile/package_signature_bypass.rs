@@ -40,14 +40,14 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.11, "Ensure only verified packages are installed"
-    /// - Practices b, "Supply Chain Security"
+    /// - Practices b, "Image Security"
     pub struct PackageSignatureBypass;
     code = "DF014", name = "package-signature-bypass", severity = Error,
     category = Security, target = Dockerfile, fix = Sometimes,
     summary = "A package manager is told to skip signature checks",
     aliases = ["CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11"],
     cis = ["4.11"],
-    practices = ["b: Supply Chain Security"],
+    practices = ["b: Image Security"],
 }
 
 fn bypass_flags(prog: &str) -> &'static [&'static str] {

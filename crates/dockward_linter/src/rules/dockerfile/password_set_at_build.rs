@@ -34,13 +34,13 @@ declare_rule! {
     /// secrets for application credentials.
     ///
     /// ## References
-    /// - Practices a, "Secrets Management"; practices b, "Secrets Management"
+    /// - Practices a, "Secrets and Configuration Management"; practices b, "Image Security" (no secrets in Dockerfiles or layers)
     pub struct PasswordSetAtBuild;
     code = "DF019", name = "password-set-at-build", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "A user password is set while building the image",
     aliases = ["CKV2_DOCKER_17"],
-    practices = ["a: Secrets Management", "b: Secrets Management"],
+    practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
 }
 
 impl DockerfileRule for PasswordSetAtBuild {

@@ -33,12 +33,12 @@ declare_rule! {
     /// from a package repository with signature checks.
     ///
     /// ## References
-    /// - Practices b, "Supply Chain Security"; practices a, "Use Trusted Base Images"
+    /// - Practices b, "Image Security"; practices a, "Use Trusted Base Images"
     pub struct PipeToShell;
     code = "DF012", name = "pipe-to-shell", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "A downloaded script is piped into an interpreter without verification",
-    practices = ["b: Supply Chain Security", "a: Use Trusted Base Images"],
+    practices = ["b: Image Security", "a: Use Trusted Base Images"],
 }
 
 const DOWNLOADERS: &[&str] = &["curl", "wget", "fetch"];

@@ -30,13 +30,13 @@ declare_rule! {
     /// elsewhere, and choose the target with `docker build --platform`.
     ///
     /// ## References
-    /// - Practices b, "Build Security"
+    /// - Practices b, "Image Security"
     pub struct PlatformFlagConstant;
     code = "DF027", name = "platform-flag-constant", severity = Warning,
     category = Correctness, target = Dockerfile, fix = None,
     summary = "FROM --platform is hard-coded",
     aliases = ["DL3029", "b16e8501-ef3c-44e1-a543-a093238099c9", "FromPlatformFlagConstDisallowed"],
-    practices = ["b: Build Security"],
+    practices = ["b: Runtime Hardening (avoid --privileged)"],
 }
 
 impl DockerfileRule for PlatformFlagConstant {

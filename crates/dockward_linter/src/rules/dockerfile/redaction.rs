@@ -33,6 +33,39 @@ pub(crate) fn secret_ranges(cx: &mut DockerfileContext<'_>, reported: &[Diagnost
     ranges
 }
 
+/// The literal secret texts of a Dockerfile, longest first, found by every secret
+/// rule whatever the settings: for output that shows raw file text (`--diff`).
+pub fn secret_texts(text: &str, settings: &crate::Settings) -> Vec<String> {
+    let file = dockward_source::SourceFile::new("Dockerfile", None, text);
+    let df = dockward_dockerfile::parse(text);
+    let model = dockward_dockerfile::semantic::Model::build(&df, &settings.build_args);
+    let mut cx = DockerfileContext::new(&file, &df, &model, settings);
+    for rule in SECRET_RULES {
+        rule.check(&mut cx);
+    }
+    let mut out: Vec<String> = cx
+        .into_diagnostics()
+        .iter()
+        .flat_map(|d| d.redactions.iter().filter_map(|r| text.get(std::ops::Range::<usize>::from(*r))))
+        .filter(|s| s.len() >= 4)
+        .map(str::to_string)
+        .collect();
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    out.dedup();
+    out
+}
+
+/// `text` with every copy of `secrets` replaced by `****`.
+pub fn scrub(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for s in secrets {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), "****");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use crate::check::lint_dockerfile;
@@ -48,5 +81,13 @@ mod tests {
         let diags = lint_dockerfile(&file, &settings);
         assert_eq!(diags.len(), 1);
         assert!(diags[0].redactions.iter().any(|r| &text[*r] == "AKIAIOSFODNN7EXAMPLE"));
+    }
+
+    #[test]
+    fn secret_texts_and_scrub() {
+        let text = "FROM a:1\nENV DB_PASSWORD=hunter22\nRUN curl -u bob:s3cret-pw x\n";
+        let secrets = super::secret_texts(text, &crate::Settings::default());
+        assert_eq!(secrets, ["s3cret-pw", "hunter22"]);
+        assert_eq!(super::scrub(text, &secrets), "FROM a:1\nENV DB_PASSWORD=****\nRUN curl -u bob:**** x\n");
     }
 }

@@ -30,14 +30,14 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 5.7, "Ensure sshd is not run within containers"
-    /// - Practices a, "Network Security"; practices b, "Network Security"
+    /// - Practices a, "Secure Communication and Networking"; practices b, "Networking Essentials"
     pub struct RemoteAdminPortExposed;
     code = "DF020", name = "remote-admin-port-exposed", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "EXPOSE publishes a remote administration port (SSH, telnet, RDP, VNC, Docker API)",
     aliases = ["CKV_DOCKER_1", "DS-0004", "5907595b-5b6d-4142-b173-dbb0e73fbff8"],
     cis = ["5.7"],
-    practices = ["a: Network Security", "b: Network Security"],
+    practices = ["a: Secure Communication and Networking", "b: Networking Essentials"],
 }
 
 const ADMIN_PORTS: &[(u32, &str)] = &[

@@ -28,12 +28,12 @@ declare_rule! {
     /// outside the build.
     ///
     /// ## References
-    /// - Practices b, "Build Security"; practices a, "Principle of Least Privilege"
+    /// - Practices b, "Runtime Hardening" (avoid `--privileged`); practices a, "Running as Non-Root"
     pub struct RunSecurityInsecure;
     code = "DF015", name = "run-security-insecure", severity = Error,
     category = Security, target = Dockerfile, fix = None,
     summary = "RUN --security=insecure runs a build step without the sandbox",
-    practices = ["b: Build Security", "a: Principle of Least Privilege"],
+    practices = ["b: Runtime Hardening (avoid --privileged)", "a: Running as Non-Root"],
 }
 
 impl DockerfileRule for RunSecurityInsecure {

@@ -33,14 +33,14 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.10, "Ensure secrets are not stored in Dockerfiles"
-    /// - Practices a, "Secrets Management"; practices b, "Secrets Management"
+    /// - Practices a, "Secrets and Configuration Management"; practices b, "Image Security" (no secrets in Dockerfiles or layers)
     pub struct SecretFileCopied;
     code = "DF009", name = "secret-file-copied", severity = Error,
     category = Security, target = Dockerfile, fix = None,
     summary = "COPY or ADD puts a credential file into the image",
     aliases = ["CIS-DI-0010"],
     cis = ["4.10"],
-    practices = ["a: Secrets Management", "b: Secrets Management"],
+    practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
 }
 
 /// Why `path` (a COPY/ADD source) is a credential file, if it is.

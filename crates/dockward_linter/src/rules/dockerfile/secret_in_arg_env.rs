@@ -38,14 +38,14 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.10, "Ensure secrets are not stored in Dockerfiles"
-    /// - Practices a, "Secrets Management"; practices b, "Secrets Management"
+    /// - Practices a, "Secrets and Configuration Management"; practices b, "Image Security" (no secrets in Dockerfiles or layers)
     pub struct SecretInArgEnv;
     code = "DF007", name = "secret-in-arg-env", severity = Error,
     category = Security, target = Dockerfile, fix = None,
     summary = "ARG or ENV holds a literal secret",
     aliases = ["DL3064", "DS-0031", "781e75f7-bf43-4ab7-bae7-a08ad6607af3", "SecretsUsedInArgOrEnv"],
     cis = ["4.10"],
-    practices = ["a: Secrets Management", "b: Secrets Management"],
+    practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
 }
 
 /// Name parts that mark a secret on their own.

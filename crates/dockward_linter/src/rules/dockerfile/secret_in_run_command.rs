@@ -4,14 +4,19 @@ use dockward_source::TextRange;
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
 
-use super::shell_helpers::{arguments, is_long, long_value, options, program, run_scripts, word_subrange};
+use super::secret_in_arg_env::{is_literal_secret_value, is_secret_name};
+use super::shell_helpers::{
+    arguments, env_assignments, is_long, long_value, options, program, run_scripts, word_subrange,
+};
 
 declare_rule! {
     /// ## What it does
     /// Flags passwords and tokens given on `RUN` command lines: `--password x`,
     /// `--password=x` (also `--passwd`, `--token`, `--api-key`, `--http-password`),
     /// `-p<password>` for MySQL/MariaDB clients, `curl -u user:password`,
-    /// `sshpass -p password` and `docker login -p password`. Values made of variables
+    /// `sshpass -p password`, `docker login -p password`, and secret-named variables
+    /// set on the command line (`PGPASSWORD=x psql`, `export API_TOKEN=x`,
+    /// `MYSQL_PWD=x`). Values made of variables
     /// (`--password "$DB_PASSWORD"`) and `--password-stdin` are not reported. The
     /// value is masked in every output format.
     ///
@@ -36,13 +41,13 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.10, "Ensure secrets are not stored in Dockerfiles"
-    /// - Practices a, "Secrets Management"; practices b, "Secrets Management"
+    /// - Practices a, "Secrets and Configuration Management"; practices b, "Image Security" (no secrets in Dockerfiles or layers)
     pub struct SecretInRunCommand;
     code = "DF010", name = "secret-in-run-command", severity = Error,
     category = Security, target = Dockerfile, fix = None,
     summary = "A password or token is passed on a RUN command line",
     cis = ["4.10"],
-    practices = ["a: Secrets Management", "b: Secrets Management"],
+    practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
 }
 
 const SECRET_OPTIONS: &[&str] =
@@ -65,6 +70,22 @@ impl DockerfileRule for SecretInRunCommand {
         let mut found: Vec<(TextRange, String)> = Vec::new();
         for run in run_scripts(cx.dockerfile) {
             for cmd in &run.script.commands {
+                // `PGPASSWORD=x psql`, `env API_TOKEN=x cmd`, `export API_TOKEN=x`.
+                let exported = match program(cmd) {
+                    Some("export") => arguments(cmd),
+                    _ => &[],
+                };
+                for a in env_assignments(cmd).chain(exported.iter()) {
+                    let Some((name, value)) = a.as_assignment() else { continue };
+                    let secret_name = is_secret_name(name) || name == "MYSQL_PWD";
+                    if secret_name && !a.has_expansion && is_literal_secret_value(value) {
+                        let start = a.text.len() - value.len();
+                        found.push((
+                            word_subrange(source, a, start, a.text.len()),
+                            format!("`{name}` is set to a literal value"),
+                        ));
+                    }
+                }
                 let Some(prog) = program(cmd) else { continue };
                 let args = arguments(cmd);
                 let opts = options(args);
@@ -153,6 +174,9 @@ mod tests {
             ("RUN sshpass -p hunter22 ssh host", "hunter22"),
             ("RUN docker login -u bob -p hunter22 registry", "hunter22"),
             ("RUN sh -c 'mysql -phunter22 db'", "hunter22"),
+            ("RUN PGPASSWORD=hunter22 psql -h db", "hunter22"),
+            ("RUN export API_TOKEN=hunter22 && ./deploy", "hunter22"),
+            ("RUN env MYSQL_PWD='hunter22' mysql", "hunter22"),
         ];
         for (line, secret) in cases {
             let text = format!("FROM a:1\n{line}\n");
@@ -174,6 +198,9 @@ mod tests {
             "RUN echo 'mysql -phunter22'",
             "RUN grep -p hunter22 file",
             "RUN useradd --password x app",
+            "RUN PGPASSWORD=\"$(cat /run/secrets/pg)\" psql",
+            "RUN export TOKEN_URL=https://x/token",
+            "RUN PGPASSWORD= psql",
         ] {
             assert_clean(&SecretInRunCommand, &format!("FROM a:1\n{line}\n"));
         }

@@ -31,14 +31,14 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 5.6 and 5.32 (sensitive host directories, Docker socket)
-    /// - Practices a, "Docker Socket Protection"; practices b, "Runtime Hardening"
+    /// - Practices b, "Filesystem & Volume Security", "Runtime Hardening"
     pub struct SensitiveVolume;
     code = "DF021", name = "sensitive-volume", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "VOLUME declares a system path or the Docker socket",
     aliases = ["DKL-DI-0002"],
     cis = ["5.6", "5.32"],
-    practices = ["a: Docker Socket Protection", "b: Runtime Hardening"],
+    practices = ["b: Filesystem & Volume Security", "b: Runtime Hardening"],
 }
 
 const SENSITIVE: &[&str] = &[

@@ -34,14 +34,14 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.8, "Ensure setuid and setgid permissions are removed"
-    /// - Practices a, "File System Permissions"; practices b, "Image Security"
+    /// - Practices b, "Filesystem & Volume Security", "Image Security"
     pub struct SetuidSetgidAdded;
     code = "DF018", name = "setuid-setgid-added", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "chmod adds a setuid or setgid bit",
     aliases = ["CIS-DI-0008"],
     cis = ["4.8"],
-    practices = ["a: File System Permissions", "b: Image Security"],
+    practices = ["b: Filesystem & Volume Security", "b: Image Security"],
 }
 
 impl DockerfileRule for SetuidSetgidAdded {

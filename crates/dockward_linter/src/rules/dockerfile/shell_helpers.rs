@@ -56,12 +56,49 @@ pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
                     if let Some(inner) = shell_c_script(&df.source, cmd) {
                         pending.push((inner, depth + 1));
                     }
+                    let execs = find_exec_commands(cmd);
+                    if !execs.is_empty() {
+                        pending.push((Script { commands: execs, ..Script::default() }, depth + 1));
+                    }
                 }
             }
             out.push(RunScript { instruction: i, script });
         }
     }
     out.sort_by_key(|r| r.instruction);
+    out
+}
+
+/// The commands `find ... -exec CMD ARGS {} ;` (also `-execdir`, `-ok`, `+`) runs.
+fn find_exec_commands(cmd: &Command) -> Vec<Command> {
+    let argv = effective_argv(cmd);
+    if argv.first().map(|w| basename(&w.text)) != Some("find") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut i = 1;
+    while i < argv.len() {
+        if matches!(argv[i].text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir") {
+            let start = i + 1;
+            let end =
+                argv[start..].iter().position(|w| w.text == ";" || w.text == "+").map_or(argv.len(), |p| start + p);
+            if end > start {
+                let words = argv[start..end].to_vec();
+                let range = words[0].range.cover(words[words.len() - 1].range);
+                out.push(Command {
+                    assignments: Vec::new(),
+                    argv: words,
+                    redirects: Vec::new(),
+                    range,
+                    preceded_by: None,
+                    followed_by: None,
+                    depth: cmd.depth,
+                });
+            }
+            i = end;
+        }
+        i += 1;
+    }
     out
 }
 
@@ -108,10 +145,20 @@ fn verbatim_start(source: &str, word: &Word) -> Option<TextSize> {
 /// The source range of `word.text[start..end]`, or the whole word when the text is
 /// not written verbatim.
 pub(crate) fn word_subrange(source: &str, word: &Word, start: usize, end: usize) -> TextRange {
-    match verbatim_start(source, word) {
-        Some(s) => TextRange::new(s + TextSize::from(start as u32), s + TextSize::from(end as u32)),
-        None => word.range,
+    if let Some(s) = verbatim_start(source, word) {
+        return TextRange::new(s + TextSize::from(start as u32), s + TextSize::from(end as u32));
     }
+    // `NAME='value'`: a verbatim prefix, then the rest in one pair of quotes.
+    let written = source.get(std::ops::Range::<usize>::from(word.range)).unwrap_or("");
+    if end == word.text.len() && written.starts_with(&word.text[..start]) {
+        let rest = &written[start..];
+        let quoted = rest.len() >= 2 && matches!(rest.as_bytes()[0], b'"' | b'\'') && rest.ends_with(&rest[..1]);
+        if quoted && rest[1..rest.len() - 1] == word.text[start..] {
+            let s = word.range.start() + TextSize::from(start as u32 + 1);
+            return TextRange::new(s, s + TextSize::from((end - start) as u32));
+        }
+    }
+    word.range
 }
 
 pub(crate) fn basename(program: &str) -> &str {
@@ -336,6 +383,8 @@ mod tests {
         assert!(got.iter().any(|(p, a)| p == "curl" && a[0] == "-k"), "{got:?}");
         let got = scripts("FROM a\nRUN bash -ec 'wget --no-check-certificate x'\n");
         assert!(got.iter().any(|(p, _)| p == "wget"), "{got:?}");
+        let got = scripts("FROM a\nRUN find / -perm /6000 -type f -exec chmod a-s {} \\; || true\n");
+        assert!(got.iter().any(|(p, a)| p == "chmod" && a == &["a-s", "{}"]), "{got:?}");
     }
 
     #[test]

@@ -30,13 +30,13 @@ declare_rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 5.7, "Ensure sshd is not run within containers"
-    /// - Practices a, "Minimal and Lean Images"; practices b, "Network Security"
+    /// - Practices a, "Minimal and Lean Images"; practices b, "Networking Essentials"
     pub struct SshServerInstalled;
     code = "DF022", name = "ssh-server-installed", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "A remote login server (SSH, telnet) is installed in the image",
     cis = ["5.7"],
-    practices = ["a: Minimal and Lean Images", "b: Network Security"],
+    practices = ["a: Minimal and Lean Images", "b: Networking Essentials"],
 }
 
 const SERVERS: &[&str] =

@@ -33,13 +33,13 @@ declare_rule! {
     /// the entrypoint.
     ///
     /// ## References
-    /// - Practices a, "Principle of Least Privilege"; practices b, "Runtime Hardening"
+    /// - Practices a, "Running as Non-Root"; practices b, "Runtime Hardening"
     pub struct SudoInRun;
     code = "DF016", name = "sudo-in-run", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "RUN uses sudo",
     aliases = ["DL3004", "DS-0010", "CKV2_DOCKER_1", "DKL-DI-0001", "8ada6e80-0ade-439e-b176-0b28f6bce35a"],
-    practices = ["a: Principle of Least Privilege", "b: Runtime Hardening"],
+    practices = ["a: Running as Non-Root", "b: Runtime Hardening"],
 }
 
 impl DockerfileRule for SudoInRun {

@@ -43,7 +43,7 @@ declare_rule! {
     /// `--cacert`, `PIP_CERT`, `NODE_EXTRA_CA_CERTS`) instead of disabling checks.
     ///
     /// ## References
-    /// - Practices b, "Supply Chain Security"; practices a, "Use Trusted Base Images"
+    /// - Practices a, "Secure Communication and Networking", "Use Trusted Base Images"; practices b, "Image Security"
     pub struct TlsVerificationDisabled;
     code = "DF013", name = "tls-verification-disabled", severity = Error,
     category = Security, target = Dockerfile, fix = None,
@@ -52,7 +52,7 @@ declare_rule! {
         "CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_4", "CKV2_DOCKER_5", "CKV2_DOCKER_6",
         "CKV2_DOCKER_12", "CKV2_DOCKER_13", "CKV2_DOCKER_14", "CKV2_DOCKER_15", "CKV2_DOCKER_16",
     ],
-    practices = ["b: Supply Chain Security", "a: Use Trusted Base Images"],
+    practices = ["a: Secure Communication and Networking", "a: Use Trusted Base Images", "b: Image Security"],
 }
 
 /// Why `NAME=value` disables TLS verification, if it does.
@@ -261,6 +261,13 @@ mod tests {
             ("RUN yum --setopt=sslverify=false install -y x", "--setopt=sslverify=false"),
             ("RUN apt-get -o Acquire::https::Verify-Peer=false update", "Acquire::https::Verify-Peer=false"),
             ("RUN [\"curl\", \"-k\", \"https://x\"]", "k"),
+            ("RUN pip config set global.trusted-host pypi.example.com", "global.trusted-host"),
+            (
+                "RUN git config --global http.https://git.example.com/.sslVerify false",
+                "http.https://git.example.com/.sslVerify",
+            ),
+            ("RUN <<EOF\nset -e\nwget --no-check-certificate https://x\nEOF", "--no-check-certificate"),
+            ("RUN find /x -name '*.sh' -exec curl --insecure -T {} https://x \\;", "--insecure"),
         ];
         for (line, flagged) in cases {
             assert_flags(&TlsVerificationDisabled, &format!("FROM a:1\n{line}\n"), &[flagged]);

@@ -35,12 +35,12 @@ declare_rule! {
     /// keep modes at `755`/`644` or stricter.
     ///
     /// ## References
-    /// - Practices a, "File System Permissions"; practices b, "Image Security"
+    /// - Practices b, "Filesystem & Volume Security", "Image Security"
     pub struct WorldWritablePermissions;
     code = "DF017", name = "world-writable-permissions", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "chmod makes files writable by every user",
-    practices = ["a: File System Permissions", "b: Image Security"],
+    practices = ["b: Filesystem & Volume Security", "b: Image Security"],
 }
 
 /// What a mode word means: world-writable, setuid/setgid.
@@ -202,6 +202,7 @@ mod tests {
             ("RUN chmod u=rwx,go=rwx /srv", "u=rwx,go=rwx"),
             ("RUN mkdir -p -m 777 /cache", "777"),
             ("RUN find /x -type d | xargs chmod 757", "757"),
+            ("RUN find /data -type d -exec chmod 777 {} +", "777"),
             ("FROM a:1 AS base\nRUN chmod 777 /x\nFROM base", "777"),
         ] {
             assert_flags(&WorldWritablePermissions, &format!("FROM a:1\n{line}\n"), &[mode]);
