@@ -55,6 +55,8 @@ fn insecure_examples_fail_and_hardened_pass() {
         ("examples/insecure/Dockerfile", "DF020"),
         ("examples/insecure/Dockerfile.builder", "DF002"),
         ("examples/insecure/Dockerfile.builder", "DF003"),
+        ("examples/insecure/daemon.json", "DM002"),
+        ("examples/insecure/daemon.json", "DM011"),
     ] {
         assert!(got.contains(&(expected.0.to_string(), expected.1.to_string())), "missing {expected:?} in {got:?}");
     }

@@ -118,3 +118,17 @@ fn fix_inserts_flags_into_scripts() {
     assert!(fixed.contains(" --cap-drop ALL") && fixed.contains(" --security-opt no-new-privileges"), "{fixed}");
     assert!(fixed.ends_with(" -d app:1\n"), "{fixed}");
 }
+
+#[test]
+fn example_scripts_insecure_fails_and_hardened_passes() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = run(bin().current_dir(&repo).args(["check", "--format", "json", "examples/insecure/deploy.sh"]));
+    assert_eq!(out.status.code(), Some(1));
+    let codes: std::collections::BTreeSet<String> =
+        json_findings(&out).iter().map(|f| f["code"].as_str().unwrap().to_string()).collect();
+    for expected in ["CT001", "CT002", "CT006", "CT011", "CT012", "CT013", "CT017", "CT021", "CT023", "CT026"] {
+        assert!(codes.contains(expected), "missing {expected} in {codes:?}");
+    }
+    let out = run(bin().current_dir(&repo).args(["check", "examples/hardened"]));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}

@@ -192,23 +192,50 @@ pub fn suggest(unknown: &str) -> Option<&'static str> {
         return Some(o.key);
     }
     let limit = (unknown.len() / 3).clamp(1, 3);
-    OPTIONS.iter().map(|o| (edit_distance(&lower, o.key), o.key)).filter(|(d, _)| *d <= limit).min().map(|(_, k)| k)
+    OPTIONS
+        .iter()
+        .map(|o| (bounded_edit_distance(&lower, o.key, limit), o.key))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, k)| k)
 }
 
 /// Levenshtein distance over chars.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    bounded_edit_distance(a, b, usize::MAX)
+}
+
+/// Levenshtein distance, or something above `limit` as soon as it must exceed it.
+/// Two rows on the stack for keys up to 63 chars (every option key), heap beyond.
+fn bounded_edit_distance(a: &str, b: &str, limit: usize) -> usize {
+    let b_len = b.chars().count();
+    let mut stack = [[0usize; 64]; 2];
+    let mut heap;
+    let (prev, cur): (&mut [usize], &mut [usize]) = if b_len < 64 {
+        let [p, c] = &mut stack;
+        (&mut p[..=b_len], &mut c[..=b_len])
+    } else {
+        heap = vec![vec![0; b_len + 1]; 2];
+        let (p, c) = heap.split_at_mut(1);
+        (&mut p[0][..], &mut c[0][..])
+    };
+    for (j, x) in prev.iter_mut().enumerate() {
+        *x = j;
+    }
     for (i, ca) in a.chars().enumerate() {
         cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
+        let mut row_min = cur[0];
+        for (j, cb) in b.chars().enumerate() {
+            let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(cur[j + 1]);
         }
-        std::mem::swap(&mut prev, &mut cur);
+        if row_min > limit {
+            return limit.saturating_add(1);
+        }
+        prev.copy_from_slice(cur);
     }
-    prev[b.len()]
+    prev[b_len]
 }
 
 #[cfg(test)]
@@ -239,5 +266,8 @@ mod tests {
         assert_eq!(suggest("userns-remmap"), Some("userns-remap"));
         assert_eq!(suggest("completely-different"), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(bounded_edit_distance("abcdef", "uvwxyz", 2), 3);
+        assert_eq!(edit_distance(&"a".repeat(70), &"b".repeat(70)), 70);
     }
 }

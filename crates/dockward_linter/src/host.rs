@@ -118,7 +118,14 @@ pub fn check_host(root: &Path, settings: &Settings) -> Result<Vec<FileReport>, S
         rootless_flag: spec.rootless,
     };
     let mut snapshot = dockward_host::scan(&host, &options);
-    snapshot.errors.extend(sources.errors);
+    // A broken file is often met twice (read as configuration, then stat'ed).
+    let mut unique = Vec::new();
+    for e in sources.errors.into_iter().chain(std::mem::take(&mut snapshot.errors)) {
+        if !unique.contains(&e) {
+            unique.push(e);
+        }
+    }
+    snapshot.errors = unique;
     diagnostics.extend(lint_host(&snapshot, &spec, settings));
 
     for d in diagnostics {
@@ -138,4 +145,37 @@ pub fn check_host(root: &Path, settings: &Settings) -> Result<Vec<FileReport>, S
         r.diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
     }
     Ok(reports.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing_daemon::*;
+
+    #[test]
+    fn bad_host_files_are_findings_not_panics() {
+        let fx = HostFixture::new();
+        fx.dir("/etc/docker/daemon.json", 0o755)
+            .file("/etc/group", &"x".repeat(17 * 1024 * 1024), 0o644)
+            .file("/etc/default/docker", "", 0o644)
+            .symlink("/etc/sysconfig/docker", "/etc/sysconfig/docker");
+        std::fs::write(fx.dir.path().join("etc/default/docker"), b"DOCKER_OPTS=\"\xff\"\n").unwrap();
+        let reports = crate::host::check_host(fx.dir.path(), &settings_for("DW002")).unwrap();
+        let unreadable: Vec<String> = reports
+            .iter()
+            .filter(|r| r.unreadable)
+            .flat_map(|r| &r.diagnostics)
+            .map(|d| format!("{} {}", fx.where_(d), d.message))
+            .collect();
+        assert_eq!(unreadable.len(), 4, "{unreadable:#?}");
+        assert!(unreadable.iter().any(|m| m.contains("/etc/docker/daemon.json") && m.contains("directory")));
+        assert!(unreadable.iter().any(|m| m.contains("/etc/group") && m.contains("limit")));
+        assert!(unreadable.iter().any(|m| m.contains("/etc/default/docker:1:14") && m.contains("UTF-8")));
+        assert!(unreadable.iter().any(|m| m.contains("/etc/sysconfig/docker") && m.contains("symbolic links")));
+    }
+
+    #[test]
+    fn a_missing_root_is_an_error() {
+        let settings = settings_for("HO001");
+        assert!(crate::host::check_host(std::path::Path::new("/nonexistent/dockward"), &settings).is_err());
+    }
 }

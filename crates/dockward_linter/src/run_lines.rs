@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use dockward_diagnostics::{apply_fixes, Diagnostic, Fix, Location};
-use dockward_source::{SourceFile, TextRange};
+use dockward_source::{SourceFile, TextRange, TextSize};
 use dockward_spec::docker_run::parse_run_command;
 use dockward_spec::{ContainerSpec, EngineDefaults};
 use dockward_yaml::{Budget, Node, NodeKind, ScalarStyle};
@@ -87,14 +87,44 @@ impl MappedText {
 }
 
 /// The specs of every `docker run` line in `script`, whose ranges are offsets in `file`,
-/// plus a syntax finding for each problem in those lines.
+/// plus a syntax finding for each problem in those lines. Lines inside command
+/// substitutions (`id=$(docker run -d ...)`) count too.
 pub fn specs_in_script(
     file: &Arc<SourceFile>,
     script: &dockward_shell::Script,
 ) -> (Vec<ContainerSpec>, Vec<Diagnostic>) {
     let mut specs = Vec::new();
     let mut problems = Vec::new();
+    collect_specs(file, script, 0, &mut specs, &mut problems);
+    (specs, problems)
+}
+
+/// How deep `$( $( ... ) )` nesting is followed.
+const MAX_SUBSTITUTION_DEPTH: usize = 8;
+
+fn collect_specs(
+    file: &Arc<SourceFile>,
+    script: &dockward_shell::Script,
+    depth: usize,
+    specs: &mut Vec<ContainerSpec>,
+    problems: &mut Vec<Diagnostic>,
+) {
     for cmd in &script.commands {
+        if depth < MAX_SUBSTITUTION_DEPTH {
+            for word in cmd.assignments.iter().chain(&cmd.argv) {
+                let start = usize::from(word.range.start());
+                let Some(source) = file.text().get(start..usize::from(word.range.end())) else { continue };
+                if !source.contains("docker") {
+                    continue;
+                }
+                for (s, e) in substitution_bodies(source) {
+                    let mut inner = dockward_shell::tokenize(&source[s..e]);
+                    let base = TextSize::from((start + s) as u32);
+                    inner.map_ranges(|r| r + base);
+                    collect_specs(file, &inner, depth + 1, specs, problems);
+                }
+            }
+        }
         let Some(line) = parse_run_command(file, cmd) else { continue };
         for e in line.errors {
             problems.push(Diagnostic::new(
@@ -105,7 +135,53 @@ pub fn specs_in_script(
         }
         specs.push(line.spec);
     }
-    (specs, problems)
+}
+
+/// The byte ranges (in `s`) of the bodies of the outermost `$( ... )` command
+/// substitutions of a word's source, outside single quotes. `$(( ))` arithmetic is
+/// not a command.
+fn substitution_bodies(s: &str) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'\'' => i = s[i + 1..].find('\'').map_or(b.len(), |q| i + 1 + q + 1),
+            b'$' if b.get(i + 1) == Some(&b'(') && b.get(i + 2) != Some(&b'(') => {
+                let start = i + 2;
+                let (mut depth, mut j, mut quote) = (1usize, start, None::<u8>);
+                while j < b.len() {
+                    let c = b[j];
+                    match quote {
+                        Some(q) if c == q => quote = None,
+                        Some(b'"') if c == b'\\' => j += 1,
+                        Some(_) => {}
+                        None => match c {
+                            b'\'' | b'"' => quote = Some(c),
+                            b'\\' => j += 1,
+                            b'(' => depth += 1,
+                            b')' => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        },
+                    }
+                    j += 1;
+                }
+                if depth != 0 || j > b.len() {
+                    break;
+                }
+                out.push((start, j));
+                i = j + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 /// The shell scripts of a file of `kind`, with their ranges mapped to the file.
@@ -507,5 +583,14 @@ mod tests {
         let file = SourceFile::new("a.sh", None, file_wide.as_str());
         let d = lint_run_lines(&file, RunLineFile::ShellScript, &settings);
         assert!(d.iter().all(|d| d.rule.code != "CT001"), "{d:?}");
+    }
+
+    #[test]
+    fn command_substitutions_are_followed() {
+        let t = "id=$(docker run -d --privileged x)\necho \"$(sudo docker run --pid=host \"$(cat img)\")\"\necho '$(docker run --privileged y)'\nn=$((1 + 2))\n";
+        assert_eq!(spans_of("a.sh", t, RunLineFile::ShellScript, "CT001"), ["--privileged"]);
+        assert_eq!(spans_of("a.sh", t, RunLineFile::ShellScript, "CT011"), ["host"]);
+        assert_eq!(substitution_bodies("a$(b (c) d)e$(f)"), [(3, 10), (14, 15)]);
+        assert!(substitution_bodies("$(unclosed").is_empty());
     }
 }

@@ -32,7 +32,7 @@ declare_rule! {
     /// - CIS Docker Benchmark 2.18
     pub struct ExperimentalEnabled;
     code = "DM015", name = "experimental-enabled", severity = Warning,
-    category = Security, target = Daemon, fix = Always,
+    category = Security, target = Daemon, fix = Sometimes,
     summary = "Experimental daemon features are on", aliases = ["check_2_18"], cis = ["2.18"],
     practices = ["b: Host & Daemon Security"],
 }

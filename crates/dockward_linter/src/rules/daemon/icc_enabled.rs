@@ -34,7 +34,7 @@ declare_rule! {
     /// - dockerd reference, `--icc`
     pub struct IccEnabled;
     code = "DM006", name = "icc-enabled", severity = Warning,
-    category = Security, target = Daemon, fix = Always,
+    category = Security, target = Daemon, fix = Sometimes,
     summary = "Inter-container communication on the default bridge is not disabled", aliases = ["check_2_2"], cis = ["2.2"],
     practices = ["b: Host & Daemon Security"],
 }

@@ -33,7 +33,7 @@ declare_rule! {
     /// - Docker docs, "Live restore"
     pub struct LiveRestoreDisabled;
     code = "DM007", name = "live-restore-disabled", severity = Warning,
-    category = BestPractice, target = Daemon, fix = Always,
+    category = BestPractice, target = Daemon, fix = Sometimes,
     summary = "live-restore is off, so containers stop when the daemon stops", aliases = ["check_2_15"], cis = ["2.15"],
     practices = ["b: Host & Daemon Security"],
 }

@@ -34,7 +34,7 @@ declare_rule! {
     /// - Linux `PR_SET_NO_NEW_PRIVS`
     pub struct NoNewPrivilegesDisabled;
     code = "DM012", name = "no-new-privileges-disabled", severity = Warning,
-    category = Security, target = Daemon, fix = Always,
+    category = Security, target = Daemon, fix = Sometimes,
     summary = "Containers may gain privileges through setuid binaries by default", aliases = ["check_2_14"], cis = ["2.14"],
     practices = ["b: Host & Daemon Security"],
 }

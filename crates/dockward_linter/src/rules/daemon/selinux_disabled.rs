@@ -25,8 +25,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Set `"selinux-enabled": true` on SELinux hosts. No automatic fix: on a host without SELinux
-    /// the daemon refuses to start with it.
+    /// Set `"selinux-enabled": true` on SELinux hosts. No automatic fix: it only has an effect
+    /// where the host runs SELinux, which dockward cannot see from the file.
     ///
     /// ## References
     /// - CIS Docker Benchmark 5.2 (SELinux security options)
