@@ -12,3 +12,6 @@ pub mod provenance;
 
 pub use container::*;
 pub use provenance::{Val, Via};
+pub mod live;
+
+pub use live::{ComposeLink, EngineInfo, HistoryStep, ImageView, NetworkView};
