@@ -37,6 +37,27 @@ pub struct ConfigFile {
     pub per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     #[serde(default)]
     pub dockerfile: DockerfileSection,
+    #[serde(default)]
+    pub audit: AuditSection,
+}
+
+/// `[audit]`: `dockward audit` options.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AuditSection {
+    pub min_engine_version: Option<String>,
+    pub max_image_age_days: Option<u32>,
+    pub max_dangling_images: Option<usize>,
+    pub max_stopped_containers: Option<usize>,
+    /// Container name globs not audited.
+    #[serde(default)]
+    pub ignore_containers: Vec<String>,
+    /// Image reference globs whose containers are not audited.
+    #[serde(default)]
+    pub ignore_images: Vec<String>,
+    /// `key` or `key=value` labels whose containers are not audited.
+    #[serde(default)]
+    pub ignore_labels: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -164,6 +185,23 @@ pub fn parse_config(name: &str, text: &str) -> Result<Config, ConfigError> {
     }
     builder.trusted_registries = file.dockerfile.trusted_registries.iter().map(|s| s.get_ref().clone()).collect();
     builder.build_args = file.dockerfile.build_args.clone();
+    let a = &file.audit;
+    let audit = &mut builder.audit;
+    if let Some(v) = &a.min_engine_version {
+        audit.min_engine_version = v.clone();
+    }
+    if let Some(v) = a.max_image_age_days {
+        audit.max_image_age_days = v;
+    }
+    if let Some(v) = a.max_dangling_images {
+        audit.max_dangling_images = v;
+    }
+    if let Some(v) = a.max_stopped_containers {
+        audit.max_stopped_containers = v;
+    }
+    audit.ignore_containers = a.ignore_containers.clone();
+    audit.ignore_images = a.ignore_images.clone();
+    audit.ignore_labels = a.ignore_labels.clone();
     let fail_on = match &file.fail_on {
         None => None,
         Some(s) => Some(FailOn::parse(s.get_ref()).ok_or_else(|| {
@@ -208,6 +246,9 @@ last-user-is-root = "error"
 [dockerfile]
 trusted-registries = ["ghcr.io/acme"]
 build-args = { BASE = "debian:12" }
+[audit]
+min-engine-version = "26.1"
+ignore-containers = ["buildx_*"]
 "#,
         )
         .unwrap();
@@ -219,6 +260,9 @@ build-args = { BASE = "debian:12" }
         assert!(cfg.builder.per_file_ignores[0].matcher.is_match("test/a/Dockerfile"));
         assert_eq!(cfg.builder.trusted_registries, vec!["ghcr.io/acme".to_string()]);
         assert_eq!(cfg.builder.build_args.get("BASE").map(String::as_str), Some("debian:12"));
+        assert_eq!(cfg.builder.audit.min_engine_version, "26.1");
+        assert_eq!(cfg.builder.audit.max_image_age_days, 365);
+        assert_eq!(cfg.builder.audit.ignore_containers, ["buildx_*"]);
     }
 
     #[test]

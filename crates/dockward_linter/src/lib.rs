@@ -1,6 +1,7 @@
 //! dockward's rules and the machinery around them: the registry, settings and the
 //! config file, inline suppressions, and the per-file checker.
 
+pub mod audit;
 pub mod check;
 pub mod config;
 pub mod docs;

@@ -21,6 +21,8 @@ pub struct Settings {
     pub trusted_registries: Vec<String>,
     /// `--build-arg` values: override ARG defaults when resolving `FROM ${VAR}`.
     pub build_args: BTreeMap<String, String>,
+    /// `[audit]`: options of the live-host rules and which containers to leave out.
+    pub audit: crate::audit::AuditSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +72,7 @@ pub struct SettingsBuilder {
     pub per_file_ignores: Vec<PerFileIgnore>,
     pub trusted_registries: Vec<String>,
     pub build_args: BTreeMap<String, String>,
+    pub audit: crate::audit::AuditSettings,
 }
 
 /// A selector that names no rule.
@@ -124,6 +127,7 @@ impl SettingsBuilder {
             per_file_ignores: self.per_file_ignores,
             trusted_registries: self.trusted_registries,
             build_args: self.build_args,
+            audit: self.audit,
         }
     }
 }

@@ -2,4 +2,7 @@
 
 pub mod container;
 pub mod dockerfile;
+pub mod engine;
+pub mod image;
 pub mod meta;
+pub mod network;
