@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod cis;
 pub mod config;
 pub mod docs;
 pub mod registry;

@@ -19,12 +19,13 @@ declare_rule! {
     /// Rebuild regularly (`docker build --pull`), and redeploy.
     ///
     /// ## References
-    /// - CIS Docker Benchmark 1.6, 4.7 / 5.27 (keep images updated)
+    /// - CIS Docker Benchmark 1.6, 4.4 "Ensure images are scanned and rebuilt to include security patches"
     /// - Practices a, "Regular Updates"
     pub struct ImageTooOld;
     code = "IM005", name = "image-too-old", severity = Info,
     category = Security, target = Image, fix = None,
     summary = "An image in use was built longer ago than the configured maximum age",
+    cis = ["4.4"],
     practices = ["a: Regular Updates"],
 }
 

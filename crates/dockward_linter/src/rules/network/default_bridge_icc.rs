@@ -22,13 +22,13 @@ declare_rule! {
     /// user-defined networks.
     ///
     /// ## References
-    /// - CIS Docker Benchmark 1.6, 2.1 "Ensure network traffic is restricted between containers on the default bridge"
+    /// - CIS Docker Benchmark 1.6, 2.2 "Ensure network traffic is restricted between containers on the default bridge"
     /// - Practices b, "Network Security"
     pub struct DefaultBridgeIcc;
     code = "NW002", name = "default-bridge-icc", severity = Warning,
     category = Security, target = Network, fix = None,
     summary = "Containers on the default bridge can reach each other (ICC on)",
-    cis = ["2.1"],
+    cis = ["2.2"],
     practices = ["b: Network Security"],
 }
 

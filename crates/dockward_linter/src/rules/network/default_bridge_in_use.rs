@@ -21,13 +21,13 @@ declare_rule! {
     /// containers with `--network app` (Compose does this by default).
     ///
     /// ## References
-    /// - CIS Docker Benchmark 1.6, 5.29 "Ensure that Docker's default bridge 'docker0' is not used"
+    /// - CIS Docker Benchmark 1.6, 5.30 "Ensure that Docker's default bridge 'docker0' is not used"
     /// - Practices b, "Network Security"
     pub struct DefaultBridgeInUse;
     code = "NW001", name = "default-bridge-in-use", severity = Warning,
     category = Security, target = Network, fix = None,
     summary = "A container is attached to the default bridge network",
-    cis = ["5.29"],
+    cis = ["5.30"],
     practices = ["b: Network Security"],
 }
 

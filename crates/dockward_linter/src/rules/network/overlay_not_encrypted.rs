@@ -19,13 +19,13 @@ declare_rule! {
     /// `docker network create -d overlay --opt encrypted backend`.
     ///
     /// ## References
-    /// - CIS Docker Benchmark 1.6, 7.4 "Ensure that data exchanged between containers are encrypted on different nodes on the overlay network"
+    /// - CIS Docker Benchmark 1.6, 7.3 "Ensure that data exchanged between containers are encrypted on different nodes on the overlay network"
     /// - Practices b, "Network Security"
     pub struct OverlayNotEncrypted;
     code = "NW003", name = "overlay-not-encrypted", severity = Warning,
     category = Security, target = Network, fix = None,
     summary = "An overlay network does not encrypt traffic between nodes",
-    cis = ["7.4"],
+    cis = ["7.3"],
     practices = ["b: Network Security"],
 }
 
