@@ -10,6 +10,7 @@
 pub mod connect;
 pub mod normalise;
 pub mod read;
+pub mod recording_proxy;
 
 use std::collections::HashMap;
 use std::fmt;
