@@ -8,6 +8,7 @@
 //! endpoint concurrently.
 
 pub mod connect;
+pub mod local;
 pub mod normalise;
 pub mod read;
 pub mod recording_proxy;
@@ -74,14 +75,14 @@ pub struct AuditOptions {
     pub read: ReadOptions,
     /// Per-request timeout.
     pub timeout_secs: u64,
-    /// Where a local daemon's daemon.json is (read for settings `/info` does not show,
-    /// such as `no-new-privileges`). `None`: not read.
-    pub daemon_json: Option<std::path::PathBuf>,
+    /// Read the daemon.json of a local daemon (found through the dockerd command line
+    /// in `/proc`) for settings `/info` does not show, such as `no-new-privileges`.
+    pub read_local_config: bool,
 }
 
 impl Default for AuditOptions {
     fn default() -> Self {
-        Self { read: ReadOptions::default(), timeout_secs: 30, daemon_json: Some("/etc/docker/daemon.json".into()) }
+        Self { read: ReadOptions::default(), timeout_secs: 30, read_local_config: true }
     }
 }
 
@@ -100,19 +101,23 @@ pub fn read_endpoints(endpoints: &[Endpoint], options: &AuditOptions) -> Vec<Res
 async fn read_endpoint(endpoint: &Endpoint, options: &AuditOptions) -> Result<HostSnapshot, EngineError> {
     let docker = connect::connect(endpoint, options.timeout_secs)?;
     let (_docker, raw) = read::read_host(docker, &endpoint.label, &options.read).await?;
-    let daemon_json =
-        if is_local_system_socket(endpoint) { options.daemon_json.as_deref().and_then(read_daemon_json) } else { None };
+    let daemon_json = match endpoint.unix_path() {
+        Some(socket) if options.read_local_config => {
+            local::daemon_json_for_socket(socket).and_then(|path| read_daemon_json(&path))
+        }
+        _ => None,
+    };
     Ok(snapshot(endpoint.clone(), raw, daemon_json.as_ref()))
 }
 
-/// The daemon.json of a local daemon is ours to read only when we reach the daemon
-/// through the system socket (a remote or a second daemon has its own).
-fn is_local_system_socket(endpoint: &Endpoint) -> bool {
-    matches!(endpoint.unix_path(), Some("/var/run/docker.sock" | "/run/docker.sock"))
-}
-
+/// A daemon.json as JSON; a missing file is an empty configuration (the daemon runs
+/// on its defaults); an unreadable or invalid one is unknown.
 fn read_daemon_json(path: &Path) -> Option<serde_json::Value> {
-    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text).ok(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(serde_json::json!({})),
+        Err(_) => None,
+    }
 }
 
 /// Normalises what was read from one engine.
