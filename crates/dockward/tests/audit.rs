@@ -82,6 +82,25 @@ fn no_daemon_and_a_dead_socket_exit_2_with_a_clear_message() {
 }
 
 #[test]
+fn permission_denied_on_the_socket_is_explained() {
+    // Tests run as root, so the audit runs as `nobody` against a root-only socket.
+    let tmp = tempfile::tempdir().unwrap();
+    let sock = tmp.path().join("root-only.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_dockward")])
+        .args(["audit", "--isolated", "--host", &format!("unix://{}", sock.display())])
+        .output()
+        .expect("setpriv (util-linux)");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Permission denied"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("`docker` group"), "{}", stderr(&out));
+}
+
+#[test]
 fn a_stalling_daemon_times_out() {
     let engine = fake_engine::start(|_, _| Reply::Stall);
     let started = Instant::now();

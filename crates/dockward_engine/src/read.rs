@@ -85,6 +85,9 @@ pub fn describe(e: &bollard::errors::Error) -> String {
                 s.push_str(&cause.to_string());
                 src = cause.source();
             }
+            if s.contains("Permission denied") {
+                s.push_str(" (is this user allowed on the socket, e.g. in the `docker` group? rootless daemons listen on $XDG_RUNTIME_DIR/docker.sock)");
+            }
             s
         }
     }

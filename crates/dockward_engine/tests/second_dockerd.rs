@@ -1,15 +1,42 @@
 //! A second dockerd, with its own data root, exec root, pidfile and socket in a temp
 //! dir and a hardened daemon.json, started and stopped by this test: the daemon-level
 //! values dockward reads live (`/info` plus the daemon.json found through the dockerd
-//! command line) must be the hardened ones. It never touches the host's firewall
-//! (`--iptables=false`, `--bridge=none`), so `icc` cannot be set here (dockerd refuses
-//! `icc: false` without iptables).
+//! command line) must be the hardened ones.
+//!
+//! It must not disturb the host's daemon: never `--bridge=none`, which makes dockerd
+//! delete the host's `docker0` interface (moby's `removeDefaultBridgeInterface`), but a
+//! bridge interface of its own (`--bridge=<ours>`, removed afterwards), and no firewall
+//! or forwarding changes (`--iptables=false --ip-forward=false --ip-masq=false`). So
+//! `icc` cannot be set here (dockerd refuses `icc: false` without iptables).
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use dockward_engine::{read_endpoints, AuditOptions, Endpoint};
+
+/// A bridge interface created for the test, deleted on drop.
+struct Bridge(String);
+
+impl Bridge {
+    fn create(name: &str, cidr: &str) -> Self {
+        let ip = |args: &[&str]| {
+            let out = Command::new("ip").args(args).output().expect("run ip");
+            assert!(out.status.success(), "ip {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        ip(&["link", "add", "name", name, "type", "bridge"]);
+        let bridge = Bridge(name.to_string());
+        ip(&["addr", "add", cidr, "dev", name]);
+        ip(&["link", "set", name, "up"]);
+        bridge
+    }
+}
+
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["link", "delete", &self.0, "type", "bridge"]).status();
+    }
+}
 
 /// Stops the daemon it started (SIGTERM, so dockerd also stops its own containerd).
 struct Daemon {
@@ -43,6 +70,9 @@ fn a_hardened_second_dockerd_reads_back_its_hardening() {
     )
     .unwrap();
     let socket = d.join("d.sock");
+    // Interface names are at most 15 bytes.
+    let bridge_name = format!("dwt{}", std::process::id() % 1_000_000);
+    let _bridge = Bridge::create(&bridge_name, "10.213.77.1/24");
     let log = std::fs::File::create(d.join("dockerd.log")).unwrap();
     let child = Command::new("dockerd")
         .arg(format!("--config-file={}", d.join("daemon.json").display()))
@@ -51,7 +81,8 @@ fn a_hardened_second_dockerd_reads_back_its_hardening() {
         .arg(format!("--pidfile={}", d.join("dockerd.pid").display()))
         .arg("-H")
         .arg(format!("unix://{}", socket.display()))
-        .args(["--bridge=none", "--iptables=false", "--ip6tables=false"])
+        .arg(format!("--bridge={bridge_name}"))
+        .args(["--iptables=false", "--ip6tables=false", "--ip-forward=false", "--ip-masq=false"])
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
@@ -86,7 +117,8 @@ fn a_hardened_second_dockerd_reads_back_its_hardening() {
     assert_eq!(snap.defaults.no_new_privileges, Some(true), "from its daemon.json, found via /proc");
     assert_eq!(snap.defaults.seccomp_default, Some(true));
     assert_eq!(snap.defaults.rootless, Some(false));
-    assert_eq!(snap.defaults.icc, None, "--bridge=none: there is no default bridge");
+    // Our bridge is the default bridge; ICC is on (it needs iptables to be off).
+    assert_eq!(snap.defaults.icc, Some(true));
     assert_eq!(snap.engine.live_restore.as_ref().map(|v| v.value), Some(true));
     assert_eq!(
         snap.engine.live_restore.as_ref().map(|v| v.at.to_string()),
@@ -94,7 +126,8 @@ fn a_hardened_second_dockerd_reads_back_its_hardening() {
     );
     assert_eq!(snap.engine.docker_root_dir.as_deref(), Some(d.join("data").to_str().unwrap()));
     assert!(snap.containers.is_empty() && snap.images.is_empty());
-    assert!(!snap.networks.iter().any(|n| n.name == "bridge"));
+    let bridge = snap.networks.iter().find(|n| n.is_default_bridge()).expect("default bridge");
+    assert_eq!(bridge.option("com.docker.network.bridge.name").map(|v| v.value.as_str()), Some(bridge_name.as_str()));
 }
 
 fn which(program: &str) -> bool {
