@@ -26,7 +26,8 @@ cleanup() {
 trap cleanup EXIT
 
 [ -e /bin/busybox ] || { echo "bench: needs /bin/busybox (apt-get install busybox-static)" >&2; exit 2; }
-cargo build --release --quiet -p dockward -p dockward_engine --example recording_proxy
+cargo build --release --quiet -p dockward
+cargo build --release --quiet -p dockward_engine --example recording_proxy
 bin="$target/release/dockward"
 proxy="$target/release/examples/recording_proxy"
 
@@ -76,7 +77,7 @@ for n in "${sizes[@]}"; do
   wait "$proxy_pid"; proxy_pid=""
   rm -f "$work/hold" "$work/proxy.sock"
   calls=$(wc -l <"$work/calls.txt")
-  inspects=$(grep -cE '^GET /v[0-9.]+/containers/[0-9a-f]{64}/json' "$work/calls.txt" || true)
+  inspects=$(grep -cE '^GET (/v[0-9.]+)?/containers/[0-9a-f]{64}/json' "$work/calls.txt" || true)
   printf '| %s | %s | %s ms | %s ms | %s MiB | %s | %s |\n' "$n" "$running" "$median" "$best" \
     "$(awk "BEGIN {printf \"%.1f\", $rss / 1024}")" "$calls" "$inspects"
 done

@@ -160,7 +160,7 @@ fn live_containers_normalise_field_by_field() {
     let restart = s.restart.as_ref().unwrap();
     assert_eq!((restart.policy.value.as_str(), restart.max_retries.as_ref().map(|m| m.value)), ("on-failure", Some(3)));
     assert_eq!(
-        s.networks.iter().map(|n| at(n)).collect::<Vec<_>>(),
+        s.networks.iter().map(at).collect::<Vec<_>>(),
         [format!("container/{ports}/NetworkSettings.Networks.bridge")]
     );
     assert!(s.user.is_none(), "no user: the image's (root) applies");
@@ -198,7 +198,7 @@ fn live_containers_normalise_field_by_field() {
     let view = snap.images.iter().find(|i| i.name == app).expect("app image read");
     assert!(view.env.iter().any(|e| e.name.value == "API_TOKEN"));
     assert!(view.history.iter().any(|h| h.created_by.value.contains("|1 DB_PASSWORD=")));
-    assert_eq!(view.used_by, [hardened.clone()]);
+    assert_eq!(view.used_by, std::slice::from_ref(&hardened));
     assert_eq!(view.user.as_ref().map(|u| u.value.as_str()), Some("1000"));
 
     // Networks: our bridge with ICC off, attached by the hardened container.
