@@ -65,6 +65,24 @@ fn a_500_and_a_vanished_container_are_noted_and_the_rest_is_audited() {
 }
 
 #[test]
+fn progress_bar_only_on_a_terminal_and_never_with_quiet() {
+    let engine = fake_engine::start(fake_engine::healthy);
+    let out = audit(&["--host", &engine.host(), "--select", "NW"]);
+    assert!(!stderr(&out).contains("inspecting containers"), "not a TTY: {}", stderr(&out));
+    // `script` gives the command a pseudo-terminal.
+    let bin = env!("CARGO_BIN_EXE_dockward");
+    let run_on_tty = |extra: &str| {
+        let cmd = format!("{bin} audit --isolated --host {} --select NW --color never {extra}", engine.host());
+        let out = Command::new("script").args(["-qc", &cmd, "/dev/null"]).output().expect("script (util-linux)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let tty = run_on_tty("");
+    assert!(tty.contains("inspecting containers"), "{tty}");
+    assert!(tty.contains("\x1b[2K"), "the bar is cleared before the report: {tty:?}");
+    assert!(!run_on_tty("--quiet").contains("inspecting containers"));
+}
+
+#[test]
 fn no_daemon_and_a_dead_socket_exit_2_with_a_clear_message() {
     let tmp = tempfile::tempdir().unwrap();
     let missing = format!("unix://{}/nope.sock", tmp.path().display());

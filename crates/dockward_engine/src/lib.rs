@@ -20,7 +20,7 @@ use std::path::Path;
 use dockward_spec::{ContainerSpec, EngineDefaults, EngineInfo, ImageView, NetworkView};
 
 pub use connect::{resolve_endpoints, ConnectEnv, Endpoint, TlsFiles};
-pub use read::{ContainerSelector, Note, ReadOptions};
+pub use read::{ContainerSelector, Note, Progress, ProgressSink, ReadOptions};
 
 /// Why an engine could not be audited at all.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,16 +18,27 @@ use crate::EngineError;
 /// the leading `/`), labels and image.
 pub type ContainerSelector = Arc<dyn Fn(&str, &HashMap<String, String>, &str) -> bool + Send + Sync>;
 
+/// Told how many containers an engine has to inspect (`Listed`), then once per
+/// container inspected (`Inspected`): drives a progress bar.
+pub type ProgressSink = Arc<dyn Fn(Progress) + Send + Sync>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    Listed(usize),
+    Inspected,
+}
+
 #[derive(Clone)]
 pub struct ReadOptions {
     /// Requests in flight at once per engine.
     pub concurrency: usize,
     pub select: Option<ContainerSelector>,
+    pub progress: Option<ProgressSink>,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        Self { concurrency: 16, select: None }
+        Self { concurrency: 16, select: None, progress: None }
     }
 }
 
@@ -145,11 +156,22 @@ pub async fn read_host(docker: Docker, label: &str, options: &ReadOptions) -> Re
         })
         .collect();
     raw.containers_skipped = summaries.len() - selected.len();
+    let progress = |p: Progress| {
+        if let Some(sink) = &options.progress {
+            sink(p);
+        }
+    };
+    progress(Progress::Listed(selected.len()));
 
     let inspected: Vec<_> = stream::iter(selected)
         .map(|(id, name)| {
             let docker = &docker;
-            async move { (name, docker.inspect_container(&id, None).await) }
+            let progress = &progress;
+            async move {
+                let r = docker.inspect_container(&id, None).await;
+                progress(Progress::Inspected);
+                (name, r)
+            }
         })
         .buffer_unordered(conc)
         .collect()

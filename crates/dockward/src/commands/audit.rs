@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta, Severity};
-use dockward_engine::{AuditOptions, ConnectEnv, HostSnapshot, ReadOptions};
+use dockward_engine::{AuditOptions, ConnectEnv, HostSnapshot, Progress, ReadOptions};
 use dockward_linter::config::{self, FailOn};
 use dockward_linter::registry;
 use dockward_linter::settings::{Settings, SettingsBuilder};
@@ -115,12 +115,19 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
     let endpoints = dockward_engine::resolve_endpoints(&args.hosts, &args.contexts, &ConnectEnv::from_process())
         .map_err(|e| e.to_string())?;
     let selector = ContainerFilter::new(&args, &settings)?;
+    let bar = progress_bar(args.quiet);
     let options = AuditOptions {
         read: ReadOptions {
             concurrency: args.concurrency,
             select: Some(Arc::new(move |name: &str, labels: &HashMap<String, String>, image: &str| {
                 selector.keeps(name, labels, image)
             })),
+            progress: bar.clone().map(|bar| {
+                Arc::new(move |p: Progress| match p {
+                    Progress::Listed(n) => bar.inc_length(n as u64),
+                    Progress::Inspected => bar.inc(1),
+                }) as dockward_engine::ProgressSink
+            }),
         },
         timeout_secs: args.timeout.max(1),
         ..Default::default()
@@ -130,7 +137,11 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let several = endpoints.len() > 1;
     let mut results = Vec::new();
-    for (endpoint, outcome) in endpoints.iter().zip(dockward_engine::read_endpoints(&endpoints, &options)) {
+    let outcomes = dockward_engine::read_endpoints(&endpoints, &options);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    for (endpoint, outcome) in endpoints.iter().zip(outcomes) {
         match outcome {
             Ok(snapshot) => {
                 for n in &snapshot.notes {
@@ -194,6 +205,19 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
         FailOn::Severity(min) => diagnostics.iter().any(|d| d.severity >= min),
     };
     Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
+}
+
+/// A bar of containers inspected, on stderr, only when stderr is a terminal and not
+/// `--quiet` (indicatif also hides it on dumb terminals).
+fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
+    let style = indicatif::ProgressStyle::with_template("{spinner} inspecting containers {pos}/{len} {wide_bar}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
 }
 
 /// Every rule family over one host, minus what `dockward.ignore` labels suppress.
