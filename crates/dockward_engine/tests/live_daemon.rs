@@ -21,7 +21,10 @@ fn read_labelled(fx: &Fixture) -> HostSnapshot {
         tls: None,
         skip_tls_verify: false,
     };
-    let options = AuditOptions { read: ReadOptions { concurrency: 4, select: Some(select) }, ..Default::default() };
+    let options = AuditOptions {
+        read: ReadOptions { concurrency: 4, select: Some(select), progress: None },
+        ..Default::default()
+    };
     read_endpoints(&[endpoint], &options).pop().unwrap().expect("the local daemon is readable")
 }
 
