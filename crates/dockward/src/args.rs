@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Check Dockerfiles and daemon configuration (directories are searched recursively, honouring .gitignore).
     Check(CheckArgs),
+    /// Audit live Docker engines: containers, images, networks and the engine itself (read-only).
+    Audit(crate::commands::audit::AuditArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Show one rule's documentation.

@@ -199,12 +199,13 @@ impl Diagnostic {
             .name()
             .cmp(other.location.name())
             .then_with(|| self.location.sort_offset().cmp(&other.location.sort_offset()))
-            .then_with(|| self.rule.code.cmp(other.rule.code))
-            .then_with(|| self.message.cmp(&other.message))
+            // A logical location's field plays the part of a position in a file.
             .then_with(|| match (&self.location, &other.location) {
                 (Location::Logical { path: a, .. }, Location::Logical { path: b, .. }) => a.cmp(b),
                 _ => Ordering::Equal,
             })
+            .then_with(|| self.rule.code.cmp(other.rule.code))
+            .then_with(|| self.message.cmp(&other.message))
     }
 }
 

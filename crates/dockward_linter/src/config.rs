@@ -39,6 +39,8 @@ pub struct ConfigFile {
     pub dockerfile: DockerfileSection,
     #[serde(default)]
     pub host: HostSection,
+    #[serde(default)]
+    pub audit: AuditSection,
 }
 
 /// `[host]`: settings of the host checks (`--host-root`).
@@ -48,6 +50,25 @@ pub struct HostSection {
     /// Users allowed in the `docker` group (root-equivalent); others are reported.
     #[serde(default)]
     pub docker_group_allow: Vec<String>,
+}
+
+/// `[audit]`: `dockward audit` options.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AuditSection {
+    pub min_engine_version: Option<String>,
+    pub max_image_age_days: Option<u32>,
+    pub max_dangling_images: Option<usize>,
+    pub max_stopped_containers: Option<usize>,
+    /// Container name globs not audited.
+    #[serde(default)]
+    pub ignore_containers: Vec<String>,
+    /// Image reference globs whose containers are not audited.
+    #[serde(default)]
+    pub ignore_images: Vec<String>,
+    /// `key` or `key=value` labels whose containers are not audited.
+    #[serde(default)]
+    pub ignore_labels: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -179,6 +200,23 @@ pub fn parse_config(name: &str, text: &str) -> Result<Config, ConfigError> {
     builder.build_args = file.dockerfile.build_args.clone();
     builder.full_base_images = file.dockerfile.full_base_images.clone();
     builder.docker_group_allow = file.host.docker_group_allow.clone();
+    let a = &file.audit;
+    let audit = &mut builder.audit;
+    if let Some(v) = &a.min_engine_version {
+        audit.min_engine_version = v.clone();
+    }
+    if let Some(v) = a.max_image_age_days {
+        audit.max_image_age_days = v;
+    }
+    if let Some(v) = a.max_dangling_images {
+        audit.max_dangling_images = v;
+    }
+    if let Some(v) = a.max_stopped_containers {
+        audit.max_stopped_containers = v;
+    }
+    audit.ignore_containers = a.ignore_containers.clone();
+    audit.ignore_images = a.ignore_images.clone();
+    audit.ignore_labels = a.ignore_labels.clone();
     let fail_on = match &file.fail_on {
         None => None,
         Some(s) => Some(FailOn::parse(s.get_ref()).ok_or_else(|| {
@@ -226,6 +264,9 @@ build-args = { BASE = "debian:12" }
 full-base-images = ["python", "ghcr.io/acme/base"]
 [host]
 docker-group-allow = ["deploy"]
+[audit]
+min-engine-version = "26.1"
+ignore-containers = ["buildx_*"]
 "#,
         )
         .unwrap();
@@ -239,6 +280,9 @@ docker-group-allow = ["deploy"]
         assert_eq!(cfg.builder.build_args.get("BASE").map(String::as_str), Some("debian:12"));
         assert_eq!(cfg.builder.full_base_images, Some(vec!["python".to_string(), "ghcr.io/acme/base".to_string()]));
         assert_eq!(cfg.builder.docker_group_allow, vec!["deploy".to_string()]);
+        assert_eq!(cfg.builder.audit.min_engine_version, "26.1");
+        assert_eq!(cfg.builder.audit.max_image_age_days, 365);
+        assert_eq!(cfg.builder.audit.ignore_containers, ["buildx_*"]);
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! dockward's rules and the machinery around them: the registry, settings and the
 //! config file, inline suppressions, and the per-file checker.
 
+pub mod audit;
 pub mod check;
+pub mod cis;
 pub mod config;
-pub mod daemon;
 pub mod coverage;
+pub mod daemon;
 pub mod docs;
 pub mod host;
 pub mod registry;

@@ -2,11 +2,12 @@
 
 use dockward_diagnostics::RuleMeta;
 
+use crate::audit::{EngineRule, ImageRule, NetworkRule};
 use crate::daemon::DaemonRule;
 use crate::host::HostRule;
 use crate::rule::DockerfileRule;
 use crate::rules::container::ContainerRule;
-use crate::rules::{container, daemon, dockerfile, host, meta};
+use crate::rules::{container, daemon, dockerfile, engine, host, image, meta, network};
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
 pub const UNREADABLE_FILE: &RuleMeta = &meta::unreadable_file::UnreadableFile::META;
@@ -154,6 +155,28 @@ pub static HOST_RULES: &[&dyn HostRule] = &[
     &host::rootful_docker::RootfulDocker,
 ];
 
+/// Every engine rule (EN family: a live engine's `/version` and `/info`), in code order.
+pub static ENGINE_RULES: &[&dyn EngineRule] =
+    &[&engine::engine_version_outdated::EngineVersionOutdated, &engine::container_sprawl::ContainerSprawl];
+
+/// Every image rule (IM family: a live host's images), in code order.
+pub static IMAGE_RULES: &[&dyn ImageRule] = &[
+    &image::image_runs_as_root::ImageRunsAsRoot,
+    &image::image_without_healthcheck::ImageWithoutHealthcheck,
+    &image::secret_in_image::SecretInImage,
+    &image::image_latest_tag_in_use::ImageLatestTagInUse,
+    &image::image_too_old::ImageTooOld,
+    &image::unsafe_download_in_history::UnsafeDownloadInHistory,
+    &image::dangling_images::DanglingImages,
+];
+
+/// Every network rule (NW family), in code order.
+pub static NETWORK_RULES: &[&dyn NetworkRule] = &[
+    &network::default_bridge_in_use::DefaultBridgeInUse,
+    &network::default_bridge_icc::DefaultBridgeIcc,
+    &network::overlay_not_encrypted::OverlayNotEncrypted,
+];
+
 /// Every rule's metadata, meta rules first, then family by family in code order.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
     META_RULES
@@ -163,6 +186,9 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
         .chain(CONTAINER_RULES.iter().map(|r| r.meta()))
         .chain(DAEMON_RULES.iter().map(|r| r.meta()))
         .chain(HOST_RULES.iter().map(|r| r.meta()))
+        .chain(ENGINE_RULES.iter().map(|r| r.meta()))
+        .chain(IMAGE_RULES.iter().map(|r| r.meta()))
+        .chain(NETWORK_RULES.iter().map(|r| r.meta()))
 }
 
 /// The rule a code, name or alias names exactly.

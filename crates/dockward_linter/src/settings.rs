@@ -26,6 +26,8 @@ pub struct Settings {
     pub full_base_images: Option<Vec<String>>,
     /// Users allowed in the host's `docker` group (config `[host] docker-group-allow`).
     pub docker_group_allow: Vec<String>,
+    /// `[audit]`: options of the live-host rules and which containers to leave out.
+    pub audit: crate::audit::AuditSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +79,7 @@ pub struct SettingsBuilder {
     pub build_args: BTreeMap<String, String>,
     pub full_base_images: Option<Vec<String>>,
     pub docker_group_allow: Vec<String>,
+    pub audit: crate::audit::AuditSettings,
 }
 
 /// A selector that names no rule.
@@ -133,6 +136,7 @@ impl SettingsBuilder {
             build_args: self.build_args,
             full_base_images: self.full_base_images,
             docker_group_allow: self.docker_group_allow,
+            audit: self.audit,
         }
     }
 }

@@ -8,10 +8,13 @@
 //! the exact API field.
 
 pub mod container;
-pub mod docker_run;
 pub mod daemon;
+pub mod docker_run;
 pub mod provenance;
 
 pub use container::*;
 pub use daemon::{DaemonOption, DaemonSource, DaemonSpec, DaemonValue};
 pub use provenance::{Val, Via};
+pub mod live;
+
+pub use live::{ComposeLink, EngineInfo, HistoryStep, ImageView, NetworkView};

@@ -1,3 +1,5 @@
+pub mod audit;
 pub mod check;
+pub mod cis;
 pub mod debug;
 pub mod rules;

@@ -3,5 +3,8 @@
 pub mod container;
 pub mod daemon;
 pub mod dockerfile;
+pub mod engine;
 pub mod host;
+pub mod image;
 pub mod meta;
+pub mod network;

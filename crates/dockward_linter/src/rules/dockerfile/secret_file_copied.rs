@@ -38,7 +38,6 @@ declare_rule! {
     code = "DF009", name = "secret-file-copied", severity = Error,
     category = Security, target = Dockerfile, fix = None,
     summary = "COPY or ADD puts a credential file into the image",
-    aliases = ["CIS-DI-0010"],
     cis = ["4.10"],
     practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
 }

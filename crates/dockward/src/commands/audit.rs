@@ -1,0 +1,437 @@
+//! `dockward audit`: the live engines, read-only.
+//!
+//! Resolves the endpoints (`--host`, `--context`, the environment, the CLI's current
+//! context), reads each concurrently through `dockward_engine`, runs the container rules
+//! over every normalised `ContainerSpec` with the engine's real defaults and the image,
+//! network and engine rules over the rest, then renders one report.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, ValueEnum};
+use dockward_diagnostics::{Diagnostic, Location, RuleMeta, Severity};
+use dockward_engine::{AuditOptions, ConnectEnv, HostSnapshot, Progress, ReadOptions};
+use dockward_linter::config::{self, FailOn};
+use dockward_linter::registry;
+use dockward_linter::settings::{Settings, SettingsBuilder};
+use dockward_report::{Format, Report, ReportOptions};
+use globset::{Glob, GlobMatcher};
+
+use crate::args::{ColorChoice, FailOnArg};
+use crate::exit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+    /// The CIS Docker Benchmark 1.6 scorecard: every control, pass / fail / not applicable / manual.
+    Cis,
+    /// The CIS scorecard as JSON.
+    CisJson,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Engine to audit (`unix:///path`, `tcp://host:2376`, `ssh://user@host`); repeat for several.
+    #[arg(long = "host", short = 'H', value_name = "URL")]
+    pub hosts: Vec<String>,
+    /// Docker CLI context to audit (its host and TLS material); repeat for several.
+    #[arg(long = "context", short = 'c', value_name = "NAME")]
+    pub contexts: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding at or above this severity remains [default: warning, or the config's fail-on].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
+    /// Rules to run instead of the default set (codes, names, aliases, `cis-5.4`, prefixes, `ALL`).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Option<Vec<String>>,
+    /// Rules to run in addition to the selection.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub extend_select: Vec<String>,
+    /// Rules to skip.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Audit only containers whose name matches GLOB (repeatable).
+    #[arg(long = "containers", value_name = "GLOB")]
+    pub containers: Vec<String>,
+    /// Audit only containers with this label (`key` or `key=value`; repeat: all must match).
+    #[arg(long = "label", value_name = "KEY[=VALUE]")]
+    pub labels: Vec<String>,
+    /// Seconds before a request to the engine is given up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+    /// Requests in flight at once per engine.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub concurrency: usize,
+    /// Use this config file instead of searching for dockward.toml from the current directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every config file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Print only findings: no summary, no per-host lines.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Colour: auto (TTY and NO_COLOR aware), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+pub fn run(args: AuditArgs) -> u8 {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("dockward: {message}");
+            exit::ERROR
+        }
+    }
+}
+
+/// One audited host's findings and what was audited.
+pub struct HostResult {
+    pub snapshot: HostSnapshot,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn run_inner(args: AuditArgs) -> Result<u8, String> {
+    let (settings, config_fail_on) = resolve_settings(&args)?;
+    let fail_on = match args.fail_on {
+        Some(FailOnArg::Error) => FailOn::Severity(Severity::Error),
+        Some(FailOnArg::Warning) => FailOn::Severity(Severity::Warning),
+        Some(FailOnArg::Info) => FailOn::Severity(Severity::Info),
+        Some(FailOnArg::None) => FailOn::None,
+        None => config_fail_on.unwrap_or(FailOn::Severity(Severity::Warning)),
+    };
+    let endpoints = dockward_engine::resolve_endpoints(&args.hosts, &args.contexts, &ConnectEnv::from_process())
+        .map_err(|e| e.to_string())?;
+    let selector = ContainerFilter::new(&args, &settings)?;
+    let bar = progress_bar(args.quiet);
+    let options = AuditOptions {
+        read: ReadOptions {
+            concurrency: args.concurrency,
+            select: Some(Arc::new(move |name: &str, labels: &HashMap<String, String>, image: &str| {
+                selector.keeps(name, labels, image)
+            })),
+            progress: bar.clone().map(|bar| {
+                Arc::new(move |p: Progress| match p {
+                    Progress::Listed(n) => bar.inc_length(n as u64),
+                    Progress::Inspected => bar.inc(1),
+                }) as dockward_engine::ProgressSink
+            }),
+        },
+        timeout_secs: args.timeout.max(1),
+        ..Default::default()
+    };
+
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let several = endpoints.len() > 1;
+    let mut results = Vec::new();
+    let outcomes = dockward_engine::read_endpoints(&endpoints, &options);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    for (endpoint, outcome) in endpoints.iter().zip(outcomes) {
+        match outcome {
+            Ok(snapshot) => {
+                for n in &snapshot.notes {
+                    eprintln!("dockward: {}: {}: {}", endpoint.label, n.subject, n.message);
+                }
+                let diagnostics = audit_host(&snapshot, &settings, now, several);
+                results.push(HostResult { snapshot, diagnostics });
+            }
+            Err(e) => eprintln!("dockward: cannot audit {e}"),
+        }
+    }
+    if results.is_empty() {
+        return Ok(exit::ERROR);
+    }
+
+    let mut diagnostics: Vec<Diagnostic> = results.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
+    diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
+    let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
+    let mut buf = Vec::with_capacity(8192);
+    match args.format {
+        AuditFormat::Cis | AuditFormat::CisJson => {
+            let card = super::cis::scorecard(&results, &settings);
+            if args.format == AuditFormat::Cis {
+                super::cis::render_text(&card, &mut buf)
+            } else {
+                super::cis::render_json(&card, &mut buf)
+            }
+            .map_err(|e| e.to_string())?;
+        }
+        other => {
+            let objects = audited_objects(&results, several);
+            let report =
+                Report { diagnostics: &diagnostics, rules: &rules, files: &objects, fixes_applied: 0, fixable: 0 };
+            let format = match other {
+                AuditFormat::Json => Format::Json,
+                AuditFormat::Sarif => Format::Sarif,
+                AuditFormat::Junit => Format::Junit,
+                AuditFormat::Github => Format::Github,
+                _ => Format::Text,
+            };
+            let options = ReportOptions {
+                color: use_color(args.color, args.output.is_some()),
+                show_source: true,
+                show_fixes: false,
+                statistics: false,
+                quiet: args.quiet,
+                tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            };
+            dockward_report::render(format, &report, &options, &mut buf).map_err(|e| e.to_string())?;
+        }
+    }
+    write_output(args.output.as_ref(), &buf)?;
+    if !args.quiet {
+        for r in &results {
+            eprintln!("{}", host_summary(r));
+        }
+    }
+
+    let failing = match fail_on {
+        FailOn::None => false,
+        FailOn::Severity(min) => diagnostics.iter().any(|d| d.severity >= min),
+    };
+    Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
+}
+
+/// A bar of containers inspected, on stderr, only when stderr is a terminal and not
+/// `--quiet` (indicatif also hides it on dumb terminals).
+fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
+    let style = indicatif::ProgressStyle::with_template("{spinner} inspecting containers {pos}/{len} {wide_bar}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
+/// Every rule family over one host, minus what `dockward.ignore` labels suppress.
+pub fn audit_host(snapshot: &HostSnapshot, settings: &Settings, now: i64, prefix_host: bool) -> Vec<Diagnostic> {
+    let mut found = dockward_linter::check::lint_container_specs(&snapshot.containers, &snapshot.defaults, settings);
+    found.extend(dockward_linter::audit::lint_host(
+        &snapshot.engine,
+        &snapshot.images,
+        &snapshot.networks,
+        settings,
+        now,
+    ));
+    let ignores = label_ignores(snapshot);
+    found.retain(|d| {
+        let scope = d.location.name();
+        !ignores.get(scope).is_some_and(|sels| sels.iter().any(|s| d.rule.matches(s)))
+    });
+    if prefix_host {
+        for d in &mut found {
+            if let Location::Logical { scope, .. } = &mut d.location {
+                *scope = format!("{}/{scope}", snapshot.endpoint.label);
+            }
+        }
+    }
+    found.sort_by(|a, b| a.sort_key_cmp(b));
+    found
+}
+
+/// `dockward.ignore=CODE,CODE[: reason]` labels, by container scope.
+fn label_ignores(snapshot: &HostSnapshot) -> HashMap<String, Vec<String>> {
+    let mut out = HashMap::new();
+    for c in &snapshot.containers {
+        let Some(label) = c.label("dockward.ignore") else { continue };
+        let codes = label.value.split_once(':').map_or(label.value.as_str(), |(codes, _reason)| codes);
+        let selectors: Vec<String> =
+            codes.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        for s in &selectors {
+            if registry::all_rules().all(|r| !r.matches(s)) {
+                eprintln!("dockward: container/{}: dockward.ignore names no rule `{s}`", c.name);
+            }
+        }
+        out.insert(c.origin.name().to_string(), selectors);
+    }
+    out
+}
+
+/// The objects audited (JUnit has a test case for each): every container, image in
+/// use, network and engine.
+fn audited_objects(results: &[HostResult], prefix_host: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in results {
+        let s = &r.snapshot;
+        let prefix = if prefix_host { format!("{}/", s.endpoint.label) } else { String::new() };
+        out.push(format!("{prefix}engine/{}", s.engine.name));
+        out.extend(s.containers.iter().map(|c| format!("{prefix}{}", c.origin.name())));
+        out.extend(s.images.iter().filter(|i| !i.used_by.is_empty()).map(|i| format!("{prefix}image/{}", i.name)));
+        out.extend(s.networks.iter().map(|n| format!("{prefix}network/{}", n.name)));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn host_summary(r: &HostResult) -> String {
+    let s = &r.snapshot;
+    let version = s.engine.version.as_ref().map_or("?", |v| v.value.as_str());
+    let api = s.engine.api_version.as_deref().unwrap_or("?");
+    let mut line = format!(
+        "{}: Docker Engine {version} (API {api}): {} containers, {} images, {} networks, {} volumes audited; {} findings",
+        s.endpoint.label,
+        s.containers.len(),
+        s.images.len(),
+        s.networks.len(),
+        s.volumes.len(),
+        r.diagnostics.len()
+    );
+    if s.containers_skipped > 0 {
+        line.push_str(&format!("; {} containers filtered out", s.containers_skipped));
+    }
+    if let Some(sw) = &s.swarm {
+        line.push_str(&format!("; swarm manager: {} nodes, {} services", sw.nodes, sw.services.len()));
+    }
+    line
+}
+
+/// Which containers are audited: `--containers`, `--label`, and the config's
+/// `[audit] ignore-containers / ignore-images / ignore-labels`.
+struct ContainerFilter {
+    names: Vec<GlobMatcher>,
+    labels: Vec<(String, Option<String>)>,
+    ignore_names: Vec<GlobMatcher>,
+    ignore_images: Vec<GlobMatcher>,
+    ignore_labels: Vec<(String, Option<String>)>,
+}
+
+fn glob(pattern: &str) -> Result<GlobMatcher, String> {
+    Glob::new(pattern).map(|g| g.compile_matcher()).map_err(|e| format!("invalid glob `{pattern}`: {e}"))
+}
+
+fn label_spec(s: &str) -> (String, Option<String>) {
+    match s.split_once('=') {
+        Some((k, v)) => (k.to_string(), Some(v.to_string())),
+        None => (s.to_string(), None),
+    }
+}
+
+fn has_label(labels: &HashMap<String, String>, (k, v): &(String, Option<String>)) -> bool {
+    labels.get(k).is_some_and(|have| v.as_ref().is_none_or(|want| want == have))
+}
+
+impl ContainerFilter {
+    fn new(args: &AuditArgs, settings: &Settings) -> Result<Self, String> {
+        let a = &settings.audit;
+        Ok(Self {
+            names: args.containers.iter().map(|g| glob(g)).collect::<Result<_, _>>()?,
+            labels: args.labels.iter().map(|l| label_spec(l)).collect(),
+            ignore_names: a.ignore_containers.iter().map(|g| glob(g)).collect::<Result<_, _>>()?,
+            ignore_images: a.ignore_images.iter().map(|g| glob(g)).collect::<Result<_, _>>()?,
+            ignore_labels: a.ignore_labels.iter().map(|l| label_spec(l)).collect(),
+        })
+    }
+
+    fn keeps(&self, name: &str, labels: &HashMap<String, String>, image: &str) -> bool {
+        (self.names.is_empty() || self.names.iter().any(|g| g.is_match(name)))
+            && self.labels.iter().all(|l| has_label(labels, l))
+            && !self.ignore_names.iter().any(|g| g.is_match(name))
+            && !self.ignore_images.iter().any(|g| g.is_match(image))
+            && !self.ignore_labels.iter().any(|l| has_label(labels, l))
+    }
+}
+
+fn resolve_settings(args: &AuditArgs) -> Result<(Settings, Option<FailOn>), String> {
+    let config = if args.isolated {
+        None
+    } else if let Some(path) = &args.config {
+        Some(config::load_config(path).map_err(|e| e.to_string())?)
+    } else {
+        match config::find_config(&PathBuf::from(".")) {
+            Some(path) => Some(config::load_config(&path).map_err(|e| e.to_string())?),
+            None => None,
+        }
+    };
+    let (mut builder, fail_on) = match config {
+        Some(c) => (c.builder, c.fail_on),
+        None => (SettingsBuilder::default(), None),
+    };
+    let cli = SettingsBuilder {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        ..Default::default()
+    };
+    cli.validate().map_err(|e| format!("`{}` names no rule (see `dockward rules`)", e.0))?;
+    if cli.select.is_some() {
+        builder.select = cli.select;
+        builder.extend_select.clear();
+    }
+    builder.extend_select.extend(cli.extend_select);
+    builder.ignore.extend(cli.ignore);
+    Ok((builder.build(), fail_on))
+}
+
+fn use_color(choice: ColorChoice, to_file: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            !to_file
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+fn write_output(path: Option<&PathBuf>, bytes: &[u8]) -> Result<(), String> {
+    match path {
+        Some(path) => {
+            std::fs::write(path, bytes).map_err(|e| format!("{}: cannot write the report: {e}", path.display()))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(bytes).and_then(|_| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(format!("cannot write the report: {e}")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(kv: &[(&str, &str)]) -> HashMap<String, String> {
+        kv.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn filter_combines_globs_labels_and_config_ignores() {
+        let f = ContainerFilter {
+            names: vec![glob("web-*").unwrap()],
+            labels: vec![label_spec("tier=front")],
+            ignore_names: vec![glob("*-debug").unwrap()],
+            ignore_images: vec![glob("busybox:*").unwrap()],
+            ignore_labels: vec![label_spec("skip")],
+        };
+        let front = labels(&[("tier", "front")]);
+        assert!(f.keeps("web-1", &front, "nginx:1"));
+        assert!(!f.keeps("db-1", &front, "nginx:1"));
+        assert!(!f.keeps("web-1", &labels(&[("tier", "back")]), "nginx:1"));
+        assert!(!f.keeps("web-debug", &front, "nginx:1"));
+        assert!(!f.keeps("web-1", &front, "busybox:1.36"));
+        assert!(!f.keeps("web-1", &labels(&[("tier", "front"), ("skip", "")]), "nginx:1"));
+    }
+}

@@ -1,0 +1,236 @@
+//! `dockward audit` end to end: against fake engines for faults, and against the real
+//! daemon (through a recording proxy) for findings, formats, secrets and read-only.
+
+#[path = "../../dockward_engine/tests/support/mod.rs"]
+mod fixture;
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Instant;
+
+use dockward_engine::recording_proxy::RecordingProxy;
+use fixture::Fixture;
+use serde_json::Value;
+use support::fake_engine::{self, Reply};
+
+fn audit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dockward"))
+        .arg("audit")
+        .arg("--isolated")
+        .args(args)
+        .env_remove("DOCKER_HOST")
+        .env_remove("DOCKER_CONTEXT")
+        .output()
+        .expect("run dockward")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn findings(o: &Output) -> Vec<(String, String)> {
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("bad json ({e}): {}", stdout(o)));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let l = &f["logical"];
+            (
+                f["code"].as_str().unwrap().to_string(),
+                format!("{}/{}", l["scope"].as_str().unwrap(), l["path"].as_str().unwrap()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_500_and_a_vanished_container_are_noted_and_the_rest_is_audited() {
+    let engine = fake_engine::start(|m, p| match p {
+        "/images/json" => Reply::Json(500, r#"{"message":"storage backend exploded"}"#.into()),
+        _ => fake_engine::healthy(m, p),
+    });
+    let out = audit(&["--host", &engine.host(), "--format", "json", "--select", "EN,IM,NW"]);
+    let err = stderr(&out);
+    assert!(err.contains("GET /images/json: HTTP 500: storage backend exploded"), "{err}");
+    assert!(err.contains("container/gone: removed while the audit ran; skipped"), "{err}");
+    assert!(err.contains("1 containers, 0 images, 1 networks"), "{err}");
+    assert_eq!(findings(&out), [("NW001".to_string(), "container/web/NetworkSettings.Networks.bridge".to_string())]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn progress_bar_only_on_a_terminal_and_never_with_quiet() {
+    let engine = fake_engine::start(fake_engine::healthy);
+    let out = audit(&["--host", &engine.host(), "--select", "NW"]);
+    assert!(!stderr(&out).contains("inspecting containers"), "not a TTY: {}", stderr(&out));
+    // `script` gives the command a pseudo-terminal.
+    let bin = env!("CARGO_BIN_EXE_dockward");
+    let run_on_tty = |extra: &str| {
+        let cmd = format!("{bin} audit --isolated --host {} --select NW --color never {extra}", engine.host());
+        let out = Command::new("script").args(["-qc", &cmd, "/dev/null"]).output().expect("script (util-linux)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let tty = run_on_tty("");
+    assert!(tty.contains("inspecting containers"), "{tty}");
+    assert!(tty.contains("\x1b[2K"), "the bar is cleared before the report: {tty:?}");
+    assert!(!run_on_tty("--quiet").contains("inspecting containers"));
+}
+
+#[test]
+fn no_daemon_and_a_dead_socket_exit_2_with_a_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = format!("unix://{}/nope.sock", tmp.path().display());
+    let out = audit(&["--host", &missing]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no Docker socket at"), "{}", stderr(&out));
+
+    // A socket file nobody listens on any more.
+    let dead = tmp.path().join("dead.sock");
+    drop(std::os::unix::net::UnixListener::bind(&dead).unwrap());
+    let out = audit(&["--host", &format!("unix://{}", dead.display())]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot audit"), "{}", stderr(&out));
+    assert!(stderr(&out).to_lowercase().contains("connection refused"), "{}", stderr(&out));
+}
+
+#[test]
+fn permission_denied_on_the_socket_is_explained() {
+    // Tests run as root, so the audit runs as `nobody` against a root-only socket.
+    let tmp = tempfile::tempdir().unwrap();
+    let sock = tmp.path().join("root-only.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_dockward")])
+        .args(["audit", "--isolated", "--host", &format!("unix://{}", sock.display())])
+        .output()
+        .expect("setpriv (util-linux)");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Permission denied"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("`docker` group"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_stalling_daemon_times_out() {
+    let engine = fake_engine::start(|_, _| Reply::Stall);
+    let started = Instant::now();
+    let out = audit(&["--host", &engine.host(), "--timeout", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("did not answer in time"), "{}", stderr(&out));
+    assert!(started.elapsed().as_secs() < 10, "took {:?}", started.elapsed());
+}
+
+#[test]
+fn several_hosts_are_audited_and_reported_per_host() {
+    let a = fake_engine::start(fake_engine::healthy);
+    let b = fake_engine::start(fake_engine::healthy);
+    let out = audit(&[
+        "--host",
+        &a.host(),
+        "--host",
+        &b.host(),
+        "--host",
+        "unix:///nonexistent/d.sock",
+        "--format",
+        "json",
+        "--select",
+        "NW",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "one host down is not exit 2: {}", stderr(&out));
+    let got = findings(&out);
+    let mut want = vec![
+        ("NW001".to_string(), format!("{}/container/web/NetworkSettings.Networks.bridge", a.host())),
+        ("NW001".to_string(), format!("{}/container/web/NetworkSettings.Networks.bridge", b.host())),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    assert!(stderr(&out).contains("cannot audit unix:///nonexistent/d.sock"), "{}", stderr(&out));
+}
+
+/// Runs the audit of this run's containers through a recording proxy.
+fn audit_via_proxy(fx: &Fixture, args: &[&str]) -> (Output, Vec<dockward_engine::recording_proxy::Request>) {
+    let sock = fx.dir.path().join(format!("proxy-{}.sock", args.len()));
+    let proxy = RecordingProxy::start(&sock, Path::new("/var/run/docker.sock")).unwrap();
+    let label = fx.label();
+    let host = format!("unix://{}", sock.display());
+    let mut all = vec!["--host", host.as_str(), "--label", label.as_str()];
+    all.extend_from_slice(args);
+    let out = audit(&all);
+    (out, proxy.requests())
+}
+
+#[test]
+fn real_daemon_findings_formats_secrets_ignores_and_read_only() {
+    let mut fx = Fixture::new();
+    let base = fx.base_image();
+    let app = fx.build_image(
+        "app",
+        &format!("FROM {base}\nARG DB_PASSWORD\nRUN echo built > /built\nENV API_TOKEN=t0ken-abc123xyz\n"),
+        &["DB_PASSWORD=hunter2hunter2"],
+    );
+    let on_bridge = fx.create("bridge", &["-e", "MYSQL_ROOT_PASSWORD=env-s3cret-42", &app, "sleep", "1000"]);
+    let ignored =
+        fx.create("ignored", &["--label", "dockward.ignore=NW001: legacy, tracked in OPS-1", &base, "sleep", "1000"]);
+    let net = fx.network("net", &[]);
+    let isolated = fx.create("isolated", &["--network", &net, &base, "sleep", "1000"]);
+    fixture::docker(&["start", &isolated]);
+
+    let (out, requests) = audit_via_proxy(&fx, &["--format", "json", "--select", "IM,NW"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let got = findings(&out);
+    let has = |code: &str, at: &str| got.iter().any(|(c, l)| c == code && l == at);
+    assert!(has("NW001", &format!("container/{on_bridge}/NetworkSettings.Networks.bridge")), "{got:?}");
+    assert!(!got.iter().any(|(c, l)| c == "NW001" && l.contains(&ignored)), "dockward.ignore label: {got:?}");
+    assert!(!got.iter().any(|(_, l)| l.contains(&isolated)), "user-defined network: {got:?}");
+    assert!(has("IM003", &format!("image/{app}/Config.Env[1]")), "{got:?}");
+    assert!(got.iter().any(|(c, l)| c == "IM003" && l.starts_with(&format!("image/{app}/History["))), "{got:?}");
+    assert!(has("IM001", &format!("image/{base}/Config")), "{got:?}");
+    assert!(has("IM002", &format!("image/{app}/Config")), "{got:?}");
+    assert!(stderr(&out).contains("3 containers"), "{}", stderr(&out));
+
+    // Read-only: every request GET or HEAD; each container inspected exactly once.
+    assert!(!requests.is_empty());
+    let writes: Vec<_> = requests.iter().filter(|r| r.method != "GET" && r.method != "HEAD").collect();
+    assert!(writes.is_empty(), "non-read requests: {writes:?}");
+    for name in [&on_bridge, &ignored, &isolated] {
+        let id = fixture::docker(&["inspect", "--format", "{{.Id}}", name]);
+        let inspects = requests.iter().filter(|r| r.target.contains(&format!("/containers/{id}/json"))).count();
+        assert_eq!(inspects, 1, "{name}: {requests:?}");
+    }
+
+    // No format prints a secret.
+    for format in ["text", "json", "sarif", "junit", "github", "cis", "cis-json"] {
+        let (out, _) = audit_via_proxy(&fx, &["--format", format, "--select", "ALL"]);
+        let all = stdout(&out) + &stderr(&out);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{format}: {all}");
+        for secret in ["hunter2hunter2", "t0ken-abc123xyz", "env-s3cret-42"] {
+            assert!(!all.contains(secret), "{format} leaks {secret}");
+        }
+        if format == "sarif" {
+            let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+            let loc = &v["runs"][0]["results"][0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"];
+            assert!(loc.as_str().is_some_and(|s| s.contains('/')), "{v}");
+        }
+    }
+
+    // The CIS scorecard.
+    let (out, _) = audit_via_proxy(&fx, &["--format", "cis-json"]);
+    let card: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let control = |id: &str| card["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+    assert_eq!(card["controls"].as_array().unwrap().len(), 117);
+    let c530 = control("5.30");
+    assert_eq!(c530["status"], "fail");
+    assert!(c530["findings"].as_array().unwrap().iter().any(|f| f["location"].as_str().unwrap().contains(&on_bridge)));
+    assert_eq!(control("4.10")["status"], "fail");
+    assert_eq!(control("7.3")["status"], "not-applicable");
+    assert_eq!(control("4.2")["status"], "manual");
+    assert_eq!(control("1.1.1")["status"], "not-checked");
+}

@@ -1,0 +1,104 @@
+//! The local daemon behind a unix socket: which dockerd process serves it (from its
+//! command line in `/proc`) and so which daemon.json it reads. Settings such as
+//! `no-new-privileges` show in daemon.json, not in `/info`.
+
+use std::path::{Path, PathBuf};
+
+/// The default config file of a rootful dockerd.
+pub const DEFAULT_DAEMON_JSON: &str = "/etc/docker/daemon.json";
+
+/// What a dockerd command line says about its sockets and config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DockerdArgs {
+    /// `-H` / `--host` values; empty means the default socket.
+    pub hosts: Vec<String>,
+    pub config_file: Option<PathBuf>,
+}
+
+/// Parses a dockerd argv (`argv[0]` included); `None` if it is not dockerd.
+pub fn parse_dockerd_args(argv: &[String]) -> Option<DockerdArgs> {
+    let prog = argv.first()?;
+    if Path::new(prog).file_name()? != "dockerd" {
+        return None;
+    }
+    let mut out = DockerdArgs { hosts: Vec::new(), config_file: None };
+    let mut it = argv[1..].iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with('-') => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = || inline.clone().or_else(|| it.next().cloned());
+        match flag {
+            "-H" | "--host" => {
+                if let Some(v) = value() {
+                    out.hosts.push(v);
+                }
+            }
+            "--config-file" => out.config_file = value().map(PathBuf::from),
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
+impl DockerdArgs {
+    /// True if this daemon serves the unix socket at `path`. No `-H`, or `fd://`
+    /// (systemd socket activation), means the default socket.
+    pub fn serves(&self, path: &str) -> bool {
+        let default = matches!(path, "/var/run/docker.sock" | "/run/docker.sock");
+        if self.hosts.is_empty() {
+            return default;
+        }
+        self.hosts.iter().any(|h| {
+            let h = h.strip_prefix("unix://").unwrap_or(h);
+            h == path || (default && (h.starts_with("fd://") || h == "/var/run/docker.sock" || h == "/run/docker.sock"))
+        })
+    }
+
+    pub fn daemon_json(&self) -> PathBuf {
+        self.config_file.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DAEMON_JSON))
+    }
+}
+
+/// The daemon.json of the local dockerd serving `socket`, found through `/proc`.
+pub fn daemon_json_for_socket(socket: &str) -> Option<PathBuf> {
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let name = entry.file_name();
+        if !name.to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(raw) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let argv: Vec<String> =
+            raw.split(|b| *b == 0).filter(|a| !a.is_empty()).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+        if let Some(args) = parse_dockerd_args(&argv) {
+            if args.serves(socket) {
+                return Some(args.daemon_json());
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn dockerd_command_lines_give_sockets_and_config() {
+        let a = parse_dockerd_args(&argv("/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock"))
+            .unwrap();
+        assert!(a.serves("/var/run/docker.sock"));
+        assert!(!a.serves("/tmp/other.sock"));
+        assert_eq!(a.daemon_json(), PathBuf::from(DEFAULT_DAEMON_JSON));
+        let a = parse_dockerd_args(&argv("dockerd --config-file=/tmp/d/daemon.json -H unix:///tmp/d/d.sock")).unwrap();
+        assert!(a.serves("/tmp/d/d.sock") && !a.serves("/var/run/docker.sock"));
+        assert_eq!(a.daemon_json(), PathBuf::from("/tmp/d/daemon.json"));
+        assert!(parse_dockerd_args(&argv("/usr/bin/containerd")).is_none());
+        assert!(parse_dockerd_args(&argv("/usr/sbin/dockerd")).unwrap().serves("/run/docker.sock"));
+    }
+}

@@ -1,0 +1,279 @@
+//! Reading one engine: GET requests only, a bounded number in flight, and a failure of
+//! one endpoint (or one container) noted without stopping the rest.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bollard::models::{
+    ContainerInspectResponse, ContainerSummary, ImageHistoryResponseItem, ImageInspect, Network, SystemInfo,
+    SystemVersion,
+};
+use bollard::query_parameters::{ListContainersOptions, ListImagesOptions, ListNetworksOptions};
+use bollard::Docker;
+use futures_util::stream::{self, StreamExt};
+
+use crate::EngineError;
+
+/// Decides, from the container list alone, which containers are inspected: name (without
+/// the leading `/`), labels and image.
+pub type ContainerSelector = Arc<dyn Fn(&str, &HashMap<String, String>, &str) -> bool + Send + Sync>;
+
+/// Told how many containers an engine has to inspect (`Listed`), then once per
+/// container inspected (`Inspected`): drives a progress bar.
+pub type ProgressSink = Arc<dyn Fn(Progress) + Send + Sync>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    Listed(usize),
+    Inspected,
+}
+
+#[derive(Clone)]
+pub struct ReadOptions {
+    /// Requests in flight at once per engine.
+    pub concurrency: usize,
+    pub select: Option<ContainerSelector>,
+    pub progress: Option<ProgressSink>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self { concurrency: 16, select: None, progress: None }
+    }
+}
+
+/// Something that could not be read; the audit goes on without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The request (`GET /images/json`) or object (`container/web-1`).
+    pub subject: String,
+    pub message: String,
+}
+
+/// One image as the engine reports it.
+#[derive(Debug, Clone)]
+pub struct RawImage {
+    pub inspect: ImageInspect,
+    pub history: Vec<ImageHistoryResponseItem>,
+}
+
+/// Swarm objects, read only when the node is an active manager.
+#[derive(Debug, Clone, Default)]
+pub struct RawSwarm {
+    pub nodes: usize,
+    pub services: Vec<String>,
+    pub secrets: Vec<String>,
+    pub configs: Vec<String>,
+}
+
+/// Everything read from one engine, before normalisation.
+#[derive(Debug, Clone, Default)]
+pub struct RawHost {
+    pub version: Option<SystemVersion>,
+    pub info: SystemInfo,
+    pub containers: Vec<ContainerInspectResponse>,
+    pub images: Vec<RawImage>,
+    pub networks: Vec<Network>,
+    pub volumes: Vec<String>,
+    pub plugins: Vec<String>,
+    pub swarm: Option<RawSwarm>,
+    pub notes: Vec<Note>,
+    /// Containers listed but left out by the selector.
+    pub containers_skipped: usize,
+}
+
+/// Describes a failed request for people: status and the daemon's message, or a timeout.
+pub fn describe(e: &bollard::errors::Error) -> String {
+    use bollard::errors::Error as E;
+    match e {
+        E::DockerResponseServerError { status_code, message } => format!("HTTP {status_code}: {}", message.trim()),
+        E::RequestTimeoutError => "the daemon did not answer in time (see --timeout)".into(),
+        other => {
+            let mut s = other.to_string();
+            let mut src = std::error::Error::source(other);
+            while let Some(cause) = src {
+                s.push_str(": ");
+                s.push_str(&cause.to_string());
+                src = cause.source();
+            }
+            if s.contains("Permission denied") {
+                s.push_str(" (is this user allowed on the socket, e.g. in the `docker` group? rootless daemons listen on $XDG_RUNTIME_DIR/docker.sock)");
+            }
+            s
+        }
+    }
+}
+
+fn is_not_found(e: &bollard::errors::Error) -> bool {
+    matches!(e, bollard::errors::Error::DockerResponseServerError { status_code: 404, .. })
+}
+
+/// Reads one engine. Fails only when the engine cannot be reached at all (`/_ping` or
+/// `/info`); anything else that fails becomes a [`Note`].
+pub async fn read_host(docker: Docker, label: &str, options: &ReadOptions) -> Result<(Docker, RawHost), EngineError> {
+    let unreachable =
+        |e: bollard::errors::Error| EngineError::Connect { endpoint: label.to_string(), message: describe(&e) };
+    docker.ping().await.map_err(unreachable)?;
+    // Talk the daemon's API version when it is older than ours.
+    let docker = docker.negotiate_version().await.map_err(unreachable)?;
+    let info = docker.info().await.map_err(unreachable)?;
+    let mut raw = RawHost { info, ..Default::default() };
+    let notes = std::sync::Mutex::new(Vec::new());
+    let note = |subject: String, e: &bollard::errors::Error| {
+        notes.lock().expect("notes lock").push(Note { subject, message: describe(e) });
+    };
+
+    let conc = options.concurrency.max(1);
+    let version = docker.version();
+    let list = docker.list_containers(Some(ListContainersOptions { all: true, ..Default::default() }));
+    let images = docker.list_images(Some(ListImagesOptions { all: false, ..Default::default() }));
+    let networks = docker.list_networks(None::<ListNetworksOptions>);
+    let volumes = docker.list_volumes(None::<bollard::query_parameters::ListVolumesOptions>);
+    let plugins = docker.list_plugins(None);
+    let (version, list, images, networks, volumes, plugins) =
+        futures_util::join!(version, list, images, networks, volumes, plugins);
+
+    match version {
+        Ok(v) => raw.version = Some(v),
+        Err(e) => note("GET /version".into(), &e),
+    }
+    let summaries: Vec<ContainerSummary> = match list {
+        Ok(l) => l,
+        Err(e) => {
+            note("GET /containers/json".into(), &e);
+            Vec::new()
+        }
+    };
+    let selected: Vec<(String, String)> = summaries
+        .iter()
+        .filter_map(|s| {
+            let id = s.id.clone()?;
+            let name = s.names.as_ref().and_then(|n| n.first()).map(|n| n.trim_start_matches('/').to_string())?;
+            let keep = options.select.as_ref().is_none_or(|f| {
+                f(&name, s.labels.as_ref().unwrap_or(&HashMap::new()), s.image.as_deref().unwrap_or(""))
+            });
+            keep.then_some((id, name))
+        })
+        .collect();
+    raw.containers_skipped = summaries.len() - selected.len();
+    let progress = |p: Progress| {
+        if let Some(sink) = &options.progress {
+            sink(p);
+        }
+    };
+    progress(Progress::Listed(selected.len()));
+
+    let inspected: Vec<_> = stream::iter(selected)
+        .map(|(id, name)| {
+            let docker = &docker;
+            let progress = &progress;
+            async move {
+                let r = docker.inspect_container(&id, None).await;
+                progress(Progress::Inspected);
+                (name, r)
+            }
+        })
+        .buffer_unordered(conc)
+        .collect()
+        .await;
+    for (name, r) in inspected {
+        match r {
+            Ok(c) => raw.containers.push(c),
+            Err(e) if is_not_found(&e) => notes.lock().expect("notes lock").push(Note {
+                subject: format!("container/{name}"),
+                message: "removed while the audit ran; skipped".into(),
+            }),
+            Err(e) => note(format!("container/{name}"), &e),
+        }
+    }
+    raw.containers.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let image_ids: Vec<String> = match images {
+        Ok(l) => l.into_iter().map(|i| i.id).collect(),
+        Err(e) => {
+            note("GET /images/json".into(), &e);
+            Vec::new()
+        }
+    };
+    let read_images: Vec<_> = stream::iter(image_ids)
+        .map(|id| {
+            let docker = &docker;
+            async move {
+                let (inspect, history) = futures_util::join!(docker.inspect_image(&id), docker.image_history(&id));
+                (id, inspect, history)
+            }
+        })
+        .buffer_unordered(conc)
+        .collect()
+        .await;
+    for (id, inspect, history) in read_images {
+        match inspect {
+            Ok(inspect) => {
+                let history = history.unwrap_or_else(|e| {
+                    note(format!("GET /images/{id}/history"), &e);
+                    Vec::new()
+                });
+                raw.images.push(RawImage { inspect, history });
+            }
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => note(format!("image/{id}"), &e),
+        }
+    }
+    raw.images.sort_by(|a, b| a.inspect.id.cmp(&b.inspect.id));
+
+    match networks {
+        Ok(mut n) => {
+            n.sort_by(|a, b| a.name.cmp(&b.name));
+            raw.networks = n;
+        }
+        Err(e) => note("GET /networks".into(), &e),
+    }
+    match volumes {
+        Ok(v) => {
+            raw.volumes = v.volumes.unwrap_or_default().into_iter().map(|v| v.name).collect();
+            raw.volumes.sort();
+        }
+        Err(e) => note("GET /volumes".into(), &e),
+    }
+    match plugins {
+        Ok(p) => {
+            raw.plugins = p.into_iter().map(|p| p.name).collect();
+            raw.plugins.sort();
+        }
+        Err(e) => note("GET /plugins".into(), &e),
+    }
+
+    let swarm_manager = raw.info.swarm.as_ref().is_some_and(|s| {
+        s.local_node_state == Some(bollard::models::LocalNodeState::ACTIVE) && s.control_available == Some(true)
+    });
+    if swarm_manager {
+        let (nodes, services, secrets, configs) = futures_util::join!(
+            docker.list_nodes(None),
+            docker.list_services(None),
+            docker.list_secrets(None),
+            docker.list_configs(None)
+        );
+        let mut swarm = RawSwarm::default();
+        match nodes {
+            Ok(n) => swarm.nodes = n.len(),
+            Err(e) => note("GET /nodes".into(), &e),
+        }
+        match services {
+            Ok(s) => swarm.services = s.into_iter().filter_map(|s| s.spec.and_then(|s| s.name)).collect(),
+            Err(e) => note("GET /services".into(), &e),
+        }
+        match secrets {
+            Ok(s) => swarm.secrets = s.into_iter().filter_map(|s| s.spec.and_then(|s| s.name)).collect(),
+            Err(e) => note("GET /secrets".into(), &e),
+        }
+        match configs {
+            Ok(s) => swarm.configs = s.into_iter().filter_map(|s| s.spec.and_then(|s| s.name)).collect(),
+            Err(e) => note("GET /configs".into(), &e),
+        }
+        raw.swarm = Some(swarm);
+    }
+    let mut notes = notes.into_inner().expect("notes lock");
+    notes.sort_by(|a, b| a.subject.cmp(&b.subject));
+    raw.notes = notes;
+    Ok((docker, raw))
+}

@@ -1,0 +1,145 @@
+//! Fixtures on the real Docker daemon: a tiny image imported from a busybox rootfs,
+//! images built from it, containers and networks, all labelled
+//! `dockward.test=<run id>` and removed by `Drop`, also when a test fails. Only what a
+//! fixture created is ever removed. Shared by the engine and CLI tests.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+pub const BUSYBOX: &str = "/bin/busybox";
+
+pub struct Fixture {
+    pub run_id: String,
+    pub dir: tempfile::TempDir,
+    containers: Vec<String>,
+    images: Vec<String>,
+    networks: Vec<String>,
+}
+
+/// Runs `docker args...`; panics with its stderr on failure.
+pub fn docker(args: &[&str]) -> String {
+    docker_stdin(args, None)
+}
+
+fn docker_stdin(args: &[&str], stdin: Option<&Path>) -> String {
+    let mut cmd = Command::new("docker");
+    cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+    if let Some(path) = stdin {
+        cmd.stdin(std::fs::File::open(path).expect("open stdin file"));
+    }
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run docker: {e}"));
+    assert!(out.status.success(), "docker {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+impl Fixture {
+    /// A new fixture. Panics with a clear message when the daemon or busybox is missing
+    /// (these tests exist to run against the real daemon).
+    pub fn new() -> Self {
+        assert!(
+            Path::new("/var/run/docker.sock").exists(),
+            "these tests need the Docker daemon at /var/run/docker.sock"
+        );
+        assert!(
+            Path::new(BUSYBOX).exists(),
+            "these tests need {BUSYBOX}: apt-get install -y busybox-static (see .ci/run)"
+        );
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        Self {
+            run_id: format!("{}-{nanos:x}", std::process::id()),
+            dir: tempfile::tempdir().unwrap(),
+            containers: Vec::new(),
+            images: Vec::new(),
+            networks: Vec::new(),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        format!("dockward.test={}", self.run_id)
+    }
+
+    /// `dw-<run id>-<suffix>`.
+    pub fn name(&self, suffix: &str) -> String {
+        format!("dw-{}-{suffix}", self.run_id)
+    }
+
+    /// Imports a rootfs of busybox and a few applets as `dockward-test-<run id>:base`.
+    pub fn base_image(&mut self) -> String {
+        let root = self.dir.path().join("rootfs");
+        std::fs::create_dir_all(root.join("bin")).unwrap();
+        std::fs::create_dir_all(root.join("etc")).unwrap();
+        std::fs::copy(BUSYBOX, root.join("bin/busybox")).unwrap();
+        for applet in ["sh", "sleep", "true", "id", "echo"] {
+            std::os::unix::fs::symlink("busybox", root.join("bin").join(applet)).unwrap();
+        }
+        let tar = self.dir.path().join("rootfs.tar");
+        let status = Command::new("tar").arg("-C").arg(&root).arg("-cf").arg(&tar).arg(".").status().unwrap();
+        assert!(status.success(), "tar failed");
+        let tag = format!("dockward-test-{}:base", self.run_id);
+        let label = format!("LABEL {}", self.label());
+        docker_stdin(&["import", "--change", &label, "-", &tag], Some(&tar));
+        self.images.push(tag.clone());
+        tag
+    }
+
+    /// Builds `dockerfile` (which may use `{base}`) as `dockward-test-<run id>:<tag>`
+    /// with the legacy builder (works offline, records build args in the history).
+    pub fn build_image(&mut self, tag: &str, dockerfile: &str, build_args: &[&str]) -> String {
+        let ctx = self.dir.path().join(format!("ctx-{tag}"));
+        std::fs::create_dir_all(&ctx).unwrap();
+        std::fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
+        let full = format!("dockward-test-{}:{tag}", self.run_id);
+        let label = self.label();
+        let mut args = vec!["build", "-q", "--label", &label, "-t", &full];
+        for a in build_args {
+            args.push("--build-arg");
+            args.push(a);
+        }
+        let ctx_str = ctx.display().to_string();
+        args.push(&ctx_str);
+        let out = Command::new("docker").args(&args).env("DOCKER_BUILDKIT", "0").output().unwrap();
+        assert!(out.status.success(), "docker build failed: {}", String::from_utf8_lossy(&out.stderr));
+        self.images.push(full.clone());
+        full
+    }
+
+    /// `docker create --name dw-<run>-<suffix> --label dockward.test=<run> <args...>`.
+    pub fn create(&mut self, suffix: &str, args: &[&str]) -> String {
+        let name = self.name(suffix);
+        let label = self.label();
+        let mut all = vec!["create", "--name", &name, "--label", &label];
+        all.extend_from_slice(args);
+        docker(&all);
+        self.containers.push(name.clone());
+        name
+    }
+
+    pub fn network(&mut self, suffix: &str, args: &[&str]) -> String {
+        let name = self.name(suffix);
+        let label = self.label();
+        let mut all = vec!["network", "create", "--label", &label];
+        all.extend_from_slice(args);
+        all.push(&name);
+        docker(&all);
+        self.networks.push(name.clone());
+        name
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let quiet = |args: &[&str]| {
+            let _ = Command::new("docker").args(args).stdout(Stdio::null()).stderr(Stdio::null()).status();
+        };
+        for c in &self.containers {
+            quiet(&["rm", "-f", "-v", c]);
+        }
+        for n in &self.networks {
+            quiet(&["network", "rm", n]);
+        }
+        for i in self.images.iter().rev() {
+            quiet(&["rmi", i]);
+        }
+    }
+}
