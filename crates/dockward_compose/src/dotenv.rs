@@ -82,7 +82,12 @@ pub fn parse(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Vec<
             i = line_end(bytes, i);
             continue;
         }
-        // `=` or `:`
+        if !matches!(bytes[i], b'=' | b':') {
+            return Err(DotenvError {
+                range: range(start, line_end(bytes, start)),
+                message: format!("expected `=` after `{name}`"),
+            });
+        }
         i += 1;
         while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
             i += 1;
@@ -204,8 +209,8 @@ mod tests {
         assert_eq!(&text[e[1].key], "BAZ");
         let err = parse("A=\"open\n", &|_| None).unwrap_err();
         assert!(err.message.contains("unterminated"));
-        let err = parse("A B=1\n", &|_| None);
-        assert!(err.is_ok() || err.unwrap_err().message.contains("KEY"));
+        let err = parse("A B=1\n", &|_| None).unwrap_err();
+        assert!(err.message.contains("expected `=`"));
         let err = parse("=x\n", &|_| None).unwrap_err();
         assert_eq!(err.range.start(), TextSize::from(0));
     }

@@ -18,7 +18,7 @@ use crate::suppression::{self, Origin, Scope};
 
 /// How many fix-then-recheck rounds to run at most. Fixes that overlap are applied in
 /// later rounds; a rule whose fix does not remove its own finding must not loop forever.
-const MAX_FIX_ROUNDS: usize = 8;
+pub(crate) const MAX_FIX_ROUNDS: usize = 8;
 
 /// Binary detection looks at this many leading bytes, like git and ripgrep.
 const BINARY_SNIFF_LEN: usize = 8 * 1024;
@@ -208,7 +208,7 @@ pub fn lint_container_specs(
     found
 }
 
-fn report_suppression_problems(
+pub(crate) fn report_suppression_problems(
     file: &Arc<SourceFile>,
     suppressions: &[suppression::Suppression],
     settings: &Settings,

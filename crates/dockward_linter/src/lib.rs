@@ -2,6 +2,7 @@
 //! config file, inline suppressions, and the per-file checker.
 
 pub mod check;
+pub mod check_compose;
 pub mod config;
 pub mod docs;
 pub mod registry;

@@ -3,8 +3,9 @@
 use dockward_diagnostics::RuleMeta;
 
 use crate::rule::DockerfileRule;
+use crate::rules::compose::ComposeRule;
 use crate::rules::container::ContainerRule;
-use crate::rules::{dockerfile, meta};
+use crate::rules::{compose, dockerfile, meta};
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
 pub const UNREADABLE_FILE: &RuleMeta = &meta::unreadable_file::UnreadableFile::META;
@@ -27,6 +28,20 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
 /// Every container runtime rule (CT family), in code order.
 pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[];
 
+/// Every Compose-structure rule (CO family), in code order.
+pub static COMPOSE_RULES: &[&dyn ComposeRule] = &[
+    &compose::obsolete_version::ObsoleteVersion,
+    &compose::schema_violation::SchemaViolation,
+    &compose::duplicate_key::DuplicateKey,
+    &compose::required_variable_missing::RequiredVariableMissing,
+    &compose::invalid_interpolation::InvalidInterpolation,
+    &compose::broken_reference::BrokenReference,
+    &compose::env_file_unreadable::EnvFileUnreadable,
+    &compose::undeclared_secret_or_config::UndeclaredSecretOrConfig,
+    &compose::unused_secret_or_config::UnusedSecretOrConfig,
+    &compose::shared_writable_host_path::SharedWritableHostPath,
+];
+
 /// Every rule's metadata, meta rules first, then family by family in code order.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
     META_RULES
@@ -34,6 +49,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
         .copied()
         .chain(DOCKERFILE_RULES.iter().map(|r| r.meta()))
         .chain(CONTAINER_RULES.iter().map(|r| r.meta()))
+        .chain(COMPOSE_RULES.iter().map(|r| r.meta()))
 }
 
 /// The rule a code, name or alias names exactly.
