@@ -18,7 +18,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check Dockerfiles (directories are searched recursively, honouring .gitignore).
+    /// Check Dockerfiles and Compose files (directories are searched recursively, honouring .gitignore).
     Check(CheckArgs),
     /// List every rule.
     Rules(RulesArgs),
@@ -105,6 +105,13 @@ pub struct CheckArgs {
     /// Colour: auto (TTY and NO_COLOR aware), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// A Compose file of one project, like `docker compose -f` (repeat for overrides,
+    /// merged in order).
+    #[arg(long = "file", short = 'f', value_name = "FILE")]
+    pub compose_files: Vec<PathBuf>,
+    /// An env file for Compose interpolation instead of `.env` (repeatable).
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileKind {
     Dockerfile,
+    /// A Compose file (`compose.yaml`, `docker-compose.yml`, their overrides, and
+    /// `compose.<env>.yaml` / `docker-compose.<env>.yml` variants).
+    Compose,
 }
 
 impl FileKind {
@@ -29,7 +32,11 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     // `Dockerfile.template` etc. are jq/templating inputs, not Dockerfiles; and a
     // `.dockerignore` sits beside every Dockerfile.
     let is_template = lower.ends_with(".template") || lower.ends_with(".tmpl") || lower.ends_with(".j2");
-    (is_dockerfile && !is_template).then_some(FileKind::Dockerfile)
+    if is_dockerfile && !is_template {
+        return Some(FileKind::Dockerfile);
+    }
+    let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
+    (is_yaml && (lower.starts_with("compose.") || lower.starts_with("docker-compose."))).then_some(FileKind::Compose)
 }
 
 /// One input to check.
@@ -117,7 +124,10 @@ mod tests {
         ] {
             assert_eq!(classify(Path::new(yes)), Some(FileKind::Dockerfile), "{yes}");
         }
-        for no in ["Dockerfile.template", "README.md", ".dockerignore", "Dockerfiles", "compose.yaml", "mydockerfile"] {
+        for yes in ["compose.yaml", "docker-compose.yml", "compose.override.yaml", "docker-compose.prod.yml"] {
+            assert_eq!(classify(Path::new(yes)), Some(FileKind::Compose), "{yes}");
+        }
+        for no in ["Dockerfile.template", "README.md", ".dockerignore", "Dockerfiles", "composer.json", "mydockerfile"] {
             assert_eq!(classify(Path::new(no)), None, "{no}");
         }
     }

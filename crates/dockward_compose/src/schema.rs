@@ -34,7 +34,15 @@ pub fn validate(root: &Value) -> Vec<SchemaError> {
     let Some(validator) = validator() else {
         return Vec::new();
     };
-    let json = root.to_json();
+    let mut json = root.to_json();
+    // Like compose-go, an empty resource (`nil:` under `services`) is an empty mapping.
+    for section in ["services", "networks", "volumes", "secrets", "configs"] {
+        if let Some(serde_json::Value::Object(entries)) = json.get_mut(section) {
+            for v in entries.values_mut().filter(|v| v.is_null()) {
+                *v = serde_json::Value::Object(Default::default());
+            }
+        }
+    }
     let mut out: Vec<SchemaError> = Vec::new();
     for err in validator.iter_errors(&json) {
         let pointer = err.instance_path().to_string();

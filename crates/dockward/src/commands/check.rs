@@ -13,6 +13,10 @@ use rayon::prelude::*;
 
 use crate::args::{CheckArgs, ColorChoice, FailOnArg, OutputFormat};
 use crate::discover::{discover, FileKind, Input};
+use dockward_compose::{LoadOptions, ProjectFile};
+use dockward_linter::check_compose::check_compose_project;
+
+mod compose;
 use crate::exit;
 
 pub fn run(args: CheckArgs) -> u8 {
@@ -37,7 +41,11 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let fix_mode =
         if args.fix || args.diff { FixMode::Apply { unsafe_fixes: args.unsafe_fixes } } else { FixMode::Off };
 
-    let (inputs, discovery_errors) = discover(&args.paths, args.stdin_filename.as_deref());
+    let (inputs, discovery_errors) = if args.paths.is_empty() && !args.compose_files.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        discover(&args.paths, args.stdin_filename.as_deref())
+    };
     let mut had_error = false;
     for e in &discovery_errors {
         eprintln!("dockward: {}: {}", e.path, e.message);
@@ -52,8 +60,20 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let stdin_bytes = read_stdin_if_needed(&inputs)?;
+    let units = compose::group(inputs, &args.compose_files);
+    let compose_options = compose::options(&args);
     let mut reports: Vec<FileReport> = pool.install(|| {
-        inputs.par_iter().map(|input| check_input(input, stdin_bytes.as_deref(), &settings, fix_mode)).collect()
+        units
+            .par_iter()
+            .flat_map_iter(|unit| match unit {
+                compose::Unit::Single(input) => {
+                    vec![check_input(input, stdin_bytes.as_deref(), &settings, fix_mode)]
+                }
+                compose::Unit::Compose(files) => {
+                    compose::check(files, stdin_bytes.as_deref(), &compose_options, &settings, fix_mode)
+                }
+            })
+            .collect()
     });
     reports.sort_by(|a, b| a.name.cmp(&b.name));
 
@@ -218,6 +238,12 @@ fn check_bytes(
 ) -> FileReport {
     match kind {
         FileKind::Dockerfile => check_dockerfile_bytes(name, path, bytes, settings, fix),
+        // Compose inputs are grouped into projects before checking.
+        FileKind::Compose => {
+            let file = ProjectFile { path: path.unwrap_or_else(|| PathBuf::from(name)), display: name.to_string(), bytes: Some(bytes.to_vec()) };
+            let mut reports = check_compose_project(&[file], &LoadOptions::default(), settings, fix);
+            reports.swap_remove(0)
+        }
     }
 }
 
