@@ -12,10 +12,18 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// The kind of a file named explicitly (or `--stdin-filename`): its name decides,
-    /// and anything unrecognised is read as a Dockerfile, as before.
+    /// The kind of a file named explicitly (or `--stdin-filename`): its name decides;
+    /// other `.yaml`/`.yml` files are read as Compose files, anything else as a
+    /// Dockerfile.
     pub fn of_explicit(path: &Path) -> FileKind {
-        classify(path).unwrap_or(FileKind::Dockerfile)
+        classify(path).unwrap_or_else(|| {
+            let ext = path.extension().map(|e| e.to_ascii_lowercase());
+            if ext.as_deref().is_some_and(|e| e == "yaml" || e == "yml") {
+                FileKind::Compose
+            } else {
+                FileKind::Dockerfile
+            }
+        })
     }
 }
 
@@ -127,7 +135,8 @@ mod tests {
         for yes in ["compose.yaml", "docker-compose.yml", "compose.override.yaml", "docker-compose.prod.yml"] {
             assert_eq!(classify(Path::new(yes)), Some(FileKind::Compose), "{yes}");
         }
-        for no in ["Dockerfile.template", "README.md", ".dockerignore", "Dockerfiles", "composer.json", "mydockerfile"] {
+        for no in ["Dockerfile.template", "README.md", ".dockerignore", "Dockerfiles", "composer.json", "mydockerfile"]
+        {
             assert_eq!(classify(Path::new(no)), None, "{no}");
         }
     }

@@ -37,7 +37,8 @@ fn codes(out: &Output) -> Vec<String> {
 
 #[test]
 fn json_output_on_a_real_corpus_file() {
-    let out = bin().args(["--format", "json"]).arg(corpus().join("awesome-compose/wireguard/compose.yaml")).output().unwrap();
+    let out =
+        bin().args(["--format", "json"]).arg(corpus().join("awesome-compose/wireguard/compose.yaml")).output().unwrap();
     let doc = json(&out);
     assert_eq!(doc["summary"]["files"], 1);
     let co001: Vec<&Value> = doc["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "CO001").collect();
@@ -77,7 +78,8 @@ fn explicit_files_merge_in_order_with_env_file() {
     let env = write(dir.path(), "ci.env", "TAG=1.2\n");
     let out = bin().args(["--format", "json", "-f"]).arg(&a).arg("-f").arg(&b).output().unwrap();
     assert_eq!(codes(&out), ["CO004"]);
-    let out = bin().args(["--format", "json", "-f"]).arg(&a).arg("-f").arg(&b).arg("--env-file").arg(&env).output().unwrap();
+    let out =
+        bin().args(["--format", "json", "-f"]).arg(&a).arg("-f").arg(&b).arg("--env-file").arg(&env).output().unwrap();
     assert!(codes(&out).is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
     assert_eq!(out.status.code(), Some(0));
 }
@@ -85,7 +87,8 @@ fn explicit_files_merge_in_order_with_env_file() {
 #[test]
 fn fix_removes_version_and_keeps_comments() {
     let dir = tempfile::tempdir().unwrap();
-    let p = write(dir.path(), "compose.yaml", "# top\nversion: \"3.9\"\nservices:\n  web:  # the app\n    image: a:1\n");
+    let p =
+        write(dir.path(), "compose.yaml", "# top\nversion: \"3.9\"\nservices:\n  web:  # the app\n    image: a:1\n");
     let out = bin().arg("--fix").arg(&p).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     assert_eq!(std::fs::read_to_string(&p).unwrap(), "# top\nservices:\n  web:  # the app\n    image: a:1\n");

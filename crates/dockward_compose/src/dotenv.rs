@@ -186,7 +186,8 @@ mod tests {
 
     #[test]
     fn plain_quoted_exported_and_commented() {
-        let text = "\u{feff}# comment\nA=1\nexport B = two words # trailing\nC='lit $HOME'\nD=\"x\\ny $HOME\"\nE: colon\n";
+        let text =
+            "\u{feff}# comment\nA=1\nexport B = two words # trailing\nC='lit $HOME'\nD=\"x\\ny $HOME\"\nE: colon\n";
         assert_eq!(
             values(text),
             pairs(&[("A", "1"), ("B", "two words"), ("C", "lit $HOME"), ("D", "x\ny /home/me"), ("E", "colon")])

@@ -106,7 +106,8 @@ fn run(
                 i = d + 1;
             }
             _ => {
-                let end = text[d..].find(|c: char| c.is_whitespace() || c == '\'' || c == '"').map_or(text.len(), |w| d + w);
+                let end =
+                    text[d..].find(|c: char| c.is_whitespace() || c == '\'' || c == '"').map_or(text.len(), |w| d + w);
                 return Err(InterpolationError {
                     kind: ErrorKind::Invalid,
                     offset: base + d,

@@ -19,8 +19,8 @@ pub mod spec;
 pub mod value;
 
 pub use project::{
-    display_path, is_compose_file_name, load_project, project_files_in, ComposeFile, LoadOptions, Problem,
-    ProblemKind, Project, ProjectFile, Service, DEFAULT_FILE_NAMES,
+    display_path, is_compose_file_name, load_project, project_files_in, ComposeFile, LoadOptions, Problem, ProblemKind,
+    Project, ProjectFile, Service, DEFAULT_FILE_NAMES,
 };
 pub use spec::parse_bytes;
 pub use value::{Entry, Kind, Value};

@@ -248,7 +248,11 @@ impl Loader {
                     &owned
                 }
                 Err(e) => {
-                    self.problem(ProblemKind::Unreadable, Location::File { name: display }, format!("cannot read: {e}"));
+                    self.problem(
+                        ProblemKind::Unreadable,
+                        Location::File { name: display },
+                        format!("cannot read: {e}"),
+                    );
                     return None;
                 }
             },
@@ -264,7 +268,8 @@ impl Loader {
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t.to_string(),
             Err(e) => {
-                let file = SourceFile::new(display, Some(path.to_path_buf()), String::from_utf8_lossy(bytes).into_owned());
+                let file =
+                    SourceFile::new(display, Some(path.to_path_buf()), String::from_utf8_lossy(bytes).into_owned());
                 let at = TextSize::from(e.valid_up_to() as u32);
                 self.problem(
                     ProblemKind::Unreadable,

@@ -123,7 +123,11 @@ fn insert_point(service: &Value) -> Option<InsertPoint> {
 
 /// The directory paths in a value are relative to: its own file's.
 fn base_dir(v: &Value, fallback: &Path) -> PathBuf {
-    v.file().and_then(|f| f.path()).and_then(Path::parent).map(Path::to_path_buf).unwrap_or_else(|| fallback.to_path_buf())
+    v.file()
+        .and_then(|f| f.path())
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| fallback.to_path_buf())
 }
 
 pub(crate) fn service_spec(service: &Service<'_>, problems: &mut Vec<Problem>) -> ContainerSpec {
@@ -176,17 +180,16 @@ pub(crate) fn service_spec(service: &Service<'_>, problems: &mut Vec<Problem>) -
             at: t.at,
         });
     }
-    spec.ports = s.get("ports").and_then(Value::as_seq).map(|p| p.iter().filter_map(port).collect()).unwrap_or_default();
+    spec.ports =
+        s.get("ports").and_then(Value::as_seq).map(|p| p.iter().filter_map(port).collect()).unwrap_or_default();
     spec.restart = restart(s);
     spec.healthcheck = s.get("healthcheck").map(|h| Healthcheck {
         disabled: h.get("disable").and_then(val_bool),
         test: h.get("test").and_then(|t| command(t, true)),
         at: h.at.clone(),
     });
-    spec.env = pairs(s.get("environment"))
-        .into_iter()
-        .map(|(name, value)| EnvVar { name, value, from_file: None })
-        .collect();
+    spec.env =
+        pairs(s.get("environment")).into_iter().map(|(name, value)| EnvVar { name, value, from_file: None }).collect();
     env_files(s, &dir, &mut spec, problems);
     spec.secrets = refs(s.get("secrets"));
     spec.configs = refs(s.get("configs"));
@@ -198,9 +201,7 @@ pub(crate) fn service_spec(service: &Service<'_>, problems: &mut Vec<Problem>) -
             .and_then(Value::as_map)
             .unwrap_or_default()
             .iter()
-            .filter_map(|e| {
-                Some((Val::new(e.key.clone(), e.key_at.clone()), val(&e.value)?))
-            })
+            .filter_map(|e| Some((Val::new(e.key.clone(), e.key_at.clone()), val(&e.value)?)))
             .collect(),
     });
     spec.entrypoint = s.get("entrypoint").and_then(|c| command(c, false));
@@ -275,9 +276,35 @@ fn build_spec(b: &Value, dir: &Path) -> Option<BuildSpec> {
 
 /// Official images whose default user is root (their Dockerfiles set no USER).
 const ROOT_OFFICIAL_IMAGES: &[&str] = &[
-    "alpine", "debian", "ubuntu", "busybox", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux",
-    "python", "node", "golang", "rust", "openjdk", "eclipse-temurin", "amazoncorretto", "ruby", "php", "perl",
-    "nginx", "httpd", "redis", "postgres", "mysql", "mariadb", "mongo", "maven", "gradle", "buildpack-deps",
+    "alpine",
+    "debian",
+    "ubuntu",
+    "busybox",
+    "centos",
+    "fedora",
+    "rockylinux",
+    "almalinux",
+    "amazonlinux",
+    "python",
+    "node",
+    "golang",
+    "rust",
+    "openjdk",
+    "eclipse-temurin",
+    "amazoncorretto",
+    "ruby",
+    "php",
+    "perl",
+    "nginx",
+    "httpd",
+    "redis",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "maven",
+    "gradle",
+    "buildpack-deps",
 ];
 
 /// What the Dockerfile at `path` tells of the image: its final USER and HEALTHCHECK.
@@ -294,8 +321,7 @@ fn image_config(path: &Path, args: &[(String, Val<String>)]) -> Option<ImageConf
     let base_is_root = match root_base {
         Some(Target::Scratch) => true,
         Some(Target::Image(img)) => {
-            img.is_docker_official()
-                && ROOT_OFFICIAL_IMAGES.contains(&img.repository.trim_start_matches("library/"))
+            img.is_docker_official() && ROOT_OFFICIAL_IMAGES.contains(&img.repository.trim_start_matches("library/"))
         }
         _ => false,
     };
@@ -322,8 +348,11 @@ fn resources(s: &Value, spec: &mut ContainerSpec) {
     let r = &mut spec.resources;
     r.memory = s.get("mem_limit").and_then(|v| val_i64(v, parse_bytes));
     r.memory_reservation = s.get("mem_reservation").and_then(|v| val_i64(v, parse_bytes));
-    r.memory_swap = s.get("memswap_limit").and_then(|v| val_i64(v, |t| if t == "-1" { Some(-1) } else { parse_bytes(t) }));
-    r.cpus = s.get("cpus").and_then(|v| Some(Val { value: v.as_str()?.parse().ok()?, at: v.at.clone(), via: v.via.clone() }));
+    r.memory_swap =
+        s.get("memswap_limit").and_then(|v| val_i64(v, |t| if t == "-1" { Some(-1) } else { parse_bytes(t) }));
+    r.cpus = s
+        .get("cpus")
+        .and_then(|v| Some(Val { value: v.as_str()?.parse().ok()?, at: v.at.clone(), via: v.via.clone() }));
     r.cpu_shares = s.get("cpu_shares").and_then(|v| val_i64(v, parse_int));
     r.cpuset = s.get("cpuset").and_then(val);
     r.pids_limit = s.get("pids_limit").and_then(|v| val_i64(v, parse_int));

@@ -205,7 +205,10 @@ impl<'a> Converter<'a> {
         let at = match alias {
             Some(a) => {
                 if node.origin.is_none() {
-                    via.push(Via { note: "the value in the anchored definition".into(), location: self.loc(node.range) });
+                    via.push(Via {
+                        note: "the value in the anchored definition".into(),
+                        location: self.loc(node.range),
+                    });
                 }
                 self.loc(a.site)
             }
@@ -264,10 +267,10 @@ impl<'a> Converter<'a> {
                     };
                     via.push(Via {
                         note: format!("`{}` from {}", u.expression, var.source),
-                        location: var.defined_at.clone().unwrap_or_else(|| Location::Logical {
-                            scope: "environment".into(),
-                            path: u.name.clone(),
-                        }),
+                        location: var
+                            .defined_at
+                            .clone()
+                            .unwrap_or_else(|| Location::Logical { scope: "environment".into(), path: u.name.clone() }),
                     });
                 }
                 r.text

@@ -160,13 +160,15 @@ fn provenance_of_aliases_and_variables() {
 #[test]
 fn overrides_and_extends_merge() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("compose.yaml"), "services:\n  web:\n    image: a:1\n    cap_add: [NET_ADMIN]\n").unwrap();
+    std::fs::write(dir.path().join("compose.yaml"), "services:\n  web:\n    image: a:1\n    cap_add: [NET_ADMIN]\n")
+        .unwrap();
     std::fs::write(
         dir.path().join("compose.override.yaml"),
         "services:\n  web:\n    image: a:2\n    cap_add: !reset []\n  job:\n    extends:\n      file: common.yaml\n      service: base\n    user: app\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("common.yaml"), "services:\n  base:\n    image: job:1\n    read_only: true\n").unwrap();
+    std::fs::write(dir.path().join("common.yaml"), "services:\n  base:\n    image: job:1\n    read_only: true\n")
+        .unwrap();
     let files: Vec<_> = dockward_compose::project_files_in(dir.path()).into_iter().map(ProjectFile::new).collect();
     assert_eq!(files.len(), 2);
     let project = load_project(&files, &options(&[]));
@@ -224,9 +226,11 @@ fn alias_bombs_deep_nesting_and_huge_files_are_bounded() {
     for i in 0..20_000 {
         huge.push_str(&format!("  s{i}:\n    image: app:{i}\n"));
     }
-    for (name, text, kind) in
-        [("bomb.yaml", bomb, Some(ProblemKind::Syntax)), ("deep.yaml", deep, Some(ProblemKind::Syntax)), ("huge.yaml", huge, None)]
-    {
+    for (name, text, kind) in [
+        ("bomb.yaml", bomb, Some(ProblemKind::Syntax)),
+        ("deep.yaml", deep, Some(ProblemKind::Syntax)),
+        ("huge.yaml", huge, None),
+    ] {
         let path = dir.path().join(name);
         std::fs::write(&path, &text).unwrap();
         let project = load_project(&[ProjectFile::new(&path)], &options(&[]));

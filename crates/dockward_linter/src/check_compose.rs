@@ -76,7 +76,13 @@ pub fn check_compose_project(
                 applied: applied.get(&f.display).copied().unwrap_or(0),
             })
         });
-        reports.push(FileReport { name: f.display.clone(), path: Some(f.path.clone()), diagnostics, fixed, unreadable });
+        reports.push(FileReport {
+            name: f.display.clone(),
+            path: Some(f.path.clone()),
+            diagnostics,
+            fixed,
+            unreadable,
+        });
     }
     for (name, diagnostics) in by_file {
         let path = diagnostics.iter().find_map(|d| d.location.file().and_then(|f| f.path()).map(PathBuf::from));
@@ -146,9 +152,16 @@ fn lint_compose_project(files: &[ProjectFile], options: &LoadOptions, settings: 
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found.dedup_by(|a, b| {
-        a.rule.code == b.rule.code && a.location.range() == b.location.range() && a.location.name() == b.location.name() && a.message == b.message
+        a.rule.code == b.rule.code
+            && a.location.range() == b.location.range()
+            && a.location.name() == b.location.name()
+            && a.message == b.message
     });
-    let texts =
-        project.files.iter().filter(|f| f.main).map(|f| (f.file.name().to_string(), f.file.text().to_string())).collect();
+    let texts = project
+        .files
+        .iter()
+        .filter(|f| f.main)
+        .map(|f| (f.file.name().to_string(), f.file.text().to_string()))
+        .collect();
     Outcome { diagnostics: found, texts }
 }

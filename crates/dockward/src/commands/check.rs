@@ -240,7 +240,11 @@ fn check_bytes(
         FileKind::Dockerfile => check_dockerfile_bytes(name, path, bytes, settings, fix),
         // Compose inputs are grouped into projects before checking.
         FileKind::Compose => {
-            let file = ProjectFile { path: path.unwrap_or_else(|| PathBuf::from(name)), display: name.to_string(), bytes: Some(bytes.to_vec()) };
+            let file = ProjectFile {
+                path: path.unwrap_or_else(|| PathBuf::from(name)),
+                display: name.to_string(),
+                bytes: Some(bytes.to_vec()),
+            };
             let mut reports = check_compose_project(&[file], &LoadOptions::default(), settings, fix);
             reports.swap_remove(0)
         }

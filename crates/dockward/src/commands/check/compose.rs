@@ -45,9 +45,9 @@ pub fn group(inputs: Vec<Input>, explicit: &[PathBuf]) -> Vec<Unit> {
             Input::Stdin { display, .. } => display.clone(),
         };
         let chosen = DEFAULT_FILE_NAMES.iter().find(|d| files.iter().any(|f| name_of(f) == **d));
-        let (mut project, rest): (Vec<Input>, Vec<Input>) = files.into_iter().partition(|f| {
-            chosen.is_some_and(|c| name_of(f) == *c || name_of(f) == c.replacen('.', ".override.", 1))
-        });
+        let (mut project, rest): (Vec<Input>, Vec<Input>) = files
+            .into_iter()
+            .partition(|f| chosen.is_some_and(|c| name_of(f) == *c || name_of(f) == c.replacen('.', ".override.", 1)));
         project.sort_by_key(|f| name_of(f).contains(".override."));
         if !project.is_empty() {
             units.push(Unit::Compose(project));
@@ -57,7 +57,11 @@ pub fn group(inputs: Vec<Input>, explicit: &[PathBuf]) -> Vec<Unit> {
     if !explicit.is_empty() {
         let files = explicit
             .iter()
-            .map(|p| Input::File { display: dockward_compose::display_path(p), path: p.clone(), kind: FileKind::Compose })
+            .map(|p| Input::File {
+                display: dockward_compose::display_path(p),
+                path: p.clone(),
+                kind: FileKind::Compose,
+            })
             .collect();
         units.push(Unit::Compose(files));
     }
@@ -78,7 +82,9 @@ pub fn check(
     let files: Vec<ProjectFile> = files
         .iter()
         .map(|f| match f {
-            Input::File { display, path, .. } => ProjectFile { path: path.clone(), display: display.clone(), bytes: None },
+            Input::File { display, path, .. } => {
+                ProjectFile { path: path.clone(), display: display.clone(), bytes: None }
+            }
             Input::Stdin { display, .. } => ProjectFile {
                 path: PathBuf::from(display),
                 display: display.clone(),

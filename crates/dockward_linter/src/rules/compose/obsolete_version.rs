@@ -96,7 +96,8 @@ mod tests {
 
     #[test]
     fn override_file_version_is_reported_too() {
-        let files = [("compose.yaml", "services:\n  web:\n    image: a:1\n"), ("compose.override.yaml", "version: '3'\n")];
+        let files =
+            [("compose.yaml", "services:\n  web:\n    image: a:1\n"), ("compose.override.yaml", "version: '3'\n")];
         let (found, _) = run(&ObsoleteVersion, &files, &[]);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].location.name().rsplit('/').next(), Some("compose.override.yaml"));

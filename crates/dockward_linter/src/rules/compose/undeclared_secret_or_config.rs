@@ -55,7 +55,11 @@ impl ComposeRule for UndeclaredSecretOrConfig {
             for (service, name) in used {
                 if !declared.contains(&name.value.as_str()) {
                     let kind = &section[..section.len() - 1];
-                    let d = cx.report_value(&Self::META, &name, format!("service `{service}` uses {kind} `{}`, which is not declared", name.value));
+                    let d = cx.report_value(
+                        &Self::META,
+                        &name,
+                        format!("service `{service}` uses {kind} `{}`, which is not declared", name.value),
+                    );
                     d.help(format!("declare it under the top-level `{section}:`"));
                 }
             }

@@ -45,7 +45,9 @@ pub(crate) fn references<'p>(project: &'p Project, section: &str) -> Vec<(&'p st
         let lists = [service.value.get(section), service.value.get("build").and_then(|b| b.get(section))];
         for item in lists.into_iter().flatten().filter_map(Value::as_seq).flatten() {
             let name = item.as_str().map(|_| item).or_else(|| item.get("source"));
-            if let Some(n) = name.and_then(|n| Some(Val { value: n.as_str()?.to_string(), at: n.at.clone(), via: n.via.clone() })) {
+            if let Some(n) =
+                name.and_then(|n| Some(Val { value: n.as_str()?.to_string(), at: n.at.clone(), via: n.via.clone() }))
+            {
                 out.push((service.name, n));
             }
         }
