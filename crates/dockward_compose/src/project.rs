@@ -35,6 +35,8 @@ pub enum ProblemKind {
     Include,
     /// An env file that cannot be read or parsed.
     EnvFile,
+    /// `depends_on` naming an undefined service, or a dependency cycle.
+    DependsOn,
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +179,9 @@ pub fn load_project(files: &[ProjectFile], options: &LoadOptions) -> Project {
             None => model = Some(value),
             Some(m) => merge(m, value, &[]),
         }
+    }
+    if let Some(m) = &model {
+        check_depends_on(m, &mut loader.problems);
     }
     let name = model
         .as_ref()
@@ -512,5 +517,84 @@ impl Loader {
         let v = self.parse_file(path, display_path(path), None, false);
         self.aux.insert(canon, v.clone());
         v
+    }
+}
+
+/// `depends_on` entries of a service: (name, the value naming it, required).
+fn dependencies(service: &Value) -> Vec<(String, Location, bool)> {
+    match service.get("depends_on") {
+        Some(d) if d.as_map().is_some() => d
+            .as_map()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| (e.key.clone(), e.key_at.clone(), e.value.get("required").and_then(Value::as_bool) != Some(false)))
+            .collect(),
+        Some(d) => d
+            .as_seq()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| Some((v.as_str()?.to_string(), v.at.clone(), true)))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// Reports `depends_on` that names no service, and dependency cycles (each once).
+fn check_depends_on(model: &Value, problems: &mut Vec<Problem>) {
+    let Some(services) = model.get("services").and_then(Value::as_map) else { return };
+    let names: Vec<&str> = services.iter().map(|e| e.key.as_str()).collect();
+    let deps: Vec<Vec<(usize, Location)>> = services
+        .iter()
+        .map(|s| {
+            let mut out = Vec::new();
+            for (name, at, required) in dependencies(&s.value) {
+                match names.iter().position(|n| *n == name) {
+                    Some(i) => out.push((i, at)),
+                    None if required => problems.push(Problem {
+                        kind: ProblemKind::DependsOn,
+                        at,
+                        message: format!("service `{}` depends on undefined service `{name}`", s.key),
+                        related: Vec::new(),
+                    }),
+                    None => {}
+                }
+            }
+            out
+        })
+        .collect();
+    // Iterative DFS with colours; a back edge closes a cycle.
+    let mut colour = vec![0u8; names.len()];
+    for root in 0..names.len() {
+        if colour[root] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        colour[root] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some((dep, at)) = deps[node].get(*next) {
+                *next += 1;
+                match colour[*dep] {
+                    0 => {
+                        colour[*dep] = 1;
+                        stack.push((*dep, 0));
+                    }
+                    1 => {
+                        let start = stack.iter().position(|(n, _)| n == dep).unwrap_or(0);
+                        let mut chain: Vec<&str> = stack[start..].iter().map(|(n, _)| names[*n]).collect();
+                        chain.push(names[*dep]);
+                        problems.push(Problem {
+                            kind: ProblemKind::DependsOn,
+                            at: at.clone(),
+                            message: format!("depends_on cycle: {}", chain.join(" -> ")),
+                            related: Vec::new(),
+                        });
+                    }
+                    _ => {}
+                }
+            } else {
+                colour[node] = 2;
+                stack.pop();
+            }
+        }
     }
 }

@@ -40,6 +40,7 @@ pub static COMPOSE_RULES: &[&dyn ComposeRule] = &[
     &compose::undeclared_secret_or_config::UndeclaredSecretOrConfig,
     &compose::unused_secret_or_config::UnusedSecretOrConfig,
     &compose::shared_writable_host_path::SharedWritableHostPath,
+    &compose::broken_depends_on::BrokenDependsOn,
 ];
 
 /// Every rule's metadata, meta rules first, then family by family in code order.

@@ -2,6 +2,7 @@
 //! project (every file, the merged model, the loader's problems) and the services'
 //! specs; the container rules (CT family) run separately over the specs.
 
+pub mod broken_depends_on;
 pub mod broken_reference;
 pub mod duplicate_key;
 pub mod env_file_unreadable;
