@@ -105,6 +105,19 @@ fn yaml_comment_suppressions() {
     let p = write(dir.path(), "compose.yaml", text);
     let out = bin().args(["--format", "json"]).arg(&p).output().unwrap();
     assert_eq!(codes(&out), ["DW003"], "the unused CO009 code is reported");
+    let text = "services:\n  web:\n    # dockward: ignore[CO002]\n    image: a:1\n";
+    let p = write(dir.path(), "compose.yaml", text);
+    let out = bin().args(["--format", "json"]).arg(&p).output().unwrap();
+    let f = findings(&out);
+    assert_eq!(codes(&out), ["DW003"]);
+    assert_eq!(f[0]["message"], "`CO002` suppresses nothing in the YAML lines it covers");
+    assert_eq!(f[0]["location"]["start"]["line"], 3);
+    // A pragma above a service covers the whole service.
+    let text = "services:\n  # dockward: ignore[CO008]\n  web:\n    image: a:1\n    secrets: [nope]\n  job:\n    image: j:1\n    secrets: [gone]\n";
+    let p = write(dir.path(), "compose.yaml", text);
+    let out = bin().args(["--format", "json"]).arg(&p).output().unwrap();
+    assert_eq!(codes(&out), ["CO008"]);
+    assert_eq!(findings(&out)[0]["location"]["start"]["line"], 8);
 }
 
 #[test]
