@@ -267,3 +267,27 @@ fn explicit_env_file_replaces_dot_env() {
     // The environment wins over env files.
     assert_eq!(image(&load_project(&file, &options(&[("TAG", "env")]))), "app:env");
 }
+
+#[test]
+fn include_conflicts_and_extension_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = load_text(
+        dir.path(),
+        &[
+            ("compose.yaml", "include:\n  - lib/db.yaml\nx-note: \"echo $(date)\"\nservices:\n  db:\n    image: mine:1\n  web:\n    image: w:1\n"),
+            ("lib/db.yaml", "services:\n  db:\n    image: theirs:1\n  cache:\n    image: redis:7\n"),
+        ],
+        &[],
+    );
+    // `x-` blocks are not interpolated; the conflict names both definitions.
+    let kinds: Vec<_> = project.problems.iter().map(|p| p.kind).collect();
+    assert_eq!(kinds, [ProblemKind::Include], "{:?}", project.problems);
+    let p = &project.problems[0];
+    assert!(p.message.contains("`services.db`"), "{}", p.message);
+    assert_eq!(text_at(&p.at), "db");
+    assert!(p.related.iter().any(|r| r.location.name().ends_with("lib/db.yaml")));
+    let (specs, _) = project.container_specs();
+    let names: Vec<_> = specs.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["db", "web", "cache"]);
+    assert_eq!(spec(&specs, "db").image.as_ref().unwrap().value, "mine:1");
+}
