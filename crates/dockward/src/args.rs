@@ -16,11 +16,11 @@ pub struct Cli {
     pub command: Command,
 }
 
-// Parsed once per run; boxing the big variant would buy nothing.
+// Parsed once per run: the size of the `check` variant does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check Dockerfiles and daemon configuration (directories are searched recursively, honouring .gitignore).
+    /// Check Dockerfiles, Compose files, docker run lines in scripts/Makefiles/CI files, and daemon configuration (directories are searched recursively, honouring .gitignore).
     Check(CheckArgs),
     /// Audit live Docker engines: containers, images, networks and the engine itself (read-only).
     Audit(crate::commands::audit::AuditArgs),
@@ -114,6 +114,13 @@ pub struct CheckArgs {
     /// rules and mounts. Read only.
     #[arg(long, value_name = "DIR")]
     pub host_root: Option<PathBuf>,
+    /// A Compose file of one project, like `docker compose -f` (repeat for overrides,
+    /// merged in order).
+    #[arg(long = "file", short = 'f', value_name = "FILE")]
+    pub compose_files: Vec<PathBuf>,
+    /// An env file for Compose interpolation instead of `.env` (repeatable).
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,

@@ -22,13 +22,24 @@ pub enum FileKind {
     DefaultDocker,
     /// `/etc/sysconfig/docker`.
     SysconfigDocker,
+    /// A Compose file (`compose.yaml`, `docker-compose.yml`, their overrides, and
+    /// `compose.<env>.yaml` / `docker-compose.<env>.yml` variants).
+    Compose,
 }
 
 impl FileKind {
-    /// The kind of a file named explicitly (or `--stdin-filename`): its name decides,
-    /// and anything unrecognised is read as a Dockerfile, as before.
+    /// The kind of a file named explicitly (or `--stdin-filename`): its name decides;
+    /// other `.yaml`/`.yml` files are read as Compose files, anything else as a
+    /// Dockerfile.
     pub fn of_explicit(path: &Path) -> FileKind {
-        classify(path).or_else(|| shebang_kind(path)).unwrap_or(FileKind::Dockerfile)
+        classify(path).or_else(|| shebang_kind(path)).unwrap_or_else(|| {
+            let ext = path.extension().map(|e| e.to_ascii_lowercase());
+            if ext.as_deref().is_some_and(|e| e == "yaml" || e == "yml") {
+                FileKind::Compose
+            } else {
+                FileKind::Dockerfile
+            }
+        })
     }
 }
 
@@ -87,6 +98,10 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     let is_template = lower.ends_with(".template") || lower.ends_with(".tmpl") || lower.ends_with(".j2");
     if is_dockerfile && !is_template {
         return Some(FileKind::Dockerfile);
+    }
+    let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
+    if is_yaml && (lower.starts_with("compose.") || lower.starts_with("docker-compose.")) {
+        return Some(FileKind::Compose);
     }
     classify_run_line_file(path, &lower)
 }
@@ -202,7 +217,11 @@ mod tests {
         for no in ["etc/docker", "other.json", "x.service.d/a.conf", "docker.socket"] {
             assert_eq!(classify(Path::new(no)), None, "{no}");
         }
-        for no in ["Dockerfile.template", "README.md", ".dockerignore", "Dockerfiles", "compose.yaml", "mydockerfile"] {
+        for yes in ["compose.yaml", "docker-compose.yml", "compose.override.yaml", "docker-compose.prod.yml"] {
+            assert_eq!(classify(Path::new(yes)), Some(FileKind::Compose), "{yes}");
+        }
+        for no in ["Dockerfile.template", "README.md", ".dockerignore", "Dockerfiles", "composer.json", "mydockerfile"]
+        {
             assert_eq!(classify(Path::new(no)), None, "{no}");
         }
     }

@@ -279,6 +279,9 @@ pub(crate) fn report_suppression_problems(
             }
             let scope = match s.scope {
                 Scope::File => "this file",
+                Scope::Range(_) if file.name().ends_with(".yaml") || file.name().ends_with(".yml") => {
+                    "the YAML lines it covers"
+                }
                 Scope::Range(_) => "the next instruction",
             };
             let fix = if all_unused {

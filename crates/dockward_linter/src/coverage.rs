@@ -200,8 +200,6 @@ mod tests {
         "DKL-LI-0001",
         "DKL-LI-0002",
         "DKL-LI-0003",
-        // Docker Compose rules.
-        "8c978947-0ff6-485c-b0c2-0bfca6026466",
         // docker-bench-security / CIS: host (1.x), daemon (2.x), files (3.x), images (4.x),
         // containers (5.x), operations (6.x), swarm (7.x), community checks (C.5.3.x).
         "1.2.1",

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod check_compose;
 pub mod cis;
 pub mod config;
 pub mod coverage;

@@ -6,8 +6,9 @@ use crate::audit::{EngineRule, ImageRule, NetworkRule};
 use crate::daemon::DaemonRule;
 use crate::host::HostRule;
 use crate::rule::DockerfileRule;
+use crate::rules::compose::ComposeRule;
 use crate::rules::container::ContainerRule;
-use crate::rules::{container, daemon, dockerfile, engine, host, image, meta, network};
+use crate::rules::{compose, container, daemon, dockerfile, engine, host, image, meta, network};
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
 pub const UNREADABLE_FILE: &RuleMeta = &meta::unreadable_file::UnreadableFile::META;
@@ -177,6 +178,21 @@ pub static NETWORK_RULES: &[&dyn NetworkRule] = &[
     &network::overlay_not_encrypted::OverlayNotEncrypted,
 ];
 
+/// Every Compose-structure rule (CO family), in code order.
+pub static COMPOSE_RULES: &[&dyn ComposeRule] = &[
+    &compose::obsolete_version::ObsoleteVersion,
+    &compose::schema_violation::SchemaViolation,
+    &compose::duplicate_key::DuplicateKey,
+    &compose::required_variable_missing::RequiredVariableMissing,
+    &compose::invalid_interpolation::InvalidInterpolation,
+    &compose::broken_reference::BrokenReference,
+    &compose::env_file_unreadable::EnvFileUnreadable,
+    &compose::undeclared_secret_or_config::UndeclaredSecretOrConfig,
+    &compose::unused_secret_or_config::UnusedSecretOrConfig,
+    &compose::shared_writable_host_path::SharedWritableHostPath,
+    &compose::broken_depends_on::BrokenDependsOn,
+];
+
 /// Every rule's metadata, meta rules first, then family by family in code order.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
     META_RULES
@@ -189,6 +205,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
         .chain(ENGINE_RULES.iter().map(|r| r.meta()))
         .chain(IMAGE_RULES.iter().map(|r| r.meta()))
         .chain(NETWORK_RULES.iter().map(|r| r.meta()))
+        .chain(COMPOSE_RULES.iter().map(|r| r.meta()))
 }
 
 /// The rule a code, name or alias names exactly.

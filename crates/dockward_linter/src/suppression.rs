@@ -179,6 +179,76 @@ struct Pragma<'a> {
     reason: Option<&'a str>,
 }
 
+/// Reads every suppression pragma in a YAML file's comments. A pragma on its own line
+/// covers the next content line and everything indented under it (a key and its
+/// value, a whole service); a trailing pragma covers its own line.
+pub fn collect_yaml(text: &str, comments: &[dockward_yaml::Comment]) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for comment in comments {
+        let body = comment.text.trim_start();
+        // `text` follows the `#`.
+        let body_start = u32::from(comment.range.start()) + 1 + (comment.text.len() - body.len()) as u32;
+        let Some(parsed) = parse_pragma(body) else { continue };
+        let scope = if parsed.file {
+            Scope::File
+        } else if comment.trailing {
+            let start = text[..usize::from(comment.range.start())].rfind('\n').map_or(0, |i| i + 1);
+            Scope::Range(TextRange::new((start as u32).into(), comment.range.end()))
+        } else {
+            Scope::Range(yaml_block_after(text, usize::from(comment.range.end())))
+        };
+        let codes = parsed
+            .codes
+            .into_iter()
+            .map(|(sel, start, end)| SuppressionCode {
+                codes: resolve_selector(sel),
+                selector: sel.to_string(),
+                range: TextRange::new((body_start + start as u32).into(), (body_start + end as u32).into()),
+                used: false,
+            })
+            .collect();
+        out.push(Suppression {
+            origin: parsed.origin,
+            scope,
+            comment: comment.range,
+            codes,
+            reason: parsed.reason.map(str::to_string),
+        });
+    }
+    out
+}
+
+/// The next content line after `from` and the lines indented deeper than it.
+fn yaml_block_after(text: &str, from: usize) -> TextRange {
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let is_content = |line: &str| {
+        let t = line.trim_start();
+        !t.is_empty() && !t.starts_with('#')
+    };
+    let mut pos = text[from..].find('\n').map_or(text.len(), |i| from + i + 1);
+    let mut start = None;
+    let mut end = pos;
+    let mut base = 0;
+    while pos < text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..line_end];
+        if is_content(line) {
+            match start {
+                None => {
+                    start = Some(pos);
+                    base = indent(line);
+                    end = line_end;
+                }
+                Some(_) if indent(line) > base => end = line_end,
+                Some(_) => break,
+            }
+        }
+        pos = line_end + 1;
+    }
+    let start = start.unwrap_or(end);
+    TextRange::new((start as u32).into(), (end as u32).into())
+}
+
 fn parse_pragma(body: &str) -> Option<Pragma<'_>> {
     if let Some(rest) = strip_word(body, "dockward:") {
         let rest_off = body.len() - rest.len();

@@ -16,6 +16,10 @@ use rayon::prelude::*;
 
 use crate::args::{CheckArgs, ColorChoice, FailOnArg, OutputFormat};
 use crate::discover::{discover, FileKind, Input};
+use dockward_compose::{LoadOptions, ProjectFile};
+use dockward_linter::check_compose::check_compose_project;
+
+mod compose;
 use crate::exit;
 
 pub fn run(args: CheckArgs) -> u8 {
@@ -41,11 +45,14 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         if args.fix || args.diff { FixMode::Apply { unsafe_fixes: args.unsafe_fixes } } else { FixMode::Off };
 
     // With --host-root and no paths, only the host is checked (not the current directory).
-    let (inputs, discovery_errors) = if args.host_root.is_some() && args.paths.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
-        discover(&args.paths, args.stdin_filename.as_deref())
-    };
+    // With --host-root or -f and no paths, only the host or the named Compose project is
+    // checked (not the current directory).
+    let (inputs, discovery_errors) =
+        if args.paths.is_empty() && (args.host_root.is_some() || !args.compose_files.is_empty()) {
+            (Vec::new(), Vec::new())
+        } else {
+            discover(&args.paths, args.stdin_filename.as_deref())
+        };
     let mut had_error = false;
     for e in &discovery_errors {
         eprintln!("dockward: {}: {}", e.path, e.message);
@@ -60,8 +67,20 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let stdin_bytes = read_stdin_if_needed(&inputs)?;
+    let units = compose::group(inputs, &args.compose_files);
+    let compose_options = compose::options(&args);
     let mut reports: Vec<FileReport> = pool.install(|| {
-        inputs.par_iter().map(|input| check_input(input, stdin_bytes.as_deref(), &settings, fix_mode)).collect()
+        units
+            .par_iter()
+            .flat_map_iter(|unit| match unit {
+                compose::Unit::Single(input) => {
+                    vec![check_input(input, stdin_bytes.as_deref(), &settings, fix_mode)]
+                }
+                compose::Unit::Compose(files) => {
+                    compose::check(files, stdin_bytes.as_deref(), &compose_options, &settings, fix_mode)
+                }
+            })
+            .collect()
     });
     if let Some(root) = &args.host_root {
         reports.extend(dockward_linter::host::check_host(root, &settings).map_err(|e| format!("--host-root {e}"))?);
@@ -245,6 +264,16 @@ fn check_bytes(
         FileKind::DockerUnit => check_flag_file_bytes(FlagFileKind::SystemdUnit, name, path, bytes, settings),
         FileKind::DefaultDocker => check_flag_file_bytes(FlagFileKind::DefaultDocker, name, path, bytes, settings),
         FileKind::SysconfigDocker => check_flag_file_bytes(FlagFileKind::SysconfigDocker, name, path, bytes, settings),
+        // Compose inputs are grouped into projects before checking.
+        FileKind::Compose => {
+            let file = ProjectFile {
+                path: path.unwrap_or_else(|| PathBuf::from(name)),
+                display: name.to_string(),
+                bytes: Some(bytes.to_vec()),
+            };
+            let mut reports = check_compose_project(&[file], &LoadOptions::default(), settings, fix);
+            reports.swap_remove(0)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! One file per rule. `meta/` holds the rules the checker itself reports.
 
+pub mod compose;
 pub mod container;
 pub mod daemon;
 pub mod dockerfile;

@@ -1,0 +1,167 @@
+//! Checking a Compose project: load it, run the CO rules over the project and the CT
+//! rules over its services, apply YAML-comment suppressions, and optionally fix.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use dockward_compose::{load_project, LoadOptions, ProblemKind, ProjectFile};
+use dockward_diagnostics::{apply_fixes, Diagnostic, Fix};
+use dockward_source::SourceFile;
+use dockward_spec::EngineDefaults;
+
+use crate::check::{lint_container_specs, report_suppression_problems, FileReport, FixMode, FixedText, MAX_FIX_ROUNDS};
+use crate::registry::{self, COMPOSE_RULES};
+use crate::rules::compose::ComposeContext;
+use crate::settings::Settings;
+use crate::suppression;
+
+/// Checks the files of one Compose project (base first, then overrides), with fixes
+/// per `fix`. Returns one report per given file, plus one for every other file
+/// (extended, included, env file) that has findings.
+pub fn check_compose_project(
+    files: &[ProjectFile],
+    options: &LoadOptions,
+    settings: &Settings,
+    fix: FixMode,
+) -> Vec<FileReport> {
+    let mut current: Vec<ProjectFile> = files.to_vec();
+    let mut applied: BTreeMap<String, usize> = BTreeMap::new();
+    let mut originals: BTreeMap<String, String> = BTreeMap::new();
+    let mut outcome = lint_compose_project(&current, options, settings);
+    if let Some(threshold) = fix.threshold() {
+        for _ in 0..MAX_FIX_ROUNDS {
+            let mut changed = false;
+            for f in &mut current {
+                let Some(text) = outcome.texts.get(&f.display) else { continue };
+                let fixes: Vec<&Fix> = outcome
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.location.name() == f.display)
+                    .filter_map(|d| d.fix.as_ref())
+                    .filter(|x| x.applicability >= threshold)
+                    .collect();
+                if fixes.is_empty() {
+                    continue;
+                }
+                let result = apply_fixes(text, fixes);
+                if result.applied == 0 || result.text == *text {
+                    continue;
+                }
+                originals.entry(f.display.clone()).or_insert_with(|| text.clone());
+                *applied.entry(f.display.clone()).or_default() += result.applied;
+                f.bytes = Some(result.text.into_bytes());
+                changed = true;
+            }
+            if !changed {
+                break;
+            }
+            outcome = lint_compose_project(&current, options, settings);
+        }
+    }
+
+    let mut by_file: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+    for d in outcome.diagnostics {
+        by_file.entry(d.location.name().to_string()).or_default().push(d);
+    }
+    let mut reports = Vec::new();
+    for f in &current {
+        let diagnostics = by_file.remove(&f.display).unwrap_or_default();
+        let unreadable = diagnostics.iter().any(|d| d.rule.code == registry::UNREADABLE_FILE.code);
+        let fixed = originals.get(&f.display).and_then(|original| {
+            let text = outcome.texts.get(&f.display)?;
+            (text != original).then(|| FixedText {
+                original: original.clone(),
+                text: text.clone(),
+                applied: applied.get(&f.display).copied().unwrap_or(0),
+            })
+        });
+        reports.push(FileReport {
+            name: f.display.clone(),
+            path: Some(f.path.clone()),
+            diagnostics,
+            fixed,
+            unreadable,
+        });
+    }
+    for (name, diagnostics) in by_file {
+        let path = diagnostics.iter().find_map(|d| d.location.file().and_then(|f| f.path()).map(PathBuf::from));
+        let unreadable = diagnostics.iter().any(|d| d.rule.code == registry::UNREADABLE_FILE.code);
+        reports.push(FileReport { name, path, diagnostics, fixed: None, unreadable });
+    }
+    reports
+}
+
+struct Outcome {
+    diagnostics: Vec<Diagnostic>,
+    /// The text of each main file as loaded, by display name.
+    texts: BTreeMap<String, String>,
+}
+
+fn lint_compose_project(files: &[ProjectFile], options: &LoadOptions, settings: &Settings) -> Outcome {
+    let project = load_project(files, options);
+    let (specs, spec_problems) = project.container_specs();
+    let mut problems = project.problems.clone();
+    problems.extend(spec_problems);
+
+    let mut found: Vec<Diagnostic> = Vec::new();
+    for p in &problems {
+        let rule = match p.kind {
+            ProblemKind::Syntax => registry::SYNTAX_ERROR,
+            ProblemKind::Unreadable => registry::UNREADABLE_FILE,
+            _ => continue,
+        };
+        found.push(Diagnostic::new(rule, p.at.clone(), p.message.clone()));
+    }
+    let mut cx = ComposeContext::new(&project, &problems, &specs, settings);
+    for rule in COMPOSE_RULES {
+        if settings.is_enabled(rule.meta()) {
+            rule.check(&mut cx);
+        }
+    }
+    let mut rule_findings = cx.into_diagnostics();
+    rule_findings.extend(lint_container_specs(&specs, &EngineDefaults::default(), settings));
+
+    // Suppressions, per file that has comments.
+    let mut suppressions: BTreeMap<String, (Arc<SourceFile>, Vec<suppression::Suppression>)> = BTreeMap::new();
+    for f in &project.files {
+        let list = suppression::collect_yaml(f.file.text(), &f.comments);
+        if !list.is_empty() {
+            suppressions.insert(f.file.name().to_string(), (f.file.clone(), list));
+        }
+    }
+    for d in rule_findings {
+        let at = d.location.range().map(|r| r.start()).unwrap_or_default();
+        let mut suppressed = false;
+        if let Some((_, list)) = suppressions.get_mut(d.location.name()) {
+            for s in list.iter_mut() {
+                suppressed |= s.covers(d.rule.code, at);
+            }
+        }
+        if !suppressed {
+            found.push(d);
+        }
+    }
+    for (file, list) in suppressions.values() {
+        report_suppression_problems(file, list, settings, &mut found);
+    }
+
+    found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, d.location.name()));
+    for d in &mut found {
+        d.severity = settings.severity(d.rule);
+    }
+    found.sort_by(|a, b| a.sort_key_cmp(b));
+    found.dedup_by(|a, b| {
+        a.rule.code == b.rule.code
+            && a.location.range() == b.location.range()
+            && a.location.name() == b.location.name()
+            && a.message == b.message
+    });
+    let texts = project
+        .files
+        .iter()
+        .filter(|f| f.main)
+        .map(|f| (f.file.name().to_string(), f.file.text().to_string()))
+        .collect();
+    Outcome { diagnostics: found, texts }
+}
