@@ -81,6 +81,8 @@ pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[
     &dockerfile::useradd_without_no_log_init::UseraddWithoutNoLogInit,
     &dockerfile::invalid_default_arg_in_from::InvalidDefaultArgInFrom,
     &dockerfile::unpinned_os_package::UnpinnedOsPackage,
+    &dockerfile::workdir_in_system_directory::WorkdirInSystemDirectory,
+    &dockerfile::copy_whole_filesystem::CopyWholeFilesystem,
 ];
 
 /// Every container runtime rule (CT family), in code order.

@@ -11,6 +11,7 @@ pub mod consecutive_run;
 pub mod copy_from_stage_index;
 pub mod copy_multiple_sources_to_file;
 pub mod copy_relative_destination;
+pub mod copy_whole_filesystem;
 pub mod duplicate_stage_name;
 pub mod empty_continuation_line;
 pub mod full_base_image;
@@ -62,6 +63,7 @@ pub mod unpinned_package_version;
 pub mod untrusted_base_image_registry;
 pub mod update_without_install;
 pub mod useradd_without_no_log_init;
+pub mod workdir_in_system_directory;
 pub mod world_writable_permissions;
 
 use dockward_dockerfile::semantic::{ExpandedValue, ImageRef, Model, Target};
