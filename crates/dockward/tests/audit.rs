@@ -234,3 +234,122 @@ fn real_daemon_findings_formats_secrets_ignores_and_read_only() {
     assert_eq!(control("4.2")["status"], "manual");
     assert_eq!(control("1.1.1")["status"], "not-checked");
 }
+
+/// Every CT rule over live containers, through the proxy: the exact findings of each
+/// fixture container, at the API fields they come from.
+#[test]
+fn real_daemon_container_rules_find_exactly_what_each_container_sets() {
+    let mut fx = Fixture::new();
+    let base = fx.base_image();
+    let good = fx.build_image("good", &format!("FROM {base}\nUSER 1000\nHEALTHCHECK CMD true\n"), &[]);
+    let net = fx.network("net", &[]);
+    let cmd = ["sleep", "1000"];
+    let with = |args: &[&str], image: &str| -> Vec<String> {
+        args.iter().map(|s| s.to_string()).chain([image.to_string()]).chain(cmd.iter().map(|s| s.to_string())).collect()
+    };
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        ("privileged", with(&["--privileged"], &base)),
+        ("hostns", with(&["--network", "host", "--pid", "host", "--ipc", "host"], &base)),
+        ("socket", with(&["-v", "/var/run/docker.sock:/var/run/docker.sock"], &base)),
+        ("etc", with(&["-v", "/etc:/host-etc:ro"], &base)),
+        ("proc", with(&["-v", "/proc:/host-proc"], &base)),
+        ("capadd", with(&["--cap-add", "SYS_ADMIN"], &base)),
+        ("nolimits", with(&["--memory", "0", "--pids-limit", "-1", "--cpus", "0"], &base)),
+        ("ports", with(&["-p", "80:80", "-p", "0.0.0.0:18080:81"], &base)),
+        ("root", with(&["-u", "0"], &base)),
+        ("secret", with(&["-e", "DB_PASSWORD=s3cret-value-42"], &base)),
+        (
+            "hardened",
+            with(
+                &[
+                    "--read-only",
+                    "--cap-drop",
+                    "ALL",
+                    "--security-opt",
+                    "no-new-privileges",
+                    "--memory",
+                    "64m",
+                    "--cpus",
+                    "0.5",
+                    "--pids-limit",
+                    "100",
+                    "--user",
+                    "1000:1000",
+                    "--network",
+                    &net,
+                ],
+                &good,
+            ),
+        ),
+    ];
+    let mut names = Vec::new();
+    for (suffix, args) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        names.push(fx.create(suffix, &args));
+    }
+    // CT019 does not report the default bridge when the daemon turns ICC off.
+    let icc = fixture::docker(&[
+        "network",
+        "inspect",
+        "bridge",
+        "--format",
+        r#"{{index .Options "com.docker.network.bridge.enable_icc"}}"#,
+    ]) != "false";
+
+    let (out, _) = audit_via_proxy(&fx, &["--format", "json", "--select", "CT"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let got = findings(&out);
+    for ((suffix, _), name) in cases.iter().zip(&names) {
+        let scope = format!("container/{name}");
+        let at = |path: &str| format!("{scope}/{path}");
+        // What every container that sets nothing gets: no read-only root, no
+        // no-new-privileges (the daemon's setting is unknown through the proxy), no
+        // memory / CPU / PIDs limit, root from an image without USER, no healthcheck.
+        let mut want: Vec<(String, String)> = Vec::new();
+        let mut add = |code: &str, path: &str| want.push((code.to_string(), at(path)));
+        let defaults = *suffix != "hardened";
+        if defaults {
+            for code in ["CT004", "CT005", "CT007", "CT008", "CT009", "CT027"] {
+                add(code, "HostConfig");
+            }
+        }
+        if !matches!(*suffix, "privileged" | "hardened") {
+            add("CT003", "HostConfig");
+        }
+        if !matches!(*suffix, "root" | "hardened") {
+            add("CT020", "HostConfig");
+        }
+        if !matches!(*suffix, "hostns" | "hardened") && icc {
+            add("CT019", "HostConfig.NetworkMode");
+        }
+        match *suffix {
+            "privileged" => add("CT001", "HostConfig.Privileged"),
+            "hostns" => {
+                add("CT011", "HostConfig.NetworkMode");
+                add("CT011", "HostConfig.PidMode");
+                add("CT011", "HostConfig.IpcMode");
+            }
+            "socket" => add("CT012", "Mounts[0].Source"),
+            "etc" => add("CT013", "Mounts[0].Source"),
+            "proc" => {
+                add("CT013", "Mounts[0].Source");
+                add("CT014", "Mounts[0]");
+            }
+            "capadd" => add("CT002", "HostConfig.CapAdd[0]"),
+            "ports" => {
+                add("CT017", "HostConfig.PortBindings.80/tcp[0]");
+                add("CT018", "HostConfig.PortBindings.80/tcp[0].HostPort");
+                add("CT017", "HostConfig.PortBindings.81/tcp[0].HostIp");
+            }
+            "root" => add("CT020", "Config.User"),
+            "secret" => add("CT021", "Config.Env[0]"),
+            _ => {}
+        }
+        want.sort();
+        let mut mine: Vec<(String, String)> =
+            got.iter().filter(|(_, l)| l.starts_with(&format!("{scope}/"))).cloned().collect();
+        mine.sort();
+        assert_eq!(mine, want, "{suffix}");
+    }
+    assert!(!stdout(&out).contains("s3cret-value-42"), "CT021's value is redacted");
+}

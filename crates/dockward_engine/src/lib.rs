@@ -124,10 +124,11 @@ fn read_daemon_json(path: &Path) -> Option<serde_json::Value> {
 pub fn snapshot(endpoint: Endpoint, raw: read::RawHost, daemon_json: Option<&serde_json::Value>) -> HostSnapshot {
     let engine = normalise::engine_info(&endpoint.host, &raw.info, raw.version.as_ref());
     let mut images: Vec<ImageView> = raw.images.iter().map(normalise::image_view).collect();
-    let containers: Vec<ContainerSpec> = {
+    let mut containers: Vec<ContainerSpec> = {
         let by_id: HashMap<String, &ImageView> = images.iter().map(|i| (i.id.clone(), i)).collect();
         raw.containers.iter().map(|c| normalise::container_spec(c, &by_id)).collect()
     };
+    normalise::forget_default_cgroupns(&mut containers, &engine);
     for (c, spec) in raw.containers.iter().zip(&containers) {
         if let Some(img) = images.iter_mut().find(|i| Some(&i.id) == c.image.as_ref()) {
             img.used_by.push(spec.name.clone());

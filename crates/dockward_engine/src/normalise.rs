@@ -82,11 +82,26 @@ pub fn container_spec(c: &ContainerInspectResponse, images: &HashMap<String, &Im
     for (i, cap) in hc.cap_drop.iter().flatten().enumerate() {
         spec.cap_drop.push(f.val(cap.clone(), format!("HostConfig.CapDrop[{i}]")));
     }
-    spec.read_only = hc.readonly_rootfs.map(|v| f.val(v, "HostConfig.ReadonlyRootfs"));
-    for (i, opt) in hc.security_opt.iter().flatten().enumerate() {
-        spec.security_opt.push(f.val(opt.clone(), format!("HostConfig.SecurityOpt[{i}]")));
+    // The API always has the field; `false` is Docker's default, i.e. "not set".
+    spec.read_only = hc.readonly_rootfs.filter(|ro| *ro).map(|v| f.val(v, "HostConfig.ReadonlyRootfs"));
+    let privileged = hc.privileged == Some(true);
+    let host_ns = |m: &Option<String>| m.as_deref() == Some("host");
+    let options: Vec<&String> = hc.security_opt.iter().flatten().collect();
+    // dockerd appends `label=disable` itself to a privileged container or one sharing
+    // the host's PID or IPC namespace (moby `generateSecurityOpt`): a consequence CT001
+    // and CT011 report, not a setting of the container.
+    let derived_label = (privileged || host_ns(&hc.pid_mode) || host_ns(&hc.ipc_mode))
+        .then(|| options.iter().rposition(|o| o.as_str() == "label=disable"))
+        .flatten();
+    for (i, opt) in options.iter().enumerate() {
+        if Some(i) != derived_label {
+            spec.security_opt.push(f.val((*opt).clone(), format!("HostConfig.SecurityOpt[{i}]")));
+        }
     }
-    spec.apparmor_profile = f.text(c.app_armor_profile.as_ref(), "AppArmorProfile");
+    // A privileged container is always `unconfined` (CT001 says so); an explicit
+    // `apparmor=unconfined` shows in `SecurityOpt` as well.
+    spec.apparmor_profile =
+        f.text(c.app_armor_profile.as_ref(), "AppArmorProfile").filter(|p| !(privileged && p.value == "unconfined"));
 
     let r = &mut spec.resources;
     r.memory = f.limit(hc.memory, "HostConfig.Memory");
@@ -201,7 +216,29 @@ pub fn container_spec(c: &ContainerInspectResponse, images: &HashMap<String, &Im
             at: f.at("Config.Healthcheck"),
         });
     }
-    spec.env = env_vars(&f, cfg.env.as_deref().unwrap_or_default());
+    // `Config.Env` is the image's environment plus the container's own. What the image
+    // sets is the image's (IM rules); the spec keeps what the container sets, as a
+    // Compose service or `docker run` line would.
+    let image_env: Vec<String> = c
+        .image
+        .as_ref()
+        .and_then(|id| images.get(id))
+        .map(|img| {
+            img.env
+                .iter()
+                .map(|e| match &e.value {
+                    Some(v) => format!("{}={}", e.name.value, v.value),
+                    None => e.name.value.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    spec.env = env_vars(&f, cfg.env.as_deref().unwrap_or_default())
+        .into_iter()
+        .zip(cfg.env.iter().flatten())
+        .filter(|(_, raw)| !image_env.contains(raw))
+        .map(|(e, _)| e)
+        .collect();
     for (k, v) in sorted(hc.sysctls.as_ref()) {
         let path = format!("HostConfig.Sysctls.{k}");
         spec.sysctls.push((f.val(k.clone(), path.clone()), f.val(v.clone(), path)));
@@ -388,6 +425,19 @@ pub fn engine_info(endpoint: &str, info: &SystemInfo, version: Option<&SystemVer
     }
 }
 
+/// Forgets each container's cgroup namespace mode when it is the daemon's default:
+/// dockerd writes its default (`host` on cgroup v1, `private` with `name=cgroupns` in
+/// `/info`) into every container it creates, so on cgroup v1 every container would
+/// seem to ask for the host's namespace. Compose and `docker run` leave it unset too.
+pub fn forget_default_cgroupns(containers: &mut [ContainerSpec], info: &EngineInfo) {
+    let default = if info.security_option("cgroupns").is_some() { "private" } else { "host" };
+    for c in containers {
+        if c.cgroupns_mode.as_ref().is_some_and(|m| m.value == default) {
+            c.cgroupns_mode = None;
+        }
+    }
+}
+
 /// The daemon's effective defaults, from `/info`, the default bridge's options and
 /// (for a local daemon) its daemon.json.
 pub fn engine_defaults(
@@ -449,6 +499,86 @@ mod tests {
         assert_eq!(s.env[1].name.value, "EMPTY");
         assert!(s.env[1].value.is_none());
         assert_eq!(at(&s.env[0].name.at), "container/plain/Config.Env[0]");
+    }
+
+    #[test]
+    fn values_dockerd_derives_are_not_container_settings() {
+        let img = ImageView {
+            id: "sha256:img".into(),
+            name: "app:1".into(),
+            origin: logical("image/app:1", "Config"),
+            tags: Vec::new(),
+            user: None,
+            healthcheck: None,
+            env: env_vars(&Fields { scope: "image/app:1".into() }, &["PATH=/bin".into(), "API_TOKEN=abc".into()]),
+            history: Vec::new(),
+            created: None,
+            used_by: Vec::new(),
+        };
+        let images: HashMap<String, &ImageView> = [("sha256:img".to_string(), &img)].into();
+        let c = inspect(serde_json::json!({
+            "Name": "/p", "Image": "sha256:img", "AppArmorProfile": "unconfined",
+            "HostConfig": {"Privileged": true, "ReadonlyRootfs": false, "CapAdd": ["CAP_SYS_ADMIN"],
+                           "SecurityOpt": ["label=disable", "seccomp=unconfined", "label=disable"],
+                           "PortBindings": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}},
+            "Config": {"Env": ["PATH=/bin", "API_TOKEN=abc", "DB_PASSWORD=x"]}
+        }));
+        let s = container_spec(&c, &images);
+        assert!(s.read_only.is_none(), "false is Docker's default");
+        let opts: Vec<(String, String)> = s.security_opt.iter().map(|o| (o.value.clone(), at(&o.at))).collect();
+        assert_eq!(
+            opts,
+            [
+                ("label=disable".to_string(), "container/p/HostConfig.SecurityOpt[0]".to_string()),
+                ("seccomp=unconfined".to_string(), "container/p/HostConfig.SecurityOpt[1]".to_string()),
+            ],
+            "only the label=disable dockerd appended is dropped"
+        );
+        assert!(s.apparmor_profile.is_none(), "privileged implies unconfined");
+        assert_eq!(s.cap_add[0].value, "CAP_SYS_ADMIN");
+        assert!(s.ports[0].host_ip.is_none(), "empty HostIp: every interface");
+        let env: Vec<(String, String)> = s.env.iter().map(|e| (e.name.value.clone(), at(&e.name.at))).collect();
+        assert_eq!(env, [("DB_PASSWORD".to_string(), "container/p/Config.Env[2]".to_string())]);
+
+        // Not privileged, no host namespace: every option is the container's own.
+        let c = inspect(serde_json::json!({
+            "Name": "/q", "AppArmorProfile": "unconfined",
+            "HostConfig": {"ReadonlyRootfs": true, "SecurityOpt": ["label=disable", "no-new-privileges"]}
+        }));
+        let s = container_spec(&c, &HashMap::new());
+        assert_eq!(
+            s.read_only.as_ref().map(|r| (r.value, at(&r.at))),
+            Some((true, "container/q/HostConfig.ReadonlyRootfs".into()))
+        );
+        assert_eq!(s.security_opt.len(), 2);
+        assert_eq!(s.apparmor_profile.as_ref().map(|p| p.value.as_str()), Some("unconfined"));
+        // A host PID namespace also makes dockerd append label=disable.
+        let c = inspect(
+            serde_json::json!({"Name": "/r", "HostConfig": {"PidMode": "host", "SecurityOpt": ["label=disable"]}}),
+        );
+        assert!(container_spec(&c, &HashMap::new()).security_opt.is_empty());
+    }
+
+    #[test]
+    fn the_daemons_default_cgroupns_mode_is_not_a_container_setting() {
+        let spec = |mode: &str| {
+            container_spec(
+                &inspect(serde_json::json!({"Name": "/c", "HostConfig": {"CgroupnsMode": mode}})),
+                &HashMap::new(),
+            )
+        };
+        let v1: SystemInfo = serde_json::from_value(serde_json::json!({"CgroupVersion": "1"})).unwrap();
+        let v1 = engine_info("x", &v1, None);
+        let mut cs = vec![spec("host"), spec("private")];
+        forget_default_cgroupns(&mut cs, &v1);
+        assert!(cs[0].cgroupns_mode.is_none());
+        assert_eq!(cs[1].cgroupns_mode.as_ref().unwrap().value, "private");
+        let v2: SystemInfo =
+            serde_json::from_value(serde_json::json!({"CgroupVersion": "2", "SecurityOptions": ["name=cgroupns"]}))
+                .unwrap();
+        let mut cs = vec![spec("host")];
+        forget_default_cgroupns(&mut cs, &engine_info("x", &v2, None));
+        assert_eq!(cs[0].cgroupns_mode.as_ref().map(|m| at(&m.at)), Some("container/c/HostConfig.CgroupnsMode".into()));
     }
 
     #[test]
