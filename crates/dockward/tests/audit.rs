@@ -353,3 +353,58 @@ fn real_daemon_container_rules_find_exactly_what_each_container_sets() {
     }
     assert!(!stdout(&out).contains("s3cret-value-42"), "CT021's value is redacted");
 }
+
+/// `(code, location)` of each finding: the logical location, or `path:line:column`.
+fn located(o: &Output) -> Vec<(String, String)> {
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("bad json ({e}): {}", stdout(o)));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let l = &f["logical"];
+            let at = if l.is_null() {
+                let s = &f["location"]["start"];
+                format!("{}:{}:{}", f["path"].as_str().unwrap(), s["line"], s["column"])
+            } else {
+                format!("{}/{}", l["scope"].as_str().unwrap(), l["path"].as_str().unwrap())
+            };
+            (f["code"].as_str().unwrap().to_string(), at)
+        })
+        .collect()
+}
+
+/// The DM rules over the local daemon: its daemon.json (found through the dockerd
+/// command line) plus what `/info` and the default bridge report. Expectations follow
+/// what this daemon reports, so the test holds on any configuration.
+#[test]
+fn real_daemon_configuration_is_checked_live() {
+    let fx = Fixture::new();
+    let out =
+        audit(&["--host", "unix:///var/run/docker.sock", "--label", &fx.label(), "--format", "json", "--select", "DM"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let got = located(&out);
+    let info = |format: &str| fixture::docker(&["info", "--format", format]);
+    let live_restore = info("{{.LiveRestoreEnabled}}") == "true";
+    let reported = |code: &str| got.iter().filter(|(c, _)| c == code).map(|(_, l)| l.clone()).collect::<Vec<_>>();
+    assert_eq!(!reported("DM007").is_empty(), !live_restore, "{got:?}");
+    let icc = fixture::docker(&[
+        "network",
+        "inspect",
+        "bridge",
+        "--format",
+        r#"{{index .Options "com.docker.network.bridge.enable_icc"}}"#,
+    ]) != "false";
+    assert_eq!(!reported("DM006").is_empty(), icc, "{got:?}");
+    let authz = info("{{json .Plugins.Authorization}}");
+    if authz == "null" || authz == "[]" {
+        assert_eq!(reported("DM019"), ["daemon/Info.Plugins.Authorization"]);
+    }
+    // Every finding is in the daemon's own configuration or at an API field.
+    for (code, at) in &got {
+        assert!(
+            at.starts_with("daemon/Info.") || at.starts_with("network/bridge/Options.") || at.starts_with('/'),
+            "{code} at {at}"
+        );
+    }
+}

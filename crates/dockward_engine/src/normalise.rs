@@ -7,8 +7,9 @@ use bollard::models::{ContainerInspectResponse, Network, SystemInfo, SystemVersi
 use dockward_diagnostics::Location;
 use dockward_spec::live::{logical, logical_scope};
 use dockward_spec::{
-    ContainerSpec, EngineDefaults, EngineInfo, EnvVar, Healthcheck, HistoryStep, ImageConfig, ImageView, Logging,
-    Mount, MountKind, NetworkView, PortMapping, RestartPolicy, SpecSource, Ulimit, Val,
+    ContainerSpec, DaemonOption, DaemonSource, DaemonValue, EngineDefaults, EngineInfo, EnvVar, Healthcheck,
+    HistoryStep, ImageConfig, ImageView, Logging, Mount, MountKind, NetworkView, PortMapping, RestartPolicy,
+    SpecSource, Ulimit, Val,
 };
 
 use crate::read::RawImage;
@@ -425,6 +426,92 @@ pub fn engine_info(endpoint: &str, info: &SystemInfo, version: Option<&SystemVer
     }
 }
 
+/// What `/info` and the default bridge show of the daemon's configuration, as options
+/// under their `daemon.json` keys located at the fields they come from
+/// (`daemon/Info.LiveRestoreEnabled`, `network/bridge/Options.<name>`), and whether the
+/// daemon runs rootless. Only what the API shows for certain is given: `icc`,
+/// `userland-proxy` or `log-opts` of a remote daemon stay unknown.
+pub fn daemon_live_options(info: &SystemInfo, networks: &[NetworkView]) -> (Vec<DaemonOption>, bool) {
+    let f = Fields { scope: "daemon".into() };
+    let mut out = Vec::new();
+    let mut add = |key: &str, value: DaemonValue, at: Location| {
+        out.push(DaemonOption {
+            key: Val::new(key.to_string(), at.clone()),
+            value: Val::new(value, at),
+            source: DaemonSource::Live,
+        });
+    };
+    if let Some(v) = info.live_restore_enabled {
+        add("live-restore", DaemonValue::Bool(v), f.at("Info.LiveRestoreEnabled"));
+    }
+    if let Some(v) = info.experimental_build {
+        add("experimental", DaemonValue::Bool(v), f.at("Info.ExperimentalBuild"));
+    }
+    for (key, value, path) in [
+        ("storage-driver", &info.driver, "Info.Driver"),
+        ("log-driver", &info.logging_driver, "Info.LoggingDriver"),
+        ("data-root", &info.docker_root_dir, "Info.DockerRootDir"),
+    ] {
+        if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
+            add(key, DaemonValue::String(v.clone()), f.at(path));
+        }
+    }
+    let mut rootless = false;
+    let mut selinux = false;
+    for (i, opt) in info.security_options.iter().flatten().enumerate() {
+        let at = f.at(format!("Info.SecurityOptions[{i}]"));
+        let props: Vec<(&str, &str)> = opt.split(',').filter_map(|p| p.split_once('=')).collect();
+        let prop = |k: &str| props.iter().find(|(pk, _)| *pk == k).map(|(_, v)| *v);
+        match prop("name") {
+            Some("seccomp") => {
+                if let Some(p) = prop("profile").filter(|p| !matches!(*p, "default" | "builtin")) {
+                    add("seccomp-profile", DaemonValue::String(p.to_string()), at);
+                }
+            }
+            Some("selinux") => selinux = true,
+            // The remap user is not shown; any non-empty value means "remapped".
+            Some("userns") => add("userns-remap", DaemonValue::String(opt.clone()), at),
+            Some("rootless") => rootless = true,
+            Some("no-new-privileges") => add("no-new-privileges", DaemonValue::Bool(true), at),
+            _ => {}
+        }
+    }
+    add("selinux-enabled", DaemonValue::Bool(selinux), f.at("Info.SecurityOptions"));
+    if let Some(authz) = info.plugins.as_ref().map(|p| p.authorization.clone().unwrap_or_default()) {
+        let items = authz
+            .iter()
+            .enumerate()
+            .map(|(i, p)| f.val(DaemonValue::String(p.clone()), format!("Info.Plugins.Authorization[{i}]")))
+            .collect();
+        add("authorization-plugins", DaemonValue::List(items), f.at("Info.Plugins.Authorization"));
+    }
+    if let Some(reg) = &info.registry_config {
+        let mut items: Vec<Val<DaemonValue>> = reg
+            .insecure_registry_cidrs
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, c)| {
+                f.val(DaemonValue::String(c.clone()), format!("Info.RegistryConfig.InsecureRegistryCIDRs[{i}]"))
+            })
+            .collect();
+        let index: BTreeMap<_, _> = reg.index_configs.iter().flatten().collect();
+        for (name, _) in index.into_iter().filter(|(_, c)| c.secure == Some(false)) {
+            items.push(f.val(DaemonValue::String(name.clone()), format!("Info.RegistryConfig.IndexConfigs.{name}")));
+        }
+        add("insecure-registries", DaemonValue::List(items), f.at("Info.RegistryConfig"));
+    }
+    if let Some(bridge) = networks.iter().find(|n| n.is_default_bridge()) {
+        if let Some(v) = bridge.option("com.docker.network.bridge.enable_icc") {
+            add("icc", DaemonValue::Bool(v.value != "false"), v.at.clone());
+        }
+        if let Some(v) = bridge.option("com.docker.network.bridge.host_binding_ipv4") {
+            add("ip", DaemonValue::String(v.value.clone()), v.at.clone());
+        }
+    }
+    (out, rootless)
+}
+
 /// Forgets each container's cgroup namespace mode when it is the daemon's default:
 /// dockerd writes its default (`host` on cgroup v1, `private` with `name=cgroupns` in
 /// `/info`) into every container it creates, so on cgroup v1 every container would
@@ -440,14 +527,10 @@ pub fn forget_default_cgroupns(containers: &mut [ContainerSpec], info: &EngineIn
 
 /// The daemon's effective defaults, from `/info`, the default bridge's options and
 /// (for a local daemon) its daemon.json.
-pub fn engine_defaults(
-    info: &EngineInfo,
-    networks: &[NetworkView],
-    daemon_json: Option<&serde_json::Value>,
-) -> EngineDefaults {
+pub fn engine_defaults(info: &EngineInfo, networks: &[NetworkView], no_new_privileges: Option<bool>) -> EngineDefaults {
     let seccomp = info.security_option("seccomp");
     EngineDefaults {
-        no_new_privileges: daemon_json.map(|j| j.get("no-new-privileges").and_then(|v| v.as_bool()).unwrap_or(false)),
+        no_new_privileges,
         seccomp_default: Some(
             seccomp.is_some_and(|props| !props.iter().any(|(k, v)| k == "profile" && v == "unconfined")),
         ),
@@ -582,6 +665,57 @@ mod tests {
     }
 
     #[test]
+    fn info_and_the_default_bridge_give_daemon_options_at_their_fields() {
+        let info: SystemInfo = serde_json::from_value(serde_json::json!({
+            "LiveRestoreEnabled": false, "ExperimentalBuild": false, "Driver": "overlay2", "LoggingDriver": "json-file",
+            "SecurityOptions": ["name=seccomp,profile=unconfined", "name=userns", "name=rootless"],
+            "Plugins": {"Authorization": null},
+            "RegistryConfig": {"InsecureRegistryCIDRs": ["127.0.0.0/8"],
+                               "IndexConfigs": {"docker.io": {"Secure": true}, "reg.local:5000": {"Secure": false}}}
+        }))
+        .unwrap();
+        let bridge = NetworkView {
+            id: "b".into(),
+            name: "bridge".into(),
+            origin: logical("network/bridge", "Driver"),
+            driver: Val::new("bridge".into(), logical("network/bridge", "Driver")),
+            scope: "local".into(),
+            internal: false,
+            options: [
+                ("com.docker.network.bridge.default_bridge", "true"),
+                ("com.docker.network.bridge.enable_icc", "true"),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), Val::new(v.to_string(), logical("network/bridge", format!("Options.{k}")))))
+            .collect(),
+            attached: Vec::new(),
+        };
+        let (opts, rootless) = daemon_live_options(&info, &[bridge]);
+        assert!(rootless);
+        let mut spec = dockward_spec::DaemonSpec::new(logical("daemon", "Info"), false);
+        spec.add_live(opts);
+        let at = |k: &str| spec.value(k).map(|v| at(&v.at)).unwrap_or_default();
+        assert_eq!(
+            (spec.bool("live-restore"), at("live-restore").as_str()),
+            (Some(false), "daemon/Info.LiveRestoreEnabled")
+        );
+        assert_eq!(spec.str("seccomp-profile"), Some("unconfined"));
+        assert_eq!(at("seccomp-profile"), "daemon/Info.SecurityOptions[0]");
+        assert_eq!(at("userns-remap"), "daemon/Info.SecurityOptions[1]");
+        assert_eq!(spec.bool("selinux-enabled"), Some(false));
+        assert!(spec.list("authorization-plugins").is_empty());
+        assert_eq!(at("authorization-plugins"), "daemon/Info.Plugins.Authorization");
+        let insecure: Vec<_> =
+            spec.list("insecure-registries").iter().map(|v| v.value.as_str().unwrap().to_string()).collect();
+        assert_eq!(insecure, ["127.0.0.0/8", "reg.local:5000"]);
+        assert_eq!(
+            (spec.bool("icc"), at("icc").as_str()),
+            (Some(true), "network/bridge/Options.com.docker.network.bridge.enable_icc")
+        );
+        assert_eq!(spec.str("storage-driver"), Some("overlay2"));
+    }
+
+    #[test]
     fn cpu_quota_without_nano_cpus_gives_a_fraction() {
         let c = inspect(serde_json::json!({"Name": "/q", "HostConfig": {"CpuQuota": 50000, "CpuPeriod": 100000}}));
         let s = container_spec(&c, &HashMap::new());
@@ -598,7 +732,7 @@ mod tests {
         }))
         .unwrap();
         let e = engine_info("unix:///s", &info, None);
-        let d = engine_defaults(&e, &[], Some(&serde_json::json!({"no-new-privileges": true})));
+        let d = engine_defaults(&e, &[], Some(true));
         assert_eq!(
             (d.seccomp_default, d.userns_remap, d.rootless, d.cgroup_v2, d.no_new_privileges, d.icc),
             (Some(true), Some(true), Some(false), Some(true), Some(true), None)

@@ -230,6 +230,8 @@ pub fn audit_host(snapshot: &HostSnapshot, settings: &Settings, now: i64, prefix
         settings,
         now,
     ));
+    let daemon = &snapshot.daemon;
+    found.extend(dockward_linter::daemon::lint_daemon(&daemon.spec, daemon.json.as_ref(), &daemon.flags, settings));
     let ignores = label_ignores(snapshot);
     found.retain(|d| {
         let scope = d.location.name();
@@ -272,6 +274,7 @@ fn audited_objects(results: &[HostResult], prefix_host: bool) -> Vec<String> {
         let s = &r.snapshot;
         let prefix = if prefix_host { format!("{}/", s.endpoint.label) } else { String::new() };
         out.push(format!("{prefix}engine/{}", s.engine.name));
+        out.push(format!("{prefix}daemon"));
         out.extend(s.containers.iter().map(|c| format!("{prefix}{}", c.origin.name())));
         out.extend(s.images.iter().filter(|i| !i.used_by.is_empty()).map(|i| format!("{prefix}image/{}", i.name)));
         out.extend(s.networks.iter().map(|n| format!("{prefix}network/{}", n.name)));
