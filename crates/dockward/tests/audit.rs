@@ -408,3 +408,70 @@ fn real_daemon_configuration_is_checked_live() {
         );
     }
 }
+
+/// `--host-root`: the HO rules over a host's files, the DM rules over its daemon.json
+/// plus the live values, and the CIS scorecard judging sections 1-3 from them.
+#[test]
+fn host_root_adds_host_rules_and_the_scorecard_judges_sections_1_to_3() {
+    use std::os::unix::fs::PermissionsExt;
+    let fx = Fixture::new();
+    let root = fx.dir.path().join("hostroot");
+    let write = |name: &str, content: &str, mode: u32| {
+        let p = root.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, content).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    write("etc/docker/daemon.json", r#"{"no-new-privileges": true, "userns-remap": "default"}"#, 0o644);
+    write("etc/group", "root:x:0:\ndocker:x:998:mallory\n", 0o644);
+    write("lib/systemd/system/docker.service", "[Service]\nExecStart=/usr/bin/dockerd -H fd://\n", 0o666);
+    let root_arg = root.display().to_string();
+
+    let (out, _) = audit_via_proxy(&fx, &["--host-root", &root_arg, "--format", "json", "--select", "HO,DM"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let got = located(&out);
+    let has = |code: &str, file: &str| got.iter().any(|(c, l)| c == code && l.contains(file));
+    assert!(has("HO001", "etc/group:2:"), "{got:?}");
+    assert!(has("HO003", "docker.service"), "{got:?}");
+    let codes: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
+    assert!(!codes.contains(&"DM012") && !codes.contains(&"DM008"), "set in the host's daemon.json: {got:?}");
+
+    let (out, _) = audit_via_proxy(&fx, &["--host-root", &root_arg, "--format", "cis-json"]);
+    let card: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let controls = card["controls"].as_array().unwrap();
+    let status = |id: &str| controls.iter().find(|c| c["id"] == id).unwrap()["status"].clone();
+    assert_eq!(status("1.1.2"), "fail");
+    assert_eq!(status("2.14"), "pass");
+    assert_eq!(status("2.9"), "pass");
+    for c in controls.iter().filter(|c| ["1.", "2.", "3."].iter().any(|p| c["id"].as_str().unwrap().starts_with(p))) {
+        if c["status"] == "not-checked" {
+            assert!(c["rules"].as_array().unwrap().is_empty(), "{c}");
+        }
+    }
+
+    // This machine's own root, opt-in, next to its local daemon: the daemon's files are
+    // those the running dockerd uses, checked once.
+    let out = audit(&[
+        "--host",
+        "unix:///var/run/docker.sock",
+        "--label",
+        &fx.label(),
+        "--host-root",
+        "/",
+        "--format",
+        "json",
+        "--select",
+        "HO,DM",
+    ]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<String> = v["findings"].as_array().unwrap().iter().map(|f| f.to_string()).collect();
+    let mut unique = got.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), got.len(), "no finding twice: {got:#?}");
+    assert!(got.iter().any(|f| f.contains("\"DM")), "the daemon's rules ran: {got:#?}");
+    let two = audit(&["--host", "unix:///a.sock", "--host", "unix:///b.sock", "--host-root", "/"]);
+    assert_eq!(two.status.code(), Some(2));
+    assert!(stderr(&two).contains("exactly one engine"), "{}", stderr(&two));
+}
