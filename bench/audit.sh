@@ -2,7 +2,8 @@
 # bench/audit.sh [N...]: for each N (default: 0 50 200), creates N labelled containers
 # from a tiny imported busybox image (half of them started), then measures
 # `dockward audit --format json` on them: median wall time of 5 runs, peak RSS (GNU
-# time), and the Engine API calls of one run, counted by a recording proxy. Removes
+# time), the CT and DM findings of one run (every default rule runs), and the Engine
+# API calls of one run, counted by a recording proxy. Removes
 # only the containers and the image it created, also on failure or Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,8 +41,8 @@ docker import --change "LABEL $label" - "$image" <"$work/rootfs.tar" >/dev/null
 audit() { "$bin" audit --isolated --host "$1" --label "$label" --format json --fail-on none --quiet; }
 
 have=0
-printf '| containers | running | median wall | best wall | peak RSS | API calls | container inspects |\n'
-printf '|---|---|---|---|---|---|---|\n'
+printf '| containers | running | median wall | best wall | peak RSS | CT / DM findings | API calls | container inspects |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
 for n in "${sizes[@]}"; do
   # Grow the set of containers to n (sizes ascend).
   if [ "$n" -gt "$have" ]; then
@@ -66,6 +67,10 @@ for n in "${sizes[@]}"; do
   rss=$( { /usr/bin/time -v "$bin" audit --isolated --host unix:///var/run/docker.sock --label "$label" \
       --format json --fail-on none --quiet >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
 
+  audit unix:///var/run/docker.sock >"$work/report.json"
+  ct=$(grep -c '"code": "CT' "$work/report.json" || true)
+  dm=$(grep -c '"code": "DM' "$work/report.json" || true)
+
   # One run through the recording proxy to count the calls.
   mkfifo "$work/hold"
   "$proxy" "$work/proxy.sock" /var/run/docker.sock <"$work/hold" >"$work/calls.txt" &
@@ -78,6 +83,6 @@ for n in "${sizes[@]}"; do
   rm -f "$work/hold" "$work/proxy.sock"
   calls=$(wc -l <"$work/calls.txt")
   inspects=$(grep -cE '^GET (/v[0-9.]+)?/containers/[0-9a-f]{64}/json' "$work/calls.txt" || true)
-  printf '| %s | %s | %s ms | %s ms | %s MiB | %s | %s |\n' "$n" "$running" "$median" "$best" \
-    "$(awk "BEGIN {printf \"%.1f\", $rss / 1024}")" "$calls" "$inspects"
+  printf '| %s | %s | %s ms | %s ms | %s MiB | %s / %s | %s | %s |\n' "$n" "$running" "$median" "$best" \
+    "$(awk "BEGIN {printf \"%.1f\", $rss / 1024}")" "$ct" "$dm" "$calls" "$inspects"
 done

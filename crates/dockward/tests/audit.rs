@@ -234,3 +234,244 @@ fn real_daemon_findings_formats_secrets_ignores_and_read_only() {
     assert_eq!(control("4.2")["status"], "manual");
     assert_eq!(control("1.1.1")["status"], "not-checked");
 }
+
+/// Every CT rule over live containers, through the proxy: the exact findings of each
+/// fixture container, at the API fields they come from.
+#[test]
+fn real_daemon_container_rules_find_exactly_what_each_container_sets() {
+    let mut fx = Fixture::new();
+    let base = fx.base_image();
+    let good = fx.build_image("good", &format!("FROM {base}\nUSER 1000\nHEALTHCHECK CMD true\n"), &[]);
+    let net = fx.network("net", &[]);
+    let cmd = ["sleep", "1000"];
+    let with = |args: &[&str], image: &str| -> Vec<String> {
+        args.iter().map(|s| s.to_string()).chain([image.to_string()]).chain(cmd.iter().map(|s| s.to_string())).collect()
+    };
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        ("privileged", with(&["--privileged"], &base)),
+        ("hostns", with(&["--network", "host", "--pid", "host", "--ipc", "host"], &base)),
+        ("socket", with(&["-v", "/var/run/docker.sock:/var/run/docker.sock"], &base)),
+        ("etc", with(&["-v", "/etc:/host-etc:ro"], &base)),
+        ("proc", with(&["-v", "/proc:/host-proc"], &base)),
+        ("capadd", with(&["--cap-add", "SYS_ADMIN"], &base)),
+        ("nolimits", with(&["--memory", "0", "--pids-limit", "-1", "--cpus", "0"], &base)),
+        ("ports", with(&["-p", "80:80", "-p", "0.0.0.0:18080:81"], &base)),
+        ("root", with(&["-u", "0"], &base)),
+        ("secret", with(&["-e", "DB_PASSWORD=s3cret-value-42"], &base)),
+        (
+            "hardened",
+            with(
+                &[
+                    "--read-only",
+                    "--cap-drop",
+                    "ALL",
+                    "--security-opt",
+                    "no-new-privileges",
+                    "--memory",
+                    "64m",
+                    "--cpus",
+                    "0.5",
+                    "--pids-limit",
+                    "100",
+                    "--user",
+                    "1000:1000",
+                    "--network",
+                    &net,
+                ],
+                &good,
+            ),
+        ),
+    ];
+    let mut names = Vec::new();
+    for (suffix, args) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        names.push(fx.create(suffix, &args));
+    }
+    // CT019 does not report the default bridge when the daemon turns ICC off.
+    let icc = fixture::docker(&[
+        "network",
+        "inspect",
+        "bridge",
+        "--format",
+        r#"{{index .Options "com.docker.network.bridge.enable_icc"}}"#,
+    ]) != "false";
+
+    let (out, _) = audit_via_proxy(&fx, &["--format", "json", "--select", "CT"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let got = findings(&out);
+    for ((suffix, _), name) in cases.iter().zip(&names) {
+        let scope = format!("container/{name}");
+        let at = |path: &str| format!("{scope}/{path}");
+        // What every container that sets nothing gets: no read-only root, no
+        // no-new-privileges (the daemon's setting is unknown through the proxy), no
+        // memory / CPU / PIDs limit, root from an image without USER, no healthcheck.
+        let mut want: Vec<(String, String)> = Vec::new();
+        let mut add = |code: &str, path: &str| want.push((code.to_string(), at(path)));
+        let defaults = *suffix != "hardened";
+        if defaults {
+            for code in ["CT004", "CT005", "CT007", "CT008", "CT009", "CT027"] {
+                add(code, "HostConfig");
+            }
+        }
+        if !matches!(*suffix, "privileged" | "hardened") {
+            add("CT003", "HostConfig");
+        }
+        if !matches!(*suffix, "root" | "hardened") {
+            add("CT020", "HostConfig");
+        }
+        if !matches!(*suffix, "hostns" | "hardened") && icc {
+            add("CT019", "HostConfig.NetworkMode");
+        }
+        match *suffix {
+            "privileged" => add("CT001", "HostConfig.Privileged"),
+            "hostns" => {
+                add("CT011", "HostConfig.NetworkMode");
+                add("CT011", "HostConfig.PidMode");
+                add("CT011", "HostConfig.IpcMode");
+            }
+            "socket" => add("CT012", "Mounts[0].Source"),
+            "etc" => add("CT013", "Mounts[0].Source"),
+            "proc" => {
+                add("CT013", "Mounts[0].Source");
+                add("CT014", "Mounts[0]");
+            }
+            "capadd" => add("CT002", "HostConfig.CapAdd[0]"),
+            "ports" => {
+                add("CT017", "HostConfig.PortBindings.80/tcp[0]");
+                add("CT018", "HostConfig.PortBindings.80/tcp[0].HostPort");
+                add("CT017", "HostConfig.PortBindings.81/tcp[0].HostIp");
+            }
+            "root" => add("CT020", "Config.User"),
+            "secret" => add("CT021", "Config.Env[0]"),
+            _ => {}
+        }
+        want.sort();
+        let mut mine: Vec<(String, String)> =
+            got.iter().filter(|(_, l)| l.starts_with(&format!("{scope}/"))).cloned().collect();
+        mine.sort();
+        assert_eq!(mine, want, "{suffix}");
+    }
+    assert!(!stdout(&out).contains("s3cret-value-42"), "CT021's value is redacted");
+}
+
+/// `(code, location)` of each finding: the logical location, or `path:line:column`.
+fn located(o: &Output) -> Vec<(String, String)> {
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("bad json ({e}): {}", stdout(o)));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let l = &f["logical"];
+            let at = if l.is_null() {
+                let s = &f["location"]["start"];
+                format!("{}:{}:{}", f["path"].as_str().unwrap(), s["line"], s["column"])
+            } else {
+                format!("{}/{}", l["scope"].as_str().unwrap(), l["path"].as_str().unwrap())
+            };
+            (f["code"].as_str().unwrap().to_string(), at)
+        })
+        .collect()
+}
+
+/// The DM rules over the local daemon: its daemon.json (found through the dockerd
+/// command line) plus what `/info` and the default bridge report. Expectations follow
+/// what this daemon reports, so the test holds on any configuration.
+#[test]
+fn real_daemon_configuration_is_checked_live() {
+    let fx = Fixture::new();
+    let out =
+        audit(&["--host", "unix:///var/run/docker.sock", "--label", &fx.label(), "--format", "json", "--select", "DM"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let got = located(&out);
+    let info = |format: &str| fixture::docker(&["info", "--format", format]);
+    let live_restore = info("{{.LiveRestoreEnabled}}") == "true";
+    let reported = |code: &str| got.iter().filter(|(c, _)| c == code).map(|(_, l)| l.clone()).collect::<Vec<_>>();
+    assert_eq!(!reported("DM007").is_empty(), !live_restore, "{got:?}");
+    let icc = fixture::docker(&[
+        "network",
+        "inspect",
+        "bridge",
+        "--format",
+        r#"{{index .Options "com.docker.network.bridge.enable_icc"}}"#,
+    ]) != "false";
+    assert_eq!(!reported("DM006").is_empty(), icc, "{got:?}");
+    let authz = info("{{json .Plugins.Authorization}}");
+    if authz == "null" || authz == "[]" {
+        assert_eq!(reported("DM019"), ["daemon/Info.Plugins.Authorization"]);
+    }
+    // Every finding is in the daemon's own configuration or at an API field.
+    for (code, at) in &got {
+        assert!(
+            at.starts_with("daemon/Info.") || at.starts_with("network/bridge/Options.") || at.starts_with('/'),
+            "{code} at {at}"
+        );
+    }
+}
+
+/// `--host-root`: the HO rules over a host's files, the DM rules over its daemon.json
+/// plus the live values, and the CIS scorecard judging sections 1-3 from them.
+#[test]
+fn host_root_adds_host_rules_and_the_scorecard_judges_sections_1_to_3() {
+    use std::os::unix::fs::PermissionsExt;
+    let fx = Fixture::new();
+    let root = fx.dir.path().join("hostroot");
+    let write = |name: &str, content: &str, mode: u32| {
+        let p = root.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, content).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    write("etc/docker/daemon.json", r#"{"no-new-privileges": true, "userns-remap": "default"}"#, 0o644);
+    write("etc/group", "root:x:0:\ndocker:x:998:mallory\n", 0o644);
+    write("lib/systemd/system/docker.service", "[Service]\nExecStart=/usr/bin/dockerd -H fd://\n", 0o666);
+    let root_arg = root.display().to_string();
+
+    let (out, _) = audit_via_proxy(&fx, &["--host-root", &root_arg, "--format", "json", "--select", "HO,DM"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let got = located(&out);
+    let has = |code: &str, file: &str| got.iter().any(|(c, l)| c == code && l.contains(file));
+    assert!(has("HO001", "etc/group:2:"), "{got:?}");
+    assert!(has("HO003", "docker.service"), "{got:?}");
+    let codes: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
+    assert!(!codes.contains(&"DM012") && !codes.contains(&"DM008"), "set in the host's daemon.json: {got:?}");
+
+    let (out, _) = audit_via_proxy(&fx, &["--host-root", &root_arg, "--format", "cis-json"]);
+    let card: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let controls = card["controls"].as_array().unwrap();
+    let status = |id: &str| controls.iter().find(|c| c["id"] == id).unwrap()["status"].clone();
+    assert_eq!(status("1.1.2"), "fail");
+    assert_eq!(status("2.14"), "pass");
+    assert_eq!(status("2.9"), "pass");
+    for c in controls.iter().filter(|c| ["1.", "2.", "3."].iter().any(|p| c["id"].as_str().unwrap().starts_with(p))) {
+        if c["status"] == "not-checked" {
+            assert!(c["rules"].as_array().unwrap().is_empty(), "{c}");
+        }
+    }
+
+    // This machine's own root, opt-in, next to its local daemon: the daemon's files are
+    // those the running dockerd uses, checked once.
+    let out = audit(&[
+        "--host",
+        "unix:///var/run/docker.sock",
+        "--label",
+        &fx.label(),
+        "--host-root",
+        "/",
+        "--format",
+        "json",
+        "--select",
+        "HO,DM",
+    ]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<String> = v["findings"].as_array().unwrap().iter().map(|f| f.to_string()).collect();
+    let mut unique = got.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), got.len(), "no finding twice: {got:#?}");
+    assert!(got.iter().any(|f| f.contains("\"DM")), "the daemon's rules ran: {got:#?}");
+    let two = audit(&["--host", "unix:///a.sock", "--host", "unix:///b.sock", "--host-root", "/"]);
+    assert_eq!(two.status.code(), Some(2));
+    assert!(stderr(&two).contains("exactly one engine"), "{}", stderr(&two));
+}

@@ -164,6 +164,31 @@ pub fn read_systemd_units(files: &[Arc<SourceFile>]) -> Option<FlagSet> {
     Some(set)
 }
 
+/// The flags of a running dockerd from its `/proc/<pid>/cmdline` (arguments separated
+/// by NUL bytes), read as the file `name` whose text is that command line with each NUL
+/// shown as a space, so every range is the argument's offset in `/proc`.
+pub fn read_proc_cmdline(name: &str, raw: &[u8]) -> FlagSet {
+    let lossy = String::from_utf8_lossy(raw).into_owned();
+    let trimmed = lossy.trim_end_matches('\0');
+    let mut words = Vec::new();
+    let mut start = 0;
+    for arg in trimmed.split('\0') {
+        if !arg.is_empty() {
+            words.push(Word { text: arg.to_string(), range: tr(start, start + arg.len()), plain: true });
+        }
+        start += arg.len() + 1;
+    }
+    let file = SourceFile::new(name, None, trimmed.replace('\0', " "));
+    let mut set = FlagSet::new(&file);
+    set.command = Some(tr(0, trimmed.len()));
+    let mut args = words.into_iter();
+    if let Some(program) = args.next() {
+        set.rootless = program.text.rsplit('/').next().is_some_and(|b| b.starts_with("dockerd-rootless"));
+    }
+    parse_flags(&mut set, args.collect());
+    set
+}
+
 /// Flags from a shell-style environment file: `DOCKER_OPTS="..."` in
 /// `/etc/default/docker`, `OPTIONS='...'` in `/etc/sysconfig/docker`.
 pub fn read_env_file(file: &Arc<SourceFile>, variables: &[&str]) -> FlagSet {

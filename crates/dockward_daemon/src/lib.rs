@@ -12,7 +12,7 @@ use dockward_diagnostics::Location;
 use dockward_source::{SourceFile, TextRange};
 use dockward_spec::{DaemonOption, DaemonSource, DaemonSpec, DaemonValue, Val};
 
-pub use flags::{read_env_file, read_systemd_units, FlagProblem, FlagSet};
+pub use flags::{read_env_file, read_proc_cmdline, read_systemd_units, FlagProblem, FlagSet};
 pub use json::{JsonDocument, JsonIssue, JsonIssueKind, JsonKind, JsonValue};
 use options::OptionType;
 
@@ -224,6 +224,25 @@ mod tests {
                 "dup \"icc\" 37",
             ]
         );
+    }
+
+    #[test]
+    fn a_running_dockerds_command_line_gives_flags_at_their_offsets() {
+        let raw = b"/usr/bin/dockerd\0-H\0unix:///run/d.sock\0--iptables=false\0--icc=false\0";
+        let set = read_proc_cmdline("/proc/42/cmdline", raw);
+        let text = set.file.text();
+        assert_eq!(text, "/usr/bin/dockerd -H unix:///run/d.sock --iptables=false --icc=false");
+        let spec = build_spec(None, &[&set], true);
+        assert_eq!(spec.bool("iptables"), Some(false));
+        assert_eq!(spec.bool("icc"), Some(false));
+        let at = |k: &str| match &spec.value(k).unwrap().at {
+            Location::Source { range, .. } => text[*range].to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(at("iptables"), "false");
+        assert_eq!(spec.list("hosts").len(), 1);
+        assert!(set.problems.is_empty(), "{:?}", set.problems);
+        assert!(read_proc_cmdline("/proc/1/cmdline", b"/usr/bin/dockerd-rootless.sh\0").rootless);
     }
 
     #[test]

@@ -15,9 +15,11 @@ pub mod recording_proxy;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
 
-use dockward_spec::{ContainerSpec, EngineDefaults, EngineInfo, ImageView, NetworkView};
+use dockward_daemon::{DaemonJson, FlagSet};
+use dockward_diagnostics::Location;
+use dockward_source::SourceFile;
+use dockward_spec::{ContainerSpec, DaemonOption, DaemonSpec, EngineDefaults, EngineInfo, ImageView, NetworkView};
 
 pub use connect::{resolve_endpoints, ConnectEnv, Endpoint, TlsFiles};
 pub use read::{ContainerSelector, Note, Progress, ProgressSink, ReadOptions};
@@ -51,12 +53,60 @@ pub struct SwarmSummary {
     pub configs: Vec<String>,
 }
 
+/// The daemon's configuration as the DM rules read it: the running dockerd's
+/// `daemon.json` and command line when it serves a local socket, and what `/info` and
+/// the default bridge show.
+#[derive(Debug, Clone)]
+pub struct DaemonConfig {
+    pub spec: DaemonSpec,
+    /// The strict reading of the local daemon's `daemon.json` (file-level rules).
+    pub json: Option<DaemonJson>,
+    /// The local dockerd's command line.
+    pub flags: Vec<FlagSet>,
+    /// What the running daemon reports, as options located at `/info` fields.
+    pub live: Vec<DaemonOption>,
+    /// `/info` says the daemon runs rootless.
+    pub live_rootless: bool,
+}
+
+impl DaemonConfig {
+    /// A spec from configuration sources read elsewhere (`--host-root`), with this
+    /// daemon's live values added.
+    pub fn with_sources(&self, mut spec: DaemonSpec) -> DaemonSpec {
+        spec.rootless |= self.live_rootless;
+        spec.add_live(self.live.clone());
+        spec
+    }
+}
+
+/// The local dockerd's configuration files, read for [`snapshot`].
+#[derive(Debug, Clone)]
+pub struct LocalConfig {
+    pub dockerd: local::LocalDockerd,
+    pub daemon_json_path: std::path::PathBuf,
+    /// `Ok(None)`: no file (dockerd runs on its defaults); `Err`: unreadable.
+    pub daemon_json: Result<Option<String>, String>,
+}
+
+impl LocalConfig {
+    pub fn read(dockerd: local::LocalDockerd) -> Self {
+        let path = dockerd.args.daemon_json();
+        let daemon_json = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|e| e.to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.to_string()),
+        };
+        Self { dockerd, daemon_json_path: path, daemon_json }
+    }
+}
+
 /// One engine, read and normalised.
 #[derive(Debug, Clone)]
 pub struct HostSnapshot {
     pub endpoint: Endpoint,
     pub engine: EngineInfo,
     pub defaults: EngineDefaults,
+    pub daemon: DaemonConfig,
     /// Sorted by name.
     pub containers: Vec<ContainerSpec>,
     /// Every local image (tagged or not), sorted by id.
@@ -101,44 +151,75 @@ pub fn read_endpoints(endpoints: &[Endpoint], options: &AuditOptions) -> Vec<Res
 async fn read_endpoint(endpoint: &Endpoint, options: &AuditOptions) -> Result<HostSnapshot, EngineError> {
     let docker = connect::connect(endpoint, options.timeout_secs)?;
     let (_docker, raw) = read::read_host(docker, &endpoint.label, &options.read).await?;
-    let daemon_json = match endpoint.unix_path() {
-        Some(socket) if options.read_local_config => {
-            local::daemon_json_for_socket(socket).and_then(|path| read_daemon_json(&path))
-        }
+    let local = match endpoint.unix_path() {
+        Some(socket) if options.read_local_config => local::dockerd_for_socket(socket).map(LocalConfig::read),
         _ => None,
     };
-    Ok(snapshot(endpoint.clone(), raw, daemon_json.as_ref()))
+    Ok(snapshot(endpoint.clone(), raw, local.as_ref()))
 }
 
-/// A daemon.json as JSON; a missing file is an empty configuration (the daemon runs
-/// on its defaults); an unreadable or invalid one is unknown.
-fn read_daemon_json(path: &Path) -> Option<serde_json::Value> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => serde_json::from_str(&text).ok(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(serde_json::json!({})),
-        Err(_) => None,
+/// The daemon's configuration: the local files (complete when every one was read)
+/// plus the live values.
+fn daemon_config(
+    info: &bollard::models::SystemInfo,
+    networks: &[NetworkView],
+    local: Option<&LocalConfig>,
+) -> DaemonConfig {
+    let (live, live_rootless) = normalise::daemon_live_options(info, networks);
+    let mut json = None;
+    let mut flags = Vec::new();
+    let mut complete = false;
+    if let Some(l) = local {
+        let name = l.daemon_json_path.display().to_string();
+        complete = match &l.daemon_json {
+            Ok(Some(text)) => {
+                let file = SourceFile::new(name, Some(l.daemon_json_path.clone()), text.clone());
+                let j = dockward_daemon::read_daemon_json(&file);
+                let readable = !j.doc.has_syntax_error();
+                json = Some(j);
+                readable
+            }
+            Ok(None) => true,
+            Err(_) => false,
+        };
+        let cmdline = format!("/proc/{}/cmdline", l.dockerd.pid);
+        flags.push(dockward_daemon::read_proc_cmdline(&cmdline, &l.dockerd.cmdline));
     }
+    let mut spec = if local.is_some() {
+        let refs: Vec<&FlagSet> = flags.iter().collect();
+        dockward_daemon::build_spec(json.as_ref(), &refs, complete)
+    } else {
+        DaemonSpec::new(Location::Logical { scope: "daemon".into(), path: "Info".into() }, false)
+    };
+    spec.rootless |= live_rootless;
+    spec.add_live(live.clone());
+    DaemonConfig { spec, json, flags, live, live_rootless }
 }
 
 /// Normalises what was read from one engine.
-pub fn snapshot(endpoint: Endpoint, raw: read::RawHost, daemon_json: Option<&serde_json::Value>) -> HostSnapshot {
+pub fn snapshot(endpoint: Endpoint, raw: read::RawHost, local: Option<&LocalConfig>) -> HostSnapshot {
     let engine = normalise::engine_info(&endpoint.host, &raw.info, raw.version.as_ref());
     let mut images: Vec<ImageView> = raw.images.iter().map(normalise::image_view).collect();
-    let containers: Vec<ContainerSpec> = {
+    let mut containers: Vec<ContainerSpec> = {
         let by_id: HashMap<String, &ImageView> = images.iter().map(|i| (i.id.clone(), i)).collect();
         raw.containers.iter().map(|c| normalise::container_spec(c, &by_id)).collect()
     };
+    normalise::forget_default_cgroupns(&mut containers, &engine);
     for (c, spec) in raw.containers.iter().zip(&containers) {
         if let Some(img) = images.iter_mut().find(|i| Some(&i.id) == c.image.as_ref()) {
             img.used_by.push(spec.name.clone());
         }
     }
     let networks: Vec<NetworkView> = raw.networks.iter().map(|n| normalise::network_view(n, &containers)).collect();
-    let defaults = normalise::engine_defaults(&engine, &networks, daemon_json);
+    let daemon = daemon_config(&raw.info, &networks, local);
+    let spec = &daemon.spec;
+    let no_new_privileges = spec.bool("no-new-privileges").or(spec.complete.then_some(false));
+    let defaults = normalise::engine_defaults(&engine, &networks, no_new_privileges);
     HostSnapshot {
         endpoint,
         engine,
         defaults,
+        daemon,
         containers,
         images,
         networks,

@@ -61,23 +61,35 @@ impl DockerdArgs {
     }
 }
 
-/// The daemon.json of the local dockerd serving `socket`, found through `/proc`.
-pub fn daemon_json_for_socket(socket: &str) -> Option<PathBuf> {
+/// The local dockerd serving a socket: its process and command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalDockerd {
+    pub pid: u32,
+    /// `/proc/<pid>/cmdline` as read (arguments separated by NUL bytes).
+    pub cmdline: Vec<u8>,
+    pub args: DockerdArgs,
+}
+
+/// The local dockerd serving `socket`, found through `/proc`.
+pub fn dockerd_for_socket(socket: &str) -> Option<LocalDockerd> {
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let name = entry.file_name();
-        if !name.to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
+        let Ok(pid) = name.to_string_lossy().parse::<u32>() else { continue };
         let Ok(raw) = std::fs::read(entry.path().join("cmdline")) else { continue };
         let argv: Vec<String> =
             raw.split(|b| *b == 0).filter(|a| !a.is_empty()).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
         if let Some(args) = parse_dockerd_args(&argv) {
             if args.serves(socket) {
-                return Some(args.daemon_json());
+                return Some(LocalDockerd { pid, cmdline: raw, args });
             }
         }
     }
     None
+}
+
+/// The daemon.json of the local dockerd serving `socket`, found through `/proc`.
+pub fn daemon_json_for_socket(socket: &str) -> Option<PathBuf> {
+    dockerd_for_socket(socket).map(|d| d.args.daemon_json())
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@ use bollard::models::{ContainerInspectResponse, Network, SystemInfo, SystemVersi
 use dockward_diagnostics::Location;
 use dockward_spec::live::{logical, logical_scope};
 use dockward_spec::{
-    ContainerSpec, EngineDefaults, EngineInfo, EnvVar, Healthcheck, HistoryStep, ImageConfig, ImageView, Logging,
-    Mount, MountKind, NetworkView, PortMapping, RestartPolicy, SpecSource, Ulimit, Val,
+    ContainerSpec, DaemonOption, DaemonSource, DaemonValue, EngineDefaults, EngineInfo, EnvVar, Healthcheck,
+    HistoryStep, ImageConfig, ImageView, Logging, Mount, MountKind, NetworkView, PortMapping, RestartPolicy,
+    SpecSource, Ulimit, Val,
 };
 
 use crate::read::RawImage;
@@ -82,11 +83,26 @@ pub fn container_spec(c: &ContainerInspectResponse, images: &HashMap<String, &Im
     for (i, cap) in hc.cap_drop.iter().flatten().enumerate() {
         spec.cap_drop.push(f.val(cap.clone(), format!("HostConfig.CapDrop[{i}]")));
     }
-    spec.read_only = hc.readonly_rootfs.map(|v| f.val(v, "HostConfig.ReadonlyRootfs"));
-    for (i, opt) in hc.security_opt.iter().flatten().enumerate() {
-        spec.security_opt.push(f.val(opt.clone(), format!("HostConfig.SecurityOpt[{i}]")));
+    // The API always has the field; `false` is Docker's default, i.e. "not set".
+    spec.read_only = hc.readonly_rootfs.filter(|ro| *ro).map(|v| f.val(v, "HostConfig.ReadonlyRootfs"));
+    let privileged = hc.privileged == Some(true);
+    let host_ns = |m: &Option<String>| m.as_deref() == Some("host");
+    let options: Vec<&String> = hc.security_opt.iter().flatten().collect();
+    // dockerd appends `label=disable` itself to a privileged container or one sharing
+    // the host's PID or IPC namespace (moby `generateSecurityOpt`): a consequence CT001
+    // and CT011 report, not a setting of the container.
+    let derived_label = (privileged || host_ns(&hc.pid_mode) || host_ns(&hc.ipc_mode))
+        .then(|| options.iter().rposition(|o| o.as_str() == "label=disable"))
+        .flatten();
+    for (i, opt) in options.iter().enumerate() {
+        if Some(i) != derived_label {
+            spec.security_opt.push(f.val((*opt).clone(), format!("HostConfig.SecurityOpt[{i}]")));
+        }
     }
-    spec.apparmor_profile = f.text(c.app_armor_profile.as_ref(), "AppArmorProfile");
+    // A privileged container is always `unconfined` (CT001 says so); an explicit
+    // `apparmor=unconfined` shows in `SecurityOpt` as well.
+    spec.apparmor_profile =
+        f.text(c.app_armor_profile.as_ref(), "AppArmorProfile").filter(|p| !(privileged && p.value == "unconfined"));
 
     let r = &mut spec.resources;
     r.memory = f.limit(hc.memory, "HostConfig.Memory");
@@ -201,7 +217,29 @@ pub fn container_spec(c: &ContainerInspectResponse, images: &HashMap<String, &Im
             at: f.at("Config.Healthcheck"),
         });
     }
-    spec.env = env_vars(&f, cfg.env.as_deref().unwrap_or_default());
+    // `Config.Env` is the image's environment plus the container's own. What the image
+    // sets is the image's (IM rules); the spec keeps what the container sets, as a
+    // Compose service or `docker run` line would.
+    let image_env: Vec<String> = c
+        .image
+        .as_ref()
+        .and_then(|id| images.get(id))
+        .map(|img| {
+            img.env
+                .iter()
+                .map(|e| match &e.value {
+                    Some(v) => format!("{}={}", e.name.value, v.value),
+                    None => e.name.value.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    spec.env = env_vars(&f, cfg.env.as_deref().unwrap_or_default())
+        .into_iter()
+        .zip(cfg.env.iter().flatten())
+        .filter(|(_, raw)| !image_env.contains(raw))
+        .map(|(e, _)| e)
+        .collect();
     for (k, v) in sorted(hc.sysctls.as_ref()) {
         let path = format!("HostConfig.Sysctls.{k}");
         spec.sysctls.push((f.val(k.clone(), path.clone()), f.val(v.clone(), path)));
@@ -388,16 +426,111 @@ pub fn engine_info(endpoint: &str, info: &SystemInfo, version: Option<&SystemVer
     }
 }
 
+/// What `/info` and the default bridge show of the daemon's configuration, as options
+/// under their `daemon.json` keys located at the fields they come from
+/// (`daemon/Info.LiveRestoreEnabled`, `network/bridge/Options.<name>`), and whether the
+/// daemon runs rootless. Only what the API shows for certain is given: `icc`,
+/// `userland-proxy` or `log-opts` of a remote daemon stay unknown.
+pub fn daemon_live_options(info: &SystemInfo, networks: &[NetworkView]) -> (Vec<DaemonOption>, bool) {
+    let f = Fields { scope: "daemon".into() };
+    let mut out = Vec::new();
+    let mut add = |key: &str, value: DaemonValue, at: Location| {
+        out.push(DaemonOption {
+            key: Val::new(key.to_string(), at.clone()),
+            value: Val::new(value, at),
+            source: DaemonSource::Live,
+        });
+    };
+    if let Some(v) = info.live_restore_enabled {
+        add("live-restore", DaemonValue::Bool(v), f.at("Info.LiveRestoreEnabled"));
+    }
+    if let Some(v) = info.experimental_build {
+        add("experimental", DaemonValue::Bool(v), f.at("Info.ExperimentalBuild"));
+    }
+    for (key, value, path) in [
+        ("storage-driver", &info.driver, "Info.Driver"),
+        ("log-driver", &info.logging_driver, "Info.LoggingDriver"),
+        ("data-root", &info.docker_root_dir, "Info.DockerRootDir"),
+    ] {
+        if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
+            add(key, DaemonValue::String(v.clone()), f.at(path));
+        }
+    }
+    let mut rootless = false;
+    let mut selinux = false;
+    for (i, opt) in info.security_options.iter().flatten().enumerate() {
+        let at = f.at(format!("Info.SecurityOptions[{i}]"));
+        let props: Vec<(&str, &str)> = opt.split(',').filter_map(|p| p.split_once('=')).collect();
+        let prop = |k: &str| props.iter().find(|(pk, _)| *pk == k).map(|(_, v)| *v);
+        match prop("name") {
+            Some("seccomp") => {
+                if let Some(p) = prop("profile").filter(|p| !matches!(*p, "default" | "builtin")) {
+                    add("seccomp-profile", DaemonValue::String(p.to_string()), at);
+                }
+            }
+            Some("selinux") => selinux = true,
+            // The remap user is not shown; any non-empty value means "remapped".
+            Some("userns") => add("userns-remap", DaemonValue::String(opt.clone()), at),
+            Some("rootless") => rootless = true,
+            Some("no-new-privileges") => add("no-new-privileges", DaemonValue::Bool(true), at),
+            _ => {}
+        }
+    }
+    add("selinux-enabled", DaemonValue::Bool(selinux), f.at("Info.SecurityOptions"));
+    if let Some(authz) = info.plugins.as_ref().map(|p| p.authorization.clone().unwrap_or_default()) {
+        let items = authz
+            .iter()
+            .enumerate()
+            .map(|(i, p)| f.val(DaemonValue::String(p.clone()), format!("Info.Plugins.Authorization[{i}]")))
+            .collect();
+        add("authorization-plugins", DaemonValue::List(items), f.at("Info.Plugins.Authorization"));
+    }
+    if let Some(reg) = &info.registry_config {
+        let mut items: Vec<Val<DaemonValue>> = reg
+            .insecure_registry_cidrs
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, c)| {
+                f.val(DaemonValue::String(c.clone()), format!("Info.RegistryConfig.InsecureRegistryCIDRs[{i}]"))
+            })
+            .collect();
+        let index: BTreeMap<_, _> = reg.index_configs.iter().flatten().collect();
+        for (name, _) in index.into_iter().filter(|(_, c)| c.secure == Some(false)) {
+            items.push(f.val(DaemonValue::String(name.clone()), format!("Info.RegistryConfig.IndexConfigs.{name}")));
+        }
+        add("insecure-registries", DaemonValue::List(items), f.at("Info.RegistryConfig"));
+    }
+    if let Some(bridge) = networks.iter().find(|n| n.is_default_bridge()) {
+        if let Some(v) = bridge.option("com.docker.network.bridge.enable_icc") {
+            add("icc", DaemonValue::Bool(v.value != "false"), v.at.clone());
+        }
+        if let Some(v) = bridge.option("com.docker.network.bridge.host_binding_ipv4") {
+            add("ip", DaemonValue::String(v.value.clone()), v.at.clone());
+        }
+    }
+    (out, rootless)
+}
+
+/// Forgets each container's cgroup namespace mode when it is the daemon's default:
+/// dockerd writes its default (`host` on cgroup v1, `private` with `name=cgroupns` in
+/// `/info`) into every container it creates, so on cgroup v1 every container would
+/// seem to ask for the host's namespace. Compose and `docker run` leave it unset too.
+pub fn forget_default_cgroupns(containers: &mut [ContainerSpec], info: &EngineInfo) {
+    let default = if info.security_option("cgroupns").is_some() { "private" } else { "host" };
+    for c in containers {
+        if c.cgroupns_mode.as_ref().is_some_and(|m| m.value == default) {
+            c.cgroupns_mode = None;
+        }
+    }
+}
+
 /// The daemon's effective defaults, from `/info`, the default bridge's options and
 /// (for a local daemon) its daemon.json.
-pub fn engine_defaults(
-    info: &EngineInfo,
-    networks: &[NetworkView],
-    daemon_json: Option<&serde_json::Value>,
-) -> EngineDefaults {
+pub fn engine_defaults(info: &EngineInfo, networks: &[NetworkView], no_new_privileges: Option<bool>) -> EngineDefaults {
     let seccomp = info.security_option("seccomp");
     EngineDefaults {
-        no_new_privileges: daemon_json.map(|j| j.get("no-new-privileges").and_then(|v| v.as_bool()).unwrap_or(false)),
+        no_new_privileges,
         seccomp_default: Some(
             seccomp.is_some_and(|props| !props.iter().any(|(k, v)| k == "profile" && v == "unconfined")),
         ),
@@ -452,6 +585,137 @@ mod tests {
     }
 
     #[test]
+    fn values_dockerd_derives_are_not_container_settings() {
+        let img = ImageView {
+            id: "sha256:img".into(),
+            name: "app:1".into(),
+            origin: logical("image/app:1", "Config"),
+            tags: Vec::new(),
+            user: None,
+            healthcheck: None,
+            env: env_vars(&Fields { scope: "image/app:1".into() }, &["PATH=/bin".into(), "API_TOKEN=abc".into()]),
+            history: Vec::new(),
+            created: None,
+            used_by: Vec::new(),
+        };
+        let images: HashMap<String, &ImageView> = [("sha256:img".to_string(), &img)].into();
+        let c = inspect(serde_json::json!({
+            "Name": "/p", "Image": "sha256:img", "AppArmorProfile": "unconfined",
+            "HostConfig": {"Privileged": true, "ReadonlyRootfs": false, "CapAdd": ["CAP_SYS_ADMIN"],
+                           "SecurityOpt": ["label=disable", "seccomp=unconfined", "label=disable"],
+                           "PortBindings": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}},
+            "Config": {"Env": ["PATH=/bin", "API_TOKEN=abc", "DB_PASSWORD=x"]}
+        }));
+        let s = container_spec(&c, &images);
+        assert!(s.read_only.is_none(), "false is Docker's default");
+        let opts: Vec<(String, String)> = s.security_opt.iter().map(|o| (o.value.clone(), at(&o.at))).collect();
+        assert_eq!(
+            opts,
+            [
+                ("label=disable".to_string(), "container/p/HostConfig.SecurityOpt[0]".to_string()),
+                ("seccomp=unconfined".to_string(), "container/p/HostConfig.SecurityOpt[1]".to_string()),
+            ],
+            "only the label=disable dockerd appended is dropped"
+        );
+        assert!(s.apparmor_profile.is_none(), "privileged implies unconfined");
+        assert_eq!(s.cap_add[0].value, "CAP_SYS_ADMIN");
+        assert!(s.ports[0].host_ip.is_none(), "empty HostIp: every interface");
+        let env: Vec<(String, String)> = s.env.iter().map(|e| (e.name.value.clone(), at(&e.name.at))).collect();
+        assert_eq!(env, [("DB_PASSWORD".to_string(), "container/p/Config.Env[2]".to_string())]);
+
+        // Not privileged, no host namespace: every option is the container's own.
+        let c = inspect(serde_json::json!({
+            "Name": "/q", "AppArmorProfile": "unconfined",
+            "HostConfig": {"ReadonlyRootfs": true, "SecurityOpt": ["label=disable", "no-new-privileges"]}
+        }));
+        let s = container_spec(&c, &HashMap::new());
+        assert_eq!(
+            s.read_only.as_ref().map(|r| (r.value, at(&r.at))),
+            Some((true, "container/q/HostConfig.ReadonlyRootfs".into()))
+        );
+        assert_eq!(s.security_opt.len(), 2);
+        assert_eq!(s.apparmor_profile.as_ref().map(|p| p.value.as_str()), Some("unconfined"));
+        // A host PID namespace also makes dockerd append label=disable.
+        let c = inspect(
+            serde_json::json!({"Name": "/r", "HostConfig": {"PidMode": "host", "SecurityOpt": ["label=disable"]}}),
+        );
+        assert!(container_spec(&c, &HashMap::new()).security_opt.is_empty());
+    }
+
+    #[test]
+    fn the_daemons_default_cgroupns_mode_is_not_a_container_setting() {
+        let spec = |mode: &str| {
+            container_spec(
+                &inspect(serde_json::json!({"Name": "/c", "HostConfig": {"CgroupnsMode": mode}})),
+                &HashMap::new(),
+            )
+        };
+        let v1: SystemInfo = serde_json::from_value(serde_json::json!({"CgroupVersion": "1"})).unwrap();
+        let v1 = engine_info("x", &v1, None);
+        let mut cs = vec![spec("host"), spec("private")];
+        forget_default_cgroupns(&mut cs, &v1);
+        assert!(cs[0].cgroupns_mode.is_none());
+        assert_eq!(cs[1].cgroupns_mode.as_ref().unwrap().value, "private");
+        let v2: SystemInfo =
+            serde_json::from_value(serde_json::json!({"CgroupVersion": "2", "SecurityOptions": ["name=cgroupns"]}))
+                .unwrap();
+        let mut cs = vec![spec("host")];
+        forget_default_cgroupns(&mut cs, &engine_info("x", &v2, None));
+        assert_eq!(cs[0].cgroupns_mode.as_ref().map(|m| at(&m.at)), Some("container/c/HostConfig.CgroupnsMode".into()));
+    }
+
+    #[test]
+    fn info_and_the_default_bridge_give_daemon_options_at_their_fields() {
+        let info: SystemInfo = serde_json::from_value(serde_json::json!({
+            "LiveRestoreEnabled": false, "ExperimentalBuild": false, "Driver": "overlay2", "LoggingDriver": "json-file",
+            "SecurityOptions": ["name=seccomp,profile=unconfined", "name=userns", "name=rootless"],
+            "Plugins": {"Authorization": null},
+            "RegistryConfig": {"InsecureRegistryCIDRs": ["127.0.0.0/8"],
+                               "IndexConfigs": {"docker.io": {"Secure": true}, "reg.local:5000": {"Secure": false}}}
+        }))
+        .unwrap();
+        let bridge = NetworkView {
+            id: "b".into(),
+            name: "bridge".into(),
+            origin: logical("network/bridge", "Driver"),
+            driver: Val::new("bridge".into(), logical("network/bridge", "Driver")),
+            scope: "local".into(),
+            internal: false,
+            options: [
+                ("com.docker.network.bridge.default_bridge", "true"),
+                ("com.docker.network.bridge.enable_icc", "true"),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), Val::new(v.to_string(), logical("network/bridge", format!("Options.{k}")))))
+            .collect(),
+            attached: Vec::new(),
+        };
+        let (opts, rootless) = daemon_live_options(&info, &[bridge]);
+        assert!(rootless);
+        let mut spec = dockward_spec::DaemonSpec::new(logical("daemon", "Info"), false);
+        spec.add_live(opts);
+        let at = |k: &str| spec.value(k).map(|v| at(&v.at)).unwrap_or_default();
+        assert_eq!(
+            (spec.bool("live-restore"), at("live-restore").as_str()),
+            (Some(false), "daemon/Info.LiveRestoreEnabled")
+        );
+        assert_eq!(spec.str("seccomp-profile"), Some("unconfined"));
+        assert_eq!(at("seccomp-profile"), "daemon/Info.SecurityOptions[0]");
+        assert_eq!(at("userns-remap"), "daemon/Info.SecurityOptions[1]");
+        assert_eq!(spec.bool("selinux-enabled"), Some(false));
+        assert!(spec.list("authorization-plugins").is_empty());
+        assert_eq!(at("authorization-plugins"), "daemon/Info.Plugins.Authorization");
+        let insecure: Vec<_> =
+            spec.list("insecure-registries").iter().map(|v| v.value.as_str().unwrap().to_string()).collect();
+        assert_eq!(insecure, ["127.0.0.0/8", "reg.local:5000"]);
+        assert_eq!(
+            (spec.bool("icc"), at("icc").as_str()),
+            (Some(true), "network/bridge/Options.com.docker.network.bridge.enable_icc")
+        );
+        assert_eq!(spec.str("storage-driver"), Some("overlay2"));
+    }
+
+    #[test]
     fn cpu_quota_without_nano_cpus_gives_a_fraction() {
         let c = inspect(serde_json::json!({"Name": "/q", "HostConfig": {"CpuQuota": 50000, "CpuPeriod": 100000}}));
         let s = container_spec(&c, &HashMap::new());
@@ -468,7 +732,7 @@ mod tests {
         }))
         .unwrap();
         let e = engine_info("unix:///s", &info, None);
-        let d = engine_defaults(&e, &[], Some(&serde_json::json!({"no-new-privileges": true})));
+        let d = engine_defaults(&e, &[], Some(true));
         assert_eq!(
             (d.seccomp_default, d.userns_remap, d.rootless, d.cgroup_v2, d.no_new_privileges, d.icc),
             (Some(true), Some(true), Some(false), Some(true), Some(true), None)

@@ -128,6 +128,30 @@ fn a_hardened_second_dockerd_reads_back_its_hardening() {
     assert!(snap.containers.is_empty() && snap.images.is_empty());
     let bridge = snap.networks.iter().find(|n| n.is_default_bridge()).expect("default bridge");
     assert_eq!(bridge.option("com.docker.network.bridge.name").map(|v| v.value.as_str()), Some(bridge_name.as_str()));
+
+    // The DM rules over its configuration: daemon.json and command line found through
+    // /proc, plus /info and the default bridge.
+    let daemon = &snap.daemon;
+    assert!(daemon.spec.complete, "every source of this daemon was read");
+    let settings = dockward_linter::settings::SettingsBuilder::default().build();
+    let found = dockward_linter::daemon::lint_daemon(&daemon.spec, daemon.json.as_ref(), &daemon.flags, &settings);
+    let got: Vec<(&str, String)> = found.iter().map(|d| (d.rule.code, d.location.to_string())).collect();
+    let codes: Vec<&str> = got.iter().map(|(c, _)| *c).collect();
+    for hardened in ["DM007", "DM009", "DM012", "DM013"] {
+        assert!(!codes.contains(&hardened), "{hardened} despite the hardened daemon.json: {got:#?}");
+    }
+    assert!(!codes.contains(&"DM002"), "every flag of the command line is known: {got:#?}");
+    // `--iptables=false`, at its value in /proc/<pid>/cmdline.
+    let iptables = found.iter().find(|d| d.rule.code == "DM017").unwrap_or_else(|| panic!("{got:#?}"));
+    let dockward_diagnostics::Location::Source { file, range } = &iptables.location else { panic!("{iptables:?}") };
+    assert!(file.name().starts_with("/proc/") && file.name().ends_with("/cmdline"), "{}", file.name());
+    assert_eq!(&file.text()[*range], "false");
+    assert!(file.text()[..usize::from(range.start())].ends_with("--iptables="));
+    // ICC is on (iptables off), as the default bridge reports.
+    assert!(
+        got.contains(&("DM006", "network/bridge/Options.com.docker.network.bridge.enable_icc".to_string())),
+        "{got:#?}"
+    );
 }
 
 fn which(program: &str) -> bool {

@@ -4,7 +4,7 @@
 
 use dockward_diagnostics::{RuleMeta, Target};
 
-use crate::registry::{CONTAINER_RULES, ENGINE_RULES, IMAGE_RULES, NETWORK_RULES};
+use crate::registry::{CONTAINER_RULES, DAEMON_RULES, ENGINE_RULES, HOST_RULES, IMAGE_RULES, NETWORK_RULES};
 
 /// One control of the benchmark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,8 +140,8 @@ pub static CIS_1_6_CONTROLS: &[Control] = &[
     c("7.9", "Management plane traffic is separated from data plane traffic", false),
 ];
 
-/// The rules `dockward audit` runs on a live host (container, engine, image and network
-/// families) that check control `id`.
+/// The rules `dockward audit` runs on a live host (container, engine, image, network,
+/// daemon and, with `--host-root`, host families) that check control `id`.
 pub fn audit_rules_for(id: &str) -> Vec<&'static RuleMeta> {
     CONTAINER_RULES
         .iter()
@@ -149,6 +149,8 @@ pub fn audit_rules_for(id: &str) -> Vec<&'static RuleMeta> {
         .chain(ENGINE_RULES.iter().map(|r| r.meta()))
         .chain(IMAGE_RULES.iter().map(|r| r.meta()))
         .chain(NETWORK_RULES.iter().map(|r| r.meta()))
+        .chain(DAEMON_RULES.iter().map(|r| r.meta()))
+        .chain(HOST_RULES.iter().map(|r| r.meta()))
         .filter(|r| r.cis.contains(&id) && r.target != Target::Dockerfile)
         .collect()
 }
@@ -176,6 +178,10 @@ mod tests {
     fn audit_rules_are_found_by_control() {
         let codes: Vec<_> = audit_rules_for("4.1").iter().map(|r| r.code).collect();
         assert_eq!(codes, ["CT020", "IM001"]);
-        assert!(audit_rules_for("1.1.1").is_empty());
+        let codes: Vec<_> = audit_rules_for("1.1.1").iter().map(|r| r.code).collect();
+        assert_eq!(codes, ["HO005"]);
+        let codes: Vec<_> = audit_rules_for("2.2").iter().map(|r| r.code).collect();
+        assert!(codes.contains(&"DM006"), "{codes:?}");
+        assert!(audit_rules_for("4.2").is_empty());
     }
 }

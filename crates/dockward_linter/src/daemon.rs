@@ -270,6 +270,19 @@ pub fn check_daemon_config(
     complete: bool,
     settings: &Settings,
 ) -> (DaemonSpec, Vec<Diagnostic>) {
+    let (spec, json, flags) = read_daemon_config(json, units, env_files, complete);
+    let diagnostics = lint_daemon(&spec, json.as_ref(), &flags, settings);
+    (spec, diagnostics)
+}
+
+/// Reads the daemon's whole configuration (see [`check_daemon_config`]) without
+/// checking it: the spec, the strict `daemon.json` and the flag sources in effect.
+pub fn read_daemon_config(
+    json: Option<&Arc<SourceFile>>,
+    units: &[Arc<SourceFile>],
+    env_files: &[(FlagFileKind, Arc<SourceFile>)],
+    complete: bool,
+) -> (DaemonSpec, Option<DaemonJson>, Vec<FlagSet>) {
     let json = json.map(dockward_daemon::read_daemon_json);
     let mut flags: Vec<FlagSet> = Vec::new();
     let unit = dockward_daemon::read_systemd_units(units);
@@ -284,8 +297,7 @@ pub fn check_daemon_config(
     }
     let refs: Vec<&FlagSet> = flags.iter().collect();
     let spec = dockward_daemon::build_spec(json.as_ref(), &refs, complete);
-    let diagnostics = lint_daemon(&spec, json.as_ref(), &flags, settings);
-    (spec, diagnostics)
+    (spec, json, flags)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use dockward_source::SourceFile;
 use dockward_spec::DaemonSpec;
 
 use crate::check::{decode_text, FileReport};
-use crate::daemon::{check_daemon_config, FlagFileKind};
+use crate::daemon::{lint_daemon, read_daemon_config, FlagFileKind};
 use crate::registry::{self, HOST_RULES};
 use crate::settings::Settings;
 
@@ -86,6 +86,18 @@ pub fn lint_host(host: &HostSnapshot, daemon: &DaemonSpec, settings: &Settings) 
 /// Checks the host under `root`: its daemon configuration and its files. One report
 /// per file with findings (sorted by name); an error when the root cannot be opened.
 pub fn check_host(root: &Path, settings: &Settings) -> Result<Vec<FileReport>, String> {
+    check_host_with(root, settings, |spec| (spec, true))
+}
+
+/// [`check_host`] with the daemon's configuration chosen by `daemon`, which gets the
+/// spec read from the root's files and returns the spec the checks use and whether
+/// the DM rules run over the root's files. `dockward audit` adds what the live daemon
+/// reports, or uses the running local daemon's own configuration (already checked).
+pub fn check_host_with(
+    root: &Path,
+    settings: &Settings,
+    daemon: impl FnOnce(DaemonSpec) -> (DaemonSpec, bool),
+) -> Result<Vec<FileReport>, String> {
     let host = HostRoot::new(root).map_err(|e| format!("{}: {e}", e.path()))?;
     let sources = dockward_host::daemon_sources(&host);
     let mut reports: BTreeMap<String, FileReport> = BTreeMap::new();
@@ -107,7 +119,9 @@ pub fn check_host(root: &Path, settings: &Settings) -> Result<Vec<FileReport>, S
     if let Some(f) = sources.sysconfig_docker.as_ref().and_then(&mut decode) {
         env_files.push((FlagFileKind::SysconfigDocker, f));
     }
-    let (spec, mut diagnostics) = check_daemon_config(json.as_ref(), &units, &env_files, true, settings);
+    let (files_spec, json, flags) = read_daemon_config(json.as_ref(), &units, &env_files, true);
+    let (spec, lint_files) = daemon(files_spec);
+    let mut diagnostics = if lint_files { lint_daemon(&spec, json.as_ref(), &flags, settings) } else { Vec::new() };
 
     let path = |k: &str| spec.str(k).filter(|s| !s.is_empty()).map(str::to_string);
     let options = ScanOptions {

@@ -160,6 +160,23 @@ impl DaemonSpec {
         file.into_iter().chain(flags).flat_map(|x| x.value.value.items()).collect()
     }
 
+    /// Adds what the running daemon reports (`DaemonSource::Live`, from `/info` and the
+    /// default bridge) for the options the files and flags leave unset, and for scalar
+    /// options whose running value differs from the file (a `daemon.json` edited since
+    /// dockerd started): the live value is the one in force. A list the files set is
+    /// kept as written (the live one adds dockerd's own entries, such as `127.0.0.0/8`).
+    pub fn add_live(&mut self, live: Vec<DaemonOption>) {
+        for o in live {
+            let keep = match self.get(&o.key.value) {
+                None => true,
+                Some(set) => !matches!(set.value.value, DaemonValue::List(_)) && set.value.value != o.value.value,
+            };
+            if keep {
+                self.options.push(DaemonOption { source: DaemonSource::Live, ..o });
+            }
+        }
+    }
+
     /// Options set both by a flag and in the file: dockerd refuses to start.
     pub fn conflicts(&self) -> Vec<(&DaemonOption, &DaemonOption)> {
         let mut out = Vec::new();
@@ -174,5 +191,44 @@ impl DaemonSpec {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opt(key: &str, value: DaemonValue, scope: &str, source: DaemonSource) -> DaemonOption {
+        let at = Location::Logical { scope: scope.into(), path: key.into() };
+        DaemonOption { key: Val::new(key.into(), at.clone()), value: Val::new(value, at), source }
+    }
+
+    #[test]
+    fn live_values_fill_gaps_and_win_when_the_file_is_stale() {
+        let mut spec = DaemonSpec::new(Location::Logical { scope: "daemon".into(), path: "config".into() }, true);
+        spec.options.push(opt("log-driver", DaemonValue::String("json-file".into()), "file", DaemonSource::ConfigFile));
+        spec.options.push(opt("live-restore", DaemonValue::Bool(true), "file", DaemonSource::ConfigFile));
+        spec.options.push(opt("insecure-registries", DaemonValue::List(Vec::new()), "file", DaemonSource::ConfigFile));
+        spec.add_live(vec![
+            opt("log-driver", DaemonValue::String("json-file".into()), "daemon", DaemonSource::Live),
+            opt("live-restore", DaemonValue::Bool(false), "daemon", DaemonSource::Live),
+            opt("icc", DaemonValue::Bool(true), "daemon", DaemonSource::Live),
+            opt(
+                "insecure-registries",
+                DaemonValue::List(vec![Val::new(
+                    DaemonValue::String("127.0.0.0/8".into()),
+                    Location::Logical { scope: "daemon".into(), path: "x".into() },
+                )]),
+                "daemon",
+                DaemonSource::Live,
+            ),
+        ]);
+        let scope = |k: &str| spec.value(k).map(|v| v.at.name().to_string());
+        assert_eq!(scope("log-driver").as_deref(), Some("file"), "same value: the file says where");
+        assert_eq!(scope("live-restore").as_deref(), Some("daemon"), "the running value is in force");
+        assert_eq!(spec.bool("live-restore"), Some(false));
+        assert_eq!(spec.bool("icc"), Some(true));
+        assert!(spec.list("insecure-registries").is_empty(), "the file's list is kept");
+        assert!(spec.conflicts().is_empty(), "live values are no flag/file conflict");
     }
 }

@@ -79,6 +79,11 @@ pub struct AuditArgs {
     /// Ignore every config file.
     #[arg(long, conflicts_with = "config")]
     pub isolated: bool,
+    /// Also check the audited host's files under DIR (HO rules; its daemon.json and
+    /// dockerd units when the daemon is not a local one): a mounted copy of the host's
+    /// root, or `/` for this machine. Needs exactly one engine.
+    #[arg(long, value_name = "DIR")]
+    pub host_root: Option<PathBuf>,
     /// Print only findings: no summary, no per-host lines.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -101,6 +106,11 @@ pub fn run(args: AuditArgs) -> u8 {
 pub struct HostResult {
     pub snapshot: HostSnapshot,
     pub diagnostics: Vec<Diagnostic>,
+    /// The DM rules read every source of the daemon's configuration, so an option
+    /// they do not report is known to be fine.
+    pub daemon_complete: bool,
+    /// The HO rules ran (`--host-root`).
+    pub host_checked: bool,
 }
 
 fn run_inner(args: AuditArgs) -> Result<u8, String> {
@@ -114,6 +124,9 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
     };
     let endpoints = dockward_engine::resolve_endpoints(&args.hosts, &args.contexts, &ConnectEnv::from_process())
         .map_err(|e| e.to_string())?;
+    if args.host_root.is_some() && endpoints.len() != 1 {
+        return Err("--host-root checks one host's files: give exactly one engine".into());
+    }
     let selector = ContainerFilter::new(&args, &settings)?;
     let bar = progress_bar(args.quiet);
     let options = AuditOptions {
@@ -147,8 +160,13 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 for n in &snapshot.notes {
                     eprintln!("dockward: {}: {}: {}", endpoint.label, n.subject, n.message);
                 }
-                let diagnostics = audit_host(&snapshot, &settings, now, several);
-                results.push(HostResult { snapshot, diagnostics });
+                let audited = audit_host(&snapshot, &settings, now, several, args.host_root.as_deref())?;
+                results.push(HostResult {
+                    snapshot,
+                    diagnostics: audited.diagnostics,
+                    daemon_complete: audited.daemon_complete,
+                    host_checked: args.host_root.is_some(),
+                });
             }
             Err(e) => eprintln!("dockward: cannot audit {e}"),
         }
@@ -220,8 +238,22 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-/// Every rule family over one host, minus what `dockward.ignore` labels suppress.
-pub fn audit_host(snapshot: &HostSnapshot, settings: &Settings, now: i64, prefix_host: bool) -> Vec<Diagnostic> {
+pub struct AuditedHost {
+    pub diagnostics: Vec<Diagnostic>,
+    pub daemon_complete: bool,
+}
+
+/// Every rule family over one host, minus what `dockward.ignore` labels suppress. With
+/// `host_root`, the HO rules over that directory too, and the DM rules read the
+/// daemon's files there when the daemon is not a local one (whose files were found
+/// through its process).
+pub fn audit_host(
+    snapshot: &HostSnapshot,
+    settings: &Settings,
+    now: i64,
+    prefix_host: bool,
+    host_root: Option<&std::path::Path>,
+) -> Result<AuditedHost, String> {
     let mut found = dockward_linter::check::lint_container_specs(&snapshot.containers, &snapshot.defaults, settings);
     found.extend(dockward_linter::audit::lint_host(
         &snapshot.engine,
@@ -230,6 +262,26 @@ pub fn audit_host(snapshot: &HostSnapshot, settings: &Settings, now: i64, prefix
         settings,
         now,
     ));
+    let daemon = &snapshot.daemon;
+    // The local daemon's own files were found through /proc (flags from its command line).
+    let local = !daemon.flags.is_empty();
+    let mut daemon_complete = daemon.spec.complete;
+    if local || host_root.is_none() {
+        found.extend(dockward_linter::daemon::lint_daemon(&daemon.spec, daemon.json.as_ref(), &daemon.flags, settings));
+    }
+    if let Some(root) = host_root {
+        let reports = dockward_linter::host::check_host_with(root, settings, |files| {
+            if local {
+                (daemon.spec.clone(), false)
+            } else {
+                let spec = daemon.with_sources(files);
+                daemon_complete = spec.complete;
+                (spec, true)
+            }
+        })
+        .map_err(|e| format!("--host-root {e}"))?;
+        found.extend(reports.into_iter().flat_map(|r| r.diagnostics));
+    }
     let ignores = label_ignores(snapshot);
     found.retain(|d| {
         let scope = d.location.name();
@@ -243,7 +295,7 @@ pub fn audit_host(snapshot: &HostSnapshot, settings: &Settings, now: i64, prefix
         }
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
-    found
+    Ok(AuditedHost { diagnostics: found, daemon_complete })
 }
 
 /// `dockward.ignore=CODE,CODE[: reason]` labels, by container scope.
@@ -272,6 +324,7 @@ fn audited_objects(results: &[HostResult], prefix_host: bool) -> Vec<String> {
         let s = &r.snapshot;
         let prefix = if prefix_host { format!("{}/", s.endpoint.label) } else { String::new() };
         out.push(format!("{prefix}engine/{}", s.engine.name));
+        out.push(format!("{prefix}daemon"));
         out.extend(s.containers.iter().map(|c| format!("{prefix}{}", c.origin.name())));
         out.extend(s.images.iter().filter(|i| !i.used_by.is_empty()).map(|i| format!("{prefix}image/{}", i.name)));
         out.extend(s.networks.iter().map(|n| format!("{prefix}network/{}", n.name)));

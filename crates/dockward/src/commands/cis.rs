@@ -94,6 +94,17 @@ fn applies(rule: &RuleMeta, results: &[HostResult]) -> bool {
     })
 }
 
+/// Whether silence from `rule` means the control passes: a daemon rule about an
+/// absent option says nothing over a partial configuration (a remote daemon's `/info`
+/// alone), and host rules run only with `--host-root`.
+fn judged(rule: &RuleMeta, results: &[HostResult]) -> bool {
+    match rule.target {
+        Target::Daemon => results.iter().any(|r| r.daemon_complete),
+        Target::Host => results.iter().any(|r| r.host_checked),
+        _ => true,
+    }
+}
+
 pub fn scorecard(results: &[HostResult], settings: &Settings) -> Scorecard {
     let mut controls = Vec::new();
     let mut summary = Summary::default();
@@ -106,15 +117,16 @@ pub fn scorecard(results: &[HostResult], settings: &Settings) -> Scorecard {
             .filter(|d| rules.iter().any(|r| r.code == d.rule.code))
             .map(|d| Finding { rule: d.rule.code, location: d.location.to_string(), message: d.message.clone() })
             .collect();
+        let judging: Vec<&'static RuleMeta> = rules.iter().copied().filter(|r| judged(r, results)).collect();
         let status = if !findings.is_empty() {
             Status::Fail
-        } else if rules.is_empty() {
+        } else if judging.is_empty() {
             if c.automated {
                 Status::NotChecked
             } else {
                 Status::Manual
             }
-        } else if rules.iter().any(|r| applies(r, results)) {
+        } else if judging.iter().any(|r| applies(r, results)) {
             Status::Pass
         } else {
             Status::NotApplicable

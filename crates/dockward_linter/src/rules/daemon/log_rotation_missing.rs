@@ -64,6 +64,8 @@ impl DaemonRule for LogRotationMissing {
         let fix = self.fix(cx);
         let (at, message) = match (driver, opts) {
             (_, Some(o)) => (o.at.clone(), format!("`log-opts` has no usable `max-size`: {problem}")),
+            // Without every source read, `log-opts` may be set where it was not looked for.
+            (Some(_), None) if !cx.spec.complete => return,
             (Some(d), None) => (d.at.clone(), format!("no `log-opts`: {problem}")),
             (None, None) => {
                 let message =
@@ -150,6 +152,20 @@ mod tests {
             "[Service]\nExecStart=/usr/bin/dockerd --log-opt max-size=5m\n",
             &[],
         );
+    }
+
+    #[test]
+    fn a_driver_alone_in_a_partial_configuration_is_not_judged() {
+        let unit = "[Service]\nExecStart=/usr/bin/dockerd --log-driver json-file\n";
+        let report = crate::daemon::check_flag_file_bytes(
+            crate::daemon::FlagFileKind::SystemdUnit,
+            "docker.service",
+            None,
+            unit.as_bytes(),
+            &settings_for("DM021"),
+        );
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        assert_unit_flags(&LogRotationMissing, None, unit, &["json-file"]);
     }
 
     #[test]
