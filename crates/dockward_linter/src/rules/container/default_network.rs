@@ -111,3 +111,26 @@ mod tests {
         assert!(d[0].message.contains("project's default network"), "{}", d[0].message);
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_services_without_networks() {
+        assert_compose_flags(
+            &DefaultNetwork,
+            "services:\n  web:\n    image: x:1\n  db:\n    image: y:1\n",
+            &["web", "db"],
+        );
+    }
+
+    #[test]
+    fn compose_passes_named_networks_and_network_mode() {
+        assert_compose_clean(
+            &DefaultNetwork,
+            "services:\n  web:\n    image: x:1\n    networks: [front]\n  db:\n    image: y:1\n    networks:\n      back: {}\n  job:\n    image: z:1\n    network_mode: none\nnetworks:\n  front:\n  back:\n",
+        );
+    }
+}

@@ -90,3 +90,27 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_each_host_namespace() {
+        let yaml = "services:\n  web:\n    image: x:1\n    network_mode: host\n    pid: \"host\"\n    ipc: host\n    uts: host\n    userns_mode: host\n    cgroup: host\n";
+        assert_compose_flags(&HostNamespaceShared, yaml, &["host", "\"host\"", "host", "host", "host", "host"]);
+        let d = ComposeCase::new("services:\n  web:\n    image: x:1\n    network_mode: ${NET}\n")
+            .env(&[("NET", "host")])
+            .assert_flags(&HostNamespaceShared, &["${NET}"]);
+        assert!(!d[0].related.is_empty());
+    }
+
+    #[test]
+    fn compose_passes_private_namespaces() {
+        assert_compose_clean(
+            &HostNamespaceShared,
+            "services:\n  web:\n    image: x:1\n    network_mode: bridge\n    ipc: shareable\n    pid: \"service:db\"\n  db:\n    image: y:1\n",
+        );
+    }
+}

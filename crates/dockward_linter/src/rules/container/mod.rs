@@ -95,6 +95,11 @@ impl<'a> ContainerContext<'a> {
 pub(crate) fn add_setting_edit(spec: &ContainerSpec, compose_yaml: &str, run_flags: &str) -> Option<Edit> {
     if let Some(p) = &spec.insert_point {
         let mut content = String::new();
+        // The service is the file's last line and the file has no final newline.
+        let text = p.file.text();
+        if usize::from(p.offset) == text.len() && !text.is_empty() && !text.ends_with('\n') {
+            content.push('\n');
+        }
         for line in compose_yaml.lines() {
             content.push_str(&p.indent);
             content.push_str(line);

@@ -83,3 +83,23 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_unconfined_profiles() {
+        let yaml = "services:\n  web:\n    image: x:1\n    security_opt:\n      - seccomp:unconfined\n      - \"apparmor=unconfined\"\n      - label:disable\n      - no-new-privileges:true\n";
+        assert_compose_flags(
+            &SecurityProfileDisabled,
+            yaml,
+            &["seccomp:unconfined", "\"apparmor=unconfined\"", "label:disable"],
+        );
+        assert_compose_clean(
+            &SecurityProfileDisabled,
+            "services:\n  web:\n    image: x:1\n    security_opt: [seccomp=profile.json, apparmor:docker-default]\n",
+        );
+    }
+}
