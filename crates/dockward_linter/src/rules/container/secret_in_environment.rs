@@ -103,6 +103,19 @@ fn is_not_a_secret_value(value: &str) -> bool {
         || v.starts_with("/run/secrets/")
 }
 
+/// `$NAME` or `${NAME}`, optionally quoted: a reference without any literal text (a
+/// default such as `${NAME:-s3cret}` is literal text).
+fn is_plain_reference(written: &str) -> bool {
+    let t = written.trim_matches(|c| c == '"' || c == '\'');
+    let name = match t.strip_prefix("${") {
+        Some(rest) => rest.strip_suffix('}'),
+        None => t.strip_prefix('$'),
+    };
+    name.is_some_and(|n| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && !n.as_bytes()[0].is_ascii_digit()
+    })
+}
+
 /// Why `var` holds a secret, if it does.
 fn secret_reason(var: &EnvVar) -> Option<String> {
     let value = var.value.as_ref()?;
@@ -123,7 +136,14 @@ pub(crate) fn secret_ranges(spec: &ContainerSpec) -> Vec<(String, TextRange)> {
         .filter(|v| secret_reason(v).is_some())
         .filter_map(|v| {
             let at = &v.value.as_ref()?.at;
-            Some((at.name().to_string(), at.range()?))
+            let range = at.range()?;
+            // `${DB_PASSWORD}` names the secret without holding it: masking the reference
+            // would only hide which variable the finding is about.
+            let written = at.file()?.text().get(usize::from(range.start())..usize::from(range.end()))?;
+            if is_plain_reference(written) {
+                return None;
+            }
+            Some((at.name().to_string(), range))
         })
         .collect()
 }
@@ -141,7 +161,10 @@ impl ContainerRule for SecretInEnvironment {
             // point at the key and name the variable, whose file is only referenced.
             let variables: Vec<&str> =
                 value.via.iter().map(|v| v.note.as_str()).filter(|n| n.starts_with("`$")).collect();
-            let redaction = value.at.range();
+            let redaction = value.at.range().filter(|r| {
+                let written = value.at.file().and_then(|f| f.text().get(usize::from(r.start())..usize::from(r.end())));
+                !written.is_some_and(is_plain_reference)
+            });
             let d = if variables.is_empty() {
                 let msg = format!("{}: environment variable `{}` {why}", describe(spec), var.name.value);
                 cx.report_value(&Self::META, value, msg)
@@ -230,5 +253,10 @@ mod compose_tests {
         let env_text = std::fs::read_to_string(dir.path().join(".env")).unwrap();
         assert_eq!(&env_text[related.location.range().unwrap()], "DB_PASSWORD");
         assert!(d[0].help.as_deref().is_some_and(|h| !h.contains("hunter2")));
+        assert!(d[0].redactions.is_empty(), "`${{DB_PASSWORD}}` holds no secret text: {:?}", d[0].redactions);
+        // A default value is literal text in the file: reported there, and masked.
+        let with_default = "services:\n  web:\n    image: x:1\n    environment:\n      DB_PASSWORD: ${NOPE:-hunter2hunter2}\n";
+        let d = ComposeCase::new(with_default).assert_flags(&SecretInEnvironment, &["${NOPE:-hunter2hunter2}"]);
+        assert_eq!(d[0].redactions.len(), 1);
     }
 }
