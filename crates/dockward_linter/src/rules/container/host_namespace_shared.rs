@@ -39,7 +39,6 @@ declare_rule! {
         "4f31dd9f-2cc3-4751-9b53-67e4af83dac0",
         "baa3890f-bed7-46f5-ab8f-1da8fc91c729",
         "8af7162d-6c98-482f-868e-0d33fb675ca8",
-        "4d9f44c6-2f4a-4317-9bb5-267adbea0232",
     ],
     cis = ["5.10", "5.16", "5.17", "5.21", "5.31"], practices = ["b: Runtime Hardening"],
 }

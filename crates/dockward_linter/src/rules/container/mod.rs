@@ -9,6 +9,7 @@ use crate::settings::Settings;
 
 pub mod capabilities_not_dropped;
 pub mod cpu_limit_missing;
+pub mod custom_cgroup_parent;
 pub mod dangerous_capability_added;
 pub mod default_network;
 pub mod docker_socket_mounted;
