@@ -25,7 +25,11 @@ fn findings(out: &Output) -> Vec<(String, u64, u64)> {
         .iter()
         .map(|f| {
             let start = &f["location"]["start"];
-            (f["code"].as_str().unwrap().to_string(), start["line"].as_u64().unwrap(), start["column"].as_u64().unwrap())
+            (
+                f["code"].as_str().unwrap().to_string(),
+                start["line"].as_u64().unwrap(),
+                start["column"].as_u64().unwrap(),
+            )
         })
         .collect()
 }
@@ -58,7 +62,8 @@ fn insecure_project_findings_are_located_exactly() {
     std::fs::write(dir.path().join("compose.yaml"), INSECURE).unwrap();
     let out = check(dir.path(), &["--format", "json", "--select", "CT001,CT002,CT012,CT017,CT021"]);
     assert_eq!(out.status.code(), Some(1));
-    let expected = [("CT001", 4, 17), ("CT002", 5, 15), ("CT017", 7, 9), ("CT017", 8, 9), ("CT012", 11, 9), ("CT021", 14, 18)];
+    let expected =
+        [("CT001", 4, 17), ("CT002", 5, 15), ("CT017", 7, 9), ("CT017", 8, 9), ("CT012", 11, 9), ("CT021", 14, 18)];
     let expected: Vec<(String, u64, u64)> = expected.iter().map(|(c, l, col)| (c.to_string(), *l, *col)).collect();
     assert_eq!(findings(&out), expected);
     // The secret is masked in every format.
@@ -89,7 +94,11 @@ fn secret_from_dotenv_points_at_the_key() {
 #[test]
 fn hardened_project_is_clean_with_default_rules() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("Dockerfile"), "FROM debian:12.7\nUSER 10001\nHEALTHCHECK CMD [\"/app\", \"-h\"]\nCMD [\"/app\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM debian:12.7\nUSER 10001\nHEALTHCHECK CMD [\"/app\", \"-h\"]\nCMD [\"/app\"]\n",
+    )
+    .unwrap();
     let yaml = "\
 services:
   app:
@@ -114,7 +123,8 @@ networks:
 #[test]
 fn the_examples_keep_their_exit_codes() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let hardened = Command::new(env!("CARGO_BIN_EXE_dockward")).arg("check").arg(examples.join("hardened")).output().unwrap();
+    let hardened =
+        Command::new(env!("CARGO_BIN_EXE_dockward")).arg("check").arg(examples.join("hardened")).output().unwrap();
     assert_eq!(hardened.status.code(), Some(0), "{}", String::from_utf8_lossy(&hardened.stdout));
     let out = check(&examples.join("insecure/compose.yaml"), &["--format", "json", "--select", "CT"]);
     let codes: std::collections::BTreeSet<String> = findings(&out).into_iter().map(|f| f.0).collect();

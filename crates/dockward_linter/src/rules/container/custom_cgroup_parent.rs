@@ -66,7 +66,8 @@ mod tests {
 
     #[test]
     fn compose_services() {
-        let yaml = "services:\n  a:\n    image: x:1\n    cgroup_parent: \"/\"\n  b:\n    image: x:1\n    cgroup: private\n";
+        let yaml =
+            "services:\n  a:\n    image: x:1\n    cgroup_parent: \"/\"\n  b:\n    image: x:1\n    cgroup: private\n";
         assert_compose_flags(&CustomCgroupParent, yaml, &["\"/\""]);
         let d = ComposeCase::new("services:\n  a:\n    image: x:1\n    cgroup_parent: ${CG}\n")
             .env(&[("CG", "system.slice")])

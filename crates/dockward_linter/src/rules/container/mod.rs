@@ -204,3 +204,57 @@ mod compose_fix_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod compose_insert_point_tests {
+    use dockward_compose::{LoadOptions, ProjectFile};
+
+    use crate::check::FixMode;
+    use crate::check_compose::check_compose_project;
+    use crate::settings::SettingsBuilder;
+
+    fn file(name: &str, text: &str) -> ProjectFile {
+        let mut f = ProjectFile::new(format!("/nonexistent-dockward-test/{name}"));
+        f.display = name.into();
+        f.bytes = Some(text.as_bytes().to_vec());
+        f
+    }
+
+    /// The fixed texts of `files` after the safe fixes of CT003.
+    fn fixed(files: &[ProjectFile]) -> Vec<String> {
+        let settings = SettingsBuilder { select: Some(vec!["CT003".into()]), ..Default::default() }.build();
+        let options = LoadOptions { environment: Some(Vec::new()), ..Default::default() };
+        let reports = check_compose_project(files, &options, &settings, FixMode::Apply { unsafe_fixes: false });
+        files
+            .iter()
+            .map(|f| {
+                let r = reports.iter().find(|r| r.name == f.display).unwrap();
+                r.fixed
+                    .as_ref()
+                    .map_or_else(|| String::from_utf8(f.bytes.clone().unwrap()).unwrap(), |x| x.text.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn insertion_after_a_block_scalar_stays_in_the_service() {
+        let yaml = "services:\n  web:\n    image: x:1\n    command: |\n      run\n\n  db:\n    image: y:1\n    cap_drop: [ALL]\n";
+        assert_eq!(
+            fixed(&[file("compose.yaml", yaml)]),
+            ["services:\n  web:\n    image: x:1\n    command: |\n      run\n    cap_drop:\n      - ALL\n\n  db:\n    image: y:1\n    cap_drop: [ALL]\n"]
+        );
+    }
+
+    #[test]
+    fn a_service_spread_over_base_and_override_is_fixed_in_one_file() {
+        let base = "services:\n  web:\n    image: x:1\n";
+        let over = "services:\n  web:\n    ports: [\"127.0.0.1:80:80\"]\n";
+        let out = fixed(&[file("compose.yaml", base), file("compose.override.yaml", over)]);
+        for text in &out {
+            assert!(!text.contains("ALL\n    ports") && !text.contains("1:80:80\"]cap"), "broken insertion: {text:?}");
+            let parsed = dockward_yaml::parse(text, &dockward_yaml::Budget::default());
+            assert!(parsed.is_ok(), "fixed text no longer parses: {text:?}");
+        }
+        assert_eq!(out.iter().filter(|t| t.contains("cap_drop")).count(), 1, "{out:?}");
+    }
+}

@@ -37,7 +37,7 @@ declare_rule! {
     code = "CT005", name = "no-new-privileges-missing", severity = Warning,
     category = Security, target = Container, fix = Sometimes,
     summary = "The container can gain new privileges (no-new-privileges is not set)",
-    aliases = ["27fcc7d6-c49b-46e0-98f1-6c082a6a2750"],
+    aliases = ["27fcc7d6-c49b-46e0-98f1-6c082a6a2750", "610e266e-6c12-4bca-9925-1ed0cd29742b"],
     cis = ["5.26"], practices = ["b: Runtime Hardening"],
 }
 

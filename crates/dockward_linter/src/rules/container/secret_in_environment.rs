@@ -255,7 +255,8 @@ mod compose_tests {
         assert!(d[0].help.as_deref().is_some_and(|h| !h.contains("hunter2")));
         assert!(d[0].redactions.is_empty(), "`${{DB_PASSWORD}}` holds no secret text: {:?}", d[0].redactions);
         // A default value is literal text in the file: reported there, and masked.
-        let with_default = "services:\n  web:\n    image: x:1\n    environment:\n      DB_PASSWORD: ${NOPE:-hunter2hunter2}\n";
+        let with_default =
+            "services:\n  web:\n    image: x:1\n    environment:\n      DB_PASSWORD: ${NOPE:-hunter2hunter2}\n";
         let d = ComposeCase::new(with_default).assert_flags(&SecretInEnvironment, &["${NOPE:-hunter2hunter2}"]);
         assert_eq!(d[0].redactions.len(), 1);
     }

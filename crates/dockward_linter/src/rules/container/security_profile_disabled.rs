@@ -33,7 +33,7 @@ declare_rule! {
     code = "CT006", name = "security-profile-disabled", severity = Error,
     category = Security, target = Container, fix = None,
     summary = "seccomp, AppArmor or SELinux confinement is disabled",
-    aliases = ["404fde2c-bc4b-4371-9747-7054132ac953", "610e266e-6c12-4bca-9925-1ed0cd29742b"],
+    aliases = ["404fde2c-bc4b-4371-9747-7054132ac953"],
     cis = ["5.2", "5.3", "5.22"], practices = ["b: Runtime Hardening"],
 }
 
