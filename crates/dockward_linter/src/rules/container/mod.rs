@@ -258,3 +258,25 @@ mod compose_insert_point_tests {
         assert_eq!(out.iter().filter(|t| t.contains("cap_drop")).count(), 1, "{out:?}");
     }
 }
+
+#[cfg(test)]
+mod compose_merge_insert_tests {
+    use crate::rules::container::capabilities_not_dropped::CapabilitiesNotDropped;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn a_service_starting_with_a_merge_key_keeps_its_own_indentation() {
+        let yaml = "x-base: &base\n  restart: always\nservices:\n  web:\n    <<: *base\n    image: x:1\n  db:\n    image: y:1\n    cap_drop: [ALL]\n";
+        let fixed = "x-base: &base\n  restart: always\nservices:\n  web:\n    <<: *base\n    image: x:1\n    cap_drop:\n      - ALL\n  db:\n    image: y:1\n    cap_drop: [ALL]\n";
+        let d = assert_compose_flags(&CapabilitiesNotDropped, yaml, &["web"]);
+        assert!(d[0].fix.is_some(), "the merge entry is the first key, written in the service");
+        assert_compose_fix(&CapabilitiesNotDropped, yaml, false, fixed);
+    }
+
+    #[test]
+    fn a_service_that_is_an_alias_gets_no_insertion() {
+        let yaml = "x-svc: &svc\n  image: x:1\nservices:\n  web: *svc\n  db:\n    image: y:1\n    cap_drop: [ALL]\n";
+        let d = assert_compose_flags(&CapabilitiesNotDropped, yaml, &["web"]);
+        assert!(d[0].fix.is_none(), "an insertion after `*svc` would add a service: {:?}", d[0].fix);
+    }
+}
