@@ -133,7 +133,7 @@ mod compose_tests {
             &CapabilitiesNotDropped,
             "services:\n    web:\n        image: x:1",
             false,
-            "services:\n    web:\n        image: x:1\n        cap_drop:\n          - ALL\n",
+            "services:\n    web:\n        image: x:1\n        cap_drop:\n          - ALL",
         );
     }
 

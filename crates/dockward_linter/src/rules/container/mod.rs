@@ -96,15 +96,18 @@ impl<'a> ContainerContext<'a> {
 pub(crate) fn add_setting_edit(spec: &ContainerSpec, compose_yaml: &str, run_flags: &str) -> Option<Edit> {
     if let Some(p) = &spec.insert_point {
         let mut content = String::new();
-        // The service is the file's last line and the file has no final newline.
-        let text = p.file.text();
-        if usize::from(p.offset) == text.len() && !text.is_empty() && !text.ends_with('\n') {
-            content.push('\n');
-        }
         for line in compose_yaml.lines() {
             content.push_str(&p.indent);
             content.push_str(line);
             content.push('\n');
+        }
+        // The service ends the file and the file has no final newline: start a line
+        // instead of ending one, so several insertions there stay adjacent and the file
+        // keeps its style.
+        let text = p.file.text();
+        if usize::from(p.offset) == text.len() && !text.is_empty() && !text.ends_with('\n') {
+            content.pop();
+            content.insert(0, '\n');
         }
         return Some(Edit::insert(p.offset, content));
     }
@@ -271,6 +274,27 @@ mod compose_merge_insert_tests {
         let d = assert_compose_flags(&CapabilitiesNotDropped, yaml, &["web"]);
         assert!(d[0].fix.is_some(), "the merge entry is the first key, written in the service");
         assert_compose_fix(&CapabilitiesNotDropped, yaml, false, fixed);
+    }
+
+    #[test]
+    fn several_insertions_at_the_end_of_a_file_without_final_newline_stay_adjacent() {
+        let case = ComposeCase::new("services:\n  web:\n    image: x:1\n    ports: [\"80:80\"]");
+        let settings = crate::settings::SettingsBuilder {
+            select: Some(vec!["CT003".into(), "CT004".into(), "CT005".into(), "CT017".into()]),
+            ..Default::default()
+        }
+        .build();
+        let reports = crate::check_compose::check_compose_project(
+            &case.files(),
+            &case.options(),
+            &settings,
+            crate::check::FixMode::Apply { unsafe_fixes: true },
+        );
+        assert_eq!(
+            reports[0].fixed.as_ref().unwrap().text,
+            "services:\n  web:\n    image: x:1\n    ports: [\"127.0.0.1:80:80\"]\n    cap_drop:\n      - ALL\n    read_only: true\n    security_opt:\n      - no-new-privileges:true"
+        );
+        assert!(reports[0].diagnostics.is_empty(), "{:#?}", reports[0].diagnostics);
     }
 
     #[test]

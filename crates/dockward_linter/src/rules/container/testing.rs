@@ -106,7 +106,7 @@ impl<'a> ComposeCase<'a> {
         self
     }
 
-    fn files(&self) -> Vec<ProjectFile> {
+    pub fn files(&self) -> Vec<ProjectFile> {
         let path = match self.dir {
             Some(d) => d.join("compose.yaml"),
             // A directory that does not exist, so no `.env` of the test's cwd is read.
@@ -118,7 +118,7 @@ impl<'a> ComposeCase<'a> {
         vec![f]
     }
 
-    fn options(&self) -> LoadOptions {
+    pub fn options(&self) -> LoadOptions {
         LoadOptions {
             environment: Some(self.environment.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
             ..Default::default()
