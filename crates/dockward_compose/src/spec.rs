@@ -158,6 +158,7 @@ pub(crate) fn service_spec(service: &Service<'_>, problems: &mut Vec<Problem>) -
     spec.uts = s.get("uts").and_then(val);
     spec.userns_mode = s.get("userns_mode").and_then(val);
     spec.cgroupns_mode = s.get("cgroup").and_then(val);
+    spec.cgroup_parent = s.get("cgroup_parent").and_then(val);
     spec.networks = match s.get("networks") {
         Some(n) if n.as_map().is_some() => n
             .as_map()

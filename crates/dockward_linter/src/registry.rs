@@ -117,6 +117,7 @@ pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[
     &container::shell_as_pid1_without_init::ShellAsPid1WithoutInit,
     &container::kernel_weakening_sysctl::KernelWeakeningSysctl,
     &container::unlimited_ulimit::UnlimitedUlimit,
+    &container::custom_cgroup_parent::CustomCgroupParent,
 ];
 
 /// Every daemon configuration rule, in code order.

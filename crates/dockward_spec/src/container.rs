@@ -60,6 +60,9 @@ pub struct ContainerSpec {
     pub uts: Option<Val<String>>,
     pub userns_mode: Option<Val<String>>,
     pub cgroupns_mode: Option<Val<String>>,
+    /// The cgroup the container's own cgroup is created under (Compose `cgroup_parent`,
+    /// `--cgroup-parent`, `HostConfig.CgroupParent`); `None`: the daemon's.
+    pub cgroup_parent: Option<Val<String>>,
     /// Networks the container is attached to (Compose `networks:`, `--network` when it
     /// names a network, `NetworkSettings.Networks`).
     pub networks: Vec<Val<String>>,
@@ -134,6 +137,7 @@ impl ContainerSpec {
             uts: None,
             userns_mode: None,
             cgroupns_mode: None,
+            cgroup_parent: None,
             networks: Vec::new(),
             mounts: Vec::new(),
             devices: Vec::new(),

@@ -460,6 +460,7 @@ impl Builder {
             "uts" => self.spec.uts = Some(self.val(&p)),
             "userns" => self.spec.userns_mode = Some(self.val(&p)),
             "cgroupns" => self.spec.cgroupns_mode = Some(self.val(&p)),
+            "cgroup-parent" => self.spec.cgroup_parent = Some(self.val(&p)),
             "device" => self.spec.devices.push(self.val(&p)),
             "env-file" => self.spec.env_files.push(self.val(&p)),
             "entrypoint" => self.spec.entrypoint = Some(Val::new(vec![p.text.clone()], self.at(p.range))),

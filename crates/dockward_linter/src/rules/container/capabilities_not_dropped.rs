@@ -94,3 +94,53 @@ mod tests {
         assert_run_fix(&CapabilitiesNotDropped, "docker run -d nginx", "docker run --cap-drop ALL -d nginx");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_services_without_drop_all() {
+        assert_compose_flags(&CapabilitiesNotDropped, "services:\n  web:\n    image: x:1\n", &["web"]);
+        let some = "services:\n  web:\n    image: x:1\n    cap_drop: [NET_RAW]\n";
+        assert_compose_flags(&CapabilitiesNotDropped, some, &["web"]);
+    }
+
+    #[test]
+    fn compose_passes_drop_all_in_flow_and_block_style() {
+        assert_compose_clean(&CapabilitiesNotDropped, "services:\n  web:\n    image: x:1\n    cap_drop: [ALL]\n");
+        assert_compose_clean(
+            &CapabilitiesNotDropped,
+            "services:\n  web:\n    image: x:1\n    cap_drop:\n      - all\n",
+        );
+        assert_compose_clean(
+            &CapabilitiesNotDropped,
+            "x-h: &h\n  cap_drop: [ALL]\nservices:\n  web:\n    <<: *h\n    image: x:1\n",
+        );
+    }
+
+    #[test]
+    fn compose_fix_adds_drop_all_keeping_comments() {
+        assert_compose_fix(
+            &CapabilitiesNotDropped,
+            "services:\n  web:   # front\n    image: x:1  # pinned\n\n    # trailing comment\n  db:\n    image: y:2\n    cap_drop: [ALL]\n",
+            false,
+            "services:\n  web:   # front\n    image: x:1  # pinned\n    cap_drop:\n      - ALL\n\n    # trailing comment\n  db:\n    image: y:2\n    cap_drop: [ALL]\n",
+        );
+        // Four-space indentation and a last service without a final newline.
+        assert_compose_fix(
+            &CapabilitiesNotDropped,
+            "services:\n    web:\n        image: x:1",
+            false,
+            "services:\n    web:\n        image: x:1\n        cap_drop:\n          - ALL",
+        );
+    }
+
+    #[test]
+    fn compose_flow_style_service_gets_no_broken_fix() {
+        let yaml = "services:\n  web: {image: x:1}\n";
+        let d = assert_compose_flags(&CapabilitiesNotDropped, yaml, &["web"]);
+        assert!(d[0].fix.is_none(), "no insertion into a flow mapping: {:?}", d[0].fix);
+    }
+}

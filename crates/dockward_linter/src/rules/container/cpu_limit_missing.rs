@@ -74,3 +74,20 @@ mod tests {
         assert_run_clean(&CpuLimitMissing, "docker run --cpuset-cpus 0-1 app");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_limits_from_cpus_or_deploy() {
+        assert_compose_flags(&CpuLimitMissing, "services:\n  web:\n    image: x:1\n", &["web"]);
+        assert_compose_clean(&CpuLimitMissing, "services:\n  web:\n    image: x:1\n    cpus: 0.5\n");
+        assert_compose_clean(
+            &CpuLimitMissing,
+            "services:\n  web:\n    image: x:1\n    deploy:\n      resources:\n        limits:\n          cpus: '1.5'\n",
+        );
+        assert_compose_flags(&CpuLimitMissing, "services:\n  web:\n    image: x:1\n    cpus: 0\n", &["0"]);
+    }
+}

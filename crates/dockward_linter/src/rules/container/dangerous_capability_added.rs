@@ -111,3 +111,28 @@ mod tests {
         assert_run_clean(&DangerousCapabilityAdded, "docker run --cap-add NET_BIND_SERVICE --cap-drop ALL x");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_each_dangerous_list_item() {
+        let flow = "services:\n  web:\n    image: x:1\n    cap_add: [CHOWN, SYS_ADMIN, \"CAP_NET_ADMIN\"]\n";
+        assert_compose_flags(&DangerousCapabilityAdded, flow, &["SYS_ADMIN", "\"CAP_NET_ADMIN\""]);
+        let block = "services:\n  web:\n    image: x:1\n    cap_add:\n      - ALL\n      - NET_BIND_SERVICE\n";
+        assert_compose_flags(&DangerousCapabilityAdded, block, &["ALL"]);
+        let anchored = "x-caps: &caps [SYS_PTRACE]\nservices:\n  web:\n    image: x:1\n    cap_add: *caps\n";
+        let d = assert_compose_flags(&DangerousCapabilityAdded, anchored, &["*caps"]);
+        assert!(!d[0].related.is_empty());
+    }
+
+    #[test]
+    fn compose_passes_harmless_capabilities() {
+        assert_compose_clean(
+            &DangerousCapabilityAdded,
+            "services:\n  web:\n    image: x:1\n    cap_add: [NET_BIND_SERVICE, CHOWN]\n",
+        );
+    }
+}

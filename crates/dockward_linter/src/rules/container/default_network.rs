@@ -7,8 +7,14 @@ declare_rule! {
     /// Reports a container left on the default network. For a `docker run` line:
     /// neither `--network` nor `--net` is given, so the container joins the default
     /// bridge (`docker0`), shared with every other container started that way. For a
-    /// Compose service: no `networks:` and no `network_mode`, so every service of the
-    /// project shares the one default network. Live containers: attached only to
+    /// Compose service: no `networks:` and no `network_mode`. Compose then attaches it
+    /// to the project's `default` network (`<project>_default`), shared with every
+    /// other service that names no network. This holds whether or not the file defines
+    /// networks at top level: when it defines none, every service is on that one flat
+    /// network; when it defines some, the service without `networks:` is the one left
+    /// on `default`. Naming the network (`networks: [default]`) is a deliberate choice
+    /// and is not reported; nor is `network_mode` (`none`, `service:x`, ...; `host` is
+    /// CT011). Live containers: attached only to
     /// `bridge`. When the daemon is known to run with `icc: false`, the default bridge
     /// is not reported.
     ///
@@ -109,5 +115,36 @@ mod tests {
         spec.source = SpecSource::ComposeService;
         let d = lint_spec_with(&DefaultNetwork, spec, &EngineDefaults::default(), &settings_for(&DefaultNetwork));
         assert!(d[0].message.contains("project's default network"), "{}", d[0].message);
+    }
+}
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_services_without_networks() {
+        assert_compose_flags(
+            &DefaultNetwork,
+            "services:\n  web:\n    image: x:1\n  db:\n    image: y:1\n",
+            &["web", "db"],
+        );
+    }
+
+    #[test]
+    fn compose_flags_the_service_left_off_the_defined_networks() {
+        let yaml = "services:\n  web:\n    image: x:1\n    networks: [front]\n  worker:\n    image: y:1\nnetworks:\n  front:\n";
+        let d = assert_compose_flags(&DefaultNetwork, yaml, &["worker"]);
+        assert!(d[0].message.contains("default network"), "{}", d[0].message);
+        assert_compose_clean(&DefaultNetwork, "services:\n  web:\n    image: x:1\n    networks: [default]\n");
+    }
+
+    #[test]
+    fn compose_passes_named_networks_and_network_mode() {
+        assert_compose_clean(
+            &DefaultNetwork,
+            "services:\n  web:\n    image: x:1\n    networks: [front]\n  db:\n    image: y:1\n    networks:\n      back: {}\n  job:\n    image: z:1\n    network_mode: none\nnetworks:\n  front:\n  back:\n",
+        );
     }
 }

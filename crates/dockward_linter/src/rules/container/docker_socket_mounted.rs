@@ -83,3 +83,27 @@ mod tests {
         assert_run_clean(&DockerSocketMounted, "docker run -v /srv/data:/data -v docker.sock:/x x");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_the_socket_in_short_and_long_syntax() {
+        let yaml = "services:\n  web:\n    image: x:1\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n      - type: bind\n        source: /run/docker.sock\n        target: /s\n      - \"/var/run:/host-run\"\n";
+        assert_compose_flags(&DockerSocketMounted, yaml, &["/var/run/docker.sock", "/run/docker.sock", "/var/run"]);
+        let d = ComposeCase::new("services:\n  web:\n    image: x:1\n    volumes: [\"${SOCK}:/s\"]\n")
+            .env(&[("SOCK", "/var/run/docker.sock")])
+            .assert_flags(&DockerSocketMounted, &["\"${SOCK}:/s\""]);
+        assert!(!d[0].related.is_empty());
+    }
+
+    #[test]
+    fn compose_passes_named_volumes_and_other_binds() {
+        assert_compose_clean(
+            &DockerSocketMounted,
+            "services:\n  web:\n    image: x:1\n    volumes:\n      - docker.sock:/var/run/docker.sock\n      - ./data:/data\nvolumes:\n  docker.sock: {}\n",
+        );
+    }
+}

@@ -94,3 +94,25 @@ mod tests {
         assert!(d[0].message.contains("defines none"));
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_disabled_healthchecks() {
+        let yaml = "services:\n  a:\n    image: x:1\n    healthcheck:\n      disable: true\n  b:\n    image: x:1\n    healthcheck:\n      test: [\"NONE\"]\n  c:\n    image: x:1\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n";
+        assert_compose_flags(&HealthcheckDisabled, yaml, &["true", "[\"NONE\"]"]);
+    }
+
+    #[test]
+    fn compose_build_without_healthcheck_is_flagged() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\nCOPY app /app\n").unwrap();
+        std::fs::create_dir(dir.path().join("ok")).unwrap();
+        std::fs::write(dir.path().join("ok/Dockerfile"), "FROM scratch\nHEALTHCHECK CMD [\"/app\", \"-h\"]\n").unwrap();
+        let yaml = "services:\n  a:\n    build: .\n  b:\n    build: ./ok\n";
+        ComposeCase::new(yaml).in_dir(dir.path()).assert_flags(&HealthcheckDisabled, &["a"]);
+    }
+}

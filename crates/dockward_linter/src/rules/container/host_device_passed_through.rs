@@ -67,3 +67,17 @@ mod tests {
         assert_run_clean(&HostDevicePassedThrough, "docker run x");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_each_device() {
+        let yaml =
+            "services:\n  web:\n    image: x:1\n    devices:\n      - /dev/fuse\n      - \"/dev/sda:/dev/xvda:r\"\n";
+        assert_compose_flags(&HostDevicePassedThrough, yaml, &["/dev/fuse", "\"/dev/sda:/dev/xvda:r\""]);
+        assert_compose_clean(&HostDevicePassedThrough, "services:\n  web:\n    image: x:1\n");
+    }
+}

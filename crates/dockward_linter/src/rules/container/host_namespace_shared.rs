@@ -39,7 +39,6 @@ declare_rule! {
         "4f31dd9f-2cc3-4751-9b53-67e4af83dac0",
         "baa3890f-bed7-46f5-ab8f-1da8fc91c729",
         "8af7162d-6c98-482f-868e-0d33fb675ca8",
-        "4d9f44c6-2f4a-4317-9bb5-267adbea0232",
     ],
     cis = ["5.10", "5.16", "5.17", "5.21", "5.31"], practices = ["b: Runtime Hardening"],
 }
@@ -87,6 +86,30 @@ mod tests {
         assert_run_clean(
             &HostNamespaceShared,
             "docker run --network mynet --pid container:db --ipc private --cgroupns private app",
+        );
+    }
+}
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_each_host_namespace() {
+        let yaml = "services:\n  web:\n    image: x:1\n    network_mode: host\n    pid: \"host\"\n    ipc: host\n    uts: host\n    userns_mode: host\n    cgroup: host\n";
+        assert_compose_flags(&HostNamespaceShared, yaml, &["host", "\"host\"", "host", "host", "host", "host"]);
+        let d = ComposeCase::new("services:\n  web:\n    image: x:1\n    network_mode: ${NET}\n")
+            .env(&[("NET", "host")])
+            .assert_flags(&HostNamespaceShared, &["${NET}"]);
+        assert!(!d[0].related.is_empty());
+    }
+
+    #[test]
+    fn compose_passes_private_namespaces() {
+        assert_compose_clean(
+            &HostNamespaceShared,
+            "services:\n  web:\n    image: x:1\n    network_mode: bridge\n    ipc: shareable\n    pid: \"service:db\"\n  db:\n    image: y:1\n",
         );
     }
 }

@@ -73,3 +73,15 @@ mod tests {
         assert!(!crate::Settings::default().is_enabled(&ImageNotPinnedByDigest::META));
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_tags_without_digest() {
+        let yaml = "services:\n  a:\n    image: nginx:1.27\n  b:\n    image: alpine:3@sha256:0000000000000000000000000000000000000000000000000000000000000000\n  c:\n    build: .\n";
+        assert_compose_flags(&ImageNotPinnedByDigest, yaml, &["nginx:1.27"]);
+    }
+}

@@ -83,3 +83,21 @@ mod tests {
         assert_run_clean(&ImageTagLatest, "docker run \"$IMAGE\"");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_latest_and_untagged() {
+        let yaml = "services:\n  a:\n    image: nginx\n  b:\n    image: \"redis:latest\"\n  c:\n    image: postgres:16\n  d:\n    image: alpine@sha256:0000000000000000000000000000000000000000000000000000000000000000\n";
+        assert_compose_flags(&ImageTagLatest, yaml, &["nginx", "\"redis:latest\""]);
+        let d = ComposeCase::new("services:\n  a:\n    image: nginx:${TAG:-latest}\n")
+            .assert_flags(&ImageTagLatest, &["nginx:${TAG:-latest}"]);
+        assert!(!d[0].related.is_empty() || d[0].message.contains("latest"));
+        ComposeCase::new("services:\n  a:\n    image: nginx:${TAG}\n")
+            .env(&[("TAG", "1.27")])
+            .assert_clean(&ImageTagLatest);
+    }
+}

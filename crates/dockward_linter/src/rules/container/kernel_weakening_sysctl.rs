@@ -98,3 +98,19 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_sysctl_keys_in_both_forms() {
+        let yaml = "services:\n  a:\n    image: x:1\n    sysctls:\n      net.ipv4.ip_forward: 1\n      net.core.somaxconn: 1024\n  b:\n    image: x:1\n    sysctls:\n      - net.ipv4.conf.all.route_localnet=1\n";
+        assert_compose_flags(
+            &KernelWeakeningSysctl,
+            yaml,
+            &["net.ipv4.ip_forward", "net.ipv4.conf.all.route_localnet"],
+        );
+    }
+}

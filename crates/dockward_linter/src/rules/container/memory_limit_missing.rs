@@ -72,3 +72,33 @@ mod tests {
         assert_run_clean(&MemoryLimitMissing, "docker run --memory=1g app");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_limits_from_mem_limit_or_deploy() {
+        assert_compose_flags(&MemoryLimitMissing, "services:\n  web:\n    image: x:1\n", &["web"]);
+        assert_compose_clean(&MemoryLimitMissing, "services:\n  web:\n    image: x:1\n    mem_limit: 512m\n");
+        assert_compose_clean(
+            &MemoryLimitMissing,
+            "services:\n  web:\n    image: x:1\n    deploy:\n      resources:\n        limits:\n          memory: 1g\n",
+        );
+        // A reservation is not a limit.
+        assert_compose_flags(
+            &MemoryLimitMissing,
+            "services:\n  web:\n    image: x:1\n    deploy:\n      resources:\n        reservations:\n          memory: 1g\n",
+            &["web"],
+        );
+        assert_compose_flags(
+            &MemoryLimitMissing,
+            "services:\n  web:\n    image: x:1\n    mem_limit: \"0\"\n",
+            &["\"0\""],
+        );
+        ComposeCase::new("services:\n  web:\n    image: x:1\n    mem_limit: ${MEM}\n")
+            .env(&[("MEM", "256m")])
+            .assert_clean(&MemoryLimitMissing);
+    }
+}

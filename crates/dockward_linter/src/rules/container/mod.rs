@@ -9,6 +9,7 @@ use crate::settings::Settings;
 
 pub mod capabilities_not_dropped;
 pub mod cpu_limit_missing;
+pub mod custom_cgroup_parent;
 pub mod dangerous_capability_added;
 pub mod default_network;
 pub mod docker_socket_mounted;
@@ -99,6 +100,14 @@ pub(crate) fn add_setting_edit(spec: &ContainerSpec, compose_yaml: &str, run_fla
             content.push_str(&p.indent);
             content.push_str(line);
             content.push('\n');
+        }
+        // The service ends the file and the file has no final newline: start a line
+        // instead of ending one, so several insertions there stay adjacent and the file
+        // keeps its style.
+        let text = p.file.text();
+        if usize::from(p.offset) == text.len() && !text.is_empty() && !text.ends_with('\n') {
+            content.pop();
+            content.insert(0, '\n');
         }
         return Some(Edit::insert(p.offset, content));
     }
@@ -196,5 +205,102 @@ mod compose_fix_tests {
             fixed(text, &["CT004"], true),
             "services:\n  web:\n    image: nginx:1.27 # pinned\n    # keep me\n    read_only: true\n  db:\n    image: postgres:16\n"
         );
+    }
+}
+
+#[cfg(test)]
+mod compose_insert_point_tests {
+    use dockward_compose::{LoadOptions, ProjectFile};
+
+    use crate::check::FixMode;
+    use crate::check_compose::check_compose_project;
+    use crate::settings::SettingsBuilder;
+
+    fn file(name: &str, text: &str) -> ProjectFile {
+        let mut f = ProjectFile::new(format!("/nonexistent-dockward-test/{name}"));
+        f.display = name.into();
+        f.bytes = Some(text.as_bytes().to_vec());
+        f
+    }
+
+    /// The fixed texts of `files` after the safe fixes of CT003.
+    fn fixed(files: &[ProjectFile]) -> Vec<String> {
+        let settings = SettingsBuilder { select: Some(vec!["CT003".into()]), ..Default::default() }.build();
+        let options = LoadOptions { environment: Some(Vec::new()), ..Default::default() };
+        let reports = check_compose_project(files, &options, &settings, FixMode::Apply { unsafe_fixes: false });
+        files
+            .iter()
+            .map(|f| {
+                let r = reports.iter().find(|r| r.name == f.display).unwrap();
+                r.fixed
+                    .as_ref()
+                    .map_or_else(|| String::from_utf8(f.bytes.clone().unwrap()).unwrap(), |x| x.text.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn insertion_after_a_block_scalar_stays_in_the_service() {
+        let yaml = "services:\n  web:\n    image: x:1\n    command: |\n      run\n\n  db:\n    image: y:1\n    cap_drop: [ALL]\n";
+        assert_eq!(
+            fixed(&[file("compose.yaml", yaml)]),
+            ["services:\n  web:\n    image: x:1\n    command: |\n      run\n    cap_drop:\n      - ALL\n\n  db:\n    image: y:1\n    cap_drop: [ALL]\n"]
+        );
+    }
+
+    #[test]
+    fn a_service_spread_over_base_and_override_is_fixed_in_one_file() {
+        let base = "services:\n  web:\n    image: x:1\n";
+        let over = "services:\n  web:\n    ports: [\"127.0.0.1:80:80\"]\n";
+        let out = fixed(&[file("compose.yaml", base), file("compose.override.yaml", over)]);
+        for text in &out {
+            assert!(!text.contains("ALL\n    ports") && !text.contains("1:80:80\"]cap"), "broken insertion: {text:?}");
+            let parsed = dockward_yaml::parse(text, &dockward_yaml::Budget::default());
+            assert!(parsed.is_ok(), "fixed text no longer parses: {text:?}");
+        }
+        assert_eq!(out.iter().filter(|t| t.contains("cap_drop")).count(), 1, "{out:?}");
+    }
+}
+
+#[cfg(test)]
+mod compose_merge_insert_tests {
+    use crate::rules::container::capabilities_not_dropped::CapabilitiesNotDropped;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn a_service_starting_with_a_merge_key_keeps_its_own_indentation() {
+        let yaml = "x-base: &base\n  restart: always\nservices:\n  web:\n    <<: *base\n    image: x:1\n  db:\n    image: y:1\n    cap_drop: [ALL]\n";
+        let fixed = "x-base: &base\n  restart: always\nservices:\n  web:\n    <<: *base\n    image: x:1\n    cap_drop:\n      - ALL\n  db:\n    image: y:1\n    cap_drop: [ALL]\n";
+        let d = assert_compose_flags(&CapabilitiesNotDropped, yaml, &["web"]);
+        assert!(d[0].fix.is_some(), "the merge entry is the first key, written in the service");
+        assert_compose_fix(&CapabilitiesNotDropped, yaml, false, fixed);
+    }
+
+    #[test]
+    fn several_insertions_at_the_end_of_a_file_without_final_newline_stay_adjacent() {
+        let case = ComposeCase::new("services:\n  web:\n    image: x:1\n    ports: [\"80:80\"]");
+        let settings = crate::settings::SettingsBuilder {
+            select: Some(vec!["CT003".into(), "CT004".into(), "CT005".into(), "CT017".into()]),
+            ..Default::default()
+        }
+        .build();
+        let reports = crate::check_compose::check_compose_project(
+            &case.files(),
+            &case.options(),
+            &settings,
+            crate::check::FixMode::Apply { unsafe_fixes: true },
+        );
+        assert_eq!(
+            reports[0].fixed.as_ref().unwrap().text,
+            "services:\n  web:\n    image: x:1\n    ports: [\"127.0.0.1:80:80\"]\n    cap_drop:\n      - ALL\n    read_only: true\n    security_opt:\n      - no-new-privileges:true"
+        );
+        assert!(reports[0].diagnostics.is_empty(), "{:#?}", reports[0].diagnostics);
+    }
+
+    #[test]
+    fn a_service_that_is_an_alias_gets_no_insertion() {
+        let yaml = "x-svc: &svc\n  image: x:1\nservices:\n  web: *svc\n  db:\n    image: y:1\n    cap_drop: [ALL]\n";
+        let d = assert_compose_flags(&CapabilitiesNotDropped, yaml, &["web"]);
+        assert!(d[0].fix.is_none(), "an insertion after `*svc` would add a service: {:?}", d[0].fix);
     }
 }

@@ -37,7 +37,7 @@ declare_rule! {
     code = "CT005", name = "no-new-privileges-missing", severity = Warning,
     category = Security, target = Container, fix = Sometimes,
     summary = "The container can gain new privileges (no-new-privileges is not set)",
-    aliases = ["27fcc7d6-c49b-46e0-98f1-6c082a6a2750"],
+    aliases = ["27fcc7d6-c49b-46e0-98f1-6c082a6a2750", "610e266e-6c12-4bca-9925-1ed0cd29742b"],
     cis = ["5.26"], practices = ["b: Runtime Hardening"],
 }
 
@@ -121,5 +121,44 @@ mod tests {
     #[test]
     fn fix_inserts_the_option() {
         assert_run_fix(&NoNewPrivilegesMissing, "docker run app", "docker run --security-opt no-new-privileges app");
+    }
+}
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_security_opt_forms() {
+        assert_compose_flags(&NoNewPrivilegesMissing, "services:\n  web:\n    image: x:1\n", &["web"]);
+        for opt in ["no-new-privileges", "no-new-privileges:true", "\"no-new-privileges=true\""] {
+            assert_compose_clean(
+                &NoNewPrivilegesMissing,
+                &format!("services:\n  web:\n    image: x:1\n    security_opt:\n      - {opt}\n"),
+            );
+        }
+        assert_compose_flags(
+            &NoNewPrivilegesMissing,
+            "services:\n  web:\n    image: x:1\n    security_opt: [\"no-new-privileges:false\"]\n",
+            &["\"no-new-privileges:false\""],
+        );
+        // Another option only: reported, but no fix (the list exists already).
+        let d = assert_compose_flags(
+            &NoNewPrivilegesMissing,
+            "services:\n  web:\n    image: x:1\n    security_opt: [apparmor=docker-default]\n",
+            &["web"],
+        );
+        assert!(d[0].fix.is_none());
+    }
+
+    #[test]
+    fn compose_fix_adds_the_option() {
+        assert_compose_fix(
+            &NoNewPrivilegesMissing,
+            "# app\nservices:\n  web:\n    image: x:1 # pinned\n    environment:\n      A: b\n\n  db:\n    image: y:2\n    security_opt: [no-new-privileges]\n",
+            false,
+            "# app\nservices:\n  web:\n    image: x:1 # pinned\n    environment:\n      A: b\n    security_opt:\n      - no-new-privileges:true\n\n  db:\n    image: y:2\n    security_opt: [no-new-privileges]\n",
+        );
     }
 }

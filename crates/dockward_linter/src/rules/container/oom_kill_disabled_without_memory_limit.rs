@@ -70,3 +70,23 @@ mod tests {
         assert_run_clean(&OomKillDisabledWithoutMemoryLimit, "docker run app");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_oom_kill_disable_without_limit() {
+        assert_compose_flags(
+            &OomKillDisabledWithoutMemoryLimit,
+            "services:\n  web:\n    image: x:1\n    oom_kill_disable: true\n",
+            &["true"],
+        );
+        assert_compose_clean(
+            &OomKillDisabledWithoutMemoryLimit,
+            "services:\n  web:\n    image: x:1\n    oom_kill_disable: true\n    deploy:\n      resources:\n        limits: {memory: 256m}\n",
+        );
+        assert_compose_clean(&OomKillDisabledWithoutMemoryLimit, "services:\n  web:\n    image: x:1\n");
+    }
+}

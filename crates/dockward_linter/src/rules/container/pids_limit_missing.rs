@@ -71,3 +71,20 @@ mod tests {
         assert_run_clean(&PidsLimitMissing, "docker run --pids-limit 100 app");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_limits_from_pids_limit_or_deploy() {
+        assert_compose_flags(&PidsLimitMissing, "services:\n  web:\n    image: x:1\n", &["web"]);
+        assert_compose_clean(&PidsLimitMissing, "services:\n  web:\n    image: x:1\n    pids_limit: 100\n");
+        assert_compose_clean(
+            &PidsLimitMissing,
+            "services:\n  web:\n    image: x:1\n    deploy:\n      resources:\n        limits:\n          pids: 64\n",
+        );
+        assert_compose_flags(&PidsLimitMissing, "services:\n  web:\n    image: x:1\n    pids_limit: -1\n", &["-1"]);
+    }
+}

@@ -49,6 +49,36 @@ fn written_verbatim(val: &Val<String>) -> bool {
     }
 }
 
+/// True when the entry is a mapping (Compose long syntax), whose container port is the
+/// value of a `target:` key rather than the last field of `[ip:]host:container`.
+fn is_mapping(port: &PortMapping) -> bool {
+    let (Location::Source { file, .. }, Some(r)) = (&port.container_port.at, port.container_port.at.range()) else {
+        return false;
+    };
+    let before = file.text()[..usize::from(r.start())].trim_end_matches([' ', '\t', '"', '\'']);
+    before.ends_with("target:") && before.len() < usize::from(r.start())
+}
+
+fn entry_text(port: &PortMapping) -> Option<(&str, &str, usize)> {
+    let Location::Source { file, range } = &port.at else { return None };
+    let text = file.text();
+    let start = usize::from(range.start());
+    Some((text, text.get(start..usize::from(range.end()))?, start))
+}
+
+/// Adds `host_ip: 127.0.0.1` as the first key of a long-syntax entry, block or flow.
+fn add_host_ip_key(port: &PortMapping) -> Option<Edit> {
+    let (text, entry, start) = entry_text(port)?;
+    if let Some(inner) = entry.strip_prefix('{') {
+        let blanks = inner.len() - inner.trim_start().len();
+        return Some(Edit::insert(((start + 1 + blanks) as u32).into(), "host_ip: 127.0.0.1, "));
+    }
+    // The first key's column, so the new key lines up with it under the `- `.
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..start].chars().count();
+    Some(Edit::insert((start as u32).into(), format!("host_ip: 127.0.0.1\n{}", " ".repeat(column))))
+}
+
 /// An edit binding `port` to 127.0.0.1, when the entry's text can be edited exactly.
 fn bind_to_localhost(port: &PortMapping) -> Option<Edit> {
     match &port.host_ip {
@@ -58,6 +88,7 @@ fn bind_to_localhost(port: &PortMapping) -> Option<Edit> {
             Some(Edit::replace(range, if ip.value.contains(':') { "::1" } else { "127.0.0.1" }))
         }
         Some(_) => None,
+        None if is_mapping(port) => add_host_ip_key(port),
         None => {
             // `-p 9000` (an ephemeral host port) becomes `127.0.0.1::9000`.
             let (first, prefix) = match &port.host_port {
@@ -134,5 +165,43 @@ mod tests {
             "docker run -p 5432:5432 -p 0.0.0.0:80:80/udp -p 9000 -p [::]:1:1 x",
             "docker run -p 127.0.0.1:5432:5432 -p 127.0.0.1:80:80/udp -p 127.0.0.1::9000 -p [::1]:1:1 x",
         );
+    }
+}
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_short_and_long_syntax() {
+        let yaml = "services:\n  web:\n    image: x:1\n    ports:\n      - \"8080:80\"\n      - 0.0.0.0:8443:443\n      - \"127.0.0.1:9000:9000\"\n      - target: 5432\n        published: \"5432\"\n      - target: 6379\n        host_ip: 127.0.0.1\n        published: \"6379\"\n      - \"[::]:53:53/udp\"\n";
+        assert_compose_flags(
+            &PortPublishedOnAllInterfaces,
+            yaml,
+            &["\"8080:80\"", "0.0.0.0", "target: 5432\n        published: \"5432\"", "::"],
+        );
+    }
+
+    #[test]
+    fn compose_passes_expose_and_loopback() {
+        assert_compose_clean(
+            &PortPublishedOnAllInterfaces,
+            "services:\n  web:\n    image: x:1\n    expose: [\"80\"]\n    ports: [\"127.0.0.1:8080:80\", \"[::1]:8081:80\"]\n",
+        );
+    }
+
+    #[test]
+    fn compose_fix_binds_to_loopback() {
+        let yaml = "services:\n  web:\n    image: x:1\n    ports:\n      - \"8080:80\" # web\n      - 0.0.0.0:8443:443\n      - target: 5432\n        published: 5432\n      - {target: 6379, published: 6379}\n";
+        assert_compose_fix(
+            &PortPublishedOnAllInterfaces,
+            yaml,
+            true,
+            "services:\n  web:\n    image: x:1\n    ports:\n      - \"127.0.0.1:8080:80\" # web\n      - 127.0.0.1:8443:443\n      - host_ip: 127.0.0.1\n        target: 5432\n        published: 5432\n      - {host_ip: 127.0.0.1, target: 6379, published: 6379}\n",
+        );
+        let reports = ComposeCase::new(yaml)
+            .reports(&PortPublishedOnAllInterfaces, crate::check::FixMode::Apply { unsafe_fixes: false });
+        assert!(reports[0].fixed.is_none(), "binding to loopback is not a safe fix");
     }
 }

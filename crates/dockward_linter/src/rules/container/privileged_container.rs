@@ -66,3 +66,33 @@ mod tests {
         assert_run_clean(&PrivilegedContainer, "docker run --privileged=false alpine");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_the_key_value_through_anchors_and_variables() {
+        assert_compose_flags(
+            &PrivilegedContainer,
+            "services:\n  web:\n    image: x:1\n    privileged: true\n",
+            &["true"],
+        );
+        let anchored = "x-base: &base\n  privileged: true\nservices:\n  web:\n    <<: *base\n    image: x:1\n";
+        let d = assert_compose_flags(&PrivilegedContainer, anchored, &["<<: *base"]);
+        assert_eq!(related_spans(&d[0]), ["true", "privileged"]);
+        let case = "services:\n  web:\n    image: x:1\n    privileged: ${PRIV}\n";
+        let d = ComposeCase::new(case).env(&[("PRIV", "true")]).assert_flags(&PrivilegedContainer, &["${PRIV}"]);
+        assert!(!d[0].related.is_empty(), "the variable is a related location: {d:#?}");
+    }
+
+    #[test]
+    fn compose_passes_false_or_unset() {
+        assert_compose_clean(&PrivilegedContainer, "services:\n  web:\n    image: x:1\n    privileged: false\n");
+        assert_compose_clean(&PrivilegedContainer, "services:\n  web:\n    image: x:1\n");
+        ComposeCase::new("services:\n  web:\n    image: x:1\n    privileged: ${PRIV}\n")
+            .env(&[("PRIV", "false")])
+            .assert_clean(&PrivilegedContainer);
+    }
+}

@@ -72,3 +72,15 @@ mod tests {
         assert_run_clean(&PrivilegedHostPort, "docker run -p 8080:80 -p 80 -p 127.0.0.1::22 x");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_host_ports_below_1024() {
+        let yaml = "services:\n  web:\n    image: x:1\n    ports:\n      - \"80:8080\"\n      - 127.0.0.1:443:8443\n      - target: 8080\n        published: \"25\"\n      - \"8080:80\"\n      - \"22\"\n";
+        assert_compose_flags(&PrivilegedHostPort, yaml, &["80", "443", "\"25\""]);
+    }
+}

@@ -122,3 +122,35 @@ mod tests {
         assert!(d[0].message.contains("sets no USER"), "{}", d[0].message);
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_root_users() {
+        for user in ["root", "\"0\"", "0:0", "root:docker"] {
+            assert_compose_flags(
+                &RunsAsRoot,
+                &format!("services:\n  web:\n    image: x:1\n    user: {user}\n"),
+                &[user],
+            );
+        }
+        assert_compose_flags(&RunsAsRoot, "services:\n  web:\n    image: x:1\n", &["web"]);
+        assert_compose_clean(&RunsAsRoot, "services:\n  web:\n    image: x:1\n    user: \"1000:1000\"\n");
+    }
+
+    #[test]
+    fn compose_build_dockerfile_user_decides() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("app")).unwrap();
+        std::fs::create_dir(dir.path().join("adm")).unwrap();
+        std::fs::write(dir.path().join("app/Dockerfile"), "FROM debian:12\nUSER app\n").unwrap();
+        std::fs::write(dir.path().join("adm/Dockerfile"), "FROM debian:12\nUSER app\nUSER root\n").unwrap();
+        let yaml = "services:\n  app:\n    build: ./app\n  adm:\n    build:\n      context: adm\n";
+        let d = ComposeCase::new(yaml).in_dir(dir.path()).assert_flags(&RunsAsRoot, &["adm"]);
+        assert_eq!(related_spans(&d[0]), ["root"]);
+        assert!(d[0].message.contains("`USER root`"), "{}", d[0].message);
+    }
+}

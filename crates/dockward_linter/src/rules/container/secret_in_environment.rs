@@ -103,6 +103,19 @@ fn is_not_a_secret_value(value: &str) -> bool {
         || v.starts_with("/run/secrets/")
 }
 
+/// `$NAME` or `${NAME}`, optionally quoted: a reference without any literal text (a
+/// default such as `${NAME:-s3cret}` is literal text).
+fn is_plain_reference(written: &str) -> bool {
+    let t = written.trim_matches(|c| c == '"' || c == '\'');
+    let name = match t.strip_prefix("${") {
+        Some(rest) => rest.strip_suffix('}'),
+        None => t.strip_prefix('$'),
+    };
+    name.is_some_and(|n| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && !n.as_bytes()[0].is_ascii_digit()
+    })
+}
+
 /// Why `var` holds a secret, if it does.
 fn secret_reason(var: &EnvVar) -> Option<String> {
     let value = var.value.as_ref()?;
@@ -123,7 +136,14 @@ pub(crate) fn secret_ranges(spec: &ContainerSpec) -> Vec<(String, TextRange)> {
         .filter(|v| secret_reason(v).is_some())
         .filter_map(|v| {
             let at = &v.value.as_ref()?.at;
-            Some((at.name().to_string(), at.range()?))
+            let range = at.range()?;
+            // `${DB_PASSWORD}` names the secret without holding it: masking the reference
+            // would only hide which variable the finding is about.
+            let written = at.file()?.text().get(usize::from(range.start())..usize::from(range.end()))?;
+            if is_plain_reference(written) {
+                return None;
+            }
+            Some((at.name().to_string(), range))
         })
         .collect()
 }
@@ -137,9 +157,30 @@ impl ContainerRule for SecretInEnvironment {
         for var in &spec.env {
             let Some(value) = &var.value else { continue };
             let Some(why) = secret_reason(var) else { continue };
-            let msg = format!("{}: environment variable `{}` {why}", describe(spec), var.name.value);
-            let redaction = value.at.range();
-            let d = cx.report_value(&Self::META, value, msg);
+            // A value interpolated from a variable (`.env`, the shell) is not written here:
+            // point at the key and name the variable, whose file is only referenced.
+            let variables: Vec<&str> =
+                value.via.iter().map(|v| v.note.as_str()).filter(|n| n.starts_with("`$")).collect();
+            let redaction = value.at.range().filter(|r| {
+                let written = value.at.file().and_then(|f| f.text().get(usize::from(r.start())..usize::from(r.end())));
+                !written.is_some_and(is_plain_reference)
+            });
+            let d = if variables.is_empty() {
+                let msg = format!("{}: environment variable `{}` {why}", describe(spec), var.name.value);
+                cx.report_value(&Self::META, value, msg)
+            } else {
+                let why = if known_token(&value.value).is_some() { why } else { "passes a secret".to_string() };
+                let msg = format!(
+                    "{}: environment variable `{}` {why} (its value is {})",
+                    describe(spec),
+                    var.name.value,
+                    variables.join(", ")
+                );
+                let related: Vec<_> = value.related().collect();
+                let d = cx.report(&Self::META, &var.name.at, msg);
+                d.related.extend(related);
+                d
+            };
             d.help("pass secrets as files (Compose `secrets:`, a `*_FILE` variable) rather than environment values");
             if let Some(r) = redaction {
                 d.mark_secret(r);
@@ -181,5 +222,42 @@ mod tests {
             "docker run -e DB_PASSWORD -e TOKEN=$TOKEN -e 'SECRET=${SECRET}' -e DB_PASSWORD_FILE=/run/secrets/db \
              -e TOKEN_TTL=3600 -e USE_SECRET=true -e LANG=C.UTF-8 x",
         );
+    }
+}
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_literal_secrets_in_lists_and_mappings() {
+        let yaml = "services:\n  web:\n    image: x:1\n    environment:\n      - DB_PASSWORD=hunter2hunter2\n      - LOG_LEVEL=debug\n  api:\n    image: y:1\n    environment:\n      API_TOKEN: \"s3cr3t-t0ken-value\"\n      TOKEN_FILE: /run/secrets/token\n";
+        assert_compose_flags(&SecretInEnvironment, yaml, &["hunter2hunter2", "\"s3cr3t-t0ken-value\""]);
+        assert_compose_clean(
+            &SecretInEnvironment,
+            "services:\n  web:\n    image: x:1\n    environment:\n      DB_PASSWORD_FILE: /run/secrets/db\n      PASSWORD:\n",
+        );
+    }
+
+    #[test]
+    fn compose_secret_from_dotenv_is_located_and_redacted() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".env"), "# creds\nDB_PASSWORD=hunter2hunter2\n").unwrap();
+        let yaml = "services:\n  web:\n    image: x:1\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n";
+        let d = ComposeCase::new(yaml).in_dir(dir.path()).assert_flags(&SecretInEnvironment, &["DB_PASSWORD"]);
+        assert!(d[0].message.contains("`${DB_PASSWORD}` from .env"), "{}", d[0].message);
+        assert!(!d[0].message.contains("hunter2"), "{}", d[0].message);
+        // The secret is only in .env, which findings name but never quote.
+        let related = d[0].related.iter().find(|r| r.location.name().ends_with(".env")).expect("related .env");
+        let env_text = std::fs::read_to_string(dir.path().join(".env")).unwrap();
+        assert_eq!(&env_text[related.location.range().unwrap()], "DB_PASSWORD");
+        assert!(d[0].help.as_deref().is_some_and(|h| !h.contains("hunter2")));
+        assert!(d[0].redactions.is_empty(), "`${{DB_PASSWORD}}` holds no secret text: {:?}", d[0].redactions);
+        // A default value is literal text in the file: reported there, and masked.
+        let with_default =
+            "services:\n  web:\n    image: x:1\n    environment:\n      DB_PASSWORD: ${NOPE:-hunter2hunter2}\n";
+        let d = ComposeCase::new(with_default).assert_flags(&SecretInEnvironment, &["${NOPE:-hunter2hunter2}"]);
+        assert_eq!(d[0].redactions.len(), 1);
     }
 }

@@ -33,7 +33,7 @@ declare_rule! {
     code = "CT006", name = "security-profile-disabled", severity = Error,
     category = Security, target = Container, fix = None,
     summary = "seccomp, AppArmor or SELinux confinement is disabled",
-    aliases = ["404fde2c-bc4b-4371-9747-7054132ac953", "610e266e-6c12-4bca-9925-1ed0cd29742b"],
+    aliases = ["404fde2c-bc4b-4371-9747-7054132ac953"],
     cis = ["5.2", "5.3", "5.22"], practices = ["b: Runtime Hardening"],
 }
 
@@ -80,6 +80,26 @@ mod tests {
         assert_run_clean(
             &SecurityProfileDisabled,
             "docker run --security-opt seccomp=profile.json --security-opt label=type:svirt_t --security-opt no-new-privileges x",
+        );
+    }
+}
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_unconfined_profiles() {
+        let yaml = "services:\n  web:\n    image: x:1\n    security_opt:\n      - seccomp:unconfined\n      - \"apparmor=unconfined\"\n      - label:disable\n      - no-new-privileges:true\n";
+        assert_compose_flags(
+            &SecurityProfileDisabled,
+            yaml,
+            &["seccomp:unconfined", "\"apparmor=unconfined\"", "label:disable"],
+        );
+        assert_compose_clean(
+            &SecurityProfileDisabled,
+            "services:\n  web:\n    image: x:1\n    security_opt: [seccomp=profile.json, apparmor:docker-default]\n",
         );
     }
 }

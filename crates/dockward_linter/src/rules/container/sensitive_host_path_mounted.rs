@@ -127,3 +127,23 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_sensitive_binds() {
+        let yaml = "services:\n  web:\n    image: x:1\n    volumes:\n      - /:/host\n      - /etc/nginx:/etc/nginx\n      - type: bind\n        source: /proc\n        target: /hp\n";
+        assert_compose_flags(&SensitiveHostPathMounted, yaml, &["/", "/etc/nginx", "/proc"]);
+    }
+
+    #[test]
+    fn compose_passes_project_paths_and_named_volumes() {
+        assert_compose_clean(
+            &SensitiveHostPathMounted,
+            "services:\n  web:\n    image: x:1\n    volumes:\n      - ./etc:/etc/app\n      - etc:/etc/data\n      - type: volume\n        source: proc\n        target: /p\nvolumes:\n  etc:\n  proc:\n",
+        );
+    }
+}

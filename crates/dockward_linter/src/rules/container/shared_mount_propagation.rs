@@ -71,3 +71,19 @@ mod tests {
         assert_run_clean(&SharedMountPropagation, "docker run -v /mnt:/mnt:rslave -v /b:/b:private x");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_shared_propagation_in_both_syntaxes() {
+        let yaml = "services:\n  web:\n    image: x:1\n    volumes:\n      - /mnt:/mnt:rshared\n      - type: bind\n        source: /srv\n        target: /srv\n        bind:\n          propagation: shared\n      - /opt:/opt:rslave\n";
+        assert_compose_flags(&SharedMountPropagation, yaml, &["rshared", "shared"]);
+        assert_compose_clean(
+            &SharedMountPropagation,
+            "services:\n  web:\n    image: x:1\n    volumes: [\"/mnt:/mnt:ro,rprivate\"]\n",
+        );
+    }
+}

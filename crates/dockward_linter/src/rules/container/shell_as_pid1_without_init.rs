@@ -80,3 +80,19 @@ mod tests {
         assert_run_clean(&ShellAsPid1WithoutInit, "docker run x");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_shell_commands_without_init() {
+        let yaml = "services:\n  a:\n    image: x:1\n    command: [\"sh\", \"-c\", \"server --port 80\"]\n  b:\n    image: x:1\n    entrypoint: /bin/bash -c loop\n  c:\n    image: x:1\n    init: true\n    command: sh -c serve\n  d:\n    image: x:1\n    command: [\"sh\", \"-c\", \"exec server\"]\n";
+        assert_compose_flags(
+            &ShellAsPid1WithoutInit,
+            yaml,
+            &["[\"sh\", \"-c\", \"server --port 80\"]", "/bin/bash -c loop"],
+        );
+    }
+}

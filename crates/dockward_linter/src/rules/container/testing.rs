@@ -1,13 +1,17 @@
 //! Helpers for the pass/fail cases of the container rules: specs from `docker run`
-//! lines, adjusted by hand where a setting has no flag.
+//! lines, adjusted by hand where a setting has no flag, and Compose files loaded through
+//! the real loader and `check_compose_project`.
 
 use dockward_diagnostics::{apply_fixes, Diagnostic};
 use dockward_source::{SourceFile, TextRange};
 use dockward_spec::docker_run::{parse_run_command, run_subcommand_index};
 use dockward_spec::{ContainerSpec, EngineDefaults};
 
+use dockward_compose::{load_project, LoadOptions, ProblemKind, ProjectFile};
+
 use super::ContainerRule;
-use crate::check::lint_container_specs;
+use crate::check::{lint_container_specs, FileReport, FixMode};
+use crate::check_compose::check_compose_project;
 use crate::settings::{Settings, SettingsBuilder};
 
 pub fn settings_for(rule: &dyn ContainerRule) -> Settings {
@@ -74,4 +78,134 @@ pub fn assert_run_fix(rule: &dyn ContainerRule, text: &str, expected: &str) {
 
 pub fn run_messages(rule: &dyn ContainerRule, text: &str) -> Vec<String> {
     lint_run(rule, text).into_iter().map(|d| d.message).collect()
+}
+
+// ---- Compose ----------------------------------------------------------------------
+
+/// A Compose project in a directory: `compose.yaml` (in memory when `dir` is `None`,
+/// so nothing is read from disk but the service's Dockerfile and env files), checked
+/// with the given variables as the whole environment.
+pub struct ComposeCase<'a> {
+    pub yaml: &'a str,
+    pub dir: Option<&'a std::path::Path>,
+    pub environment: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> ComposeCase<'a> {
+    pub fn new(yaml: &'a str) -> Self {
+        Self { yaml, dir: None, environment: &[] }
+    }
+
+    pub fn in_dir(mut self, dir: &'a std::path::Path) -> Self {
+        self.dir = Some(dir);
+        self
+    }
+
+    pub fn env(mut self, environment: &'a [(&'a str, &'a str)]) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    pub fn files(&self) -> Vec<ProjectFile> {
+        let path = match self.dir {
+            Some(d) => d.join("compose.yaml"),
+            // A directory that does not exist, so no `.env` of the test's cwd is read.
+            None => std::path::PathBuf::from("/nonexistent-dockward-test/compose.yaml"),
+        };
+        let mut f = ProjectFile::new(path);
+        f.display = "compose.yaml".into();
+        f.bytes = Some(self.yaml.as_bytes().to_vec());
+        vec![f]
+    }
+
+    pub fn options(&self) -> LoadOptions {
+        LoadOptions {
+            environment: Some(self.environment.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+            ..Default::default()
+        }
+    }
+
+    /// The services of the project as specs.
+    pub fn specs(&self) -> Vec<ContainerSpec> {
+        let project = load_project(&self.files(), &self.options());
+        assert!(
+            project.problems.iter().all(|p| !matches!(p.kind, ProblemKind::Syntax | ProblemKind::Schema)),
+            "test compose file has problems: {:#?}",
+            project.problems
+        );
+        project.container_specs().0
+    }
+
+    /// The findings of `rule` through the real Compose check path, fixes per `fix`.
+    pub fn reports(&self, rule: &dyn ContainerRule, fix: FixMode) -> Vec<FileReport> {
+        check_compose_project(&self.files(), &self.options(), &settings_for(rule), fix)
+    }
+
+    pub fn lint(&self, rule: &dyn ContainerRule) -> Vec<Diagnostic> {
+        let code = rule.meta().code;
+        self.reports(rule, FixMode::Off)
+            .into_iter()
+            .flat_map(|r| r.diagnostics)
+            .filter(|d| d.rule.code == code)
+            .collect()
+    }
+
+    /// Asserts one finding of `rule` per entry of `expected`, each covering exactly that
+    /// text (of whichever file it points into), in order.
+    #[track_caller]
+    pub fn assert_flags(&self, rule: &dyn ContainerRule, expected: &[&str]) -> Vec<Diagnostic> {
+        let diags = self.lint(rule);
+        assert_eq!(file_spans(&diags), expected, "findings of {} on:\n{}\n{diags:#?}", rule.meta().code, self.yaml);
+        diags
+    }
+
+    #[track_caller]
+    pub fn assert_clean(&self, rule: &dyn ContainerRule) {
+        self.assert_flags(rule, &[]);
+    }
+
+    /// Applies the fixes of `rule` (unsafe ones too when `unsafe_fixes`) through
+    /// `check_compose_project`, asserts the fixed text is `expected`, and that it loads
+    /// and checks clean for the rule.
+    #[track_caller]
+    pub fn assert_fix(&self, rule: &dyn ContainerRule, unsafe_fixes: bool, expected: &str) {
+        let reports = self.reports(rule, FixMode::Apply { unsafe_fixes });
+        let main = reports.iter().find(|r| r.name == "compose.yaml").expect("report of compose.yaml");
+        let fixed = main.fixed.as_ref().map_or(self.yaml, |f| f.text.as_str());
+        assert_eq!(fixed, expected, "fix of {}", rule.meta().code);
+        let again = ComposeCase { yaml: expected, ..*self };
+        let _ = again.specs();
+        again.assert_clean(rule);
+    }
+}
+
+/// The text each finding points at, read from the finding's own file.
+pub fn file_spans(diags: &[Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| {
+            let r = d.location.range().expect("source location");
+            d.location.file().expect("a file").text()[r].to_string()
+        })
+        .collect()
+}
+
+#[track_caller]
+pub fn assert_compose_flags(rule: &dyn ContainerRule, yaml: &str, expected: &[&str]) -> Vec<Diagnostic> {
+    ComposeCase::new(yaml).assert_flags(rule, expected)
+}
+
+#[track_caller]
+pub fn assert_compose_clean(rule: &dyn ContainerRule, yaml: &str) {
+    ComposeCase::new(yaml).assert_clean(rule);
+}
+
+#[track_caller]
+pub fn assert_compose_fix(rule: &dyn ContainerRule, yaml: &str, unsafe_fixes: bool, expected: &str) {
+    ComposeCase::new(yaml).assert_fix(rule, unsafe_fixes, expected);
+}
+
+/// The texts of the related locations of a finding (anchor definitions, variables).
+pub fn related_spans(d: &Diagnostic) -> Vec<String> {
+    d.related.iter().filter_map(|r| Some(r.location.file()?.text()[r.location.range()?].to_string())).collect()
 }

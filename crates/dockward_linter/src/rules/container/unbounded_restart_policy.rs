@@ -89,3 +89,15 @@ mod tests {
         assert_run_clean(&UnboundedRestartPolicy, "docker run x");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_restart_and_deploy_restart_policy() {
+        let yaml = "services:\n  a:\n    image: x:1\n    restart: on-failure\n  b:\n    image: x:1\n    deploy:\n      restart_policy:\n        condition: on-failure\n        max_attempts: 20\n  c:\n    image: x:1\n    restart: \"on-failure:3\"\n  d:\n    image: x:1\n    restart: unless-stopped\n  e:\n    image: x:1\n    deploy:\n      restart_policy: {condition: on-failure, max_attempts: 3}\n";
+        assert_compose_flags(&UnboundedRestartPolicy, yaml, &["on-failure", "20"]);
+    }
+}

@@ -77,3 +77,15 @@ mod tests {
         assert_run_clean(&UnlimitedUlimit, "docker run --ulimit nofile=65536:65536 --ulimit nproc=4096 x");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_unlimited_ulimits() {
+        let yaml = "services:\n  a:\n    image: x:1\n    ulimits:\n      memlock: -1\n      nofile:\n        soft: 1024\n        hard: 4096\n      nproc: {soft: 65535, hard: 99999999}\n";
+        assert_compose_flags(&UnlimitedUlimit, yaml, &["memlock", "nproc"]);
+    }
+}

@@ -97,3 +97,22 @@ mod tests {
         assert_run_clean(&UntrustedImageRegistry, "docker run quay.io/x/y:1");
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_images_outside_trusted_registries() {
+        let settings = crate::settings::SettingsBuilder {
+            select: Some(vec!["CT025".into()]),
+            trusted_registries: vec!["registry.example.com".into()],
+            ..Default::default()
+        }
+        .build();
+        let yaml = "services:\n  a:\n    image: registry.example.com/team/app:1\n  b:\n    image: ghcr.io/x/y:2\n";
+        let specs = ComposeCase::new(yaml).specs();
+        let d = crate::check::lint_container_specs(&specs, &dockward_spec::EngineDefaults::default(), &settings);
+        assert_eq!(file_spans(&d), ["ghcr.io/x/y:2"]);
+    }
+}

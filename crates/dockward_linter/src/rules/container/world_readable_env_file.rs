@@ -108,3 +108,25 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+#[cfg(all(test, unix))]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn compose_flags_world_readable_env_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("open.env"), "A=b\n").unwrap();
+        std::fs::write(dir.path().join("closed.env"), "A=b\n").unwrap();
+        std::fs::set_permissions(dir.path().join("open.env"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::set_permissions(dir.path().join("closed.env"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        let yaml = "services:\n  web:\n    image: x:1\n    env_file:\n      - open.env\n      - path: ./closed.env\n  db:\n    image: y:1\n    env_file: open.env\n";
+        let d =
+            ComposeCase::new(yaml).in_dir(dir.path()).assert_flags(&WorldReadableEnvFile, &["open.env", "open.env"]);
+        assert!(d[0].message.contains("mode 644"), "{}", d[0].message);
+        let private = "services:\n  web:\n    image: x:1\n    env_file: [closed.env]\n";
+        ComposeCase::new(private).in_dir(dir.path()).assert_clean(&WorldReadableEnvFile);
+    }
+}

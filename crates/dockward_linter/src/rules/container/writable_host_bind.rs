@@ -80,3 +80,19 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_writable_binds_only() {
+        let yaml = "services:\n  web:\n    image: x:1\n    volumes:\n      - ./data:/data\n      - ./conf:/conf:ro\n      - data:/var/lib/data\n      - type: bind\n        source: ./logs\n        target: /logs\n      - type: bind\n        source: ./cfg\n        target: /cfg\n        read_only: true\nvolumes:\n  data:\n";
+        assert_compose_flags(
+            &WritableHostBind,
+            yaml,
+            &["./data:/data", "type: bind\n        source: ./logs\n        target: /logs"],
+        );
+    }
+}

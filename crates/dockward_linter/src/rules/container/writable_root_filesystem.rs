@@ -87,3 +87,37 @@ mod tests {
         assert_eq!(d[0].fix.as_ref().unwrap().applicability, dockward_diagnostics::Applicability::Unsafe);
     }
 }
+
+#[cfg(test)]
+mod compose_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn compose_flags_unset_or_false() {
+        assert_compose_flags(&WritableRootFilesystem, "services:\n  web:\n    image: x:1\n", &["web"]);
+        assert_compose_flags(
+            &WritableRootFilesystem,
+            "services:\n  web:\n    read_only: false\n    image: x:1\n",
+            &["false"],
+        );
+        assert_compose_clean(
+            &WritableRootFilesystem,
+            "services:\n  web:\n    image: x:1\n    read_only: true\n    tmpfs: [/tmp]\n",
+        );
+    }
+
+    #[test]
+    fn compose_fix_is_unsafe_and_adds_read_only() {
+        let yaml = "services:\n  web:\n    image: x:1\n    # ports next\n    ports:\n      - \"127.0.0.1:80:80\"\n";
+        let reports = ComposeCase::new(yaml)
+            .reports(&WritableRootFilesystem, crate::check::FixMode::Apply { unsafe_fixes: false });
+        assert!(reports[0].fixed.is_none(), "read_only is not a safe fix");
+        assert_compose_fix(
+            &WritableRootFilesystem,
+            yaml,
+            true,
+            "services:\n  web:\n    image: x:1\n    # ports next\n    ports:\n      - \"127.0.0.1:80:80\"\n    read_only: true\n",
+        );
+    }
+}
