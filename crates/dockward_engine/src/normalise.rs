@@ -135,6 +135,7 @@ pub fn container_spec(c: &ContainerInspectResponse, images: &HashMap<String, &Im
     spec.ipc = f.text(hc.ipc_mode.as_ref(), "HostConfig.IpcMode");
     spec.uts = f.text(hc.uts_mode.as_ref(), "HostConfig.UTSMode");
     spec.userns_mode = f.text(hc.userns_mode.as_ref(), "HostConfig.UsernsMode");
+    spec.cgroup_parent = f.text(hc.cgroup_parent.as_ref(), "HostConfig.CgroupParent");
     spec.cgroupns_mode = hc
         .cgroupns_mode
         .as_ref()
@@ -640,6 +641,20 @@ mod tests {
             serde_json::json!({"Name": "/r", "HostConfig": {"PidMode": "host", "SecurityOpt": ["label=disable"]}}),
         );
         assert!(container_spec(&c, &HashMap::new()).security_opt.is_empty());
+    }
+
+    #[test]
+    fn cgroup_parent_is_read_and_empty_means_unset() {
+        let spec = |parent: &str| {
+            container_spec(
+                &inspect(serde_json::json!({"Name": "/a", "HostConfig": {"CgroupParent": parent}})),
+                &HashMap::new(),
+            )
+        };
+        let cs = [spec("/custom"), spec("")];
+        let parent = cs[0].cgroup_parent.as_ref().unwrap();
+        assert_eq!((parent.value.as_str(), at(&parent.at)), ("/custom", "container/a/HostConfig.CgroupParent".into()));
+        assert!(cs[1].cgroup_parent.is_none());
     }
 
     #[test]
