@@ -84,23 +84,7 @@ pub fn collect(text: &str, df: &Dockerfile) -> Vec<Suppression> {
                 None => Scope::Range(TextRange::empty(comment.range.end())),
             }
         };
-        let codes = parsed
-            .codes
-            .into_iter()
-            .map(|(sel, start, end)| SuppressionCode {
-                codes: resolve_selector(sel),
-                selector: sel.to_string(),
-                range: TextRange::new((body_start + start as u32).into(), (body_start + end as u32).into()),
-                used: false,
-            })
-            .collect();
-        out.push(Suppression {
-            origin: parsed.origin,
-            scope,
-            comment: comment.range,
-            codes,
-            reason: parsed.reason.map(str::to_string),
-        });
+        out.push(suppression(parsed, scope, comment.range, body_start));
     }
     out
 }
@@ -150,23 +134,7 @@ pub fn collect_line_pragmas(text: &str) -> Vec<Suppression> {
                 None => Scope::Range(TextRange::empty(comment.end())),
             }
         };
-        let codes = parsed
-            .codes
-            .into_iter()
-            .map(|(sel, start, end)| SuppressionCode {
-                codes: resolve_selector(sel),
-                selector: sel.to_string(),
-                range: TextRange::new((body_start + start as u32).into(), (body_start + end as u32).into()),
-                used: false,
-            })
-            .collect();
-        out.push(Suppression {
-            origin: parsed.origin,
-            scope,
-            comment,
-            codes,
-            reason: parsed.reason.map(str::to_string),
-        });
+        out.push(suppression(parsed, scope, comment, body_start));
     }
     out
 }
@@ -197,25 +165,25 @@ pub fn collect_yaml(text: &str, comments: &[dockward_yaml::Comment]) -> Vec<Supp
         } else {
             Scope::Range(yaml_block_after(text, usize::from(comment.range.end())))
         };
-        let codes = parsed
-            .codes
-            .into_iter()
-            .map(|(sel, start, end)| SuppressionCode {
-                codes: resolve_selector(sel),
-                selector: sel.to_string(),
-                range: TextRange::new((body_start + start as u32).into(), (body_start + end as u32).into()),
-                used: false,
-            })
-            .collect();
-        out.push(Suppression {
-            origin: parsed.origin,
-            scope,
-            comment: comment.range,
-            codes,
-            reason: parsed.reason.map(str::to_string),
-        });
+        out.push(suppression(parsed, scope, comment.range, body_start));
     }
     out
+}
+
+/// A parsed pragma as a suppression; selector ranges are relative to the comment body,
+/// which starts at `body_start` in the file.
+fn suppression(parsed: Pragma<'_>, scope: Scope, comment: TextRange, body_start: u32) -> Suppression {
+    let codes = parsed
+        .codes
+        .into_iter()
+        .map(|(sel, start, end)| SuppressionCode {
+            codes: resolve_selector(sel),
+            selector: sel.to_string(),
+            range: TextRange::new((body_start + start as u32).into(), (body_start + end as u32).into()),
+            used: false,
+        })
+        .collect();
+    Suppression { origin: parsed.origin, scope, comment, codes, reason: parsed.reason.map(str::to_string) }
 }
 
 /// The next content line after `from` and the lines indented deeper than it.

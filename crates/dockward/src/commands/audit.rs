@@ -7,18 +7,19 @@
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
-use dockward_diagnostics::{Diagnostic, Location, RuleMeta, Severity};
+use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
 use dockward_engine::{AuditOptions, ConnectEnv, HostSnapshot, Progress, ReadOptions};
-use dockward_linter::config::{self, FailOn};
+use dockward_linter::config::FailOn;
 use dockward_linter::registry;
-use dockward_linter::settings::{Settings, SettingsBuilder};
+use dockward_linter::settings::Settings;
 use dockward_report::{Format, Report, ReportOptions};
 use globset::{Glob, GlobMatcher};
 
+use super::settings::{settings_builder, CliSelection};
 use crate::args::{ColorChoice, FailOnArg};
 use crate::exit;
 
@@ -115,13 +116,7 @@ pub struct HostResult {
 
 fn run_inner(args: AuditArgs) -> Result<u8, String> {
     let (settings, config_fail_on) = resolve_settings(&args)?;
-    let fail_on = match args.fail_on {
-        Some(FailOnArg::Error) => FailOn::Severity(Severity::Error),
-        Some(FailOnArg::Warning) => FailOn::Severity(Severity::Warning),
-        Some(FailOnArg::Info) => FailOn::Severity(Severity::Info),
-        Some(FailOnArg::None) => FailOn::None,
-        None => config_fail_on.unwrap_or(FailOn::Severity(Severity::Warning)),
-    };
+    let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
     let endpoints = dockward_engine::resolve_endpoints(&args.hosts, &args.contexts, &ConnectEnv::from_process())
         .map_err(|e| e.to_string())?;
     if args.host_root.is_some() && endpoints.len() != 1 {
@@ -403,33 +398,8 @@ impl ContainerFilter {
 }
 
 fn resolve_settings(args: &AuditArgs) -> Result<(Settings, Option<FailOn>), String> {
-    let config = if args.isolated {
-        None
-    } else if let Some(path) = &args.config {
-        Some(config::load_config(path).map_err(|e| e.to_string())?)
-    } else {
-        match config::find_config(&PathBuf::from(".")) {
-            Some(path) => Some(config::load_config(&path).map_err(|e| e.to_string())?),
-            None => None,
-        }
-    };
-    let (mut builder, fail_on) = match config {
-        Some(c) => (c.builder, c.fail_on),
-        None => (SettingsBuilder::default(), None),
-    };
-    let cli = SettingsBuilder {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-        ..Default::default()
-    };
-    cli.validate().map_err(|e| format!("`{}` names no rule (see `dockward rules`)", e.0))?;
-    if cli.select.is_some() {
-        builder.select = cli.select;
-        builder.extend_select.clear();
-    }
-    builder.extend_select.extend(cli.extend_select);
-    builder.ignore.extend(cli.ignore);
+    let selection = CliSelection { select: &args.select, extend_select: &args.extend_select, ignore: &args.ignore };
+    let (builder, fail_on) = settings_builder(args.isolated, args.config.as_ref(), Path::new("."), selection)?;
     Ok((builder.build(), fail_on))
 }
 

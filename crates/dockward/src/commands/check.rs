@@ -3,18 +3,19 @@
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
-use dockward_diagnostics::{Diagnostic, Location, RuleMeta, Severity};
+use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
 use dockward_linter::check::{check_dockerfile_bytes, FileReport, FixMode};
-use dockward_linter::config::{self, FailOn};
+use dockward_linter::config::FailOn;
 use dockward_linter::daemon::{check_daemon_json_bytes, check_flag_file_bytes, FlagFileKind};
 use dockward_linter::registry;
 use dockward_linter::rules::dockerfile::redaction::{scrub, secret_texts};
 use dockward_linter::run_lines::{check_run_lines_bytes, RunLineFile};
-use dockward_linter::settings::{Settings, SettingsBuilder};
+use dockward_linter::settings::Settings;
 use dockward_report::{Format, Report, ReportOptions};
 use rayon::prelude::*;
 
-use crate::args::{CheckArgs, ColorChoice, FailOnArg, OutputFormat};
+use super::settings::{settings_builder, CliSelection};
+use crate::args::{CheckArgs, ColorChoice, OutputFormat};
 use crate::discover::{discover, FileKind, Input};
 use dockward_compose::{LoadOptions, ProjectFile};
 use dockward_linter::check_compose::check_compose_project;
@@ -34,13 +35,7 @@ pub fn run(args: CheckArgs) -> u8 {
 
 fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let (settings, config_fail_on) = resolve_settings(&args)?;
-    let fail_on = match args.fail_on {
-        Some(FailOnArg::Error) => FailOn::Severity(Severity::Error),
-        Some(FailOnArg::Warning) => FailOn::Severity(Severity::Warning),
-        Some(FailOnArg::Info) => FailOn::Severity(Severity::Info),
-        Some(FailOnArg::None) => FailOn::None,
-        None => config_fail_on.unwrap_or(FailOn::Severity(Severity::Warning)),
-    };
+    let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
     let fix_mode =
         if args.fix || args.diff { FixMode::Apply { unsafe_fixes: args.unsafe_fixes } } else { FixMode::Off };
 
@@ -179,34 +174,9 @@ fn is_input_error(d: &Diagnostic) -> bool {
 }
 
 fn resolve_settings(args: &CheckArgs) -> Result<(Settings, Option<FailOn>), String> {
-    let config = if args.isolated {
-        None
-    } else if let Some(path) = &args.config {
-        Some(config::load_config(path).map_err(|e| e.to_string())?)
-    } else {
-        let start = args.paths.iter().find(|p| p.as_os_str() != "-").cloned().unwrap_or_else(|| PathBuf::from("."));
-        match config::find_config(&start) {
-            Some(path) => Some(config::load_config(&path).map_err(|e| e.to_string())?),
-            None => None,
-        }
-    };
-    let (mut builder, fail_on) = match config {
-        Some(c) => (c.builder, c.fail_on),
-        None => (SettingsBuilder::default(), None),
-    };
-    let cli = SettingsBuilder {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-        ..Default::default()
-    };
-    cli.validate().map_err(|e| format!("`{}` names no rule (see `dockward rules`)", e.0))?;
-    if cli.select.is_some() {
-        builder.select = cli.select;
-        builder.extend_select.clear();
-    }
-    builder.extend_select.extend(cli.extend_select);
-    builder.ignore.extend(cli.ignore);
+    let start = args.paths.iter().find(|p| p.as_os_str() != "-").cloned().unwrap_or_else(|| PathBuf::from("."));
+    let selection = CliSelection { select: &args.select, extend_select: &args.extend_select, ignore: &args.ignore };
+    let (mut builder, fail_on) = settings_builder(args.isolated, args.config.as_ref(), &start, selection)?;
     for kv in &args.build_args {
         let (k, v) = kv.split_once('=').ok_or_else(|| format!("--build-arg `{kv}` must be KEY=VALUE"))?;
         builder.build_args.insert(k.to_string(), v.to_string());

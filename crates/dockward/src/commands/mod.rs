@@ -3,3 +3,4 @@ pub mod check;
 pub mod cis;
 pub mod debug;
 pub mod rules;
+pub mod settings;
