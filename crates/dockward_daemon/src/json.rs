@@ -333,25 +333,39 @@ impl Parser<'_> {
             let value = self.value(depth + 1)?;
             members.push(JsonMember { key, key_range, value });
             self.skip_trivia();
-            match self.bytes.get(self.pos) {
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.skip_trivia();
-                    if self.bytes.get(self.pos) == Some(&b'}') {
-                        self.issue(JsonIssueKind::TrailingComma, comma, comma + 1, "trailing comma before `}`");
-                        self.pos += 1;
-                        break;
-                    }
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return self.syntax("expected `,` or `}`"),
+            if self.separator_or_close(b'}')? {
+                break;
             }
         }
         Some(JsonValue { kind: JsonKind::Object(members), range: range(start, self.pos) })
+    }
+
+    /// After an object member or array item: a `,` (reporting a trailing one before
+    /// `close`) or `close` itself. `Some(true)` when the container is closed.
+    fn separator_or_close(&mut self, close: u8) -> Option<bool> {
+        let close_char = close as char;
+        match self.bytes.get(self.pos) {
+            Some(b',') => {
+                let comma = self.pos;
+                self.pos += 1;
+                self.skip_trivia();
+                if self.bytes.get(self.pos) == Some(&close) {
+                    let message = format!("trailing comma before `{close_char}`");
+                    self.issue(JsonIssueKind::TrailingComma, comma, comma + 1, message);
+                    self.pos += 1;
+                    return Some(true);
+                }
+                Some(false)
+            }
+            Some(&b) if b == close => {
+                self.pos += 1;
+                Some(true)
+            }
+            _ => {
+                self.syntax(&format!("expected `,` or `{close_char}`"));
+                None
+            }
+        }
     }
 
     fn array(&mut self, depth: usize) -> Option<JsonValue> {
@@ -367,22 +381,8 @@ impl Parser<'_> {
             self.skip_trivia();
             items.push(self.value(depth + 1)?);
             self.skip_trivia();
-            match self.bytes.get(self.pos) {
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.skip_trivia();
-                    if self.bytes.get(self.pos) == Some(&b']') {
-                        self.issue(JsonIssueKind::TrailingComma, comma, comma + 1, "trailing comma before `]`");
-                        self.pos += 1;
-                        break;
-                    }
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return self.syntax("expected `,` or `]`"),
+            if self.separator_or_close(b']')? {
+                break;
             }
         }
         Some(JsonValue { kind: JsonKind::Array(items), range: range(start, self.pos) })
