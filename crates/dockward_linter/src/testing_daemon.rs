@@ -31,6 +31,19 @@ pub fn lint_with_unit(rule: &dyn DaemonRule, json: Option<&str>, unit: &str) -> 
     diags.into_iter().filter(|d| d.rule.code == rule.meta().code).collect()
 }
 
+/// A `docker.service` checked on its own, with a plain `ExecStart`, gives `rule` no
+/// finding: absent options are only judged when the whole configuration is known.
+pub fn assert_lone_unit_is_silent(rule: &dyn DaemonRule) {
+    let report = crate::daemon::check_flag_file_bytes(
+        FlagFileKind::SystemdUnit,
+        "docker.service",
+        None,
+        b"[Service]\nExecStart=/usr/bin/dockerd\n",
+        &settings_for(rule.meta().code),
+    );
+    assert!(report.diagnostics.is_empty(), "{}: {:?}", rule.meta().code, report.diagnostics);
+}
+
 /// The text each finding covers, in its own file.
 pub fn covered(diags: &[Diagnostic]) -> Vec<String> {
     diags

@@ -81,15 +81,7 @@ mod tests {
             &["true"],
         );
         // A lone unit file does not say what daemon.json sets.
-        assert!(crate::daemon::check_flag_file_bytes(
-            crate::daemon::FlagFileKind::SystemdUnit,
-            "docker.service",
-            None,
-            b"[Service]\nExecStart=/usr/bin/dockerd\n",
-            &settings_for("DM013"),
-        )
-        .diagnostics
-        .is_empty());
+        assert_lone_unit_is_silent(&UserlandProxyEnabled);
     }
 
     #[test]
