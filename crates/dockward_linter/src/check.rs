@@ -123,8 +123,21 @@ pub fn check_dockerfile_text(
     settings: &Settings,
     fix: FixMode,
 ) -> FileReport {
+    check_text_with_fixes(name, path, text, fix, |file| lint_dockerfile(file, settings))
+}
+
+/// Lints one file's text with `lint`; with fixes on, applies the fixes at or above the
+/// threshold, re-reads and re-lints, up to `MAX_FIX_ROUNDS` times (overlapping fixes
+/// wait for the next round).
+pub(crate) fn check_text_with_fixes(
+    name: &str,
+    path: Option<PathBuf>,
+    text: &str,
+    fix: FixMode,
+    lint: impl Fn(&Arc<SourceFile>) -> Vec<Diagnostic>,
+) -> FileReport {
     let mut file = SourceFile::new(name, path.clone(), text);
-    let mut diagnostics = lint_dockerfile(&file, settings);
+    let mut diagnostics = lint(&file);
     let mut applied = 0;
     if let Some(threshold) = fix.threshold() {
         for _ in 0..MAX_FIX_ROUNDS {
@@ -139,7 +152,7 @@ pub fn check_dockerfile_text(
             }
             applied += outcome.applied;
             file = SourceFile::new(name, path.clone(), outcome.text);
-            diagnostics = lint_dockerfile(&file, settings);
+            diagnostics = lint(&file);
         }
     }
     let fixed = (applied > 0 && file.text() != text).then(|| FixedText {

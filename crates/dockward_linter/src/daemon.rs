@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use dockward_daemon::json::{JsonKind, JsonValue};
 use dockward_daemon::{DaemonJson, FlagSet, JsonIssueKind};
-use dockward_diagnostics::{apply_fixes, Applicability, Diagnostic, Edit, Fix, Location, RuleMeta};
+use dockward_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, RuleMeta};
 use dockward_source::{SourceFile, TextSize};
 use dockward_spec::{DaemonSource, DaemonSpec};
 
-use crate::check::{decode_text, FileReport, FixMode, FixedText, MAX_FIX_ROUNDS};
+use crate::check::{check_text_with_fixes, decode_text, FileReport, FixMode};
 use crate::registry::{self, DAEMON_RULES};
 use crate::settings::Settings;
 
@@ -191,31 +191,7 @@ pub fn check_daemon_json_bytes(
         let spec = dockward_daemon::build_spec(Some(&json), &[], true);
         lint_daemon(&spec, Some(&json), &[], settings)
     };
-    let mut file = SourceFile::new(name, path.clone(), text);
-    let mut diagnostics = lint(&file);
-    let mut applied = 0;
-    if let Some(threshold) = fix.threshold() {
-        for _ in 0..MAX_FIX_ROUNDS {
-            let fixes: Vec<&Fix> =
-                diagnostics.iter().filter_map(|d| d.fix.as_ref()).filter(|f| f.applicability >= threshold).collect();
-            if fixes.is_empty() {
-                break;
-            }
-            let outcome = apply_fixes(file.text(), fixes);
-            if outcome.applied == 0 || outcome.text == file.text() {
-                break;
-            }
-            applied += outcome.applied;
-            file = SourceFile::new(name, path.clone(), outcome.text);
-            diagnostics = lint(&file);
-        }
-    }
-    let fixed = (applied > 0 && file.text() != text).then(|| FixedText {
-        original: text.to_string(),
-        text: file.text().to_string(),
-        applied,
-    });
-    FileReport { name: name.to_string(), path, diagnostics, fixed, unreadable: false }
+    check_text_with_fixes(name, path, text, fix, lint)
 }
 
 /// What kind of dockerd flag source a file is.
@@ -304,6 +280,7 @@ pub fn read_daemon_config(
 mod tests {
     use super::*;
     use dockward_daemon::json::parse;
+    use dockward_diagnostics::apply_fixes;
 
     fn insert(text: &str, key: &str, value: &str) -> String {
         let doc = parse(text);

@@ -11,14 +11,14 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use dockward_diagnostics::{apply_fixes, Diagnostic, Fix, Location};
+use dockward_diagnostics::{Diagnostic, Location};
 use dockward_source::{SourceFile, TextRange, TextSize};
 use dockward_spec::docker_run::parse_run_command;
 use dockward_spec::{ContainerSpec, EngineDefaults};
 use dockward_yaml::{Budget, Node, NodeKind, ScalarStyle};
 
 use crate::check::{
-    lint_container_specs, redact_secrets, report_suppression_problems, FileReport, FixMode, FixedText, MAX_FIX_ROUNDS,
+    check_text_with_fixes, lint_container_specs, redact_secrets, report_suppression_problems, FileReport, FixMode,
 };
 use crate::registry;
 use crate::rules::container::secret_in_environment::secret_ranges;
@@ -273,31 +273,7 @@ pub fn check_run_lines_text(
     settings: &Settings,
     fix: FixMode,
 ) -> FileReport {
-    let mut file = SourceFile::new(name, path.clone(), text);
-    let mut diagnostics = lint_run_lines(&file, kind, settings);
-    let mut applied = 0;
-    if let Some(threshold) = fix.threshold() {
-        for _ in 0..MAX_FIX_ROUNDS {
-            let fixes: Vec<&Fix> =
-                diagnostics.iter().filter_map(|d| d.fix.as_ref()).filter(|f| f.applicability >= threshold).collect();
-            if fixes.is_empty() {
-                break;
-            }
-            let outcome = apply_fixes(file.text(), fixes);
-            if outcome.applied == 0 || outcome.text == file.text() {
-                break;
-            }
-            applied += outcome.applied;
-            file = SourceFile::new(name, path.clone(), outcome.text);
-            diagnostics = lint_run_lines(&file, kind, settings);
-        }
-    }
-    let fixed = (applied > 0 && file.text() != text).then(|| FixedText {
-        original: text.to_string(),
-        text: file.text().to_string(),
-        applied,
-    });
-    FileReport { name: name.to_string(), path, diagnostics, fixed, unreadable: false }
+    check_text_with_fixes(name, path, text, fix, |file| lint_run_lines(file, kind, settings))
 }
 
 /// Checks a script, Makefile or CI file given as raw bytes.
