@@ -181,11 +181,15 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
         }
     }
     let mut rule_findings = std::mem::take(&mut cx.diagnostics);
-    let mut secrets = crate::rules::dockerfile::redaction::secret_ranges(&mut cx, &rule_findings);
+    let mut secrets: Vec<(String, TextRange)> =
+        crate::rules::dockerfile::redaction::secret_ranges(&mut cx, &rule_findings)
+            .into_iter()
+            .map(|range| (file.name().to_string(), range))
+            .collect();
     drop(cx);
     // `docker run` lines inside RUN: their problems and the container rules' findings.
     let (specs, run_problems) = crate::run_lines::dockerfile_run_specs(file, &dockerfile);
-    secrets.extend(specs.iter().flat_map(secret_ranges).map(|(_, range)| range));
+    secrets.extend(specs.iter().flat_map(secret_ranges));
     if !specs.is_empty() || !run_problems.is_empty() {
         rule_findings.extend(run_problems);
         rule_findings.extend(lint_container_specs(&specs, &EngineDefaults::default(), settings));
@@ -210,15 +214,7 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
         d.severity = settings.severity(d.rule);
     }
     // Snippets of any finding may show a line holding a secret found by another rule.
-    if !secrets.is_empty() {
-        for d in &mut found {
-            if d.location.file().is_some_and(|f| Arc::ptr_eq(f, file)) {
-                d.redactions.extend(secrets.iter().copied());
-                d.redactions.sort_by_key(|r| (r.start(), r.end()));
-                d.redactions.dedup();
-            }
-        }
-    }
+    redact_secrets(&mut found, &secrets);
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found
 }
