@@ -6,7 +6,7 @@
 //! network and engine rules over the rest, then renders one report.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,6 +19,7 @@ use dockward_linter::settings::Settings;
 use dockward_report::{Format, Report, ReportOptions};
 use globset::{Glob, GlobMatcher};
 
+use super::output::{use_color, write_output};
 use super::settings::{settings_builder, CliSelection};
 use crate::args::{ColorChoice, FailOnArg};
 use crate::exit;
@@ -401,35 +402,6 @@ fn resolve_settings(args: &AuditArgs) -> Result<(Settings, Option<FailOn>), Stri
     let selection = CliSelection { select: &args.select, extend_select: &args.extend_select, ignore: &args.ignore };
     let (builder, fail_on) = settings_builder(args.isolated, args.config.as_ref(), Path::new("."), selection)?;
     Ok((builder.build(), fail_on))
-}
-
-fn use_color(choice: ColorChoice, to_file: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            !to_file
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-        }
-    }
-}
-
-fn write_output(path: Option<&PathBuf>, bytes: &[u8]) -> Result<(), String> {
-    match path {
-        Some(path) => {
-            std::fs::write(path, bytes).map_err(|e| format!("{}: cannot write the report: {e}", path.display()))
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|_| out.flush()) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(format!("cannot write the report: {e}")),
-            }
-        }
-    }
 }
 
 #[cfg(test)]

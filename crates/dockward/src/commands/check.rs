@@ -1,6 +1,6 @@
 //! `dockward check`.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
@@ -14,8 +14,9 @@ use dockward_linter::settings::Settings;
 use dockward_report::{Format, Report, ReportOptions};
 use rayon::prelude::*;
 
+use super::output::{use_color, write_output};
 use super::settings::{settings_builder, CliSelection};
-use crate::args::{CheckArgs, ColorChoice, OutputFormat};
+use crate::args::{CheckArgs, OutputFormat};
 use crate::discover::{discover, FileKind, Input};
 use dockward_compose::{LoadOptions, ProjectFile};
 use dockward_linter::check_compose::check_compose_project;
@@ -110,7 +111,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     }
 
     if args.diff {
-        write_output(&args, &diff_out)?;
+        write_output(args.output.as_ref(), &diff_out)?;
         return Ok(if had_error {
             exit::ERROR
         } else if any_diff {
@@ -148,7 +149,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     };
     let mut buf = Vec::with_capacity(4096);
     dockward_report::render(format, &report, &options, &mut buf).map_err(|e| e.to_string())?;
-    write_output(&args, &buf)?;
+    write_output(args.output.as_ref(), &buf)?;
     if args.statistics && args.format != OutputFormat::Text {
         let mut stats = Vec::new();
         dockward_report::render_statistics(&report, &mut stats).map_err(|e| e.to_string())?;
@@ -243,35 +244,6 @@ fn check_bytes(
             };
             let mut reports = check_compose_project(&[file], &LoadOptions::default(), settings, fix);
             reports.swap_remove(0)
-        }
-    }
-}
-
-fn use_color(choice: ColorChoice, to_file: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            !to_file
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-        }
-    }
-}
-
-fn write_output(args: &CheckArgs, bytes: &[u8]) -> Result<(), String> {
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, bytes).map_err(|e| format!("{}: cannot write the report: {e}", path.display()))
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|_| out.flush()) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(format!("cannot write the report: {e}")),
-            }
         }
     }
 }
