@@ -139,6 +139,10 @@ pub(crate) fn installed_toolchain(df: &Dockerfile, model: &Model, stages: &[usiz
     let mut installed = Vec::new();
     let mut removed: HashSet<String> = HashSet::new();
     for run in run_scripts(df) {
+        // A trigger installs into the downstream image, not this build's final stage.
+        if run.onbuild {
+            continue;
+        }
         if !model.stage_of(run.instruction).is_some_and(|s| stages.contains(&s)) {
             continue;
         }
@@ -240,6 +244,8 @@ mod tests {
 
     #[test]
     fn flags_tools_in_the_final_chain() {
+        // Triggers install into downstream images, which this rule does not judge.
+        assert_clean(&BuildToolsInFinalStage, "FROM a:1 AS b\nFROM c:1\nONBUILD RUN apt-get install -y gcc\n");
         let text = "FROM golang:1.23 AS build\nRUN apt-get install -y gcc\nFROM debian:12-slim\nRUN apt-get install -y --no-install-recommends gcc make ca-certificates\n";
         assert_flags(&BuildToolsInFinalStage, text, &["gcc", "make"]);
         let text = "FROM a:1 AS base\nRUN apk add --no-cache build-base\nFROM b:1 AS build\nFROM base\n";

@@ -129,6 +129,9 @@ mod tests {
             &["\"$(curl -fsSL https://x/i.sh)\""],
         );
         assert_flags(&PipeToShell, "FROM a:1\nRUN <<EOF\ncurl -sL https://x | bash\nEOF\n", &["bash"]);
+        // A trigger runs the download in every build made FROM this image.
+        assert_flags(&PipeToShell, "FROM a:1\nONBUILD RUN curl -fsSL https://x/i.sh | sh\n", &["sh"]);
+        assert_flags(&PipeToShell, "FROM a:1\nonbuild run curl -fsSL https://x/i.sh | bash\n", &["bash"]);
     }
 
     #[test]

@@ -12,15 +12,22 @@ use dockward_source::{TextRange, TextSize};
 pub(crate) struct RunScript {
     pub instruction: usize,
     pub script: Script,
+    /// The RUN is an `ONBUILD RUN` trigger: it runs in the builds of images made
+    /// `FROM` this one, not in this build.
+    pub onbuild: bool,
 }
 
 const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"];
 
 /// Every RUN of the file with its commands, plus one script per `sh -c '<script>'`
-/// found in them (recursively, a few levels deep).
+/// found in them (recursively, a few levels deep). `ONBUILD RUN` triggers are included
+/// (marked `onbuild`): a `curl | sh` or a disabled TLS check is as dangerous when it
+/// runs in every downstream build.
 pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
     let mut out = Vec::new();
-    for (i, instr) in df.instructions.iter().enumerate() {
+    for (i, outer) in df.instructions.iter().enumerate() {
+        let onbuild = outer.kind == InstructionKind::Onbuild;
+        let instr = outer.onbuild_inner().unwrap_or(outer);
         if instr.kind != InstructionKind::Run {
             continue;
         }
@@ -62,7 +69,7 @@ pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
                     }
                 }
             }
-            out.push(RunScript { instruction: i, script });
+            out.push(RunScript { instruction: i, script, onbuild });
         }
     }
     out.sort_by_key(|r| r.instruction);

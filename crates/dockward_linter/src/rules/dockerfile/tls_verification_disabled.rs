@@ -244,6 +244,7 @@ mod tests {
     fn flags_every_switch() {
         let cases = [
             ("RUN curl -fsSLk https://x", "k"),
+            ("ONBUILD RUN curl -fsSLk https://x", "k"),
             ("RUN curl --insecure https://x", "--insecure"),
             ("RUN apt-get update && curl -k https://x | tar x", "k"),
             ("RUN wget --no-check-certificate https://x", "--no-check-certificate"),
