@@ -475,3 +475,45 @@ fn host_root_adds_host_rules_and_the_scorecard_judges_sections_1_to_3() {
     assert_eq!(two.status.code(), Some(2));
     assert!(stderr(&two).contains("exactly one engine"), "{}", stderr(&two));
 }
+
+/// The local daemon's own machine is its host: without `--host-root` the HO rules read
+/// `/` (its dockerd process is visible here), each HO004 / HO002 / HO003 finding counts
+/// only against the control it names, and `--no-host-files` turns the host part off.
+#[test]
+fn local_daemon_gets_its_host_files_checked_and_findings_land_on_their_own_control() {
+    let fx = Fixture::new();
+    let label = fx.label();
+    let card = |extra: &[&str]| -> Value {
+        let mut args = vec!["--host", "unix:///var/run/docker.sock", "--label", &label, "--format", "cis-json"];
+        args.extend_from_slice(extra);
+        let out = audit(&args);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let checked = card(&[]);
+    let controls = checked["controls"].as_array().unwrap();
+    let section_1_1: Vec<&Value> = controls.iter().filter(|c| c["id"].as_str().unwrap().starts_with("1.1.")).collect();
+    assert_eq!(section_1_1.len(), 18);
+    for c in &section_1_1 {
+        assert!(c["status"] == "pass" || c["status"] == "fail", "judged from this machine's files: {c}");
+        let id = c["id"].as_str().unwrap();
+        for f in c["findings"].as_array().unwrap() {
+            let message = f["message"].as_str().unwrap();
+            if f["rule"] == "HO004" {
+                assert!(message.contains(&format!("(CIS {id})")), "{id} holds only its own finding: {message}");
+            }
+        }
+    }
+    for c in controls.iter().filter(|c| c["id"].as_str().unwrap().starts_with("3.")) {
+        for f in c["findings"].as_array().unwrap() {
+            let id = c["id"].as_str().unwrap();
+            assert!(f["message"].as_str().unwrap().contains(&format!("CIS {id})")), "{c}");
+        }
+    }
+
+    let skipped = card(&["--no-host-files"]);
+    let status =
+        |id: &str| skipped["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["status"].clone();
+    assert_eq!(status("1.1.3"), "not-checked");
+    assert_eq!(status("3.1"), "not-checked");
+}

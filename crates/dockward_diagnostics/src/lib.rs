@@ -136,6 +136,10 @@ pub struct Diagnostic {
     /// Byte ranges holding secrets. Every renderer masks them wherever it prints source
     /// text (snippets, SARIF `snippet`), and messages must never contain them.
     pub redactions: Vec<TextRange>,
+    /// The CIS Docker Benchmark controls this finding is about, when narrower than its
+    /// rule's `cis` list (one rule may check several controls, e.g. one per file or per
+    /// namespace). `None` means all of the rule's controls.
+    pub cis: Option<Vec<&'static str>>,
 }
 
 impl Diagnostic {
@@ -149,6 +153,7 @@ impl Diagnostic {
             help: None,
             fix: None,
             redactions: Vec::new(),
+            cis: None,
         }
     }
 
@@ -191,6 +196,23 @@ impl Diagnostic {
     pub fn mark_secret(&mut self, range: TextRange) -> &mut Self {
         self.redactions.push(range);
         self
+    }
+
+    /// Narrows the finding to these of its rule's CIS controls (see [`Diagnostic::cis`]);
+    /// an empty list means none of them.
+    pub fn cis_controls(&mut self, ids: &[&'static str]) -> &mut Self {
+        debug_assert!(
+            ids.iter().all(|id| self.rule.cis.contains(id)),
+            "{} has no CIS control in {ids:?}",
+            self.rule.code
+        );
+        self.cis = Some(ids.to_vec());
+        self
+    }
+
+    /// The CIS controls this finding counts against.
+    pub fn controls(&self) -> &[&'static str] {
+        self.cis.as_deref().unwrap_or(self.rule.cis)
     }
 
     /// The canonical output order: file, position, rule code, message.

@@ -83,9 +83,14 @@ pub struct AuditArgs {
     pub isolated: bool,
     /// Also check the audited host's files under DIR (HO rules; its daemon.json and
     /// dockerd units when the daemon is not a local one): a mounted copy of the host's
-    /// root, or `/` for this machine. Needs exactly one engine.
+    /// root. Needs exactly one engine. A local daemon (its dockerd process is visible
+    /// here) gets this machine's files checked at `/` without this option.
     #[arg(long, value_name = "DIR")]
     pub host_root: Option<PathBuf>,
+    /// Do not check this machine's files for a local daemon (HO rules stay off unless
+    /// `--host-root` is given).
+    #[arg(long, conflicts_with = "host_root")]
+    pub no_host_files: bool,
     /// Print only findings: no summary, no per-host lines.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -156,12 +161,17 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 for n in &snapshot.notes {
                     eprintln!("dockward: {}: {}: {}", endpoint.label, n.subject, n.message);
                 }
-                let audited = audit_host(&snapshot, &settings, now, several, args.host_root.as_deref())?;
+                let host_files = match &args.host_root {
+                    Some(root) => HostFiles::At(root),
+                    None if args.no_host_files => HostFiles::Skip,
+                    None => HostFiles::LocalDaemonOnly,
+                };
+                let audited = audit_host(&snapshot, &settings, now, several, host_files)?;
                 results.push(HostResult {
                     snapshot,
                     diagnostics: audited.diagnostics,
                     daemon_complete: audited.daemon_complete,
-                    host_checked: args.host_root.is_some(),
+                    host_checked: audited.host_checked,
                 });
             }
             Err(e) => eprintln!("dockward: cannot audit {e}"),
@@ -237,18 +247,32 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
 pub struct AuditedHost {
     pub diagnostics: Vec<Diagnostic>,
     pub daemon_complete: bool,
+    /// The HO rules ran over the host's files.
+    pub host_checked: bool,
+}
+
+/// Which host files the HO rules read for one engine.
+#[derive(Debug, Clone, Copy)]
+pub enum HostFiles<'a> {
+    /// `--host-root DIR`: that directory is the audited host's root.
+    At(&'a std::path::Path),
+    /// `/`, but only when the daemon is a local one (its dockerd process is visible
+    /// here, so this machine is its host); a remote daemon's files are not here.
+    LocalDaemonOnly,
+    /// `--no-host-files`.
+    Skip,
 }
 
 /// Every rule family over one host, minus what `dockward.ignore` labels suppress. With
-/// `host_root`, the HO rules over that directory too, and the DM rules read the
-/// daemon's files there when the daemon is not a local one (whose files were found
-/// through its process).
+/// host files, the HO rules over that root too, and the DM rules read the daemon's
+/// files there when the daemon is not a local one (whose files were found through its
+/// process).
 pub fn audit_host(
     snapshot: &HostSnapshot,
     settings: &Settings,
     now: i64,
     prefix_host: bool,
-    host_root: Option<&std::path::Path>,
+    host_files: HostFiles<'_>,
 ) -> Result<AuditedHost, String> {
     let mut found = dockward_linter::check::lint_container_specs(&snapshot.containers, &snapshot.defaults, settings);
     found.extend(dockward_linter::audit::lint_host(
@@ -261,6 +285,11 @@ pub fn audit_host(
     let daemon = &snapshot.daemon;
     // The local daemon's own files were found through /proc (flags from its command line).
     let local = !daemon.flags.is_empty();
+    let host_root = match host_files {
+        HostFiles::At(root) => Some(root),
+        HostFiles::LocalDaemonOnly if local => Some(std::path::Path::new("/")),
+        HostFiles::LocalDaemonOnly | HostFiles::Skip => None,
+    };
     let mut daemon_complete = daemon.spec.complete;
     if local || host_root.is_none() {
         found.extend(dockward_linter::daemon::lint_daemon(&daemon.spec, daemon.json.as_ref(), &daemon.flags, settings));
@@ -275,7 +304,7 @@ pub fn audit_host(
                 (spec, true)
             }
         })
-        .map_err(|e| format!("--host-root {e}"))?;
+        .map_err(|e| format!("host files under {}: {e}", root.display()))?;
         found.extend(reports.into_iter().flat_map(|r| r.diagnostics));
     }
     let ignores = label_ignores(snapshot);
@@ -291,7 +320,7 @@ pub fn audit_host(
         }
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
-    Ok(AuditedHost { diagnostics: found, daemon_complete })
+    Ok(AuditedHost { diagnostics: found, daemon_complete, host_checked: host_root.is_some() })
 }
 
 /// `dockward.ignore=CODE,CODE[: reason]` labels, by container scope.

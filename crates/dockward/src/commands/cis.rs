@@ -114,7 +114,8 @@ pub fn scorecard(results: &[HostResult], settings: &Settings) -> Scorecard {
         let findings: Vec<Finding> = results
             .iter()
             .flat_map(|r| &r.diagnostics)
-            .filter(|d| rules.iter().any(|r| r.code == d.rule.code))
+            // A finding narrowed to some of its rule's controls counts only against those.
+            .filter(|d| rules.iter().any(|r| r.code == d.rule.code) && d.controls().contains(&c.id))
             .map(|d| Finding { rule: d.rule.code, location: d.location.to_string(), message: d.message.clone() })
             .collect();
         let judging: Vec<&'static RuleMeta> = rules.iter().copied().filter(|r| judged(r, results)).collect();

@@ -49,18 +49,19 @@ impl ContainerRule for HostNamespaceShared {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
-        let namespaces = [
-            (&spec.network_mode, "network", "the host's network stack and local-only ports"),
-            (&spec.pid, "PID", "every host process"),
-            (&spec.ipc, "IPC", "the host's shared memory"),
-            (&spec.uts, "UTS", "the host's hostname"),
-            (&spec.userns_mode, "user", "the host's users, bypassing user namespace remapping"),
-            (&spec.cgroupns_mode, "cgroup", "the host's cgroup tree"),
+        // The CIS control of each namespace; the benchmark has none for cgroup.
+        let namespaces: [(_, _, _, &[&str]); 6] = [
+            (&spec.network_mode, "network", "the host's network stack and local-only ports", &["5.10"]),
+            (&spec.pid, "PID", "every host process", &["5.16"]),
+            (&spec.ipc, "IPC", "the host's shared memory", &["5.17"]),
+            (&spec.uts, "UTS", "the host's hostname", &["5.21"]),
+            (&spec.userns_mode, "user", "the host's users, bypassing user namespace remapping", &["5.31"]),
+            (&spec.cgroupns_mode, "cgroup", "the host's cgroup tree", &[]),
         ];
-        for (val, name, exposes) in namespaces {
+        for (val, name, exposes, cis) in namespaces {
             if let Some(v) = val.as_ref().filter(|v| v.value.eq_ignore_ascii_case("host")) {
                 let msg = format!("{} shares the host's {name} namespace, exposing {exposes}", describe(spec));
-                cx.report_value(&Self::META, v, msg);
+                cx.report_value(&Self::META, v, msg).cis_controls(cis);
             }
         }
     }
@@ -79,6 +80,16 @@ mod tests {
             &["host"; 6],
         );
         assert!(run_messages(&HostNamespaceShared, "docker run --pid=host app")[0].contains("PID namespace"));
+    }
+
+    #[test]
+    fn each_namespace_counts_against_its_own_cis_control() {
+        let controls = |line: &str| -> Vec<Vec<&'static str>> {
+            lint_run(&HostNamespaceShared, line).iter().map(|d| d.controls().to_vec()).collect()
+        };
+        assert_eq!(controls("docker run --pid=host app"), [["5.16"]]);
+        assert_eq!(controls("docker run --net=host --ipc=host app"), [["5.10"], ["5.17"]]);
+        assert_eq!(controls("docker run --cgroupns=host app"), [Vec::<&str>::new()]);
     }
 
     #[test]

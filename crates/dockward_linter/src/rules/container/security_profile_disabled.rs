@@ -44,18 +44,18 @@ impl ContainerRule for SecurityProfileDisabled {
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
         for (val, key, value) in spec.security_options() {
-            let what = match (key.to_ascii_lowercase().as_str(), value.to_ascii_lowercase().as_str()) {
-                ("seccomp", "unconfined") => "seccomp",
-                ("apparmor", "unconfined") => "AppArmor",
-                ("label", "disable") => "SELinux labelling",
+            let (what, cis) = match (key.to_ascii_lowercase().as_str(), value.to_ascii_lowercase().as_str()) {
+                ("seccomp", "unconfined") => ("seccomp", "5.22"),
+                ("apparmor", "unconfined") => ("AppArmor", "5.2"),
+                ("label", "disable") => ("SELinux labelling", "5.3"),
                 _ => continue,
             };
             let msg = format!("{} disables {what} confinement", describe(spec));
-            cx.report_value(&Self::META, val, msg);
+            cx.report_value(&Self::META, val, msg).cis_controls(&[cis]);
         }
         if let Some(p) = spec.apparmor_profile.as_ref().filter(|p| p.value == "unconfined") {
             let msg = format!("{} runs without an AppArmor profile", describe(spec));
-            cx.report_value(&Self::META, p, msg);
+            cx.report_value(&Self::META, p, msg).cis_controls(&["5.2"]);
         }
     }
 }

@@ -52,11 +52,9 @@ impl HostRule for DockerFileMode {
                 "{} has mode {:04o}; {:04o} or stricter is expected (extra bits {:04o}, CIS {})",
                 f.what, f.stat.mode, f.max_mode, extra, f.cis_mode
             );
-            cx.report(&Self::META, Location::File { name: f.display.clone() }, message).help(format!(
-                "chmod {:o} {}",
-                f.stat.mode & f.max_mode,
-                f.host_path
-            ));
+            cx.report(&Self::META, Location::File { name: f.display.clone() }, message)
+                .cis_controls(&[f.cis_mode])
+                .help(format!("chmod {:o} {}", f.stat.mode & f.max_mode, f.host_path));
         }
     }
 }

@@ -55,7 +55,7 @@ impl HostRule for DockerFileOwner {
                 continue;
             }
             let message = format!("{} is owned by {}:{}, not {expected} (CIS {})", f.what, st.uid, st.gid, f.cis_owner);
-            cx.report(&Self::META, Location::File { name: f.display.clone() }, message);
+            cx.report(&Self::META, Location::File { name: f.display.clone() }, message).cis_controls(&[f.cis_owner]);
         }
     }
 }

@@ -81,6 +81,7 @@ impl HostRule for DockerPathNotAudited {
             if !covered {
                 let message = format!("`{}` is not watched by any audit rule (CIS {}){none}", t.host_path, t.cis);
                 cx.report(&Self::META, at.clone(), message)
+                    .cis_controls(&[t.cis])
                     .help(format!("add `-w {} -p rwxa -k docker` to /etc/audit/rules.d/docker.rules", t.host_path));
             }
         }
