@@ -151,8 +151,8 @@ pub fn read_endpoints(endpoints: &[Endpoint], options: &AuditOptions) -> Vec<Res
 async fn read_endpoint(endpoint: &Endpoint, options: &AuditOptions) -> Result<HostSnapshot, EngineError> {
     let docker = connect::connect(endpoint, options.timeout_secs)?;
     let (_docker, raw) = read::read_host(docker, &endpoint.label, &options.read).await?;
-    let local = match endpoint.unix_path() {
-        Some(socket) if options.read_local_config => local::dockerd_for_socket(socket).map(LocalConfig::read),
+    let local = match local::local_address(&endpoint.host) {
+        Some(address) if options.read_local_config => local::dockerd_serving(&address).map(LocalConfig::read),
         _ => None,
     };
     Ok(snapshot(endpoint.clone(), raw, local.as_ref()))

@@ -1,6 +1,6 @@
-//! The local daemon behind a unix socket: which dockerd process serves it (from its
-//! command line in `/proc`) and so which daemon.json it reads. Settings such as
-//! `no-new-privileges` show in daemon.json, not in `/info`.
+//! The local daemon behind a unix socket or a loopback TCP port: which dockerd process
+//! serves it (from its command line in `/proc`) and so which daemon.json it reads.
+//! Settings such as `no-new-privileges` show in daemon.json, not in `/info`.
 
 use std::path::{Path, PathBuf};
 
@@ -56,6 +56,24 @@ impl DockerdArgs {
         })
     }
 
+    /// True if this daemon listens on TCP `port` on an address loopback reaches
+    /// (`tcp://127.0.0.1:P`, `tcp://0.0.0.0:P`, `tcp://:P`, `tcp://[::]:P`, ...).
+    pub fn serves_tcp_port(&self, port: u16) -> bool {
+        self.hosts.iter().any(|h| {
+            let Some(rest) = h.strip_prefix("tcp://") else { return false };
+            let Some((addr, p)) = rest.rsplit_once(':') else { return false };
+            let addr = addr.trim_start_matches('[').trim_end_matches(']');
+            p.parse() == Ok(port) && matches!(addr, "" | "0.0.0.0" | "127.0.0.1" | "localhost" | "::" | "::1")
+        })
+    }
+
+    fn serves_address(&self, address: &LocalAddress) -> bool {
+        match address {
+            LocalAddress::Unix(path) => self.serves(path),
+            LocalAddress::LoopbackTcp(port) => self.serves_tcp_port(*port),
+        }
+    }
+
     pub fn daemon_json(&self) -> PathBuf {
         self.config_file.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DAEMON_JSON))
     }
@@ -70,8 +88,30 @@ pub struct LocalDockerd {
     pub args: DockerdArgs,
 }
 
-/// The local dockerd serving `socket`, found through `/proc`.
-pub fn dockerd_for_socket(socket: &str) -> Option<LocalDockerd> {
+/// Where an engine URL reaches a daemon that may run on this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalAddress {
+    /// `unix:///path`.
+    Unix(String),
+    /// `tcp://` or `https://` to 127.0.0.1, localhost or ::1.
+    LoopbackTcp(u16),
+}
+
+/// The local address of an engine URL, `None` for a remote one.
+pub fn local_address(host: &str) -> Option<LocalAddress> {
+    if let Some(path) = host.strip_prefix("unix://") {
+        return Some(LocalAddress::Unix(path.to_string()));
+    }
+    let rest = host.strip_prefix("tcp://").or_else(|| host.strip_prefix("https://"))?;
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let (addr, port) = authority.rsplit_once(':')?;
+    let addr = addr.trim_start_matches('[').trim_end_matches(']');
+    matches!(addr, "127.0.0.1" | "localhost" | "::1").then_some(())?;
+    port.parse().ok().map(LocalAddress::LoopbackTcp)
+}
+
+/// The local dockerd serving `address`, found through `/proc`.
+pub fn dockerd_serving(address: &LocalAddress) -> Option<LocalDockerd> {
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let name = entry.file_name();
         let Ok(pid) = name.to_string_lossy().parse::<u32>() else { continue };
@@ -79,7 +119,7 @@ pub fn dockerd_for_socket(socket: &str) -> Option<LocalDockerd> {
         let argv: Vec<String> =
             raw.split(|b| *b == 0).filter(|a| !a.is_empty()).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
         if let Some(args) = parse_dockerd_args(&argv) {
-            if args.serves(socket) {
+            if args.serves_address(address) {
                 return Some(LocalDockerd { pid, cmdline: raw, args });
             }
         }
@@ -87,9 +127,9 @@ pub fn dockerd_for_socket(socket: &str) -> Option<LocalDockerd> {
     None
 }
 
-/// The daemon.json of the local dockerd serving `socket`, found through `/proc`.
-pub fn daemon_json_for_socket(socket: &str) -> Option<PathBuf> {
-    dockerd_for_socket(socket).map(|d| d.args.daemon_json())
+/// The local dockerd serving the unix `socket`, found through `/proc`.
+pub fn dockerd_for_socket(socket: &str) -> Option<LocalDockerd> {
+    dockerd_serving(&LocalAddress::Unix(socket.to_string()))
 }
 
 #[cfg(test)]
@@ -112,5 +152,24 @@ mod tests {
         assert_eq!(a.daemon_json(), PathBuf::from("/tmp/d/daemon.json"));
         assert!(parse_dockerd_args(&argv("/usr/bin/containerd")).is_none());
         assert!(parse_dockerd_args(&argv("/usr/sbin/dockerd")).unwrap().serves("/run/docker.sock"));
+    }
+
+    #[test]
+    fn loopback_tcp_ports_find_their_daemon() {
+        let a = parse_dockerd_args(&argv("dockerd -H unix:///var/run/docker.sock -H tcp://0.0.0.0:2376 --tlsverify"))
+            .unwrap();
+        assert!(a.serves_tcp_port(2376) && !a.serves_tcp_port(2375));
+        let a = parse_dockerd_args(&argv("dockerd --host=tcp://[::1]:2375")).unwrap();
+        assert!(a.serves_tcp_port(2375));
+        let a = parse_dockerd_args(&argv("dockerd -H tcp://10.0.0.5:2376")).unwrap();
+        assert!(!a.serves_tcp_port(2376), "not reachable on loopback");
+
+        assert_eq!(local_address("tcp://127.0.0.1:2376"), Some(LocalAddress::LoopbackTcp(2376)));
+        assert_eq!(local_address("https://localhost:2376/"), Some(LocalAddress::LoopbackTcp(2376)));
+        assert_eq!(local_address("tcp://[::1]:2375"), Some(LocalAddress::LoopbackTcp(2375)));
+        assert_eq!(local_address("unix:///run/docker.sock"), Some(LocalAddress::Unix("/run/docker.sock".into())));
+        assert_eq!(local_address("tcp://10.0.0.5:2376"), None);
+        assert_eq!(local_address("ssh://me@127.0.0.1"), None);
+        assert_eq!(local_address("tcp://127.0.0.1"), None);
     }
 }

@@ -86,21 +86,55 @@ pub struct RawHost {
 pub fn describe(e: &bollard::errors::Error) -> String {
     use bollard::errors::Error as E;
     match e {
-        E::DockerResponseServerError { status_code, message } => format!("HTTP {status_code}: {}", message.trim()),
-        E::RequestTimeoutError => "the daemon did not answer in time (see --timeout)".into(),
-        other => {
-            let mut s = other.to_string();
-            let mut src = std::error::Error::source(other);
-            while let Some(cause) = src {
-                s.push_str(": ");
-                s.push_str(&cause.to_string());
-                src = cause.source();
-            }
-            if s.contains("Permission denied") {
-                s.push_str(" (is this user allowed on the socket, e.g. in the `docker` group? rootless daemons listen on $XDG_RUNTIME_DIR/docker.sock)");
+        E::DockerResponseServerError { status_code, message } => {
+            let mut s = format!("HTTP {status_code}: {}", message.trim());
+            if message.contains("HTTP request to an HTTPS server") {
+                s.push_str(" (the daemon requires TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a context with TLS material)");
             }
             s
         }
+        E::RequestTimeoutError => "the daemon did not answer in time (see --timeout)".into(),
+        other => {
+            // hyper repeats each layer's text in its source chain ("client error (Connect):
+            // client error (Connect): ..."): keep each part once.
+            let mut parts: Vec<String> = Vec::new();
+            let mut push = |text: String| {
+                for part in text.split(": ") {
+                    if !parts.iter().any(|p| p == part) {
+                        parts.push(part.to_string());
+                    }
+                }
+            };
+            push(other.to_string());
+            let mut src = std::error::Error::source(other);
+            while let Some(cause) = src {
+                push(cause.to_string());
+                src = cause.source();
+            }
+            let mut s = parts.join(": ");
+            s.push_str(hint(&s));
+            s
+        }
+    }
+}
+
+/// What to check for the errors users meet most when connecting.
+fn hint(message: &str) -> &'static str {
+    if message.contains("Permission denied") {
+        " (is this user allowed on the socket, e.g. in the `docker` group? rootless daemons listen on $XDG_RUNTIME_DIR/docker.sock)"
+    } else if message.contains("invalid peer certificate") {
+        if message.contains("NotValidForName") {
+            " (TLS: the daemon's certificate does not name this host)"
+        } else {
+            " (TLS: the daemon's certificate does not verify against the trusted CA: ca.pem in DOCKER_CERT_PATH or in the context's TLS material)"
+        }
+    } else if message.contains("BadCertificate")
+        || message.contains("UnknownCA")
+        || message.contains("CertificateRequired")
+    {
+        " (TLS: the daemon rejected the client certificate: is cert.pem signed by the CA the daemon trusts, its --tlscacert?)"
+    } else {
+        ""
     }
 }
 

@@ -1,99 +1,27 @@
-//! A second dockerd, with its own data root, exec root, pidfile and socket in a temp
-//! dir and a hardened daemon.json, started and stopped by this test: the daemon-level
-//! values dockward reads live (`/info` plus the daemon.json found through the dockerd
-//! command line) must be the hardened ones.
-//!
-//! It must not disturb the host's daemon: never `--bridge=none`, which makes dockerd
-//! delete the host's `docker0` interface (moby's `removeDefaultBridgeInterface`), but a
-//! bridge interface of its own (`--bridge=<ours>`, removed afterwards), and no firewall
-//! or forwarding changes (`--iptables=false --ip-forward=false --ip-masq=false`). So
-//! `icc` cannot be set here (dockerd refuses `icc: false` without iptables).
+//! A second dockerd (`support/dockerd.rs`: its own data root, exec root, pidfile, socket
+//! and bridge) with a hardened daemon.json, started and stopped by this test: the
+//! daemon-level values dockward reads live (`/info` plus the daemon.json found through
+//! the dockerd command line) must be the hardened ones.
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "support/dockerd.rs"]
+mod dockerd;
 
+use std::time::Duration;
+
+use dockerd::SecondDockerd;
 use dockward_engine::{read_endpoints, AuditOptions, Endpoint};
-
-/// A bridge interface created for the test, deleted on drop.
-struct Bridge(String);
-
-impl Bridge {
-    fn create(name: &str, cidr: &str) -> Self {
-        let ip = |args: &[&str]| {
-            let out = Command::new("ip").args(args).output().expect("run ip");
-            assert!(out.status.success(), "ip {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        };
-        ip(&["link", "add", "name", name, "type", "bridge"]);
-        let bridge = Bridge(name.to_string());
-        ip(&["addr", "add", cidr, "dev", name]);
-        ip(&["link", "set", name, "up"]);
-        bridge
-    }
-}
-
-impl Drop for Bridge {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["link", "delete", &self.0, "type", "bridge"]).status();
-    }
-}
-
-/// Stops the daemon it started (SIGTERM, so dockerd also stops its own containerd).
-struct Daemon {
-    child: Child,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let pid = self.child.id().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[test]
 fn a_hardened_second_dockerd_reads_back_its_hardening() {
-    assert!(Path::new("/usr/sbin/dockerd").exists() || which("dockerd"), "this test needs dockerd");
-    let dir = tempfile::Builder::new().prefix("dw-dockerd").tempdir_in("/tmp").unwrap();
-    let d = dir.path();
-    std::fs::write(
-        d.join("daemon.json"),
+    let daemon = SecondDockerd::start(
         r#"{"no-new-privileges": true, "live-restore": true, "userland-proxy": false, "log-level": "info"}"#,
-    )
-    .unwrap();
-    let socket = d.join("d.sock");
-    // Interface names are at most 15 bytes.
-    let bridge_name = format!("dwt{}", std::process::id() % 1_000_000);
-    let _bridge = Bridge::create(&bridge_name, "10.213.77.1/24");
-    let log = std::fs::File::create(d.join("dockerd.log")).unwrap();
-    let child = Command::new("dockerd")
-        .arg(format!("--config-file={}", d.join("daemon.json").display()))
-        .arg(format!("--data-root={}", d.join("data").display()))
-        .arg(format!("--exec-root={}", d.join("exec").display()))
-        .arg(format!("--pidfile={}", d.join("dockerd.pid").display()))
-        .arg("-H")
-        .arg(format!("unix://{}", socket.display()))
-        .arg(format!("--bridge={bridge_name}"))
-        .args(["--iptables=false", "--ip6tables=false", "--ip-forward=false", "--ip-masq=false"])
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("start dockerd");
-    let _daemon = Daemon { child };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !socket.exists() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let log_text = || std::fs::read_to_string(d.join("dockerd.log")).unwrap_or_default();
-    assert!(socket.exists(), "dockerd did not start:\n{}", log_text());
+        &[],
+        77,
+    );
+    let d = daemon.path();
+    let socket = &daemon.socket;
+    let bridge_name = daemon.bridge_name.clone();
+    let log_text = || daemon.log();
 
     let endpoint = Endpoint {
         label: "second".into(),
@@ -152,8 +80,4 @@ fn a_hardened_second_dockerd_reads_back_its_hardening() {
         got.contains(&("DM006", "network/bridge/Options.com.docker.network.bridge.enable_icc".to_string())),
         "{got:#?}"
     );
-}
-
-fn which(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(program).exists()))
 }
