@@ -59,7 +59,7 @@ fn a_500_and_a_vanished_container_are_noted_and_the_rest_is_audited() {
     let err = stderr(&out);
     assert!(err.contains("GET /images/json: HTTP 500: storage backend exploded"), "{err}");
     assert!(err.contains("container/gone: removed while the audit ran; skipped"), "{err}");
-    assert!(err.contains("1 containers, 0 images, 1 networks"), "{err}");
+    assert!(err.contains("1 container, 0 images, 1 network,"), "{err}");
     assert_eq!(findings(&out), [("NW001".to_string(), "container/web/NetworkSettings.Networks.bridge".to_string())]);
     assert_eq!(out.status.code(), Some(1));
 }
@@ -406,6 +406,15 @@ fn real_daemon_configuration_is_checked_live() {
             at.starts_with("daemon/Info.") || at.starts_with("network/bridge/Options.") || at.starts_with('/'),
             "{code} at {at}"
         );
+    }
+    // A live value has no file to edit: its fix is given as advice, never as a fix.
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for f in v["findings"].as_array().unwrap().iter().filter(|f| !f["logical"].is_null()) {
+        assert!(f["fix"].is_null(), "{f}");
+    }
+    let live_fixable = v["findings"].as_array().unwrap().iter().find(|f| f["code"] == "DM007" || f["code"] == "DM006");
+    if let Some(f) = live_fixable.filter(|f| !f["logical"].is_null()) {
+        assert!(f["help"].as_str().is_some_and(|h| !h.is_empty()), "the fix became advice: {f}");
     }
 }
 

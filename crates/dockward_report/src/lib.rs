@@ -109,6 +109,10 @@ pub struct ReportOptions {
     pub quiet: bool,
     /// The dockward version, written into JSON and SARIF.
     pub tool_version: String,
+    /// Text: what `Report::files` holds, singular and plural, for the summary line
+    /// (`file`/`files` for `check`, `object`/`objects` for an audit's containers,
+    /// images, networks and engines).
+    pub subject: (&'static str, &'static str),
 }
 
 impl Default for ReportOptions {
@@ -120,6 +124,7 @@ impl Default for ReportOptions {
             statistics: false,
             quiet: false,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            subject: ("file", "files"),
         }
     }
 }

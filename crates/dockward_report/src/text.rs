@@ -43,7 +43,7 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
     if options.quiet {
         return Ok(());
     }
-    summary(report, &styles, out)
+    summary(report, options.subject, &styles, out)
 }
 
 /// ANSI styles for the parts this module writes itself (annotate-snippets styles the
@@ -320,8 +320,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// `Found N findings (E errors, W warnings, I info) in F files.` and the fix hints.
-fn summary(report: &Report, styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
-    let files = plural(report.files.len(), "file", "files");
+fn summary(report: &Report, subject: (&str, &str), styles: &Styles, out: &mut dyn Write) -> io::Result<()> {
+    let files = plural(report.files.len(), subject.0, subject.1);
     if report.fixes_applied > 0 {
         writeln!(out, "Fixed {}.", plural(report.fixes_applied, "finding", "findings"))?;
     }

@@ -213,6 +213,7 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 statistics: false,
                 quiet: args.quiet,
                 tool_version: env!("CARGO_PKG_VERSION").to_string(),
+                subject: ("object", "objects"),
             };
             dockward_report::render(format, &report, &options, &mut buf).map_err(|e| e.to_string())?;
         }
@@ -307,6 +308,13 @@ pub fn audit_host(
         .map_err(|e| format!("host files under {}: {e}", root.display()))?;
         found.extend(reports.into_iter().flat_map(|r| r.diagnostics));
     }
+    // A finding on a live value (`daemon/Info.LiveRestoreEnabled`) has no file to edit:
+    // its fix becomes advice instead of an unappliable "fix available".
+    for d in &mut found {
+        if let Some(fix) = d.fix.take_if(|f| f.edits.is_empty() || !matches!(d.location, Location::Source { .. })) {
+            d.help.get_or_insert(fix.message);
+        }
+    }
     let ignores = label_ignores(snapshot);
     found.retain(|d| {
         let scope = d.location.name();
@@ -363,14 +371,15 @@ fn host_summary(r: &HostResult) -> String {
     let s = &r.snapshot;
     let version = s.engine.version.as_ref().map_or("?", |v| v.value.as_str());
     let api = s.engine.api_version.as_deref().unwrap_or("?");
+    let count = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
     let mut line = format!(
-        "{}: Docker Engine {version} (API {api}): {} containers, {} images, {} networks, {} volumes audited; {} findings",
+        "{}: Docker Engine {version} (API {api}): {}, {}, {}, {} audited; {}",
         s.endpoint.label,
-        s.containers.len(),
-        s.images.len(),
-        s.networks.len(),
-        s.volumes.len(),
-        r.diagnostics.len()
+        count(s.containers.len(), "container"),
+        count(s.images.len(), "image"),
+        count(s.networks.len(), "network"),
+        count(s.volumes.len(), "volume"),
+        count(r.diagnostics.len(), "finding"),
     );
     if s.containers_skipped > 0 {
         line.push_str(&format!("; {} containers filtered out", s.containers_skipped));

@@ -139,6 +139,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         statistics: args.statistics && args.format == OutputFormat::Text,
         quiet: args.quiet,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        subject: ("file", "files"),
     };
     let format = match args.format {
         OutputFormat::Text => Format::Text,
