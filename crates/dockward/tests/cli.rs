@@ -153,6 +153,60 @@ fn config_file_is_found_upward_and_errors_point_at_it() {
     assert!(err.contains("dockward.toml:3:1:") && err.contains("DF777"), "{err}");
 }
 
+/// Like ruff: each file gets the nearest config above it, per-file-ignores globs are
+/// relative to their config's directory, `--config` applies one to all, and a broken
+/// nested config stops the run with its location.
+#[test]
+fn nested_config_files_apply_to_the_files_below_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "dockward.toml", "ignore = [\"DF003\"]\n");
+    write(d, "Dockerfile", "FROM nginx\nUSER root\n");
+    write(d, "api/dockward.toml", "ignore = [\"DF001\"]\n[per-file-ignores]\n\"test/**\" = [\"DF003\"]\n");
+    write(d, "api/Dockerfile", "FROM nginx\nUSER root\n");
+    write(d, "api/test/Dockerfile", "FROM nginx\nUSER root\nMAINTAINER me\n");
+    // Not below api/test: `test/**` must not match `test/../../...` spellings.
+    write(d, "api/other/Dockerfile", "FROM nginx\nUSER root\n");
+    let by_file = |out: &Output| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = json_findings(out)
+            .iter()
+            .map(|f| (f["path"].as_str().unwrap().to_string(), f["code"].as_str().unwrap().to_string()))
+            .collect();
+        v.sort();
+        v
+    };
+    let out = run(bin().current_dir(d).args(["check", "--format", "json", "."]));
+    assert_eq!(
+        by_file(&out),
+        [
+            ("Dockerfile".to_string(), "DF001".to_string()),
+            ("api/Dockerfile".to_string(), "DF003".to_string()),
+            ("api/other/Dockerfile".to_string(), "DF003".to_string()),
+            ("api/test/Dockerfile".to_string(), "DF005".to_string()),
+        ],
+        "root: DF003 off; api: DF001 off, and DF003 off under api/test only"
+    );
+    // The same from another working directory: the globs stay relative to api/.
+    let out = run(bin().current_dir(d.join("api/test")).args(["check", "--format", "json", "../.."]));
+    let got = by_file(&out);
+    assert_eq!(
+        got.iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>(),
+        ["DF001", "DF003", "DF003", "DF005"],
+        "{got:?}"
+    );
+    // --config: one file for everything.
+    let out = run(bin().current_dir(d).args(["check", "--format", "json", "--config", "dockward.toml", "."]));
+    let got = by_file(&out);
+    assert_eq!(got.iter().filter(|(_, c)| c == "DF001").count(), 4, "{got:?}");
+    assert!(!got.iter().any(|(_, c)| c == "DF003"), "{got:?}");
+    // A broken nested config is an error with its position, whatever else is fine.
+    write(d, "api/dockward.toml", "ignore = [\"DF001\"]\nselect = [\"NOPE9\"]\n");
+    let out = run(bin().current_dir(d).args(["check", "."]));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("dockward.toml:2:") && err.contains("NOPE9"), "{err}");
+}
+
 #[test]
 fn inline_suppressions_and_unused_ones() {
     let dir = tempfile::tempdir().unwrap();

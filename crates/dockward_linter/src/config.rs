@@ -153,6 +153,8 @@ pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
     })?;
     let mut config = parse_config(&display, &text)?;
     config.path = Some(path.to_path_buf());
+    config.builder.per_file_base =
+        path.parent().and_then(|dir| std::path::absolute(dir).ok()).map(|dir| crate::settings::lexically_normal(&dir));
     Ok(config)
 }
 

@@ -16,6 +16,9 @@ pub struct Settings {
     enabled: HashSet<&'static str>,
     severity_overrides: HashMap<&'static str, Severity>,
     pub per_file_ignores: Vec<PerFileIgnore>,
+    /// The directory of the config file the per-file-ignores globs came from (absolute):
+    /// globs match paths relative to it, like ruff's.
+    pub per_file_base: Option<std::path::PathBuf>,
     /// Registries (and optionally path prefixes: `ghcr.io/acme`) base images may come from.
     /// Empty: every registry is trusted.
     pub trusted_registries: Vec<String>,
@@ -55,14 +58,41 @@ impl Settings {
     }
 
     /// True if `rule` is ignored for the file at `path` by a per-file-ignores entry.
+    /// `path` is as displayed (relative to the working directory, or absolute); a file
+    /// below the config's directory is matched relative to that directory.
     pub fn ignored_for_path(&self, rule: &RuleMeta, path: &str) -> bool {
+        if !self.per_file_ignores.iter().any(|p| p.codes.contains(&rule.code)) {
+            return false;
+        }
         let path = path.strip_prefix("./").unwrap_or(path);
+        let below_base = self.per_file_base.as_deref().and_then(|base| {
+            let abs = lexically_normal(&std::path::absolute(path).ok()?);
+            abs.strip_prefix(base).ok().map(|rel| rel.to_string_lossy().into_owned())
+        });
+        let path = below_base.as_deref().unwrap_or(path);
         self.per_file_ignores.iter().any(|p| p.codes.contains(&rule.code) && p.matcher.is_match(path))
     }
 
     pub fn enabled_codes(&self) -> impl Iterator<Item = &&'static str> {
         self.enabled.iter()
     }
+}
+
+/// `path` with `.` and `..` resolved by name (`/a/b/../c` -> `/a/c`), as the user meant
+/// it; `std::path::absolute` keeps them.
+pub(crate) fn lexically_normal(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Layered construction of [`Settings`]. Selector lists hold rule codes, names,
@@ -75,6 +105,7 @@ pub struct SettingsBuilder {
     pub ignore: Vec<String>,
     pub severity: Vec<(String, Severity)>,
     pub per_file_ignores: Vec<PerFileIgnore>,
+    pub per_file_base: Option<std::path::PathBuf>,
     pub trusted_registries: Vec<String>,
     pub build_args: BTreeMap<String, String>,
     pub full_base_images: Option<Vec<String>>,
@@ -132,6 +163,7 @@ impl SettingsBuilder {
             enabled,
             severity_overrides,
             per_file_ignores: self.per_file_ignores,
+            per_file_base: self.per_file_base,
             trusted_registries: self.trusted_registries,
             build_args: self.build_args,
             full_base_images: self.full_base_images,

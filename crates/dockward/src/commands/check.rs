@@ -1,21 +1,23 @@
 //! `dockward check`.
 
+use std::collections::HashMap;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
 use dockward_linter::check::{check_dockerfile_bytes, FileReport, FixMode};
-use dockward_linter::config::FailOn;
+use dockward_linter::config::{self, FailOn};
 use dockward_linter::daemon::{check_daemon_json_bytes, check_flag_file_bytes, FlagFileKind};
 use dockward_linter::registry;
 use dockward_linter::rules::dockerfile::redaction::{scrub, secret_texts};
 use dockward_linter::run_lines::{check_run_lines_bytes, RunLineFile};
-use dockward_linter::settings::Settings;
+use dockward_linter::settings::{Settings, SettingsBuilder};
 use dockward_report::{Format, Report, ReportOptions};
 use rayon::prelude::*;
 
 use super::output::{use_color, write_output};
-use super::settings::{settings_builder, CliSelection};
+use super::settings::{builder_from_config, settings_builder, CliSelection};
 use crate::args::{CheckArgs, OutputFormat};
 use crate::discover::{discover, FileKind, Input};
 use dockward_compose::{LoadOptions, ProjectFile};
@@ -36,6 +38,7 @@ pub fn run(args: CheckArgs) -> u8 {
 
 fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let (settings, config_fail_on) = resolve_settings(&args)?;
+    let settings = Arc::new(settings);
     let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
     let fix_mode =
         if args.fix || args.diff { FixMode::Apply { unsafe_fixes: args.unsafe_fixes } } else { FixMode::Off };
@@ -64,16 +67,18 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let stdin_bytes = read_stdin_if_needed(&inputs)?;
     let units = compose::group(inputs, &args.compose_files);
+    let unit_settings = settings_per_unit(&args, &units, &settings)?;
     let compose_options = compose::options(&args);
     let mut reports: Vec<FileReport> = pool.install(|| {
         units
             .par_iter()
-            .flat_map_iter(|unit| match unit {
+            .zip(&unit_settings)
+            .flat_map_iter(|(unit, settings)| match unit {
                 compose::Unit::Single(input) => {
-                    vec![check_input(input, stdin_bytes.as_deref(), &settings, fix_mode)]
+                    vec![check_input(input, stdin_bytes.as_deref(), settings, fix_mode)]
                 }
                 compose::Unit::Compose(files) => {
-                    compose::check(files, stdin_bytes.as_deref(), &compose_options, &settings, fix_mode)
+                    compose::check(files, stdin_bytes.as_deref(), &compose_options, settings, fix_mode)
                 }
             })
             .collect()
@@ -175,15 +180,70 @@ fn is_input_error(d: &Diagnostic) -> bool {
     d.rule.code == registry::UNREADABLE_FILE.code
 }
 
+/// The run's settings: `--config`, else the nearest `dockward.toml` above the first
+/// path (or the current directory). Its `fail-on` decides the exit code; files below
+/// other config files get those (see [`settings_per_unit`]).
 fn resolve_settings(args: &CheckArgs) -> Result<(Settings, Option<FailOn>), String> {
     let start = args.paths.iter().find(|p| p.as_os_str() != "-").cloned().unwrap_or_else(|| PathBuf::from("."));
-    let selection = CliSelection { select: &args.select, extend_select: &args.extend_select, ignore: &args.ignore };
-    let (mut builder, fail_on) = settings_builder(args.isolated, args.config.as_ref(), &start, selection)?;
+    let (builder, fail_on) = settings_builder(args.isolated, args.config.as_ref(), &start, selection(args))?;
+    Ok((with_build_args(builder, args)?.build(), fail_on))
+}
+
+fn selection(args: &CheckArgs) -> CliSelection<'_> {
+    CliSelection { select: &args.select, extend_select: &args.extend_select, ignore: &args.ignore }
+}
+
+fn with_build_args(mut builder: SettingsBuilder, args: &CheckArgs) -> Result<SettingsBuilder, String> {
     for kv in &args.build_args {
         let (k, v) = kv.split_once('=').ok_or_else(|| format!("--build-arg `{kv}` must be KEY=VALUE"))?;
         builder.build_args.insert(k.to_string(), v.to_string());
     }
-    Ok((builder.build(), fail_on))
+    Ok(builder)
+}
+
+/// The settings of each unit, like ruff: the nearest `dockward.toml` above the unit's
+/// (first) file, with the command line on top, so `dockward check .` in a repository
+/// applies `services/api/dockward.toml` to the files below it. Files with no config
+/// above them, stdin, and every file under `--config` or `--isolated` get the run's
+/// settings. Each config file is read once, before checking starts, so a broken one
+/// stops the run with its location (exit 2) whatever the thread count.
+fn settings_per_unit(
+    args: &CheckArgs,
+    units: &[compose::Unit],
+    run_settings: &Arc<Settings>,
+) -> Result<Vec<Arc<Settings>>, String> {
+    if args.isolated || args.config.is_some() {
+        return Ok(vec![Arc::clone(run_settings); units.len()]);
+    }
+    let mut config_of_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut settings_of_config: HashMap<PathBuf, Arc<Settings>> = HashMap::new();
+    let mut out = Vec::with_capacity(units.len());
+    for unit in units {
+        let first = match unit {
+            compose::Unit::Single(input) => Some(input),
+            compose::Unit::Compose(files) => files.first(),
+        };
+        let Some(Input::File { path, .. }) = first else {
+            out.push(Arc::clone(run_settings));
+            continue;
+        };
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+        let config = config_of_dir.entry(dir.clone()).or_insert_with(|| config::find_config(&dir)).clone();
+        let Some(config) = config else {
+            out.push(Arc::clone(run_settings));
+            continue;
+        };
+        if let Some(s) = settings_of_config.get(&config) {
+            out.push(Arc::clone(s));
+            continue;
+        }
+        let (builder, _fail_on) = builder_from_config(Some(&config), selection(args))?;
+        let settings = Arc::new(with_build_args(builder, args)?.build());
+        settings_of_config.insert(config, Arc::clone(&settings));
+        out.push(settings);
+    }
+    Ok(out)
 }
 
 fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<Vec<u8>>, String> {

@@ -24,15 +24,25 @@ pub fn settings_builder(
     search_from: &Path,
     cli: CliSelection<'_>,
 ) -> Result<(SettingsBuilder, Option<FailOn>), String> {
-    let config = if isolated {
+    let found = if isolated {
         None
     } else if let Some(path) = config_path {
-        Some(config::load_config(path).map_err(|e| e.to_string())?)
+        Some(path.clone())
     } else {
-        match config::find_config(search_from) {
-            Some(path) => Some(config::load_config(&path).map_err(|e| e.to_string())?),
-            None => None,
-        }
+        config::find_config(search_from)
+    };
+    builder_from_config(found.as_deref(), cli)
+}
+
+/// The settings of the config file at `config` (none: the defaults) with the command
+/// line's selection on top, and the config file's `fail-on`.
+pub fn builder_from_config(
+    config: Option<&Path>,
+    cli: CliSelection<'_>,
+) -> Result<(SettingsBuilder, Option<FailOn>), String> {
+    let config = match config {
+        Some(path) => Some(config::load_config(path).map_err(|e| e.to_string())?),
+        None => None,
     };
     let (mut builder, fail_on) = match config {
         Some(c) => (c.builder, c.fail_on),
