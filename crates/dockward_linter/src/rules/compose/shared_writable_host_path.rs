@@ -1,5 +1,5 @@
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use dockward_spec::{Mount, MountKind};
 
@@ -59,17 +59,7 @@ fn host_path(mount: &Mount) -> Option<PathBuf> {
         let dir = source.at.file().and_then(|f| f.path()).and_then(Path::parent).unwrap_or(Path::new(""));
         dir.join(raw)
     };
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    Some(out)
+    Some(crate::settings::lexically_normal(&joined))
 }
 
 impl ComposeRule for SharedWritableHostPath {
