@@ -233,6 +233,24 @@ fn real_daemon_findings_formats_secrets_ignores_and_read_only() {
     assert_eq!(control("7.3")["status"], "not-applicable");
     assert_eq!(control("4.2")["status"], "manual");
     assert_eq!(control("1.1.1")["status"], "not-checked");
+
+    // The same audit in CIS 1.8.0 numbering: the same findings land on the renumbered
+    // controls, and every row carries its ids in the other versions.
+    let (out, _) = audit_via_proxy(&fx, &["--format", "cis-json", "--cis-version", "1.8"]);
+    let card18: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let control18 = |id: &str| card18["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+    assert_eq!(card18["version"], "1.8");
+    assert_eq!(card18["controls"].as_array().unwrap().len(), 118);
+    assert_eq!(control18("5.30")["findings"], c530["findings"]);
+    assert_eq!(control18("2.8")["ids"]["1.6"], "2.7");
+    assert_eq!(control18("2.8")["title"], control("2.7")["title"]);
+    assert!(control18("2.7")["ids"]["1.6"].is_null(), "devicemapper is new in 1.8");
+    assert_eq!(control("2.7")["ids"]["1.8"], "2.8");
+    let (out, _) = audit_via_proxy(&fx, &["--format", "cis", "--cis-version", "1.8"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("CIS Docker Benchmark 1.8.0"), "{text}");
+    assert!(text.lines().any(|l| l.contains(" 2.8 ") && l.ends_with("(1.6: 2.7; 1.7: 2.7)")), "{text}");
+    assert!(text.lines().any(|l| l.contains(" 2.7 ") && l.contains("(not in 1.6, 1.7)")), "{text}");
 }
 
 /// Every CT rule over live containers, through the proxy: the exact findings of each
@@ -452,6 +470,14 @@ fn host_root_adds_host_rules_and_the_scorecard_judges_sections_1_to_3() {
     assert_eq!(status("1.1.2"), "fail");
     assert_eq!(status("2.14"), "pass");
     assert_eq!(status("2.9"), "pass");
+    // The same judgement in 1.8.0 numbering (no-new-privileges 2.15, user namespaces 2.10).
+    let (out, _) = audit_via_proxy(&fx, &["--host-root", &root_arg, "--format", "cis-json", "--cis-version", "1.8"]);
+    let card18: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let status18 =
+        |id: &str| card18["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["status"].clone();
+    assert_eq!(status18("2.15"), "pass");
+    assert_eq!(status18("2.10"), "pass");
+    assert_eq!(status18("1.1.2"), "fail");
     for c in controls.iter().filter(|c| ["1.", "2.", "3."].iter().any(|p| c["id"].as_str().unwrap().starts_with(p))) {
         if c["status"] == "not-checked" {
             assert!(c["rules"].as_array().unwrap().is_empty(), "{c}");
@@ -525,4 +551,105 @@ fn local_daemon_gets_its_host_files_checked_and_findings_land_on_their_own_contr
         |id: &str| skipped["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["status"].clone();
     assert_eq!(status("1.1.3"), "not-checked");
     assert_eq!(status("3.1"), "not-checked");
+}
+
+/// Creates an exec instance in `container` without starting it (`POST
+/// /containers/{id}/exec`, what `docker exec` does before it starts the process) and
+/// returns its id. The test's own write; the audit only reads.
+fn create_exec(container: &str, config: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::os::unix::net::UnixStream::connect("/var/run/docker.sock").expect("docker socket");
+    let req = format!(
+        "POST /containers/{container}/exec HTTP/1.0\r\nHost: docker\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{config}",
+        config.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    let body = reply.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {reply}"));
+    v["Id"].as_str().unwrap_or_else(|| panic!("no exec id: {reply}")).to_string()
+}
+
+/// CIS 5.23 / 5.24 on the real daemon: the `docker exec` instances a container lists are
+/// read (`GET /exec/{id}/json`, only for a container that has some) and judged: CT032 at
+/// the privileged one, CT033 at the one run as `-u 0`, nothing for `-u 1000`.
+///
+/// The privileged exec is created but not started: this machine's dockerd cannot start a
+/// privileged process ("unable to apply caps: operation not permitted"), and a created
+/// exec is listed like a running one.
+#[test]
+fn real_daemon_running_execs_are_read_and_judged() {
+    let mut fx = Fixture::new();
+    let base = fx.base_image();
+    let with_execs = fx.create("execs", &[&base, "sleep", "300"]);
+    let without = fx.create("noexecs", &[&base, "sleep", "300"]);
+    fixture::docker(&["start", &with_execs]);
+    fixture::docker(&["start", &without]);
+    create_exec(&with_execs, r#"{"Cmd": ["sleep", "301"], "Privileged": true}"#);
+    fixture::docker(&["exec", "-d", "-u", "0", &with_execs, "sleep", "302"]);
+    fixture::docker(&["exec", "-d", "-u", "1000", &with_execs, "sleep", "303"]);
+    // `exec -d` returns when the process is started; the container lists it until it exits.
+    let exec_ids = || -> Vec<String> {
+        let json = fixture::docker(&["inspect", "--format", "{{json .ExecIDs}}", &with_execs]);
+        serde_json::from_str::<Option<Vec<String>>>(&json).unwrap().unwrap_or_default()
+    };
+    let started = Instant::now();
+    let mut ids = exec_ids();
+    while ids.len() < 3 && started.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        ids = exec_ids();
+    }
+    assert_eq!(ids.len(), 3, "three running execs: {ids:?}");
+
+    let (out, requests) = audit_via_proxy(&fx, &["--format", "json", "--select", "CT032,CT033"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<(String, String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let l = &f["logical"];
+            (
+                f["code"].as_str().unwrap().to_string(),
+                format!("{}/{}", l["scope"].as_str().unwrap(), l["path"].as_str().unwrap()),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got.len(), 2, "{got:#?}");
+    let exec_at = |code: &str, field: &str| -> String {
+        let (_, at, _) = got.iter().find(|(c, _, _)| c == code).unwrap_or_else(|| panic!("{code}: {got:#?}"));
+        let short = at
+            .strip_prefix(&format!("container/{with_execs}/Exec["))
+            .and_then(|rest| rest.strip_suffix(&format!("].ProcessConfig.{field}")))
+            .unwrap_or_else(|| panic!("{code} at {at}"));
+        ids.iter().find(|id| id.starts_with(short)).unwrap_or_else(|| panic!("{short} is none of {ids:?}")).clone()
+    };
+    let privileged = exec_at("CT032", "Privileged");
+    let root = exec_at("CT033", "User");
+    assert_ne!(privileged, root);
+    assert_eq!(got[0].2, format!("container `{with_execs}` has a `docker exec --privileged` process (`sleep 301`)"));
+    assert_eq!(got[1].2, format!("container `{with_execs}` has a `docker exec --user 0` process (`sleep 302`)"));
+
+    // The exec reads are extra GETs for the container that has execs only: one per exec,
+    // and each container is still inspected once.
+    let writes: Vec<_> = requests.iter().filter(|r| r.method != "GET" && r.method != "HEAD").collect();
+    assert!(writes.is_empty(), "non-read requests: {writes:?}");
+    let mut exec_reads: Vec<&str> = requests
+        .iter()
+        .filter_map(|r| r.target.split('?').next().and_then(|t| t.split("/exec/").nth(1)))
+        .filter_map(|t| t.strip_suffix("/json"))
+        .collect();
+    exec_reads.sort();
+    let mut want: Vec<&str> = ids.iter().map(String::as_str).collect();
+    want.sort();
+    assert_eq!(exec_reads, want, "{requests:?}");
+    for name in [&with_execs, &without] {
+        let id = fixture::docker(&["inspect", "--format", "{{.Id}}", name]);
+        let inspects = requests.iter().filter(|r| r.target.contains(&format!("/containers/{id}/json"))).count();
+        assert_eq!(inspects, 1, "{name}: {requests:?}");
+    }
 }

@@ -8,6 +8,7 @@
 //! endpoint concurrently.
 
 pub mod connect;
+pub mod exec;
 pub mod local;
 pub mod normalise;
 pub mod read;
@@ -202,7 +203,16 @@ pub fn snapshot(endpoint: Endpoint, raw: read::RawHost, local: Option<&LocalConf
     let mut images: Vec<ImageView> = raw.images.iter().map(normalise::image_view).collect();
     let mut containers: Vec<ContainerSpec> = {
         let by_id: HashMap<String, &ImageView> = images.iter().map(|i| (i.id.clone(), i)).collect();
-        raw.containers.iter().map(|c| normalise::container_spec(c, &by_id)).collect()
+        raw.containers
+            .iter()
+            .map(|c| {
+                let mut spec = normalise::container_spec(c, &by_id);
+                if let Some(execs) = c.id.as_ref().and_then(|id| raw.execs.get(id)) {
+                    spec.execs = exec::exec_specs(&spec.name, execs);
+                }
+                spec
+            })
+            .collect()
     };
     normalise::forget_default_cgroupns(&mut containers, &engine);
     for (c, spec) in raw.containers.iter().zip(&containers) {

@@ -80,6 +80,8 @@ pub struct RawHost {
     pub notes: Vec<Note>,
     /// Containers listed but left out by the selector.
     pub containers_skipped: usize,
+    /// Running `docker exec` instances by container id (`crate::exec`).
+    pub execs: HashMap<String, Vec<bollard::models::ExecInspectResponse>>,
 }
 
 /// Describes a failed request for people: status and the daemon's message, or a timeout.
@@ -221,6 +223,9 @@ pub async fn read_host(docker: Docker, label: &str, options: &ReadOptions) -> Re
         }
     }
     raw.containers.sort_by(|a, b| a.name.cmp(&b.name));
+    let (execs, exec_notes) = crate::exec::read_execs(&docker, &raw.containers, conc).await;
+    raw.execs = execs;
+    notes.lock().expect("notes lock").extend(exec_notes);
 
     let image_ids: Vec<String> = match images {
         Ok(l) => l.into_iter().map(|i| i.id).collect(),

@@ -34,7 +34,7 @@ pub fn rule_page(rule: &RuleMeta) -> String {
         let _ = writeln!(md, "| Aliases | {} |", join_code(rule.aliases));
     }
     if !rule.cis.is_empty() {
-        let _ = writeln!(md, "| CIS Docker Benchmark | {} |", rule.cis.join(", "));
+        let _ = writeln!(md, "| CIS Docker Benchmark | {} |", crate::cis::cis_ids_by_version(rule.code, rule.cis));
     }
     if !rule.practices.is_empty() {
         let _ = writeln!(md, "| Practices | {} |", rule.practices.join("; "));

@@ -118,6 +118,8 @@ pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[
     &container::kernel_weakening_sysctl::KernelWeakeningSysctl,
     &container::unlimited_ulimit::UnlimitedUlimit,
     &container::custom_cgroup_parent::CustomCgroupParent,
+    &container::exec_privileged::ExecPrivileged,
+    &container::exec_as_root::ExecAsRoot,
 ];
 
 /// Every daemon configuration rule, in code order.

@@ -91,6 +91,23 @@ pub struct ContainerSpec {
     pub insert_point: Option<InsertPoint>,
     /// Where a fix can add flags to this container's `docker run` line (run lines only).
     pub flag_insert_point: Option<FlagInsertPoint>,
+    /// `docker exec` instances of a live container (its `ExecIDs`: created and not yet
+    /// exited), sorted by id. Empty for Compose services and `docker run` lines.
+    pub execs: Vec<ExecSpec>,
+}
+
+/// One `docker exec` process of a live container, as `GET /exec/{id}/json` reports it.
+/// Values are located at `container/<name>/Exec[<id>].ProcessConfig.<field>`.
+#[derive(Debug, Clone)]
+pub struct ExecSpec {
+    /// The exec instance's id (short form, 12 characters).
+    pub id: String,
+    /// The command and its arguments.
+    pub command: Vec<String>,
+    /// `ProcessConfig.privileged` (`docker exec --privileged`).
+    pub privileged: Val<bool>,
+    /// `ProcessConfig.user` (`docker exec --user`); `None` when empty: the container's user.
+    pub user: Option<Val<String>>,
 }
 
 /// A place in a `docker run` line where flags can be inserted: just after `run` /
@@ -157,6 +174,7 @@ impl ContainerSpec {
             command: None,
             insert_point: None,
             flag_insert_point: None,
+            execs: Vec::new(),
         }
     }
 

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
 use dockward_engine::{AuditOptions, ConnectEnv, HostSnapshot, Progress, ReadOptions};
+use dockward_linter::cis::CisVersion;
 use dockward_linter::config::FailOn;
 use dockward_linter::registry;
 use dockward_linter::settings::Settings;
@@ -31,7 +32,7 @@ pub enum AuditFormat {
     Sarif,
     Junit,
     Github,
-    /// The CIS Docker Benchmark 1.6 scorecard: every control, pass / fail / not applicable / manual.
+    /// The CIS Docker Benchmark scorecard (`--cis-version`): every control, pass / fail / not applicable / manual.
     Cis,
     /// The CIS scorecard as JSON.
     CisJson,
@@ -91,12 +92,20 @@ pub struct AuditArgs {
     /// `--host-root` is given).
     #[arg(long, conflicts_with = "host_root")]
     pub no_host_files: bool,
+    /// CIS Docker Benchmark numbering of `--format cis|cis-json`: 1.6 (docker-bench-security's
+    /// and the rules' `cis` ids), 1.7 or 1.8. Each row also shows the other versions' ids.
+    #[arg(long, value_name = "VERSION", default_value = "1.6", value_parser = parse_cis_version)]
+    pub cis_version: CisVersion,
     /// Print only findings: no summary, no per-host lines.
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// Colour: auto (TTY and NO_COLOR aware), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+fn parse_cis_version(s: &str) -> Result<CisVersion, String> {
+    CisVersion::parse(s).ok_or_else(|| format!("unknown CIS Docker Benchmark version `{s}` (1.6, 1.7 or 1.8)"))
 }
 
 pub fn run(args: AuditArgs) -> u8 {
@@ -187,7 +196,7 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
     let mut buf = Vec::with_capacity(8192);
     match args.format {
         AuditFormat::Cis | AuditFormat::CisJson => {
-            let card = super::cis::scorecard(&results, &settings);
+            let card = super::cis::scorecard(&results, &settings, args.cis_version);
             if args.format == AuditFormat::Cis {
                 super::cis::render_text(&card, &mut buf)
             } else {

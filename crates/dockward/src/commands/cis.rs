@@ -1,10 +1,10 @@
-//! The CIS Docker Benchmark 1.6.0 scorecard of an audit: every control with its status
-//! and the findings behind it.
+//! The CIS Docker Benchmark scorecard of an audit (1.6.0, 1.7.0 or 1.8.0 numbering):
+//! every control with its status, its ids in the other versions, and the findings behind it.
 
 use std::io::{self, Write};
 
 use dockward_diagnostics::{RuleMeta, Target};
-use dockward_linter::cis::{audit_rules_for, CIS_1_6_CONTROLS};
+use dockward_linter::cis::{audit_rules_for_version, translate, CisVersion};
 use dockward_linter::settings::Settings;
 use serde::Serialize;
 
@@ -43,10 +43,22 @@ pub struct ControlResult {
     pub id: &'static str,
     pub title: &'static str,
     pub automated: bool,
+    /// This control's id in every version (`null` where a version does not have it).
+    pub ids: VersionIds,
     pub status: Status,
     /// The enabled dockward rules that check it.
     pub rules: Vec<&'static str>,
     pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VersionIds {
+    #[serde(rename = "1.6")]
+    pub v1_6: Option<&'static str>,
+    #[serde(rename = "1.7")]
+    pub v1_7: Option<&'static str>,
+    #[serde(rename = "1.8")]
+    pub v1_8: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -59,6 +71,8 @@ pub struct Finding {
 #[derive(Debug, Serialize)]
 pub struct Scorecard {
     pub benchmark: &'static str,
+    /// `"1.6"`, `"1.7"` or `"1.8"`: the numbering of `id`.
+    pub version: &'static str,
     pub hosts: Vec<String>,
     pub controls: Vec<ControlResult>,
     pub summary: Summary,
@@ -96,8 +110,12 @@ fn applies(rule: &RuleMeta, results: &[HostResult]) -> bool {
 
 /// Whether silence from `rule` means the control passes: a daemon rule about an
 /// absent option says nothing over a partial configuration (a remote daemon's `/info`
-/// alone), and host rules run only with `--host-root`.
-fn judged(rule: &RuleMeta, results: &[HostResult]) -> bool {
+/// alone), host rules run only with `--host-root`, and CT025 (trusted base images, 4.2)
+/// says nothing until `trusted-registries` lists the trusted sources.
+fn judged(rule: &RuleMeta, results: &[HostResult], settings: &Settings) -> bool {
+    if rule.code == "CT025" {
+        return !settings.trusted_registries.is_empty();
+    }
     match rule.target {
         Target::Daemon => results.iter().any(|r| r.daemon_complete),
         Target::Host => results.iter().any(|r| r.host_checked),
@@ -105,20 +123,25 @@ fn judged(rule: &RuleMeta, results: &[HostResult]) -> bool {
     }
 }
 
-pub fn scorecard(results: &[HostResult], settings: &Settings) -> Scorecard {
+pub fn scorecard(results: &[HostResult], settings: &Settings, version: CisVersion) -> Scorecard {
     let mut controls = Vec::new();
     let mut summary = Summary::default();
-    for c in CIS_1_6_CONTROLS {
+    for c in version.controls() {
         let rules: Vec<&'static RuleMeta> =
-            audit_rules_for(c.id).into_iter().filter(|r| settings.is_enabled(r)).collect();
+            audit_rules_for_version(version, c.id).into_iter().filter(|r| settings.is_enabled(r)).collect();
         let findings: Vec<Finding> = results
             .iter()
             .flat_map(|r| &r.diagnostics)
-            // A finding narrowed to some of its rule's controls counts only against those.
-            .filter(|d| rules.iter().any(|r| r.code == d.rule.code) && d.controls().contains(&c.id))
+            // A finding narrowed to some of its rule's controls (1.6 ids) counts only
+            // against those.
+            .filter(|d| {
+                rules.iter().any(|r| r.code == d.rule.code)
+                    && (d.cis.is_none()
+                        || translate(c.id, version, CisVersion::V1_6).is_some_and(|id| d.controls().contains(&id)))
+            })
             .map(|d| Finding { rule: d.rule.code, location: d.location.to_string(), message: d.message.clone() })
             .collect();
-        let judging: Vec<&'static RuleMeta> = rules.iter().copied().filter(|r| judged(r, results)).collect();
+        let judging: Vec<&'static RuleMeta> = rules.iter().copied().filter(|r| judged(r, results, settings)).collect();
         let status = if !findings.is_empty() {
             Status::Fail
         } else if judging.is_empty() {
@@ -143,13 +166,19 @@ pub fn scorecard(results: &[HostResult], settings: &Settings) -> Scorecard {
             id: c.id,
             title: c.title,
             automated: c.automated,
+            ids: VersionIds {
+                v1_6: translate(c.id, version, CisVersion::V1_6),
+                v1_7: translate(c.id, version, CisVersion::V1_7),
+                v1_8: translate(c.id, version, CisVersion::V1_8),
+            },
             status,
             rules: rules.iter().map(|r| r.code).collect(),
             findings,
         });
     }
     Scorecard {
-        benchmark: "CIS Docker Benchmark 1.6.0",
+        benchmark: version.title(),
+        version: version.short(),
         hosts: results.iter().map(|r| r.snapshot.endpoint.label.clone()).collect(),
         controls,
         summary,
@@ -161,7 +190,8 @@ pub fn render_text(card: &Scorecard, out: &mut dyn Write) -> io::Result<()> {
     for c in &card.controls {
         let kind = if c.automated { "" } else { " (manual)" };
         let by = if c.rules.is_empty() { String::new() } else { format!(" [{}]", c.rules.join(", ")) };
-        writeln!(out, "{:<11} {:<6} {}{kind}{by}", c.status.as_str(), c.id, c.title)?;
+        let elsewhere = other_ids(c, card.version);
+        writeln!(out, "{:<11} {:<6} {}{kind}{by}{elsewhere}", c.status.as_str(), c.id, c.title)?;
         for f in &c.findings {
             writeln!(out, "{:18}{} {}: {}", "", f.rule, f.location, f.message)?;
         }
@@ -177,6 +207,29 @@ pub fn render_text(card: &Scorecard, out: &mut dyn Write) -> io::Result<()> {
         s.not_checked,
         card.controls.len()
     )
+}
+
+/// `" (1.8: 2.8)"`: the control's ids in the other versions where they differ, or
+/// `" (not in 1.6, 1.7)"`.
+fn other_ids(c: &ControlResult, shown: &str) -> String {
+    let mut differ = Vec::new();
+    let mut missing = Vec::new();
+    for (v, id) in [("1.6", c.ids.v1_6), ("1.7", c.ids.v1_7), ("1.8", c.ids.v1_8)] {
+        match id {
+            _ if v == shown => {}
+            Some(id) if id != c.id => differ.push(format!("{v}: {id}")),
+            Some(_) => {}
+            None => missing.push(v),
+        }
+    }
+    if !missing.is_empty() {
+        differ.push(format!("not in {}", missing.join(", ")));
+    }
+    if differ.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", differ.join("; "))
+    }
 }
 
 pub fn render_json(card: &Scorecard, out: &mut dyn Write) -> io::Result<()> {

@@ -31,12 +31,19 @@ declare_rule! {
     /// dedicated host) and document why.
     ///
     /// ## References
-    /// - CIS Docker Benchmark 5.4; practices b, "Runtime Hardening"
+    /// - CIS Docker Benchmark 5.4; docker-bench-security community checks C.5.3.1-4
+    ///   (`DAC_READ_SEARCH`, `SYS_MODULE`, `SYS_ADMIN`, `SYS_PTRACE`); practices b, "Runtime Hardening"
     pub struct DangerousCapabilityAdded;
     code = "CT002", name = "dangerous-capability-added", severity = Error,
     category = Security, target = Container, fix = None,
     summary = "cap_add grants ALL or a capability that breaks isolation",
-    aliases = ["ce76b7d0-9e77-464d-b86f-c5c48e03e22d"],
+    aliases = [
+        "ce76b7d0-9e77-464d-b86f-c5c48e03e22d",
+        "check_c_5_3_1",
+        "check_c_5_3_2",
+        "check_c_5_3_3",
+        "check_c_5_3_4",
+    ],
     cis = ["5.4"], practices = ["b: Runtime Hardening"],
 }
 

@@ -13,6 +13,8 @@ pub mod custom_cgroup_parent;
 pub mod dangerous_capability_added;
 pub mod default_network;
 pub mod docker_socket_mounted;
+pub mod exec_as_root;
+pub mod exec_privileged;
 pub mod healthcheck_disabled;
 pub mod host_device_passed_through;
 pub mod host_namespace_shared;

@@ -42,7 +42,7 @@ declare_rule! {
     code = "DF006", name = "untrusted-base-image-registry", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "FROM uses an image from a registry outside the trusted list",
-    aliases = ["DL3026"],
+    aliases = ["DL3026"], cis = ["4.2"],
     practices = ["a: Use Trusted Base Images", "b: Image Security (trusted base images)"],
 }
 
