@@ -118,6 +118,21 @@ pub fn needs_host_root(rule: &RuleMeta) -> bool {
     SWARM_RULES.iter().any(|r| r.meta().code == rule.code && r.needs_host_root())
 }
 
+/// The TCP sockets listening on the host under `root` (`/proc/net/tcp` and
+/// `/proc/net/tcp6`, symlinks resolved inside the root), for the SW rules. A file that
+/// is missing or unreadable adds nothing.
+pub fn host_listeners(root: &std::path::Path) -> Vec<dockward_spec::Listener> {
+    let Ok(host) = dockward_host::HostRoot::new(root) else { return Vec::new() };
+    let mut out = Vec::new();
+    for path in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(Some(real)) = host.resolve(path) else { continue };
+        let Ok(text) = std::fs::read_to_string(real) else { continue };
+        let file = dockward_source::SourceFile::new(host.display(path), None, text);
+        out.extend(dockward_spec::swarm::listening_sockets(&file));
+    }
+    out
+}
+
 /// Runs every enabled SW rule over the swarm a node belongs to, with configured
 /// severities, sorted. The swarm's services go through
 /// [`crate::check::lint_container_specs`] like containers.
