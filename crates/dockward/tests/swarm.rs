@@ -219,12 +219,8 @@ fn a_swarm_manager_is_audited_without_leaking_its_tokens() {
 
     // The engine's view: the CA's notBefore read from the v3 certificate of a real
     // swarm, the node's manager address, the service as a spec.
-    let endpoint = dockward_engine::Endpoint {
-        label: "swarm".into(),
-        host: host.clone(),
-        tls: None,
-        skip_tls_verify: false,
-    };
+    let endpoint =
+        dockward_engine::Endpoint { label: "swarm".into(), host: host.clone(), tls: None, skip_tls_verify: false };
     let options = dockward_engine::AuditOptions { read_local_config: false, ..Default::default() };
     let snap = dockward_engine::read_endpoints(&[endpoint], &options).pop().unwrap().unwrap();
     let sw = snap.swarm.as_ref().expect("a swarm view");
@@ -236,10 +232,7 @@ fn a_swarm_manager_is_audited_without_leaking_its_tokens() {
     assert_eq!(cluster.node_cert_expiry_secs.as_ref().map(|v| v.value), Some(8760 * 3600));
     assert_eq!(cluster.data_path_port.as_ref().map(|v| v.value.to_string()), Some(data_port.clone()));
     assert_eq!(sw.nodes.len(), 1);
-    assert_eq!(
-        sw.nodes[0].manager_addr.as_ref().map(|a| a.value.clone()),
-        Some(format!("127.0.0.1:{manager_port}"))
-    );
+    assert_eq!(sw.nodes[0].manager_addr.as_ref().map(|a| a.value.clone()), Some(format!("127.0.0.1:{manager_port}")));
     assert_eq!(sw.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["web"]);
     assert_eq!(sw.secrets, ["db_password"]);
 
@@ -288,7 +281,10 @@ fn a_swarm_manager_is_audited_without_leaking_its_tokens() {
     let card = audit(&["-H", &host, "--format", "cis-json"]);
     let v: Value = serde_json::from_slice(&card.stdout).unwrap();
     let status = |id: &str| {
-        v["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["status"].as_str().unwrap().to_string()
+        v["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
     };
     let statuses: Vec<(&str, String)> =
         ["5.1", "7.1", "7.2", "7.3", "7.5", "7.7", "7.8"].iter().map(|id| (*id, status(id))).collect();
@@ -339,7 +335,11 @@ fn a_swarm_manager_is_audited_without_leaking_its_tokens() {
         }
         assert!(!text.contains("dw-swarm-env-9c1e4b"), "{format} output shows the service's secret env value");
         let at = text.find("dw-swarm-data-7f3a9c");
-        assert!(at.is_none(), "{format} output shows the secret's data: {}", &text[at.unwrap_or(0).saturating_sub(300)..]);
+        assert!(
+            at.is_none(),
+            "{format} output shows the secret's data: {}",
+            &text[at.unwrap_or(0).saturating_sub(300)..]
+        );
     }
     drop(daemon);
 }

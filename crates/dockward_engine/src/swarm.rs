@@ -9,8 +9,8 @@ use base64::Engine as _;
 use bollard::models::{LocalNodeState, Node, Service, SystemInfo};
 use dockward_spec::live::{logical, logical_scope};
 use dockward_spec::{
-    ClusterSettings, ContainerSpec, EnvVar, Healthcheck, Logging, Mount, MountKind, NetworkView, NodeView,
-    PortMapping, RestartPolicy, SpecSource, SwarmView, Ulimit, Val,
+    ClusterSettings, ContainerSpec, EnvVar, Healthcheck, Logging, Mount, MountKind, NetworkView, NodeView, PortMapping,
+    RestartPolicy, SpecSource, SwarmView, Ulimit, Val,
 };
 
 use crate::read::RawSwarm;
@@ -114,7 +114,9 @@ fn node_view(n: &Node) -> NodeView {
         state: status.state.map(|s| f.val(s.to_string(), "Status.State")),
         addr: f.text(status.addr.as_ref(), "Status.Addr"),
         manager_addr: f.text(ms.and_then(|m| m.addr.as_ref()), "ManagerStatus.Addr"),
-        reachability: ms.and_then(|m| m.reachability.as_ref()).map(|r| f.val(r.to_string(), "ManagerStatus.Reachability")),
+        reachability: ms
+            .and_then(|m| m.reachability.as_ref())
+            .map(|r| f.val(r.to_string(), "ManagerStatus.Reachability")),
         hostname,
     }
 }
@@ -168,10 +170,8 @@ pub fn service_spec(s: &Service, networks: &[NetworkView]) -> Option<ContainerSp
         .filter(|n| *n > 0)
         .map(|n| f.val(n as f64 / 1e9, "Spec.TaskTemplate.Resources.Limits.NanoCPUs"));
     r.pids_limit = f.limit(limits.pids, "Spec.TaskTemplate.Resources.Limits.Pids");
-    r.memory_reservation = f.limit(
-        res.reservations.and_then(|v| v.memory_bytes),
-        "Spec.TaskTemplate.Resources.Reservations.MemoryBytes",
-    );
+    r.memory_reservation =
+        f.limit(res.reservations.and_then(|v| v.memory_bytes), "Spec.TaskTemplate.Resources.Reservations.MemoryBytes");
     for (i, u) in cs.ulimits.iter().flatten().enumerate() {
         if let Some(n) = &u.name {
             r.ulimits.push(Ulimit { name: f.val(n.clone(), p(&format!("Ulimits[{i}]"))), soft: u.soft, hard: u.hard });
@@ -457,7 +457,10 @@ ANK45ZAdN+wa4DLnHwqUvQv3H+OjJAaz5TqWssBh37wa
         assert_eq!((c.source, c.name.as_str()), (SpecSource::SwarmService, "web"));
         assert_eq!(at(&c.origin), "service/web/Spec.TaskTemplate.ContainerSpec");
         let user = c.user.as_ref().unwrap();
-        assert_eq!((user.value.as_str(), at(&user.at).as_str()), ("root", "service/web/Spec.TaskTemplate.ContainerSpec.User"));
+        assert_eq!(
+            (user.value.as_str(), at(&user.at).as_str()),
+            ("root", "service/web/Spec.TaskTemplate.ContainerSpec.User")
+        );
         assert_eq!(at(&c.cap_add[0].at), "service/web/Spec.TaskTemplate.ContainerSpec.CapabilityAdd[0]");
         assert_eq!(c.cap_drop[0].value, "ALL");
         assert!(c.read_only.is_none() && c.privileged.is_none() && c.pid.is_none() && c.network_mode.is_none());
@@ -465,12 +468,21 @@ ANK45ZAdN+wa4DLnHwqUvQv3H+OjJAaz5TqWssBh37wa
         assert_eq!(
             opts,
             [
-                ("seccomp=unconfined", "service/web/Spec.TaskTemplate.ContainerSpec.Privileges.Seccomp.Mode".to_string()),
-                ("no-new-privileges=true", "service/web/Spec.TaskTemplate.ContainerSpec.Privileges.NoNewPrivileges".to_string()),
+                (
+                    "seccomp=unconfined",
+                    "service/web/Spec.TaskTemplate.ContainerSpec.Privileges.Seccomp.Mode".to_string()
+                ),
+                (
+                    "no-new-privileges=true",
+                    "service/web/Spec.TaskTemplate.ContainerSpec.Privileges.NoNewPrivileges".to_string()
+                ),
             ]
         );
         assert_eq!(c.resources.memory.as_ref().map(|m| m.value), Some(67108864));
-        assert_eq!(c.resources.cpus.as_ref().map(|m| at(&m.at)), Some("service/web/Spec.TaskTemplate.Resources.Limits.NanoCPUs".into()));
+        assert_eq!(
+            c.resources.cpus.as_ref().map(|m| at(&m.at)),
+            Some("service/web/Spec.TaskTemplate.Resources.Limits.NanoCPUs".into())
+        );
         assert!(c.resources.pids_limit.is_none(), "0 is unlimited");
         assert_eq!(at(&c.mounts[0].at), "service/web/Spec.TaskTemplate.ContainerSpec.Mounts[0]");
         assert!(c.mounts[0].is_read_only());

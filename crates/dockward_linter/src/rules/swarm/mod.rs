@@ -50,7 +50,8 @@ pub(crate) mod testing {
             availability: None,
             state: None,
             addr: Some(Val::new(ip.into(), logical(&scope, "Status.Addr"))),
-            manager_addr: (role == "manager").then(|| Val::new(format!("{ip}:2377"), logical(&scope, "ManagerStatus.Addr"))),
+            manager_addr: (role == "manager")
+                .then(|| Val::new(format!("{ip}:2377"), logical(&scope, "ManagerStatus.Addr"))),
             reachability: None,
         }
     }
