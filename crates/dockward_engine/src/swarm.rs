@@ -226,7 +226,8 @@ pub fn service_spec(s: &Service, networks: &[NetworkView]) -> Option<ContainerSp
     // Swarm publishes on every interface: `ingress` on every node (the routing mesh),
     // `host` on each node running a task; neither mode takes an address.
     let endpoint = spec.endpoint_spec.clone().or_else(|| s.endpoint.as_ref().and_then(|e| e.spec.clone()));
-    for (i, port) in endpoint.and_then(|e| e.ports).iter().flatten().enumerate() {
+    let endpoint_ports = endpoint.and_then(|e| e.ports).unwrap_or_default();
+    for (i, port) in endpoint_ports.iter().enumerate() {
         let at = format!("Spec.EndpointSpec.Ports[{i}]");
         out.ports.push(PortMapping {
             host_ip: None,
@@ -238,6 +239,15 @@ pub fn service_spec(s: &Service, networks: &[NetworkView]) -> Option<ContainerSp
             protocol: port.protocol.as_ref().map(|p| p.to_string()).filter(|p| !p.is_empty()).unwrap_or("tcp".into()),
             at: logical(&f.scope, at),
         });
+    }
+    // Without networks of its own, a task is attached to `ingress` when it publishes a
+    // port there, and to the node's default bridge otherwise (CT019).
+    if out.networks.is_empty() {
+        if let Some(i) =
+            endpoint_ports.iter().position(|p| p.publish_mode.as_ref().is_none_or(|m| m.to_string() != "host"))
+        {
+            out.networks.push(f.val("ingress".to_string(), format!("Spec.EndpointSpec.Ports[{i}].PublishMode")));
+        }
     }
     if let Some(rp) = &template.restart_policy {
         let policy = match rp.condition.as_ref().map(|c| c.to_string()).as_deref() {
@@ -499,6 +509,36 @@ ANK45ZAdN+wa4DLnHwqUvQv3H+OjJAaz5TqWssBh37wa
         assert_eq!(c.secrets[0].value, "db");
         assert_eq!(c.init.as_ref().map(|i| i.value), Some(true));
         assert_eq!(c.entrypoint.as_ref().map(|e| e.value.clone()), Some(vec!["sh".to_string()]));
+    }
+
+    /// `(code, location)` of the CT findings over one service, without daemon defaults.
+    fn ct_findings(s: &Service) -> Vec<(&'static str, String)> {
+        let spec = service_spec(s, &[]).unwrap();
+        let settings = dockward_linter::settings::SettingsBuilder::default().build();
+        let found = dockward_linter::check::lint_container_specs(&[spec], &Default::default(), &settings);
+        found.into_iter().map(|d| (d.rule.code, d.location.to_string())).collect()
+    }
+
+    #[test]
+    fn a_service_is_on_the_default_bridge_only_without_networks_and_ingress_ports() {
+        let bare =
+            service(serde_json::json!({"Spec": {"Name": "bare", "TaskTemplate": {"ContainerSpec": {"Image": "x:1"}}}}));
+        let got = ct_findings(&bare);
+        assert!(got.contains(&("CT019", "service/bare/Spec.TaskTemplate.ContainerSpec".into())), "{got:?}");
+        // What a service cannot set is never reported.
+        for absent in ["CT001", "CT011", "CT013", "CT016"] {
+            assert!(got.iter().all(|(c, _)| *c != absent), "{absent}: {got:?}");
+        }
+        let published = service(serde_json::json!({"Spec": {"Name": "pub",
+            "TaskTemplate": {"ContainerSpec": {"Image": "x:1"}},
+            "EndpointSpec": {"Ports": [{"TargetPort": 80, "PublishedPort": 8080}]}}}));
+        let got = ct_findings(&published);
+        assert!(got.iter().all(|(c, _)| *c != "CT019"), "{got:?}");
+        assert!(got.contains(&("CT017", "service/pub/Spec.EndpointSpec.Ports[0]".into())), "{got:?}");
+        let host_mode = service(serde_json::json!({"Spec": {"Name": "h",
+            "TaskTemplate": {"ContainerSpec": {"Image": "x:1"}},
+            "EndpointSpec": {"Ports": [{"TargetPort": 80, "PublishedPort": 8080, "PublishMode": "host"}]}}}));
+        assert!(ct_findings(&host_mode).iter().any(|(c, _)| *c == "CT019"));
     }
 
     #[test]
