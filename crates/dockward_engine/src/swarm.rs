@@ -3,43 +3,18 @@
 //! `GET /swarm` without the join tokens), `/nodes`, `/services` (as `ContainerSpec`s)
 //! and the names of `/secrets` and `/configs`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use bollard::models::{LocalNodeState, Node, Service, SystemInfo};
-use dockward_spec::live::{logical, logical_scope};
+use dockward_spec::live::logical_scope;
 use dockward_spec::{
     ClusterSettings, ContainerSpec, EnvVar, Healthcheck, Logging, Mount, MountKind, NetworkView, NodeView, PortMapping,
-    RestartPolicy, SpecSource, SwarmView, Ulimit, Val,
+    RestartPolicy, SpecSource, SwarmView, Ulimit,
 };
 
+use crate::normalise::{sorted, Fields};
 use crate::read::RawSwarm;
-
-/// Values located at fields of one swarm object (`swarm`, `node/<hostname>`,
-/// `service/<name>`).
-struct Fields {
-    scope: String,
-}
-
-impl Fields {
-    fn val<T>(&self, value: T, path: impl Into<String>) -> Val<T> {
-        Val::new(value, logical(&self.scope, path))
-    }
-
-    fn text(&self, value: Option<&String>, path: &str) -> Option<Val<String>> {
-        value.filter(|s| !s.is_empty()).map(|s| self.val(s.clone(), path))
-    }
-
-    fn limit(&self, value: Option<i64>, path: &str) -> Option<Val<i64>> {
-        value.filter(|v| *v > 0).map(|v| self.val(v, path))
-    }
-}
-
-fn sorted<V>(map: Option<&HashMap<String, V>>) -> Vec<(&String, &V)> {
-    let mut v: Vec<_> = map.into_iter().flatten().collect();
-    v.sort_by(|a, b| a.0.cmp(b.0));
-    v
-}
 
 /// The swarm this node is in, or `None` when `/info` shows it outside any swarm.
 /// `raw` holds what a manager read; `networks` resolve a service's network ids.
@@ -128,7 +103,7 @@ pub fn service_spec(s: &Service, networks: &[NetworkView]) -> Option<ContainerSp
     let name = spec.name.clone()?;
     let f = Fields { scope: logical_scope("service", &name) };
     const CS: &str = "Spec.TaskTemplate.ContainerSpec";
-    let mut out = ContainerSpec::new(SpecSource::SwarmService, name, logical(&f.scope, CS));
+    let mut out = ContainerSpec::new(SpecSource::SwarmService, name, f.at(CS));
     let template = spec.task_template.clone().unwrap_or_default();
     let cs = template.container_spec.clone().unwrap_or_default();
     let p = |field: &str| format!("{CS}.{field}");
@@ -218,7 +193,7 @@ pub fn service_spec(s: &Service, networks: &[NetworkView]) -> Option<ContainerSp
                 .map(|pr| pr.to_string())
                 .filter(|pr| !pr.is_empty())
                 .map(|pr| f.val(pr, format!("{at}.BindOptions.Propagation"))),
-            at: logical(&f.scope, at),
+            at: f.at(at),
         });
     }
     out.user = f.text(cs.user.as_ref(), &p("User"));
@@ -237,7 +212,7 @@ pub fn service_spec(s: &Service, networks: &[NetworkView]) -> Option<ContainerSp
                 .map(|p| f.val(p.to_string(), format!("{at}.PublishedPort"))),
             container_port: f.val(port.target_port.unwrap_or_default().to_string(), format!("{at}.TargetPort")),
             protocol: port.protocol.as_ref().map(|p| p.to_string()).filter(|p| !p.is_empty()).unwrap_or("tcp".into()),
-            at: logical(&f.scope, at),
+            at: f.at(at),
         });
     }
     // Without networks of its own, a task is attached to `ingress` when it publishes a
@@ -264,7 +239,7 @@ pub fn service_spec(s: &Service, networks: &[NetworkView]) -> Option<ContainerSp
         out.healthcheck = Some(Healthcheck {
             disabled: None,
             test: h.test.clone().filter(|t| !t.is_empty()).map(|t| f.val(t, p("HealthCheck.Test"))),
-            at: logical(&f.scope, p("HealthCheck")),
+            at: f.at(p("HealthCheck")),
         });
     }
     for (i, kv) in cs.env.iter().flatten().enumerate() {
@@ -395,6 +370,8 @@ fn der_time(tag: u8, s: &str) -> Option<i64> {
 mod tests {
     use super::*;
     use dockward_diagnostics::Location;
+    use dockward_spec::live::logical;
+    use dockward_spec::Val;
 
     fn at(l: &Location) -> String {
         l.to_string()
