@@ -260,12 +260,11 @@ pub fn audit_host(
     ));
     if let Some(swarm) = &snapshot.swarm {
         // A service's tasks run on any node: this node's daemon defaults say nothing of
-        // the others, so services are judged as a Compose file is, without them.
-        found.extend(dockward_linter::check::lint_container_specs(
-            &swarm.services,
-            &dockward_spec::EngineDefaults::default(),
-            settings,
-        ));
+        // the others, so services are judged as a Compose file is, without them, unless
+        // this node is the whole swarm.
+        let unknown = dockward_spec::EngineDefaults::default();
+        let defaults = if swarm.nodes.len() == 1 { &snapshot.defaults } else { &unknown };
+        found.extend(dockward_linter::check::lint_container_specs(&swarm.services, defaults, settings));
         let mut swarm = swarm.clone();
         swarm.listening = host_root.map(dockward_linter::audit::host_listeners);
         found.extend(dockward_linter::audit::lint_swarm(&swarm, settings, now));
