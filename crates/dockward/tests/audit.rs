@@ -231,6 +231,10 @@ fn real_daemon_findings_formats_secrets_ignores_and_read_only() {
     assert!(c530["findings"].as_array().unwrap().iter().any(|f| f["location"].as_str().unwrap().contains(&on_bridge)));
     assert_eq!(control("4.10")["status"], "fail");
     assert_eq!(control("7.3")["status"], "not-applicable");
+    // The shared daemon is in no swarm: swarm mode is off (5.1), the rest does not apply.
+    assert_eq!(control("5.1")["status"], "pass");
+    assert_eq!(control("7.1")["status"], "not-applicable");
+    assert_eq!(control("7.5")["status"], "not-applicable");
     assert_eq!(control("4.2")["status"], "manual");
     assert_eq!(control("1.1.1")["status"], "not-checked");
 

@@ -13,6 +13,7 @@ pub mod local;
 pub mod normalise;
 pub mod read;
 pub mod recording_proxy;
+pub mod swarm;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -20,7 +21,9 @@ use std::fmt;
 use dockward_daemon::{DaemonJson, FlagSet};
 use dockward_diagnostics::Location;
 use dockward_source::SourceFile;
-use dockward_spec::{ContainerSpec, DaemonOption, DaemonSpec, EngineDefaults, EngineInfo, ImageView, NetworkView};
+use dockward_spec::{
+    ContainerSpec, DaemonOption, DaemonSpec, EngineDefaults, EngineInfo, ImageView, NetworkView, SwarmView,
+};
 
 pub use connect::{resolve_endpoints, ConnectEnv, Endpoint, TlsFiles};
 pub use read::{ContainerSelector, Note, Progress, ProgressSink, ReadOptions};
@@ -44,15 +47,6 @@ impl fmt::Display for EngineError {
 }
 
 impl std::error::Error for EngineError {}
-
-/// Swarm objects of an active manager node.
-#[derive(Debug, Clone, Default)]
-pub struct SwarmSummary {
-    pub nodes: usize,
-    pub services: Vec<String>,
-    pub secrets: Vec<String>,
-    pub configs: Vec<String>,
-}
 
 /// The daemon's configuration as the DM rules read it: the running dockerd's
 /// `daemon.json` and command line when it serves a local socket, and what `/info` and
@@ -115,7 +109,9 @@ pub struct HostSnapshot {
     pub networks: Vec<NetworkView>,
     pub volumes: Vec<String>,
     pub plugins: Vec<String>,
-    pub swarm: Option<SwarmSummary>,
+    /// The swarm this node is in (`None` outside any swarm); its services, nodes and
+    /// cluster settings only when the node is a manager.
+    pub swarm: Option<SwarmView>,
     /// What could not be read; the rest of the audit went on.
     pub notes: Vec<Note>,
     pub containers_skipped: usize,
@@ -225,6 +221,7 @@ pub fn snapshot(endpoint: Endpoint, raw: read::RawHost, local: Option<&LocalConf
     let spec = &daemon.spec;
     let no_new_privileges = spec.bool("no-new-privileges").or(spec.complete.then_some(false));
     let defaults = normalise::engine_defaults(&engine, &networks, no_new_privileges);
+    let swarm = swarm::swarm_view(&raw.info, raw.swarm.as_ref(), &networks);
     HostSnapshot {
         endpoint,
         engine,
@@ -235,12 +232,7 @@ pub fn snapshot(endpoint: Endpoint, raw: read::RawHost, local: Option<&LocalConf
         networks,
         volumes: raw.volumes,
         plugins: raw.plugins,
-        swarm: raw.swarm.map(|s| SwarmSummary {
-            nodes: s.nodes,
-            services: s.services,
-            secrets: s.secrets,
-            configs: s.configs,
-        }),
+        swarm,
         notes: raw.notes,
         containers_skipped: raw.containers_skipped,
     }

@@ -15,31 +15,31 @@ use dockward_spec::{
 use crate::read::RawImage;
 
 /// Builds values located at fields of one object.
-struct Fields {
-    scope: String,
+pub(crate) struct Fields {
+    pub(crate) scope: String,
 }
 
 impl Fields {
-    fn at(&self, path: impl Into<String>) -> Location {
+    pub(crate) fn at(&self, path: impl Into<String>) -> Location {
         logical(&self.scope, path)
     }
 
-    fn val<T>(&self, value: T, path: impl Into<String>) -> Val<T> {
+    pub(crate) fn val<T>(&self, value: T, path: impl Into<String>) -> Val<T> {
         Val::new(value, self.at(path))
     }
 
     /// A string field, `None` when empty.
-    fn text(&self, value: Option<&String>, path: &str) -> Option<Val<String>> {
+    pub(crate) fn text(&self, value: Option<&String>, path: &str) -> Option<Val<String>> {
         value.filter(|s| !s.is_empty()).map(|s| self.val(s.clone(), path))
     }
 
     /// A limit, `None` when 0 or negative (the API's "unlimited").
-    fn limit(&self, value: Option<i64>, path: &str) -> Option<Val<i64>> {
+    pub(crate) fn limit(&self, value: Option<i64>, path: &str) -> Option<Val<i64>> {
         value.filter(|v| *v > 0).map(|v| self.val(v, path))
     }
 }
 
-fn sorted<V>(map: Option<&HashMap<String, V>>) -> Vec<(&String, &V)> {
+pub(crate) fn sorted<V>(map: Option<&HashMap<String, V>>) -> Vec<(&String, &V)> {
     let mut v: Vec<_> = map.into_iter().flatten().collect();
     v.sort_by(|a, b| a.0.cmp(b.0));
     v

@@ -57,11 +57,14 @@ pub struct RawImage {
     pub history: Vec<ImageHistoryResponseItem>,
 }
 
-/// Swarm objects, read only when the node is an active manager.
+/// Swarm objects, read only when the node is an active manager. The cluster's own
+/// settings come from `/info` (`Swarm.Cluster`): `GET /swarm` would also send the join
+/// tokens, which dockward has no use for and so never receives.
 #[derive(Debug, Clone, Default)]
 pub struct RawSwarm {
-    pub nodes: usize,
-    pub services: Vec<String>,
+    pub nodes: Vec<bollard::models::Node>,
+    pub services: Vec<bollard::models::Service>,
+    /// Names only: a secret's or config's data is never read.
     pub secrets: Vec<String>,
     pub configs: Vec<String>,
 }
@@ -294,11 +297,11 @@ pub async fn read_host(docker: Docker, label: &str, options: &ReadOptions) -> Re
         );
         let mut swarm = RawSwarm::default();
         match nodes {
-            Ok(n) => swarm.nodes = n.len(),
+            Ok(n) => swarm.nodes = n,
             Err(e) => note("GET /nodes".into(), &e),
         }
         match services {
-            Ok(s) => swarm.services = s.into_iter().filter_map(|s| s.spec.and_then(|s| s.name)).collect(),
+            Ok(s) => swarm.services = s,
             Err(e) => note("GET /services".into(), &e),
         }
         match secrets {
@@ -309,6 +312,8 @@ pub async fn read_host(docker: Docker, label: &str, options: &ReadOptions) -> Re
             Ok(s) => swarm.configs = s.into_iter().filter_map(|s| s.spec.and_then(|s| s.name)).collect(),
             Err(e) => note("GET /configs".into(), &e),
         }
+        swarm.secrets.sort();
+        swarm.configs.sort();
         raw.swarm = Some(swarm);
     }
     let mut notes = notes.into_inner().expect("notes lock");

@@ -3,9 +3,9 @@
 //! [`crate::check::lint_container_specs`] like any other source.
 
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
-use dockward_spec::{EngineInfo, ImageView, NetworkView, Val};
+use dockward_spec::{EngineInfo, ImageView, NetworkView, SwarmView, Val};
 
-use crate::registry::{ENGINE_RULES, IMAGE_RULES, NETWORK_RULES};
+use crate::registry::{ENGINE_RULES, IMAGE_RULES, NETWORK_RULES, SWARM_RULES};
 use crate::settings::Settings;
 
 /// `[audit]` in dockward.toml.
@@ -19,6 +19,10 @@ pub struct AuditSettings {
     pub max_dangling_images: usize,
     /// More stopped containers than this are reported (EN002).
     pub max_stopped_containers: usize,
+    /// A swarm whose node certificates are valid longer than this is reported (SW005).
+    pub max_node_cert_expiry_days: u32,
+    /// A swarm whose root CA certificate is older than this is reported (SW006).
+    pub max_ca_cert_age_days: u32,
     /// Containers not audited, by name glob.
     pub ignore_containers: Vec<String>,
     /// Containers not audited, by image reference glob.
@@ -34,6 +38,13 @@ impl Default for AuditSettings {
             max_image_age_days: 365,
             max_dangling_images: 10,
             max_stopped_containers: 25,
+            // Docker's own default (`--cert-expiry 2160h`): nodes renew their certificate
+            // by themselves before it expires, so this is the rotation period; only a
+            // swarm that lengthened it is reported.
+            max_node_cert_expiry_days: 90,
+            // A year, like `max-image-age-days`: the CIS benchmark names no period, and
+            // a swarm CA (valid 20 years by default) is never rotated unless asked.
+            max_ca_cert_age_days: 365,
             ignore_containers: Vec::new(),
             ignore_images: Vec::new(),
             ignore_labels: Vec::new(),
@@ -89,6 +100,55 @@ pub trait NetworkRule: Sync + Send {
 pub trait EngineRule: Sync + Send {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, engine: &EngineInfo, cx: &mut AuditContext<'_>);
+}
+
+/// A rule over the swarm a node belongs to.
+pub trait SwarmRule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, swarm: &SwarmView, cx: &mut AuditContext<'_>);
+    /// The rule reads the host's files (`--host-root`); without them its silence says
+    /// nothing.
+    fn needs_host_root(&self) -> bool {
+        false
+    }
+}
+
+/// Whether `rule` is a swarm rule that judges only with `--host-root`.
+pub fn needs_host_root(rule: &RuleMeta) -> bool {
+    SWARM_RULES.iter().any(|r| r.meta().code == rule.code && r.needs_host_root())
+}
+
+/// The TCP sockets listening on the host under `root` (`/proc/net/tcp` and
+/// `/proc/net/tcp6`, symlinks resolved inside the root), for the SW rules. A file that
+/// is missing or unreadable adds nothing.
+pub fn host_listeners(root: &std::path::Path) -> Vec<dockward_spec::Listener> {
+    let Ok(host) = dockward_host::HostRoot::new(root) else { return Vec::new() };
+    let mut out = Vec::new();
+    for path in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(Some(real)) = host.resolve(path) else { continue };
+        let Ok(text) = std::fs::read_to_string(real) else { continue };
+        let file = dockward_source::SourceFile::new(host.display(path), None, text);
+        out.extend(dockward_spec::swarm::listening_sockets(&file));
+    }
+    out
+}
+
+/// Runs every enabled SW rule over the swarm a node belongs to, with configured
+/// severities, sorted. The swarm's services go through
+/// [`crate::check::lint_container_specs`] like containers.
+pub fn lint_swarm(swarm: &SwarmView, settings: &Settings, now: i64) -> Vec<Diagnostic> {
+    let mut cx = AuditContext::new(settings, now);
+    for rule in SWARM_RULES {
+        if settings.is_enabled(rule.meta()) {
+            rule.check(swarm, &mut cx);
+        }
+    }
+    let mut found = cx.into_diagnostics();
+    for d in &mut found {
+        d.severity = settings.severity(d.rule);
+    }
+    found.sort_by(|a, b| a.sort_key_cmp(b));
+    found
 }
 
 /// Runs every enabled IM, NW and EN rule over one host, with configured severities,

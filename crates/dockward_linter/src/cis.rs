@@ -21,7 +21,9 @@
 
 use dockward_diagnostics::{RuleMeta, Target};
 
-use crate::registry::{CONTAINER_RULES, DAEMON_RULES, ENGINE_RULES, HOST_RULES, IMAGE_RULES, NETWORK_RULES};
+use crate::registry::{
+    CONTAINER_RULES, DAEMON_RULES, ENGINE_RULES, HOST_RULES, IMAGE_RULES, NETWORK_RULES, SWARM_RULES,
+};
 
 /// One control of the benchmark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -549,6 +551,7 @@ fn audit_rules() -> impl Iterator<Item = &'static RuleMeta> {
         .chain(ENGINE_RULES.iter().map(|r| r.meta()))
         .chain(IMAGE_RULES.iter().map(|r| r.meta()))
         .chain(NETWORK_RULES.iter().map(|r| r.meta()))
+        .chain(SWARM_RULES.iter().map(|r| r.meta()))
         .chain(DAEMON_RULES.iter().map(|r| r.meta()))
         .chain(HOST_RULES.iter().map(|r| r.meta()))
         .filter(|r| r.target != Target::Dockerfile)

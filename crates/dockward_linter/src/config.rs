@@ -60,6 +60,8 @@ pub struct AuditSection {
     pub max_image_age_days: Option<u32>,
     pub max_dangling_images: Option<usize>,
     pub max_stopped_containers: Option<usize>,
+    pub max_node_cert_expiry_days: Option<u32>,
+    pub max_ca_cert_age_days: Option<u32>,
     /// Container name globs not audited.
     #[serde(default)]
     pub ignore_containers: Vec<String>,
@@ -215,6 +217,12 @@ pub fn parse_config(name: &str, text: &str) -> Result<Config, ConfigError> {
     }
     if let Some(v) = a.max_stopped_containers {
         audit.max_stopped_containers = v;
+    }
+    if let Some(v) = a.max_node_cert_expiry_days {
+        audit.max_node_cert_expiry_days = v;
+    }
+    if let Some(v) = a.max_ca_cert_age_days {
+        audit.max_ca_cert_age_days = v;
     }
     audit.ignore_containers = a.ignore_containers.clone();
     audit.ignore_images = a.ignore_images.clone();

@@ -200,15 +200,6 @@ mod tests {
         "DKL-LI-0003",
         // docker-bench-security / CIS: host (1.x), daemon (2.x), files (3.x), images (4.x),
         // containers (5.x), operations (6.x), swarm (7.x), community checks (C.5.3.x).
-        "5.1",
-        "7.1",
-        "7.2",
-        "7.4",
-        "7.5",
-        "7.6",
-        "7.7",
-        "7.8",
-        "7.9",
     ];
 
     #[test]

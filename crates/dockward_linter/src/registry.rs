@@ -2,13 +2,13 @@
 
 use dockward_diagnostics::RuleMeta;
 
-use crate::audit::{EngineRule, ImageRule, NetworkRule};
+use crate::audit::{EngineRule, ImageRule, NetworkRule, SwarmRule};
 use crate::daemon::DaemonRule;
 use crate::host::HostRule;
 use crate::rule::DockerfileRule;
 use crate::rules::compose::ComposeRule;
 use crate::rules::container::ContainerRule;
-use crate::rules::{compose, container, daemon, dockerfile, engine, host, image, meta, network};
+use crate::rules::{compose, container, daemon, dockerfile, engine, host, image, meta, network, swarm};
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
 pub const UNREADABLE_FILE: &RuleMeta = &meta::unreadable_file::UnreadableFile::META;
@@ -183,6 +183,16 @@ pub static NETWORK_RULES: &[&dyn NetworkRule] = &[
     &network::overlay_not_encrypted::OverlayNotEncrypted,
 ];
 
+/// Every swarm rule (SW family), in code order.
+pub static SWARM_RULES: &[&dyn SwarmRule] = &[
+    &swarm::swarm_mode_enabled::SwarmModeEnabled,
+    &swarm::manager_count::ManagerCount,
+    &swarm::swarm_port_on_all_interfaces::SwarmPortOnAllInterfaces,
+    &swarm::autolock_disabled::AutolockDisabled,
+    &swarm::node_cert_expiry_too_long::NodeCertExpiryTooLong,
+    &swarm::ca_cert_too_old::CaCertTooOld,
+];
+
 /// Every Compose-structure rule (CO family), in code order.
 pub static COMPOSE_RULES: &[&dyn ComposeRule] = &[
     &compose::obsolete_version::ObsoleteVersion,
@@ -210,6 +220,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
         .chain(ENGINE_RULES.iter().map(|r| r.meta()))
         .chain(IMAGE_RULES.iter().map(|r| r.meta()))
         .chain(NETWORK_RULES.iter().map(|r| r.meta()))
+        .chain(SWARM_RULES.iter().map(|r| r.meta()))
         .chain(COMPOSE_RULES.iter().map(|r| r.meta()))
 }
 
@@ -275,6 +286,15 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort();
         assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn swarm_rules_are_in_code_order() {
+        let codes: Vec<_> = SWARM_RULES.iter().map(|r| r.meta().code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted);
+        assert!(codes.iter().all(|c| c.starts_with("SW")));
     }
 
     #[test]

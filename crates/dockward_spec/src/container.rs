@@ -18,6 +18,8 @@ pub enum SpecSource {
     RunCommand,
     /// A live container, from the Engine API's inspect data.
     LiveContainer,
+    /// A swarm service's task template (`/services`), as a manager reports it.
+    SwarmService,
 }
 
 /// One container's runtime settings.

@@ -16,5 +16,7 @@ pub use container::*;
 pub use daemon::{DaemonOption, DaemonSource, DaemonSpec, DaemonValue};
 pub use provenance::{Val, Via};
 pub mod live;
+pub mod swarm;
 
 pub use live::{ComposeLink, EngineInfo, HistoryStep, ImageView, NetworkView};
+pub use swarm::{ClusterSettings, Listener, NodeView, SwarmView};

@@ -300,6 +300,17 @@ pub fn audit_host(
         HostFiles::LocalDaemonOnly if local => Some(std::path::Path::new("/")),
         HostFiles::LocalDaemonOnly | HostFiles::Skip => None,
     };
+    if let Some(swarm) = &snapshot.swarm {
+        // A service's tasks run on any node: this node's daemon defaults say nothing of
+        // the others, so services are judged as a Compose file is, without them, unless
+        // this node is the whole swarm.
+        let unknown = dockward_spec::EngineDefaults::default();
+        let defaults = if swarm.nodes.len() == 1 { &snapshot.defaults } else { &unknown };
+        found.extend(dockward_linter::check::lint_container_specs(&swarm.services, defaults, settings));
+        let mut swarm = swarm.clone();
+        swarm.listening = host_root.map(dockward_linter::audit::host_listeners);
+        found.extend(dockward_linter::audit::lint_swarm(&swarm, settings, now));
+    }
     let mut daemon_complete = daemon.spec.complete;
     if local || host_root.is_none() {
         found.extend(dockward_linter::daemon::lint_daemon(&daemon.spec, daemon.json.as_ref(), &daemon.flags, settings));
@@ -340,17 +351,18 @@ pub fn audit_host(
     Ok(AuditedHost { diagnostics: found, daemon_complete, host_checked: host_root.is_some() })
 }
 
-/// `dockward.ignore=CODE,CODE[: reason]` labels, by container scope.
+/// `dockward.ignore=CODE,CODE[: reason]` labels, by container (or swarm service) scope.
 fn label_ignores(snapshot: &HostSnapshot) -> HashMap<String, Vec<String>> {
     let mut out = HashMap::new();
-    for c in &snapshot.containers {
+    let services = snapshot.swarm.iter().flat_map(|s| &s.services);
+    for c in snapshot.containers.iter().chain(services) {
         let Some(label) = c.label("dockward.ignore") else { continue };
         let codes = label.value.split_once(':').map_or(label.value.as_str(), |(codes, _reason)| codes);
         let selectors: Vec<String> =
             codes.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
         for s in &selectors {
             if registry::all_rules().all(|r| !r.matches(s)) {
-                eprintln!("dockward: container/{}: dockward.ignore names no rule `{s}`", c.name);
+                eprintln!("dockward: {}: dockward.ignore names no rule `{s}`", c.origin.name());
             }
         }
         out.insert(c.origin.name().to_string(), selectors);
@@ -370,6 +382,11 @@ fn audited_objects(results: &[HostResult], prefix_host: bool) -> Vec<String> {
         out.extend(s.containers.iter().map(|c| format!("{prefix}{}", c.origin.name())));
         out.extend(s.images.iter().filter(|i| !i.used_by.is_empty()).map(|i| format!("{prefix}image/{}", i.name)));
         out.extend(s.networks.iter().map(|n| format!("{prefix}network/{}", n.name)));
+        if let Some(sw) = &s.swarm {
+            out.push(format!("{prefix}swarm"));
+            out.extend(sw.nodes.iter().map(|n| format!("{prefix}node/{}", n.hostname)));
+            out.extend(sw.services.iter().map(|c| format!("{prefix}{}", c.origin.name())));
+        }
     }
     out.sort();
     out.dedup();
@@ -394,7 +411,17 @@ fn host_summary(r: &HostResult) -> String {
         line.push_str(&format!("; {} containers filtered out", s.containers_skipped));
     }
     if let Some(sw) = &s.swarm {
-        line.push_str(&format!("; swarm manager: {} nodes, {} services", sw.nodes, sw.services.len()));
+        if sw.manager {
+            line.push_str(&format!(
+                "; swarm manager: {} nodes, {} services, {} secrets, {} configs",
+                sw.nodes.len(),
+                sw.services.len(),
+                sw.secrets.len(),
+                sw.configs.len()
+            ));
+        } else {
+            line.push_str(&format!("; swarm {} (not a manager: the swarm was not read)", sw.local_node_state.value));
+        }
     }
     line
 }

@@ -92,7 +92,7 @@ fn applies(rule: &RuleMeta, results: &[HostResult]) -> bool {
     results.iter().any(|r| {
         let s = &r.snapshot;
         match rule.target {
-            Target::Container => !s.containers.is_empty(),
+            Target::Container => !s.containers.is_empty() || s.swarm.as_ref().is_some_and(|sw| !sw.services.is_empty()),
             Target::Image => !s.images.is_empty(),
             Target::Network => {
                 // Overlay encryption is a swarm matter.
@@ -102,7 +102,9 @@ fn applies(rule: &RuleMeta, results: &[HostResult]) -> bool {
                     !s.networks.is_empty()
                 }
             }
-            Target::Swarm => s.swarm.is_some(),
+            // 5.1 asks for swarm mode to be off: a host outside any swarm meets it. The
+            // other swarm rules read what only a manager reports.
+            Target::Swarm => rule.cis.contains(&"5.1") || s.swarm.as_ref().is_some_and(|sw| sw.manager),
             _ => true,
         }
     })
@@ -119,6 +121,8 @@ fn judged(rule: &RuleMeta, results: &[HostResult], settings: &Settings) -> bool 
     match rule.target {
         Target::Daemon => results.iter().any(|r| r.daemon_complete),
         Target::Host => results.iter().any(|r| r.host_checked),
+        // Listening sockets are read under `--host-root`; the rest from a manager's API.
+        Target::Swarm if dockward_linter::audit::needs_host_root(rule) => results.iter().any(|r| r.host_checked),
         _ => true,
     }
 }

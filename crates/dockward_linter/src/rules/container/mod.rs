@@ -122,6 +122,7 @@ pub(crate) fn describe(spec: &ContainerSpec) -> String {
         SpecSource::ComposeService => format!("service `{}`", spec.name),
         SpecSource::RunCommand => format!("`docker run` of `{}`", spec.name),
         SpecSource::LiveContainer => format!("container `{}`", spec.name),
+        SpecSource::SwarmService => format!("swarm service `{}`", spec.name),
     }
 }
 
