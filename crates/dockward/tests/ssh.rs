@@ -47,8 +47,8 @@ fn free_port() -> u16 {
 
 impl Sshd {
     /// Keys in the temp dir: `client` (authorized), `nodocker` (authorized, but its
-    /// sessions get a PATH without `docker`), `stranger` (not authorized, and protected
-    /// by a passphrase ssh would ask for without BatchMode).
+    /// sessions get a PATH without `docker`), `locked` (authorized, protected by a
+    /// passphrase ssh would ask for without BatchMode), `stranger` (not authorized).
     fn start() -> Self {
         assert!(
             Path::new(SSHD).exists() && Path::new(SSH).exists(),
@@ -61,10 +61,12 @@ impl Sshd {
         keygen(&d.join("host_key"), "");
         keygen(&d.join("client"), "");
         keygen(&d.join("nodocker"), "");
-        keygen(&d.join("stranger"), "not-in-batch-mode");
+        keygen(&d.join("locked"), "not-in-batch-mode");
+        keygen(&d.join("stranger"), "");
         let authorized = format!(
-            "{}\nenvironment=\"PATH=/nonexistent\" {}\n",
+            "{}\n{}\nenvironment=\"PATH=/nonexistent\" {}\n",
             public_key(&d.join("client")),
+            public_key(&d.join("locked")),
             public_key(&d.join("nodocker"))
         );
         std::fs::write(d.join("authorized_keys"), authorized).unwrap();
@@ -273,28 +275,41 @@ fn ssh_failures_exit_2_with_one_clear_line_and_never_prompt() {
     let good = sshd.client("good", "client", None);
     one_line(&audit(Some(&good), &["--host", &dead]), &dead, "ssh: connection refused by root@127.0.0.1:");
 
-    // The server does not accept the key. Under a terminal, ssh without BatchMode would
-    // ask for the key's passphrase and wait; dockward must fail at once instead.
+    // The server does not accept the key.
     let stranger = sshd.client("stranger", "stranger", None);
+    one_line(
+        &audit(Some(&stranger), &["--host", &sshd.url()]),
+        &sshd.url(),
+        "ssh: authentication failed for root@127.0.0.1:",
+    );
+    let out = audit(Some(&stranger), &["--host", &sshd.url()]);
+    assert!(stderr(&out).contains("BatchMode=yes"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("`docker` group"), "not a socket permission problem: {}", stderr(&out));
+
+    // An accepted key behind a passphrase: under a terminal, plain ssh asks for it and
+    // waits; dockward's ssh must fail at once instead.
+    let locked = sshd.client("locked", "locked", None);
+    let on_tty = |command: String| {
+        let out = Command::new("script")
+            .args(["-qc", &format!("{command} </dev/null; echo \"exit=$?\""), "/dev/null"])
+            .env("PATH", format!("{}:{}", locked.display(), std::env::var("PATH").unwrap_or_default()))
+            .env_remove("SSH_AUTH_SOCK")
+            .env_remove("DOCKER_HOST")
+            .output()
+            .expect("script (util-linux)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let plain = on_tty(format!("timeout --foreground 5 ssh -p {} root@127.0.0.1 true", sshd.port));
+    assert!(plain.contains("Enter passphrase for key"), "the control case prompts: {plain}");
     let started = Instant::now();
-    let cmd = format!(
-        "PATH={}:$PATH timeout 60 {} audit --isolated --host {} </dev/null; echo \"exit=$?\"",
-        stranger.display(),
+    let tty = on_tty(format!(
+        "timeout --foreground 60 {} audit --isolated --host {}",
         env!("CARGO_BIN_EXE_dockward"),
         sshd.url()
-    );
-    let tty = Command::new("script")
-        .args(["-qc", &cmd, "/dev/null"])
-        .env_remove("SSH_AUTH_SOCK")
-        .env_remove("DOCKER_HOST")
-        .output()
-        .expect("script (util-linux)");
-    let tty = String::from_utf8_lossy(&tty.stdout).into_owned();
+    ));
     assert!(tty.contains("exit=2"), "{tty}");
     assert!(tty.contains("ssh: authentication failed for root@127.0.0.1:"), "{tty}");
-    assert!(tty.contains("BatchMode=yes"), "{tty}");
-    assert!(!tty.contains("`docker` group"), "not a socket permission problem: {tty}");
-    assert!(!tty.to_lowercase().contains("passphrase for"), "prompted: {tty}");
+    assert!(!tty.contains("passphrase for"), "prompted: {tty}");
     assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
 
     // Authenticated, but `docker` is not in the remote PATH.

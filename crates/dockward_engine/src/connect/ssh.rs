@@ -182,7 +182,7 @@ pub fn explain_failure(target: &SshTarget, exit_code: Option<i32>, stderr: &[Str
         // phrase, which reads like a socket permission problem.
         let why = match l.rsplit_once('(') {
             Some((_, methods)) if l.to_ascii_lowercase().contains("permission denied") => {
-                format!("the server accepted no key; it offers {}", methods.trim_end_matches(['.', ')']))
+                format!("no key worked; the server allows {}", methods.trim_end_matches(['.', ')']))
             }
             _ => l.trim_end_matches('.').to_string(),
         };
@@ -501,7 +501,7 @@ mod tests {
         let auth = explain(255, &["root@127.0.0.1: Permission denied (publickey)."]);
         assert!(auth.starts_with("ssh: authentication failed for root@127.0.0.1:2222"), "{auth}");
         assert!(auth.contains("BatchMode=yes"), "{auth}");
-        assert!(auth.contains("it offers publickey"), "{auth}");
+        assert!(auth.contains("the server allows publickey"), "{auth}");
         // Not the socket's "Permission denied", which gets a `docker` group hint.
         assert!(!auth.contains("Permission denied"), "{auth}");
         let refused = explain(255, &["ssh: connect to host 127.0.0.1 port 2222: Connection refused"]);
