@@ -8,14 +8,15 @@
 //! bollard's own `ssh` feature is not used: it forces `StrictHostKeyChecking=accept-new`
 //! over the user's configuration and starts a control master per connection.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bollard::{BollardRequest, Docker, API_DEFAULT_VERSION};
 use hyper::Uri;
@@ -30,6 +31,13 @@ use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 /// connections at random beyond `MaxStartups` (10 by default), and each one costs a key
 /// exchange, so requests beyond this wait for a free connection.
 const MAX_CONNECTIONS: usize = 6;
+
+/// A further connection is only started while more requests have been waiting this long
+/// than there are connections, i.e. while one of them waits for a connection: an ssh
+/// start costs a key exchange and a remote `docker` process, far more than a request on
+/// a nearby host, so such an audit runs over one connection; a distant host (each request
+/// a round trip) grows to [`MAX_CONNECTIONS`].
+const GROW_AFTER: Duration = Duration::from_millis(100);
 
 /// How long a failed request waits for the ssh process to exit and explain why.
 const EXPLAIN_WAIT: Duration = Duration::from_secs(3);
@@ -231,6 +239,9 @@ struct Shared {
     slots: Arc<Semaphore>,
     /// A response came back once: ssh works, a later stall is the daemon's.
     answered: AtomicBool,
+    /// When each request in flight started, by request number.
+    in_flight: Mutex<HashMap<u64, Instant>>,
+    next_request: AtomicU64,
     /// The last stderr line of any ssh process, for a stall's message.
     last_stderr: Mutex<Option<String>>,
     /// The explanation of the last ssh process that failed.
@@ -238,6 +249,14 @@ struct Shared {
 }
 
 impl Shared {
+    /// More requests have waited [`GROW_AFTER`] than there are connections (open or
+    /// starting), so one of them waits for a connection.
+    fn starved(&self) -> bool {
+        let open = MAX_CONNECTIONS - self.slots.available_permits();
+        let Ok(in_flight) = self.in_flight.lock() else { return true };
+        in_flight.values().filter(|started| started.elapsed() >= GROW_AFTER).count() > open
+    }
+
     fn timed_out(&self) -> io::Error {
         if self.answered.load(Ordering::Relaxed) {
             return io::Error::new(io::ErrorKind::TimedOut, "the daemon did not answer in time (see --timeout)");
@@ -290,6 +309,8 @@ pub fn connect(url: &str, timeout_secs: u64) -> Result<Docker, String> {
         timeout: Duration::from_secs(timeout_secs.max(1)),
         slots: Arc::new(Semaphore::new(MAX_CONNECTIONS)),
         answered: AtomicBool::new(false),
+        in_flight: Mutex::new(HashMap::new()),
+        next_request: AtomicU64::new(0),
         last_stderr: Mutex::new(None),
         failure,
     });
@@ -299,6 +320,7 @@ pub fn connect(url: &str, timeout_secs: u64) -> Result<Docker, String> {
         let client = client.clone();
         let shared = shared.clone();
         async move {
+            let _in_flight = InFlight::start(&shared);
             match tokio::time::timeout(shared.timeout, client.request(req)).await {
                 Ok(Ok(response)) => {
                     shared.answered.store(true, Ordering::Relaxed);
@@ -325,6 +347,30 @@ impl<B> RequestBody for hyper::Request<B> {
 }
 type BollardBody = <BollardRequest as RequestBody>::Body;
 
+/// A request in flight, from its start until it is answered, fails or is dropped.
+struct InFlight<'a> {
+    shared: &'a Shared,
+    id: u64,
+}
+
+impl<'a> InFlight<'a> {
+    fn start(shared: &'a Shared) -> Self {
+        let id = shared.next_request.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut in_flight) = shared.in_flight.lock() {
+            in_flight.insert(id, Instant::now());
+        }
+        Self { shared, id }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut in_flight) = self.shared.in_flight.lock() {
+            in_flight.remove(&self.id);
+        }
+    }
+}
+
 /// Opens a connection: starts ssh once a connection slot is free.
 #[derive(Clone)]
 struct SshConnector {
@@ -343,6 +389,17 @@ impl tower_service::Service<Uri> for SshConnector {
     fn call(&mut self, _: Uri) -> Self::Future {
         let shared = self.shared.clone();
         Box::pin(async move {
+            // hyper finishes a connect it no longer needs in the background and pools
+            // the connection, so waiting here for real need is what keeps unneeded ssh
+            // processes away (one that is never needed waits until the audit ends).
+            if shared.slots.available_permits() < MAX_CONNECTIONS {
+                loop {
+                    tokio::time::sleep(GROW_AFTER / 2).await;
+                    if shared.starved() {
+                        break;
+                    }
+                }
+            }
             let permit = shared.slots.clone().acquire_owned().await.map_err(io::Error::other)?;
             let mut child = Command::new("ssh")
                 .args(&shared.args)
