@@ -1,6 +1,7 @@
 //! Which engines to talk to, and how: `--host`, `--context`, `DOCKER_HOST`,
 //! `DOCKER_CONTEXT`, the Docker CLI's current context (with its TLS material), the
-//! rootless socket, then the system socket.
+//! rootless socket, then the system socket. `ssh://` engines are reached through the
+//! system `ssh` (`ssh.rs`).
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +9,8 @@ use bollard::{Docker, API_DEFAULT_VERSION};
 use sha2::{Digest, Sha256};
 
 use crate::EngineError;
+
+mod ssh;
 
 /// The system socket.
 pub const DEFAULT_SOCKET: &str = "/var/run/docker.sock";
@@ -222,15 +225,8 @@ pub fn connect(endpoint: &Endpoint, timeout_secs: u64) -> Result<Docker, EngineE
         };
     }
     if host.starts_with("ssh://") {
-        #[cfg(feature = "ssh")]
-        return Docker::connect_with_ssh(host, timeout_secs, API_DEFAULT_VERSION, None).map_err(fail);
-        #[cfg(not(feature = "ssh"))]
-        return Err(EngineError::Connect {
-            endpoint: endpoint.label.clone(),
-            message:
-                "ssh:// hosts need dockward built with the `ssh` feature (cargo build --features dockward_engine/ssh)"
-                    .into(),
-        });
+        return ssh::connect(host, timeout_secs)
+            .map_err(|message| EngineError::Connect { endpoint: endpoint.label.clone(), message });
     }
     Err(EngineError::Connect {
         endpoint: endpoint.label.clone(),
@@ -334,8 +330,8 @@ mod tests {
         assert!(err(Endpoint { skip_tls_verify: true, ..ep("tcp://x:1") }).contains("SkipTLSVerify"));
         let tls = TlsFiles::in_dir(tmp.path());
         assert!(err(Endpoint { tls: Some(tls), ..ep("tcp://x:2376") }).contains("ca.pem does not exist"));
-        #[cfg(not(feature = "ssh"))]
-        assert!(err(ep("ssh://u@h")).contains("`ssh` feature"));
+        assert!(err(ep("ssh://u@h/x")).contains("extra path after the host"));
+        assert!(err(ep("ssh://u@h:99999")).contains("bad port"));
         write_context(tmp.path(), "bad", "tcp://x", false, false);
         let env = env_in(tmp.path());
         assert!(resolve_endpoints(&[], &["missing".into()], &env)
