@@ -8,6 +8,7 @@
 //! endpoint concurrently.
 
 pub mod connect;
+pub mod export;
 pub mod local;
 pub mod normalise;
 pub mod read;

@@ -64,9 +64,12 @@ pub(crate) fn looks_like_tar(head: &[u8]) -> bool {
     sum == stored
 }
 
+/// A stream with its first bytes put back.
+pub(crate) type Peeked<R> = io::Chain<Cursor<Vec<u8>>, R>;
+
 /// Reads up to `n` bytes (fewer only at the end of the stream) and gives back a reader
 /// that yields them again, followed by the rest.
-pub(crate) fn peek<R: Read>(mut r: R, n: usize) -> io::Result<(Vec<u8>, io::Chain<Cursor<Vec<u8>>, R>)> {
+pub(crate) fn peek<R: Read>(mut r: R, n: usize) -> io::Result<(Vec<u8>, Peeked<R>)> {
     let mut head = Vec::with_capacity(n);
     (&mut r).take(n as u64).read_to_end(&mut head)?;
     let copy = head.clone();

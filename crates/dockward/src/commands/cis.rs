@@ -101,8 +101,14 @@ fn judged(rule: &RuleMeta, results: &[HostResult]) -> bool {
     match rule.target {
         Target::Daemon => results.iter().any(|r| r.daemon_complete),
         Target::Host => results.iter().any(|r| r.host_checked),
+        Target::Image if is_contents_rule(rule) => results.iter().any(|r| r.contents_checked),
         _ => true,
     }
+}
+
+/// IM008 and up read image layers, which only `--image-contents` exports.
+fn is_contents_rule(rule: &RuleMeta) -> bool {
+    dockward_linter::registry::IMAGE_CONTENTS_RULES.iter().any(|r| r.meta().code == rule.code)
 }
 
 pub fn scorecard(results: &[HostResult], settings: &Settings) -> Scorecard {
