@@ -276,4 +276,40 @@ mod tests {
         assert_eq!(FileKind::of_explicit(&dir.join("tool")), FileKind::Dockerfile);
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    #[test]
+    fn walks_claim_only_tarballs_that_look_like_image_archives() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(src.join("manifest.json"), "[]").unwrap();
+        std::fs::write(src.join("notes.txt"), "hello").unwrap();
+        let tar = |name: &str, member: &str| {
+            let ok = std::process::Command::new("tar")
+                .arg("-C")
+                .arg(&src)
+                .arg("-cf")
+                .arg(dir.path().join(name))
+                .arg(member)
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        };
+        tar("app.tar", "manifest.json");
+        tar("release.tar", "notes.txt");
+        tar("saved-image", "manifest.json");
+        let (inputs, errors) = discover(&[dir.path().to_path_buf()], None);
+        assert!(errors.is_empty());
+        let kinds: Vec<(String, FileKind)> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::File { path, kind, .. } => Some((path.file_name()?.to_string_lossy().into_owned(), *kind)),
+                Input::Stdin { .. } => None,
+            })
+            .collect();
+        assert_eq!(kinds, [("app.tar".to_string(), FileKind::ImageArchive)]);
+        // Named explicitly, the contents decide whatever the name.
+        assert_eq!(FileKind::of_explicit(&dir.path().join("saved-image")), FileKind::ImageArchive);
+        assert_eq!(FileKind::of_explicit(&dir.path().join("release.tar")), FileKind::Dockerfile);
+    }
 }

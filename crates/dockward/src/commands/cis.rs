@@ -79,6 +79,8 @@ fn applies(rule: &RuleMeta, results: &[HostResult]) -> bool {
         let s = &r.snapshot;
         match rule.target {
             Target::Container => !s.containers.is_empty(),
+            // Layers are read only for the images containers use.
+            Target::Image if is_contents_rule(rule) => s.images.iter().any(|i| !i.used_by.is_empty()),
             Target::Image => !s.images.is_empty(),
             Target::Network => {
                 // Overlay encryption is a swarm matter.
