@@ -4,7 +4,8 @@
 # image, creates one container from it, and measures
 #   dockward audit --image-contents --label <run> --format json   (GET /images/{id}/get streamed)
 #   dockward check image.tar                                        (a `docker save` of it)
-# median wall time of 3 runs, MB/s over the image's size, peak RSS (GNU time). Removes
+# median wall time of 3 runs, MB/s over the archive's size, peak RSS (GNU time), next to
+# `docker save` alone (the daemon's share of the audit). Removes
 # only the container and image it created, also on failure or Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,12 +84,13 @@ measure() { # name, command...
   median=${sorted[$((runs / 2))]}
   rss=$( { /usr/bin/time -v "$@" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
   mbs=$(awk -v b="$bytes" -v ms="$median" 'BEGIN { printf "%.0f", (b / 1048576) / (ms / 1000) }')
-  findings=$("$@" | grep -c '"code": "IM' || true)
+  findings=$("$@" | grep -a -c '"code": "IM' || true)
   printf '| %s | %s ms | %s MB/s | %s MiB | %s |\n' "$name" "$median" "$mbs" "$((rss / 1024))" "$findings"
 }
 
 echo "image: $files files, archive $mb MiB"
 printf '| what | median wall | throughput | peak RSS | IM findings |\n|---|---|---|---|---|\n'
+measure "docker save (for comparison)" docker save "$image"
 measure "audit --image-contents" "$bin" audit --isolated --label "$label" --image-contents --select "$rules" \
   --format json --fail-on none --quiet
 measure "check image.tar" "$bin" check --isolated --select "$rules" --format json --fail-on none --quiet "$work/image.tar"
