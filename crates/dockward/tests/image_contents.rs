@@ -1,6 +1,6 @@
 //! `dockward audit --image-contents` and `dockward check image.tar` against the real
 //! daemon: an image whose layers hold a setuid file, an empty root password, duplicate
-//! uids, a `.git` directory, an `.env` with a token, and an SSH key added in one layer
+//! uids, a `.git` directory, an `.env` with a token, and an SSH key (generated here) added in one layer
 //! and deleted in the next.
 
 #[path = "../../dockward_engine/tests/support/mod.rs"]
@@ -62,17 +62,27 @@ fn write_rootfs(root: &Path, run_id: &str) -> (String, String) {
     std::fs::write(root.join("app/.git/HEAD"), "ref: refs/heads/main\n").unwrap();
     let token = format!("tok-{run_id}-Zq8");
     std::fs::write(root.join("app/.env"), format!("PORT=8080\nAPI_TOKEN={token}\n")).unwrap();
-    let key = root.join("root/.ssh/id_ed25519");
-    let out = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "dockward-test", "-f"])
-        .arg(&key)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&out.stderr));
-    std::fs::remove_file(root.join("root/.ssh/id_ed25519.pub")).unwrap();
-    let key_text = std::fs::read_to_string(&key).unwrap();
-    let key_body = key_text.lines().nth(1).unwrap().to_string();
+    // A key-shaped file with a body made here (no ssh-keygen needed on the machine).
+    let key_body = generated_key_body(run_id);
+    let key_text = format!("-----BEGIN OPENSSH PRIVATE KEY-----\n{key_body}\n-----END OPENSSH PRIVATE KEY-----\n");
+    std::fs::write(root.join("root/.ssh/id_ed25519"), key_text).unwrap();
+    std::fs::set_permissions(root.join("root/.ssh/id_ed25519"), std::fs::Permissions::from_mode(0o600)).unwrap();
     (token, key_body)
+}
+
+/// 64 base64 characters from a xorshift seeded by the run id and the clock.
+fn generated_key_body(run_id: &str) -> String {
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    let mut x = run_id.bytes().fold(nanos | 1, |h, b| h.rotate_left(5) ^ u64::from(b));
+    (0..64)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            B64[(x % 64) as usize] as char
+        })
+        .collect()
 }
 
 fn expected(scope: &str) -> Vec<(String, String)> {
