@@ -25,6 +25,9 @@ pub enum FileKind {
     /// A Compose file (`compose.yaml`, `docker-compose.yml`, their overrides, and
     /// `compose.<env>.yaml` / `docker-compose.<env>.yml` variants).
     Compose,
+    /// A `docker save` archive (docker-archive or OCI layout, plain or gzip): its
+    /// layers are checked (IM008 and up).
+    ImageArchive,
 }
 
 impl FileKind {
@@ -32,6 +35,9 @@ impl FileKind {
     /// other `.yaml`/`.yml` files are read as Compose files, anything else as a
     /// Dockerfile.
     pub fn of_explicit(path: &Path) -> FileKind {
+        if is_image_archive(path) {
+            return FileKind::ImageArchive;
+        }
         classify(path).or_else(|| shebang_kind(path)).unwrap_or_else(|| {
             let ext = path.extension().map(|e| e.to_ascii_lowercase());
             if ext.as_deref().is_some_and(|e| e == "yaml" || e == "yml") {
@@ -41,6 +47,21 @@ impl FileKind {
             }
         })
     }
+}
+
+/// A file whose first tar member is one `docker save` writes (`manifest.json`,
+/// `blobs/`, `<64 hex>/`, ...): a few KiB are read, whatever the file's name.
+fn is_image_archive(path: &Path) -> bool {
+    std::fs::File::open(path).is_ok_and(dockward_image::looks_like_image_archive)
+}
+
+/// During a directory walk, only `*.tar`, `*.tar.gz` and `*.tgz` files are looked
+/// into, and claimed only when they look like an image archive: other tarballs in a
+/// repository (release artefacts, fixtures) are not ours.
+fn classify_walked_archive(path: &Path) -> Option<FileKind> {
+    let lower = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let tarball = lower.ends_with(".tar") || lower.ends_with(".tar.gz") || lower.ends_with(".tgz");
+    (tarball && is_image_archive(path)).then_some(FileKind::ImageArchive)
 }
 
 /// A file named explicitly that starts with a `sh`/`bash`/`dash`/`ash`/`ksh`/`zsh`
@@ -172,7 +193,7 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<DiscoveryError>) 
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                if let Some(kind) = classify(e.path()) {
+                if let Some(kind) = classify(e.path()).or_else(|| classify_walked_archive(e.path())) {
                     inputs.push(Input::File { display: display_path(e.path()), path: e.path().to_path_buf(), kind });
                 }
             }
@@ -254,5 +275,41 @@ mod tests {
         assert_eq!(FileKind::of_explicit(&dir.join("deploy")), FileKind::ShellScript);
         assert_eq!(FileKind::of_explicit(&dir.join("tool")), FileKind::Dockerfile);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn walks_claim_only_tarballs_that_look_like_image_archives() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(src.join("manifest.json"), "[]").unwrap();
+        std::fs::write(src.join("notes.txt"), "hello").unwrap();
+        let tar = |name: &str, member: &str| {
+            let ok = std::process::Command::new("tar")
+                .arg("-C")
+                .arg(&src)
+                .arg("-cf")
+                .arg(dir.path().join(name))
+                .arg(member)
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        };
+        tar("app.tar", "manifest.json");
+        tar("release.tar", "notes.txt");
+        tar("saved-image", "manifest.json");
+        let (inputs, errors) = discover(&[dir.path().to_path_buf()], None);
+        assert!(errors.is_empty());
+        let kinds: Vec<(String, FileKind)> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::File { path, kind, .. } => Some((path.file_name()?.to_string_lossy().into_owned(), *kind)),
+                Input::Stdin { .. } => None,
+            })
+            .collect();
+        assert_eq!(kinds, [("app.tar".to_string(), FileKind::ImageArchive)]);
+        // Named explicitly, the contents decide whatever the name.
+        assert_eq!(FileKind::of_explicit(&dir.path().join("saved-image")), FileKind::ImageArchive);
+        assert_eq!(FileKind::of_explicit(&dir.path().join("release.tar")), FileKind::Dockerfile);
     }
 }

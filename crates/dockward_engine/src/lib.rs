@@ -9,6 +9,7 @@
 
 pub mod connect;
 pub mod exec;
+pub mod export;
 pub mod local;
 pub mod normalise;
 pub mod read;

@@ -29,6 +29,8 @@ pub struct AuditSettings {
     pub ignore_images: Vec<String>,
     /// Containers not audited, by label (`key` or `key=value`).
     pub ignore_labels: Vec<String>,
+    /// Export every image in use and check its layers (IM008 and up).
+    pub image_contents: bool,
 }
 
 impl Default for AuditSettings {
@@ -48,6 +50,7 @@ impl Default for AuditSettings {
             ignore_containers: Vec::new(),
             ignore_images: Vec::new(),
             ignore_labels: Vec::new(),
+            image_contents: false,
         }
     }
 }

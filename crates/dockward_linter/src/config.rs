@@ -71,6 +71,8 @@ pub struct AuditSection {
     /// `key` or `key=value` labels whose containers are not audited.
     #[serde(default)]
     pub ignore_labels: Vec<String>,
+    /// Export and check the layers of every image in use (`--image-contents`).
+    pub image_contents: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -227,6 +229,9 @@ pub fn parse_config(name: &str, text: &str) -> Result<Config, ConfigError> {
     audit.ignore_containers = a.ignore_containers.clone();
     audit.ignore_images = a.ignore_images.clone();
     audit.ignore_labels = a.ignore_labels.clone();
+    if let Some(v) = a.image_contents {
+        audit.image_contents = v;
+    }
     let fail_on = match &file.fail_on {
         None => None,
         Some(s) => Some(FailOn::parse(s.get_ref()).ok_or_else(|| {

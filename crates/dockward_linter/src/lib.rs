@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod daemon;
 pub mod docs;
 pub mod host;
+pub mod image_contents;
 pub mod registry;
 pub mod rule;
 pub mod rules;

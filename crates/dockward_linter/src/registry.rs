@@ -5,6 +5,7 @@ use dockward_diagnostics::RuleMeta;
 use crate::audit::{EngineRule, ImageRule, NetworkRule, SwarmRule};
 use crate::daemon::DaemonRule;
 use crate::host::HostRule;
+use crate::image_contents::ImageContentsRule;
 use crate::rule::DockerfileRule;
 use crate::rules::compose::ComposeRule;
 use crate::rules::container::ContainerRule;
@@ -176,6 +177,17 @@ pub static IMAGE_RULES: &[&dyn ImageRule] = &[
     &image::dangling_images::DanglingImages,
 ];
 
+/// Every image-contents rule (IM008 and up: the files in an image's layers), in code order.
+pub static IMAGE_CONTENTS_RULES: &[&dyn ImageContentsRule] = &[
+    &image::setuid_setgid_file::SetuidSetgidFile,
+    &image::empty_password_account::EmptyPasswordAccount,
+    &image::duplicate_uid_gid::DuplicateUidGid,
+    &image::unneeded_files::UnneededFiles,
+    &image::secret_file_in_image::SecretFileInImage,
+    &image::deleted_secret_in_layer::DeletedSecretInLayer,
+    &image::world_writable_file::WorldWritableFile,
+];
+
 /// Every network rule (NW family), in code order.
 pub static NETWORK_RULES: &[&dyn NetworkRule] = &[
     &network::default_bridge_in_use::DefaultBridgeInUse,
@@ -219,6 +231,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
         .chain(HOST_RULES.iter().map(|r| r.meta()))
         .chain(ENGINE_RULES.iter().map(|r| r.meta()))
         .chain(IMAGE_RULES.iter().map(|r| r.meta()))
+        .chain(IMAGE_CONTENTS_RULES.iter().map(|r| r.meta()))
         .chain(NETWORK_RULES.iter().map(|r| r.meta()))
         .chain(SWARM_RULES.iter().map(|r| r.meta()))
         .chain(COMPOSE_RULES.iter().map(|r| r.meta()))
@@ -295,6 +308,19 @@ mod tests {
         sorted.sort();
         assert_eq!(codes, sorted);
         assert!(codes.iter().all(|c| c.starts_with("SW")));
+    }
+
+    #[test]
+    fn image_rules_are_in_code_order() {
+        let codes: Vec<_> = IMAGE_RULES
+            .iter()
+            .map(|r| r.meta().code)
+            .chain(IMAGE_CONTENTS_RULES.iter().map(|r| r.meta().code))
+            .collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted);
+        assert!(codes.iter().all(|c| c.starts_with("IM")));
     }
 
     #[test]

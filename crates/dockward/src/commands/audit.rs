@@ -96,6 +96,11 @@ pub struct AuditArgs {
     /// and the rules' `cis` ids), 1.7 or 1.8. Each row also shows the other versions' ids.
     #[arg(long, value_name = "VERSION", default_value = "1.6", value_parser = parse_cis_version)]
     pub cis_version: CisVersion,
+    /// Also check the files in the layers of every image the audited containers use
+    /// (IM008 and up: setuid files, empty passwords, secrets, ...). Transfers each
+    /// image's bytes (`GET /images/{id}/get`, as `docker save`); also `[audit] image-contents = true`.
+    #[arg(long)]
+    pub image_contents: bool,
     /// Print only findings: no summary, no per-host lines.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -127,6 +132,8 @@ pub struct HostResult {
     pub daemon_complete: bool,
     /// The HO rules ran (`--host-root`).
     pub host_checked: bool,
+    /// The image-contents rules ran (`--image-contents`).
+    pub contents_checked: bool,
 }
 
 fn run_inner(args: AuditArgs) -> Result<u8, String> {
@@ -175,12 +182,18 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                     None if args.no_host_files => HostFiles::Skip,
                     None => HostFiles::LocalDaemonOnly,
                 };
-                let audited = audit_host(&snapshot, &settings, now, several, host_files)?;
+                let mut audited = audit_host(&snapshot, &settings, now, several, host_files)?;
+                let contents_checked = args.image_contents || settings.audit.image_contents;
+                if contents_checked {
+                    audited.diagnostics.extend(audit_image_contents(&snapshot, &settings, &args, several));
+                    audited.diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
+                }
                 results.push(HostResult {
                     snapshot,
                     diagnostics: audited.diagnostics,
                     daemon_complete: audited.daemon_complete,
                     host_checked: audited.host_checked,
+                    contents_checked,
                 });
             }
             Err(e) => eprintln!("dockward: cannot audit {e}"),
@@ -349,6 +362,61 @@ pub fn audit_host(
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
     Ok(AuditedHost { diagnostics: found, daemon_complete, host_checked: host_root.is_some() })
+}
+
+/// The image-contents rules over every image the audited containers use: one export
+/// per image (`GET /images/{id}/get`), `--concurrency` at once, each parsed while it
+/// streams. An image that cannot be exported or read is a note on stderr.
+fn audit_image_contents(
+    snapshot: &HostSnapshot,
+    settings: &Settings,
+    args: &AuditArgs,
+    prefix_host: bool,
+) -> Vec<Diagnostic> {
+    let in_use: Vec<&dockward_spec::ImageView> = snapshot.images.iter().filter(|i| !i.used_by.is_empty()).collect();
+    let ids: Vec<String> = in_use.iter().map(|i| i.id.clone()).collect();
+    let consume: dockward_engine::export::ArchiveConsumer<_> = Arc::new(|_id: &str, r: &mut dyn std::io::Read| {
+        dockward_image::read_archive(
+            std::io::BufReader::with_capacity(1 << 20, r),
+            &dockward_linter::image_contents::wants_content,
+        )
+    });
+    let label = &snapshot.endpoint.label;
+    // Exports carry whole images: fewer at once than small inspect requests.
+    let concurrency = args.concurrency.clamp(1, 4);
+    let outcomes = match dockward_engine::export::export_images(
+        &snapshot.endpoint,
+        args.timeout.max(1),
+        &ids,
+        concurrency,
+        consume,
+    ) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("dockward: {label}: cannot export images: {e}");
+            return Vec::new();
+        }
+    };
+    let mut images = Vec::new();
+    for (view, outcome) in in_use.iter().zip(outcomes) {
+        match outcome.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
+            Ok(found) => images.extend(found.into_iter().map(|mut img| {
+                // An export by id carries no tag: name the image as the other IM rules do.
+                img.name = view.name.clone();
+                img
+            })),
+            Err(e) => eprintln!("dockward: {label}: image/{}: cannot read its layers: {e}", view.name),
+        }
+    }
+    let mut found = dockward_linter::image_contents::lint_image_contents(&images, settings);
+    if prefix_host {
+        for d in &mut found {
+            if let Location::Logical { scope, .. } = &mut d.location {
+                *scope = format!("{label}/{scope}");
+            }
+        }
+    }
+    found
 }
 
 /// `dockward.ignore=CODE,CODE[: reason]` labels, by container (or swarm service) scope.

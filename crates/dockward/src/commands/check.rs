@@ -258,20 +258,34 @@ fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<Vec<u8>>, String> {
 fn check_input(input: &Input, stdin: Option<&[u8]>, settings: &Settings, fix: FixMode) -> FileReport {
     match input {
         Input::Stdin { display, kind } => check_bytes(*kind, display, None, stdin.unwrap_or_default(), settings, fix),
+        // Archives are streamed, never read whole: an image can be gigabytes.
+        Input::File { display, path, kind: FileKind::ImageArchive } => match std::fs::File::open(path) {
+            Ok(f) => dockward_linter::image_contents::check_image_archive(
+                display,
+                Some(path.clone()),
+                std::io::BufReader::with_capacity(1 << 20, f),
+                settings,
+            ),
+            Err(e) => unreadable(display, path, e),
+        },
         Input::File { display, path, kind } => match std::fs::read(path) {
             Ok(bytes) => check_bytes(*kind, display, Some(path.clone()), &bytes, settings, fix),
-            Err(e) => FileReport {
-                name: display.clone(),
-                path: Some(path.clone()),
-                diagnostics: vec![Diagnostic::new(
-                    registry::UNREADABLE_FILE,
-                    Location::File { name: display.clone() },
-                    format!("cannot read: {e}"),
-                )],
-                fixed: None,
-                unreadable: true,
-            },
+            Err(e) => unreadable(display, path, e),
         },
+    }
+}
+
+fn unreadable(display: &str, path: &std::path::Path, e: std::io::Error) -> FileReport {
+    FileReport {
+        name: display.to_string(),
+        path: Some(path.to_path_buf()),
+        diagnostics: vec![Diagnostic::new(
+            registry::UNREADABLE_FILE,
+            Location::File { name: display.to_string() },
+            format!("cannot read: {e}"),
+        )],
+        fixed: None,
+        unreadable: true,
     }
 }
 
@@ -296,6 +310,7 @@ fn check_bytes(
         FileKind::DockerUnit => check_flag_file_bytes(FlagFileKind::SystemdUnit, name, path, bytes, settings),
         FileKind::DefaultDocker => check_flag_file_bytes(FlagFileKind::DefaultDocker, name, path, bytes, settings),
         FileKind::SysconfigDocker => check_flag_file_bytes(FlagFileKind::SysconfigDocker, name, path, bytes, settings),
+        FileKind::ImageArchive => dockward_linter::image_contents::check_image_archive(name, path, bytes, settings),
         // Compose inputs are grouped into projects before checking.
         FileKind::Compose => {
             let file = ProjectFile {

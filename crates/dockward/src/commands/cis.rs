@@ -93,6 +93,8 @@ fn applies(rule: &RuleMeta, results: &[HostResult]) -> bool {
         let s = &r.snapshot;
         match rule.target {
             Target::Container => !s.containers.is_empty() || s.swarm.as_ref().is_some_and(|sw| !sw.services.is_empty()),
+            // Layers are read only for the images containers use.
+            Target::Image if is_contents_rule(rule) => s.images.iter().any(|i| !i.used_by.is_empty()),
             Target::Image => !s.images.is_empty(),
             Target::Network => {
                 // Overlay encryption is a swarm matter.
@@ -123,8 +125,14 @@ fn judged(rule: &RuleMeta, results: &[HostResult], settings: &Settings) -> bool 
         Target::Host => results.iter().any(|r| r.host_checked),
         // Listening sockets are read under `--host-root`; the rest from a manager's API.
         Target::Swarm if dockward_linter::audit::needs_host_root(rule) => results.iter().any(|r| r.host_checked),
+        Target::Image if is_contents_rule(rule) => results.iter().any(|r| r.contents_checked),
         _ => true,
     }
+}
+
+/// IM008 and up read image layers, which only `--image-contents` exports.
+fn is_contents_rule(rule: &RuleMeta) -> bool {
+    dockward_linter::registry::IMAGE_CONTENTS_RULES.iter().any(|r| r.meta().code == rule.code)
 }
 
 pub fn scorecard(results: &[HostResult], settings: &Settings, version: CisVersion) -> Scorecard {

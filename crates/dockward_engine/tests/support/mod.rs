@@ -83,6 +83,19 @@ impl Fixture {
         tag
     }
 
+    /// Imports the directory `root` (tarred as it is, modes and owners kept) as
+    /// `dockward-test-<run id>:<tag>`, labelled; removed with the fixture.
+    pub fn import_rootfs(&mut self, root: &Path, tag: &str) -> String {
+        let tar = self.dir.path().join(format!("{tag}.tar"));
+        let status = Command::new("tar").arg("-C").arg(root).arg("-cf").arg(&tar).arg(".").status().unwrap();
+        assert!(status.success(), "tar failed");
+        let full = format!("dockward-test-{}:{tag}", self.run_id);
+        let label = format!("LABEL {}", self.label());
+        docker_stdin(&["import", "--change", &label, "-", &full], Some(&tar));
+        self.images.push(full.clone());
+        full
+    }
+
     /// Builds `dockerfile` (which may use `{base}`) as `dockward-test-<run id>:<tag>`
     /// with the legacy builder (works offline, records build args in the history).
     pub fn build_image(&mut self, tag: &str, dockerfile: &str, build_args: &[&str]) -> String {

@@ -1,0 +1,308 @@
+//! The outer `docker save` tar: layers, manifests and configs in whatever order they
+//! come, then the images assembled from the manifest.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+
+use serde::Deserialize;
+
+use crate::layer::{normalise_path, read_layer, LayerMeta};
+use crate::merge::merge;
+use crate::sniff::{peek, sniff, Sniffed, HEAD_LEN};
+use crate::{Compression, ImageContents, ImageError, LayerInfo};
+
+/// Bounds on what is kept in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Largest file whose contents are kept (when asked for).
+    pub max_content: u64,
+    /// All kept contents together; past this, contents are no longer kept.
+    pub max_total_content: u64,
+    /// Largest JSON member (manifest, index, config) read.
+    pub max_json: u64,
+    /// Entries in all layers together.
+    pub max_entries: usize,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        Self {
+            max_content: 64 * 1024,
+            max_total_content: 64 * 1024 * 1024,
+            max_json: 16 * 1024 * 1024,
+            max_entries: 5_000_000,
+        }
+    }
+}
+
+/// What has been spent of the limits so far.
+#[derive(Debug, Default)]
+pub(crate) struct Budget {
+    entries: usize,
+    content: u64,
+}
+
+impl Budget {
+    pub(crate) fn count_entry(&mut self, limits: &ReadLimits) -> Result<(), ImageError> {
+        self.entries += 1;
+        if self.entries > limits.max_entries {
+            return Err(ImageError::Limit(format!("more than {} files in the layers", limits.max_entries)));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn take_content(&mut self, size: u64, limits: &ReadLimits) -> bool {
+        if self.content + size > limits.max_total_content {
+            return false;
+        }
+        self.content += size;
+        true
+    }
+}
+
+/// `manifest.json` of the docker-archive layout.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DockerManifestItem {
+    config: String,
+    #[serde(default)]
+    repo_tags: Option<Vec<String>>,
+    #[serde(default)]
+    layers: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct OciDescriptor {
+    digest: String,
+    #[serde(default)]
+    annotations: BTreeMap<String, String>,
+}
+
+/// An OCI image index (`index.json`) or manifest, whichever a blob is.
+#[derive(Debug, Deserialize)]
+struct OciDocument {
+    #[serde(default)]
+    manifests: Vec<OciDescriptor>,
+    #[serde(default)]
+    config: Option<OciDescriptor>,
+    #[serde(default)]
+    layers: Vec<OciDescriptor>,
+}
+
+/// Reads an archive with the default limits; `wants(path)` says which files' contents
+/// to keep (paths relative to the image root, `etc/shadow`).
+pub fn read_archive(r: impl Read, wants: &dyn Fn(&str) -> bool) -> Result<Vec<ImageContents>, ImageError> {
+    read_archive_with(r, wants, &ReadLimits::default())
+}
+
+#[derive(Default)]
+struct Members {
+    layers: HashMap<String, LayerMeta>,
+    json: HashMap<String, Vec<u8>>,
+    /// Symlinks and hard links between members (`<id>/layer.tar` -> `blobs/sha256/...`).
+    links: HashMap<String, String>,
+}
+
+impl Members {
+    fn resolve<'a>(&'a self, path: &'a str) -> &'a str {
+        let mut p = path;
+        for _ in 0..16 {
+            match self.links.get(p) {
+                Some(t) => p = t,
+                None => break,
+            }
+        }
+        p
+    }
+
+    fn layer(&self, path: &str) -> Result<&LayerMeta, ImageError> {
+        let p = normalise_path(path);
+        self.layers.get(self.resolve(&p)).ok_or(ImageError::MissingLayer(path.to_string()))
+    }
+
+    fn json<T: for<'de> Deserialize<'de>>(&self, path: &str) -> Result<Option<T>, ImageError> {
+        let p = normalise_path(path);
+        let Some(bytes) = self.json.get(self.resolve(&p)) else { return Ok(None) };
+        serde_json::from_slice(bytes)
+            .map(Some)
+            .map_err(|e| ImageError::Member { path: path.to_string(), message: format!("invalid JSON: {e}") })
+    }
+}
+
+pub fn read_archive_with(
+    r: impl Read,
+    wants: &dyn Fn(&str) -> bool,
+    limits: &ReadLimits,
+) -> Result<Vec<ImageContents>, ImageError> {
+    let (head, r) = peek(r, HEAD_LEN)?;
+    let outer: Box<dyn Read> = match sniff(&head) {
+        Sniffed::Gzip => Box::new(flate2::read::MultiGzDecoder::new(r)),
+        Sniffed::Tar => Box::new(r),
+        Sniffed::Empty => return Err(ImageError::NotAnArchive("the file is empty".into())),
+        _ => return Err(ImageError::NotAnArchive("it is not a tar archive (as `docker save` writes)".into())),
+    };
+    let (head, outer) = peek(outer, HEAD_LEN)?;
+    if !crate::sniff::looks_like_tar(&head) {
+        return Err(ImageError::NotAnArchive("the gzip stream does not hold a tar archive".into()));
+    }
+    let members = read_members(outer, wants, limits)?;
+    assemble(&members)
+}
+
+fn read_members(r: impl Read, wants: &dyn Fn(&str) -> bool, limits: &ReadLimits) -> Result<Members, ImageError> {
+    let mut members = Members::default();
+    let mut budget = Budget::default();
+    let mut archive = tar::Archive::new(r);
+    let outer_bad = |e: std::io::Error| ImageError::Member { path: "(archive)".into(), message: e.to_string() };
+    for entry in archive.entries().map_err(outer_bad)? {
+        let entry = entry.map_err(outer_bad)?;
+        let path = normalise_path(&entry.path().map_err(outer_bad)?.to_string_lossy());
+        let bad = |e: std::io::Error| ImageError::Member { path: path.clone(), message: e.to_string() };
+        match entry.header().entry_type() {
+            tar::EntryType::Symlink => {
+                if let Some(target) = entry.link_name().map_err(bad)? {
+                    let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+                    let target = normalise_path(&format!("{parent}/{}", target.to_string_lossy()));
+                    members.links.insert(path.clone(), target);
+                }
+                continue;
+            }
+            tar::EntryType::Link => {
+                if let Some(target) = entry.link_name().map_err(bad)? {
+                    members.links.insert(path.clone(), normalise_path(&target.to_string_lossy()));
+                }
+                continue;
+            }
+            t if !t.is_file() => continue,
+            _ => {}
+        }
+        let size = entry.size();
+        let base = path.rsplit('/').next().unwrap_or("");
+        if matches!(base, "VERSION" | "json" | "oci-layout" | "repositories") {
+            continue;
+        }
+        let (head, body) = peek(entry, HEAD_LEN).map_err(bad)?;
+        match sniff(&head) {
+            Sniffed::Empty => {
+                members
+                    .layers
+                    .insert(path, LayerMeta { compression: Compression::None, changes: Vec::new(), entries: 0 });
+            }
+            Sniffed::Gzip => {
+                let layer = read_layer(
+                    flate2::read::GzDecoder::new(body),
+                    Compression::Gzip,
+                    &path,
+                    wants,
+                    limits,
+                    &mut budget,
+                )?;
+                members.layers.insert(path, layer);
+            }
+            Sniffed::Tar => {
+                let layer = read_layer(body, Compression::None, &path, wants, limits, &mut budget)?;
+                members.layers.insert(path, layer);
+            }
+            Sniffed::Zstd => {
+                return Err(ImageError::Member { path, message: "zstd-compressed layers are not supported yet".into() })
+            }
+            Sniffed::Json if size <= limits.max_json => {
+                let mut buf = Vec::with_capacity(size as usize);
+                body.take(limits.max_json).read_to_end(&mut buf).map_err(bad)?;
+                members.json.insert(path, buf);
+            }
+            Sniffed::Json => return Err(ImageError::Limit(format!("`{path}` is a JSON member of {size} bytes"))),
+            Sniffed::Unknown => {}
+        }
+    }
+    Ok(members)
+}
+
+fn blob_path(digest: &str) -> Option<String> {
+    let (algo, hex) = digest.split_once(':')?;
+    (!hex.is_empty() && !hex.contains('/')).then(|| format!("blobs/{algo}/{hex}"))
+}
+
+fn short_name(id: &str) -> String {
+    let hex = id.strip_prefix("sha256:").unwrap_or(id);
+    format!("sha256:{}", &hex[..hex.len().min(12)])
+}
+
+fn image(
+    members: &Members,
+    tags: Vec<String>,
+    id: Option<String>,
+    layer_paths: &[String],
+) -> Result<ImageContents, ImageError> {
+    let metas: Vec<&LayerMeta> = layer_paths.iter().map(|p| members.layer(p)).collect::<Result<_, _>>()?;
+    let (files, hidden) = merge(&metas);
+    let layers = layer_paths
+        .iter()
+        .zip(&metas)
+        .map(|(p, m)| LayerInfo { archive_path: p.clone(), compression: m.compression, entries: m.entries })
+        .collect();
+    let name = tags.first().cloned().or_else(|| id.as_deref().map(short_name)).unwrap_or_else(|| "image".into());
+    Ok(ImageContents { name, tags, id, layers, files, hidden })
+}
+
+/// The images the manifests name: `manifest.json` when present (Docker writes it in
+/// both layouts), else the OCI `index.json`.
+fn assemble(members: &Members) -> Result<Vec<ImageContents>, ImageError> {
+    if let Some(items) = members.json::<Vec<DockerManifestItem>>("manifest.json")? {
+        return items
+            .into_iter()
+            .map(|item| {
+                let hex = item.config.rsplit('/').next().unwrap_or("").trim_end_matches(".json");
+                let id = (!hex.is_empty()).then(|| format!("sha256:{hex}"));
+                image(members, item.repo_tags.unwrap_or_default(), id, &item.layers)
+            })
+            .collect();
+    }
+    let Some(index) = members.json::<OciDocument>("index.json")? else { return Err(ImageError::NoManifest) };
+    let mut images = Vec::new();
+    for desc in &index.manifests {
+        collect_oci(members, desc, None, 0, &mut images)?;
+    }
+    Ok(images)
+}
+
+fn collect_oci(
+    members: &Members,
+    desc: &OciDescriptor,
+    name: Option<String>,
+    depth: usize,
+    out: &mut Vec<ImageContents>,
+) -> Result<(), ImageError> {
+    if depth > 4 {
+        return Err(ImageError::Limit("image indexes nested more than 4 deep".into()));
+    }
+    let name = name.or_else(|| {
+        desc.annotations
+            .get("io.containerd.image.name")
+            .or_else(|| desc.annotations.get("org.opencontainers.image.ref.name"))
+            .cloned()
+    });
+    let path = blob_path(&desc.digest).ok_or_else(|| ImageError::Member {
+        path: "index.json".into(),
+        message: format!("bad digest `{}`", desc.digest),
+    })?;
+    let Some(doc) = members.json::<OciDocument>(&path)? else { return Err(ImageError::MissingLayer(path)) };
+    if let Some(config) = &doc.config {
+        let layers: Vec<String> = doc
+            .layers
+            .iter()
+            .map(|l| {
+                blob_path(&l.digest).ok_or_else(|| ImageError::Member {
+                    path: path.clone(),
+                    message: format!("bad digest `{}`", l.digest),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        out.push(image(members, name.into_iter().collect(), Some(config.digest.clone()), &layers)?);
+    } else {
+        for m in &doc.manifests {
+            collect_oci(members, m, name.clone(), depth + 1, out)?;
+        }
+    }
+    Ok(())
+}

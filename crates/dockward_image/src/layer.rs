@@ -1,0 +1,131 @@
+//! One layer tar reduced to its file metadata (and the few contents asked for).
+
+use std::io::Read;
+
+use crate::archive::{Budget, ReadLimits};
+use crate::{Compression, FileEntry, FileKind, ImageError};
+
+/// What one layer entry does to the filesystem below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Change {
+    Add(FileEntry),
+    /// `.wh.<name>`: the path (and everything under it) is deleted.
+    Whiteout(String),
+    /// `.wh..wh..opq` in a directory: everything the lower layers had in it is deleted.
+    Opaque(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LayerMeta {
+    pub compression: Compression,
+    pub changes: Vec<Change>,
+    pub entries: usize,
+}
+
+/// `./a//b/./c/` -> `a/b/c`; `..` stays inside the root. The root itself is `""`.
+pub(crate) fn normalise_path(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for c in p.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    parts.join("/")
+}
+
+const WHITEOUT_PREFIX: &str = ".wh.";
+const OPAQUE_MARKER: &str = ".wh..wh..opq";
+
+fn kind_of(t: tar::EntryType) -> FileKind {
+    use tar::EntryType as T;
+    match t {
+        T::Regular | T::Continuous | T::GNUSparse => FileKind::File,
+        T::Directory => FileKind::Dir,
+        T::Symlink => FileKind::Symlink,
+        T::Link => FileKind::Hardlink,
+        T::Char => FileKind::CharDevice,
+        T::Block => FileKind::BlockDevice,
+        T::Fifo => FileKind::Fifo,
+        _ => FileKind::Other,
+    }
+}
+
+/// Reads one layer stream (already decompressed). `member` names the layer in errors.
+pub(crate) fn read_layer(
+    r: impl Read,
+    compression: Compression,
+    member: &str,
+    wants: &dyn Fn(&str) -> bool,
+    limits: &ReadLimits,
+    budget: &mut Budget,
+) -> Result<LayerMeta, ImageError> {
+    let bad = |e: std::io::Error| ImageError::Member { path: member.to_string(), message: e.to_string() };
+    let mut archive = tar::Archive::new(r);
+    let mut changes = Vec::new();
+    let mut entries = 0usize;
+    for entry in archive.entries().map_err(bad)? {
+        let mut entry = entry.map_err(bad)?;
+        entries += 1;
+        budget.count_entry(limits)?;
+        let raw_path = entry.path().map_err(bad)?.to_string_lossy().into_owned();
+        let path = normalise_path(&raw_path);
+        if path.is_empty() {
+            continue;
+        }
+        let (parent, base) = match path.rsplit_once('/') {
+            Some((p, b)) => (p, b),
+            None => ("", path.as_str()),
+        };
+        if base == OPAQUE_MARKER {
+            changes.push(Change::Opaque(parent.to_string()));
+            continue;
+        }
+        if let Some(name) = base.strip_prefix(WHITEOUT_PREFIX) {
+            let target = if parent.is_empty() { name.to_string() } else { format!("{parent}/{name}") };
+            changes.push(Change::Whiteout(target));
+            continue;
+        }
+        let header = entry.header();
+        let kind = kind_of(header.entry_type());
+        let link_target = match kind {
+            FileKind::Symlink => entry.link_name().map_err(bad)?.map(|l| l.to_string_lossy().into_owned()),
+            FileKind::Hardlink => entry.link_name().map_err(bad)?.map(|l| normalise_path(&l.to_string_lossy())),
+            _ => None,
+        };
+        // Some writers leave numeric fields blank; blank means 0 to tar(1) as well.
+        let mode = header.mode().unwrap_or(0);
+        let uid = header.uid().unwrap_or(0);
+        let gid = header.gid().unwrap_or(0);
+        let size = entry.size();
+        let content = if kind == FileKind::File
+            && size <= limits.max_content
+            && wants(&path)
+            && budget.take_content(size, limits)
+        {
+            let mut buf = Vec::with_capacity(size as usize);
+            (&mut entry).take(limits.max_content).read_to_end(&mut buf).map_err(bad)?;
+            Some(buf)
+        } else {
+            None
+        };
+        changes.push(Change::Add(FileEntry { path, kind, mode, uid, gid, size, link_target, layer: 0, content }));
+    }
+    Ok(LayerMeta { compression, changes, entries })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_normalised_inside_the_root() {
+        assert_eq!(normalise_path("./etc/passwd"), "etc/passwd");
+        assert_eq!(normalise_path("/usr//bin/./su/"), "usr/bin/su");
+        assert_eq!(normalise_path("../../etc/shadow"), "etc/shadow");
+        assert_eq!(normalise_path("./"), "");
+    }
+}

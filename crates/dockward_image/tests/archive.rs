@@ -1,0 +1,353 @@
+//! Archives built here with the tar crate, in both layouts `docker save` writes.
+
+use std::io::Write;
+
+use dockward_image::{read_archive, read_archive_with, Compression, FileKind, ImageError, ReadLimits, Removal};
+
+/// One entry of a layer.
+enum E<'a> {
+    Dir(&'a str),
+    File(&'a str, u32, &'a [u8]),
+    Owned(&'a str, u32, u64, u64, &'a [u8]),
+    Symlink(&'a str, &'a str),
+    Hardlink(&'a str, &'a str),
+}
+
+fn layer_tar(entries: &[E<'_>]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for e in entries {
+        let mut h = tar::Header::new_gnu();
+        match e {
+            E::Dir(p) => {
+                h.set_entry_type(tar::EntryType::Directory);
+                h.set_mode(0o755);
+                h.set_size(0);
+                b.append_data(&mut h, p, &[][..]).unwrap();
+            }
+            E::File(p, mode, data) => {
+                h.set_mode(*mode);
+                h.set_size(data.len() as u64);
+                b.append_data(&mut h, p, *data).unwrap();
+            }
+            E::Owned(p, mode, uid, gid, data) => {
+                h.set_mode(*mode);
+                h.set_uid(*uid);
+                h.set_gid(*gid);
+                h.set_size(data.len() as u64);
+                b.append_data(&mut h, p, *data).unwrap();
+            }
+            E::Symlink(p, t) => {
+                h.set_entry_type(tar::EntryType::Symlink);
+                h.set_mode(0o777);
+                h.set_size(0);
+                b.append_link(&mut h, p, t).unwrap();
+            }
+            E::Hardlink(p, t) => {
+                h.set_entry_type(tar::EntryType::Link);
+                h.set_mode(0o4755);
+                h.set_size(0);
+                b.append_link(&mut h, p, t).unwrap();
+            }
+        }
+    }
+    b.into_inner().unwrap()
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(data).unwrap();
+    gz.finish().unwrap()
+}
+
+fn hex(n: u32) -> String {
+    format!("{n:064x}")
+}
+
+struct Outer(tar::Builder<Vec<u8>>);
+
+impl Outer {
+    fn new() -> Self {
+        Outer(tar::Builder::new(Vec::new()))
+    }
+    fn file(mut self, path: &str, data: &[u8]) -> Self {
+        let mut h = tar::Header::new_ustar();
+        h.set_mode(0o644);
+        h.set_size(data.len() as u64);
+        self.0.append_data(&mut h, path, data).unwrap();
+        self
+    }
+    fn symlink(mut self, path: &str, target: &str) -> Self {
+        let mut h = tar::Header::new_ustar();
+        h.set_entry_type(tar::EntryType::Symlink);
+        h.set_size(0);
+        self.0.append_link(&mut h, path, target).unwrap();
+        self
+    }
+    fn finish(self) -> Vec<u8> {
+        self.0.into_inner().unwrap()
+    }
+}
+
+fn base_layer() -> Vec<u8> {
+    layer_tar(&[
+        E::Dir("./"),
+        E::Dir("./etc/"),
+        E::File("./etc/passwd", 0o644, b"root:x:0:0:root:/root:/bin/sh\n"),
+        E::File("./etc/shadow", 0o640, b"root::19000:0:99999:7:::\n"),
+        E::Dir("./usr/bin/"),
+        E::File("./usr/bin/su", 0o4755, b"\x7fELF"),
+        E::Hardlink("./usr/bin/su2", "./usr/bin/su"),
+        E::Symlink("./bin/sh", "/bin/busybox"),
+        E::Dir("./opt/app/"),
+        E::File("./opt/app/old.txt", 0o644, b"old"),
+        E::File("./root/.ssh/id_rsa", 0o600, b"-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n"),
+        E::Dir("./srv/data/"),
+        E::File("./srv/data/x", 0o644, b"x"),
+    ])
+}
+
+fn top_layer() -> Vec<u8> {
+    layer_tar(&[
+        E::Dir("./root/.ssh/"),
+        E::File("./root/.ssh/.wh.id_rsa", 0o644, b""),
+        E::Dir("./opt/app/"),
+        E::File("./opt/app/.wh..wh..opq", 0o644, b""),
+        E::File("./opt/app/new.txt", 0o644, b"new"),
+        E::Owned("./etc/passwd", 0o644, 0, 0, b"root:x:0:0:root:/root:/bin/sh\napp:x:0:0::/app:/bin/sh\n"),
+        E::File("./srv/data", 0o644, b"now a file"),
+    ])
+}
+
+fn wants(p: &str) -> bool {
+    matches!(p, "etc/passwd" | "etc/shadow" | "root/.ssh/id_rsa")
+}
+
+fn manifest(config: &str, tags: &[&str], layers: &[String]) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!([{ "Config": config, "RepoTags": tags, "Layers": layers }])).unwrap()
+}
+
+/// The docker-archive layout, `manifest.json` last (after the layers it orders).
+fn classic_archive() -> Vec<u8> {
+    let (l0, l1) = (hex(1), hex(2));
+    // The layer directories are written in the reverse of manifest order.
+    Outer::new()
+        .file(&format!("{l1}/VERSION"), b"1.0")
+        .file(&format!("{l1}/layer.tar"), &top_layer())
+        .file(&format!("{l0}/layer.tar"), &base_layer())
+        .file(&format!("{}.json", hex(9)), br#"{"config":{}}"#)
+        .file(
+            "manifest.json",
+            &manifest(&format!("{}.json", hex(9)), &["app:1"], &[format!("{l0}/layer.tar"), format!("{l1}/layer.tar")]),
+        )
+        .file("repositories", b"{}")
+        .finish()
+}
+
+fn assert_merged(img: &dockward_image::ImageContents) {
+    let paths: Vec<&str> = img.files.keys().map(String::as_str).collect();
+    assert_eq!(
+        paths,
+        [
+            "bin/sh",
+            "etc",
+            "etc/passwd",
+            "etc/shadow",
+            "opt/app",
+            "opt/app/new.txt",
+            "root/.ssh",
+            "srv/data",
+            "usr/bin",
+            "usr/bin/su",
+            "usr/bin/su2"
+        ]
+    );
+    let su = img.file("/usr/bin/su").unwrap();
+    assert!(su.is_setuid() && !su.is_setgid());
+    assert_eq!((su.kind, su.layer, su.mode), (FileKind::File, 0, 0o4755));
+    assert_eq!(su.abs_path(), "/usr/bin/su");
+    let su2 = img.file("usr/bin/su2").unwrap();
+    assert_eq!((su2.kind, su2.link_target.as_deref()), (FileKind::Hardlink, Some("usr/bin/su")));
+    let sh = img.file("bin/sh").unwrap();
+    assert_eq!((sh.kind, sh.link_target.as_deref()), (FileKind::Symlink, Some("/bin/busybox")));
+    let passwd = img.file("etc/passwd").unwrap();
+    assert_eq!(passwd.layer, 1);
+    assert!(passwd.text().unwrap().contains("app:x:0:0"));
+    assert_eq!(img.file("etc/shadow").unwrap().text().unwrap(), "root::19000:0:99999:7:::\n");
+    assert_eq!(img.file("usr/bin/su").unwrap().content, None, "only wanted files keep their bytes");
+    assert_eq!(img.file("srv/data").unwrap().kind, FileKind::File);
+
+    let hidden: Vec<(&str, usize, Removal)> =
+        img.hidden.iter().map(|h| (h.entry.path.as_str(), h.entry.layer, h.removal)).collect();
+    assert_eq!(
+        hidden,
+        [
+            ("etc/passwd", 0, Removal::Replaced { by: 1 }),
+            ("opt/app/old.txt", 0, Removal::Deleted { by: 1 }),
+            ("root/.ssh/id_rsa", 0, Removal::Deleted { by: 1 }),
+            ("srv/data/x", 0, Removal::Replaced { by: 1 }),
+        ]
+    );
+    let key = &img.hidden[2].entry;
+    assert!(key.text().unwrap().starts_with("-----BEGIN OPENSSH PRIVATE KEY"));
+    assert!(!format!("{key:?}").contains("PRIVATE"), "Debug never prints contents");
+}
+
+#[test]
+fn classic_layout_with_the_manifest_after_the_layers() {
+    let images = read_archive(&classic_archive()[..], &wants).unwrap();
+    assert_eq!(images.len(), 1);
+    let img = &images[0];
+    assert_eq!(img.name, "app:1");
+    assert_eq!(img.id.as_deref(), Some(format!("sha256:{}", hex(9)).as_str()));
+    assert_eq!(img.layers.len(), 2);
+    assert_eq!(img.layers[0].archive_path, format!("{}/layer.tar", hex(1)));
+    assert_merged(img);
+}
+
+#[test]
+fn gzip_compressed_archive_is_read_too() {
+    let images = read_archive(&gzip(&classic_archive())[..], &wants).unwrap();
+    assert_merged(&images[0]);
+}
+
+/// The OCI layout without `manifest.json`: `index.json` -> manifest blob -> layers,
+/// one gzip-compressed and one plain.
+#[test]
+fn oci_layout_with_gzip_and_plain_layers() {
+    let base = gzip(&base_layer());
+    let top = top_layer();
+    let config = br#"{"architecture":"amd64"}"#;
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "config": {"digest": format!("sha256:{}", hex(7)), "size": config.len()},
+        "layers": [{"digest": format!("sha256:{}", hex(1))}, {"digest": format!("sha256:{}", hex(2))}],
+    });
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "manifests": [{"digest": format!("sha256:{}", hex(8)), "annotations": {"io.containerd.image.name": "docker.io/library/app:2", "org.opencontainers.image.ref.name": "2"}}],
+    });
+    let archive = Outer::new()
+        .file(&format!("blobs/sha256/{}", hex(2)), &top)
+        .file(&format!("blobs/sha256/{}", hex(1)), &base)
+        .file(&format!("blobs/sha256/{}", hex(7)), config)
+        .file(&format!("blobs/sha256/{}", hex(8)), &serde_json::to_vec(&manifest).unwrap())
+        .file("index.json", &serde_json::to_vec(&index).unwrap())
+        .file("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#)
+        .finish();
+    let images = read_archive(&archive[..], &wants).unwrap();
+    assert_eq!(images.len(), 1);
+    let img = &images[0];
+    assert_eq!(img.name, "docker.io/library/app:2");
+    assert_eq!(img.id.as_deref(), Some(format!("sha256:{}", hex(7)).as_str()));
+    assert_eq!(img.layers.iter().map(|l| l.compression).collect::<Vec<_>>(), [Compression::Gzip, Compression::None]);
+    assert_merged(img);
+}
+
+/// Docker 25+: OCI blobs, `manifest.json` naming them, and `<id>/layer.tar` symlinks.
+#[test]
+fn engine_25_layout_with_layer_symlinks() {
+    let archive = Outer::new()
+        .file(&format!("blobs/sha256/{}", hex(1)), &base_layer())
+        .file(&format!("blobs/sha256/{}", hex(2)), &gzip(&top_layer()))
+        .file(&format!("blobs/sha256/{}", hex(9)), br#"{"config":{}}"#)
+        .file("index.json", br#"{"schemaVersion":2,"manifests":[]}"#)
+        .file(
+            "manifest.json",
+            &manifest(
+                &format!("blobs/sha256/{}", hex(9)),
+                &["app:3", "app:latest"],
+                &[format!("{}/layer.tar", hex(5)), format!("blobs/sha256/{}", hex(2))],
+            ),
+        )
+        .symlink(&format!("{}/layer.tar", hex(5)), &format!("../blobs/sha256/{}", hex(1)))
+        .finish();
+    let images = read_archive(&archive[..], &wants).unwrap();
+    assert_eq!(images[0].tags, ["app:3", "app:latest"]);
+    assert_eq!(images[0].layers[1].compression, Compression::Gzip);
+    assert_merged(&images[0]);
+}
+
+#[test]
+fn content_larger_than_the_cap_is_not_kept() {
+    let limits = ReadLimits { max_content: 10, ..Default::default() };
+    let images = read_archive_with(&classic_archive()[..], &wants, &limits).unwrap();
+    assert_eq!(images[0].file("etc/passwd").unwrap().content, None);
+    assert_eq!(images[0].file("etc/passwd").unwrap().size, 54);
+}
+
+#[test]
+fn too_many_files_is_a_clear_error() {
+    let limits = ReadLimits { max_entries: 5, ..Default::default() };
+    let err = read_archive_with(&classic_archive()[..], &wants, &limits).unwrap_err();
+    assert!(matches!(err, ImageError::Limit(_)), "{err}");
+}
+
+#[test]
+fn bad_archives_give_errors_not_panics() {
+    let good = classic_archive();
+    // Cut anywhere: never a panic; cut inside a layer: an error.
+    for cut in (0..good.len()).step_by(97) {
+        let _ = read_archive(&good[..cut], &wants);
+    }
+    let layer_start = 1536; // VERSION header + data block, then the layer's header.
+    let err = read_archive(&good[..layer_start + 1200], &wants).unwrap_err();
+    assert!(matches!(err, ImageError::Member { .. } | ImageError::Io(_)), "{err}");
+
+    assert!(matches!(read_archive(&b""[..], &wants).unwrap_err(), ImageError::NotAnArchive(_)));
+    let err = read_archive(&b"hello, not an archive at all"[..], &wants).unwrap_err();
+    assert_eq!(err.to_string(), "not an image archive: it is not a tar archive (as `docker save` writes)");
+    let no_manifest = Outer::new().file(&format!("{}/layer.tar", hex(1)), &base_layer()).finish();
+    assert!(matches!(read_archive(&no_manifest[..], &wants).unwrap_err(), ImageError::NoManifest));
+    let missing = Outer::new().file("manifest.json", &manifest("c.json", &[], &["nope/layer.tar".into()])).finish();
+    assert_eq!(
+        read_archive(&missing[..], &wants).unwrap_err().to_string(),
+        "the manifest names layer `nope/layer.tar`, which the archive does not hold"
+    );
+    let bad_json = Outer::new().file("manifest.json", b"{ not json").finish();
+    assert!(read_archive(&bad_json[..], &wants).unwrap_err().to_string().contains("invalid JSON"));
+
+    // A gzip layer whose body is garbage.
+    let mut corrupt = gzip(&base_layer());
+    let n = corrupt.len();
+    corrupt[20..n - 8].iter_mut().for_each(|b| *b ^= 0x5a);
+    let archive = Outer::new()
+        .file(&format!("{}/layer.tar", hex(1)), &corrupt)
+        .file("manifest.json", &manifest("c.json", &[], &[format!("{}/layer.tar", hex(1))]))
+        .finish();
+    let err = read_archive(&archive[..], &wants).unwrap_err();
+    assert!(err.to_string().starts_with(&format!("`{}/layer.tar` in the archive:", hex(1))), "{err}");
+
+    let zstd = Outer::new().file(&format!("blobs/sha256/{}", hex(1)), &[0x28, 0xb5, 0x2f, 0xfd, 0, 0]).finish();
+    assert!(read_archive(&zstd[..], &wants).unwrap_err().to_string().contains("zstd"));
+}
+
+#[test]
+fn an_opaque_root_or_whiteout_of_a_directory_hides_everything_below() {
+    let top = layer_tar(&[
+        E::File("./usr/.wh.bin", 0o644, b""),
+        E::File(".wh..wh..opq", 0o644, b""),
+        E::File("./new", 0o644, b"n"),
+    ]);
+    let archive = Outer::new()
+        .file("a/layer.tar", &base_layer())
+        .file("b/layer.tar", &top)
+        .file("manifest.json", &manifest("c.json", &[], &["a/layer.tar".into(), "b/layer.tar".into()]))
+        .finish();
+    let img = &read_archive(&archive[..], &wants).unwrap()[0];
+    assert_eq!(img.files.keys().collect::<Vec<_>>(), ["new"]);
+    assert_eq!(img.name, "sha256:c", "untagged images are named by their id");
+    assert!(img.hidden.iter().all(|h| h.removal == Removal::Deleted { by: 1 }));
+    assert_eq!(img.hidden.len(), 6);
+}
+
+#[test]
+fn flipped_bytes_anywhere_never_panic() {
+    for archive in [classic_archive(), gzip(&classic_archive())] {
+        for (i, pos) in (0..archive.len()).step_by(61).enumerate() {
+            let mut bad = archive.clone();
+            bad[pos] ^= [0xff, 0x01, 0x80, 0x30][i % 4];
+            // Any outcome but a panic: some flips land in file data and change nothing.
+            let _ = read_archive(&bad[..], &wants);
+        }
+    }
+}
