@@ -152,12 +152,31 @@ pub struct ScanOptions {
     pub tls_key: Option<String>,
     /// A unit or flag says the daemon runs rootless.
     pub rootless_flag: bool,
+    /// The daemon's `containerd` option (`--containerd`): the socket of the containerd
+    /// it uses.
+    pub containerd_socket: Option<String>,
 }
+
+/// Where a containerd socket is: the system containerd's, and the one dockerd starts
+/// for itself when no `--containerd` is given (`/run/docker/containerd`), as on hosts
+/// that run no system containerd.
+const CONTAINERD_SOCKETS: &[&str] = &["/run/containerd/containerd.sock", "/run/docker/containerd/containerd.sock"];
 
 const BIN_DIRS: &[&str] = &["/usr/bin", "/usr/sbin", "/usr/local/bin", "/bin", "/sbin"];
 
 /// Depth of `/etc/docker/certs.d` walked (registry dir, then files).
 const CERTS_DEPTH: usize = 2;
+
+/// The containerd sockets that exist on the host: the one the daemon names, else the
+/// usual places.
+fn containerd_sockets(host: &HostRoot, options: &ScanOptions) -> Vec<String> {
+    let configured = options.containerd_socket.as_deref().map(|s| s.strip_prefix("unix://").unwrap_or(s));
+    let candidates: Vec<&str> = match configured {
+        Some(path) if path.starts_with('/') => vec![path],
+        _ => CONTAINERD_SOCKETS.to_vec(),
+    };
+    candidates.into_iter().filter(|p| exists(host, p)).map(String::from).collect()
+}
 
 pub fn scan(host: &HostRoot, options: &ScanOptions) -> HostSnapshot {
     let mut s =
@@ -197,14 +216,10 @@ pub fn scan(host: &HostRoot, options: &ScanOptions) -> HostSnapshot {
     wanted.push((DAEMON_JSON.into(), "daemon.json".into(), Owner::RootRoot, 0o644, "3.17", "3.18"));
     wanted.push((DEFAULT_DOCKER.into(), "/etc/default/docker".into(), Owner::RootRoot, 0o644, "3.19", "3.20"));
     wanted.push((SYSCONFIG_DOCKER.into(), "/etc/sysconfig/docker".into(), Owner::RootRoot, 0o644, "3.22", "3.21"));
-    wanted.push((
-        "/run/containerd/containerd.sock".into(),
-        "the containerd socket".into(),
-        Owner::RootRoot,
-        0o660,
-        "3.23",
-        "3.24",
-    ));
+    let containerd_sockets = containerd_sockets(host, options);
+    for sock in &containerd_sockets {
+        wanted.push((sock.clone(), "the containerd socket".into(), Owner::RootRoot, 0o660, "3.23", "3.24"));
+    }
     for (host_path, what, owner, max_mode, cis_owner, cis_mode) in wanted {
         match host.stat(&host_path) {
             Ok(Some(stat)) => s.stats.push(StatCheck {
@@ -241,7 +256,6 @@ pub fn scan(host: &HostRoot, options: &ScanOptions) -> HostSnapshot {
         (Some(s.data_root.clone()), "1.1.5"),
         (Some("/etc/docker".into()), "1.1.6"),
         (service.clone(), "1.1.7"),
-        (Some("/run/containerd/containerd.sock".into()), "1.1.8"),
         (socket.clone(), "1.1.9"),
         (Some(DEFAULT_DOCKER.into()), "1.1.10"),
         (Some(DAEMON_JSON.into()), "1.1.11"),
@@ -253,6 +267,7 @@ pub fn scan(host: &HostRoot, options: &ScanOptions) -> HostSnapshot {
         (binary("containerd-shim-runc-v2"), "1.1.17"),
         (binary("runc"), "1.1.18"),
     ];
+    targets.extend(containerd_sockets.iter().map(|sock| (Some(sock.clone()), "1.1.8")));
     targets.retain(|(p, _)| p.as_ref().is_some_and(|p| exists(host, p)));
     for (p, cis) in targets {
         let p = p.expect("retained");

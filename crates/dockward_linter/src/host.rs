@@ -130,6 +130,7 @@ pub fn check_host_with(
         tls_cert: path("tlscert"),
         tls_key: path("tlskey"),
         rootless_flag: spec.rootless,
+        containerd_socket: path("containerd"),
     };
     let mut snapshot = dockward_host::scan(&host, &options);
     // A broken file is often met twice (read as configuration, then stat'ed).

@@ -79,6 +79,15 @@ mod tests {
     }
 
     #[test]
+    fn the_containerd_socket_dockerd_starts_is_checked() {
+        let fx = HostFixture::new();
+        fx.socket("/run/docker/containerd/containerd.sock", 0o666);
+        let found = fx.findings("HO003");
+        assert_eq!(found.iter().map(|d| fx.where_(d)).collect::<Vec<_>>(), ["/run/docker/containerd/containerd.sock"]);
+        assert!(found[0].message.contains("CIS 3.24"), "{}", found[0].message);
+    }
+
+    #[test]
     fn strict_modes_pass() {
         let fx = HostFixture::new();
         fx.dir("/etc/docker", 0o755)

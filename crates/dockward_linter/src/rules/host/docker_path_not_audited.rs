@@ -124,6 +124,25 @@ mod tests {
     }
 
     #[test]
+    fn containerd_sockets_are_found_where_dockerd_puts_them() {
+        // dockerd started without `--containerd` runs its own containerd here.
+        let fx = tree();
+        fx.socket("/run/docker/containerd/containerd.sock", 0o660);
+        let found = fx.findings("HO004");
+        let sock = found.iter().find(|d| d.message.contains("/run/docker/containerd/containerd.sock"));
+        assert!(sock.is_some_and(|d| d.message.contains("CIS 1.1.8")), "{found:?}");
+        // A daemon pointed at another containerd: that socket, not the usual places.
+        let fx = tree();
+        fx.file("/etc/docker/daemon.json", r#"{"containerd": "/srv/ctr/containerd.sock"}"#, 0o644)
+            .socket("/srv/ctr/containerd.sock", 0o660)
+            .socket("/run/docker/containerd/containerd.sock", 0o660);
+        let found: Vec<String> =
+            fx.findings("HO004").into_iter().map(|d| d.message).filter(|m| m.contains("1.1.8")).collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("`/srv/ctr/containerd.sock`"), "{found:?}");
+    }
+
+    #[test]
     fn no_auditd_is_reported_once_per_path() {
         let fx = tree();
         let found = fx.findings("HO004");
