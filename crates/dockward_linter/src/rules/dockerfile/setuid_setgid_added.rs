@@ -39,7 +39,6 @@ declare_rule! {
     code = "DF018", name = "setuid-setgid-added", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "chmod adds a setuid or setgid bit",
-    aliases = ["CIS-DI-0008"],
     cis = ["4.8"],
     practices = ["b: Filesystem & Volume Security", "b: Image Security"],
 }
