@@ -3,6 +3,8 @@
 
 #[path = "../../dockward_engine/tests/support/mod.rs"]
 mod fixture;
+#[path = "support/report.rs"]
+mod report;
 mod support;
 
 use std::path::Path;
@@ -11,43 +13,9 @@ use std::time::Instant;
 
 use dockward_engine::recording_proxy::RecordingProxy;
 use fixture::Fixture;
+use report::{audit, findings, stderr, stdout};
 use serde_json::Value;
 use support::fake_engine::{self, Reply};
-
-fn audit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dockward"))
-        .arg("audit")
-        .arg("--isolated")
-        .args(args)
-        .env_remove("DOCKER_HOST")
-        .env_remove("DOCKER_CONTEXT")
-        .output()
-        .expect("run dockward")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn findings(o: &Output) -> Vec<(String, String)> {
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("bad json ({e}): {}", stdout(o)));
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let l = &f["logical"];
-            (
-                f["code"].as_str().unwrap().to_string(),
-                format!("{}/{}", l["scope"].as_str().unwrap(), l["path"].as_str().unwrap()),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn a_500_and_a_vanished_container_are_noted_and_the_rest_is_audited() {

@@ -5,6 +5,8 @@
 
 #[path = "../../dockward_engine/tests/support/mod.rs"]
 mod fixture;
+#[path = "support/report.rs"]
+mod report;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -12,6 +14,7 @@ use std::process::{Command, Output};
 
 use dockward_engine::recording_proxy::RecordingProxy;
 use fixture::Fixture;
+use report::findings;
 use serde_json::Value;
 
 fn dockward(args: &[&str]) -> Output {
@@ -25,23 +28,6 @@ fn dockward(args: &[&str]) -> Output {
 
 fn text(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
-}
-
-/// `(code, scope/path)` of every finding, sorted as reported.
-fn findings(o: &Output) -> Vec<(String, String)> {
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("bad json ({e}): {}", text(o)));
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let l = &f["logical"];
-            (
-                f["code"].as_str().unwrap().to_string(),
-                format!("{}/{}", l["scope"].as_str().unwrap(), l["path"].as_str().unwrap()),
-            )
-        })
-        .collect()
 }
 
 /// The rootfs of the first layer; returns the token written into `/app/.env`.

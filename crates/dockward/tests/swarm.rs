@@ -1,67 +1,36 @@
 //! `dockward audit` of a swarm manager, end to end. The shared daemon is never put in
 //! swarm mode: this test starts a second dockerd of its own (own data root, exec root,
 //! pidfile, socket and bridge interface, `--iptables=false`, never `--bridge=none`;
-//! see `dockward_engine/tests/second_dockerd.rs`), runs `swarm init` on it bound to
+//! see `dockward_engine/tests/support/dockerd.rs`), runs `swarm init` on it bound to
 //! 127.0.0.1, creates an insecure service, an unencrypted overlay network and a
 //! secret, audits it, and stops it.
 
+#[path = "../../dockward_engine/tests/support/dockerd.rs"]
+mod dockerd;
+#[path = "support/report.rs"]
+mod report;
+
 use std::net::{TcpListener, UdpSocket};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
+use dockerd::SecondDockerd;
+use report::{audit, findings};
 use serde_json::Value;
 
 const BUSYBOX: &str = "/bin/busybox";
 
-/// A bridge interface created for the test, deleted on drop.
-struct Bridge(String);
+/// Leaves the swarm (which removes its services, networks and secrets with it) before
+/// the daemon stops.
+struct LeaveSwarm(String);
 
-impl Bridge {
-    fn create(name: &str, cidr: &str) -> Self {
-        let ip = |args: &[&str]| {
-            let out = Command::new("ip").args(args).output().expect("run ip");
-            assert!(out.status.success(), "ip {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        };
-        ip(&["link", "add", "name", name, "type", "bridge"]);
-        let bridge = Bridge(name.to_string());
-        ip(&["addr", "add", cidr, "dev", name]);
-        ip(&["link", "set", name, "up"]);
-        bridge
-    }
-}
-
-impl Drop for Bridge {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["link", "delete", &self.0, "type", "bridge"]).status();
-    }
-}
-
-/// Leaves the swarm (which removes its services, networks and secrets with it) and
-/// stops the daemon it started with SIGTERM.
-struct Daemon {
-    child: Child,
-    host: String,
-}
-
-impl Drop for Daemon {
+impl Drop for LeaveSwarm {
     fn drop(&mut self) {
         let _ = Command::new("docker")
-            .args(["-H", &self.host, "swarm", "leave", "--force"])
+            .args(["-H", &self.0, "swarm", "leave", "--force"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
-        let pid = self.child.id().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -80,76 +49,18 @@ fn free_udp_port() -> u16 {
     (20000..49151).find(|p| UdpSocket::bind(("0.0.0.0", *p)).is_ok()).expect("a free udp port")
 }
 
-fn audit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dockward"))
-        .arg("audit")
-        .arg("--isolated")
-        .args(args)
-        .env_remove("DOCKER_HOST")
-        .env_remove("DOCKER_CONTEXT")
-        .output()
-        .expect("run dockward")
-}
-
-/// `(code, location)` of every finding of the JSON report, logical or in a file.
-fn findings(o: &Output) -> Vec<(String, String)> {
-    let v: Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("bad json ({e}): {}", String::from_utf8_lossy(&o.stdout)));
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let l = &f["logical"];
-            let at = if l.is_object() {
-                format!("{}/{}", l["scope"].as_str().unwrap(), l["path"].as_str().unwrap())
-            } else {
-                format!("{}:{}", f["path"].as_str().unwrap_or_default(), f["location"]["start"]["line"])
-            };
-            (f["code"].as_str().unwrap().to_string(), at)
-        })
-        .collect()
-}
-
 #[test]
 fn a_swarm_manager_is_audited_without_leaking_its_tokens() {
     assert!(Path::new("/usr/sbin/dockerd").exists(), "this test needs dockerd");
     assert!(Path::new(BUSYBOX).exists(), "this test needs {BUSYBOX}");
     // The gossip port is fixed: a swarm already on this machine would hold it.
     assert!(TcpListener::bind("127.0.0.1:7946").is_ok(), "port 7946 is taken; cannot start a test swarm");
-    let dir = tempfile::Builder::new().prefix("dw-swarm").tempdir_in("/tmp").unwrap();
-    let d = dir.path();
-    let socket = d.join("d.sock");
-    let host = format!("unix://{}", socket.display());
-    let bridge_name = format!("dws{}", std::process::id() % 1_000_000);
-    let _bridge = Bridge::create(&bridge_name, "10.214.77.1/24");
-    let log = std::fs::File::create(d.join("dockerd.log")).unwrap();
     // Its own (empty) daemon.json, not the host's /etc/docker/daemon.json.
-    std::fs::write(d.join("daemon.json"), "{}").unwrap();
-    let child = Command::new("dockerd")
-        .arg(format!("--config-file={}", d.join("daemon.json").display()))
-        .arg(format!("--data-root={}", d.join("data").display()))
-        .arg(format!("--exec-root={}", d.join("exec").display()))
-        .arg(format!("--pidfile={}", d.join("dockerd.pid").display()))
-        .arg("-H")
-        .arg(&host)
-        .arg(format!("--bridge={bridge_name}"))
-        .args(["--iptables=false", "--ip6tables=false", "--ip-forward=false", "--ip-masq=false"])
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("start dockerd");
-    let daemon = Daemon { child, host: host.clone() };
-    let log_text = || std::fs::read_to_string(d.join("dockerd.log")).unwrap_or_default();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        let up = Command::new("docker").args(["-H", &host, "version"]).output().is_ok_and(|o| o.status.success());
-        if up {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    assert!(socket.exists(), "dockerd did not start:\n{}", log_text());
+    let daemon = SecondDockerd::start("{}", &[], 79);
+    daemon.wait_for_api();
+    let d = daemon.path();
+    let host = format!("unix://{}", daemon.socket.display());
+    let leave = LeaveSwarm(host.clone());
 
     // An image for the service (nothing can be pulled).
     let root = d.join("rootfs");
@@ -347,5 +258,6 @@ fn a_swarm_manager_is_audited_without_leaking_its_tokens() {
             &text[at.unwrap_or(0).saturating_sub(300)..]
         );
     }
+    drop(leave);
     drop(daemon);
 }
