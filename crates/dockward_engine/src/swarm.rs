@@ -76,8 +76,8 @@ pub fn swarm_view(info: &SystemInfo, raw: Option<&RawSwarm>, networks: &[Network
 
 fn node_view(n: &Node) -> NodeView {
     let hostname = n.description.as_ref().and_then(|d| d.hostname.clone()).unwrap_or_else(|| {
-        let id = n.id.as_deref().unwrap_or_default();
-        id[..id.len().min(12)].to_string()
+        // By characters: an id is hex, but one that is not must not panic.
+        n.id.as_deref().unwrap_or_default().chars().take(12).collect()
     });
     let f = Fields { scope: logical_scope("node", &hostname) };
     let spec = n.spec.clone().unwrap_or_default();
@@ -350,6 +350,10 @@ fn der_item(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
 /// (`YYYYMMDDHHMMSSZ`, tag 0x18) as seconds since the Unix epoch.
 fn der_time(tag: u8, s: &str) -> Option<i64> {
     let s = s.strip_suffix('Z')?;
+    // Digits only before any slicing: a multi-byte character would split a byte index.
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let full = match (tag, s.len()) {
         (0x17, 12) => {
             let yy: i64 = s[..2].parse().ok()?;
@@ -358,9 +362,6 @@ fn der_time(tag: u8, s: &str) -> Option<i64> {
         (0x18, 14) => s.to_string(),
         _ => return None,
     };
-    if !full.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
     let rfc3339 =
         format!("{}-{}-{}T{}:{}:{}Z", &full[..4], &full[4..6], &full[6..8], &full[8..10], &full[10..12], &full[12..14]);
     crate::normalise::parse_rfc3339_seconds(&rfc3339)
@@ -405,6 +406,17 @@ ANK45ZAdN+wa4DLnHwqUvQv3H+OjJAaz5TqWssBh37wa
         assert_eq!(der_time(0x18, "20500101000000Z"), crate::normalise::parse_rfc3339_seconds("2050-01-01T00:00:00Z"));
         assert_eq!(der_time(0x17, "2401010000Z"), None);
         assert_eq!(der_time(0x02, "240101000000Z"), None);
+    }
+
+    #[test]
+    fn garbage_der_times_and_node_ids_do_not_panic() {
+        // 12 bytes before the `Z`, but `é` straddles the 2-byte year of a UTCTime.
+        assert_eq!(der_time(0x17, "1\u{e9}345678901Z"), None);
+        assert_eq!(der_time(0x17, "24010100000\u{e9}Z"), None);
+        assert_eq!(der_time(0x18, "2024010100000\u{e9}Z"), None);
+        // A node without a hostname is named by its id's first 12 characters.
+        let node: Node = serde_json::from_value(serde_json::json!({"ID": "abcdefghijk\u{e9}xyz"})).unwrap();
+        assert_eq!(node_view(&node).hostname, "abcdefghijk\u{e9}");
     }
 
     fn service(json: serde_json::Value) -> Service {
