@@ -61,8 +61,8 @@ pub fn exec_specs(name: &str, execs: &[ExecInspectResponse]) -> Vec<ExecSpec> {
     execs
         .iter()
         .map(|e| {
-            let full = e.id.as_deref().unwrap_or_default();
-            let id = full[..full.len().min(12)].to_string();
+            // By characters: an id is hex, but one that is not must not panic.
+            let id: String = e.id.as_deref().unwrap_or_default().chars().take(12).collect();
             let base = format!("Exec[{id}].ProcessConfig");
             let pc = e.process_config.clone().unwrap_or_default();
             let command = pc.entrypoint.iter().cloned().chain(pc.arguments.iter().flatten().cloned()).collect();
@@ -111,5 +111,11 @@ mod tests {
         let user = specs[1].user.as_ref().expect("user");
         assert_eq!(user.value, "0");
         assert_eq!(user.at.to_string(), "container/web-1/Exec[fedcba987654].ProcessConfig.User");
+    }
+
+    #[test]
+    fn an_exec_id_that_is_not_ascii_does_not_panic() {
+        let specs = exec_specs("web-1", &[exec("abcdefghijk\u{e9}xyz", None, None)]);
+        assert_eq!(specs[0].id, "abcdefghijk\u{e9}");
     }
 }
