@@ -95,9 +95,10 @@ pub struct Listener {
 }
 
 impl Listener {
-    /// Bound to every interface (`0.0.0.0` or `::`).
+    /// Bound to every interface (`0.0.0.0`, `::`, or `::ffff:0.0.0.0`: the IPv4
+    /// wildcard mapped into a `tcp6` socket).
     pub fn is_wildcard(&self) -> bool {
-        self.ip == "0.0.0.0" || self.ip == "::"
+        self.ip == "0.0.0.0" || self.ip == "::" || self.ip == "::ffff:0.0.0.0"
     }
 }
 
@@ -167,6 +168,16 @@ mod tests {
         assert_eq!(pairs, [("::", 7946), ("::1", 2377)]);
         let line = &file.text()[got[1].at.range().unwrap()];
         assert!(line.trim_start().starts_with("1: ") && !line.ends_with('\n'), "{line:?}");
+    }
+
+    #[test]
+    fn an_ipv4_mapped_wildcard_in_tcp6_is_every_interface() {
+        // `::ffff:0.0.0.0` (a v6 socket bound to the mapped IPv4 wildcard) and `::ffff:10.0.0.1`.
+        let tcp6 = "0: 0000000000000000FFFF000000000000:0949 00000000000000000000000000000000:0000 0A 0\n\
+                    1: 0000000000000000FFFF00000100000A:0949 00000000000000000000000000000000:0000 0A 0\n";
+        let file = SourceFile::new("proc/net/tcp6", None, tcp6.to_string());
+        let got: Vec<_> = listening_sockets(&file).into_iter().map(|l| (l.ip.clone(), l.is_wildcard())).collect();
+        assert_eq!(got, [("::ffff:0.0.0.0".to_string(), true), ("::ffff:10.0.0.1".to_string(), false)]);
     }
 
     #[test]
