@@ -77,7 +77,10 @@ impl SshTarget {
             if u.contains(':') {
                 return Err("plain-text passwords are not supported in ssh:// URLs (use a key)".into());
             }
-            if u.is_empty() || u.starts_with('-') || u.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            if u.is_empty()
+                || u.starts_with('-')
+                || u.chars().any(|c| c.is_whitespace() || c.is_control() || is_shell_meta(c))
+            {
                 return Err(format!("bad user `{u}` in ssh:// URL"));
             }
         }
@@ -99,7 +102,9 @@ impl SshTarget {
         if host.is_empty() {
             return Err("no host in ssh:// URL".into());
         }
-        if host.starts_with('-') || host.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@') {
+        if host.starts_with('-')
+            || host.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@' || is_shell_meta(c))
+        {
             return Err(format!("bad host `{host}` in ssh:// URL"));
         }
         let port = match port {
@@ -130,6 +135,13 @@ impl SshTarget {
         args.extend(["--", &self.host, "docker", "system", "dial-stdio"].map(String::from));
         args
     }
+}
+
+/// What a shell would interpret: ssh hands the host and user to the user's own
+/// `ProxyCommand` / `Match exec` through `sh -c` (`%h`, `%r`), and only OpenSSH 9.6 and
+/// newer refuse them itself (the same set).
+fn is_shell_meta(c: char) -> bool {
+    "'`\"$\\;&<>|(){}".contains(c)
 }
 
 impl SshTarget {
@@ -515,6 +527,20 @@ mod tests {
         assert!(err("ssh://host?x=1").contains("no query"));
         assert!(err("ssh://host#f").contains("no fragment"));
         assert!(err("tcp://host").contains("not an ssh:// URL"));
+    }
+
+    #[test]
+    fn shell_metacharacters_in_user_or_host_are_refused() {
+        // A `ProxyCommand` or `Match exec` of the user's ssh configuration gets the host
+        // and user through a shell (`%h`, `%r`); OpenSSH only refuses these since 9.6.
+        for url in ["ssh://h$(touch${IFS}x)", "ssh://h;id", "ssh://h`id`", "ssh://[::1|id]", "ssh://h&id:22"] {
+            let e = SshTarget::parse(url).unwrap_err();
+            assert!(e.contains("bad host"), "{url}: {e}");
+        }
+        for url in ["ssh://u$(id)@h", "ssh://u'x@h", "ssh://u\\x@h", "ssh://u>x@h"] {
+            let e = SshTarget::parse(url).unwrap_err();
+            assert!(e.contains("bad user"), "{url}: {e}");
+        }
     }
 
     #[test]
