@@ -52,7 +52,7 @@ impl ContainerRule for ExecAsRoot {
                 "{} has a `docker exec --user {}` process (`{}`)",
                 describe(spec),
                 user.value,
-                exec.command.join(" ")
+                super::exec_privileged::program(exec)
             );
             cx.report_value(&Self::META, user, msg);
         }
@@ -92,16 +92,18 @@ pub(crate) mod tests {
             ("aaaaaaaaaaaa", false, Some("root")),
             ("bbbbbbbbbbbb", false, Some("0:0")),
             ("cccccccccccc", true, Some("1000")),
+            ("dddddddddddd", false, Some("00")),
         ]));
         let at: Vec<String> = d.iter().map(|d| d.location.to_string()).collect();
         assert_eq!(
             at,
             [
                 "container/web-1/Exec[aaaaaaaaaaaa].ProcessConfig.User",
-                "container/web-1/Exec[bbbbbbbbbbbb].ProcessConfig.User"
+                "container/web-1/Exec[bbbbbbbbbbbb].ProcessConfig.User",
+                "container/web-1/Exec[dddddddddddd].ProcessConfig.User"
             ]
         );
-        assert_eq!(d[0].message, "container `web-1` has a `docker exec --user root` process (`sh -c id`)");
+        assert_eq!(d[0].message, "container `web-1` has a `docker exec --user root` process (`sh`)");
     }
 
     #[test]

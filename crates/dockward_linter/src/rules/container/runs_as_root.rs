@@ -41,7 +41,8 @@ declare_rule! {
 /// True if a `user` value (`name`, `uid`, `name:group`) is root.
 pub(crate) fn is_root_user(user: &str) -> bool {
     let who = user.split(':').next().unwrap_or("").trim();
-    who.is_empty() || who == "root" || who == "0"
+    // Docker reads a numeric user as a uid, so `00` and `+0` are root too.
+    who.is_empty() || who == "root" || who.parse::<u32>() == Ok(0)
 }
 
 impl ContainerRule for RunsAsRoot {
