@@ -20,6 +20,9 @@ pub struct ReadLimits {
     pub max_total_content: u64,
     /// Largest JSON member (manifest, index, config) read.
     pub max_json: u64,
+    /// All JSON members together: they are kept until the manifest is read, and a
+    /// compressed archive can hold many large ones in few bytes.
+    pub max_total_json: u64,
     /// Entries in all layers together.
     pub max_entries: usize,
 }
@@ -30,6 +33,7 @@ impl Default for ReadLimits {
             max_content: 64 * 1024,
             max_total_content: 64 * 1024 * 1024,
             max_json: 16 * 1024 * 1024,
+            max_total_json: 64 * 1024 * 1024,
             max_entries: 5_000_000,
         }
     }
@@ -40,6 +44,7 @@ impl Default for ReadLimits {
 pub(crate) struct Budget {
     entries: usize,
     content: u64,
+    json: u64,
 }
 
 impl Budget {
@@ -146,7 +151,7 @@ pub fn read_archive_with(
         return Err(ImageError::NotAnArchive("the gzip stream does not hold a tar archive".into()));
     }
     let members = read_members(outer, wants, limits)?;
-    assemble(&members)
+    assemble(&members, limits)
 }
 
 fn read_members(r: impl Read, wants: &dyn Fn(&str) -> bool, limits: &ReadLimits) -> Result<Members, ImageError> {
@@ -207,6 +212,13 @@ fn read_members(r: impl Read, wants: &dyn Fn(&str) -> bool, limits: &ReadLimits)
                 return Err(ImageError::Member { path, message: "zstd-compressed layers are not supported yet".into() })
             }
             Sniffed::Json if size <= limits.max_json => {
+                budget.json = budget.json.saturating_add(size);
+                if budget.json > limits.max_total_json {
+                    return Err(ImageError::Limit(format!(
+                        "the JSON members hold more than {} bytes together",
+                        limits.max_total_json
+                    )));
+                }
                 let mut buf = Vec::with_capacity(size as usize);
                 body.take(limits.max_json).read_to_end(&mut buf).map_err(bad)?;
                 members.json.insert(path, buf);
@@ -228,13 +240,37 @@ fn short_name(id: &str) -> String {
     format!("sha256:{}", &hex[..hex.len().min(12)])
 }
 
+/// Entries merged so far, over all images: a manifest may name one layer many times
+/// (or many images may share it), and each naming merges all its entries again.
+struct MergeBudget<'a> {
+    merged: usize,
+    limits: &'a ReadLimits,
+}
+
+impl MergeBudget<'_> {
+    fn spend(&mut self, n: usize) -> Result<(), ImageError> {
+        self.merged = self.merged.saturating_add(n);
+        if self.merged > self.limits.max_entries {
+            return Err(ImageError::Limit(format!(
+                "the manifests name layers of more than {} files in all",
+                self.limits.max_entries
+            )));
+        }
+        Ok(())
+    }
+}
+
 fn image(
     members: &Members,
     tags: Vec<String>,
     id: Option<String>,
     layer_paths: &[String],
+    budget: &mut MergeBudget<'_>,
 ) -> Result<ImageContents, ImageError> {
     let metas: Vec<&LayerMeta> = layer_paths.iter().map(|p| members.layer(p)).collect::<Result<_, _>>()?;
+    for m in &metas {
+        budget.spend(m.changes.len())?;
+    }
     let (files, hidden) = merge(&metas);
     let layers = layer_paths
         .iter()
@@ -247,21 +283,22 @@ fn image(
 
 /// The images the manifests name: `manifest.json` when present (Docker writes it in
 /// both layouts), else the OCI `index.json`.
-fn assemble(members: &Members) -> Result<Vec<ImageContents>, ImageError> {
+fn assemble(members: &Members, limits: &ReadLimits) -> Result<Vec<ImageContents>, ImageError> {
+    let mut budget = MergeBudget { merged: 0, limits };
     if let Some(items) = members.json::<Vec<DockerManifestItem>>("manifest.json")? {
         return items
             .into_iter()
             .map(|item| {
                 let hex = item.config.rsplit('/').next().unwrap_or("").trim_end_matches(".json");
                 let id = (!hex.is_empty()).then(|| format!("sha256:{hex}"));
-                image(members, item.repo_tags.unwrap_or_default(), id, &item.layers)
+                image(members, item.repo_tags.unwrap_or_default(), id, &item.layers, &mut budget)
             })
             .collect();
     }
     let Some(index) = members.json::<OciDocument>("index.json")? else { return Err(ImageError::NoManifest) };
     let mut images = Vec::new();
     for desc in &index.manifests {
-        collect_oci(members, desc, None, 0, &mut images)?;
+        collect_oci(members, desc, None, 0, &mut images, &mut budget)?;
     }
     Ok(images)
 }
@@ -272,6 +309,7 @@ fn collect_oci(
     name: Option<String>,
     depth: usize,
     out: &mut Vec<ImageContents>,
+    budget: &mut MergeBudget<'_>,
 ) -> Result<(), ImageError> {
     if depth > 4 {
         return Err(ImageError::Limit("image indexes nested more than 4 deep".into()));
@@ -287,6 +325,8 @@ fn collect_oci(
         message: format!("bad digest `{}`", desc.digest),
     })?;
     let Some(doc) = members.json::<OciDocument>(&path)? else { return Err(ImageError::MissingLayer(path)) };
+    // Nested indexes can name one another many times over: each visit counts.
+    budget.spend(1 + doc.manifests.len())?;
     if let Some(config) = &doc.config {
         let layers: Vec<String> = doc
             .layers
@@ -298,10 +338,10 @@ fn collect_oci(
                 })
             })
             .collect::<Result<_, _>>()?;
-        out.push(image(members, name.into_iter().collect(), Some(config.digest.clone()), &layers)?);
+        out.push(image(members, name.into_iter().collect(), Some(config.digest.clone()), &layers, budget)?);
     } else {
         for m in &doc.manifests {
-            collect_oci(members, m, name.clone(), depth + 1, out)?;
+            collect_oci(members, m, name.clone(), depth + 1, out, budget)?;
         }
     }
     Ok(())

@@ -85,6 +85,11 @@ pub(crate) fn read_layer(
             continue;
         }
         if let Some(name) = base.strip_prefix(WHITEOUT_PREFIX) {
+            // `.wh.`, `.wh..` and `.wh...` name no file: taken as paths they would
+            // delete the directory they sit in (the whole root for `/.wh.`).
+            if matches!(name, "" | "." | "..") {
+                continue;
+            }
             let target = if parent.is_empty() { name.to_string() } else { format!("{parent}/{name}") };
             changes.push(Change::Whiteout(target));
             continue;

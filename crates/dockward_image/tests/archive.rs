@@ -351,3 +351,76 @@ fn flipped_bytes_anywhere_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_layer_listed_over_and_over_is_bounded_by_max_entries() {
+    // base_layer has 12 entries: a manifest naming it 1000 times would merge 12,000
+    // entries (and keep every replaced copy as hidden) from a tiny archive.
+    let l0 = format!("{}/layer.tar", hex(1));
+    let build = |times: usize| {
+        Outer::new()
+            .file(&l0, &base_layer())
+            .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &["app:1"], &vec![l0.clone(); times]))
+            .finish()
+    };
+    let limits = ReadLimits { max_entries: 100, ..Default::default() };
+    let got = read_archive_with(&build(1000)[..], &wants, &limits);
+    assert!(matches!(got, Err(ImageError::Limit(_))), "{:?}", got.map(|i| i.len()));
+    // Identical layers do occur (same diff id twice): a few repeats still read.
+    let images = read_archive_with(&build(2)[..], &wants, &limits).unwrap();
+    assert_eq!(images[0].layers.len(), 2);
+    assert_eq!(images[0].file("usr/bin/su").unwrap().layer, 1);
+}
+
+#[test]
+fn json_members_together_are_bounded() {
+    // Each member is under max_json, but a gzip-compressed archive of many of them
+    // would otherwise be held whole in memory.
+    let mut outer = Outer::new();
+    let big = format!("{{\"pad\":\"{}\"}}", " ".repeat(900));
+    for i in 0..20 {
+        outer = outer.file(&format!("{}.json", hex(100 + i)), big.as_bytes());
+    }
+    let archive = outer.file("manifest.json", b"[]").finish();
+    let limits = ReadLimits { max_json: 1000, max_total_json: 5000, ..Default::default() };
+    let got = read_archive_with(&archive[..], &wants, &limits);
+    assert!(matches!(got, Err(ImageError::Limit(_))), "{:?}", got.map(|i| i.len()));
+}
+
+#[test]
+fn a_whiteout_without_a_name_deletes_nothing() {
+    let l0 = format!("{}/layer.tar", hex(1));
+    let l1 = format!("{}/layer.tar", hex(2));
+    let top = layer_tar(&[E::File("./.wh.", 0o644, b""), E::File("./etc/.wh...", 0o644, b"")]);
+    let archive = Outer::new()
+        .file(&l0, &base_layer())
+        .file(&l1, &top)
+        .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &["app:1"], &[l0.clone(), l1.clone()]))
+        .finish();
+    let images = read_archive(&archive[..], &wants).unwrap();
+    assert!(images[0].file("usr/bin/su").is_some(), "`.wh.` must not wipe the root");
+    assert!(images[0].file("etc/passwd").is_some(), "`etc/.wh...` must not delete the parent");
+    assert!(images[0].hidden.is_empty());
+}
+
+#[test]
+fn nested_indexes_naming_each_other_many_times_are_bounded() {
+    // index.json -> 20 x index A -> 20 x index B -> 20 x index C -> 20 x manifest:
+    // 160,000 images from a few kilobytes, unless each visit counts.
+    let digest = |n: u32| format!("sha256:{}", hex(n));
+    let fan_out = |to: u32| {
+        let one = serde_json::json!({ "digest": digest(to) });
+        serde_json::to_vec(&serde_json::json!({ "manifests": vec![one; 20] })).unwrap()
+    };
+    let leaf = serde_json::json!({ "config": { "digest": digest(7) }, "layers": [] });
+    let archive = Outer::new()
+        .file(&format!("blobs/sha256/{}", hex(10)), &fan_out(11))
+        .file(&format!("blobs/sha256/{}", hex(11)), &fan_out(12))
+        .file(&format!("blobs/sha256/{}", hex(12)), &fan_out(13))
+        .file(&format!("blobs/sha256/{}", hex(13)), &serde_json::to_vec(&leaf).unwrap())
+        .file("index.json", &fan_out(10))
+        .finish();
+    let limits = ReadLimits { max_entries: 1000, ..Default::default() };
+    let got = read_archive_with(&archive[..], &wants, &limits);
+    assert!(matches!(got, Err(ImageError::Limit(_))), "{:?}", got.map(|i| i.len()));
+}
