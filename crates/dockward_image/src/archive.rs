@@ -6,10 +6,10 @@ use std::io::Read;
 
 use serde::Deserialize;
 
-use crate::layer::{normalise_path, read_layer, LayerMeta};
+use crate::layer::{normalise_path, read_layer, Change, LayerMeta};
 use crate::merge::merge;
 use crate::sniff::{peek, sniff, Sniffed, HEAD_LEN};
-use crate::{Compression, ImageContents, ImageError, LayerInfo};
+use crate::{Compression, FileEntry, ImageContents, ImageError, LayerInfo};
 
 /// Bounds on what is kept in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,6 +244,8 @@ fn short_name(id: &str) -> String {
 /// (or many images may share it), and each naming merges all its entries again.
 struct MergeBudget<'a> {
     merged: usize,
+    /// Kept contents copied into the images: each naming copies them again.
+    content: u64,
     limits: &'a ReadLimits,
 }
 
@@ -254,6 +256,21 @@ impl MergeBudget<'_> {
             return Err(ImageError::Limit(format!(
                 "the manifests name layers of more than {} files in all",
                 self.limits.max_entries
+            )));
+        }
+        Ok(())
+    }
+
+    fn spend_content(&mut self, layer: &LayerMeta) -> Result<(), ImageError> {
+        let kept = layer.changes.iter().map(|c| match c {
+            Change::Add(FileEntry { content: Some(c), .. }) => c.len() as u64,
+            _ => 0,
+        });
+        self.content = kept.fold(self.content, u64::saturating_add);
+        if self.content > self.limits.max_total_content {
+            return Err(ImageError::Limit(format!(
+                "the manifests name layers whose kept contents exceed {} bytes in all",
+                self.limits.max_total_content
             )));
         }
         Ok(())
@@ -270,6 +287,7 @@ fn image(
     let metas: Vec<&LayerMeta> = layer_paths.iter().map(|p| members.layer(p)).collect::<Result<_, _>>()?;
     for m in &metas {
         budget.spend(m.changes.len())?;
+        budget.spend_content(m)?;
     }
     let (files, hidden) = merge(&metas);
     let layers = layer_paths
@@ -284,7 +302,7 @@ fn image(
 /// The images the manifests name: `manifest.json` when present (Docker writes it in
 /// both layouts), else the OCI `index.json`.
 fn assemble(members: &Members, limits: &ReadLimits) -> Result<Vec<ImageContents>, ImageError> {
-    let mut budget = MergeBudget { merged: 0, limits };
+    let mut budget = MergeBudget { merged: 0, content: 0, limits };
     if let Some(items) = members.json::<Vec<DockerManifestItem>>("manifest.json")? {
         return items
             .into_iter()

@@ -424,3 +424,18 @@ fn nested_indexes_naming_each_other_many_times_are_bounded() {
     let got = read_archive_with(&archive[..], &wants, &limits);
     assert!(matches!(got, Err(ImageError::Limit(_))), "{:?}", got.map(|i| i.len()));
 }
+
+#[test]
+fn kept_contents_copied_into_every_listing_of_a_layer_are_bounded() {
+    // One 1,000-byte kept file, its layer named 200 times: each listing copies the
+    // contents again (the copies below it become hidden files).
+    let l0 = format!("{}/layer.tar", hex(1));
+    let passwd = vec![b'a'; 1000];
+    let archive = Outer::new()
+        .file(&l0, &layer_tar(&[E::File("etc/passwd", 0o644, &passwd)]))
+        .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &["app:1"], &vec![l0.clone(); 200]))
+        .finish();
+    let limits = ReadLimits { max_total_content: 10_000, ..Default::default() };
+    let got = read_archive_with(&archive[..], &wants, &limits);
+    assert!(matches!(got, Err(ImageError::Limit(_))), "{:?}", got.map(|i| i[0].hidden.len()));
+}
