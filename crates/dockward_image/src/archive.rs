@@ -1,8 +1,10 @@
 //! The outer `docker save` tar: layers, manifests and configs in whatever order they
 //! come, then the images assembled from the manifest.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
+use std::rc::Rc;
 
 use serde::Deserialize;
 
@@ -25,6 +27,9 @@ pub struct ReadLimits {
     pub max_total_json: u64,
     /// Entries in all layers together.
     pub max_entries: usize,
+    /// Bytes of tar headers before one entry (GNU long names, PAX records): the tar
+    /// crate keeps them whole in memory.
+    pub max_header: u64,
 }
 
 impl Default for ReadLimits {
@@ -35,6 +40,7 @@ impl Default for ReadLimits {
             max_json: 16 * 1024 * 1024,
             max_total_json: 64 * 1024 * 1024,
             max_entries: 5_000_000,
+            max_header: 1024 * 1024,
         }
     }
 }
@@ -62,6 +68,54 @@ impl Budget {
         }
         self.content += size;
         true
+    }
+}
+
+/// A tar stream that fails once more than `max` bytes are read between the end of
+/// one entry's data and the next entry. The tar crate reads an entry's headers, GNU
+/// long names and PAX records into memory before handing the entry out; file data
+/// (read or drained by the caller between [`HeaderCount::entry_start`] and
+/// [`HeaderCount::entry_done`]) does not count.
+pub(crate) struct HeaderBound<R> {
+    inner: R,
+    /// Header bytes read since the last entry; `None` while inside an entry's data.
+    read: Rc<Cell<Option<u64>>>,
+    max: u64,
+}
+
+/// The caller's side of a [`HeaderBound`].
+pub(crate) struct HeaderCount(Rc<Cell<Option<u64>>>);
+
+impl HeaderCount {
+    /// The tar crate has handed out an entry: its data does not count.
+    pub(crate) fn entry_start(&self) {
+        self.0.set(None);
+    }
+
+    /// Drains the rest of the entry's data; what is read next is headers again.
+    pub(crate) fn entry_done(&self, entry: &mut impl Read) -> std::io::Result<()> {
+        std::io::copy(entry, &mut std::io::sink())?;
+        self.0.set(Some(0));
+        Ok(())
+    }
+}
+
+impl<R: Read> HeaderBound<R> {
+    pub(crate) fn new(inner: R, max: u64) -> (Self, HeaderCount) {
+        let read = Rc::new(Cell::new(Some(0)));
+        (Self { inner, read: Rc::clone(&read), max }, HeaderCount(read))
+    }
+}
+
+impl<R: Read> Read for HeaderBound<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let counted = self.read.get();
+        if counted.is_some_and(|n| n > self.max) {
+            return Err(std::io::Error::other(format!("tar headers of more than {} bytes", self.max)));
+        }
+        let n = self.inner.read(buf)?;
+        self.read.set(counted.map(|c| c.saturating_add(n as u64)));
+        Ok(n)
     }
 }
 
@@ -157,75 +211,83 @@ pub fn read_archive_with(
 fn read_members(r: impl Read, wants: &dyn Fn(&str) -> bool, limits: &ReadLimits) -> Result<Members, ImageError> {
     let mut members = Members::default();
     let mut budget = Budget::default();
+    let (r, header_bytes) = HeaderBound::new(r, limits.max_header);
     let mut archive = tar::Archive::new(r);
     let outer_bad = |e: std::io::Error| ImageError::Member { path: "(archive)".into(), message: e.to_string() };
     for entry in archive.entries().map_err(outer_bad)? {
-        let entry = entry.map_err(outer_bad)?;
-        let path = normalise_path(&entry.path().map_err(outer_bad)?.to_string_lossy());
-        let bad = |e: std::io::Error| ImageError::Member { path: path.clone(), message: e.to_string() };
-        match entry.header().entry_type() {
-            tar::EntryType::Symlink => {
-                if let Some(target) = entry.link_name().map_err(bad)? {
-                    let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-                    let target = normalise_path(&format!("{parent}/{}", target.to_string_lossy()));
-                    members.links.insert(path.clone(), target);
+        let mut entry = entry.map_err(outer_bad)?;
+        header_bytes.entry_start();
+        'member: {
+            let path = normalise_path(&entry.path().map_err(outer_bad)?.to_string_lossy());
+            let bad = |e: std::io::Error| ImageError::Member { path: path.clone(), message: e.to_string() };
+            match entry.header().entry_type() {
+                tar::EntryType::Symlink => {
+                    if let Some(target) = entry.link_name().map_err(bad)? {
+                        let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+                        let target = normalise_path(&format!("{parent}/{}", target.to_string_lossy()));
+                        members.links.insert(path.clone(), target);
+                    }
+                    break 'member;
                 }
-                continue;
-            }
-            tar::EntryType::Link => {
-                if let Some(target) = entry.link_name().map_err(bad)? {
-                    members.links.insert(path.clone(), normalise_path(&target.to_string_lossy()));
+                tar::EntryType::Link => {
+                    if let Some(target) = entry.link_name().map_err(bad)? {
+                        members.links.insert(path.clone(), normalise_path(&target.to_string_lossy()));
+                    }
+                    break 'member;
                 }
-                continue;
+                t if !t.is_file() => break 'member,
+                _ => {}
             }
-            t if !t.is_file() => continue,
-            _ => {}
-        }
-        let size = entry.size();
-        let base = path.rsplit('/').next().unwrap_or("");
-        if matches!(base, "VERSION" | "json" | "oci-layout" | "repositories") {
-            continue;
-        }
-        let (head, body) = peek(entry, HEAD_LEN).map_err(bad)?;
-        match sniff(&head) {
-            Sniffed::Empty => {
-                members
-                    .layers
-                    .insert(path, LayerMeta { compression: Compression::None, changes: Vec::new(), entries: 0 });
+            let size = entry.size();
+            let base = path.rsplit('/').next().unwrap_or("");
+            if matches!(base, "VERSION" | "json" | "oci-layout" | "repositories") {
+                break 'member;
             }
-            Sniffed::Gzip => {
-                let layer = read_layer(
-                    flate2::read::GzDecoder::new(body),
-                    Compression::Gzip,
-                    &path,
-                    wants,
-                    limits,
-                    &mut budget,
-                )?;
-                members.layers.insert(path, layer);
-            }
-            Sniffed::Tar => {
-                let layer = read_layer(body, Compression::None, &path, wants, limits, &mut budget)?;
-                members.layers.insert(path, layer);
-            }
-            Sniffed::Zstd => {
-                return Err(ImageError::Member { path, message: "zstd-compressed layers are not supported yet".into() })
-            }
-            Sniffed::Json if size <= limits.max_json => {
-                budget.json = budget.json.saturating_add(size);
-                if budget.json > limits.max_total_json {
-                    return Err(ImageError::Limit(format!(
-                        "the JSON members hold more than {} bytes together",
-                        limits.max_total_json
-                    )));
+            let (head, body) = peek(&mut entry, HEAD_LEN).map_err(bad)?;
+            match sniff(&head) {
+                Sniffed::Empty => {
+                    members
+                        .layers
+                        .insert(path, LayerMeta { compression: Compression::None, changes: Vec::new(), entries: 0 });
                 }
-                let mut buf = Vec::with_capacity(size as usize);
-                body.take(limits.max_json).read_to_end(&mut buf).map_err(bad)?;
-                members.json.insert(path, buf);
+                Sniffed::Gzip => {
+                    let layer = read_layer(
+                        flate2::read::GzDecoder::new(body),
+                        Compression::Gzip,
+                        &path,
+                        wants,
+                        limits,
+                        &mut budget,
+                    )?;
+                    members.layers.insert(path, layer);
+                }
+                Sniffed::Tar => {
+                    let layer = read_layer(body, Compression::None, &path, wants, limits, &mut budget)?;
+                    members.layers.insert(path, layer);
+                }
+                Sniffed::Zstd => {
+                    return Err(ImageError::Member {
+                        path,
+                        message: "zstd-compressed layers are not supported yet".into(),
+                    })
+                }
+                Sniffed::Json if size <= limits.max_json => {
+                    budget.json = budget.json.saturating_add(size);
+                    if budget.json > limits.max_total_json {
+                        return Err(ImageError::Limit(format!(
+                            "the JSON members hold more than {} bytes together",
+                            limits.max_total_json
+                        )));
+                    }
+                    let mut buf = Vec::with_capacity(size as usize);
+                    body.take(limits.max_json).read_to_end(&mut buf).map_err(bad)?;
+                    members.json.insert(path, buf);
+                }
+                Sniffed::Json => return Err(ImageError::Limit(format!("`{path}` is a JSON member of {size} bytes"))),
+                Sniffed::Unknown => {}
             }
-            Sniffed::Json => return Err(ImageError::Limit(format!("`{path}` is a JSON member of {size} bytes"))),
-            Sniffed::Unknown => {}
         }
+        header_bytes.entry_done(&mut entry).map_err(outer_bad)?;
     }
     Ok(members)
 }

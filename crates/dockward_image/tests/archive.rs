@@ -439,3 +439,25 @@ fn kept_contents_copied_into_every_listing_of_a_layer_are_bounded() {
     let got = read_archive_with(&archive[..], &wants, &limits);
     assert!(matches!(got, Err(ImageError::Limit(_))), "{:?}", got.map(|i| i[0].hidden.len()));
 }
+
+#[test]
+fn huge_tar_headers_are_refused_before_they_are_read_whole() {
+    // The tar crate keeps a GNU long name (or PAX records) whole in memory; a gzip
+    // layer can hold gigabytes of one in kilobytes. File data does not count.
+    let long = format!("{}/x", "d".repeat(20_000));
+    let big = vec![0u8; 50_000];
+    let layer = |name: &str| layer_tar(&[E::File("big.bin", 0o644, &big), E::File(name, 0o644, b"x")]);
+    let archive = |name: &str| {
+        let l0 = format!("{}/layer.tar", hex(1));
+        Outer::new()
+            .file(&l0, &gzip(&layer(name)))
+            .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &["app:1"], std::slice::from_ref(&l0)))
+            .finish()
+    };
+    let limits = ReadLimits { max_header: 10_000, ..Default::default() };
+    let got = read_archive_with(&archive(&long)[..], &wants, &limits);
+    assert!(matches!(got, Err(ImageError::Member { .. })), "{:?}", got.map(|i| i.len()));
+    let images = read_archive_with(&archive("etc/x")[..], &wants, &limits).unwrap();
+    assert_eq!(images[0].file("big.bin").unwrap().size, 50_000);
+    assert!(images[0].file("etc/x").is_some());
+}
