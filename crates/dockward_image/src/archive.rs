@@ -299,7 +299,8 @@ fn blob_path(digest: &str) -> Option<String> {
 
 fn short_name(id: &str) -> String {
     let hex = id.strip_prefix("sha256:").unwrap_or(id);
-    format!("sha256:{}", &hex[..hex.len().min(12)])
+    // Characters, not bytes: the archive chooses the name, and it need not be hex.
+    format!("sha256:{}", hex.chars().take(12).collect::<String>())
 }
 
 /// Entries merged so far, over all images: a manifest may name one layer many times

@@ -461,3 +461,16 @@ fn huge_tar_headers_are_refused_before_they_are_read_whole() {
     assert_eq!(images[0].file("big.bin").unwrap().size, 50_000);
     assert!(images[0].file("etc/x").is_some());
 }
+
+#[test]
+fn an_untagged_image_with_a_non_ascii_config_name_does_not_panic() {
+    // The name of an untagged image is cut from its config name, which the archive
+    // chooses: cutting at a byte count must not split a character.
+    let l0 = format!("{}/layer.tar", hex(1));
+    let archive = Outer::new()
+        .file(&l0, &base_layer())
+        .file("manifest.json", &manifest(&format!("a{}.json", "é".repeat(14)), &[], std::slice::from_ref(&l0)))
+        .finish();
+    let images = read_archive(&archive[..], &wants).unwrap();
+    assert_eq!(images[0].name, format!("sha256:a{}", "é".repeat(11)));
+}
