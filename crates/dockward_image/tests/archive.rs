@@ -474,3 +474,21 @@ fn an_untagged_image_with_a_non_ascii_config_name_does_not_panic() {
     let images = read_archive(&archive[..], &wants).unwrap();
     assert_eq!(images[0].name, format!("sha256:a{}", "é".repeat(11)));
 }
+
+#[test]
+fn a_file_written_twice_in_one_layer_keeps_the_first_copy_as_hidden() {
+    // `tar -rf` appends: the layer applies the last copy, but the first one's bytes
+    // are still in the blob (a key "removed" this way is still shipped).
+    let l0 = format!("{}/layer.tar", hex(1));
+    let key = b"-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n";
+    let layer = layer_tar(&[E::File("root/.ssh/id_rsa", 0o600, key), E::File("root/.ssh/id_rsa", 0o600, b"")]);
+    let archive = Outer::new()
+        .file(&l0, &layer)
+        .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &["app:1"], std::slice::from_ref(&l0)))
+        .finish();
+    let images = read_archive(&archive[..], &wants).unwrap();
+    assert_eq!(images[0].file("root/.ssh/id_rsa").unwrap().size, 0);
+    let hidden: Vec<(&str, usize, Removal)> =
+        images[0].hidden.iter().map(|h| (h.entry.path.as_str(), h.entry.size as usize, h.removal)).collect();
+    assert_eq!(hidden, [("root/.ssh/id_rsa", key.len(), Removal::Replaced { by: 0 })]);
+}
