@@ -1,15 +1,17 @@
 //! The outer `docker save` tar: layers, manifests and configs in whatever order they
 //! come, then the images assembled from the manifest.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
+use std::rc::Rc;
 
 use serde::Deserialize;
 
-use crate::layer::{normalise_path, read_layer, LayerMeta};
+use crate::layer::{normalise_path, read_layer, Change, LayerMeta};
 use crate::merge::merge;
 use crate::sniff::{peek, sniff, Sniffed, HEAD_LEN};
-use crate::{Compression, ImageContents, ImageError, LayerInfo};
+use crate::{Compression, FileEntry, ImageContents, ImageError, LayerInfo};
 
 /// Bounds on what is kept in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +22,14 @@ pub struct ReadLimits {
     pub max_total_content: u64,
     /// Largest JSON member (manifest, index, config) read.
     pub max_json: u64,
+    /// All JSON members together: they are kept until the manifest is read, and a
+    /// compressed archive can hold many large ones in few bytes.
+    pub max_total_json: u64,
     /// Entries in all layers together.
     pub max_entries: usize,
+    /// Bytes of tar headers before one entry (GNU long names, PAX records): the tar
+    /// crate keeps them whole in memory.
+    pub max_header: u64,
 }
 
 impl Default for ReadLimits {
@@ -30,7 +38,9 @@ impl Default for ReadLimits {
             max_content: 64 * 1024,
             max_total_content: 64 * 1024 * 1024,
             max_json: 16 * 1024 * 1024,
+            max_total_json: 64 * 1024 * 1024,
             max_entries: 5_000_000,
+            max_header: 1024 * 1024,
         }
     }
 }
@@ -40,6 +50,7 @@ impl Default for ReadLimits {
 pub(crate) struct Budget {
     entries: usize,
     content: u64,
+    json: u64,
 }
 
 impl Budget {
@@ -57,6 +68,54 @@ impl Budget {
         }
         self.content += size;
         true
+    }
+}
+
+/// A tar stream that fails once more than `max` bytes are read between the end of
+/// one entry's data and the next entry. The tar crate reads an entry's headers, GNU
+/// long names and PAX records into memory before handing the entry out; file data
+/// (read or drained by the caller between [`HeaderCount::entry_start`] and
+/// [`HeaderCount::entry_done`]) does not count.
+pub(crate) struct HeaderBound<R> {
+    inner: R,
+    /// Header bytes read since the last entry; `None` while inside an entry's data.
+    read: Rc<Cell<Option<u64>>>,
+    max: u64,
+}
+
+/// The caller's side of a [`HeaderBound`].
+pub(crate) struct HeaderCount(Rc<Cell<Option<u64>>>);
+
+impl HeaderCount {
+    /// The tar crate has handed out an entry: its data does not count.
+    pub(crate) fn entry_start(&self) {
+        self.0.set(None);
+    }
+
+    /// Drains the rest of the entry's data; what is read next is headers again.
+    pub(crate) fn entry_done(&self, entry: &mut impl Read) -> std::io::Result<()> {
+        std::io::copy(entry, &mut std::io::sink())?;
+        self.0.set(Some(0));
+        Ok(())
+    }
+}
+
+impl<R: Read> HeaderBound<R> {
+    pub(crate) fn new(inner: R, max: u64) -> (Self, HeaderCount) {
+        let read = Rc::new(Cell::new(Some(0)));
+        (Self { inner, read: Rc::clone(&read), max }, HeaderCount(read))
+    }
+}
+
+impl<R: Read> Read for HeaderBound<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let counted = self.read.get();
+        if counted.is_some_and(|n| n > self.max) {
+            return Err(std::io::Error::other(format!("tar headers of more than {} bytes", self.max)));
+        }
+        let n = self.inner.read(buf)?;
+        self.read.set(counted.map(|c| c.saturating_add(n as u64)));
+        Ok(n)
     }
 }
 
@@ -146,74 +205,89 @@ pub fn read_archive_with(
         return Err(ImageError::NotAnArchive("the gzip stream does not hold a tar archive".into()));
     }
     let members = read_members(outer, wants, limits)?;
-    assemble(&members)
+    assemble(&members, limits)
 }
 
 fn read_members(r: impl Read, wants: &dyn Fn(&str) -> bool, limits: &ReadLimits) -> Result<Members, ImageError> {
     let mut members = Members::default();
     let mut budget = Budget::default();
+    let (r, header_bytes) = HeaderBound::new(r, limits.max_header);
     let mut archive = tar::Archive::new(r);
     let outer_bad = |e: std::io::Error| ImageError::Member { path: "(archive)".into(), message: e.to_string() };
     for entry in archive.entries().map_err(outer_bad)? {
-        let entry = entry.map_err(outer_bad)?;
-        let path = normalise_path(&entry.path().map_err(outer_bad)?.to_string_lossy());
-        let bad = |e: std::io::Error| ImageError::Member { path: path.clone(), message: e.to_string() };
-        match entry.header().entry_type() {
-            tar::EntryType::Symlink => {
-                if let Some(target) = entry.link_name().map_err(bad)? {
-                    let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-                    let target = normalise_path(&format!("{parent}/{}", target.to_string_lossy()));
-                    members.links.insert(path.clone(), target);
+        let mut entry = entry.map_err(outer_bad)?;
+        header_bytes.entry_start();
+        'member: {
+            let path = normalise_path(&entry.path().map_err(outer_bad)?.to_string_lossy());
+            let bad = |e: std::io::Error| ImageError::Member { path: path.clone(), message: e.to_string() };
+            match entry.header().entry_type() {
+                tar::EntryType::Symlink => {
+                    if let Some(target) = entry.link_name().map_err(bad)? {
+                        let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+                        let target = normalise_path(&format!("{parent}/{}", target.to_string_lossy()));
+                        members.links.insert(path.clone(), target);
+                    }
+                    break 'member;
                 }
-                continue;
-            }
-            tar::EntryType::Link => {
-                if let Some(target) = entry.link_name().map_err(bad)? {
-                    members.links.insert(path.clone(), normalise_path(&target.to_string_lossy()));
+                tar::EntryType::Link => {
+                    if let Some(target) = entry.link_name().map_err(bad)? {
+                        members.links.insert(path.clone(), normalise_path(&target.to_string_lossy()));
+                    }
+                    break 'member;
                 }
-                continue;
+                t if !t.is_file() => break 'member,
+                _ => {}
             }
-            t if !t.is_file() => continue,
-            _ => {}
+            let size = entry.size();
+            let base = path.rsplit('/').next().unwrap_or("");
+            if matches!(base, "VERSION" | "json" | "oci-layout" | "repositories") {
+                break 'member;
+            }
+            let (head, body) = peek(&mut entry, HEAD_LEN).map_err(bad)?;
+            match sniff(&head) {
+                Sniffed::Empty => {
+                    members
+                        .layers
+                        .insert(path, LayerMeta { compression: Compression::None, changes: Vec::new(), entries: 0 });
+                }
+                Sniffed::Gzip => {
+                    let layer = read_layer(
+                        flate2::read::GzDecoder::new(body),
+                        Compression::Gzip,
+                        &path,
+                        wants,
+                        limits,
+                        &mut budget,
+                    )?;
+                    members.layers.insert(path, layer);
+                }
+                Sniffed::Tar => {
+                    let layer = read_layer(body, Compression::None, &path, wants, limits, &mut budget)?;
+                    members.layers.insert(path, layer);
+                }
+                Sniffed::Zstd => {
+                    return Err(ImageError::Member {
+                        path,
+                        message: "zstd-compressed layers are not supported yet".into(),
+                    })
+                }
+                Sniffed::Json if size <= limits.max_json => {
+                    budget.json = budget.json.saturating_add(size);
+                    if budget.json > limits.max_total_json {
+                        return Err(ImageError::Limit(format!(
+                            "the JSON members hold more than {} bytes together",
+                            limits.max_total_json
+                        )));
+                    }
+                    let mut buf = Vec::with_capacity(size as usize);
+                    body.take(limits.max_json).read_to_end(&mut buf).map_err(bad)?;
+                    members.json.insert(path, buf);
+                }
+                Sniffed::Json => return Err(ImageError::Limit(format!("`{path}` is a JSON member of {size} bytes"))),
+                Sniffed::Unknown => {}
+            }
         }
-        let size = entry.size();
-        let base = path.rsplit('/').next().unwrap_or("");
-        if matches!(base, "VERSION" | "json" | "oci-layout" | "repositories") {
-            continue;
-        }
-        let (head, body) = peek(entry, HEAD_LEN).map_err(bad)?;
-        match sniff(&head) {
-            Sniffed::Empty => {
-                members
-                    .layers
-                    .insert(path, LayerMeta { compression: Compression::None, changes: Vec::new(), entries: 0 });
-            }
-            Sniffed::Gzip => {
-                let layer = read_layer(
-                    flate2::read::GzDecoder::new(body),
-                    Compression::Gzip,
-                    &path,
-                    wants,
-                    limits,
-                    &mut budget,
-                )?;
-                members.layers.insert(path, layer);
-            }
-            Sniffed::Tar => {
-                let layer = read_layer(body, Compression::None, &path, wants, limits, &mut budget)?;
-                members.layers.insert(path, layer);
-            }
-            Sniffed::Zstd => {
-                return Err(ImageError::Member { path, message: "zstd-compressed layers are not supported yet".into() })
-            }
-            Sniffed::Json if size <= limits.max_json => {
-                let mut buf = Vec::with_capacity(size as usize);
-                body.take(limits.max_json).read_to_end(&mut buf).map_err(bad)?;
-                members.json.insert(path, buf);
-            }
-            Sniffed::Json => return Err(ImageError::Limit(format!("`{path}` is a JSON member of {size} bytes"))),
-            Sniffed::Unknown => {}
-        }
+        header_bytes.entry_done(&mut entry).map_err(outer_bad)?;
     }
     Ok(members)
 }
@@ -225,7 +299,45 @@ fn blob_path(digest: &str) -> Option<String> {
 
 fn short_name(id: &str) -> String {
     let hex = id.strip_prefix("sha256:").unwrap_or(id);
-    format!("sha256:{}", &hex[..hex.len().min(12)])
+    // Characters, not bytes: the archive chooses the name, and it need not be hex.
+    format!("sha256:{}", hex.chars().take(12).collect::<String>())
+}
+
+/// Entries merged so far, over all images: a manifest may name one layer many times
+/// (or many images may share it), and each naming merges all its entries again.
+struct MergeBudget<'a> {
+    merged: usize,
+    /// Kept contents copied into the images: each naming copies them again.
+    content: u64,
+    limits: &'a ReadLimits,
+}
+
+impl MergeBudget<'_> {
+    fn spend(&mut self, n: usize) -> Result<(), ImageError> {
+        self.merged = self.merged.saturating_add(n);
+        if self.merged > self.limits.max_entries {
+            return Err(ImageError::Limit(format!(
+                "the manifests name layers of more than {} files in all",
+                self.limits.max_entries
+            )));
+        }
+        Ok(())
+    }
+
+    fn spend_content(&mut self, layer: &LayerMeta) -> Result<(), ImageError> {
+        let kept = layer.changes.iter().map(|c| match c {
+            Change::Add(FileEntry { content: Some(c), .. }) => c.len() as u64,
+            _ => 0,
+        });
+        self.content = kept.fold(self.content, u64::saturating_add);
+        if self.content > self.limits.max_total_content {
+            return Err(ImageError::Limit(format!(
+                "the manifests name layers whose kept contents exceed {} bytes in all",
+                self.limits.max_total_content
+            )));
+        }
+        Ok(())
+    }
 }
 
 fn image(
@@ -233,8 +345,13 @@ fn image(
     tags: Vec<String>,
     id: Option<String>,
     layer_paths: &[String],
+    budget: &mut MergeBudget<'_>,
 ) -> Result<ImageContents, ImageError> {
     let metas: Vec<&LayerMeta> = layer_paths.iter().map(|p| members.layer(p)).collect::<Result<_, _>>()?;
+    for m in &metas {
+        budget.spend(m.changes.len())?;
+        budget.spend_content(m)?;
+    }
     let (files, hidden) = merge(&metas);
     let layers = layer_paths
         .iter()
@@ -247,21 +364,22 @@ fn image(
 
 /// The images the manifests name: `manifest.json` when present (Docker writes it in
 /// both layouts), else the OCI `index.json`.
-fn assemble(members: &Members) -> Result<Vec<ImageContents>, ImageError> {
+fn assemble(members: &Members, limits: &ReadLimits) -> Result<Vec<ImageContents>, ImageError> {
+    let mut budget = MergeBudget { merged: 0, content: 0, limits };
     if let Some(items) = members.json::<Vec<DockerManifestItem>>("manifest.json")? {
         return items
             .into_iter()
             .map(|item| {
                 let hex = item.config.rsplit('/').next().unwrap_or("").trim_end_matches(".json");
                 let id = (!hex.is_empty()).then(|| format!("sha256:{hex}"));
-                image(members, item.repo_tags.unwrap_or_default(), id, &item.layers)
+                image(members, item.repo_tags.unwrap_or_default(), id, &item.layers, &mut budget)
             })
             .collect();
     }
     let Some(index) = members.json::<OciDocument>("index.json")? else { return Err(ImageError::NoManifest) };
     let mut images = Vec::new();
     for desc in &index.manifests {
-        collect_oci(members, desc, None, 0, &mut images)?;
+        collect_oci(members, desc, None, 0, &mut images, &mut budget)?;
     }
     Ok(images)
 }
@@ -272,6 +390,7 @@ fn collect_oci(
     name: Option<String>,
     depth: usize,
     out: &mut Vec<ImageContents>,
+    budget: &mut MergeBudget<'_>,
 ) -> Result<(), ImageError> {
     if depth > 4 {
         return Err(ImageError::Limit("image indexes nested more than 4 deep".into()));
@@ -287,6 +406,8 @@ fn collect_oci(
         message: format!("bad digest `{}`", desc.digest),
     })?;
     let Some(doc) = members.json::<OciDocument>(&path)? else { return Err(ImageError::MissingLayer(path)) };
+    // Nested indexes can name one another many times over: each visit counts.
+    budget.spend(1 + doc.manifests.len())?;
     if let Some(config) = &doc.config {
         let layers: Vec<String> = doc
             .layers
@@ -298,10 +419,10 @@ fn collect_oci(
                 })
             })
             .collect::<Result<_, _>>()?;
-        out.push(image(members, name.into_iter().collect(), Some(config.digest.clone()), &layers)?);
+        out.push(image(members, name.into_iter().collect(), Some(config.digest.clone()), &layers, budget)?);
     } else {
         for m in &doc.manifests {
-            collect_oci(members, m, name.clone(), depth + 1, out)?;
+            collect_oci(members, m, name.clone(), depth + 1, out, budget)?;
         }
     }
     Ok(())

@@ -2,7 +2,7 @@
 
 use std::io::Read;
 
-use crate::archive::{Budget, ReadLimits};
+use crate::archive::{Budget, HeaderBound, ReadLimits};
 use crate::{Compression, FileEntry, FileKind, ImageError};
 
 /// What one layer entry does to the filesystem below it.
@@ -64,55 +64,65 @@ pub(crate) fn read_layer(
     budget: &mut Budget,
 ) -> Result<LayerMeta, ImageError> {
     let bad = |e: std::io::Error| ImageError::Member { path: member.to_string(), message: e.to_string() };
+    let (r, header_bytes) = HeaderBound::new(r, limits.max_header);
     let mut archive = tar::Archive::new(r);
     let mut changes = Vec::new();
     let mut entries = 0usize;
     for entry in archive.entries().map_err(bad)? {
         let mut entry = entry.map_err(bad)?;
+        header_bytes.entry_start();
         entries += 1;
         budget.count_entry(limits)?;
-        let raw_path = entry.path().map_err(bad)?.to_string_lossy().into_owned();
-        let path = normalise_path(&raw_path);
-        if path.is_empty() {
-            continue;
+        'entry: {
+            let raw_path = entry.path().map_err(bad)?.to_string_lossy().into_owned();
+            let path = normalise_path(&raw_path);
+            if path.is_empty() {
+                break 'entry;
+            }
+            let (parent, base) = match path.rsplit_once('/') {
+                Some((p, b)) => (p, b),
+                None => ("", path.as_str()),
+            };
+            if base == OPAQUE_MARKER {
+                changes.push(Change::Opaque(parent.to_string()));
+                break 'entry;
+            }
+            if let Some(name) = base.strip_prefix(WHITEOUT_PREFIX) {
+                // `.wh.`, `.wh..` and `.wh...` name no file: taken as paths they would
+                // delete the directory they sit in (the whole root for `/.wh.`).
+                if matches!(name, "" | "." | "..") {
+                    break 'entry;
+                }
+                let target = if parent.is_empty() { name.to_string() } else { format!("{parent}/{name}") };
+                changes.push(Change::Whiteout(target));
+                break 'entry;
+            }
+            let header = entry.header();
+            let kind = kind_of(header.entry_type());
+            let link_target = match kind {
+                FileKind::Symlink => entry.link_name().map_err(bad)?.map(|l| l.to_string_lossy().into_owned()),
+                FileKind::Hardlink => entry.link_name().map_err(bad)?.map(|l| normalise_path(&l.to_string_lossy())),
+                _ => None,
+            };
+            // Some writers leave numeric fields blank; blank means 0 to tar(1) as well.
+            let mode = header.mode().unwrap_or(0);
+            let uid = header.uid().unwrap_or(0);
+            let gid = header.gid().unwrap_or(0);
+            let size = entry.size();
+            let content = if kind == FileKind::File
+                && size <= limits.max_content
+                && wants(&path)
+                && budget.take_content(size, limits)
+            {
+                let mut buf = Vec::with_capacity(size as usize);
+                (&mut entry).take(limits.max_content).read_to_end(&mut buf).map_err(bad)?;
+                Some(buf)
+            } else {
+                None
+            };
+            changes.push(Change::Add(FileEntry { path, kind, mode, uid, gid, size, link_target, layer: 0, content }));
         }
-        let (parent, base) = match path.rsplit_once('/') {
-            Some((p, b)) => (p, b),
-            None => ("", path.as_str()),
-        };
-        if base == OPAQUE_MARKER {
-            changes.push(Change::Opaque(parent.to_string()));
-            continue;
-        }
-        if let Some(name) = base.strip_prefix(WHITEOUT_PREFIX) {
-            let target = if parent.is_empty() { name.to_string() } else { format!("{parent}/{name}") };
-            changes.push(Change::Whiteout(target));
-            continue;
-        }
-        let header = entry.header();
-        let kind = kind_of(header.entry_type());
-        let link_target = match kind {
-            FileKind::Symlink => entry.link_name().map_err(bad)?.map(|l| l.to_string_lossy().into_owned()),
-            FileKind::Hardlink => entry.link_name().map_err(bad)?.map(|l| normalise_path(&l.to_string_lossy())),
-            _ => None,
-        };
-        // Some writers leave numeric fields blank; blank means 0 to tar(1) as well.
-        let mode = header.mode().unwrap_or(0);
-        let uid = header.uid().unwrap_or(0);
-        let gid = header.gid().unwrap_or(0);
-        let size = entry.size();
-        let content = if kind == FileKind::File
-            && size <= limits.max_content
-            && wants(&path)
-            && budget.take_content(size, limits)
-        {
-            let mut buf = Vec::with_capacity(size as usize);
-            (&mut entry).take(limits.max_content).read_to_end(&mut buf).map_err(bad)?;
-            Some(buf)
-        } else {
-            None
-        };
-        changes.push(Change::Add(FileEntry { path, kind, mode, uid, gid, size, link_target, layer: 0, content }));
+        header_bytes.entry_done(&mut entry).map_err(bad)?;
     }
     Ok(LayerMeta { compression, changes, entries })
 }

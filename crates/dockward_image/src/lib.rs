@@ -102,8 +102,8 @@ pub enum Removal {
     Replaced { by: usize },
 }
 
-/// A regular file that a later layer deleted or replaced: its bytes are still in the
-/// image, in layer `entry.layer`.
+/// A regular file that a later layer (or a later entry of its own layer) deleted or
+/// replaced: its bytes are still in the image, in layer `entry.layer`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HiddenFile {
     pub entry: FileEntry,

@@ -51,7 +51,8 @@ pub(crate) fn merge(layers: &[&LayerMeta]) -> (Files, Vec<HiddenFile>) {
             let replaces_dir_with_other = entry.kind != FileKind::Dir;
             if let Some(old) = files.insert(path.clone(), entry) {
                 let was_dir = old.kind == FileKind::Dir;
-                if old.kind == FileKind::File && old.layer != i {
+                // Also within one layer (an appended tar): the first copy's bytes stay.
+                if old.kind == FileKind::File {
                     hidden.push(HiddenFile { entry: old, removal: Removal::Replaced { by: i } });
                 }
                 if was_dir && replaces_dir_with_other {

@@ -351,3 +351,144 @@ fn flipped_bytes_anywhere_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_layer_listed_over_and_over_is_bounded_by_max_entries() {
+    // base_layer has 12 entries: a manifest naming it 1000 times would merge 12,000
+    // entries (and keep every replaced copy as hidden) from a tiny archive.
+    let l0 = format!("{}/layer.tar", hex(1));
+    let build = |times: usize| {
+        Outer::new()
+            .file(&l0, &base_layer())
+            .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &["app:1"], &vec![l0.clone(); times]))
+            .finish()
+    };
+    let limits = ReadLimits { max_entries: 100, ..Default::default() };
+    let got = read_archive_with(&build(1000)[..], &wants, &limits);
+    assert!(matches!(got, Err(ImageError::Limit(_))), "{:?}", got.map(|i| i.len()));
+    // Identical layers do occur (same diff id twice): a few repeats still read.
+    let images = read_archive_with(&build(2)[..], &wants, &limits).unwrap();
+    assert_eq!(images[0].layers.len(), 2);
+    assert_eq!(images[0].file("usr/bin/su").unwrap().layer, 1);
+}
+
+#[test]
+fn json_members_together_are_bounded() {
+    // Each member is under max_json, but a gzip-compressed archive of many of them
+    // would otherwise be held whole in memory.
+    let mut outer = Outer::new();
+    let big = format!("{{\"pad\":\"{}\"}}", " ".repeat(900));
+    for i in 0..20 {
+        outer = outer.file(&format!("{}.json", hex(100 + i)), big.as_bytes());
+    }
+    let archive = outer.file("manifest.json", b"[]").finish();
+    let limits = ReadLimits { max_json: 1000, max_total_json: 5000, ..Default::default() };
+    let got = read_archive_with(&archive[..], &wants, &limits);
+    assert!(matches!(got, Err(ImageError::Limit(_))), "{:?}", got.map(|i| i.len()));
+}
+
+#[test]
+fn a_whiteout_without_a_name_deletes_nothing() {
+    let l0 = format!("{}/layer.tar", hex(1));
+    let l1 = format!("{}/layer.tar", hex(2));
+    let top = layer_tar(&[E::File("./.wh.", 0o644, b""), E::File("./etc/.wh...", 0o644, b"")]);
+    let archive = Outer::new()
+        .file(&l0, &base_layer())
+        .file(&l1, &top)
+        .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &["app:1"], &[l0.clone(), l1.clone()]))
+        .finish();
+    let images = read_archive(&archive[..], &wants).unwrap();
+    assert!(images[0].file("usr/bin/su").is_some(), "`.wh.` must not wipe the root");
+    assert!(images[0].file("etc/passwd").is_some(), "`etc/.wh...` must not delete the parent");
+    assert!(images[0].hidden.is_empty());
+}
+
+#[test]
+fn nested_indexes_naming_each_other_many_times_are_bounded() {
+    // index.json -> 20 x index A -> 20 x index B -> 20 x index C -> 20 x manifest:
+    // 160,000 images from a few kilobytes, unless each visit counts.
+    let digest = |n: u32| format!("sha256:{}", hex(n));
+    let fan_out = |to: u32| {
+        let one = serde_json::json!({ "digest": digest(to) });
+        serde_json::to_vec(&serde_json::json!({ "manifests": vec![one; 20] })).unwrap()
+    };
+    let leaf = serde_json::json!({ "config": { "digest": digest(7) }, "layers": [] });
+    let archive = Outer::new()
+        .file(&format!("blobs/sha256/{}", hex(10)), &fan_out(11))
+        .file(&format!("blobs/sha256/{}", hex(11)), &fan_out(12))
+        .file(&format!("blobs/sha256/{}", hex(12)), &fan_out(13))
+        .file(&format!("blobs/sha256/{}", hex(13)), &serde_json::to_vec(&leaf).unwrap())
+        .file("index.json", &fan_out(10))
+        .finish();
+    let limits = ReadLimits { max_entries: 1000, ..Default::default() };
+    let got = read_archive_with(&archive[..], &wants, &limits);
+    assert!(matches!(got, Err(ImageError::Limit(_))), "{:?}", got.map(|i| i.len()));
+}
+
+#[test]
+fn kept_contents_copied_into_every_listing_of_a_layer_are_bounded() {
+    // One 1,000-byte kept file, its layer named 200 times: each listing copies the
+    // contents again (the copies below it become hidden files).
+    let l0 = format!("{}/layer.tar", hex(1));
+    let passwd = vec![b'a'; 1000];
+    let archive = Outer::new()
+        .file(&l0, &layer_tar(&[E::File("etc/passwd", 0o644, &passwd)]))
+        .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &["app:1"], &vec![l0.clone(); 200]))
+        .finish();
+    let limits = ReadLimits { max_total_content: 10_000, ..Default::default() };
+    let got = read_archive_with(&archive[..], &wants, &limits);
+    assert!(matches!(got, Err(ImageError::Limit(_))), "{:?}", got.map(|i| i[0].hidden.len()));
+}
+
+#[test]
+fn huge_tar_headers_are_refused_before_they_are_read_whole() {
+    // The tar crate keeps a GNU long name (or PAX records) whole in memory; a gzip
+    // layer can hold gigabytes of one in kilobytes. File data does not count.
+    let long = format!("{}/x", "d".repeat(20_000));
+    let big = vec![0u8; 50_000];
+    let layer = |name: &str| layer_tar(&[E::File("big.bin", 0o644, &big), E::File(name, 0o644, b"x")]);
+    let archive = |name: &str| {
+        let l0 = format!("{}/layer.tar", hex(1));
+        Outer::new()
+            .file(&l0, &gzip(&layer(name)))
+            .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &["app:1"], std::slice::from_ref(&l0)))
+            .finish()
+    };
+    let limits = ReadLimits { max_header: 10_000, ..Default::default() };
+    let got = read_archive_with(&archive(&long)[..], &wants, &limits);
+    assert!(matches!(got, Err(ImageError::Member { .. })), "{:?}", got.map(|i| i.len()));
+    let images = read_archive_with(&archive("etc/x")[..], &wants, &limits).unwrap();
+    assert_eq!(images[0].file("big.bin").unwrap().size, 50_000);
+    assert!(images[0].file("etc/x").is_some());
+}
+
+#[test]
+fn an_untagged_image_with_a_non_ascii_config_name_does_not_panic() {
+    // The name of an untagged image is cut from its config name, which the archive
+    // chooses: cutting at a byte count must not split a character.
+    let l0 = format!("{}/layer.tar", hex(1));
+    let archive = Outer::new()
+        .file(&l0, &base_layer())
+        .file("manifest.json", &manifest(&format!("a{}.json", "é".repeat(14)), &[], std::slice::from_ref(&l0)))
+        .finish();
+    let images = read_archive(&archive[..], &wants).unwrap();
+    assert_eq!(images[0].name, format!("sha256:a{}", "é".repeat(11)));
+}
+
+#[test]
+fn a_file_written_twice_in_one_layer_keeps_the_first_copy_as_hidden() {
+    // `tar -rf` appends: the layer applies the last copy, but the first one's bytes
+    // are still in the blob (a key "removed" this way is still shipped).
+    let l0 = format!("{}/layer.tar", hex(1));
+    let key = b"-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n";
+    let layer = layer_tar(&[E::File("root/.ssh/id_rsa", 0o600, key), E::File("root/.ssh/id_rsa", 0o600, b"")]);
+    let archive = Outer::new()
+        .file(&l0, &layer)
+        .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &["app:1"], std::slice::from_ref(&l0)))
+        .finish();
+    let images = read_archive(&archive[..], &wants).unwrap();
+    assert_eq!(images[0].file("root/.ssh/id_rsa").unwrap().size, 0);
+    let hidden: Vec<(&str, usize, Removal)> =
+        images[0].hidden.iter().map(|h| (h.entry.path.as_str(), h.entry.size as usize, h.removal)).collect();
+    assert_eq!(hidden, [("root/.ssh/id_rsa", key.len(), Removal::Replaced { by: 0 })]);
+}

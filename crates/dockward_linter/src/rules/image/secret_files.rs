@@ -94,7 +94,10 @@ fn env_secrets(text: &str) -> Vec<String> {
         let Some((name, value)) = line.split_once('=') else { continue };
         let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
         let name = name.trim();
-        if !line.starts_with('#') && !value.is_empty() && is_secret_name(name) {
+        // Only variable names: other text before an `=` (a URL) may hold the secret.
+        let is_name = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !line.starts_with('#') && !value.is_empty() && is_name && is_secret_name(name) {
             names.push(name.to_string());
         }
     }
@@ -210,6 +213,18 @@ mod tests {
         ] {
             assert!(!is_candidate(path), "{path}");
         }
+    }
+
+    #[test]
+    fn env_lines_that_are_not_assignments_never_reach_the_message() {
+        // The text before `=` is reported as a variable name: a URL (or any other
+        // line) would put the password it holds into the finding.
+        let env = "DATABASE=postgres://app:hunter2TOKEN@db/app?sslmode=require
+postgres://app:s3cretPASSWORD@db/x?ssl=1
+API_TOKEN=abc
+";
+        let found = classify("app/.env", Some(env.as_bytes())).unwrap();
+        assert_eq!(found, "secrets in an env file (`API_TOKEN`)");
         assert_eq!(classify("app/key.pem", None), None, "contents unknown (too large): not judged");
     }
 }
