@@ -161,125 +161,19 @@ pub static CIS_1_6_CONTROLS: &[Control] = &[
     c("7.9", "Management plane traffic is separated from data plane traffic", false),
 ];
 
-/// Every control of CIS Docker Benchmark 1.7.0, in benchmark order (same ids as 1.6.0).
-pub static CIS_1_7_CONTROLS: &[Control] = &[
-    c("1.1.1", "Separate partition for containers", false),
-    c("1.1.2", "Only trusted users control the Docker daemon", false),
-    c("1.1.3", "Auditing of the Docker daemon binary", true),
-    c("1.1.4", "Auditing of /run/containerd", false),
-    c("1.1.5", "Auditing of /var/lib/docker", false),
-    c("1.1.6", "Auditing of /etc/docker", true),
-    c("1.1.7", "Auditing of docker.service", true),
-    c("1.1.8", "Auditing of containerd.sock", true),
-    c("1.1.9", "Auditing of docker.socket", true),
-    c("1.1.10", "Auditing of /etc/default/docker", true),
-    c("1.1.11", "Auditing of /etc/docker/daemon.json", true),
-    c("1.1.12", "Auditing of /etc/containerd/config.toml", true),
-    c("1.1.13", "Auditing of /etc/sysconfig/docker", true),
-    c("1.1.14", "Auditing of /usr/bin/containerd", true),
-    c("1.1.15", "Auditing of /usr/bin/containerd-shim", true),
-    c("1.1.16", "Auditing of /usr/bin/containerd-shim-runc-v1", false),
-    c("1.1.17", "Auditing of /usr/bin/containerd-shim-runc-v2", true),
-    c("1.1.18", "Auditing of /usr/bin/runc", true),
-    c("1.2.1", "The container host is hardened", false),
-    c("1.2.2", "The Docker version is up to date", false),
-    c("2.1", "The daemon runs as a non-root user, if possible", false),
-    c("2.2", "Network traffic between containers on the default bridge is restricted", false),
-    c("2.3", "The logging level is info", false),
-    c("2.4", "Docker may change iptables", false),
-    c("2.5", "No insecure registries", false),
-    c("2.6", "The aufs storage driver is not used", false),
-    c("2.7", "TLS authentication for a TCP socket", false),
-    c("2.8", "Default ulimits configured appropriately", false),
-    c("2.9", "User namespace support enabled", false),
-    c("2.10", "Default cgroup usage confirmed", false),
-    c("2.11", "Base device size not changed until needed", false),
-    c("2.12", "Authorization for Docker client commands enabled", false),
-    c("2.13", "Centralized and remote logging configured", false),
-    c("2.14", "Containers restricted from acquiring new privileges", false),
-    c("2.15", "Live restore enabled", false),
-    c("2.16", "Userland proxy disabled", false),
-    c("2.17", "A daemon-wide custom seccomp profile, if appropriate", false),
-    c("2.18", "No experimental features in production", false),
-    c("3.1", "docker.service owned by root:root", true),
-    c("3.2", "docker.service mode 644 or stricter", true),
-    c("3.3", "docker.socket owned by root:root", true),
-    c("3.4", "docker.socket mode 644 or stricter", true),
-    c("3.5", "/etc/docker owned by root:root", true),
-    c("3.6", "/etc/docker mode 755 or stricter", true),
-    c("3.7", "Registry certificates owned by root:root", false),
-    c("3.8", "Registry certificates mode 444 or stricter", false),
-    c("3.9", "TLS CA certificate owned by root:root", false),
-    c("3.10", "TLS CA certificate mode 444 or stricter", false),
-    c("3.11", "Docker server certificate owned by root:root", false),
-    c("3.12", "Docker server certificate mode 444 or stricter", false),
-    c("3.13", "Docker server key owned by root:root", false),
-    c("3.14", "Docker server key mode 400", false),
-    c("3.15", "Docker socket owned by root:docker", true),
-    c("3.16", "Docker socket mode 660 or stricter", true),
-    c("3.17", "daemon.json owned by root:root", false),
-    c("3.18", "daemon.json mode 644 or stricter", false),
-    c("3.19", "/etc/default/docker owned by root:root", false),
-    c("3.20", "/etc/default/docker mode 644 or stricter", false),
-    c("3.21", "/etc/sysconfig/docker mode 644 or stricter", false),
-    c("3.22", "/etc/sysconfig/docker owned by root:root", false),
-    c("3.23", "containerd socket owned by root:root", true),
-    c("3.24", "containerd socket mode 660 or stricter", true),
-    c("4.1", "A user for the container has been created", false),
-    c("4.2", "Containers use only trusted base images", false),
-    c("4.3", "No unnecessary packages in the container", false),
-    c("4.4", "Images are scanned and rebuilt with security patches", false),
-    c("4.5", "Content trust for Docker is enabled", false),
-    c("4.6", "HEALTHCHECK instructions added to images", false),
-    c("4.7", "Update instructions are not used alone", false),
-    c("4.8", "setuid and setgid permissions removed", false),
-    c("4.9", "COPY is used instead of ADD", false),
-    c("4.10", "Secrets are not stored in Dockerfiles", false),
-    c("4.11", "Only verified packages are installed", false),
-    c("4.12", "All signed artifacts are validated", false),
-    c("5.1", "Swarm mode is not enabled, if not needed", false),
-    c("5.2", "An AppArmor profile is enabled, if applicable", false),
-    c("5.3", "SELinux security options are set, if applicable", false),
-    c("5.4", "Linux kernel capabilities are restricted", false),
-    c("5.5", "Privileged containers are not used", false),
-    c("5.6", "Sensitive host system directories are not mounted", false),
-    c("5.7", "sshd is not run within containers", false),
-    c("5.8", "Privileged ports are not mapped", false),
-    c("5.9", "Only needed ports are open", false),
-    c("5.10", "The host's network namespace is not shared", false),
-    c("5.11", "Memory usage is limited", false),
-    c("5.12", "CPU priority is set appropriately", false),
-    c("5.13", "The root filesystem is mounted read-only", false),
-    c("5.14", "Incoming traffic is bound to a specific host interface", false),
-    c("5.15", "The on-failure restart policy is limited to 5", false),
-    c("5.16", "The host's process namespace is not shared", false),
-    c("5.17", "The host's IPC namespace is not shared", false),
-    c("5.18", "Host devices are not directly exposed", false),
-    c("5.19", "The default ulimit is overwritten only if needed", false),
-    c("5.20", "Mount propagation mode is not shared", false),
-    c("5.21", "The host's UTS namespace is not shared", false),
-    c("5.22", "The default seccomp profile is not disabled", false),
-    c("5.23", "docker exec commands are not used with the privileged option", false),
-    c("5.24", "docker exec commands are not used with the user=root option", false),
-    c("5.25", "The cgroup usage is confirmed", false),
-    c("5.26", "The container is restricted from acquiring additional privileges", false),
-    c("5.27", "Container health is checked at runtime", false),
-    c("5.28", "Docker commands always use the latest version of their image", false),
-    c("5.29", "The PIDs cgroup limit is used", false),
-    c("5.30", "Docker's default bridge docker0 is not used", false),
-    c("5.31", "The host's user namespaces are not shared", false),
-    c("5.32", "The Docker socket is not mounted inside any containers", false),
-    c("6.1", "Image sprawl is avoided", false),
-    c("6.2", "Container sprawl is avoided", false),
-    c("7.1", "The minimum number of manager nodes is created in a swarm", false),
-    c("7.2", "Swarm services are bound to a specific host interface", false),
-    c("7.3", "Data exchanged on overlay networks between nodes is encrypted", false),
-    c("7.4", "Docker's secret management commands are used for secrets in a swarm", false),
-    c("7.5", "Swarm manager runs in auto-lock mode", false),
-    c("7.6", "The swarm manager auto-lock key is rotated periodically", false),
-    c("7.7", "Node certificates are rotated as appropriate", false),
-    c("7.8", "CA certificates are rotated as appropriate", false),
-    c("7.9", "Management plane traffic is separated from data plane traffic", false),
+/// Every control of CIS Docker Benchmark 1.7.0, in benchmark order: 1.6.0's controls
+/// (same ids, same meaning), of which 1.7.0 marks only [`AUTOMATED_IN_1_7`] Automated.
+pub static CIS_1_7_CONTROLS: LazyLock<Vec<Control>> = LazyLock::new(|| {
+    CIS_1_6_CONTROLS
+        .iter()
+        .map(|c| Control { automated: c.automated && AUTOMATED_IN_1_7.contains(&c.id), ..*c })
+        .collect()
+});
+
+/// The controls 1.7.0 still marks Automated; it marks every other one Manual.
+const AUTOMATED_IN_1_7: &[&str] = &[
+    "1.1.3", "1.1.6", "1.1.7", "1.1.8", "1.1.9", "1.1.10", "1.1.11", "1.1.12", "1.1.13", "1.1.14", "1.1.15", "1.1.17",
+    "1.1.18", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.15", "3.16", "3.23", "3.24",
 ];
 
 /// Every control of CIS Docker Benchmark 1.8.0, in benchmark order: 1.7.0's controls
@@ -288,7 +182,7 @@ pub static CIS_1_7_CONTROLS: &[Control] = &[
 /// and the added control differ from 1.7.0.
 pub static CIS_1_8_CONTROLS: LazyLock<Vec<Control>> = LazyLock::new(|| {
     let mut out = Vec::with_capacity(CIS_1_7_CONTROLS.len() + ADDED_IN_1_8.len());
-    for control in CIS_1_7_CONTROLS {
+    for control in CIS_1_7_CONTROLS.iter() {
         let row = RENUMBERED.iter().find(|r| r.id(CisVersion::V1_7) == Some(control.id));
         if let Some(id) = row.map_or(Some(control.id), |r| r.id(CisVersion::V1_8)) {
             out.push(Control { id, ..*control });
@@ -333,7 +227,7 @@ impl CisVersion {
     pub fn controls(self) -> &'static [Control] {
         match self {
             CisVersion::V1_6 => CIS_1_6_CONTROLS,
-            CisVersion::V1_7 => CIS_1_7_CONTROLS,
+            CisVersion::V1_7 => &CIS_1_7_CONTROLS,
             CisVersion::V1_8 => &CIS_1_8_CONTROLS,
         }
     }
