@@ -15,6 +15,7 @@
 # Without DOCKER_BENCH_DIR that part is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(0 50 200)
@@ -48,11 +49,7 @@ cargo build --release --quiet -p dockward_engine --example recording_proxy
 bin="$target/release/dockward"
 proxy="$target/release/examples/recording_proxy"
 
-mkdir -p "$work/rootfs/bin"
-cp /bin/busybox "$work/rootfs/bin/"
-ln -s busybox "$work/rootfs/bin/sh"; ln -s busybox "$work/rootfs/bin/sleep"
-tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
-docker import --change "LABEL $label" - "$image" <"$work/rootfs.tar" >/dev/null
+bench_import_busybox_image
 
 # A `docker` that logs each invocation, first on docker-bench's PATH (it only appends to PATH).
 real_docker=$(command -v docker)
@@ -93,10 +90,7 @@ printf '|---|---|---|---|---|---|---|---|\n'
 for n in "${sizes[@]}"; do
   # Grow the set of containers to n (sizes ascend).
   if [ "$n" -gt "$have" ]; then
-    seq "$((have + 1))" "$n" | xargs -P 4 -I{} docker create --label "$label" --name "dw-$run_id-{}" \
-      --memory 32m --read-only "$image" sleep 3600 >/dev/null
-    # Start every other new container.
-    seq "$((have + 1))" "$n" | awk 'NR % 2 == 1' | xargs -r -P 4 -I{} docker start "dw-$run_id-{}" >/dev/null
+    bench_grow_containers "$have" "$n"
     have=$n
   fi
   running=$(docker ps -q --filter "label=$label" | wc -l)

@@ -8,13 +8,14 @@
 # it created, also on failure or Ctrl-C. Needs root (sshd), openssh-server, busybox-static.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(0 50 200)
 runs=5
 target=${CARGO_TARGET_DIR:-target}
 run_id="bench-ssh-$$"
-label="dockward.bench=$run_id"
+label="dockward.test=$run_id"
 image="dockward-bench-ssh-$$:base"
 work=$(mktemp -d)
 
@@ -70,11 +71,7 @@ chmod +x "$work/bin/ssh"
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
 ssh_host="ssh://root@127.0.0.1:$port"
 
-mkdir -p "$work/rootfs/bin"
-cp /bin/busybox "$work/rootfs/bin/"
-ln -s busybox "$work/rootfs/bin/sh"; ln -s busybox "$work/rootfs/bin/sleep"
-tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
-docker import --change "LABEL $label" - "$image" <"$work/rootfs.tar" >/dev/null
+bench_import_busybox_image
 
 audit() {
   PATH="$work/bin:$PATH" SSH_AUTH_SOCK= "$bin" audit --isolated --host "$1" --label "$label" \
@@ -100,9 +97,7 @@ printf '| containers | running | socket median | socket best | ssh median | ssh 
 printf '|---|---|---|---|---|---|---|---|\n'
 for n in "${sizes[@]}"; do
   if [ "$n" -gt "$have" ]; then
-    seq "$((have + 1))" "$n" | xargs -P 4 -I{} docker create --label "$label" --name "dw-$run_id-{}" \
-      --memory 32m --read-only "$image" sleep 3600 >/dev/null
-    seq "$((have + 1))" "$n" | awk 'NR % 2 == 1' | xargs -r -P 4 -I{} docker start "dw-$run_id-{}" >/dev/null
+    bench_grow_containers "$have" "$n"
     have=$n
   fi
   running=$(docker ps -q --filter "label=$label" | wc -l)

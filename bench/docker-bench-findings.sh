@@ -15,6 +15,7 @@
 # `--format cis-json`, with a finding on the container). Removes only what it created, also on failure or Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 if [ -z "${DOCKER_BENCH_DIR:-}" ] || [ ! -f "$DOCKER_BENCH_DIR/docker-bench-security.sh" ]; then
   echo "bench: set DOCKER_BENCH_DIR to a docker-bench-security checkout to compare; skipping" >&2
@@ -41,11 +42,7 @@ trap cleanup EXIT
 cargo build --release --quiet -p dockward
 bin="$target/release/dockward"
 
-mkdir -p "$work/rootfs/bin"
-cp /bin/busybox "$work/rootfs/bin/"
-ln -s busybox "$work/rootfs/bin/sh"; ln -s busybox "$work/rootfs/bin/sleep"
-tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
-docker import --change "LABEL $label" - "$image" <"$work/rootfs.tar" >/dev/null
+bench_import_busybox_image
 
 # name | extra flags | started?
 cases=(

@@ -15,7 +15,7 @@ size_mb=${2:-200}
 runs=3
 target=${CARGO_TARGET_DIR:-target}
 run_id="bench-img-$$"
-label="dockward.bench=$run_id"
+label="dockward.test=$run_id"
 image="dockward-bench-$$:contents"
 work=$(mktemp -d)
 
