@@ -220,6 +220,10 @@ pub struct Inventory {
     pub image_id: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// When the image was built (the config's `created`, RFC 3339), when known: SBOM
+    /// timestamps use it so the same image always gives the same document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub layers: Vec<Layer>,
     /// `None`: no os-release nor a fallback (distroless, scratch); see `notes`.
