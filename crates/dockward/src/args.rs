@@ -24,6 +24,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Audit live Docker engines: containers, images, networks and the engine itself (read-only).
     Audit(crate::commands::audit::AuditArgs),
+    /// List the packages an image, an image archive or a root filesystem holds (an SBOM: CycloneDX, SPDX, JSON or a table).
+    Sbom(crate::commands::sbom::SbomArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Show one rule's documentation.

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         args::Command::Check(a) => commands::check::run(a),
         args::Command::Audit(a) => commands::audit::run(a),
+        args::Command::Sbom(a) => commands::sbom::run(a),
         args::Command::Rules(a) => commands::rules::list(a),
         args::Command::Rule(a) => commands::rules::show(a),
         args::Command::Debug(args::DebugCommand::Ast(a)) => commands::debug::ast(a),

@@ -4,4 +4,5 @@ pub mod cis;
 pub mod debug;
 pub mod output;
 pub mod rules;
+pub mod sbom;
 pub mod settings;

