@@ -56,7 +56,7 @@ pub trait BinaryCataloger: Sync {
 
 /// Every tree cataloger, in the order they run.
 pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
-    Vec::new()
+    vec![&rpm::RpmCataloger]
 }
 
 /// Every binary cataloger.
