@@ -566,4 +566,26 @@ pub(crate) mod tests {
         patch_offset(&mut bad, 0, 1 << 20);
         assert!(parse_header(&bad).unwrap_err().contains("region trailer"));
     }
+
+    #[test]
+    fn mutated_blobs_never_panic() {
+        let blob = blob_bin();
+        let il = be32(&blob, 0).unwrap() as usize;
+        let mut seed = 0x0123_4567_89ab_cdefu64;
+        for _ in 0..2000 {
+            let mut b = blob.clone();
+            for _ in 0..4 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                // Mostly the preamble and the index entries.
+                let at =
+                    if seed & 1 == 0 { (seed >> 8) as usize % (8 + il * 16) } else { (seed >> 8) as usize % b.len() };
+                b[at] = (seed >> 40) as u8;
+            }
+            let cut = (seed >> 20) as usize % (b.len() + 1);
+            let _ = parse_header(&b);
+            let _ = parse_header(&b[..cut]);
+        }
+    }
 }
