@@ -87,11 +87,14 @@ pub struct Package {
     /// Architecture where the metadata gives one (`amd64`, `x86_64`, `all`, `noarch`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arch: Option<String>,
-    /// OS packages: the source package (dpkg `Source`, apk origin, rpm source rpm name).
-    /// Advisories are per source package.
+    /// OS packages: the source package (dpkg `Source`, apk origin, rpm source rpm name;
+    /// the binary's own name when the database names none). Advisories are per source
+    /// package.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_name: Option<String>,
-    /// The source package's version when it differs from the binary's (binNMUs).
+    /// OS packages: the source package's version (it differs from the binary's for
+    /// binNMUs and for packages whose `Source:` names another version); always set
+    /// for OS packages, so that matching never guesses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_version: Option<String>,
     /// Licences as the metadata declares them (not guessed from files).
