@@ -12,6 +12,10 @@
 use crate::model::{Distro, Package, Warning};
 use crate::tree::FileTree;
 
+pub mod gobinary;
+#[cfg(test)]
+mod testelf;
+
 /// What a cataloger produced.
 #[derive(Debug, Default)]
 pub struct CatalogOutput {
@@ -52,6 +56,16 @@ pub trait BinaryCataloger: Sync {
     fn scan(&self, path: &str, bytes: &[u8], out: &mut CatalogOutput);
 }
 
+/// Whether a file may be a native executable: any execute bit, or a `.exe` name
+/// (Windows binaries in an image need not be executable for Linux).
+pub(crate) fn executable_candidate(path: &str, mode: u32) -> bool {
+    if mode & 0o111 != 0 {
+        return true;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path).as_bytes();
+    name.len() > 4 && name[name.len() - 4..].eq_ignore_ascii_case(b".exe")
+}
+
 /// Every tree cataloger, in the order they run.
 pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
     Vec::new()
@@ -59,5 +73,5 @@ pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
 
 /// Every binary cataloger.
 pub fn binary_catalogers() -> Vec<&'static dyn BinaryCataloger> {
-    Vec::new()
+    vec![&gobinary::GoBinaryCataloger]
 }
