@@ -13,6 +13,7 @@ use crate::model::{Distro, Package, Warning};
 use crate::tree::FileTree;
 
 pub mod gobinary;
+pub mod rustaudit;
 #[cfg(test)]
 mod testelf;
 
@@ -73,5 +74,5 @@ pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
 
 /// Every binary cataloger.
 pub fn binary_catalogers() -> Vec<&'static dyn BinaryCataloger> {
-    vec![&gobinary::GoBinaryCataloger]
+    vec![&gobinary::GoBinaryCataloger, &rustaudit::RustAuditCataloger]
 }
