@@ -14,6 +14,12 @@ pub mod rpm;
 use crate::model::{Distro, Package, Warning};
 use crate::tree::FileTree;
 
+pub mod gobinary;
+pub mod java;
+pub mod rustaudit;
+#[cfg(test)]
+mod testelf;
+
 /// What a cataloger produced.
 #[derive(Debug, Default)]
 pub struct CatalogOutput {
@@ -54,6 +60,16 @@ pub trait BinaryCataloger: Sync {
     fn scan(&self, path: &str, bytes: &[u8], out: &mut CatalogOutput);
 }
 
+/// Whether a file may be a native executable: any execute bit, or a `.exe` name
+/// (Windows binaries in an image need not be executable for Linux).
+pub(crate) fn executable_candidate(path: &str, mode: u32) -> bool {
+    if mode & 0o111 != 0 {
+        return true;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path).as_bytes();
+    name.len() > 4 && name[name.len() - 4..].eq_ignore_ascii_case(b".exe")
+}
+
 /// Every tree cataloger, in the order they run.
 pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
     vec![&rpm::RpmCataloger]
@@ -61,5 +77,73 @@ pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
 
 /// Every binary cataloger.
 pub fn binary_catalogers() -> Vec<&'static dyn BinaryCataloger> {
-    Vec::new()
+    vec![&gobinary::GoBinaryCataloger, &rustaudit::RustAuditCataloger, &java::JavaCataloger::DEFAULT]
+}
+
+/// The permission bits [`scan_file`] assumes: a regular file, executable by all.
+pub const SCAN_FILE_MODE: u32 = 0o755;
+
+/// Runs every binary cataloger that wants `path` on its bytes: for tests, and for a
+/// directory walker that has already read the file. The file is taken to have mode
+/// [`SCAN_FILE_MODE`] (a caller that knows the real mode and wants the executable-bit
+/// test asks each cataloger's [`BinaryCataloger::wants`] itself). A cataloger whose
+/// size cap is smaller than the file is skipped with a warning.
+pub fn scan_file(path: &str, bytes: &[u8]) -> CatalogOutput {
+    let mut out = CatalogOutput::default();
+    let size = bytes.len() as u64;
+    for cataloger in binary_catalogers() {
+        let Some(cap) = cataloger.wants(path, SCAN_FILE_MODE, size) else { continue };
+        if size > cap {
+            out.warn(
+                path,
+                format!("{size} bytes, over the {cap}-byte limit of the {} cataloger: not scanned", cataloger.name()),
+            );
+            continue;
+        }
+        cataloger.scan(path, bytes, &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BINARIES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/vuln/binaries");
+
+    #[test]
+    fn binary_catalogers_have_distinct_names() {
+        let mut names: Vec<&str> = binary_catalogers().iter().map(|c| c.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names, ["go-binary", "java-archive", "rust-audit"]);
+    }
+
+    #[test]
+    fn scan_file_runs_the_catalogers_that_want_the_file() {
+        for (file, expected) in [
+            ("go/demo-go1.19.8", vec![("stdlib", "go1.19.8"), ("example.com/demo", "(devel)")]),
+            ("rust/demo-cargo-auditable", vec![("demo", "0.1.0"), ("smallvec", "1.6.0")]),
+        ] {
+            let Ok(bytes) = std::fs::read(format!("{BINARIES}/{file}")) else {
+                eprintln!("skipped: {file} not present");
+                continue;
+            };
+            let out = scan_file("usr/local/bin/demo", &bytes);
+            assert!(out.warnings.is_empty(), "{file}: {:?}", out.warnings);
+            let got: Vec<(&str, &str)> = out.packages.iter().map(|p| (p.name.as_str(), p.version.as_str())).collect();
+            assert_eq!(got, expected, "{file}");
+        }
+    }
+
+    #[test]
+    fn scan_file_skips_what_no_cataloger_wants() {
+        let out = scan_file("etc/motd", b"hello");
+        assert!(out.packages.is_empty() && out.warnings.is_empty());
+        // A `.jar` that is not a zip: only the Java cataloger speaks.
+        let out = scan_file("app/x-1.0.jar", &[0u8; 2048]);
+        assert!(out.packages.is_empty());
+        assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+        assert!(out.warnings[0].message.contains("zip"), "{}", out.warnings[0].message);
+    }
 }
