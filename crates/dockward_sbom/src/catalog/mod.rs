@@ -9,6 +9,9 @@
 //! Each cataloger is a small module with its own tests. Catalogers never panic on bad
 //! input: they push a located [`Warning`] and go on with the rest.
 
+pub mod dpkg;
+mod textutil;
+
 use crate::model::{Distro, Package, Warning};
 use crate::tree::FileTree;
 
@@ -54,7 +57,7 @@ pub trait BinaryCataloger: Sync {
 
 /// Every tree cataloger, in the order they run.
 pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
-    Vec::new()
+    vec![&dpkg::Dpkg]
 }
 
 /// Every binary cataloger.
