@@ -9,6 +9,7 @@
 //! Each cataloger is a small module with its own tests. Catalogers never panic on bad
 //! input: they push a located [`Warning`] and go on with the rest.
 
+pub mod apk;
 pub mod dpkg;
 mod textutil;
 
@@ -57,7 +58,7 @@ pub trait BinaryCataloger: Sync {
 
 /// Every tree cataloger, in the order they run.
 pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
-    vec![&dpkg::Dpkg]
+    vec![&dpkg::Dpkg, &apk::Apk]
 }
 
 /// Every binary cataloger.
