@@ -11,6 +11,7 @@
 
 pub mod apk;
 pub mod dpkg;
+pub mod python;
 mod textutil;
 
 use crate::model::{Distro, Package, Warning};
@@ -58,7 +59,7 @@ pub trait BinaryCataloger: Sync {
 
 /// Every tree cataloger, in the order they run.
 pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
-    vec![&dpkg::Dpkg, &apk::Apk]
+    vec![&dpkg::Dpkg, &apk::Apk, &python::Python]
 }
 
 /// Every binary cataloger.

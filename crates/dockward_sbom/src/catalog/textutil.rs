@@ -31,6 +31,28 @@ pub(crate) fn read_optional(tree: &dyn FileTree, path: &str, max: u64, out: &mut
     }
 }
 
+/// `a/b/c` -> `a/b`; `c` -> ``.
+pub(crate) fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// `rel` taken from the directory `dir` (an absolute `rel` from the root), with
+/// `.` and `..` folded; `None` when `..` would climb above the root.
+pub(crate) fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let base = if rel.starts_with('/') { "" } else { dir };
+    for part in base.split('/').chain(rel.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            _ => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// One stanza of a `Field: value` file (dpkg `status`): the fields in order with
 /// the line each starts on; continuation lines are appended to the value after a
 /// newline.
@@ -89,6 +111,21 @@ pub(crate) fn stanzas(text: &str) -> Vec<Stanza> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn join_folds_dots_and_refuses_to_climb_out() {
+        assert_eq!(join("usr/lib/python3/site-packages", "../../../bin/x").as_deref(), Some("usr/bin/x"));
+        assert_eq!(join("a/b", "./c//d").as_deref(), Some("a/b/c/d"));
+        assert_eq!(join("a/b", "/etc/x").as_deref(), Some("etc/x"));
+        assert_eq!(join("a", "../../x"), None);
+        assert_eq!(join("", "x").as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn parent_of_paths() {
+        assert_eq!(parent("a/b/c"), "a/b");
+        assert_eq!(parent("c"), "");
+    }
 
     #[test]
     fn stanzas_with_continuations_and_bad_lines() {
