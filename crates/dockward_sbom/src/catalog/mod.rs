@@ -11,6 +11,7 @@
 
 pub mod apk;
 pub mod dpkg;
+pub mod node;
 pub mod python;
 mod textutil;
 
@@ -59,7 +60,7 @@ pub trait BinaryCataloger: Sync {
 
 /// Every tree cataloger, in the order they run.
 pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
-    vec![&dpkg::Dpkg, &apk::Apk, &python::Python]
+    vec![&dpkg::Dpkg, &apk::Apk, &python::Python, &node::Node]
 }
 
 /// Every binary cataloger.
