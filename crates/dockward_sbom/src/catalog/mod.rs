@@ -13,6 +13,7 @@ pub mod apk;
 pub mod dpkg;
 pub mod node;
 pub mod python;
+pub mod ruby;
 mod textutil;
 
 use crate::model::{Distro, Package, Warning};
@@ -60,7 +61,7 @@ pub trait BinaryCataloger: Sync {
 
 /// Every tree cataloger, in the order they run.
 pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
-    vec![&dpkg::Dpkg, &apk::Apk, &python::Python, &node::Node]
+    vec![&dpkg::Dpkg, &apk::Apk, &python::Python, &node::Node, &ruby::Ruby]
 }
 
 /// Every binary cataloger.

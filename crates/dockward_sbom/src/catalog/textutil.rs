@@ -36,6 +36,11 @@ pub(crate) fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
+/// `a/b/c` -> `c`.
+pub(crate) fn file_name(path: &str) -> &str {
+    path.rsplit_once('/').map_or(path, |(_, name)| name)
+}
+
 /// `rel` taken from the directory `dir` (an absolute `rel` from the root), with
 /// `.` and `..` folded; `None` when `..` would climb above the root.
 pub(crate) fn join(dir: &str, rel: &str) -> Option<String> {
@@ -122,9 +127,11 @@ mod tests {
     }
 
     #[test]
-    fn parent_of_paths() {
+    fn parent_and_file_name() {
         assert_eq!(parent("a/b/c"), "a/b");
         assert_eq!(parent("c"), "");
+        assert_eq!(file_name("a/b/c"), "c");
+        assert_eq!(file_name("c"), "c");
     }
 
     #[test]
