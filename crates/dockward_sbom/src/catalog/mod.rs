@@ -12,6 +12,7 @@
 pub mod apk;
 pub mod dpkg;
 pub mod node;
+pub mod php;
 pub mod python;
 pub mod ruby;
 mod textutil;
@@ -61,7 +62,7 @@ pub trait BinaryCataloger: Sync {
 
 /// Every tree cataloger, in the order they run.
 pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
-    vec![&dpkg::Dpkg, &apk::Apk, &python::Python, &node::Node, &ruby::Ruby]
+    vec![&dpkg::Dpkg, &apk::Apk, &python::Python, &node::Node, &ruby::Ruby, &php::Php]
 }
 
 /// Every binary cataloger.

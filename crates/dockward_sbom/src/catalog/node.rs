@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
-use crate::catalog::textutil::{join, parent, read_wanted, MIB};
+use crate::catalog::textutil::{join, parent, read_json, MIB};
 use crate::catalog::{CatalogOutput, TreeCataloger};
 use crate::model::{Distro, Ecosystem, Package};
 use crate::tree::FileTree;
@@ -88,17 +88,6 @@ impl TreeCataloger for Node {
             } else if let Some(dependencies) = lock.get("dependencies").and_then(Value::as_object) {
                 lock_v1_dependencies(dependencies, path, lockdir, &installed, out);
             }
-        }
-    }
-}
-
-fn read_json(tree: &dyn FileTree, path: &str, max: u64, out: &mut CatalogOutput) -> Option<Value> {
-    let bytes = read_wanted(tree, path, max, out)?;
-    match serde_json::from_slice(&bytes) {
-        Ok(value) => Some(value),
-        Err(e) => {
-            out.warn(path, format!("invalid JSON: {e}"));
-            None
         }
     }
 }

@@ -31,6 +31,23 @@ pub(crate) fn read_optional(tree: &dyn FileTree, path: &str, max: u64, out: &mut
     }
 }
 
+/// A JSON file the cataloger asked for; unreadable or invalid JSON is a warning.
+pub(crate) fn read_json(
+    tree: &dyn FileTree,
+    path: &str,
+    max: u64,
+    out: &mut CatalogOutput,
+) -> Option<serde_json::Value> {
+    let bytes = read_wanted(tree, path, max, out)?;
+    match serde_json::from_slice(&bytes) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            out.warn(path, format!("invalid JSON: {e}"));
+            None
+        }
+    }
+}
+
 /// `a/b/c` -> `a/b`; `c` -> ``.
 pub(crate) fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
