@@ -10,6 +10,7 @@
 //! input: they push a located [`Warning`] and go on with the rest.
 
 pub mod apk;
+pub mod dotnet;
 pub mod dpkg;
 pub mod node;
 pub mod php;
@@ -62,7 +63,7 @@ pub trait BinaryCataloger: Sync {
 
 /// Every tree cataloger, in the order they run.
 pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
-    vec![&dpkg::Dpkg, &apk::Apk, &python::Python, &node::Node, &ruby::Ruby, &php::Php]
+    vec![&dpkg::Dpkg, &apk::Apk, &python::Python, &node::Node, &ruby::Ruby, &php::Php, &dotnet::DotNet]
 }
 
 /// Every binary cataloger.
