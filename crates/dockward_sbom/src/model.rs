@@ -91,7 +91,8 @@ pub struct Package {
     /// Advisories are per source package.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_name: Option<String>,
-    /// The source package's version when it differs from the binary's (binNMUs).
+    /// OS packages: the source package's version, which differs from the binary's
+    /// for binNMUs (`5.2.15-2` for `5.2.15-2+b13`); the catalogers set it always.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_version: Option<String>,
     /// Licences as the metadata declares them (not guessed from files).

@@ -70,3 +70,50 @@ pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
 pub fn binary_catalogers() -> Vec<&'static dyn BinaryCataloger> {
     Vec::new()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memtree::MemTree;
+    use crate::model::Ecosystem;
+
+    #[test]
+    fn every_tree_cataloger_is_registered_once_and_runs_on_its_own_files() {
+        let catalogers = tree_catalogers();
+        let mut names: Vec<&str> = catalogers.iter().map(|c| c.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), catalogers.len());
+
+        let tree = MemTree::new()
+            .with_file("var/lib/dpkg/status", "Package: a\nStatus: install ok installed\nVersion: 1\n")
+            .with_file("lib/apk/db/installed", "P:b\nV:1-r0\n")
+            .with_file("usr/lib/python3/site-packages/c-1.dist-info/METADATA", "Name: c\nVersion: 1\n")
+            .with_file("app/node_modules/d/package.json", r#"{"name": "d", "version": "1.0.0"}"#)
+            .with_file("gems/specifications/e-1.0.gemspec", "s.name = 'e'\ns.version = '1.0'\n")
+            .with_file("app/vendor/composer/installed.json", r#"[{"name": "f/f", "version": "1.0"}]"#)
+            .with_file("app/App.deps.json", r#"{"libraries": {"G/1.0.0": {"type": "package"}}}"#)
+            .with_file("etc/passwd", "root:x:0:0::/root:/bin/sh\n");
+        let mut found = Vec::new();
+        for cataloger in &catalogers {
+            let paths: Vec<&str> =
+                tree.entries().iter().map(|e| e.path.as_str()).filter(|p| cataloger.wants(p).is_some()).collect();
+            assert_eq!(paths.len(), 1, "{} wants {paths:?}", cataloger.name());
+            let mut out = CatalogOutput::default();
+            cataloger.catalog(&tree, &paths, None, &mut out);
+            assert!(out.warnings.is_empty(), "{}: {:?}", cataloger.name(), out.warnings);
+            found.extend(out.packages.into_iter().map(|p| (p.ecosystem, p.name)));
+        }
+        found.sort();
+        let want = [
+            (Ecosystem::Deb, "a"),
+            (Ecosystem::Apk, "b"),
+            (Ecosystem::PyPi, "c"),
+            (Ecosystem::Npm, "d"),
+            (Ecosystem::RubyGems, "e"),
+            (Ecosystem::Packagist, "f/f"),
+            (Ecosystem::NuGet, "G"),
+        ];
+        assert_eq!(found, want.map(|(e, n)| (e, n.to_string())));
+    }
+}

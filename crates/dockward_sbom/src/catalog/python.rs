@@ -3,10 +3,10 @@
 //! a `*.egg-info` that is itself a PKG-INFO file, and `*.egg/EGG-INFO/PKG-INFO`.
 //! Wherever they are: site-packages, dist-packages, virtualenvs.
 
-use crate::catalog::textutil::{join, parent, read_optional, read_wanted, stanzas, Stanza, KIB, MIB};
+use crate::catalog::textutil::{join, parent, read_optional, stanzas, Stanza, KIB, MIB};
 use crate::catalog::{CatalogOutput, TreeCataloger};
 use crate::model::{Distro, Ecosystem, Package};
-use crate::tree::FileTree;
+use crate::tree::{FileTree, ReadError};
 
 /// A METADATA carries the whole README as its body; some are megabytes long.
 const METADATA_MAX: u64 = 16 * MIB;
@@ -59,7 +59,16 @@ impl TreeCataloger for Python {
     fn catalog(&self, tree: &dyn FileTree, paths: &[&str], _distro: Option<&Distro>, out: &mut CatalogOutput) {
         for &path in paths {
             let Some(kind) = metadata_kind(path) else { continue };
-            let Some(bytes) = read_wanted(tree, path, METADATA_MAX, out) else { continue };
+            let bytes = match tree.read(path, METADATA_MAX) {
+                Ok(bytes) => bytes,
+                // Entries include symlinks, and a `x.egg-info` symlink to a
+                // directory is the directory form, whose PKG-INFO is read on its own.
+                Err(ReadError::NotRegular) if kind == Kind::EggInfoFile => continue,
+                Err(e) => {
+                    out.warn(path, format!("cannot read: {e}"));
+                    continue;
+                }
+            };
             let Some(mut package) = package_of(&bytes, path, out) else { continue };
             let dir = parent(path);
             match kind {
@@ -336,6 +345,16 @@ mod tests {
             ]
         );
         assert_eq!(out.packages[2].location, "usr/lib/python3/dist-packages/six-1.16.0.egg-info");
+    }
+
+    #[test]
+    fn an_egg_info_symlink_to_a_directory_is_not_a_file() {
+        let tree = MemTree::new()
+            .with_file("src/foo.egg-info/PKG-INFO", "Name: foo\nVersion: 1\n")
+            .with_symlink("site-packages/foo.egg-info", "/src/foo.egg-info");
+        let out = run(&tree);
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        assert_eq!(out.packages.len(), 1);
     }
 
     #[test]
