@@ -8,9 +8,12 @@
 //! ([`BinaryCataloger`]). Nothing here knows rules, the CLI or the network.
 
 pub mod catalog;
+pub mod memtree;
 pub mod model;
+pub mod os;
 pub mod output;
 pub mod tree;
 
+pub use memtree::MemTree;
 pub use model::{Distro, Ecosystem, Inventory, Package, Warning};
 pub use tree::{FileTree, ReadError, TreeEntry};

@@ -9,7 +9,15 @@
 //! Each cataloger is a small module with its own tests. Catalogers never panic on bad
 //! input: they push a located [`Warning`] and go on with the rest.
 
+pub mod apk;
+pub mod dotnet;
+pub mod dpkg;
+pub mod node;
+pub mod php;
+pub mod python;
 pub mod rpm;
+pub mod ruby;
+mod textutil;
 
 use crate::model::{Distro, Package, Warning};
 use crate::tree::FileTree;
@@ -72,7 +80,16 @@ pub(crate) fn executable_candidate(path: &str, mode: u32) -> bool {
 
 /// Every tree cataloger, in the order they run.
 pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
-    vec![&rpm::RpmCataloger]
+    vec![
+        &dpkg::Dpkg,
+        &apk::Apk,
+        &rpm::RpmCataloger,
+        &python::Python,
+        &node::Node,
+        &ruby::Ruby,
+        &php::Php,
+        &dotnet::DotNet,
+    ]
 }
 
 /// Every binary cataloger.
@@ -145,5 +162,56 @@ mod tests {
         assert!(out.packages.is_empty());
         assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
         assert!(out.warnings[0].message.contains("zip"), "{}", out.warnings[0].message);
+    }
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+    use crate::memtree::MemTree;
+    use crate::model::Ecosystem;
+
+    #[test]
+    fn every_tree_cataloger_is_registered_once_and_runs_on_its_own_files() {
+        let catalogers = tree_catalogers();
+        let mut names: Vec<&str> = catalogers.iter().map(|c| c.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), catalogers.len());
+
+        let tree = MemTree::new()
+            .with_file("var/lib/dpkg/status", "Package: a\nStatus: install ok installed\nVersion: 1\n")
+            .with_file("lib/apk/db/installed", "P:b\nV:1-r0\n")
+            .with_file("usr/lib/python3/site-packages/c-1.dist-info/METADATA", "Name: c\nVersion: 1\n")
+            .with_file("app/node_modules/d/package.json", r#"{"name": "d", "version": "1.0.0"}"#)
+            .with_file("gems/specifications/e-1.0.gemspec", "s.name = 'e'\ns.version = '1.0'\n")
+            .with_file("app/vendor/composer/installed.json", r#"[{"name": "f/f", "version": "1.0"}]"#)
+            .with_file("app/App.deps.json", r#"{"libraries": {"G/1.0.0": {"type": "package"}}}"#)
+            .with_file("etc/passwd", "root:x:0:0::/root:/bin/sh\n");
+        let mut found = Vec::new();
+        for cataloger in &catalogers {
+            if cataloger.name() == "rpm" {
+                // rpm databases are binary files: its own tests read real ones.
+                continue;
+            }
+            let paths: Vec<&str> =
+                tree.entries().iter().map(|e| e.path.as_str()).filter(|p| cataloger.wants(p).is_some()).collect();
+            assert_eq!(paths.len(), 1, "{} wants {paths:?}", cataloger.name());
+            let mut out = CatalogOutput::default();
+            cataloger.catalog(&tree, &paths, None, &mut out);
+            assert!(out.warnings.is_empty(), "{}: {:?}", cataloger.name(), out.warnings);
+            found.extend(out.packages.into_iter().map(|p| (p.ecosystem, p.name)));
+        }
+        found.sort();
+        let want = [
+            (Ecosystem::Deb, "a"),
+            (Ecosystem::Apk, "b"),
+            (Ecosystem::PyPi, "c"),
+            (Ecosystem::Npm, "d"),
+            (Ecosystem::RubyGems, "e"),
+            (Ecosystem::Packagist, "f/f"),
+            (Ecosystem::NuGet, "G"),
+        ];
+        assert_eq!(found, want.map(|(e, n)| (e, n.to_string())));
     }
 }
