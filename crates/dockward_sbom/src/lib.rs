@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod model;
+pub mod os;
 pub mod tree;
 
 pub use model::{Distro, Ecosystem, Inventory, Package, Warning};
