@@ -13,4 +13,4 @@ pub mod os;
 pub mod tree;
 
 pub use model::{Distro, Ecosystem, Inventory, Package, Warning};
-pub use tree::{FileTree, ReadError, TreeEntry};
+pub use tree::{DirTree, FileTree, ImageTree, ReadError, TreeEntry};
