@@ -10,6 +10,7 @@
 pub mod catalog;
 pub mod model;
 pub mod os;
+pub mod purl;
 pub mod tree;
 
 pub use model::{Distro, Ecosystem, Inventory, Package, Warning};
