@@ -348,3 +348,16 @@ fn a_removal_is_credited_to_the_layer_whose_database_dropped_the_package() {
     assert!(inv.packages.is_empty());
     assert_eq!(removed(inv), [("a", "1", 0, 1), ("b", "2", 0, 1)]);
 }
+
+#[test]
+fn cut_or_flipped_archives_never_panic() {
+    let good = classic_archive();
+    for cut in (0..good.len()).step_by(97) {
+        let _ = inventory_archive_with(&good[..cut], &ReadLimits::default(), &[&StatusLines], &[&Stamp]);
+    }
+    for (i, pos) in (0..good.len()).step_by(61).enumerate() {
+        let mut bad = good.clone();
+        bad[pos] ^= [0xff, 0x01, 0x80, 0x30][i % 4];
+        let _ = inventory_archive_with(&bad[..], &ReadLimits::default(), &[&StatusLines], &[&Stamp]);
+    }
+}
