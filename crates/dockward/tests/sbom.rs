@@ -263,7 +263,8 @@ fn output_file_and_errors() {
     let a = archives();
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("bom.json");
-    let out = dockward(&["sbom", "--format", "cyclonedx", "-o", out_path.to_str().unwrap(), a.minbase.to_str().unwrap()]);
+    let out =
+        dockward(&["sbom", "--format", "cyclonedx", "-o", out_path.to_str().unwrap(), a.minbase.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(out.stdout.is_empty());
     let bom: Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
@@ -271,7 +272,8 @@ fn output_file_and_errors() {
     // A missing file, a file that is not an archive: exit 2 with the path; the good one is still listed.
     let junk = dir.path().join("junk.tar");
     std::fs::write(&junk, b"not an archive at all").unwrap();
-    let out = dockward(&["sbom", "--format", "json", "./no-such.tar", junk.to_str().unwrap(), a.minbase.to_str().unwrap()]);
+    let out =
+        dockward(&["sbom", "--format", "json", "./no-such.tar", junk.to_str().unwrap(), a.minbase.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("./no-such.tar"), "{stderr}");

@@ -11,15 +11,21 @@ use serde::Deserialize;
 use crate::layer::{normalise_path, read_layer, Change, LayerMeta};
 use crate::merge::merge;
 use crate::sniff::{peek, sniff, Sniffed, HEAD_LEN};
-use crate::{Compression, FileEntry, ImageContents, ImageError, LayerInfo};
+use crate::{Compression, FileEntry, ImageContents, ImageError, LayerInfo, LayerSink, SkipReason, SkippedContent};
 
 /// Bounds on what is kept in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadLimits {
-    /// Largest file whose contents are kept (when asked for).
+    /// Largest file whose contents are kept (when asked for), unless a [`LayerSink`]
+    /// gives that file its own cap.
     pub max_content: u64,
-    /// All kept contents together; past this, contents are no longer kept.
+    /// Kept contents of files up to `max_content` together; past this, such contents
+    /// are no longer kept.
     pub max_total_content: u64,
+    /// Kept contents of larger files (which only a sink's own cap lets through, such as
+    /// package databases) together. Apart from `max_total_content`, so that a few large
+    /// databases cannot starve the many small files rules read, nor the reverse.
+    pub max_total_catalog: u64,
     /// Largest JSON member (manifest, index, config) read.
     pub max_json: u64,
     /// All JSON members together: they are kept until the manifest is read, and a
@@ -37,6 +43,7 @@ impl Default for ReadLimits {
         Self {
             max_content: 64 * 1024,
             max_total_content: 64 * 1024 * 1024,
+            max_total_catalog: 256 * 1024 * 1024,
             max_json: 16 * 1024 * 1024,
             max_total_json: 64 * 1024 * 1024,
             max_entries: 5_000_000,
@@ -50,6 +57,7 @@ impl Default for ReadLimits {
 pub(crate) struct Budget {
     entries: usize,
     content: u64,
+    catalog: u64,
     json: u64,
 }
 
@@ -62,12 +70,18 @@ impl Budget {
         Ok(())
     }
 
-    pub(crate) fn take_content(&mut self, size: u64, limits: &ReadLimits) -> bool {
-        if self.content + size > limits.max_total_content {
-            return false;
+    /// Counts `size` kept bytes against the budget their size falls under.
+    pub(crate) fn take_content(&mut self, size: u64, limits: &ReadLimits) -> Result<(), SkipReason> {
+        let (spent, budget) = if size <= limits.max_content {
+            (&mut self.content, limits.max_total_content)
+        } else {
+            (&mut self.catalog, limits.max_total_catalog)
+        };
+        if spent.saturating_add(size) > budget {
+            return Err(SkipReason::BudgetSpent { budget });
         }
-        self.content += size;
-        true
+        *spent += size;
+        Ok(())
     }
 }
 
@@ -137,6 +151,29 @@ struct OciDescriptor {
     annotations: BTreeMap<String, String>,
 }
 
+/// The parts of an image config read here.
+#[derive(Debug, Default, Deserialize)]
+struct ImageConfig {
+    #[serde(default)]
+    rootfs: Option<RootFs>,
+    #[serde(default)]
+    history: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RootFs {
+    #[serde(default)]
+    diff_ids: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct HistoryEntry {
+    #[serde(default)]
+    created_by: Option<String>,
+    #[serde(default)]
+    empty_layer: bool,
+}
+
 /// An OCI image index (`index.json`) or manifest, whichever a blob is.
 #[derive(Debug, Deserialize)]
 struct OciDocument {
@@ -152,6 +189,36 @@ struct OciDocument {
 /// to keep (paths relative to the image root, `etc/shadow`).
 pub fn read_archive(r: impl Read, wants: &dyn Fn(&str) -> bool) -> Result<Vec<ImageContents>, ImageError> {
     read_archive_with(r, wants, &ReadLimits::default())
+}
+
+/// [`read_archive`] with other limits.
+pub fn read_archive_with(
+    r: impl Read,
+    wants: &dyn Fn(&str) -> bool,
+    limits: &ReadLimits,
+) -> Result<Vec<ImageContents>, ImageError> {
+    let mut sink = WantsSink { wants, max: limits.max_content };
+    read_archive_sink(r, &mut sink, limits)
+}
+
+/// Keeps the files a predicate names, up to one cap for all.
+struct WantsSink<'a> {
+    wants: &'a dyn Fn(&str) -> bool,
+    max: u64,
+}
+
+impl LayerSink for WantsSink<'_> {
+    fn keep(&self, path: &str, _size: u64) -> Option<u64> {
+        (self.wants)(path).then_some(self.max)
+    }
+
+    fn inspect(&self, _path: &str, _mode: u32, _size: u64) -> Option<u64> {
+        None
+    }
+
+    fn feed(&mut self, _: &str, _: &str, _: u32, _: u64, _: &mut dyn Read) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Default)]
@@ -174,9 +241,14 @@ impl Members {
         p
     }
 
-    fn layer(&self, path: &str) -> Result<&LayerMeta, ImageError> {
+    /// The layer `path` names, and the member that holds it.
+    fn layer(&self, path: &str) -> Result<(String, &LayerMeta), ImageError> {
         let p = normalise_path(path);
-        self.layers.get(self.resolve(&p)).ok_or(ImageError::MissingLayer(path.to_string()))
+        let member = self.resolve(&p);
+        match self.layers.get(member) {
+            Some(meta) => Ok((member.to_string(), meta)),
+            None => Err(ImageError::MissingLayer(path.to_string())),
+        }
     }
 
     fn json<T: for<'de> Deserialize<'de>>(&self, path: &str) -> Result<Option<T>, ImageError> {
@@ -188,9 +260,10 @@ impl Members {
     }
 }
 
-pub fn read_archive_with(
+/// Reads an archive, `sink` choosing which files' bytes to keep and which to be fed.
+pub fn read_archive_sink(
     r: impl Read,
-    wants: &dyn Fn(&str) -> bool,
+    sink: &mut dyn LayerSink,
     limits: &ReadLimits,
 ) -> Result<Vec<ImageContents>, ImageError> {
     let (head, r) = peek(r, HEAD_LEN)?;
@@ -204,11 +277,11 @@ pub fn read_archive_with(
     if !crate::sniff::looks_like_tar(&head) {
         return Err(ImageError::NotAnArchive("the gzip stream does not hold a tar archive".into()));
     }
-    let members = read_members(outer, wants, limits)?;
+    let members = read_members(outer, sink, limits)?;
     assemble(&members, limits)
 }
 
-fn read_members(r: impl Read, wants: &dyn Fn(&str) -> bool, limits: &ReadLimits) -> Result<Members, ImageError> {
+fn read_members(r: impl Read, sink: &mut dyn LayerSink, limits: &ReadLimits) -> Result<Members, ImageError> {
     let mut members = Members::default();
     let mut budget = Budget::default();
     let (r, header_bytes) = HeaderBound::new(r, limits.max_header);
@@ -246,23 +319,27 @@ fn read_members(r: impl Read, wants: &dyn Fn(&str) -> bool, limits: &ReadLimits)
             let (head, body) = peek(&mut entry, HEAD_LEN).map_err(bad)?;
             match sniff(&head) {
                 Sniffed::Empty => {
-                    members
-                        .layers
-                        .insert(path, LayerMeta { compression: Compression::None, changes: Vec::new(), entries: 0 });
+                    let empty = LayerMeta {
+                        compression: Compression::None,
+                        changes: Vec::new(),
+                        entries: 0,
+                        skipped: Vec::new(),
+                    };
+                    members.layers.insert(path, empty);
                 }
                 Sniffed::Gzip => {
                     let layer = read_layer(
                         flate2::read::GzDecoder::new(body),
                         Compression::Gzip,
                         &path,
-                        wants,
+                        sink,
                         limits,
                         &mut budget,
                     )?;
                     members.layers.insert(path, layer);
                 }
                 Sniffed::Tar => {
-                    let layer = read_layer(body, Compression::None, &path, wants, limits, &mut budget)?;
+                    let layer = read_layer(body, Compression::None, &path, sink, limits, &mut budget)?;
                     members.layers.insert(path, layer);
                 }
                 Sniffed::Zstd => {
@@ -307,8 +384,9 @@ fn short_name(id: &str) -> String {
 /// (or many images may share it), and each naming merges all its entries again.
 struct MergeBudget<'a> {
     merged: usize,
-    /// Kept contents copied into the images: each naming copies them again.
-    content: u64,
+    /// Kept contents copied into the images: each naming copies them again. Counted
+    /// as when they were read: small files apart from larger ones.
+    content: Budget,
     limits: &'a ReadLimits,
 }
 
@@ -325,54 +403,85 @@ impl MergeBudget<'_> {
     }
 
     fn spend_content(&mut self, layer: &LayerMeta) -> Result<(), ImageError> {
-        let kept = layer.changes.iter().map(|c| match c {
-            Change::Add(FileEntry { content: Some(c), .. }) => c.len() as u64,
-            _ => 0,
-        });
-        self.content = kept.fold(self.content, u64::saturating_add);
-        if self.content > self.limits.max_total_content {
-            return Err(ImageError::Limit(format!(
-                "the manifests name layers whose kept contents exceed {} bytes in all",
-                self.limits.max_total_content
-            )));
+        for change in &layer.changes {
+            if let Change::Add(FileEntry { content: Some(c), .. }) = change {
+                if let Err(SkipReason::BudgetSpent { budget }) = self.content.take_content(c.len() as u64, self.limits)
+                {
+                    return Err(ImageError::Limit(format!(
+                        "the manifests name layers whose kept contents exceed {budget} bytes in all"
+                    )));
+                }
+            }
         }
         Ok(())
     }
+}
+
+/// The image config at `path` (a member), if the archive holds a readable one: a bad
+/// config costs the layer ids and history, not the image's files.
+fn config(members: &Members, path: Option<&str>) -> ImageConfig {
+    path.and_then(|p| members.json::<ImageConfig>(p).ok().flatten()).unwrap_or_default()
 }
 
 fn image(
     members: &Members,
     tags: Vec<String>,
     id: Option<String>,
+    config: ImageConfig,
     layer_paths: &[String],
     budget: &mut MergeBudget<'_>,
 ) -> Result<ImageContents, ImageError> {
-    let metas: Vec<&LayerMeta> = layer_paths.iter().map(|p| members.layer(p)).collect::<Result<_, _>>()?;
-    for m in &metas {
+    let named: Vec<(String, &LayerMeta)> = layer_paths.iter().map(|p| members.layer(p)).collect::<Result<_, _>>()?;
+    for (_, m) in &named {
         budget.spend(m.changes.len())?;
+        budget.spend(m.skipped.len())?;
         budget.spend_content(m)?;
     }
+    let metas: Vec<&LayerMeta> = named.iter().map(|(_, m)| *m).collect();
     let (files, hidden) = merge(&metas);
+    let mut skipped: Vec<SkippedContent> = named
+        .iter()
+        .enumerate()
+        .flat_map(|(layer, (_, m))| {
+            m.skipped.iter().map(move |s| SkippedContent {
+                layer,
+                path: s.path.clone(),
+                size: s.size,
+                reason: s.reason,
+            })
+        })
+        .collect();
+    skipped.sort();
     let layers = layer_paths
         .iter()
-        .zip(&metas)
-        .map(|(p, m)| LayerInfo { archive_path: p.clone(), compression: m.compression, entries: m.entries })
+        .zip(named)
+        .map(|(p, (member, m))| LayerInfo {
+            archive_path: p.clone(),
+            member,
+            compression: m.compression,
+            entries: m.entries,
+        })
         .collect();
+    let mut history: Vec<Option<String>> =
+        config.history.into_iter().filter(|h| !h.empty_layer).map(|h| h.created_by).take(layer_paths.len()).collect();
+    history.resize(layer_paths.len(), None);
+    let diff_ids = config.rootfs.map(|r| r.diff_ids).unwrap_or_default();
     let name = tags.first().cloned().or_else(|| id.as_deref().map(short_name)).unwrap_or_else(|| "image".into());
-    Ok(ImageContents { name, tags, id, layers, files, hidden })
+    Ok(ImageContents { name, tags, id, layers, files, hidden, diff_ids, history, skipped })
 }
 
 /// The images the manifests name: `manifest.json` when present (Docker writes it in
 /// both layouts), else the OCI `index.json`.
 fn assemble(members: &Members, limits: &ReadLimits) -> Result<Vec<ImageContents>, ImageError> {
-    let mut budget = MergeBudget { merged: 0, content: 0, limits };
+    let mut budget = MergeBudget { merged: 0, content: Budget::default(), limits };
     if let Some(items) = members.json::<Vec<DockerManifestItem>>("manifest.json")? {
         return items
             .into_iter()
             .map(|item| {
                 let hex = item.config.rsplit('/').next().unwrap_or("").trim_end_matches(".json");
                 let id = (!hex.is_empty()).then(|| format!("sha256:{hex}"));
-                image(members, item.repo_tags.unwrap_or_default(), id, &item.layers, &mut budget)
+                let config = config(members, Some(&item.config));
+                image(members, item.repo_tags.unwrap_or_default(), id, config, &item.layers, &mut budget)
             })
             .collect();
     }
@@ -419,7 +528,15 @@ fn collect_oci(
                 })
             })
             .collect::<Result<_, _>>()?;
-        out.push(image(members, name.into_iter().collect(), Some(config.digest.clone()), &layers, budget)?);
+        let image_config = self::config(members, blob_path(&config.digest).as_deref());
+        out.push(image(
+            members,
+            name.into_iter().collect(),
+            Some(config.digest.clone()),
+            image_config,
+            &layers,
+            budget,
+        )?);
     } else {
         for m in &doc.manifests {
             collect_oci(members, m, name.clone(), depth + 1, out, budget)?;

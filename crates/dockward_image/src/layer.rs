@@ -3,7 +3,7 @@
 use std::io::Read;
 
 use crate::archive::{Budget, HeaderBound, ReadLimits};
-use crate::{Compression, FileEntry, FileKind, ImageError};
+use crate::{Compression, FileEntry, FileKind, ImageError, LayerSink, SkipReason};
 
 /// What one layer entry does to the filesystem below it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,11 +15,20 @@ pub(crate) enum Change {
     Opaque(String),
 }
 
+/// A file of the layer whose bytes the sink asked for and did not get.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Skip {
+    pub path: String,
+    pub size: u64,
+    pub reason: SkipReason,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LayerMeta {
     pub compression: Compression,
     pub changes: Vec<Change>,
     pub entries: usize,
+    pub skipped: Vec<Skip>,
 }
 
 /// `./a//b/./c/` -> `a/b/c`; `..` stays inside the root. The root itself is `""`.
@@ -54,12 +63,13 @@ fn kind_of(t: tar::EntryType) -> FileKind {
     }
 }
 
-/// Reads one layer stream (already decompressed). `member` names the layer in errors.
+/// Reads one layer stream (already decompressed). `member` names the layer in errors
+/// and to the sink.
 pub(crate) fn read_layer(
     r: impl Read,
     compression: Compression,
     member: &str,
-    wants: &dyn Fn(&str) -> bool,
+    sink: &mut dyn LayerSink,
     limits: &ReadLimits,
     budget: &mut Budget,
 ) -> Result<LayerMeta, ImageError> {
@@ -67,6 +77,7 @@ pub(crate) fn read_layer(
     let (r, header_bytes) = HeaderBound::new(r, limits.max_header);
     let mut archive = tar::Archive::new(r);
     let mut changes = Vec::new();
+    let mut skipped = Vec::new();
     let mut entries = 0usize;
     for entry in archive.entries().map_err(bad)? {
         let mut entry = entry.map_err(bad)?;
@@ -109,22 +120,41 @@ pub(crate) fn read_layer(
             let uid = header.uid().unwrap_or(0);
             let gid = header.gid().unwrap_or(0);
             let size = entry.size();
-            let content = if kind == FileKind::File
-                && size <= limits.max_content
-                && wants(&path)
-                && budget.take_content(size, limits)
-            {
-                let mut buf = Vec::with_capacity(size as usize);
-                (&mut entry).take(limits.max_content).read_to_end(&mut buf).map_err(bad)?;
-                Some(buf)
-            } else {
-                None
-            };
+            let mut content = None;
+            if kind == FileKind::File {
+                let keep = sink.keep(&path, size);
+                let inspect = sink.inspect(&path, mode, size);
+                let mut skip = |reason| skipped.push(Skip { path: path.clone(), size, reason });
+                match keep {
+                    Some(max) if size > max => skip(SkipReason::TooLargeToKeep { max }),
+                    Some(max) => match budget.take_content(size, limits) {
+                        Ok(()) => {
+                            let mut buf = Vec::with_capacity(size as usize);
+                            (&mut entry).take(max).read_to_end(&mut buf).map_err(bad)?;
+                            content = Some(buf);
+                        }
+                        Err(reason) => skip(reason),
+                    },
+                    None => {}
+                }
+                match inspect {
+                    Some(max) if size > max => skip(SkipReason::TooLargeToScan { max }),
+                    Some(max) => {
+                        let fed = match &content {
+                            // Already read off the stream: feed the kept copy.
+                            Some(kept) => sink.feed(member, &path, mode, size, &mut &kept[..]),
+                            None => sink.feed(member, &path, mode, size, &mut (&mut entry).take(max)),
+                        };
+                        fed.map_err(bad)?;
+                    }
+                    None => {}
+                }
+            }
             changes.push(Change::Add(FileEntry { path, kind, mode, uid, gid, size, link_target, layer: 0, content }));
         }
         header_bytes.entry_done(&mut entry).map_err(bad)?;
     }
-    Ok(LayerMeta { compression, changes, entries })
+    Ok(LayerMeta { compression, changes, entries, skipped })
 }
 
 #[cfg(test)]

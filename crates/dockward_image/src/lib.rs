@@ -10,16 +10,22 @@
 //! later layer deleted or replaced are kept apart: they are still in the image.
 //!
 //! Memory grows with the number of files, never with their size.
+//!
+//! A [`LayerSink`] chooses, file by file, which bytes to keep (each with its own cap)
+//! and which to be fed as they pass ([`read_archive_sink`]); [`read_archive`] keeps
+//! the small files a predicate names.
 
 mod archive;
 mod layer;
 mod merge;
+mod sink;
 mod sniff;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub use archive::{read_archive, read_archive_with, ReadLimits};
+pub use archive::{read_archive, read_archive_sink, read_archive_with, ReadLimits};
+pub use sink::{human_size, LayerSink, SkipReason, SkippedContent};
 pub use sniff::{looks_like_image_archive, Compression};
 
 /// What a table entry is.
@@ -52,7 +58,7 @@ pub struct FileEntry {
     /// Index of the layer (in manifest order, from 0) this entry comes from.
     pub layer: usize,
     /// The file's bytes, for the files the caller asked for and no larger than
-    /// [`ReadLimits::max_content`].
+    /// [`ReadLimits::max_content`] (or the cap a [`LayerSink`] gave).
     pub content: Option<Vec<u8>>,
 }
 
@@ -113,15 +119,20 @@ pub struct HiddenFile {
 /// One layer of an image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LayerInfo {
-    /// The layer's path in the archive (`blobs/sha256/<hex>` or `<id>/layer.tar`).
+    /// The layer's path in the archive as the manifest names it (`blobs/sha256/<hex>`
+    /// or `<id>/layer.tar`).
     pub archive_path: String,
+    /// The member that holds the layer's bytes: `archive_path` with the archive's links
+    /// followed (Docker 25+ links `<id>/layer.tar` to a blob). [`LayerSink::feed`] names
+    /// layers this way, because it runs before the manifest is read.
+    pub member: String,
     pub compression: Compression,
     /// Entries in the layer (whiteouts included).
     pub entries: usize,
 }
 
 /// One image of an archive, its layers merged.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ImageContents {
     /// The first tag, else `sha256:` and the first 12 hex digits of the config digest.
     pub name: String,
@@ -134,6 +145,16 @@ pub struct ImageContents {
     pub files: BTreeMap<String, FileEntry>,
     /// Regular files deleted or replaced by a later layer, by path and layer.
     pub hidden: Vec<HiddenFile>,
+    /// `sha256:<hex>` of each uncompressed layer, from the image config's
+    /// `rootfs.diff_ids` as written (empty when the config is missing or unreadable).
+    pub diff_ids: Vec<String>,
+    /// The `created_by` of the history entry that made each layer (the config's
+    /// history without its `empty_layer` entries), one per layer: `None` where the
+    /// history says nothing.
+    pub history: Vec<Option<String>>,
+    /// Files whose bytes were asked for but not kept or fed (too large, budget spent),
+    /// in every layer, sorted.
+    pub skipped: Vec<SkippedContent>,
 }
 
 impl ImageContents {

@@ -1,8 +1,11 @@
 //! Archives built here with the tar crate, in both layouts `docker save` writes.
 
-use std::io::Write;
+use std::io::{Read, Write};
 
-use dockward_image::{read_archive, read_archive_with, Compression, FileKind, ImageError, ReadLimits, Removal};
+use dockward_image::{
+    read_archive, read_archive_sink, read_archive_with, Compression, FileKind, ImageError, LayerSink, ReadLimits,
+    Removal, SkipReason, SkippedContent,
+};
 
 /// One entry of a layer.
 enum E<'a> {
@@ -491,4 +494,278 @@ fn a_file_written_twice_in_one_layer_keeps_the_first_copy_as_hidden() {
     let hidden: Vec<(&str, usize, Removal)> =
         images[0].hidden.iter().map(|h| (h.entry.path.as_str(), h.entry.size as usize, h.removal)).collect();
     assert_eq!(hidden, [("root/.ssh/id_rsa", key.len(), Removal::Replaced { by: 0 })]);
+}
+
+/// A sink that keeps and inspects what it is told to, and records what it is fed.
+#[derive(Default)]
+struct Recorder {
+    keep: Vec<(&'static str, u64)>,
+    inspect: Vec<(&'static str, u64)>,
+    /// (layer member, path, mode, size, bytes)
+    fed: Vec<(String, String, u32, u64, Vec<u8>)>,
+}
+
+impl LayerSink for Recorder {
+    fn keep(&self, path: &str, _size: u64) -> Option<u64> {
+        self.keep.iter().find(|(p, _)| *p == path).map(|(_, cap)| *cap)
+    }
+
+    fn inspect(&self, path: &str, mode: u32, _size: u64) -> Option<u64> {
+        let executable = mode & 0o111 != 0;
+        self.inspect.iter().find(|(p, _)| *p == path && executable).map(|(_, cap)| *cap)
+    }
+
+    fn feed(&mut self, member: &str, path: &str, mode: u32, size: u64, data: &mut dyn Read) -> std::io::Result<()> {
+        let mut bytes = Vec::new();
+        data.read_to_end(&mut bytes)?;
+        self.fed.push((member.to_string(), path.to_string(), mode, size, bytes));
+        Ok(())
+    }
+}
+
+fn one_layer_archive(entries: &[E<'_>]) -> Vec<u8> {
+    let l0 = format!("{}/layer.tar", hex(1));
+    Outer::new()
+        .file(&l0, &layer_tar(entries))
+        .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &["app:1"], std::slice::from_ref(&l0)))
+        .finish()
+}
+
+#[test]
+fn a_sink_keeps_a_file_past_max_content_under_its_own_cap() {
+    // A dpkg status of a few hundred packages is larger than the 64 KiB default.
+    let status = vec![b's'; 100_000];
+    let packages = vec![b'r'; 2_000];
+    let archive = one_layer_archive(&[
+        E::File("var/lib/dpkg/status", 0o644, &status),
+        E::File("var/lib/rpm/Packages", 0o644, &packages),
+        E::File("etc/passwd", 0o644, b"root:x:0:0::/root:/bin/sh\n"),
+    ]);
+    let mut sink = Recorder {
+        keep: vec![("var/lib/dpkg/status", 1 << 20), ("var/lib/rpm/Packages", 1_000), ("etc/passwd", 64 * 1024)],
+        ..Default::default()
+    };
+    let images = read_archive_sink(&archive[..], &mut sink, &ReadLimits::default()).unwrap();
+    let img = &images[0];
+    assert_eq!(img.file("var/lib/dpkg/status").unwrap().content.as_deref(), Some(&status[..]));
+    assert!(img.file("etc/passwd").unwrap().text().unwrap().starts_with("root:"));
+    assert_eq!(img.file("var/lib/rpm/Packages").unwrap().content, None);
+    assert_eq!(
+        img.skipped,
+        [SkippedContent {
+            layer: 0,
+            path: "var/lib/rpm/Packages".into(),
+            size: 2_000,
+            reason: SkipReason::TooLargeToKeep { max: 1_000 }
+        }]
+    );
+    assert_eq!(
+        img.skipped[0].to_string(),
+        "var/lib/rpm/Packages (layer 0): 2.0 KiB, over the 1000 bytes limit; not read"
+    );
+    assert!(sink.fed.is_empty(), "nothing was inspected");
+}
+
+#[test]
+fn large_kept_files_have_their_own_budget_and_a_note_past_it() {
+    let big = vec![b'b'; 100];
+    let archive = one_layer_archive(&[
+        E::File("db/a", 0o644, &big),
+        E::File("db/b", 0o644, &big),
+        E::File("db/c", 0o644, &big),
+        E::File("etc/small", 0o644, b"0123456789"),
+    ]);
+    let mut sink = Recorder {
+        keep: vec![("db/a", 1000), ("db/b", 1000), ("db/c", 1000), ("etc/small", 1000)],
+        ..Default::default()
+    };
+    // Files over max_content count against max_total_catalog; etc/small (10 bytes)
+    // against max_total_content, which the large ones did not spend.
+    let limits = ReadLimits { max_content: 10, max_total_content: 10, max_total_catalog: 250, ..Default::default() };
+    let images = read_archive_sink(&archive[..], &mut sink, &limits).unwrap();
+    let img = &images[0];
+    let kept: Vec<&str> = img.files.values().filter(|f| f.content.is_some()).map(|f| f.path.as_str()).collect();
+    assert_eq!(kept, ["db/a", "db/b", "etc/small"]);
+    assert_eq!(img.skipped.len(), 1);
+    assert_eq!(
+        (img.skipped[0].path.as_str(), img.skipped[0].reason),
+        ("db/c", SkipReason::BudgetSpent { budget: 250 })
+    );
+    assert_eq!(img.skipped[0].message(), "100 bytes; not read: the 250 bytes budget for kept files was spent");
+
+    // The same layer named twice copies its kept contents again: the merge counts them
+    // against the same budget.
+    let l0 = format!("{}/layer.tar", hex(1));
+    let twice = Outer::new()
+        .file(&l0, &layer_tar(&[E::File("db/a", 0o644, &big), E::File("db/b", 0o644, &big)]))
+        .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &[], &[l0.clone(), l0.clone()]))
+        .finish();
+    let got = read_archive_sink(&twice[..], &mut sink, &limits);
+    assert!(matches!(got, Err(ImageError::Limit(_))), "{:?}", got.map(|i| i.len()));
+}
+
+/// The recorder, asked to inspect `usr/local/bin/app` and `usr/local/bin/huge`.
+fn inspecting() -> Recorder {
+    Recorder {
+        keep: vec![("usr/local/bin/kept", 1000)],
+        inspect: vec![("usr/local/bin/app", 1000), ("usr/local/bin/huge", 10), ("usr/local/bin/kept", 1000)],
+        ..Default::default()
+    }
+}
+
+fn binaries_layer() -> Vec<u8> {
+    layer_tar(&[
+        E::File("usr/local/bin/app", 0o755, b"\x7fELF app"),
+        E::File("usr/local/bin/huge", 0o755, b"\x7fELF far too large"),
+        E::File("usr/local/bin/kept", 0o755, b"\x7fELF kept"),
+        // Not executable: the recorder's inspect declines it.
+        E::File("usr/local/bin/app.txt", 0o644, b"notes"),
+    ])
+}
+
+fn assert_fed(sink: &Recorder, member: &str) {
+    let fed: Vec<(&str, &str, u32, u64, &[u8])> =
+        sink.fed.iter().map(|(m, p, mode, size, b)| (m.as_str(), p.as_str(), *mode, *size, &b[..])).collect();
+    assert_eq!(
+        fed,
+        [
+            (member, "usr/local/bin/app", 0o755, 8, &b"\x7fELF app"[..]),
+            (member, "usr/local/bin/kept", 0o755, 9, &b"\x7fELF kept"[..]),
+        ]
+    );
+}
+
+#[test]
+fn inspected_files_are_fed_in_the_docker_archive_layout() {
+    let l0 = format!("{}/layer.tar", hex(1));
+    let archive = Outer::new()
+        .file(&l0, &binaries_layer())
+        .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &[], std::slice::from_ref(&l0)))
+        .finish();
+    let mut sink = inspecting();
+    let images = read_archive_sink(&archive[..], &mut sink, &ReadLimits::default()).unwrap();
+    assert_fed(&sink, &l0);
+    let img = &images[0];
+    assert_eq!(img.layers[0].member, l0);
+    assert_eq!(img.file("usr/local/bin/kept").unwrap().content.as_deref(), Some(&b"\x7fELF kept"[..]));
+    assert_eq!(img.file("usr/local/bin/app").unwrap().content, None, "fed, not kept");
+    assert_eq!(
+        img.skipped.iter().map(|s| (s.path.as_str(), s.reason)).collect::<Vec<_>>(),
+        [("usr/local/bin/huge", SkipReason::TooLargeToScan { max: 10 })]
+    );
+    assert!(img.skipped[0].to_string().ends_with("not scanned"));
+}
+
+#[test]
+fn inspected_files_are_fed_in_the_oci_layout_under_their_blob_member() {
+    let blob = format!("blobs/sha256/{}", hex(1));
+    let manifest_blob = serde_json::json!({
+        "config": {"digest": format!("sha256:{}", hex(7))},
+        "layers": [{"digest": format!("sha256:{}", hex(1))}],
+    });
+    let index = serde_json::json!({ "manifests": [{"digest": format!("sha256:{}", hex(8))}] });
+    let archive = Outer::new()
+        .file(&blob, &gzip(&binaries_layer()))
+        .file(&format!("blobs/sha256/{}", hex(8)), &serde_json::to_vec(&manifest_blob).unwrap())
+        .file("index.json", &serde_json::to_vec(&index).unwrap())
+        .finish();
+    let mut sink = inspecting();
+    let images = read_archive_sink(&archive[..], &mut sink, &ReadLimits::default()).unwrap();
+    assert_fed(&sink, &blob);
+    assert_eq!(images[0].layers[0].member, blob);
+
+    // Docker 25+: the manifest names `<id>/layer.tar`, a link to the blob the sink saw.
+    let link = format!("{}/layer.tar", hex(5));
+    let archive = Outer::new()
+        .file(&blob, &binaries_layer())
+        .file("manifest.json", &manifest(&format!("blobs/sha256/{}", hex(9)), &[], std::slice::from_ref(&link)))
+        .symlink(&link, &format!("../{blob}"))
+        .finish();
+    let mut sink = inspecting();
+    let images = read_archive_sink(&archive[..], &mut sink, &ReadLimits::default()).unwrap();
+    assert_fed(&sink, &blob);
+    assert_eq!(
+        (images[0].layers[0].archive_path.as_str(), images[0].layers[0].member.as_str()),
+        (&link[..], &blob[..])
+    );
+}
+
+#[test]
+fn a_failing_feed_stops_the_read_with_the_layer_named() {
+    struct Failing;
+    impl LayerSink for Failing {
+        fn keep(&self, _: &str, _: u64) -> Option<u64> {
+            None
+        }
+        fn inspect(&self, _: &str, _: u32, _: u64) -> Option<u64> {
+            Some(1 << 20)
+        }
+        fn feed(&mut self, _: &str, _: &str, _: u32, _: u64, _: &mut dyn Read) -> std::io::Result<()> {
+            Err(std::io::Error::other("no more"))
+        }
+    }
+    let err = read_archive_sink(&classic_archive()[..], &mut Failing, &ReadLimits::default()).unwrap_err();
+    assert!(matches!(err, ImageError::Member { .. }), "{err}");
+}
+
+fn config_json() -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64",
+        "rootfs": {"type": "layers", "diff_ids": [format!("sha256:{}", hex(21)), format!("sha256:{}", hex(22))]},
+        "history": [
+            {"created": "2026-12-04T05:01:03Z", "comment": "Imported from -"},
+            {"created_by": "/bin/sh -c #(nop)  ENV A=b", "empty_layer": true},
+            {"created_by": "/bin/sh -c #(nop) COPY dir:5df4 in / "},
+        ],
+    }))
+    .unwrap()
+}
+
+#[test]
+fn layer_ids_and_history_come_from_the_config_in_both_layouts() {
+    let check = |img: &dockward_image::ImageContents| {
+        assert_eq!(img.diff_ids, [format!("sha256:{}", hex(21)), format!("sha256:{}", hex(22))]);
+        // The ENV entry made no layer; the import has no created_by.
+        assert_eq!(img.history, [None, Some("/bin/sh -c #(nop) COPY dir:5df4 in / ".to_string())]);
+    };
+    let (l0, l1) = (format!("{}/layer.tar", hex(1)), format!("{}/layer.tar", hex(2)));
+    let classic = Outer::new()
+        .file(&l0, &base_layer())
+        .file(&l1, &top_layer())
+        .file(&format!("{}.json", hex(9)), &config_json())
+        .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &["app:1"], &[l0.clone(), l1.clone()]))
+        .finish();
+    check(&read_archive(&classic[..], &wants).unwrap()[0]);
+
+    let oci_manifest = serde_json::json!({
+        "config": {"digest": format!("sha256:{}", hex(7))},
+        "layers": [{"digest": format!("sha256:{}", hex(1))}, {"digest": format!("sha256:{}", hex(2))}],
+    });
+    let index = serde_json::json!({ "manifests": [{"digest": format!("sha256:{}", hex(8))}] });
+    let oci = Outer::new()
+        .file(&format!("blobs/sha256/{}", hex(1)), &base_layer())
+        .file(&format!("blobs/sha256/{}", hex(2)), &top_layer())
+        .file(&format!("blobs/sha256/{}", hex(7)), &config_json())
+        .file(&format!("blobs/sha256/{}", hex(8)), &serde_json::to_vec(&oci_manifest).unwrap())
+        .file("index.json", &serde_json::to_vec(&index).unwrap())
+        .finish();
+    check(&read_archive(&oci[..], &wants).unwrap()[0]);
+}
+
+#[test]
+fn a_missing_or_odd_config_costs_the_history_not_the_image() {
+    let l0 = format!("{}/layer.tar", hex(1));
+    for config in [None, Some(&br#"{"rootfs": "not an object", "history": 7}"#[..])] {
+        let mut outer = Outer::new().file(&l0, &base_layer());
+        if let Some(c) = config {
+            outer = outer.file(&format!("{}.json", hex(9)), c);
+        }
+        let archive = outer
+            .file("manifest.json", &manifest(&format!("{}.json", hex(9)), &[], std::slice::from_ref(&l0)))
+            .finish();
+        let img = &read_archive(&archive[..], &wants).unwrap()[0];
+        assert!(img.diff_ids.is_empty());
+        assert_eq!(img.history, [None]);
+        assert!(img.file("etc/passwd").is_some());
+    }
 }

@@ -96,14 +96,7 @@ pub(crate) mod testing {
     /// An image named `name` whose final filesystem holds `files`.
     pub fn image(name: &str, files: Vec<FileEntry>) -> ImageContents {
         let files: BTreeMap<String, FileEntry> = files.into_iter().map(|f| (f.path.clone(), f)).collect();
-        ImageContents {
-            name: name.into(),
-            tags: vec![name.into()],
-            id: None,
-            layers: Vec::new(),
-            files,
-            hidden: Vec::new(),
-        }
+        ImageContents { name: name.into(), tags: vec![name.into()], files, ..Default::default() }
     }
 
     pub fn file(path: &str, mode: u32, layer: usize) -> FileEntry {

@@ -8,12 +8,15 @@
 //! ([`BinaryCataloger`]). Nothing here knows rules, the CLI or the network.
 
 pub mod catalog;
+pub mod inventory;
 pub mod memtree;
 pub mod model;
 pub mod os;
 pub mod output;
+pub mod purl;
 pub mod tree;
 
+pub use inventory::{inventory_archive, inventory_archive_with, inventory_dir, inventory_dir_with};
 pub use memtree::MemTree;
 pub use model::{Distro, Ecosystem, Inventory, Package, Warning};
-pub use tree::{FileTree, ReadError, TreeEntry};
+pub use tree::{DirTree, FileTree, ImageTree, ReadError, TreeEntry};

@@ -119,7 +119,7 @@ pub struct Package {
     /// package's metadata), ...
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, String>,
-    /// Filled in by [`crate::catalog::finish`] from the ecosystem and the distro.
+    /// Filled in by the driver ([`crate::purl::purl`]) from the ecosystem and the distro.
     pub purl: String,
 }
 

@@ -170,7 +170,13 @@ fn run_inner(args: &SbomArgs) -> Result<u8, String> {
             let mut images: Vec<String> = names.iter().map(|(_, n)| n.clone()).collect();
             if args.in_use {
                 match images_in_use(endpoint, args.timeout) {
-                    Ok(used) => images.extend(used.into_iter().filter(|u| !images.contains(u))),
+                    Ok(used) => {
+                        for u in used {
+                            if !images.contains(&u) {
+                                images.push(u);
+                            }
+                        }
+                    }
                     Err(e) => {
                         eprintln!("dockward: {}: cannot list the images in use: {e}", endpoint.label);
                         failed = true;
