@@ -238,7 +238,8 @@ where
 
 /// What the shape check found in one range. Versions are not compared, so "out of
 /// order" means the sequence of event kinds cannot be sorted input: a `fixed` or
-/// `last_affected` with no `introduced` open before it.
+/// `last_affected` with no `introduced` open before it. Only `SEMVER` and
+/// `ECOSYSTEM` ranges are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RangeNotes {
     /// A `GIT` range (or a type the schema does not know): not for version matching.
@@ -276,6 +277,11 @@ impl Range {
     /// The shape check of this range (see [`RangeNotes`]).
     pub fn notes(&self) -> RangeNotes {
         let mut notes = RangeNotes { not_comparable: !self.kind.is_comparable(), ..RangeNotes::default() };
+        if notes.not_comparable {
+            // GIT ranges list one fix per branch (`introduced 0, fixed A, fixed B`):
+            // commits have no linear order to check.
+            return notes;
+        }
         let mut open = false;
         let (mut fixed, mut last) = (false, false);
         for event in &self.events {
@@ -522,7 +528,7 @@ mod tests {
             {"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1"},{"introduced":"2"},{"fixed":"3"}]},
             {"type":"ECOSYSTEM","events":[{"fixed":"1"},{"introduced":"0"}]},
             {"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1"},{"introduced":"2"},{"last_affected":"3"}]},
-            {"type":"GIT","repo":"https://example.invalid/r","events":[{"introduced":"0"},{"fixed":"v1.2"}]},
+            {"type":"GIT","repo":"https://example.invalid/r","events":[{"introduced":"0"},{"fixed":"v1.2"},{"fixed":"abc"}]},
             {"type":"NEWKIND","events":[{"introduced":"0"},{"limit":"9"}]}]}]}"#,
         )
         .unwrap();
