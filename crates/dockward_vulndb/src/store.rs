@@ -147,13 +147,15 @@ pub struct BuildReport {
     pub rejected: u64,
     pub packages: u64,
     pub affected: u64,
-    /// `affected[]` entries without a package, not stored.
+    /// `affected[]` entries without a package, not stored (counted as read, so a
+    /// replaced duplicate's count too).
     pub skipped_affected: u64,
-    /// Stored ranges of type `GIT` (or unknown), which the matcher ignores.
-    pub not_comparable_ranges: u64,
-    /// Stored ranges whose events are not in a sortable order, or that mix `fixed`
-    /// and `last_affected`.
-    pub suspect_ranges: u64,
+    /// Stored entries with a `GIT` range (or one of a type the schema does not
+    /// know), which the matcher ignores.
+    pub not_comparable_entries: u64,
+    /// Stored entries with a range whose events are not in a sortable order, or
+    /// that mixes `fixed` and `last_affected`.
+    pub suspect_entries: u64,
     pub ecosystems: Vec<EcosystemCount>,
     /// JSON bytes read from all sources.
     pub json_bytes: u64,
@@ -302,11 +304,12 @@ impl Writer<'_> {
                 // A parseable time is newer than an unparseable one.
                 (new, _) => new.is_some(),
             };
-            let kept = if newer { "this one, the newer, is kept" } else { "the one read first is kept" };
-            self.warn(Warning {
-                location: location.to_string(),
-                message: format!("duplicate id {}; {kept}", record.id),
-            });
+            let message = if newer {
+                format!("duplicate id {}: replaces the record read before, whose `modified` is older", record.id)
+            } else {
+                format!("duplicate id {}: ignored, the record read before is as new or newer", record.id)
+            };
+            self.warn(Warning { location: location.to_string(), message });
             if !newer {
                 return Ok(());
             }
@@ -346,10 +349,6 @@ impl Writer<'_> {
                 ])
             })
             .map_err(|e| self.sql(e))?;
-        self.report.advisories += 1;
-        if record.withdrawn.is_some() {
-            self.report.withdrawn += 1;
-        }
         for (i, affected) in record.affected.iter().enumerate() {
             let Some(package) = &affected.package else {
                 self.report.skipped_affected += 1;
@@ -364,11 +363,6 @@ impl Writer<'_> {
             let name_norm = normalize_name(ecosystem, name);
             let package_id = self.package_id(ecosystem, &name_norm)?;
             let notes = affected.notes();
-            for range in &affected.ranges {
-                let n = range.notes();
-                self.report.not_comparable_ranges += u64::from(n.not_comparable);
-                self.report.suspect_ranges += u64::from(n.out_of_order || n.fixed_and_last_affected);
-            }
             let own = SeverityFacts::from_osv(&affected.severity, affected.database_specific.as_ref());
             let range_set = self.range_set_id(ranges_json(affected), json_list(&affected.versions))?;
             self.conn
@@ -394,7 +388,6 @@ impl Writer<'_> {
                     ])
                 })
                 .map_err(|e| self.sql(e))?;
-            self.report.affected += 1;
         }
         Ok(())
     }
@@ -530,8 +523,8 @@ fn write_db(inputs: &[PathBuf], tmp: &Path, options: &BuildOptions) -> Result<Bu
             packages: 0,
             affected: 0,
             skipped_affected: 0,
-            not_comparable_ranges: 0,
-            suspect_ranges: 0,
+            not_comparable_entries: 0,
+            suspect_entries: 0,
             ecosystems: Vec::new(),
             json_bytes: 0,
             db_bytes: 0,
@@ -579,7 +572,7 @@ fn write_db(inputs: &[PathBuf], tmp: &Path, options: &BuildOptions) -> Result<Bu
         meta.execute(params!["build_time", time::format_rfc3339(built_unix)]).map_err(werr)?;
         meta.execute(params!["build_time_unix", built_unix]).map_err(werr)?;
         meta.execute(params!["dockward_version", options.dockward_version]).map_err(werr)?;
-        meta.execute(params!["records", report.advisories as i64]).map_err(werr)?;
+        meta.execute(params!["records", count_rows(&conn, "advisory").map_err(werr)?]).map_err(werr)?;
         meta.execute(params!["zdict", dict]).map_err(werr)?;
         let mut src = conn
             .prepare(
@@ -604,7 +597,13 @@ fn write_db(inputs: &[PathBuf], tmp: &Path, options: &BuildOptions) -> Result<Bu
     conn.execute_batch("VACUUM").map_err(werr)?;
 
     report.ecosystems = read_counts(&conn).map_err(werr)?;
-    report.packages = conn.query_row("SELECT count(*) FROM package", [], |r| r.get::<_, i64>(0)).map_err(werr)? as u64;
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as u64).map_err(werr);
+    report.packages = count("SELECT count(*) FROM package")?;
+    report.advisories = count("SELECT count(*) FROM advisory")?;
+    report.withdrawn = count("SELECT count(*) FROM advisory WHERE withdrawn IS NOT NULL")?;
+    report.affected = count("SELECT count(*) FROM affected")?;
+    report.not_comparable_entries = count("SELECT count(*) FROM affected WHERE notes & 1")?;
+    report.suspect_entries = count("SELECT count(*) FROM affected WHERE notes & 6")?;
     conn.close().map_err(|(_, e)| werr(e))?;
     Ok(report)
 }
@@ -628,6 +627,10 @@ fn pack_references(conn: &Connection) -> rusqlite::Result<Vec<u8>> {
         }
     }
     Ok(dict)
+}
+
+fn count_rows(conn: &Connection, table: &str) -> rusqlite::Result<i64> {
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
 }
 
 fn read_counts(conn: &Connection) -> rusqlite::Result<Vec<EcosystemCount>> {
