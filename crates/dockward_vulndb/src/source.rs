@@ -105,18 +105,23 @@ pub fn read_source(
         let sha256 = reader.read_zip(file)?;
         Ok(reader.info(SourceKind::Zip, sha256))
     } else {
+        let sha256 = sha256_of(&mut file).map_err(io_err)?;
         let location = path.display().to_string();
-        let sha256 = match reader.read_bounded(file, meta.len(), &location) {
-            Ok(Some(bytes)) => {
-                let sha = hex(&Sha256::digest(&bytes));
-                reader.parse_document(&bytes, &location)?;
-                sha
-            }
-            Ok(None) => String::new(),
+        match reader.read_bounded(file, meta.len(), &location) {
+            Ok(Some(bytes)) => reader.parse_document(&bytes, &location)?,
+            Ok(None) => {}
             Err(e) => return Err(io_err(e)),
-        };
+        }
         Ok(reader.info(SourceKind::File, sha256))
     }
+}
+
+/// The hex SHA-256 of a whole file, which is left rewound.
+fn sha256_of(file: &mut File) -> io::Result<String> {
+    let mut hasher = Sha256::new();
+    io::copy(file, &mut hasher)?;
+    file.rewind()?;
+    Ok(hex(&hasher.finalize()))
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
@@ -264,10 +269,7 @@ impl Reader<'_, '_> {
     fn read_zip(&mut self, mut file: File) -> Result<String, DbError> {
         let path = self.path.to_path_buf();
         let io_err = |source| DbError::Io { path: path.clone(), source };
-        let mut hasher = Sha256::new();
-        io::copy(&mut file, &mut hasher).map_err(io_err)?;
-        let sha256 = hex(&hasher.finalize());
-        file.rewind().map_err(io_err)?;
+        let sha256 = sha256_of(&mut file).map_err(io_err)?;
         let mut archive = zip::ZipArchive::new(io::BufReader::new(file))
             .map_err(|e| DbError::Source { path: path.clone(), reason: format!("not a readable zip: {e}") })?;
         if archive.len() > self.limits.max_zip_entries {

@@ -609,21 +609,39 @@ fn write_db(inputs: &[PathBuf], tmp: &Path, options: &BuildOptions) -> Result<Bu
 }
 
 /// Compresses the `refs` column with a dictionary of the URL prefixes common in it;
-/// returns the dictionary.
+/// returns the dictionary. The dictionary is made from a sample (spread over the
+/// ids) and the rows are rewritten in chunks, so memory stays flat for large builds.
 fn pack_references(conn: &Connection) -> rusqlite::Result<Vec<u8>> {
-    let rows: Vec<(String, String)> = conn
-        .prepare("SELECT id, refs FROM advisory WHERE refs IS NOT NULL")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    const SAMPLE: i64 = 50_000;
+    const CHUNK: i64 = 10_000;
+    let total = count_rows(conn, "advisory")?;
+    let step = (total / SAMPLE).max(1);
+    let sample: Vec<String> = conn
+        .prepare("SELECT refs FROM (SELECT refs, row_number() OVER (ORDER BY id) AS n FROM advisory) WHERE n % ?1 = 0 AND refs IS NOT NULL")?
+        .query_map([step], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let lists: Vec<Vec<String>> = rows.iter().map(|(_, refs)| serde_json::from_str(refs).unwrap_or_default()).collect();
-    let dict = pack::url_dictionary(lists.iter().flatten().map(String::as_str), 4);
+    let lists: Vec<Vec<String>> = sample.iter().map(|refs| serde_json::from_str(refs).unwrap_or_default()).collect();
+    // A prefix earns its place when at least 1 in 2,000 sampled advisories use it.
+    let min_count = (lists.len() / 2000).max(4);
+    let dict = pack::url_dictionary(lists.iter().flatten().map(String::as_str), min_count);
+    drop(lists);
     if dict.is_empty() {
         return Ok(dict);
     }
+    let mut select =
+        conn.prepare("SELECT id, refs FROM advisory WHERE id > ?1 AND typeof(refs) = 'text' ORDER BY id LIMIT ?2")?;
     let mut update = conn.prepare("UPDATE advisory SET refs = ?2 WHERE id = ?1")?;
-    for (id, refs) in rows {
-        if let Packed::Blob(blob) = pack::pack(refs, Some(&dict)) {
-            update.execute(params![id, blob])?;
+    let mut after = String::new();
+    loop {
+        let chunk: Vec<(String, String)> = select
+            .query_map(params![after, CHUNK], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some((last, _)) = chunk.last() else { break };
+        after = last.clone();
+        for (id, refs) in chunk {
+            if let Packed::Blob(blob) = pack::pack(refs, Some(&dict)) {
+                update.execute(params![id, blob])?;
+            }
         }
     }
     Ok(dict)

@@ -361,3 +361,48 @@ fn damaged_databases_give_errors() {
     db.verify().unwrap();
     assert_eq!(db.lookup("PyPI", "pkg7").unwrap().len(), 6);
 }
+
+#[test]
+fn paths_with_uri_characters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("a dir?with#odd%chars&=");
+    let src = dir.join("in put.json");
+    write(&src, &fixed("U-1", "crates.io", "u", "1.0.0"));
+    let out = dir.join("v 1?.db");
+    let report = build(std::slice::from_ref(&src), &out).unwrap();
+    assert_eq!(report.sources[0].kind, SourceKind::File);
+    assert_eq!(report.sources[0].sha256.len(), 64);
+    let db = VulnDb::open(&out).unwrap();
+    assert_eq!(db.lookup("crates.io", "u").unwrap().len(), 1);
+    assert_eq!(db.status().unwrap().sources[0].path, src);
+}
+
+#[test]
+fn corpus_zip_builds_like_the_directories() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/vuln/osv");
+    let tmp = tempfile::tempdir().unwrap();
+    let zip_path = tmp.path().join("all.zip");
+    let mut texts = Vec::new();
+    for folder in ["Debian", "crates.io"] {
+        let mut names: Vec<PathBuf> = fs::read_dir(corpus.join(folder)).unwrap().map(|e| e.unwrap().path()).collect();
+        names.sort();
+        for path in names.into_iter().filter(|p| p.is_file()) {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            texts.push((name, fs::read_to_string(&path).unwrap()));
+        }
+    }
+    let entries: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    zip_of(&zip_path, &entries);
+    let from_zip = build(std::slice::from_ref(&zip_path), &tmp.path().join("z.db")).unwrap();
+    let from_dirs = build(&[corpus.join("Debian"), corpus.join("crates.io")], &tmp.path().join("d.db")).unwrap();
+    assert_eq!(from_zip.advisories, 26 + 1206);
+    assert_eq!(from_zip.rejected, 0, "{:?}", from_zip.warnings);
+    assert_eq!(from_zip.ecosystems, from_dirs.ecosystems);
+    assert_eq!(from_zip.json_bytes, from_dirs.json_bytes);
+    assert_eq!(from_dirs.sources.len(), 2);
+    let (z, d) = (VulnDb::open(&tmp.path().join("z.db")).unwrap(), VulnDb::open(&tmp.path().join("d.db")).unwrap());
+    for name in d.packages("crates.io").unwrap() {
+        assert_eq!(z.lookup("crates.io", &name).unwrap(), d.lookup("crates.io", &name).unwrap(), "{name}");
+    }
+    assert_eq!(z.advisory("RUSTSEC-2021-0003").unwrap(), d.advisory("RUSTSEC-2021-0003").unwrap());
+}
