@@ -14,9 +14,13 @@
 //!   upstream, severity_label, cvss_vector, cvss_score, cvss_v4, refs,
 //!   informational)`: one row per record. The three times are Unix seconds
 //!   (`datetime(modified, 'unixepoch')` in the `sqlite3` shell), or the record's
-//!   text when it is not RFC 3339; readers get RFC 3339 UTC text back. `aliases`, `related` and `upstream` are
-//!   JSON arrays; `refs` is a packed JSON array of at most [`MAX_REFERENCES`] URLs
-//!   (ADVISORY first, then WEB, REPORT, FIX, others). `details` is not stored.
+//!   text when it is not RFC 3339; readers get RFC 3339 UTC text back. `aliases`,
+//!   `related` and `upstream` are JSON arrays; `refs` is a packed JSON array of at
+//!   most [`MAX_REFERENCES`] URLs (ADVISORY first, then WEB, REPORT, FIX, others).
+//!   `details` is not stored. Severity: `severity_label` is GHSA-style
+//!   `database_specific.severity` or Ubuntu's priority; `cvss_vector` the first
+//!   valid CVSS v3 vector (else v2) with its base score in `cvss_score`; `cvss_v4`
+//!   a v4 vector, unscored. `informational` is RustSec's kind of notice.
 //! * `package(id, ecosystem, name_norm)`, unique on (ecosystem, name_norm), which is
 //!   the lookup index. `ecosystem` is the OSV string as given (`Debian:12`, `PyPI`).
 //! * `range_set(id, ranges, versions)`: the version facts of entries, each distinct
