@@ -146,3 +146,29 @@ fn the_validators_reject_a_broken_document() {
     spdx["packages"][1].as_object_mut().unwrap().remove("downloadLocation");
     assert!(!errors(&spdx_validator(), &spdx).is_empty());
 }
+
+#[test]
+fn real_inventories_validate() {
+    // The stored Debian 12 rootfs and the python layer beside it, read as directories.
+    let images = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/vuln/images");
+    let producer = Producer { name: "dockward", version: env!("CARGO_PKG_VERSION") };
+    let mut invs = Vec::new();
+    for dir in ["debian12-minbase/rootfs", "debian12-python/layer2"] {
+        let inv = dockward_sbom::inventory_dir(std::path::Path::new(&format!("{images}/{dir}"))).unwrap();
+        assert!(!inv.packages.is_empty(), "{dir}");
+        invs.push(inv);
+    }
+    let cdx: Value = serde_json::from_str(&render(&invs, SbomFormat::CycloneDx, &producer)).unwrap();
+    assert_eq!(errors(&cyclonedx_validator(), &cdx), Vec::<String>::new());
+    let spdx: Value = serde_json::from_str(&render(&invs, SbomFormat::Spdx, &producer)).unwrap();
+    assert_eq!(errors(&spdx_validator(), &spdx), Vec::<String>::new());
+    // 88 debs and 3 wheels, each with a purl.
+    let purls: Vec<&str> = spdx["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["externalRefs"][0]["referenceLocator"].as_str())
+        .collect();
+    assert_eq!(purls.len(), 91);
+    assert!(purls.contains(&"pkg:pypi/jinja2@2.10"));
+}
