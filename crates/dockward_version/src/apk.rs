@@ -188,8 +188,8 @@ fn cmp_tokens<'a, 'b>(mut a: impl Iterator<Item = Token<'a>>, mut b: impl Iterat
 }
 
 /// Orders two strings as apk does even when they are not valid versions: tokens
-/// compare up to the first invalid one, and a version that runs into an invalid
-/// token sorts below one that ends or continues validly there (`1.0 < 1.0bc`).
+/// compare up to the first invalid one, which counts as a kind after the end, so
+/// `1.0_foo < 1.0 < 1.0bc` (the last one diverges at a valid letter).
 pub fn compare_lenient(a: &str, b: &str) -> Ordering {
     cmp_tokens(Tokens::new(a), Tokens::new(b))
 }

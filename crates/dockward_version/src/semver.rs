@@ -19,8 +19,8 @@
 //! - `BUILD` metadata is ignored for precedence (`1.0.0+a == 1.0.0+b`).
 //!
 //! [`Version::parse_strict`] accepts exactly that grammar. [`Version::parse`] also
-//! accepts what the package ecosystems write: surrounding white space, a leading `=`
-//! and/or `v`/`V` (npm), one to four numeric parts where missing ones are 0 (`1.2`
+//! accepts what the package ecosystems write: surrounding white space, leading `=`,
+//! `v`, `V` and spaces (npm's loose form, `= v1.2.3`), one to four numeric parts where missing ones are 0 (`1.2`
 //! is `1.2.0`; NuGet's fourth "revision" part compares after the patch, and
 //! `1.2.3.0 == 1.2.3`), and leading zeros (`01.2.3`, numeric identifiers `-rc.01`,
 //! compared numerically).
@@ -113,9 +113,8 @@ impl Version {
     fn parse_inner(input: &str, strict: bool) -> Result<Version, VersionError> {
         let mut s = input;
         if !strict {
-            s = s.trim();
-            s = s.strip_prefix('=').unwrap_or(s).trim_start();
-            s = s.strip_prefix(['v', 'V']).unwrap_or(s);
+            // npm's loose form: any run of `=`, `v` and white space before the numbers.
+            s = s.trim().trim_start_matches(|c: char| c == '=' || c == 'v' || c == 'V' || c.is_whitespace());
         }
         if s.is_empty() {
             return Err(err(input, "version string is empty"));
