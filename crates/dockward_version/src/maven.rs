@@ -19,7 +19,12 @@
 //!   null is newer unless it is 0, a qualifier against null compares with the release
 //!   qualifier `""` (`1-rc < 1 < 1-sp`), a list against null compares each of its items
 //!   with null in turn (MNG-6964: `1-0.alpha < 1`). Between kinds:
-//!   number > list > qualifier (`1.1 > 1-1 > 1-sp`).
+//!   number > list > qualifier (`1.1 > 1-1 > 1-sp`), with one exception: Maven's
+//!   order is not transitive when a qualifier meets a list that sorts at or below
+//!   null while the qualifier sorts at or above it (`1-foo < 1-0.alpha < 1 < 1-foo`);
+//!   a Rust [`Ord`] must be total, so there both compare as they compare with null
+//!   (`1-0.alpha < 1 < 1-foo`). Only versions with `-0.` or `0` before a qualifier,
+//!   or starting with a letter, can meet that case.
 //!
 //! So `1 < 1.1`, `1-snapshot < 1 < 1-sp`, `1.0-alpha-1 < 1.0`, `1.0.0 == 1`,
 //! `1-ga == 1`, `2.0.0.Final == 2`. Since Maven 3.9, `ga`, `final` and `release`
@@ -116,11 +121,24 @@ impl Item {
         }
     }
 
-    /// Compared with a sub-list in the same position.
-    fn cmp_list(&self) -> Ordering {
+    /// Compared with a sub-list in the same position (`list` is the sub-list's levels).
+    ///
+    /// Maven puts a number above a list and a qualifier below one. The second rule is
+    /// not transitive when the list sorts at or below "nothing" while the qualifier
+    /// sorts at or above it: `1-foo < 1-0.alpha < 1 < 1-foo`. A Rust `Ord` must be a
+    /// total order (sorting may panic otherwise), so in exactly that case the two
+    /// compare the way each compares with "nothing"; everywhere else this is Maven's.
+    fn cmp_list(&self, list: &[Vec<Item>]) -> Ordering {
         match self {
             Item::Number(_) => Ordering::Greater,
-            Item::Qualifier(_) => Ordering::Less,
+            Item::Qualifier(_) => {
+                let (item, list) = (self.cmp_null(), cmp_levels_null(list));
+                if list.is_le() && item.is_ge() {
+                    item.cmp(&list)
+                } else {
+                    Ordering::Less
+                }
+            }
         }
     }
 }
@@ -164,8 +182,8 @@ fn cmp_levels(mut a: &[Vec<Item>], mut b: &[Vec<Item>]) -> Ordering {
         for index in 0..len(a).max(len(b)) {
             let order = match (slot(a, index), slot(b, index)) {
                 (Slot::Item(x), Slot::Item(y)) => x.cmp_item(y),
-                (Slot::Item(x), Slot::List) => x.cmp_list(),
-                (Slot::List, Slot::Item(y)) => y.cmp_list().reverse(),
+                (Slot::Item(x), Slot::List) => x.cmp_list(&b[1..]),
+                (Slot::List, Slot::Item(y)) => y.cmp_list(&a[1..]).reverse(),
                 (Slot::Item(x), Slot::Missing) => x.cmp_null(),
                 (Slot::Missing, Slot::Item(y)) => y.cmp_null().reverse(),
                 (Slot::List, Slot::Missing) => cmp_levels_null(&a[1..]),
