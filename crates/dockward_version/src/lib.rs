@@ -27,11 +27,11 @@
 //! range-evaluation matter for the caller, although `0` also parses in every scheme.
 //!
 //! No dependencies. Each comparator is a page of code, written here from the
-//! specifications and checked against the upstream test vectors; the crates that
-//! exist cover one ecosystem each, several are unmaintained, and the ports of dpkg,
-//! rpm and apk-tools code carry those projects' GPL. The well-maintained permissive
-//! ones (such as the `semver` crate) implement the strict grammar only, while OSV data
-//! needs the tolerant forms npm, NuGet and Composer accept.
+//! specifications and checked against the upstream test vectors, not ported: the
+//! third-party crates for these orderings cover one ecosystem each, and a port of
+//! dpkg's, rpm's or apk-tools' C code inherits that project's (L)GPL. The maintained permissive ones (the `semver` crate, for one)
+//! implement the strict grammar only, while OSV data needs the tolerant forms npm,
+//! NuGet and Composer accept.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -245,5 +245,12 @@ mod tests {
         assert!(shown.len() < 200, "{shown}");
         assert_eq!(Scheme::ALL.len(), 8);
         assert_eq!(Scheme::RubyGems.to_string(), "rubygems");
+    }
+
+    #[test]
+    fn zero_parses_in_every_scheme() {
+        for scheme in Scheme::ALL {
+            assert_eq!(compare(scheme, "0", "1"), Ok(Ordering::Less), "{scheme}");
+        }
     }
 }
