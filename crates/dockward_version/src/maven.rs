@@ -23,8 +23,8 @@
 //!   order is not transitive when a qualifier meets a list that sorts at or below
 //!   null while the qualifier sorts at or above it (`1-foo < 1-0.alpha < 1 < 1-foo`);
 //!   a Rust [`Ord`] must be total, so there both compare as they compare with null
-//!   (`1-0.alpha < 1 < 1-foo`). Only versions with `-0.` or `0` before a qualifier,
-//!   or starting with a letter, can meet that case.
+//!   (`1-0.alpha < 1 < 1-foo`). Only a version with zeros right before a qualifier
+//!   (`1-0.alpha`, `0a1`) can meet that case.
 //!
 //! So `1 < 1.1`, `1-snapshot < 1 < 1-sp`, `1.0-alpha-1 < 1.0`, `1.0.0 == 1`,
 //! `1-ga == 1`, `2.0.0.Final == 2`. Since Maven 3.9, `ga`, `final` and `release`
