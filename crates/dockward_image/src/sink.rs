@@ -79,7 +79,7 @@ pub fn human_size(n: u64) -> String {
         unit += 1;
         scale *= 1024;
     }
-    if n % scale == 0 {
+    if n.is_multiple_of(scale) {
         format!("{} {}", n / scale, UNITS[unit])
     } else {
         format!("{:.1} {}", n as f64 / scale as f64, UNITS[unit])
