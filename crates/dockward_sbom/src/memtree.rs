@@ -7,10 +7,6 @@ use std::path::Path;
 
 use crate::tree::{FileTree, ReadError, TreeEntry};
 
-/// How many symlinks one lookup may follow before it is called a loop (Linux's
-/// `MAXSYMLINKS` is 40).
-const MAX_SYMLINK_HOPS: usize = 40;
-
 /// An in-memory filesystem. Paths are relative to the root; a leading `/`, `./`
 /// and doubled slashes are accepted and dropped. Directories exist implicitly as
 /// the parents of files.
@@ -128,36 +124,20 @@ impl MemTree {
             || starts(self.symlinks.range(prefix.clone()..).next().map(|(k, _)| k))
     }
 
-    /// Follows symlinks in every component of `path`; `..` stops at the root, as
-    /// it does in a chroot. The result names a file, a directory or nothing.
+    /// Follows symlinks in every component of `path` inside the root, with the same
+    /// resolver as the image and directory trees.
     fn resolve(&self, path: &str) -> Result<String, ReadError> {
-        let mut pending: Vec<String> = components(path).into_iter().rev().collect();
-        let mut resolved: Vec<String> = Vec::new();
-        let mut hops = 0;
-        while let Some(part) = pending.pop() {
-            match part.as_str() {
-                "." => continue,
-                ".." => {
-                    resolved.pop();
-                    continue;
-                }
-                _ => {}
-            }
-            resolved.push(part);
-            let here = resolved.join("/");
-            if let Some(target) = self.symlinks.get(&here) {
-                hops += 1;
-                if hops > MAX_SYMLINK_HOPS {
-                    return Err(ReadError::Escapes(target.clone()));
-                }
-                resolved.pop();
-                if target.starts_with('/') {
-                    resolved.clear();
-                }
-                pending.extend(components(target).into_iter().rev());
-            }
-        }
-        Ok(resolved.join("/"))
+        crate::tree::resolve(path, &mut |p: &str| {
+            Ok(if self.files.contains_key(p) {
+                Some(crate::tree::Node::Other)
+            } else if let Some(t) = self.symlinks.get(p) {
+                Some(crate::tree::Node::Symlink(t.clone()))
+            } else if self.is_dir(p) {
+                Some(crate::tree::Node::Dir)
+            } else {
+                None
+            })
+        })
     }
 }
 
@@ -179,10 +159,6 @@ impl FileTree for MemTree {
     fn layer_of(&self, path: &str) -> Option<usize> {
         self.layers.get(&normalize(path)).copied()
     }
-}
-
-fn components(path: &str) -> Vec<String> {
-    path.split('/').filter(|c| !c.is_empty()).map(str::to_string).collect()
 }
 
 /// `/a//b/./c` -> `a/b/c` (no symlink following, `..` kept).

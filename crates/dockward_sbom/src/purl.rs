@@ -41,7 +41,7 @@ pub fn purl(p: &Package, distro: Option<&Distro>) -> String {
             }
             (distro.map(|d| os_namespace(p.ecosystem, &d.id)), p.name.clone())
         }
-        Ecosystem::PyPi => (None, pep503(&p.name)),
+        Ecosystem::PyPi => (None, crate::catalog::python::normalize_name(&p.name)),
         Ecosystem::Go => {
             if p.name == "stdlib" {
                 // The toolchain's `go1.19.8` is version `1.19.8` of module `stdlib`.
@@ -118,24 +118,6 @@ fn deb_upstream(p: &Package) -> Option<String> {
         (Some(s), None) if s != p.name => Some(s.to_string()),
         _ => None,
     }
-}
-
-/// PEP 503: lower case, runs of `-`, `_` and `.` as one `-`.
-fn pep503(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut in_run = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !in_run {
-                out.push('-');
-            }
-            in_run = true;
-        } else {
-            out.extend(c.to_lowercase());
-            in_run = false;
-        }
-    }
-    out
 }
 
 /// Percent-encodes all but ASCII letters, digits and `-._~:!$'()*,;`: `+` (a space to
