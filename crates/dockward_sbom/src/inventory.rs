@@ -7,6 +7,11 @@
 //! tree catalogers read the merged filesystem, binary results count only where that
 //! file is still in the image as that layer wrote it, and package databases a later
 //! layer replaced or deleted give the packages the image no longer has.
+//!
+//! Images are read for what is installed only ([`catalog::tree_catalogers`]); a
+//! directory is also read for the dependencies its lockfiles declare
+//! ([`catalog::lockfile_catalogers`]), and [`lockfile_packages`] reads one lockfile's
+//! bytes (for `dockward check`).
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Read};
@@ -14,7 +19,9 @@ use std::path::Path;
 
 use dockward_image::{human_size, FileEntry, FileKind, ImageContents, ImageError, LayerSink, ReadLimits, Removal};
 
+use crate::catalog::lockfile::FROM_LOCKFILE;
 use crate::catalog::{self, BinaryCataloger, CatalogOutput, TreeCataloger};
+use crate::memtree::MemTree;
 use crate::model::{Distro, Ecosystem, Inventory, Layer, Package, RemovedPackage, Warning};
 use crate::purl::purl;
 use crate::tree::{DirTree, FileTree, ImageTree, ReadError, TreeEntry};
@@ -26,7 +33,8 @@ pub const NO_DISTRO_NOTE: &str = "no os-release: a distroless or scratch image?"
 /// file: one large jar should not pin its size for the rest of the archive.
 const RETAINED_BUFFER: usize = 64 * 1024 * 1024;
 
-/// The inventory of every image of an archive, with the registered catalogers.
+/// The inventory of every image of an archive, with the registered catalogers of
+/// installed packages (no lockfile cataloger: an image is what it installed).
 pub fn inventory_archive(r: impl Read, limits: &ReadLimits) -> Result<Vec<Inventory>, ImageError> {
     inventory_archive_with(r, limits, &catalog::tree_catalogers(), &catalog::binary_catalogers())
 }
@@ -43,12 +51,17 @@ pub fn inventory_archive_with(
     Ok(images.iter().map(|image| image_inventory(image, tree_catalogers, &sink.scanned)).collect())
 }
 
-/// The inventory of a root directory, with the registered catalogers.
+/// The inventory of a root directory, with the registered catalogers: those of
+/// installed packages, then those of lockfiles.
 pub fn inventory_dir(root: &Path) -> Result<Inventory, String> {
-    inventory_dir_with(root, &catalog::tree_catalogers(), &catalog::binary_catalogers())
+    let mut tree_catalogers = catalog::tree_catalogers();
+    tree_catalogers.extend(catalog::lockfile_catalogers());
+    inventory_dir_with(root, &tree_catalogers, &catalog::binary_catalogers())
 }
 
-/// [`inventory_dir`] with the given catalogers.
+/// [`inventory_dir`] with the given catalogers. A package a lockfile declares that is
+/// also installed (same ecosystem, name and version) in the lockfile's directory or
+/// below it is listed once, as installed.
 pub fn inventory_dir_with(
     root: &Path,
     tree_catalogers: &[&dyn TreeCataloger],
@@ -63,9 +76,73 @@ pub fn inventory_dir_with(
         scan_file(&tree, entry, binary_catalogers, &mut out);
     }
     warnings.append(&mut out.warnings);
+    drop_locked_copies_of_installed(&mut out.packages);
     let mut inventory = Inventory { name: root.display().to_string(), ..Default::default() };
     finish(&mut inventory, &tree, distro, out.packages, warnings);
     Ok(inventory)
+}
+
+/// The packages one lockfile declares, from its bytes: the lockfile cataloger that
+/// wants a file of that name reads it (even inside `node_modules/` or `vendor/`,
+/// which directory walks leave out: the caller named it). `path` becomes the
+/// packages' `location` and the warnings' path; `purl` is left empty (see
+/// [`crate::purl::purl`], which needs no distro for these). A file no lockfile
+/// cataloger reads, or one over its size limit, gives a warning and no package.
+pub fn lockfile_packages(path: &str, bytes: &[u8]) -> CatalogOutput {
+    let mut out = CatalogOutput::default();
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let catalogers = catalog::lockfile_catalogers();
+    let Some((cataloger, max)) = catalogers.iter().find_map(|c| c.wants(name).map(|max| (*c, max))) else {
+        out.warn(path, "not a lockfile dockward reads");
+        return out;
+    };
+    let size = bytes.len() as u64;
+    if size > max {
+        out.warn(path, format!("{}, over the {} limit; not read", human_size(size), human_size(max)));
+        return out;
+    }
+    // The file alone, under its bare name: `path` may be absolute or climb (`../`).
+    let tree = MemTree::new().with_file(name, bytes);
+    cataloger.catalog(&tree, &[name], None, &mut out);
+    for p in &mut out.packages {
+        if p.location == name {
+            p.location = path.to_string();
+        }
+    }
+    for w in &mut out.warnings {
+        if w.path == name {
+            w.path = path.to_string();
+        }
+    }
+    out
+}
+
+/// Drops the lockfile packages that are installed in the lockfile's directory tree:
+/// the installed copy stands for both.
+fn drop_locked_copies_of_installed(packages: &mut Vec<Package>) {
+    let key = |p: &Package| {
+        let name = match p.ecosystem {
+            Ecosystem::PyPi => catalog::python::normalize_name(&p.name),
+            _ => p.name.clone(),
+        };
+        (p.ecosystem, name, p.version.clone())
+    };
+    let mut installed: BTreeMap<(Ecosystem, String, String), Vec<String>> = BTreeMap::new();
+    for p in packages.iter().filter(|p| !p.extra.contains_key(FROM_LOCKFILE)) {
+        installed.entry(key(p)).or_default().push(p.location.clone());
+    }
+    if installed.is_empty() {
+        return;
+    }
+    packages.retain(|p| {
+        if !p.extra.contains_key(FROM_LOCKFILE) {
+            return true;
+        }
+        let dir = p.location.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let under =
+            |location: &String| dir.is_empty() || location.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
+        !installed.get(&key(p)).is_some_and(|locations| locations.iter().any(under))
+    });
 }
 
 /// Runs the binary catalogers that want `entry` over its bytes, read once.

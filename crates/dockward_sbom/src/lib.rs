@@ -16,7 +16,7 @@ pub mod output;
 pub mod purl;
 pub mod tree;
 
-pub use inventory::{inventory_archive, inventory_archive_with, inventory_dir, inventory_dir_with};
+pub use inventory::{inventory_archive, inventory_archive_with, inventory_dir, inventory_dir_with, lockfile_packages};
 pub use memtree::MemTree;
 pub use model::{Distro, Ecosystem, Inventory, Package, Warning};
 pub use tree::{DirTree, FileTree, ImageTree, ReadError, TreeEntry};

@@ -1,4 +1,8 @@
-//! The catalogers and the one list of them.
+//! The catalogers and the lists of them.
+//!
+//! [`tree_catalogers`] read what a package manager *installed* (images and
+//! directories); [`lockfile_catalogers`] read what a project *declares* in its
+//! lockfiles (directories and `dockward check` only, never images).
 //!
 //! Two shapes:
 //! - a [`TreeCataloger`] reads package databases and metadata files it names by path
@@ -12,6 +16,7 @@
 pub mod apk;
 pub mod dotnet;
 pub mod dpkg;
+pub mod lockfile;
 pub mod node;
 pub mod php;
 pub mod python;
@@ -89,6 +94,26 @@ pub fn tree_catalogers() -> Vec<&'static dyn TreeCataloger> {
         &ruby::Ruby,
         &php::Php,
         &dotnet::DotNet,
+    ]
+}
+
+/// Every lockfile cataloger: the declared dependencies of a project. Kept apart from
+/// [`tree_catalogers`]: images are read for what is installed only.
+pub fn lockfile_catalogers() -> Vec<&'static dyn TreeCataloger> {
+    use lockfile::*;
+    vec![
+        &npm::NPM_LOCK,
+        &yarn::YARN_LOCK,
+        &pnpm::PNPM_LOCK,
+        &composer::COMPOSER_LOCK,
+        &poetry::POETRY_LOCK,
+        &pipfile::PIPFILE_LOCK,
+        &uv::UV_LOCK,
+        &requirements::REQUIREMENTS,
+        &cargo::CARGO_LOCK,
+        &gomod::GO_MOD,
+        &gemfile::GEMFILE_LOCK,
+        &nuget::NUGET_LOCK,
     ]
 }
 
@@ -211,6 +236,66 @@ mod registry_tests {
             (Ecosystem::RubyGems, "e"),
             (Ecosystem::Packagist, "f/f"),
             (Ecosystem::NuGet, "G"),
+        ];
+        assert_eq!(found, want.map(|(e, n)| (e, n.to_string())));
+    }
+
+    #[test]
+    fn lockfile_catalogers_are_apart_and_each_reads_its_own_file() {
+        let installed: Vec<&str> = tree_catalogers().iter().map(|c| c.name()).collect();
+        let catalogers = lockfile_catalogers();
+        let mut names: Vec<&str> = catalogers.iter().map(|c| c.name()).collect();
+        assert!(names.iter().all(|n| !installed.contains(n)), "{names:?} / {installed:?}");
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), catalogers.len());
+        // No installed cataloger reads a lockfile.
+        for lockfile in ["app/package-lock.json", "app/yarn.lock", "app/poetry.lock", "app/Cargo.lock", "app/go.mod"] {
+            assert!(tree_catalogers().iter().all(|c| c.wants(lockfile).is_none()), "{lockfile}");
+        }
+
+        let tree = MemTree::new()
+            .with_file(
+                "p/package-lock.json",
+                r#"{"lockfileVersion": 3, "packages": {"node_modules/a": {"version": "1.0.0"}}}"#,
+            )
+            .with_file("p/yarn.lock", "b@^1:\n  version \"1.0.0\"\n")
+            .with_file("p/pnpm-lock.yaml", "lockfileVersion: '9.0'\npackages:\n  c@1.0.0:\n    resolution: {}\n")
+            .with_file("p/composer.lock", r#"{"packages": [{"name": "d/d", "version": "1.0.0"}]}"#)
+            .with_file("p/poetry.lock", "[[package]]\nname = \"e\"\nversion = \"1.0\"\n")
+            .with_file("p/Pipfile.lock", r#"{"default": {"f": {"version": "==1.0"}}}"#)
+            .with_file("p/uv.lock", "version = 1\n[[package]]\nname = \"g\"\nversion = \"1.0\"\n")
+            .with_file("p/requirements.txt", "h==1.0\n")
+            .with_file("p/Cargo.lock", "[[package]]\nname = \"i\"\nversion = \"1.0.0\"\nsource = \"registry+x\"\n")
+            .with_file("p/go.mod", "module m\nrequire j v1.0.0\n")
+            .with_file("p/Gemfile.lock", "GEM\n  specs:\n    k (1.0)\n")
+            .with_file("p/packages.lock.json", r#"{"dependencies": {"net8.0": {"L": {"resolved": "1.0.0"}}}}"#)
+            .with_file("p/package.json", r#"{"name": "p", "version": "1.0.0"}"#);
+        let mut found = Vec::new();
+        for cataloger in &catalogers {
+            let paths: Vec<&str> =
+                tree.entries().iter().map(|e| e.path.as_str()).filter(|p| cataloger.wants(p).is_some()).collect();
+            assert_eq!(paths.len(), 1, "{} wants {paths:?}", cataloger.name());
+            let mut out = CatalogOutput::default();
+            cataloger.catalog(&tree, &paths, None, &mut out);
+            assert!(out.warnings.is_empty(), "{}: {:?}", cataloger.name(), out.warnings);
+            assert!(out.packages.iter().all(|p| p.extra["from-lockfile"] == "true" && p.location == paths[0]));
+            found.extend(out.packages.into_iter().map(|p| (p.ecosystem, p.name)));
+        }
+        found.sort();
+        let want = [
+            (Ecosystem::PyPi, "e"),
+            (Ecosystem::PyPi, "f"),
+            (Ecosystem::PyPi, "g"),
+            (Ecosystem::PyPi, "h"),
+            (Ecosystem::Npm, "a"),
+            (Ecosystem::Npm, "b"),
+            (Ecosystem::Npm, "c"),
+            (Ecosystem::RubyGems, "k"),
+            (Ecosystem::Packagist, "d/d"),
+            (Ecosystem::NuGet, "L"),
+            (Ecosystem::Go, "j"),
+            (Ecosystem::Crates, "i"),
         ];
         assert_eq!(found, want.map(|(e, n)| (e, n.to_string())));
     }

@@ -1,21 +1,16 @@
-//! npm packages: the `package.json` of every package directory under a
-//! `node_modules` (nested and scoped ones included), and the packages a
-//! `package-lock.json` outside `node_modules` locks (v1 `dependencies`, v2/v3
-//! `packages`) that are not also installed where the lock says.
-
-use std::collections::HashSet;
+//! Installed npm packages: the `package.json` of every package directory under a
+//! `node_modules` (nested and scoped ones included). Lockfiles (`package-lock.json`)
+//! are read by [`crate::catalog::lockfile::npm`], for directories only.
 
 use serde_json::{Map, Value};
 
-use crate::catalog::textutil::{join, parent, read_json, MIB};
+use crate::catalog::textutil::{read_json, MIB};
 use crate::catalog::{CatalogOutput, TreeCataloger};
 use crate::model::{Distro, Ecosystem, Package};
 use crate::tree::FileTree;
 
 /// npm before v5 copied the whole README into the installed package.json.
 const PACKAGE_JSON_MAX: u64 = 16 * MIB;
-const LOCK_MAX: u64 = 64 * MIB;
-const NODE_MODULES: &str = "node_modules";
 
 /// The npm cataloger.
 pub struct Node;
@@ -37,32 +32,20 @@ fn installed_package_dir(path: &str) -> Option<&str> {
     ok.then_some(dir)
 }
 
-fn is_lockfile(path: &str) -> bool {
-    (path == "package-lock.json" || path.ends_with("/package-lock.json"))
-        && !path.split('/').any(|part| part == NODE_MODULES)
-}
-
 impl TreeCataloger for Node {
     fn name(&self) -> &'static str {
         "npm"
     }
 
     fn wants(&self, path: &str) -> Option<u64> {
-        if installed_package_dir(path).is_some() {
-            Some(PACKAGE_JSON_MAX)
-        } else if is_lockfile(path) {
-            Some(LOCK_MAX)
-        } else {
-            None
-        }
+        installed_package_dir(path).map(|_| PACKAGE_JSON_MAX)
     }
 
     fn catalog(&self, tree: &dyn FileTree, paths: &[&str], _distro: Option<&Distro>, out: &mut CatalogOutput) {
-        // (name, version, directory) of every installed package, so that a lock
-        // entry for the same installed copy is not listed twice.
-        let mut installed: HashSet<(String, String, String)> = HashSet::new();
         for &path in paths {
-            let Some(dir) = installed_package_dir(path) else { continue };
+            if installed_package_dir(path).is_none() {
+                continue;
+            }
             let Some(json) = read_json(tree, path, PACKAGE_JSON_MAX, out) else { continue };
             let Some(object) = json.as_object() else {
                 out.warn(path, "not a JSON object, skipped");
@@ -73,21 +56,7 @@ impl TreeCataloger for Node {
             let (Some(name), Some(version)) = (string(object, "name"), string(object, "version")) else { continue };
             let mut package = Package::new(Ecosystem::Npm, name, version, path);
             package.licenses = licenses(object);
-            installed.insert((name.to_string(), version.to_string(), dir.to_string()));
             out.packages.push(package);
-        }
-        for &path in paths.iter().filter(|p| is_lockfile(p)) {
-            let Some(json) = read_json(tree, path, LOCK_MAX, out) else { continue };
-            let Some(lock) = json.as_object() else {
-                out.warn(path, "not a JSON object, skipped");
-                continue;
-            };
-            let lockdir = parent(path);
-            if let Some(packages) = lock.get("packages").and_then(Value::as_object) {
-                lock_v2_packages(packages, path, lockdir, &installed, out);
-            } else if let Some(dependencies) = lock.get("dependencies").and_then(Value::as_object) {
-                lock_v1_dependencies(dependencies, path, lockdir, &installed, out);
-            }
         }
     }
 }
@@ -114,72 +83,6 @@ fn licenses(object: &Map<String, Value>) -> Vec<String> {
     }
 }
 
-fn locked_package(name: &str, version: &str, path: &str) -> Package {
-    let mut package = Package::new(Ecosystem::Npm, name, version, path);
-    package.extra.insert("from-lockfile".into(), "true".into());
-    package
-}
-
-/// v2/v3: `"packages": {"node_modules/a": {...}, "node_modules/a/node_modules/b": {...}}`.
-fn lock_v2_packages(
-    packages: &Map<String, Value>,
-    path: &str,
-    lockdir: &str,
-    installed: &HashSet<(String, String, String)>,
-    out: &mut CatalogOutput,
-) {
-    for (key, entry) in packages {
-        // `""` is the project itself, keys outside node_modules are its workspace
-        // packages: the project's own code, not dependencies.
-        let Some(name_from_key) = key.rsplit_once("node_modules/").map(|(_, name)| name) else { continue };
-        let Some(entry) = entry.as_object() else { continue };
-        if entry.get("link").and_then(Value::as_bool) == Some(true) {
-            continue;
-        }
-        // An alias (`"x": "npm:y@1"`) installs y under the directory x.
-        let name = string(entry, "name").unwrap_or(name_from_key);
-        let Some(version) = string(entry, "version") else { continue };
-        let Some(dir) = join(lockdir, key) else { continue };
-        if installed.contains(&(name.to_string(), version.to_string(), dir)) {
-            continue;
-        }
-        let mut package = locked_package(name, version, path);
-        package.licenses.extend(string(entry, "license").map(str::to_string));
-        if entry.get("dev").and_then(Value::as_bool) == Some(true) {
-            package.extra.insert("dev".into(), "true".into());
-        }
-        out.packages.push(package);
-    }
-}
-
-/// v1: `"dependencies": {"a": {"version": "1", "dependencies": {...}}}`, nested as
-/// the directories are.
-fn lock_v1_dependencies(
-    dependencies: &Map<String, Value>,
-    path: &str,
-    dir: &str,
-    installed: &HashSet<(String, String, String)>,
-    out: &mut CatalogOutput,
-) {
-    for (name, entry) in dependencies {
-        let Some(entry) = entry.as_object() else { continue };
-        let Some(installed_dir) = join(dir, &format!("{NODE_MODULES}/{name}")) else { continue };
-        if let Some(version) = string(entry, "version") {
-            if !installed.contains(&(name.to_string(), version.to_string(), installed_dir.clone())) {
-                let mut package = locked_package(name, version, path);
-                if entry.get("dev").and_then(Value::as_bool) == Some(true) {
-                    package.extra.insert("dev".into(), "true".into());
-                }
-                out.packages.push(package);
-            }
-        }
-        // serde_json stops nesting at 128 levels, which bounds this recursion.
-        if let Some(nested) = entry.get("dependencies").and_then(Value::as_object) {
-            lock_v1_dependencies(nested, path, &installed_dir, installed, out);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,19 +96,8 @@ mod tests {
         out
     }
 
-    /// Sorted: the order of a lockfile's keys is serde_json's, not the file's.
-    fn summary(out: &CatalogOutput) -> Vec<(String, String, String, bool)> {
-        let mut all: Vec<_> = out
-            .packages
-            .iter()
-            .map(|p| (p.name.clone(), p.version.clone(), p.location.clone(), p.extra.contains_key("from-lockfile")))
-            .collect();
-        all.sort();
-        all
-    }
-
     #[test]
-    fn wants_package_manifests_and_lockfiles_only() {
+    fn wants_package_manifests_only() {
         assert!(Node.wants("app/node_modules/express/package.json").is_some());
         assert!(Node.wants("node_modules/express/package.json").is_some());
         assert!(Node.wants("app/node_modules/@types/node/package.json").is_some());
@@ -214,8 +106,9 @@ mod tests {
         assert!(Node.wants("app/node_modules/@types/package.json").is_none());
         assert!(Node.wants("app/node_modules/.bin/package.json").is_none());
         assert!(Node.wants("app/package.json").is_none());
-        assert!(Node.wants("app/package-lock.json").is_some());
-        assert!(Node.wants("package-lock.json").is_some());
+        // Lockfiles are the lockfile catalogers' (directories only).
+        assert!(Node.wants("app/package-lock.json").is_none());
+        assert!(Node.wants("package-lock.json").is_none());
         assert!(Node.wants("app/node_modules/.package-lock.json").is_none());
         assert!(Node.wants("app/node_modules/x/package-lock.json").is_none());
     }
@@ -252,79 +145,19 @@ mod tests {
     }
 
     #[test]
-    fn lock_v3_adds_what_is_not_installed() {
-        let lock = r#"{
-          "name": "my-app", "lockfileVersion": 3,
-          "packages": {
-            "": {"name": "my-app", "version": "1.0.0"},
-            "node_modules/a": {"version": "1.0.0", "license": "MIT"},
-            "node_modules/a/node_modules/b": {"version": "2.0.0"},
-            "node_modules/d": {"version": "4.0.0", "dev": true, "license": "BSD-2-Clause"},
-            "node_modules/alias": {"name": "real", "version": "5.0.0"},
-            "node_modules/linked": {"resolved": "packages/lib", "link": true},
-            "packages/lib": {"name": "lib", "version": "0.0.1"},
-            "node_modules/broken": "not an object"
-          }
-        }"#;
-        let tree = MemTree::new()
-            .with_file("app/package-lock.json", lock)
-            .with_file("app/node_modules/a/package.json", r#"{"name": "a", "version": "1.0.0"}"#);
-        let out = run(&tree);
-        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
-        let lock_path = "app/package-lock.json".to_string();
-        assert_eq!(
-            summary(&out),
-            [
-                ("a".into(), "1.0.0".into(), "app/node_modules/a/package.json".into(), false),
-                ("b".into(), "2.0.0".into(), lock_path.clone(), true),
-                ("d".into(), "4.0.0".into(), lock_path.clone(), true),
-                ("real".into(), "5.0.0".into(), lock_path, true),
-            ]
-        );
-        let d = out.packages.iter().find(|p| p.name == "d").unwrap();
-        assert_eq!(d.extra["dev"], "true");
-        assert_eq!(d.licenses, ["BSD-2-Clause"]);
-    }
-
-    #[test]
-    fn lock_v1_nested_dependencies() {
-        let lock = r#"{
-          "lockfileVersion": 1,
-          "dependencies": {
-            "a": {"version": "1.0.0", "dependencies": {"b": {"version": "2.0.0"}}},
-            "c": {"version": "3.0.0", "dev": true},
-            "bad": 5
-          }
-        }"#;
-        let tree = MemTree::new()
-            .with_file("package-lock.json", lock)
-            .with_file("node_modules/a/node_modules/b/package.json", r#"{"name": "b", "version": "2.0.0"}"#)
-            // Same name and version at another place: not the locked copy.
-            .with_file("node_modules/x/node_modules/a/package.json", r#"{"name": "a", "version": "1.0.0"}"#);
-        let out = run(&tree);
-        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
-        assert_eq!(
-            summary(&out),
-            [
-                ("a".into(), "1.0.0".into(), "node_modules/x/node_modules/a/package.json".into(), false),
-                ("a".into(), "1.0.0".into(), "package-lock.json".into(), true),
-                ("b".into(), "2.0.0".into(), "node_modules/a/node_modules/b/package.json".into(), false),
-                ("c".into(), "3.0.0".into(), "package-lock.json".into(), true),
-            ]
-        );
-    }
-
-    #[test]
     fn bad_json_warns_and_the_rest_continues() {
         let tree = MemTree::new()
             .with_file("node_modules/a/package.json", "{ not json")
             .with_file("node_modules/b/package.json", "[1, 2]")
             .with_file("node_modules/c/package.json", r#"{"name": "c", "version": "1.0.0"}"#)
-            .with_file("package-lock.json", "\"a string\"");
+            .with_file("node_modules/d/package.json", "\"a string\"");
         let out = run(&tree);
         assert_eq!(out.packages.len(), 1);
         let paths: Vec<&str> = out.warnings.iter().map(|w| w.path.as_str()).collect();
-        assert_eq!(paths, ["node_modules/a/package.json", "node_modules/b/package.json", "package-lock.json"]);
+        assert_eq!(
+            paths,
+            ["node_modules/a/package.json", "node_modules/b/package.json", "node_modules/d/package.json"]
+        );
         assert!(out.warnings[0].message.starts_with("invalid JSON"));
     }
 }
