@@ -14,9 +14,9 @@
 //! * **Name and version.** OS packages by source package and source version; Go's
 //!   `stdlib` at its toolchain version in OSV's SemVer form (`go1.19.8` → `1.19.8`);
 //!   PyPI by PEP 503 name (the database normalises); others as spelled.
-//! * **Ranges.** OSV semantics ([`range`](crate) evaluation): `SEMVER` and `ECOSYSTEM`
-//!   ranges with events sorted by the ecosystem's comparator, `last_affected`,
-//!   `limit`, explicit `versions`; `GIT` ranges ignored; withdrawn records skipped;
+//! * **Ranges.** OSV semantics: `SEMVER` and `ECOSYSTEM` ranges with events sorted
+//!   by the ecosystem's comparator, `last_affected`, `limit`, explicit `versions`;
+//!   `GIT` ranges ignored; withdrawn records skipped;
 //!   RustSec informational notices only with [`MatchOptions::informational`]. A
 //!   version the comparator refuses (installed, or in a record) is a problem, once per
 //!   (ecosystem, string), and matches nothing.
