@@ -451,18 +451,7 @@ impl Matcher<'_> {
                 }
                 continue;
             }
-            let (hit, refused) = range::evaluate(t.scheme, &t.installed, &entry.ranges, &entry.versions);
-            for v in refused {
-                let shown: String = v.chars().take(80).collect();
-                self.problem(
-                    format!("version\0{}\0{v}", t.ecosystem),
-                    Some(index),
-                    format!(
-                        "{} {}: {} lists version {shown:?}, which is not a valid {} version: compared as text only",
-                        t.ecosystem, t.name, entry.advisory_id, t.scheme
-                    ),
-                );
-            }
+            let hit = range::evaluate(t.scheme, &t.installed, &entry.ranges, &entry.versions);
             if let Some(hit) = hit {
                 hits.push((entry, hit));
             }

@@ -91,15 +91,11 @@ fn comparable(kind: &RangeType) -> bool {
 }
 
 /// Whether `installed` (accepted by `scheme`) is inside one of `ranges` or equal to
-/// one of `versions`. The ranges' versions must have passed [`invalid_versions`];
-/// `versions` items the scheme refuses match only the identical string, and are
-/// returned in the second value so that the caller can report them.
-pub(crate) fn evaluate<'a>(
-    scheme: Scheme,
-    installed: &str,
-    ranges: &[Range],
-    versions: &'a [String],
-) -> (Option<Hit>, Vec<&'a str>) {
+/// one of `versions`. The ranges' versions must have passed [`invalid_versions`].
+/// `versions` items the scheme refuses are skipped: such an item could only equal an
+/// installed version the scheme refuses too, which is never compared (PyPI's lists
+/// carry legacy versions such as `0.7.10p1` by the dozen).
+pub(crate) fn evaluate(scheme: Scheme, installed: &str, ranges: &[Range], versions: &[String]) -> Option<Hit> {
     let mut hit: Option<Hit> = None;
     for range in ranges.iter().filter(|r| comparable(&r.kind)) {
         let Some(found) = in_range(scheme, installed, range) else { continue };
@@ -108,23 +104,12 @@ pub(crate) fn evaluate<'a>(
             Some(prev) => Hit { fixed: lowest(scheme, prev.fixed, found.fixed) },
         });
     }
-    let mut refused = Vec::new();
-    if hit.is_none() {
-        for v in versions {
-            let equal = match validate(scheme, v) {
-                Ok(()) => cmp_valid(scheme, installed, v) == Ordering::Equal,
-                Err(_) => {
-                    refused.push(v.as_str());
-                    v.trim() == installed.trim()
-                }
-            };
-            if equal {
-                hit = Some(Hit { fixed: None });
-                break;
-            }
-        }
+    if hit.is_none()
+        && versions.iter().any(|v| validate(scheme, v).is_ok() && cmp_valid(scheme, installed, v) == Ordering::Equal)
+    {
+        hit = Some(Hit { fixed: None });
     }
-    (hit, refused)
+    hit
 }
 
 /// The lower of two optional fixed versions (a known one wins over none).
@@ -216,7 +201,7 @@ mod tests {
 
     fn fixed_of(scheme: Scheme, installed: &str, ranges: &[Range]) -> Option<Option<String>> {
         assert!(invalid_versions(scheme, ranges).is_empty());
-        evaluate(scheme, installed, ranges, &[]).0.map(|h| h.fixed)
+        evaluate(scheme, installed, ranges, &[]).map(|h| h.fixed)
     }
 
     #[test]
@@ -275,13 +260,12 @@ mod tests {
 
     #[test]
     fn versions_list_by_scheme_equality() {
-        let versions = vec!["1.0".to_string(), "not a version!".to_string()];
-        let (hit, refused) = evaluate(Scheme::Pep440, "1.0.0", &[], &versions);
-        assert_eq!(hit, Some(Hit { fixed: None }));
-        assert!(refused.is_empty(), "the first item matched");
-        let (hit, refused) = evaluate(Scheme::Pep440, "1.1", &[], &versions);
-        assert_eq!(hit, None);
-        assert_eq!(refused, ["not a version!"]);
+        let versions = vec!["0.7.10p1".to_string(), "1.0".to_string()];
+        assert_eq!(evaluate(Scheme::Pep440, "1.0.0", &[], &versions), Some(Hit { fixed: None }));
+        assert_eq!(evaluate(Scheme::Pep440, "1.1", &[], &versions), None);
+        // A range hit comes first, with its fix.
+        let ranges = eco(&[("i", "0"), ("f", "1.0.1")]);
+        assert_eq!(evaluate(Scheme::Pep440, "1.0", &ranges, &versions), Some(Hit { fixed: Some("1.0.1".into()) }));
     }
 
     #[test]

@@ -329,3 +329,28 @@ fn match_rate_python_image() {
         (inventory.packages.len() * rounds) as f64 / elapsed.as_secs_f64(),
     );
 }
+
+/// Every package of the language ecosystems in the corpus at a few versions: no panic,
+/// and the only problems are the two PyPI records whose ECOSYSTEM ranges hold a
+/// version PEP 440 refuses, and `v2.3.4`, which is no Go toolchain version.
+#[test]
+fn every_corpus_package_at_a_few_versions() {
+    let db = open();
+    let mut packages = Vec::new();
+    for (eco, osv) in [(Ecosystem::PyPi, "PyPI"), (Ecosystem::Go, "Go"), (Ecosystem::Crates, "crates.io")] {
+        for name in db.packages(osv).unwrap() {
+            for version in ["0.0.1", "1.0.0", "v2.3.4", "999.0"] {
+                packages.push(dockward_sbom::Package::new(eco, name.clone(), version, "x"));
+            }
+        }
+    }
+    let inventory = Inventory { name: "all".into(), packages, ..Inventory::default() };
+    let report = match_inventory(&db, &inventory, &MatchOptions::default());
+    assert!(report.matches.len() > 1000, "{}", report.matches.len());
+    let problems: Vec<&str> = report.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(problems[0].starts_with("PyPI binderhub: invalid pep440 version \"0.2.0-n653\""), "{}", problems[0]);
+    assert!(problems[0].ends_with("in PYSEC-2021-371: that record is not matched"), "{}", problems[0]);
+    assert!(problems[1].starts_with("PyPI steam: invalid pep440 version \"2019-09-12\""), "{}", problems[1]);
+    assert!(problems[2].starts_with("Go stdlib: invalid go version \"v2.3.4\""), "{}", problems[2]);
+}
