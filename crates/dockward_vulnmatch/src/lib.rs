@@ -126,8 +126,10 @@ pub struct MatchReport {
     /// Sorted by (package, advisory).
     pub matches: Vec<VulnMatch>,
     pub problems: Vec<MatchProblem>,
-    /// The OSV ecosystem the OS packages were matched against (`Debian:12`), or why
-    /// they were not matched.
+    /// The OSV ecosystem the OS packages were matched against (`Debian:12`); `None`
+    /// when they were not (no distribution detected, none OSV names, or no records
+    /// for it in the database: `problems` says which), or when there is no
+    /// distribution and no OS package.
     pub os_ecosystem: Option<String>,
 }
 
