@@ -189,6 +189,8 @@ pub fn fetch_to_file(url: &str, dest_tmp: &Path, opts: &FetchOptions) -> Result<
     let uri = parse_url(url)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(FetchError::Runtime)?;
     let result = runtime.block_on(fetch(uri, dest_tmp, opts));
+    // A name lookup still running on a blocking thread (after a timeout) is not waited for.
+    runtime.shutdown_background();
     if !matches!(result, Ok(FetchOutcome::Downloaded(_))) {
         let _ = std::fs::remove_file(dest_tmp);
     }
