@@ -26,6 +26,9 @@ pub enum Command {
     Audit(crate::commands::audit::AuditArgs),
     /// List the packages an image, an image archive or a root filesystem holds (an SBOM: CycloneDX, SPDX, JSON or a table).
     Sbom(crate::commands::sbom::SbomArgs),
+    /// Build, update and inspect the offline vulnerability database (OSV advisories).
+    #[command(subcommand)]
+    Db(crate::commands::db::DbCommand),
     /// List every rule.
     Rules(RulesArgs),
     /// Show one rule's documentation.

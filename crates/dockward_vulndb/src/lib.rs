@@ -19,15 +19,38 @@ mod store;
 pub mod time;
 
 use std::borrow::Cow;
+use std::ffi::OsString;
 use std::fmt;
 use std::path::PathBuf;
 
 pub use osv::{Event, FixState, OsvRecord, RangeNotes, RangeType};
-pub use source::{read_source, SourceInfo, SourceKind, SourceLimits};
+pub use source::{check_zip, read_source, SourceInfo, SourceKind, SourceLimits};
 pub use store::{
     build, build_with, Advisory, AffectedEntry, BuildOptions, BuildReport, DbStatus, EcosystemCount, Range,
     SeverityInfo, VulnDb, MAX_REFERENCES, SCHEMA_VERSION,
 };
+
+/// Where the database is when no `--db` is given: `$DOCKWARD_DB` if set, else
+/// `$XDG_CACHE_HOME/dockward/vulns.db` (an absolute `XDG_CACHE_HOME` only, as the XDG
+/// spec says), else `$HOME/.cache/dockward/vulns.db`, else (no home at all)
+/// `.cache/dockward/vulns.db` under the current directory. Reads the environment only:
+/// the file need not exist. `db update` keeps its downloads in `osv/` next to it.
+pub fn default_path() -> PathBuf {
+    default_path_from(|name| std::env::var_os(name))
+}
+
+fn default_path_from(var: impl Fn(&str) -> Option<OsString>) -> PathBuf {
+    let set = |name: &str| var(name).filter(|v| !v.is_empty());
+    if let Some(db) = set("DOCKWARD_DB") {
+        return PathBuf::from(db);
+    }
+    let cache = set("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| set("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from(".cache"));
+    cache.join("dockward").join("vulns.db")
+}
 
 /// Something wrong with one record or entry that did not stop the build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +132,20 @@ pub fn normalize_name<'a>(ecosystem: &str, name: &'a str) -> Cow<'a, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_locations() {
+        fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| OsString::from(v))
+        }
+        let all = [("DOCKWARD_DB", "/srv/v.db"), ("XDG_CACHE_HOME", "/xdg"), ("HOME", "/home/u")];
+        assert_eq!(default_path_from(env(&all)), PathBuf::from("/srv/v.db"));
+        let xdg = [("DOCKWARD_DB", ""), ("XDG_CACHE_HOME", "/xdg"), ("HOME", "/home/u")];
+        assert_eq!(default_path_from(env(&xdg)), PathBuf::from("/xdg/dockward/vulns.db"));
+        let relative_xdg = [("XDG_CACHE_HOME", "rel"), ("HOME", "/home/u")];
+        assert_eq!(default_path_from(env(&relative_xdg)), PathBuf::from("/home/u/.cache/dockward/vulns.db"));
+        assert_eq!(default_path_from(env(&[])), PathBuf::from(".cache/dockward/vulns.db"));
+    }
 
     #[test]
     fn pep503() {

@@ -116,6 +116,17 @@ pub fn read_source(
     }
 }
 
+/// Checks that `path` is a zip whose central directory reads and returns how many
+/// `*.json` entries it lists, inflating nothing: `db update` runs this on a download
+/// before it replaces the cached copy.
+pub fn check_zip(path: &Path) -> Result<usize, DbError> {
+    let file = File::open(path).map_err(|source| DbError::Io { path: path.to_path_buf(), source })?;
+    let archive = zip::ZipArchive::new(io::BufReader::new(file))
+        .map_err(|e| DbError::Source { path: path.to_path_buf(), reason: format!("not a readable zip: {e}") })?;
+    let json = archive.file_names_raw().filter(|name| name.to_ascii_lowercase().ends_with(b".json")).count();
+    Ok(json)
+}
+
 /// The hex SHA-256 of a whole file, which is left rewound.
 fn sha256_of(file: &mut File) -> io::Result<String> {
     let mut hasher = Sha256::new();

@@ -406,3 +406,21 @@ fn corpus_zip_builds_like_the_directories() {
     }
     assert_eq!(z.advisory("RUSTSEC-2021-0003").unwrap(), d.advisory("RUSTSEC-2021-0003").unwrap());
 }
+
+#[test]
+fn check_zip_counts_json_entries_and_refuses_what_is_not_a_zip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip_path = tmp.path().join("all.zip");
+    let record = fixed("GO-1", "Go", "stdlib", "1.20.1");
+    zip_of(&zip_path, &[("LICENSE", "x"), ("d/", ""), ("GO-1.json", &record), ("d/GO-2.JSON", &record)]);
+    assert_eq!(dockward_vulndb::check_zip(&zip_path).unwrap(), 2);
+    let junk = tmp.path().join("junk.zip");
+    fs::write(&junk, (0..5000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<u8>>()).unwrap();
+    let err = dockward_vulndb::check_zip(&junk).unwrap_err();
+    assert!(matches!(err, DbError::Source { .. }), "{err:?}");
+    assert!(err.to_string().contains("not a readable zip"), "{err}");
+    let full = fs::read(&zip_path).unwrap();
+    fs::write(&junk, &full[..full.len() - 30]).unwrap();
+    assert!(dockward_vulndb::check_zip(&junk).is_err(), "a truncated zip has no central directory");
+    assert!(matches!(dockward_vulndb::check_zip(&tmp.path().join("none.zip")), Err(DbError::Io { .. })));
+}
