@@ -15,12 +15,12 @@ use dockward_sbom::Inventory;
 /// What to read, shared by `sbom` and `scan`.
 #[derive(Debug, Args)]
 pub struct TargetArgs {
-    /// What to inventory: a `docker save` archive (`-` reads stdin), a root filesystem
+    /// What to read: a `docker save` archive (`-` reads stdin), a root filesystem
     /// directory, or an image name or id on the engine. Prefixes force the kind:
     /// `docker-archive:PATH`, `dir:PATH`, `docker:NAME`.
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
-    /// Also inventory every image a container uses on the engine(s).
+    /// Also read every image a container uses on the engine(s).
     #[arg(long)]
     pub in_use: bool,
     /// Engine for image names and `--in-use` (`unix://`, `tcp://`, `ssh://`); default:
