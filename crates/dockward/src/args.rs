@@ -26,6 +26,8 @@ pub enum Command {
     Audit(crate::commands::audit::AuditArgs),
     /// List the packages an image, an image archive or a root filesystem holds (an SBOM: CycloneDX, SPDX, JSON or a table).
     Sbom(crate::commands::sbom::SbomArgs),
+    /// Report the known vulnerabilities of the packages in images, image archives or root filesystems, from the offline vulnerability database.
+    Scan(crate::commands::scan::ScanArgs),
     /// Build, update and inspect the offline vulnerability database (OSV advisories).
     #[command(subcommand)]
     Db(crate::commands::db::DbCommand),

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         args::Command::Check(a) => commands::check::run(a),
         args::Command::Audit(a) => commands::audit::run(a),
         args::Command::Sbom(a) => commands::sbom::run(a),
+        args::Command::Scan(a) => commands::scan::run(a),
         args::Command::Db(c) => commands::db::run(c),
         args::Command::Rules(a) => commands::rules::list(a),
         args::Command::Rule(a) => commands::rules::show(a),

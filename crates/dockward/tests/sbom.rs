@@ -5,20 +5,20 @@
 //! into the real daemon for the engine path (read-only, through a recording proxy);
 //! stdin; and a directory.
 
+#[path = "support/corpus_images.rs"]
+mod corpus_images;
 #[path = "../../dockward_engine/tests/support/mod.rs"]
 mod fixture;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use dockward_engine::recording_proxy::RecordingProxy;
 use fixture::Fixture;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
-const IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/vuln/images");
-const GO_BINARY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/vuln/binaries/go/demo-go1.19.8");
+use corpus_images::{archives, minbase_rootfs, IMAGES};
 
 fn dockward(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dockward"))
@@ -31,101 +31,6 @@ fn dockward(args: &[&str]) -> Output {
 
 fn text(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
-}
-
-/// Copies the stored minbase rootfs to `dst`, with `etc/os-release` a symlink to
-/// `../usr/lib/os-release` as in the real image.
-fn minbase_rootfs(dst: &Path) {
-    copy_tree(&Path::new(IMAGES).join("debian12-minbase/rootfs"), dst);
-    std::fs::remove_file(dst.join("etc/os-release")).unwrap();
-    std::os::unix::fs::symlink("../usr/lib/os-release", dst.join("etc/os-release")).unwrap();
-}
-
-/// The python image's second layer: the stored dist-info files and the Go binary.
-fn python_layer(dst: &Path) {
-    copy_tree(&Path::new(IMAGES).join("debian12-python/layer2"), dst);
-    std::fs::create_dir_all(dst.join("usr/local/bin")).unwrap();
-    std::fs::copy(GO_BINARY, dst.join("usr/local/bin/demo")).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dst.join("usr/local/bin/demo"), std::fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-fn copy_tree(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), &to).unwrap();
-        }
-    }
-}
-
-/// A tar of `root` (sorted, as `tar` would write it) in memory.
-fn layer_tar(root: &Path) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    b.follow_symlinks(false);
-    b.append_dir_all(".", root).unwrap();
-    b.into_inner().unwrap()
-}
-
-fn sha256_hex(b: &[u8]) -> String {
-    Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// A docker-archive (`docker save` layout) of the layers, tagged `tag`.
-fn save_archive(out: &Path, tag: &str, layers: &[Vec<u8>]) {
-    let diff_ids: Vec<String> = layers.iter().map(|l| format!("sha256:{}", sha256_hex(l))).collect();
-    let config = json!({
-        "architecture": "amd64",
-        "os": "linux",
-        "created": "2026-12-04T10:11:12.123456789Z",
-        "config": {},
-        "rootfs": {"type": "layers", "diff_ids": diff_ids},
-        "history": layers.iter().enumerate().map(|(i, _)| json!({"created_by": format!("layer {i}")})).collect::<Vec<_>>(),
-    });
-    let config_bytes = serde_json::to_vec(&config).unwrap();
-    let config_name = format!("{}.json", sha256_hex(&config_bytes));
-    let layer_names: Vec<String> = layers.iter().map(|l| format!("{}/layer.tar", sha256_hex(l))).collect();
-    let manifest = json!([{"Config": config_name, "RepoTags": [tag], "Layers": layer_names}]);
-    let mut b = tar::Builder::new(std::fs::File::create(out).unwrap());
-    let mut add = |name: &str, data: &[u8]| {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_cksum();
-        b.append_data(&mut h, name, data).unwrap();
-    };
-    for (name, data) in layer_names.iter().zip(layers) {
-        add(name, data);
-    }
-    add(&config_name, &config_bytes);
-    add("manifest.json", &serde_json::to_vec(&manifest).unwrap());
-    b.finish().unwrap();
-}
-
-struct Archives {
-    _dir: tempfile::TempDir,
-    minbase: PathBuf,
-    python: PathBuf,
-    minbase_root: PathBuf,
-}
-
-fn archives() -> Archives {
-    let dir = tempfile::tempdir().unwrap();
-    let minbase_root = dir.path().join("minbase");
-    minbase_rootfs(&minbase_root);
-    let py_root = dir.path().join("py");
-    python_layer(&py_root);
-    let l0 = layer_tar(&minbase_root);
-    let l1 = layer_tar(&py_root);
-    let minbase = dir.path().join("minbase.tar");
-    save_archive(&minbase, "corpus/bookworm-minbase:1", std::slice::from_ref(&l0));
-    let python = dir.path().join("python.tar");
-    save_archive(&python, "corpus/bookworm-py:1", &[l0, l1]);
-    Archives { _dir: dir, minbase, python, minbase_root }
 }
 
 fn expected(image: &str) -> Value {

@@ -140,6 +140,38 @@ pub struct Diagnostic {
     /// rule's `cis` list (one rule may check several controls, e.g. one per file or per
     /// namespace). `None` means all of the rule's controls.
     pub cis: Option<Vec<&'static str>>,
+    /// The facts of a vulnerability finding (VU rules): the package, the advisory, the
+    /// fixed version. Boxed: most findings have none.
+    pub vuln: Option<Box<VulnFacts>>,
+}
+
+/// What a vulnerability finding is about, for the renderers: JSON prints it as the
+/// finding's `vulnerability` object, SARIF as result properties, text sums it up by
+/// severity.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VulnFacts {
+    /// The installed package's name (the binary package for OS packages).
+    pub package: String,
+    /// The installed version.
+    pub version: String,
+    /// The lowest version that fixes it, when one exists (for OS packages, a version
+    /// of the source package).
+    pub fixed: Option<String>,
+    /// The advisory's id (`DEBIAN-CVE-2026-27171`, `GHSA-...`).
+    pub advisory: String,
+    /// Other ids of the same vulnerability (`CVE-...`), sorted.
+    pub aliases: Vec<String>,
+    /// `fixed`, `unfixed` or `wont-fix`.
+    pub status: String,
+    /// The advisory's severity: `critical`, `high`, `medium`, `low`, `negligible` or
+    /// `unknown`.
+    pub severity: String,
+    /// CVSS base score, when the advisory gives a vector.
+    pub cvss_score: Option<f64>,
+    /// The package's purl.
+    pub purl: String,
+    /// Advisory URLs, most useful first.
+    pub references: Vec<String>,
 }
 
 impl Diagnostic {
@@ -154,6 +186,7 @@ impl Diagnostic {
             fix: None,
             redactions: Vec::new(),
             cis: None,
+            vuln: None,
         }
     }
 
@@ -174,6 +207,11 @@ impl Diagnostic {
 
     pub fn with_redaction(mut self, range: TextRange) -> Self {
         self.redactions.push(range);
+        self
+    }
+
+    pub fn with_vuln(mut self, facts: VulnFacts) -> Self {
+        self.vuln = Some(Box::new(facts));
         self
     }
 

@@ -41,6 +41,41 @@ pub struct ConfigFile {
     pub host: HostSection,
     #[serde(default)]
     pub audit: AuditSection,
+    #[serde(default)]
+    pub vulnerabilities: VulnerabilitiesSection,
+}
+
+/// `[vulnerabilities]`: the policy of `dockward scan` (the VU rules).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct VulnerabilitiesSection {
+    /// Matches not to report: `{ id, package?, reason?, expires? }`.
+    #[serde(default)]
+    pub ignore: Vec<Spanned<IgnoreTable>>,
+    /// Report only vulnerabilities that have a fix.
+    pub ignore_unfixed: Option<bool>,
+    /// Warn about (and, with VU004, report) a database older than this.
+    pub max_db_age_days: Option<u32>,
+}
+
+/// One `[vulnerabilities] ignore` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct IgnoreTable {
+    /// The advisory id or one of its aliases.
+    pub id: Spanned<String>,
+    pub package: Option<String>,
+    pub reason: Option<String>,
+    /// `"2027-01-31"` or a TOML date `2027-01-31`: the last day the entry applies.
+    pub expires: Option<Spanned<DateValue>>,
+}
+
+/// A date written as a string or as a TOML local date.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum DateValue {
+    Text(String),
+    Date(toml::value::Datetime),
 }
 
 /// `[host]`: settings of the host checks (`--host-root`).
@@ -232,6 +267,53 @@ pub fn parse_config(name: &str, text: &str) -> Result<Config, ConfigError> {
     if let Some(v) = a.image_contents {
         audit.image_contents = v;
     }
+    let v = &file.vulnerabilities;
+    let policy = &mut builder.vulnerabilities;
+    for entry in &v.ignore {
+        let origin = {
+            let p = source.position(TextSize::from(entry.span().start as u32));
+            format!("{name}:{}:{}", p.line, p.column)
+        };
+        let t = entry.get_ref();
+        let id = t.id.get_ref().trim();
+        if id.is_empty() {
+            return Err(err_at(t.id.span().start, "an ignore entry needs a vulnerability id".into()));
+        }
+        let expires = match &t.expires {
+            None => None,
+            Some(e) => {
+                let date = match e.get_ref() {
+                    DateValue::Text(text) => crate::vulns::Date::parse(text.trim()),
+                    DateValue::Date(d) => match (d.date, d.time, d.offset) {
+                        (Some(date), None, None) => {
+                            crate::vulns::Date::new(i64::from(date.year), u32::from(date.month), u32::from(date.day))
+                        }
+                        _ => None,
+                    },
+                };
+                let shown = match e.get_ref() {
+                    DateValue::Text(text) => text.clone(),
+                    DateValue::Date(d) => d.to_string(),
+                };
+                Some(date.ok_or_else(|| {
+                    err_at(e.span().start, format!("invalid expiry date `{shown}` (expected YYYY-MM-DD)"))
+                })?)
+            }
+        };
+        policy.ignore.push(crate::vulns::IgnoreEntry {
+            id: id.to_string(),
+            package: t.package.clone().filter(|p| !p.trim().is_empty()),
+            reason: t.reason.clone(),
+            expires,
+            origin,
+        });
+    }
+    if let Some(b) = v.ignore_unfixed {
+        policy.ignore_unfixed = b;
+    }
+    if let Some(days) = v.max_db_age_days {
+        policy.max_db_age_days = days;
+    }
     let fail_on = match &file.fail_on {
         None => None,
         Some(s) => Some(FailOn::parse(s.get_ref()).ok_or_else(|| {
@@ -325,5 +407,59 @@ ignore-containers = ["buildx_*"]
         assert!(m.is_match("a/b/Dockerfile.test"));
         assert!(m.is_match("Dockerfile.test"));
         assert!(!m.is_match("a/Dockerfile"));
+    }
+
+    #[test]
+    fn vulnerabilities_policy() {
+        let cfg = parse_config(
+            "d.toml",
+            r#"
+[vulnerabilities]
+ignore-unfixed = true
+max-db-age-days = 3
+ignore = [
+  { id = "CVE-2026-1", package = "zlib1g", reason = "not reachable", expires = "2027-01-31" },
+  { id = "DEBIAN-CVE-2026-2", expires = 2027-02-28 },
+  { id = "GHSA-aaaa" },
+]
+"#,
+        )
+        .unwrap();
+        let v = &cfg.builder.vulnerabilities;
+        assert!(v.ignore_unfixed);
+        assert_eq!(v.max_db_age_days, 3);
+        assert_eq!(v.ignore.len(), 3);
+        let e = &v.ignore[0];
+        assert_eq!(
+            (e.id.as_str(), e.package.as_deref(), e.reason.as_deref(), e.origin.as_str()),
+            ("CVE-2026-1", Some("zlib1g"), Some("not reachable"), "d.toml:6:3")
+        );
+        assert_eq!(e.expires.unwrap().to_string(), "2027-01-31");
+        assert_eq!(v.ignore[1].expires.unwrap().to_string(), "2027-02-28");
+        assert_eq!(v.ignore[2].expires, None);
+        // The defaults.
+        let cfg = parse_config("d.toml", "").unwrap();
+        assert_eq!(cfg.builder.vulnerabilities, crate::vulns::VulnSettings::default());
+        assert_eq!(cfg.builder.vulnerabilities.max_db_age_days, 7);
+    }
+
+    #[test]
+    fn vulnerabilities_errors_are_located() {
+        let err = parse_config("d.toml", "[vulnerabilities]\nignore = [{ id = \"X\", expires = \"2027-02-30\" }]\n")
+            .unwrap_err();
+        assert_eq!((err.line, err.column), (2, 33));
+        assert_eq!(err.message, "invalid expiry date `2027-02-30` (expected YYYY-MM-DD)");
+        let err = parse_config("d.toml", "[vulnerabilities]\nignore = [{ id = \" \" }]\n").unwrap_err();
+        assert_eq!((err.line, err.message.as_str()), (2, "an ignore entry needs a vulnerability id"));
+        let err = parse_config("d.toml", "[vulnerabilities]\nignore = [{ id = \"X\", until = \"2027-01-01\" }]\n")
+            .unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("until"), "{err}");
+        let err =
+            parse_config("d.toml", "[vulnerabilities]\nignore = [{ id = \"X\", expires = 2027-01-01T10:00:00 }]\n")
+                .unwrap_err();
+        assert!(err.message.starts_with("invalid expiry date"), "{err}");
+        let err = parse_config("d.toml", "[vulnerabilities]\n\nmax-db-age-days = -1\n").unwrap_err();
+        assert_eq!(err.line, 3);
     }
 }

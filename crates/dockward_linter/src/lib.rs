@@ -17,6 +17,7 @@ pub mod rules;
 pub mod run_lines;
 pub mod settings;
 pub mod suppression;
+pub mod vulns;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -9,7 +9,8 @@ use crate::image_contents::ImageContentsRule;
 use crate::rule::DockerfileRule;
 use crate::rules::compose::ComposeRule;
 use crate::rules::container::ContainerRule;
-use crate::rules::{compose, container, daemon, dockerfile, engine, host, image, meta, network, swarm};
+use crate::rules::{compose, container, daemon, dockerfile, engine, host, image, meta, network, swarm, vuln};
+use crate::vulns::VulnRule;
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
 pub const UNREADABLE_FILE: &RuleMeta = &meta::unreadable_file::UnreadableFile::META;
@@ -220,6 +221,14 @@ pub static COMPOSE_RULES: &[&dyn ComposeRule] = &[
     &compose::broken_depends_on::BrokenDependsOn,
 ];
 
+/// Every vulnerability rule (VU family: `dockward scan`), in code order.
+pub static VULN_RULES: &[&dyn VulnRule] = &[
+    &vuln::vulnerable_package::VulnerablePackage,
+    &vuln::unfixed_vulnerability::UnfixedVulnerability,
+    &vuln::end_of_life_os::EndOfLifeOs,
+    &vuln::stale_vulnerability_database::StaleVulnerabilityDatabase,
+];
+
 /// Every rule's metadata, meta rules first, then family by family in code order.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
     META_RULES
@@ -235,6 +244,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
         .chain(NETWORK_RULES.iter().map(|r| r.meta()))
         .chain(SWARM_RULES.iter().map(|r| r.meta()))
         .chain(COMPOSE_RULES.iter().map(|r| r.meta()))
+        .chain(VULN_RULES.iter().map(|r| r.meta()))
 }
 
 /// The rule a code, name or alias names exactly.
@@ -321,6 +331,16 @@ mod tests {
         sorted.sort();
         assert_eq!(codes, sorted);
         assert!(codes.iter().all(|c| c.starts_with("IM")));
+    }
+
+    #[test]
+    fn vuln_rules_are_in_code_order_and_off_by_default() {
+        let codes: Vec<_> = VULN_RULES.iter().map(|r| r.meta().code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted);
+        assert!(codes.iter().all(|c| c.starts_with("VU")));
+        assert!(VULN_RULES.iter().all(|r| !r.meta().default_enabled), "they need a database");
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct Settings {
     pub docker_group_allow: Vec<String>,
     /// `[audit]`: options of the live-host rules and which containers to leave out.
     pub audit: crate::audit::AuditSettings,
+    /// `[vulnerabilities]`: the policy of the VU rules, with the scan's options on top.
+    pub vulnerabilities: crate::vulns::VulnSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +57,12 @@ impl Settings {
     /// The severity a finding of `rule` is reported with.
     pub fn severity(&self, rule: &RuleMeta) -> Severity {
         self.severity_overrides.get(rule.code).copied().unwrap_or(rule.severity)
+    }
+
+    /// The severity the configuration sets for `rule`, if any (rules whose findings
+    /// vary in severity keep theirs unless one is set).
+    pub fn severity_override(&self, rule: &RuleMeta) -> Option<Severity> {
+        self.severity_overrides.get(rule.code).copied()
     }
 
     /// True if `rule` is ignored for the file at `path` by a per-file-ignores entry.
@@ -111,6 +119,7 @@ pub struct SettingsBuilder {
     pub full_base_images: Option<Vec<String>>,
     pub docker_group_allow: Vec<String>,
     pub audit: crate::audit::AuditSettings,
+    pub vulnerabilities: crate::vulns::VulnSettings,
 }
 
 /// A selector that names no rule.
@@ -169,6 +178,7 @@ impl SettingsBuilder {
             full_base_images: self.full_base_images,
             docker_group_allow: self.docker_group_allow,
             audit: self.audit,
+            vulnerabilities: self.vulnerabilities,
         }
     }
 }

@@ -6,12 +6,12 @@
 
 use std::io::{self, Write};
 
-use dockward_diagnostics::{Diagnostic, Location};
+use dockward_diagnostics::{Diagnostic, Location, VulnFacts};
 use dockward_source::{SourceFile, TextSize};
 use serde::Serialize;
 
 use crate::scrub::Secrets;
-use crate::{Counts, Report, ReportOptions};
+use crate::{Counts, Report, ReportOptions, VulnCounts};
 
 /// Bumped on any incompatible change of the schema below; additions keep it.
 const SCHEMA_VERSION: u32 = 1;
@@ -39,6 +39,9 @@ struct Summary {
     info: usize,
     fixes_applied: usize,
     fixable: usize,
+    /// Only when some finding is about a vulnerability.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vulnerabilities: Option<VulnCounts>,
 }
 
 #[derive(Serialize)]
@@ -56,6 +59,10 @@ struct Finding<'a> {
     fix: Option<FixOut>,
     aliases: &'static [&'static str],
     cis: &'static [&'static str],
+    /// Only on vulnerability findings (VU rules): the one key that is left out rather
+    /// than `null`, so the other findings keep their shape.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vulnerability: Option<&'a VulnFacts>,
 }
 
 #[derive(Serialize)]
@@ -158,6 +165,7 @@ fn finding(d: &Diagnostic) -> Finding<'_> {
         fix,
         aliases: d.rule.aliases,
         cis: d.rule.cis,
+        vulnerability: d.vuln.as_deref(),
     }
 }
 
@@ -174,6 +182,7 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
             info: c.info,
             fixes_applied: report.fixes_applied,
             fixable: report.fixable,
+            vulnerabilities: VulnCounts::of(report.diagnostics),
         },
         findings: report.diagnostics.iter().map(finding).collect(),
     };
@@ -251,5 +260,44 @@ mod tests {
         let v: Value = serde_json::from_str(&one).unwrap();
         assert_eq!(v["findings"], json!([]));
         assert_eq!(v["summary"]["files"], 2);
+    }
+
+    #[test]
+    fn vulnerability_findings_carry_their_facts() {
+        let f = file("Dockerfile", "FROM a\n");
+        let diags = vec![
+            diag(&RULE_A, &f, 0, 4, "plain"),
+            vuln("zlib1g", "DEBIAN-CVE-2026-1", "high", Some(7.5), Some("1.0-2")),
+            vuln("zlib1g", "DEBIAN-CVE-2026-2", "low", None, None),
+        ];
+        let files = vec!["image/app:1".to_string()];
+        let v: Value =
+            serde_json::from_str(&render_to_string(Format::Json, &report(&diags, &files), &plain())).unwrap();
+        // A finding without facts keeps its shape: no `vulnerability` key at all.
+        assert!(v["findings"][0].get("vulnerability").is_none());
+        assert_eq!(v["findings"][0].as_object().unwrap().len(), 13);
+        let a = &v["findings"][1];
+        assert_eq!(a["aliases"], json!([]), "the rule's peer ids are untouched");
+        assert_eq!(
+            a["vulnerability"],
+            json!({
+                "package": "zlib1g",
+                "version": "1.0-1",
+                "fixed": "1.0-2",
+                "advisory": "DEBIAN-CVE-2026-1",
+                "aliases": ["CVE-2026-1"],
+                "status": "fixed",
+                "severity": "high",
+                "cvss_score": 7.5,
+                "purl": "pkg:deb/debian/zlib1g@1.0-1?arch=amd64",
+                "references": ["https://security-tracker.debian.org/tracker/DEBIAN-CVE-2026-1"]
+            })
+        );
+        assert_eq!(v["findings"][2]["vulnerability"]["fixed"], Value::Null);
+        assert_eq!(v["findings"][2]["vulnerability"]["cvss_score"], Value::Null);
+        assert_eq!(
+            v["summary"]["vulnerabilities"],
+            json!({"critical": 0, "high": 1, "medium": 0, "low": 1, "negligible": 0, "unknown": 0, "fixable": 1})
+        );
     }
 }

@@ -170,6 +170,56 @@ impl Counts {
     }
 }
 
+/// Vulnerability findings (those carrying [`dockward_diagnostics::VulnFacts`]) by the
+/// advisory's severity, and how many of them have a fix.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct VulnCounts {
+    pub(crate) critical: usize,
+    pub(crate) high: usize,
+    pub(crate) medium: usize,
+    pub(crate) low: usize,
+    pub(crate) negligible: usize,
+    pub(crate) unknown: usize,
+    /// With a fixed version to upgrade to.
+    pub(crate) fixable: usize,
+}
+
+impl VulnCounts {
+    /// `None` when no finding is about a vulnerability.
+    pub(crate) fn of(diagnostics: &[Diagnostic]) -> Option<Self> {
+        let mut c = VulnCounts::default();
+        let mut any = false;
+        for v in diagnostics.iter().filter_map(|d| d.vuln.as_deref()) {
+            any = true;
+            match v.severity.as_str() {
+                "critical" => c.critical += 1,
+                "high" => c.high += 1,
+                "medium" => c.medium += 1,
+                "low" => c.low += 1,
+                "negligible" => c.negligible += 1,
+                _ => c.unknown += 1,
+            }
+            if v.fixed.is_some() && v.status == "fixed" {
+                c.fixable += 1;
+            }
+        }
+        any.then_some(c)
+    }
+
+    /// `3 critical, 10 high, 1 unknown`: the levels that occur, most severe first.
+    pub(crate) fn levels(&self) -> String {
+        let levels = [
+            (self.critical, "critical"),
+            (self.high, "high"),
+            (self.medium, "medium"),
+            (self.low, "low"),
+            (self.negligible, "negligible"),
+            (self.unknown, "unknown"),
+        ];
+        levels.iter().filter(|(n, _)| *n > 0).map(|(n, l)| format!("{n} {l}")).collect::<Vec<_>>().join(", ")
+    }
+}
+
 /// Writes `report` to `out` in `format`.
 ///
 /// Output is deterministic: the same report gives the same bytes (no timestamps,

@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use dockward_diagnostics::{Diagnostic, Edit, Fix, Location, RuleMeta, Severity};
+use dockward_diagnostics::{Diagnostic, Edit, Fix, Location, RuleMeta, Severity, VulnFacts};
 use dockward_source::{SourceFile, TextRange, TextSize};
 use serde::Serialize;
 
@@ -115,6 +115,18 @@ struct ResultOut {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<FixOut>,
     partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties>,
+}
+
+/// A vulnerability finding's own ranking and ids.
+#[derive(Serialize)]
+struct ResultProperties {
+    /// The advisory's CVSS base score, else a score standing for its severity level.
+    #[serde(rename = "security-severity")]
+    security_severity: String,
+    /// The advisory id and its aliases.
+    tags: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -212,6 +224,29 @@ fn security_severity(rule: &RuleMeta) -> Option<&'static str> {
         Severity::Warning => "5.0",
         Severity::Info => "2.0",
     })
+}
+
+/// A vulnerability's `security-severity`: its CVSS base score when known, else a score
+/// inside GitHub's band for its level (critical 9.0 and up, high 7.0, medium 4.0, low
+/// 0.1; `0.0` ranks an unknown or negligible one lowest).
+fn vuln_security_severity(v: &VulnFacts) -> String {
+    if let Some(score) = v.cvss_score.filter(|s| s.is_finite() && (0.0..=10.0).contains(s)) {
+        return format!("{score:.1}");
+    }
+    match v.severity.as_str() {
+        "critical" => "9.5",
+        "high" => "8.0",
+        "medium" => "5.5",
+        "low" => "2.0",
+        _ => "0.0",
+    }
+    .to_string()
+}
+
+fn vuln_properties(v: &VulnFacts) -> ResultProperties {
+    let mut tags = vec![v.advisory.clone()];
+    tags.extend(v.aliases.iter().filter(|a| **a != v.advisory).cloned());
+    ResultProperties { security_severity: vuln_security_severity(v), tags }
 }
 
 /// The first paragraph of the rule's docs, on one line; the summary if there are none.
@@ -386,7 +421,12 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
         .map(|d| {
             let secrets = Secrets::of(d);
             let (artifact_name, line) = fingerprint_input(d, &secrets);
-            let hash = fnv1a(&[d.rule.code, &line]);
+            // A vulnerability is told apart by its package and advisory, whatever else
+            // shares its location (every dpkg package is in one status file).
+            let hash = match d.vuln.as_deref() {
+                Some(v) => fnv1a(&[d.rule.code, &line, &v.package, &v.advisory]),
+                None => fnv1a(&[d.rule.code, &line]),
+            };
             // Identical lines in one file are told apart by their occurrence index.
             let occurrence = match seen.iter_mut().find(|(n, h, _)| *n == artifact_name && *h == hash) {
                 Some((_, _, count)) => {
@@ -410,15 +450,20 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
                 (Some(fix), Some(file)) if !fix.edits.is_empty() => vec![fix_out(file, fix, &secrets)],
                 _ => vec![],
             };
+            let mut text = secrets.scrub(&d.message).into_owned();
+            if let Some(v) = d.vuln.as_deref().filter(|v| !text.contains(&v.advisory)) {
+                text = format!("{}: {text}", v.advisory);
+            }
             ResultOut {
                 rule_id: d.rule.code,
                 rule_index: rules.iter().position(|r| r.code == d.rule.code).unwrap_or(0),
                 level: level(d.severity),
-                message: message(secrets.scrub(&d.message)),
+                message: message(text),
                 locations: vec![location_out(&d.location, &secrets, None, None)],
                 related_locations,
                 fixes,
                 partial_fingerprints: Fingerprints { primary_location_line_hash: format!("{hash:016x}:{occurrence}") },
+                properties: d.vuln.as_deref().map(vuln_properties),
             }
         })
         .collect();
@@ -638,5 +683,38 @@ mod tests {
         let v: Value = serde_json::from_str(&render_to_string(Format::Sarif, &r, &plain())).unwrap();
         assert_eq!(v["runs"][0]["tool"]["driver"]["rules"][1]["id"], "DF003");
         assert_eq!(v["runs"][0]["results"][0]["ruleIndex"], 1);
+    }
+
+    #[test]
+    fn vulnerabilities_rank_by_score_or_level_and_validate() {
+        let diags = vec![
+            vuln("zlib1g", "DEBIAN-CVE-2026-1", "high", Some(7.54), Some("1.0-2")),
+            vuln("zlib1g", "DEBIAN-CVE-2026-2", "critical", None, Some("1.0-2")),
+            vuln("zlib1g", "DEBIAN-CVE-2026-3", "medium", None, None),
+            vuln("libc6", "DEBIAN-CVE-2026-4", "low", None, None),
+            vuln("libc6", "DEBIAN-CVE-2026-5", "negligible", None, None),
+            vuln("libc6", "DEBIAN-CVE-2026-6", "unknown", Some(f64::NAN), None),
+        ];
+        let (_, v) = sarif(&diags, &[]);
+        assert_eq!(errors(&validator(), &v), Vec::<String>::new());
+        let results = v["runs"][0]["results"].as_array().unwrap();
+        let severities: Vec<&str> =
+            results.iter().map(|r| r["properties"]["security-severity"].as_str().unwrap()).collect();
+        assert_eq!(severities, ["7.5", "9.5", "5.5", "2.0", "0.0", "0.0"]);
+        assert_eq!(results[0]["properties"]["tags"], json!(["DEBIAN-CVE-2026-1", "CVE-2026-1"]));
+        assert!(results[0]["message"]["text"].as_str().unwrap().contains("DEBIAN-CVE-2026-1"));
+        // Same location, different advisories: different fingerprints, each its first.
+        let fps: Vec<&str> =
+            results.iter().map(|r| r["partialFingerprints"]["primaryLocationLineHash"].as_str().unwrap()).collect();
+        assert!(fps.iter().all(|f| f.ends_with(":1")), "{fps:?}");
+        // A message that does not name the advisory gets it in front.
+        let mut d = vuln("curl", "GHSA-xxxx", "high", None, None);
+        d.message = "curl is affected".into();
+        let (_, v) = sarif(&[d], &[]);
+        assert_eq!(v["runs"][0]["results"][0]["message"]["text"], "GHSA-xxxx: curl is affected");
+        // Other findings have no result properties.
+        let (diags, files) = sample();
+        let (_, v) = sarif(&diags, &files);
+        assert!(v["runs"][0]["results"][0].get("properties").is_none());
     }
 }

@@ -52,6 +52,54 @@ pub(crate) static RULE_C: RuleMeta = RuleMeta {
     practices: &[],
 };
 
+pub(crate) static RULE_V: RuleMeta = RuleMeta {
+    code: "VU001",
+    name: "vulnerable-package",
+    summary: "An installed package has a known vulnerability with a fix",
+    docs: "A package is affected by an advisory.",
+    severity: Severity::Error,
+    category: Category::Security,
+    target: Target::Image,
+    fix: FixAvailability::None,
+    default_enabled: false,
+    aliases: &[],
+    cis: &[],
+    practices: &[],
+};
+
+/// A vulnerability finding on `package` in a dpkg status file.
+pub(crate) fn vuln(
+    package: &str,
+    advisory: &str,
+    severity: &str,
+    cvss: Option<f64>,
+    fixed: Option<&str>,
+) -> Diagnostic {
+    let facts = dockward_diagnostics::VulnFacts {
+        package: package.into(),
+        version: "1.0-1".into(),
+        fixed: fixed.map(String::from),
+        advisory: advisory.into(),
+        aliases: vec![advisory.trim_start_matches("DEBIAN-").to_string()],
+        status: if fixed.is_some() { "fixed" } else { "unfixed" }.into(),
+        severity: severity.into(),
+        cvss_score: cvss,
+        purl: format!("pkg:deb/debian/{package}@1.0-1?arch=amd64"),
+        references: vec![format!("https://security-tracker.debian.org/tracker/{advisory}")],
+    };
+    let at = dockward_diagnostics::Location::Logical {
+        scope: "image/app:1".into(),
+        path: format!("layers[0]/var/lib/dpkg/status#{package}"),
+    };
+    let mut d = Diagnostic::new(&RULE_V, at, format!("{package} 1.0-1 is affected by {advisory}")).with_vuln(facts);
+    d.severity = match severity {
+        "critical" | "high" => Severity::Error,
+        "medium" => Severity::Warning,
+        _ => Severity::Info,
+    };
+    d
+}
+
 pub(crate) fn file(name: &str, text: &str) -> Arc<SourceFile> {
     SourceFile::new(name, None, text)
 }

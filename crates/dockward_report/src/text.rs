@@ -19,7 +19,7 @@ use dockward_diagnostics::{Applicability, Diagnostic, Fix, Location, Severity};
 use dockward_source::{SourceFile, TextRange, TextSize};
 
 use crate::scrub::Secrets;
-use crate::{Counts, Report, ReportOptions};
+use crate::{Counts, Report, ReportOptions, VulnCounts};
 
 pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
     let styles = Styles::new(options.color);
@@ -325,6 +325,10 @@ fn summary(report: &Report, subject: (&str, &str), styles: &Styles, out: &mut dy
     if report.fixes_applied > 0 {
         writeln!(out, "Fixed {}.", plural(report.fixes_applied, "finding", "findings"))?;
     }
+    if let Some(v) = VulnCounts::of(report.diagnostics) {
+        let fixable = if v.fixable > 0 { format!(" ({} with a fix)", v.fixable) } else { String::new() };
+        writeln!(out, "vulnerabilities: {}{fixable}", v.levels())?;
+    }
     let c = Counts::of(report.diagnostics);
     if c.total() == 0 {
         writeln!(out, "All checked: no findings in {files}.")?;
@@ -547,5 +551,29 @@ Found 1 finding (0 errors, 1 warning, 0 info) in 1 file.
         let out = text(&report(&diags, &files), &plain());
         assert!(!out.contains("hunter2"), "{out}");
         assert!(out.contains("2 | ENV PASSWORD=**** USER=x\n  |     ^^^^^^^^^^^^^^^^^^^^\n"), "{out}");
+    }
+
+    #[test]
+    fn summary_counts_vulnerabilities_by_severity() {
+        let diags = vec![
+            vuln("zlib1g", "DEBIAN-CVE-2026-1", "high", None, Some("1.0-2")),
+            vuln("zlib1g", "DEBIAN-CVE-2026-2", "critical", None, Some("1.0-2")),
+            vuln("libc6", "DEBIAN-CVE-2026-3", "negligible", None, None),
+            vuln("libc6", "DEBIAN-CVE-2026-4", "high", None, None),
+        ];
+        let files = vec!["image/app:1".to_string()];
+        let out = text(&report(&diags, &files), &ReportOptions { show_source: false, ..plain() });
+        assert!(
+            out.ends_with(
+                "vulnerabilities: 1 critical, 2 high, 1 negligible (2 with a fix)\n\
+                 Found 4 findings (3 errors, 0 warnings, 1 info) in 1 file.\n"
+            ),
+            "{out}"
+        );
+        assert!(out.starts_with("image/app:1/layers[0]/var/lib/dpkg/status#zlib1g: error VU001"), "{out}");
+        // No vulnerability finding, no line.
+        let f = file("Dockerfile", "FROM a\n");
+        let plain_diags = vec![diag(&RULE_A, &f, 0, 4, "x")];
+        assert!(!text(&report(&plain_diags, &files), &plain()).contains("vulnerabilities"));
     }
 }

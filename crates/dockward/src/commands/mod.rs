@@ -6,4 +6,6 @@ pub mod debug;
 pub mod output;
 pub mod rules;
 pub mod sbom;
+pub mod scan;
 pub mod settings;
+pub mod targets;

@@ -1,21 +1,19 @@
 //! `dockward sbom`: what software an image, an image archive or a root filesystem holds,
 //! as CycloneDX, SPDX, dockward JSON or a table.
 //!
-//! Every target goes through one path: a `docker save` archive (a file, stdin, or an
-//! image exported from an engine with `GET /images/{name}/get`) is streamed once through
-//! the catalogers; a directory is walked. Nothing is unpacked or written but the report.
+//! Every target goes through one path ([`super::targets`]): a `docker save` archive (a
+//! file, stdin, or an image exported from an engine with `GET /images/{name}/get`) is
+//! streamed once through the catalogers; a directory is walked. Nothing is unpacked or
+//! written but the report.
 
-use std::io::{BufReader, IsTerminal, Read};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use dockward_engine::{ConnectEnv, Endpoint};
-use dockward_image::ReadLimits;
 use dockward_sbom::output::{render, Producer, SbomFormat};
 use dockward_sbom::Inventory;
 
 use super::output::write_output;
+use super::targets::TargetArgs;
 use crate::exit;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -32,69 +30,19 @@ pub enum SbomFormatArg {
 
 #[derive(Debug, Args)]
 pub struct SbomArgs {
-    /// What to inventory: a `docker save` archive (`-` reads stdin), a root filesystem
-    /// directory, or an image name or id on the engine. Prefixes force the kind:
-    /// `docker-archive:PATH`, `dir:PATH`, `docker:NAME`.
-    #[arg(value_name = "TARGET")]
-    pub targets: Vec<String>,
-    /// Also inventory every image a container uses on the engine(s).
-    #[arg(long)]
-    pub in_use: bool,
+    #[command(flatten)]
+    pub targets: TargetArgs,
     #[arg(long, value_enum, default_value_t = SbomFormatArg::Text)]
     pub format: SbomFormatArg,
     /// Write the document to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Engine for image names and `--in-use` (`unix://`, `tcp://`, `ssh://`); default:
-    /// DOCKER_HOST, the current context, or the local socket.
-    #[arg(long = "host", short = 'H', value_name = "URL")]
-    pub hosts: Vec<String>,
-    /// Docker CLI context for image names and `--in-use`.
-    #[arg(long = "context", short = 'c', value_name = "NAME")]
-    pub contexts: Vec<String>,
-    /// Seconds an engine may stay silent before a transfer is given up.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
-    pub timeout: u64,
     /// Also list (text) packages a later layer removed, and every warning.
     #[arg(long)]
     pub debug: bool,
     /// No warnings or notes on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-}
-
-/// One thing to inventory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Target {
-    Stdin,
-    Archive(PathBuf),
-    Dir(PathBuf),
-    Image(String),
-}
-
-fn classify(t: &str) -> Target {
-    if t == "-" {
-        return Target::Stdin;
-    }
-    if let Some(p) = t.strip_prefix("docker-archive:") {
-        return Target::Archive(PathBuf::from(p));
-    }
-    if let Some(p) = t.strip_prefix("dir:") {
-        return Target::Dir(PathBuf::from(p));
-    }
-    if let Some(n) = t.strip_prefix("docker:") {
-        return Target::Image(n.to_string());
-    }
-    let path = Path::new(t);
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => Target::Dir(path.to_path_buf()),
-        Ok(_) => Target::Archive(path.to_path_buf()),
-        // A path-looking name that does not exist is an error, not an image name.
-        Err(_) if t.starts_with('.') || t.starts_with('/') || t.ends_with(".tar") || t.ends_with(".tar.gz") => {
-            Target::Archive(path.to_path_buf())
-        }
-        Err(_) => Target::Image(t.to_string()),
-    }
 }
 
 pub fn run(args: SbomArgs) -> u8 {
@@ -107,99 +55,8 @@ pub fn run(args: SbomArgs) -> u8 {
     }
 }
 
-fn limits() -> ReadLimits {
-    ReadLimits::default()
-}
-
 fn run_inner(args: &SbomArgs) -> Result<u8, String> {
-    if args.targets.is_empty() && !args.in_use {
-        return Err("give an image, an archive (`-` for stdin) or a directory, or --in-use".into());
-    }
-    let targets: Vec<Target> = args.targets.iter().map(|t| classify(t)).collect();
-    let mut failed = false;
-    let mut inventories: Vec<Inventory> = Vec::new();
-    let mut names: Vec<(String, String)> = Vec::new(); // (engine label, image) to export
-    for (raw, target) in args.targets.iter().zip(&targets) {
-        match target {
-            Target::Stdin => {
-                if std::io::stdin().is_terminal() {
-                    return Err("`-` reads an image archive from stdin, but stdin is a terminal".into());
-                }
-                let stdin = std::io::stdin().lock();
-                match dockward_sbom::inventory::inventory_archive(BufReader::with_capacity(1 << 20, stdin), &limits()) {
-                    Ok(found) => inventories.extend(found),
-                    Err(e) => {
-                        eprintln!("dockward: -: {e}");
-                        failed = true;
-                    }
-                }
-            }
-            Target::Archive(path) => match std::fs::File::open(path) {
-                Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => {
-                    match dockward_sbom::inventory::inventory_archive(BufReader::with_capacity(1 << 20, f), &limits()) {
-                        Ok(found) => inventories.extend(found),
-                        Err(e) => {
-                            eprintln!("dockward: {}: {e}", path.display());
-                            failed = true;
-                        }
-                    }
-                }
-                Ok(_) => {
-                    eprintln!("dockward: {}: not a regular file", path.display());
-                    failed = true;
-                }
-                Err(e) => {
-                    eprintln!("dockward: {raw}: {}", describe_io(&e));
-                    failed = true;
-                }
-            },
-            Target::Dir(path) => match dockward_sbom::inventory::inventory_dir(path) {
-                Ok(inv) => inventories.push(inv),
-                Err(e) => {
-                    eprintln!("dockward: {}: {e}", path.display());
-                    failed = true;
-                }
-            },
-            Target::Image(name) => names.push((String::new(), name.clone())),
-        }
-    }
-    if !names.is_empty() || args.in_use {
-        let endpoints = dockward_engine::resolve_endpoints(&args.hosts, &args.contexts, &ConnectEnv::from_process())
-            .map_err(|e| e.to_string())?;
-        for endpoint in &endpoints {
-            let mut images: Vec<String> = names.iter().map(|(_, n)| n.clone()).collect();
-            if args.in_use {
-                match images_in_use(endpoint, args.timeout) {
-                    Ok(used) => {
-                        for u in used {
-                            if !images.contains(&u) {
-                                images.push(u);
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        eprintln!("dockward: {}: cannot list the images in use: {e}", endpoint.label);
-                        failed = true;
-                        continue;
-                    }
-                }
-            }
-            let (found, ok) = export_and_inventory(endpoint, &images, args.timeout, endpoints.len() > 1);
-            inventories.extend(found);
-            failed |= !ok;
-        }
-    }
-    if !args.quiet {
-        for inv in &inventories {
-            for w in &inv.warnings {
-                let layer = w.layer.map(|l| format!(" (layer {l})")).unwrap_or_default();
-                eprintln!("dockward: {}: /{}{layer}: {}", inv.name, w.path, w.message);
-            }
-            for n in &inv.notes {
-                eprintln!("dockward: {}: {n}", inv.name);
-            }
-        }
-    }
+    let (inventories, failed) = super::targets::inventories(&args.targets, args.quiet)?;
     let format = match args.format {
         SbomFormatArg::Cyclonedx => SbomFormat::CycloneDx,
         SbomFormatArg::Spdx => SbomFormat::Spdx,
@@ -234,91 +91,4 @@ fn removed_listing(inventories: &[Inventory]) -> String {
         }
     }
     out
-}
-
-fn describe_io(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file, directory or image archive".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
-}
-
-/// The images the engine's containers use (any state), by id.
-fn images_in_use(endpoint: &Endpoint, timeout: u64) -> Result<Vec<String>, String> {
-    let options = dockward_engine::AuditOptions { timeout_secs: timeout.max(1), ..Default::default() };
-    let snapshot = dockward_engine::read_endpoints(std::slice::from_ref(endpoint), &options)
-        .pop()
-        .ok_or("no answer")?
-        .map_err(|e| e.to_string())?;
-    let mut used: Vec<String> = snapshot
-        .images
-        .iter()
-        .filter(|i| !i.used_by.is_empty())
-        .map(|i| if i.name.starts_with("sha256:") { i.id.clone() } else { i.name.clone() })
-        .collect();
-    used.sort();
-    used.dedup();
-    Ok(used)
-}
-
-/// Exports each image (GET only) and inventories it while it streams.
-fn export_and_inventory(endpoint: &Endpoint, images: &[String], timeout: u64, prefix: bool) -> (Vec<Inventory>, bool) {
-    let consume: dockward_engine::export::ArchiveConsumer<_> = Arc::new(|_id: &str, r: &mut dyn Read| {
-        dockward_sbom::inventory::inventory_archive(BufReader::with_capacity(1 << 20, r), &limits())
-    });
-    let outcomes = match dockward_engine::export::export_images(endpoint, timeout.max(1), images, 2, consume) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("dockward: {}: cannot export images: {e}", endpoint.label);
-            return (Vec::new(), false);
-        }
-    };
-    let mut ok = true;
-    let mut out = Vec::new();
-    for (name, outcome) in images.iter().zip(outcomes) {
-        match outcome.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
-            Ok(found) => out.extend(found.into_iter().map(|mut inv| {
-                // An export by id carries no tag: name the image as the user did.
-                if inv.tags.is_empty() || !name.starts_with("sha256:") {
-                    inv.name = name.clone();
-                }
-                if prefix {
-                    inv.name = format!("{}/{}", endpoint.label, inv.name);
-                }
-                inv
-            })),
-            Err(e) => {
-                eprintln!("dockward: {}: image {name}: {}", endpoint.label, image_error(&e));
-                ok = false;
-            }
-        }
-    }
-    (out, ok)
-}
-
-/// The engine answers 404 for an unknown image: say it in the user's terms.
-fn image_error(e: &str) -> String {
-    if e.contains("404") || e.contains("No such image") {
-        "no such image on this engine (dockward never pulls)".into()
-    } else {
-        e.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_are_classified() {
-        assert_eq!(classify("-"), Target::Stdin);
-        assert_eq!(classify("dir:/x"), Target::Dir("/x".into()));
-        assert_eq!(classify("docker-archive:a"), Target::Archive("a".into()));
-        assert_eq!(classify("docker:alpine"), Target::Image("alpine".into()));
-        assert_eq!(classify("alpine:3.20"), Target::Image("alpine:3.20".into()));
-        assert_eq!(classify("./missing.tar"), Target::Archive("./missing.tar".into()));
-        assert_eq!(classify("missing.tar"), Target::Archive("missing.tar".into()));
-        assert_eq!(classify(env!("CARGO_MANIFEST_DIR")), Target::Dir(env!("CARGO_MANIFEST_DIR").into()));
-    }
 }

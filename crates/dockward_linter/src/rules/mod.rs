@@ -10,3 +10,4 @@ pub mod image;
 pub mod meta;
 pub mod network;
 pub mod swarm;
+pub mod vuln;

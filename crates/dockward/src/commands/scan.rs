@@ -1,0 +1,229 @@
+//! `dockward scan`: the known vulnerabilities of the packages in images, image archives
+//! and root filesystems, from the offline database, as findings of the VU rules.
+//!
+//! The targets are read as `dockward sbom` reads them ([`super::targets`]); each
+//! inventory is matched against the database (`dockward_vulnmatch`), and the VU rules
+//! turn the matches into findings after the policy of `[vulnerabilities]` in
+//! dockward.toml and any `--vex` statements. Nothing touches the network: a missing
+//! database is an error that says how to get one.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use dockward_diagnostics::{Diagnostic, RuleMeta};
+use dockward_linter::config::FailOn;
+use dockward_linter::registry;
+use dockward_linter::settings::Settings;
+use dockward_linter::vulns::{self, DbFacts};
+use dockward_report::{Format, Report, ReportOptions};
+use dockward_vulnmatch::VulnSeverity;
+
+use super::output::{use_color, write_output};
+use super::settings::{settings_builder, CliSelection};
+use super::targets::TargetArgs;
+use crate::args::{ColorChoice, FailOnArg, OutputFormat};
+use crate::exit;
+
+/// The rules `scan` runs besides what the configuration selects; VU004 only with
+/// `--db-max-age`.
+const SCAN_RULES: &[&str] = &["VU001", "VU002", "VU003"];
+const DB_AGE_RULE: &str = "VU004";
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub targets: TargetArgs,
+    /// The vulnerability database [default: $DOCKWARD_DB, else
+    /// $XDG_CACHE_HOME/dockward/vulns.db, else ~/.cache/dockward/vulns.db].
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding at or above this severity remains [default: warning, or the config's fail-on].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
+    /// Show only vulnerabilities of these advisory severities (critical, high, medium,
+    /// low, negligible, unknown).
+    #[arg(long, value_delimiter = ',', value_name = "LEVEL", value_parser = parse_severity)]
+    pub severity: Vec<VulnSeverity>,
+    /// Report only vulnerabilities that have a fixed version (also `[vulnerabilities]
+    /// ignore-unfixed = true`).
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// A database older than DAYS is a finding (VU004, a warning) instead of a warning
+    /// line on stderr.
+    #[arg(long, value_name = "DAYS")]
+    pub db_max_age: Option<u32>,
+    /// An OpenVEX document: matches it marks `not_affected` or `fixed` are dropped
+    /// (repeatable; later statements win).
+    #[arg(long = "vex", value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
+    /// Use this config file instead of searching for dockward.toml from the current directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every config file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Print only findings: no summary, no warnings or notes on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Colour: auto (TTY and NO_COLOR aware), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+fn parse_severity(s: &str) -> Result<VulnSeverity, String> {
+    vulns::parse_severity(s)
+        .ok_or_else(|| format!("unknown severity `{s}` (critical, high, medium, low, negligible or unknown)"))
+}
+
+pub fn run(args: ScanArgs) -> u8 {
+    match run_inner(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("dockward: {message}");
+            exit::ERROR
+        }
+    }
+}
+
+fn run_inner(args: &ScanArgs) -> Result<u8, String> {
+    let (settings, config_fail_on) = resolve_settings(args)?;
+    let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
+    let now = vulns::date::now_unix();
+
+    let path = match &args.db {
+        Some(p) => p.clone(),
+        None => dockward_vulndb::default_path(),
+    };
+    if !path.exists() {
+        return Err(format!(
+            "no vulnerability database at {}: run `dockward db update` or `dockward db build --from DIR`",
+            path.display()
+        ));
+    }
+    let db = dockward_vulndb::VulnDb::open(&path).map_err(|e| e.to_string())?;
+    let status = db.status().map_err(|e| e.to_string())?;
+    let facts =
+        DbFacts { path: path.display().to_string(), built: status.built.clone(), built_unix: status.built_unix };
+
+    if !args.quiet {
+        let max = settings.vulnerabilities.max_db_age_days;
+        if !settings.is_enabled(rule(DB_AGE_RULE)) && facts.older_than(max, now) {
+            eprintln!(
+                "dockward: warning: the vulnerability database {} was built {} days ago ({}), more than {max}; \
+                 run `dockward db update`",
+                facts.path,
+                facts.age_days(now),
+                facts.built
+            );
+        }
+        for w in vulns::policy_warnings(&settings, now) {
+            eprintln!("dockward: warning: {w}");
+        }
+    }
+
+    let (inventories, failed) = super::targets::inventories(&args.targets, args.quiet)?;
+    let options = dockward_vulnmatch::MatchOptions::default();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut scopes: Vec<String> = Vec::new();
+    for inv in &inventories {
+        let report = dockward_vulnmatch::match_inventory(&db, inv, &options);
+        if !args.quiet {
+            for p in &report.problems {
+                let package = p.package.and_then(|i| inv.packages.get(i));
+                match package {
+                    Some(pkg) => eprintln!("dockward: {}: {} {}: {}", inv.name, pkg.name, pkg.version, p.message),
+                    None => eprintln!("dockward: {}: {}", inv.name, p.message),
+                }
+            }
+        }
+        diagnostics.extend(vulns::lint_vulnerabilities(inv, &report, &settings, now));
+        scopes.push(vulns::scope(inv));
+    }
+    diagnostics.extend(vulns::lint_database(&facts, &settings, now));
+    diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
+    scopes.sort();
+    scopes.dedup();
+
+    let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
+    let report = Report { diagnostics: &diagnostics, rules: &rules, files: &scopes, fixes_applied: 0, fixable: 0 };
+    let options = ReportOptions {
+        color: use_color(args.color, args.output.is_some()),
+        show_source: true,
+        show_fixes: false,
+        statistics: false,
+        quiet: args.quiet,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        subject: ("target", "targets"),
+    };
+    let format = match args.format {
+        OutputFormat::Text => Format::Text,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Junit => Format::Junit,
+        OutputFormat::Github => Format::Github,
+    };
+    let mut buf = Vec::with_capacity(8192);
+    dockward_report::render(format, &report, &options, &mut buf).map_err(|e| e.to_string())?;
+    write_output(args.output.as_ref(), &buf)?;
+
+    let failing = match fail_on {
+        FailOn::None => false,
+        FailOn::Severity(min) => diagnostics.iter().any(|d| d.severity >= min),
+    };
+    Ok(if failed {
+        exit::ERROR
+    } else if failing {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
+}
+
+fn rule(code: &str) -> &'static RuleMeta {
+    registry::find(code).expect("a VU rule")
+}
+
+/// The config file's settings (`--config`, else the nearest `dockward.toml` above the
+/// current directory; none with `--isolated`) with the VU rules on, and the command
+/// line's policy on top.
+fn resolve_settings(args: &ScanArgs) -> Result<(Settings, Option<FailOn>), String> {
+    let none = None;
+    let selection = CliSelection { select: &none, extend_select: &[], ignore: &[] };
+    let (mut builder, fail_on) = settings_builder(args.isolated, args.config.as_ref(), Path::new("."), selection)?;
+    builder.extend_select.extend(SCAN_RULES.iter().map(|r| r.to_string()));
+    if let Some(days) = args.db_max_age {
+        builder.extend_select.push(DB_AGE_RULE.to_string());
+        builder.vulnerabilities.max_db_age_days = days;
+    }
+    let policy = &mut builder.vulnerabilities;
+    policy.ignore_unfixed |= args.ignore_unfixed;
+    policy.severities = args.severity.clone();
+    for file in &args.vex {
+        policy.vex.extend(vulns::vex::read_openvex(file)?);
+    }
+    Ok((builder.build(), fail_on))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_parse_with_a_helpful_error() {
+        assert_eq!(parse_severity("HIGH"), Ok(VulnSeverity::High));
+        assert!(parse_severity("severe").unwrap_err().contains("critical, high"));
+    }
+
+    #[test]
+    fn scan_rules_exist() {
+        for code in SCAN_RULES.iter().chain([&DB_AGE_RULE]) {
+            assert!(!rule(code).default_enabled, "{code}");
+        }
+    }
+}
