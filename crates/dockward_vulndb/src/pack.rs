@@ -63,9 +63,16 @@ pub fn pack(text: String, dict: Option<&[u8]>) -> Packed {
 }
 
 /// The text of a packed blob. `dict` is the database's dictionary (needed for tag 2).
+#[cfg(test)]
 pub fn unpack(blob: &[u8], dict: &[u8]) -> Result<String, String> {
+    unpack_with(&mut Decompress::new(false), blob, dict)
+}
+
+/// [`unpack`] with a decompressor the caller keeps: a fresh one allocates and clears
+/// its window each time, which dominated lookups that return many packed columns.
+pub fn unpack_with(d: &mut Decompress, blob: &[u8], dict: &[u8]) -> Result<String, String> {
     let (&tag, data) = blob.split_first().ok_or("empty packed value")?;
-    let mut d = Decompress::new(false);
+    d.reset(false);
     match tag {
         TAG_DEFLATE => {}
         TAG_DEFLATE_DICT => {

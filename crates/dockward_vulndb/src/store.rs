@@ -760,6 +760,8 @@ pub struct VulnDb {
     conn: Connection,
     path: PathBuf,
     dict: Vec<u8>,
+    /// Reused for every packed column read.
+    inflater: std::cell::RefCell<flate2::Decompress>,
 }
 
 impl std::fmt::Debug for VulnDb {
@@ -862,7 +864,12 @@ impl VulnDb {
             .map_err(corrupt)?
             .flatten()
             .unwrap_or_default();
-        Ok(VulnDb { conn, path: path.to_path_buf(), dict })
+        Ok(VulnDb {
+            conn,
+            path: path.to_path_buf(),
+            dict,
+            inflater: std::cell::RefCell::new(flate2::Decompress::new(false)),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -877,7 +884,9 @@ impl VulnDb {
         match value {
             ValueRef::Null => Ok(None),
             ValueRef::Text(t) => String::from_utf8(t.to_vec()).map(Some).map_err(|_| self.corrupt("text is not UTF-8")),
-            ValueRef::Blob(b) => pack::unpack(b, &self.dict).map(Some).map_err(|e| self.corrupt(e)),
+            ValueRef::Blob(b) => {
+                pack::unpack_with(&mut self.inflater.borrow_mut(), b, &self.dict).map(Some).map_err(|e| self.corrupt(e))
+            }
             _ => Err(self.corrupt("packed column holds a number")),
         }
     }
