@@ -57,6 +57,10 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         eprintln!("dockward: {}: {}", e.path, e.message);
         had_error = true;
     }
+    // A path that could not be checked is in the report too (DW002), so no format
+    // claims a clean check of what was never read.
+    let missing: Vec<FileReport> =
+        discovery_errors.iter().map(|e| input_error(&e.path, format!("cannot read: {}", e.message))).collect();
     if args.fix && inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         return Err("--fix cannot write to stdin; use --diff to see the fixes".into());
     }
@@ -86,6 +90,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     if let Some(root) = &args.host_root {
         reports.extend(dockward_linter::host::check_host(root, &settings).map_err(|e| format!("--host-root {e}"))?);
     }
+    reports.extend(missing);
     reports.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut fixes_applied = 0;
@@ -110,6 +115,17 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
                 Err(e) => {
                     eprintln!("dockward: {}: cannot write fixes: {e}", r.name);
                     had_error = true;
+                    // The findings listed are those left after the fixes: say that the
+                    // file on disk still has the others.
+                    r.diagnostics.push(Diagnostic::new(
+                        registry::UNREADABLE_FILE,
+                        Location::File { name: r.name.clone() },
+                        format!(
+                            "cannot write the fixes: {e}; the file is unchanged and still has the {} fixed finding{}",
+                            fixed.applied,
+                            if fixed.applied == 1 { "" } else { "s" }
+                        ),
+                    ));
                 }
             }
         }
@@ -276,13 +292,19 @@ fn check_input(input: &Input, stdin: Option<&[u8]>, settings: &Settings, fix: Fi
 }
 
 fn unreadable(display: &str, path: &std::path::Path, e: std::io::Error) -> FileReport {
+    FileReport { path: Some(path.to_path_buf()), ..input_error(display, format!("cannot read: {e}")) }
+}
+
+/// The report of an input that could not be checked: one DW002, whatever the
+/// selection (exit code 2).
+fn input_error(name: &str, message: String) -> FileReport {
     FileReport {
-        name: display.to_string(),
-        path: Some(path.to_path_buf()),
+        name: name.to_string(),
+        path: None,
         diagnostics: vec![Diagnostic::new(
             registry::UNREADABLE_FILE,
-            Location::File { name: display.to_string() },
-            format!("cannot read: {e}"),
+            Location::File { name: name.to_string() },
+            message,
         )],
         fixed: None,
         unreadable: true,
