@@ -31,21 +31,34 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// The kind of a file named explicitly (or `--stdin-filename`): its name decides;
-    /// other `.yaml`/`.yml` files are read as Compose files, anything else as a
-    /// Dockerfile.
+    /// The kind of a regular file named explicitly: an image archive by its first
+    /// bytes, else its name decides (other `.yaml`/`.yml` files are read as Compose
+    /// files), else a shell shebang makes it a script, else it is a Dockerfile.
     pub fn of_explicit(path: &Path) -> FileKind {
         if is_image_archive(path) {
             return FileKind::ImageArchive;
         }
-        classify(path).or_else(|| shebang_kind(path)).unwrap_or_else(|| {
+        FileKind::by_name(path).or_else(|| shebang_kind_of_file(path)).unwrap_or(FileKind::Dockerfile)
+    }
+
+    /// The kind a name alone gives (`classify`, and other `.yaml`/`.yml` files as
+    /// Compose files); `None` when only the contents can tell. Reads nothing: used for
+    /// stdin (`--stdin-filename`) and pipes, whose bytes can be read only once.
+    pub fn by_name(path: &Path) -> Option<FileKind> {
+        classify(path).or_else(|| {
             let ext = path.extension().map(|e| e.to_ascii_lowercase());
-            if ext.as_deref().is_some_and(|e| e == "yaml" || e == "yml") {
-                FileKind::Compose
-            } else {
-                FileKind::Dockerfile
-            }
+            ext.as_deref().is_some_and(|e| e == "yaml" || e == "yml").then_some(FileKind::Compose)
         })
+    }
+
+    /// The kind of a stream (stdin or a pipe) from its name and its first bytes: an
+    /// image archive whatever its name (`docker save x | dockward check -`), else the
+    /// name, else a shell shebang, else a Dockerfile.
+    pub fn of_stream(name: &Path, head: &[u8]) -> FileKind {
+        if dockward_image::looks_like_image_archive(head) {
+            return FileKind::ImageArchive;
+        }
+        FileKind::by_name(name).or_else(|| shebang_kind(head)).unwrap_or(FileKind::Dockerfile)
     }
 }
 
@@ -64,13 +77,23 @@ fn classify_walked_archive(path: &Path) -> Option<FileKind> {
     (tarball && is_image_archive(path)).then_some(FileKind::ImageArchive)
 }
 
-/// A file named explicitly that starts with a `sh`/`bash`/`dash`/`ash`/`ksh`/`zsh`
-/// shebang (`#!/bin/sh`, `#!/usr/bin/env bash`) is a shell script.
-fn shebang_kind(path: &Path) -> Option<FileKind> {
+fn shebang_kind_of_file(path: &Path) -> Option<FileKind> {
     use std::io::Read;
     let mut head = [0u8; 128];
     let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
-    let line = std::str::from_utf8(&head[..n]).ok()?.lines().next()?;
+    shebang_kind(&head[..n])
+}
+
+/// Contents that start with a `sh`/`bash`/`dash`/`ash`/`ksh`/`zsh` shebang
+/// (`#!/bin/sh`, `#!/usr/bin/env bash`) are a shell script.
+fn shebang_kind(head: &[u8]) -> Option<FileKind> {
+    let head = &head[..head.len().min(128)];
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        // The cut may split a character: the first line is what matters.
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
+    };
+    let line = text.lines().next()?;
     let interpreter = line.strip_prefix("#!")?.split_whitespace().collect::<Vec<_>>();
     let program = match interpreter.as_slice() {
         [env, prog, ..] if env.ends_with("/env") => prog,
@@ -144,8 +167,19 @@ fn classify_daemon_file(path: &Path, name: &str) -> Option<FileKind> {
 /// One input to check.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Input {
-    File { display: String, path: PathBuf, kind: FileKind },
-    Stdin { display: String, kind: FileKind },
+    File {
+        display: String,
+        path: PathBuf,
+        kind: FileKind,
+    },
+    /// Bytes that can be read only once: stdin (`path` is `None`) or a pipe named
+    /// explicitly (`<(docker save app)`, a FIFO). `kind` is what the name says; the
+    /// first bytes decide when the stream is read (see [`FileKind::of_stream`]).
+    Stream {
+        display: String,
+        path: Option<PathBuf>,
+        kind: FileKind,
+    },
 }
 
 /// A path given on the command line that does not exist or cannot be walked.
@@ -166,16 +200,22 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> (Vec<Input>, Vec
     for p in paths {
         if p.as_os_str() == "-" {
             let display = stdin_name.unwrap_or("-").to_string();
-            let kind = FileKind::of_explicit(Path::new(&display));
-            inputs.push(Input::Stdin { display, kind });
+            let kind = FileKind::by_name(Path::new(&display)).unwrap_or(FileKind::Dockerfile);
+            inputs.push(Input::Stream { display, path: None, kind });
             continue;
         }
         match std::fs::metadata(p) {
             Err(e) => errors.push(DiscoveryError { path: p.display().to_string(), message: e.to_string() }),
             Ok(m) if m.is_dir() => walk(p, &mut inputs, &mut errors),
-            Ok(_) => {
+            Ok(m) if m.is_file() => {
                 inputs.push(Input::File { display: display_path(p), path: p.clone(), kind: FileKind::of_explicit(p) })
             }
+            // A pipe or a device: its first bytes can be read only once, when it is checked.
+            Ok(_) => inputs.push(Input::Stream {
+                display: display_path(p),
+                path: Some(p.clone()),
+                kind: FileKind::by_name(p).unwrap_or(FileKind::Dockerfile),
+            }),
         }
     }
     inputs.sort();
@@ -248,6 +288,26 @@ mod tests {
     }
 
     #[test]
+    fn streams_are_judged_by_their_first_bytes() {
+        assert_eq!(FileKind::of_stream(Path::new("-"), b"#!/bin/bash\ndocker run x\n"), FileKind::ShellScript);
+        assert_eq!(FileKind::of_stream(Path::new("-"), b"FROM alpine\n"), FileKind::Dockerfile);
+        // The name wins over a shebang, but never over an image archive.
+        assert_eq!(FileKind::of_stream(Path::new("compose.yaml"), b"#!/bin/sh\n"), FileKind::Compose);
+        let mut tar = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_ustar();
+        h.set_size(2);
+        tar.append_data(&mut h, "manifest.json", &b"[]"[..]).unwrap();
+        let tar = tar.into_inner().unwrap();
+        assert_eq!(FileKind::of_stream(Path::new("Dockerfile"), &tar), FileKind::ImageArchive);
+        // A tarball of something else is not claimed.
+        let mut other = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_ustar();
+        h.set_size(2);
+        other.append_data(&mut h, "notes.txt", &b"hi"[..]).unwrap();
+        assert_eq!(FileKind::of_stream(Path::new("-"), &other.into_inner().unwrap()), FileKind::Dockerfile);
+    }
+
+    #[test]
     fn classifies_files_with_docker_run_lines() {
         for (name, kind) in [
             ("deploy.sh", FileKind::ShellScript),
@@ -304,7 +364,7 @@ mod tests {
             .iter()
             .filter_map(|i| match i {
                 Input::File { path, kind, .. } => Some((path.file_name()?.to_string_lossy().into_owned(), *kind)),
-                Input::Stdin { .. } => None,
+                Input::Stream { .. } => None,
             })
             .collect();
         assert_eq!(kinds, [("app.tar".to_string(), FileKind::ImageArchive)]);

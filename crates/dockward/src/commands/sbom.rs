@@ -6,6 +6,7 @@
 //! the catalogers; a directory is walked. Nothing is unpacked or written but the report.
 
 use std::io::{BufReader, IsTerminal, Read};
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -135,7 +136,8 @@ fn run_inner(args: &SbomArgs) -> Result<u8, String> {
                 }
             }
             Target::Archive(path) => match std::fs::File::open(path) {
-                Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => {
+                // A pipe (`<(docker save app)`) streams like stdin.
+                Ok(f) if f.metadata().is_ok_and(|m| m.is_file() || m.file_type().is_fifo()) => {
                     match dockward_sbom::inventory::inventory_archive(BufReader::with_capacity(1 << 20, f), &limits()) {
                         Ok(found) => inventories.extend(found),
                         Err(e) => {
