@@ -23,7 +23,8 @@ pub enum FileKind {
     /// `/etc/sysconfig/docker`.
     SysconfigDocker,
     /// A Compose file (`compose.yaml`, `docker-compose.yml`, their overrides, and
-    /// `compose.<env>.yaml` / `docker-compose.<env>.yml` variants).
+    /// variants such as `compose.<env>.yaml`, `docker-compose-<env>.yml`,
+    /// `<name>-compose.yaml`: see [`classify`]).
     Compose,
     /// A `docker save` archive (docker-archive or OCI layout, plain or gzip): its
     /// layers are checked (IM008 and up).
@@ -124,30 +125,74 @@ fn classify_run_line_file(path: &Path, lower: &str) -> Option<FileKind> {
     None
 }
 
-/// Classifies a file name: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
-/// `*.dockerfile`, `Containerfile`, `Containerfile.*`.
+/// Extensions that make a `Dockerfile.*`/`Dockerfile-*` look-alike something else:
+/// templates (`Dockerfile.template`, `.tmpl`, `.j2`, ...), documentation
+/// (`Dockerfile.md`), BuildKit's per-Dockerfile ignore file (`Dockerfile.dockerignore`),
+/// code and data next to the Dockerfiles (`dockerfile-utils.js`, `Dockerfile-lint.sh`,
+/// `dockerfile_gen.py`, `Dockerfile.json`), and editor or merge leftovers
+/// (`Dockerfile.orig`, `.rej`, `.bak`, `.swp`).
+const NOT_DOCKERFILE_EXTENSIONS: [&[&str]; 6] = [
+    &["template", "tmpl", "tpl", "j2", "jinja", "jinja2", "erb", "mustache", "hbs", "gotmpl"],
+    &["md", "markdown", "txt", "rst", "adoc", "html", "pdf"],
+    &["dockerignore"],
+    &["sh", "bash", "py", "js", "mjs", "cjs", "ts", "go", "rb", "pl", "ps1", "bat", "java", "rs"],
+    &["json", "yml", "yaml", "toml", "xml", "lock", "csv", "log"],
+    &["orig", "rej", "bak", "swp", "patch", "diff"],
+];
+
+/// Classifies a file name. Dockerfiles: `Dockerfile`, `Dockerfile.*`, `Dockerfile-*`,
+/// `Dockerfile_*`, `*.Dockerfile` (any case), and the same with `Containerfile`,
+/// unless the last extension is one of [`NOT_DOCKERFILE_EXTENSIONS`]. Compose files:
+/// `.yaml`/`.yml` files named `compose.*`, `docker-compose.*`, `compose-*`,
+/// `docker-compose-*`, `*-compose.*` (so `*-docker-compose.yml`) or `*.compose.*`.
+/// Files under `.github/workflows/` are workflows whatever their name.
 pub fn classify(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
     if let Some(kind) = classify_daemon_file(path, name) {
         return Some(kind);
     }
     let lower = name.to_ascii_lowercase();
-    let is_dockerfile = lower == "dockerfile"
-        || lower.starts_with("dockerfile.")
-        || lower.ends_with(".dockerfile")
-        || lower == "containerfile"
-        || lower.starts_with("containerfile.");
-    // `Dockerfile.template` etc. are jq/templating inputs, not Dockerfiles; and a
-    // `.dockerignore` sits beside every Dockerfile.
-    let is_template = lower.ends_with(".template") || lower.ends_with(".tmpl") || lower.ends_with(".j2");
-    if is_dockerfile && !is_template {
+    // `.github/workflows/docker-compose.yml` is a workflow, not a Compose file.
+    let in_workflows = path.parent().is_some_and(|p| p.ends_with(".github/workflows"));
+    if in_workflows && (lower.ends_with(".yml") || lower.ends_with(".yaml")) {
+        return Some(FileKind::GithubWorkflow);
+    }
+    if is_dockerfile_name(&lower) {
         return Some(FileKind::Dockerfile);
     }
-    let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
-    if is_yaml && (lower.starts_with("compose.") || lower.starts_with("docker-compose.")) {
+    if is_compose_name(&lower) {
         return Some(FileKind::Compose);
     }
     classify_run_line_file(path, &lower)
+}
+
+/// `lower` is a lowercase file name.
+fn is_dockerfile_name(lower: &str) -> bool {
+    let named = ["dockerfile", "containerfile"].iter().any(|base| match lower.strip_prefix(base) {
+        Some(rest) => rest.is_empty() || (rest.len() > 1 && rest.starts_with(['.', '-', '_'])),
+        None => false,
+    }) || lower.strip_suffix(".dockerfile").is_some_and(|stem| !stem.is_empty());
+    if !named {
+        return false;
+    }
+    // `Dockerfile.prod` or `Dockerfile-alpine` has no extension to judge; the last one
+    // of `Dockerfile.prod.md` or `dockerfile-utils.js` tells what the file is.
+    let ext = lower.rsplit_once('.').map(|(_, e)| e);
+    !ext.is_some_and(|e| NOT_DOCKERFILE_EXTENSIONS.iter().any(|group| group.contains(&e)))
+}
+
+/// `lower` is a lowercase file name.
+fn is_compose_name(lower: &str) -> bool {
+    let Some(stem) = lower.strip_suffix(".yaml").or_else(|| lower.strip_suffix(".yml")) else { return false };
+    let prefixed = ["compose", "docker-compose"]
+        .iter()
+        .any(|p| stem.strip_prefix(p).is_some_and(|rest| rest.len() > 1 && rest.starts_with(['.', '-'])));
+    // `app-compose.yaml`, `app-docker-compose.prod.yml`, `app.compose.yaml`.
+    let suffixed = stem
+        .split('.')
+        .enumerate()
+        .any(|(i, part)| (part.len() > "-compose".len() && part.ends_with("-compose")) || (i > 0 && part == "compose"));
+    stem == "compose" || prefixed || suffixed
 }
 
 /// Daemon configuration files, by name: `daemon.json`, `docker.service`,
@@ -285,6 +330,103 @@ mod tests {
         {
             assert_eq!(classify(Path::new(no)), None, "{no}");
         }
+    }
+
+    #[test]
+    fn classifies_hyphenated_and_underscored_names() {
+        for yes in [
+            "Dockerfile-alpine",
+            "dockerfile-node18",
+            "Dockerfile_prod",
+            "Dockerfile-3.12-slim",
+            "Containerfile-fedora",
+            "Dockerfile.windows",
+            "images/api.Dockerfile",
+        ] {
+            assert_eq!(classify(Path::new(yes)), Some(FileKind::Dockerfile), "{yes}");
+        }
+        for yes in [
+            "docker-compose-dev.yml",
+            "docker-compose-prod.yaml",
+            "compose-dev.yaml",
+            "monitoring-compose.yaml",
+            "app-docker-compose.yml",
+            "app-compose.prod.yml",
+            "app.compose.yaml",
+            "compose.prod.yaml",
+        ] {
+            assert_eq!(classify(Path::new(yes)), Some(FileKind::Compose), "{yes}");
+        }
+        // Look-alikes: documentation, templates, BuildKit's ignore file, code, leftovers.
+        for no in [
+            "Dockerfile.md",
+            "Dockerfile-notes.txt",
+            "Dockerfile.dockerignore",
+            "app.Dockerfile.dockerignore",
+            "dockerfile-utils.js",
+            "dockerfile_gen.py",
+            "Dockerfile-schema.json",
+            "Dockerfile.orig",
+            "Dockerfile.j2",
+            "Dockerfile-",
+            "Dockerfiles",
+            "compose-notes.txt",
+            "composer.yaml",
+            "compose_notes.yml",
+            "docker-compose-",
+            "compose.json",
+            "decompose.yaml",
+            "-compose.yml",
+        ] {
+            assert_ne!(classify(Path::new(no)), Some(FileKind::Dockerfile), "{no}");
+            assert_ne!(classify(Path::new(no)), Some(FileKind::Compose), "{no}");
+        }
+        // A script named like a Dockerfile is a script.
+        assert_eq!(classify(Path::new("Dockerfile-lint.sh")), Some(FileKind::ShellScript));
+        // A workflow is a workflow whatever its name.
+        assert_eq!(classify(Path::new(".github/workflows/docker-compose.yml")), Some(FileKind::GithubWorkflow));
+        assert_eq!(classify(Path::new(".github/workflows/Dockerfile")), Some(FileKind::Dockerfile));
+    }
+
+    #[test]
+    fn walks_find_the_new_names_and_skip_the_look_alikes() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "images/Dockerfile-alpine",
+            "images/dockerfile-debian",
+            "docker-compose-dev.yml",
+            "stack/monitoring-compose.yaml",
+            "stack/app-docker-compose.yml",
+            "docs/Dockerfile.md",
+            "compose-notes.txt",
+            "Dockerfile.dockerignore",
+        ] {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "FROM alpine:3.20\n").unwrap();
+        }
+        let (inputs, errors) = discover(&[dir.path().to_path_buf()], None);
+        assert!(errors.is_empty());
+        let mut found: Vec<(String, FileKind)> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::File { path, kind, .. } => {
+                    Some((path.strip_prefix(dir.path()).ok()?.to_string_lossy().into_owned(), *kind))
+                }
+                Input::Stream { .. } => None,
+            })
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("docker-compose-dev.yml".to_string(), FileKind::Compose),
+                ("images/Dockerfile-alpine".to_string(), FileKind::Dockerfile),
+                ("images/dockerfile-debian".to_string(), FileKind::Dockerfile),
+                ("stack/app-docker-compose.yml".to_string(), FileKind::Compose),
+                ("stack/monitoring-compose.yaml".to_string(), FileKind::Compose),
+            ]
+        );
     }
 
     #[test]
