@@ -244,6 +244,90 @@ fn fix_and_diff() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "FROM alpine:3.20\nLABEL maintainer=\"Jane\"\nCOPY a.txt /a\n");
 }
 
+/// The keys of every JSON object in `text`, object by object, as written (a JSON
+/// value keeps only the last of two equal keys).
+fn json_object_keys(text: &str) -> Vec<Vec<String>> {
+    use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+    struct Keys(Vec<Vec<String>>);
+    impl<'de> Deserialize<'de> for Keys {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("JSON")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                    let (mut here, mut nested) = (Vec::new(), Vec::new());
+                    while let Some(k) = map.next_key::<String>()? {
+                        here.push(k);
+                        nested.extend(map.next_value::<Keys>()?.0);
+                    }
+                    nested.insert(0, here);
+                    Ok(Keys(nested))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Keys, A::Error> {
+                    let mut all = Vec::new();
+                    while let Some(k) = seq.next_element::<Keys>()? {
+                        all.extend(k.0);
+                    }
+                    Ok(Keys(all))
+                }
+                fn visit_bool<E>(self, _: bool) -> Result<Keys, E> {
+                    Ok(Keys(Vec::new()))
+                }
+                fn visit_i64<E>(self, _: i64) -> Result<Keys, E> {
+                    Ok(Keys(Vec::new()))
+                }
+                fn visit_u64<E>(self, _: u64) -> Result<Keys, E> {
+                    Ok(Keys(Vec::new()))
+                }
+                fn visit_f64<E>(self, _: f64) -> Result<Keys, E> {
+                    Ok(Keys(Vec::new()))
+                }
+                fn visit_str<E>(self, _: &str) -> Result<Keys, E> {
+                    Ok(Keys(Vec::new()))
+                }
+                fn visit_unit<E>(self) -> Result<Keys, E> {
+                    Ok(Keys(Vec::new()))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+    let keys: Keys = serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"));
+    keys.0
+}
+
+#[test]
+fn unsafe_fixes_of_the_insecure_daemon_json_set_every_key_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("daemon.json");
+    std::fs::copy(repo().join("examples/insecure/daemon.json"), &path).unwrap();
+    let out =
+        run(bin().current_dir(dir.path()).args(["check", "--isolated", "--fix", "--unsafe-fixes", "daemon.json"]));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    // The misspelt `live-restor` is renamed, and DM007 inserts no second `live-restore`.
+    for keys in json_object_keys(&fixed) {
+        let mut sorted = keys.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), keys.len(), "a key twice in {keys:?}:\n{fixed}");
+    }
+    assert_eq!(fixed.matches("\"live-restore\"").count(), 1, "{fixed}");
+    let v: Value = serde_json::from_str(&fixed).unwrap();
+    assert_eq!(v["live-restore"], true);
+    let out = run(bin().current_dir(dir.path()).args(["check", "--isolated", "--format", "json", "daemon.json"]));
+    let got = codes(&json_findings(&out));
+    for gone in ["DM002", "DM004", "DM007"] {
+        assert!(!got.contains(&gone.to_string()), "{gone} after the fixes: {got:?}\n{fixed}");
+    }
+    // The unfixed file has the typo and no live-restore.
+    let original = std::fs::read_to_string(repo().join("examples/insecure/daemon.json")).unwrap();
+    assert!(original.contains("\"live-restor\"") && !original.contains("\"live-restore\""));
+}
+
 #[test]
 fn bad_inputs_are_reported_and_do_not_stop_other_files() {
     let dir = tempfile::tempdir().unwrap();

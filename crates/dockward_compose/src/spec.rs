@@ -118,7 +118,13 @@ fn insert_point(service: &Value) -> Option<InsertPoint> {
     }
     let end = usize::from(range.end());
     let offset = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
-    Some(InsertPoint { file: file.clone(), offset: TextSize::from(offset as u32), indent: indent.to_string() })
+    let keys = service
+        .as_map()?
+        .iter()
+        .filter(|e| e.key_at.file().is_some_and(|f| Arc::ptr_eq(f, file)))
+        .map(|e| e.key.clone())
+        .collect();
+    Some(InsertPoint { file: file.clone(), offset: TextSize::from(offset as u32), indent: indent.to_string(), keys })
 }
 
 /// The directory paths in a value are relative to: its own file's.

@@ -129,6 +129,9 @@ pub struct InsertPoint {
     pub offset: dockward_source::TextSize,
     /// The indentation of the mapping's keys.
     pub indent: String,
+    /// The keys the mapping already has in this file (even with an empty value, such as
+    /// `security_opt: []`): an insertion must not add one of them a second time.
+    pub keys: Vec<String>,
 }
 
 impl ContainerSpec {
