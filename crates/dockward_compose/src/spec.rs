@@ -144,6 +144,7 @@ pub(crate) fn service_spec(service: &Service<'_>, problems: &mut Vec<Problem>) -
     spec.labels = pairs(s.get("labels")).into_iter().filter_map(|(k, v)| Some((k.value, v?))).collect();
     spec.image = s.get("image").and_then(val);
     spec.build = s.get("build").and_then(|b| build_spec(b, &dir));
+    spec.pull_policy = s.get("pull_policy").and_then(val);
     if let Some(b) = &spec.build {
         spec.image_config = b.dockerfile_path.as_deref().and_then(|p| image_config(p, &b.args));
     }

@@ -39,6 +39,8 @@ pub struct ContainerSpec {
     pub image: Option<Val<String>>,
     /// A Compose `build:` section: how the image is built.
     pub build: Option<BuildSpec>,
+    /// Compose `pull_policy` (`always`, `missing`, `never`, `build`, `daily`, ...).
+    pub pull_policy: Option<Val<String>>,
     /// What is known of the image's own configuration (its final USER and HEALTHCHECK),
     /// from the service's Dockerfile or the real image. `None`: unknown.
     pub image_config: Option<ImageConfig>,
@@ -145,6 +147,7 @@ impl ContainerSpec {
             labels: Vec::new(),
             image: None,
             build: None,
+            pull_policy: None,
             image_config: None,
             privileged: None,
             cap_add: Vec::new(),

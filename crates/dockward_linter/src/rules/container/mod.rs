@@ -126,6 +126,19 @@ pub(crate) fn add_setting_edit(spec: &ContainerSpec, compose_yaml: &str, run_fla
     spec.flag_insert_point.as_ref().map(|p| Edit::insert(p.offset, format!(" {run_flags}")))
 }
 
+/// True when the service's image is the one its `build:` section builds: Compose tags
+/// the build with `image:`, so that name is the build's output, not an image pulled
+/// from a registry, and its tag, digest and registry are not judged. A `pull_policy`
+/// that pulls the named image from the registry (`always`, `daily`, `weekly`,
+/// `refresh`, `every_<duration>`) makes it a pulled image again.
+pub(crate) fn image_is_built_locally(spec: &ContainerSpec) -> bool {
+    let pulls = spec.pull_policy.as_ref().is_some_and(|p| {
+        let p = p.value.to_ascii_lowercase();
+        matches!(p.as_str(), "always" | "daily" | "weekly" | "refresh") || p.starts_with("every_")
+    });
+    spec.build.is_some() && !pulls
+}
+
 /// Where the container is defined, for messages: "service `web`", "`docker run nginx`".
 pub(crate) fn describe(spec: &ContainerSpec) -> String {
     match spec.source {
