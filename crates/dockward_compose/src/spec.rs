@@ -426,12 +426,33 @@ fn restart(s: &Value) -> Option<RestartPolicy> {
     Some(RestartPolicy { policy, max_retries: rp.get("max_attempts").and_then(|v| val_i64(v, parse_int)) })
 }
 
+/// The long syntax's `published`, which may carry the host address the short syntax
+/// puts first: `"127.0.0.1:8080"`, `"[::1]:8080"`. Returns (address, port), each with
+/// its own place in the file; an empty port is an ephemeral one (`None`).
+fn published(v: &Value) -> (Option<Val<String>>, Option<Val<String>>) {
+    let Some(text) = v.as_str() else { return (None, val(v)) };
+    let split = if let Some(inner) = text.strip_prefix('[') {
+        inner.split_once("]:").map(|(ip, port)| ((ip, 1), (port, ip.len() + 3)))
+    } else {
+        text.rsplit_once(':').map(|(ip, port)| ((ip, 0), (port, ip.len() + 1)))
+    };
+    let ((ip, ip_start), (port, port_start)) = match split {
+        Some(parts) => parts,
+        None => return (None, val(v).filter(|p| !p.value.is_empty())),
+    };
+    let ip = (!ip.is_empty()).then(|| sub_val(v, ip, ip_start));
+    let port = (!port.is_empty()).then(|| sub_val(v, port, port_start));
+    (ip, port)
+}
+
 fn port(p: &Value) -> Option<PortMapping> {
     if p.as_map().is_some() {
         let target = p.get("target").and_then(val)?;
+        let (published_ip, host_port) = p.get("published").map_or((None, None), published);
         return Some(PortMapping {
-            host_ip: p.get("host_ip").and_then(val),
-            host_port: p.get("published").and_then(val),
+            // An explicit `host_ip` wins over an address written in `published`.
+            host_ip: p.get("host_ip").and_then(val).or(published_ip),
+            host_port,
             container_port: target,
             protocol: p.get("protocol").and_then(Value::as_str).unwrap_or("tcp").to_string(),
             at: p.at.clone(),
