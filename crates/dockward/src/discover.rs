@@ -23,7 +23,8 @@ pub enum FileKind {
     /// `/etc/sysconfig/docker`.
     SysconfigDocker,
     /// A Compose file (`compose.yaml`, `docker-compose.yml`, their overrides, and
-    /// `compose.<env>.yaml` / `docker-compose.<env>.yml` variants).
+    /// variants such as `compose.<env>.yaml`, `docker-compose-<env>.yml`,
+    /// `<name>-compose.yaml`: see [`classify`]).
     Compose,
     /// A `docker save` archive (docker-archive or OCI layout, plain or gzip): its
     /// layers are checked (IM008 and up).
@@ -31,21 +32,34 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// The kind of a file named explicitly (or `--stdin-filename`): its name decides;
-    /// other `.yaml`/`.yml` files are read as Compose files, anything else as a
-    /// Dockerfile.
+    /// The kind of a regular file named explicitly: an image archive by its first
+    /// bytes, else its name decides (other `.yaml`/`.yml` files are read as Compose
+    /// files), else a shell shebang makes it a script, else it is a Dockerfile.
     pub fn of_explicit(path: &Path) -> FileKind {
         if is_image_archive(path) {
             return FileKind::ImageArchive;
         }
-        classify(path).or_else(|| shebang_kind(path)).unwrap_or_else(|| {
+        FileKind::by_name(path).or_else(|| shebang_kind_of_file(path)).unwrap_or(FileKind::Dockerfile)
+    }
+
+    /// The kind a name alone gives (`classify`, and other `.yaml`/`.yml` files as
+    /// Compose files); `None` when only the contents can tell. Reads nothing: used for
+    /// stdin (`--stdin-filename`) and pipes, whose bytes can be read only once.
+    pub fn by_name(path: &Path) -> Option<FileKind> {
+        classify(path).or_else(|| {
             let ext = path.extension().map(|e| e.to_ascii_lowercase());
-            if ext.as_deref().is_some_and(|e| e == "yaml" || e == "yml") {
-                FileKind::Compose
-            } else {
-                FileKind::Dockerfile
-            }
+            ext.as_deref().is_some_and(|e| e == "yaml" || e == "yml").then_some(FileKind::Compose)
         })
+    }
+
+    /// The kind of a stream (stdin or a pipe) from its name and its first bytes: an
+    /// image archive whatever its name (`docker save x | dockward check -`), else the
+    /// name, else a shell shebang, else a Dockerfile.
+    pub fn of_stream(name: &Path, head: &[u8]) -> FileKind {
+        if dockward_image::looks_like_image_archive(head) {
+            return FileKind::ImageArchive;
+        }
+        FileKind::by_name(name).or_else(|| shebang_kind(head)).unwrap_or(FileKind::Dockerfile)
     }
 }
 
@@ -64,13 +78,23 @@ fn classify_walked_archive(path: &Path) -> Option<FileKind> {
     (tarball && is_image_archive(path)).then_some(FileKind::ImageArchive)
 }
 
-/// A file named explicitly that starts with a `sh`/`bash`/`dash`/`ash`/`ksh`/`zsh`
-/// shebang (`#!/bin/sh`, `#!/usr/bin/env bash`) is a shell script.
-fn shebang_kind(path: &Path) -> Option<FileKind> {
+fn shebang_kind_of_file(path: &Path) -> Option<FileKind> {
     use std::io::Read;
     let mut head = [0u8; 128];
     let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
-    let line = std::str::from_utf8(&head[..n]).ok()?.lines().next()?;
+    shebang_kind(&head[..n])
+}
+
+/// Contents that start with a `sh`/`bash`/`dash`/`ash`/`ksh`/`zsh` shebang
+/// (`#!/bin/sh`, `#!/usr/bin/env bash`) are a shell script.
+fn shebang_kind(head: &[u8]) -> Option<FileKind> {
+    let head = &head[..head.len().min(128)];
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        // The cut may split a character: the first line is what matters.
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
+    };
+    let line = text.lines().next()?;
     let interpreter = line.strip_prefix("#!")?.split_whitespace().collect::<Vec<_>>();
     let program = match interpreter.as_slice() {
         [env, prog, ..] if env.ends_with("/env") => prog,
@@ -101,30 +125,74 @@ fn classify_run_line_file(path: &Path, lower: &str) -> Option<FileKind> {
     None
 }
 
-/// Classifies a file name: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
-/// `*.dockerfile`, `Containerfile`, `Containerfile.*`.
+/// Extensions that make a `Dockerfile.*`/`Dockerfile-*` look-alike something else:
+/// templates (`Dockerfile.template`, `.tmpl`, `.j2`, ...), documentation
+/// (`Dockerfile.md`), BuildKit's per-Dockerfile ignore file (`Dockerfile.dockerignore`),
+/// code and data next to the Dockerfiles (`dockerfile-utils.js`, `Dockerfile-lint.sh`,
+/// `dockerfile_gen.py`, `Dockerfile.json`), and editor or merge leftovers
+/// (`Dockerfile.orig`, `.rej`, `.bak`, `.swp`).
+const NOT_DOCKERFILE_EXTENSIONS: [&[&str]; 6] = [
+    &["template", "tmpl", "tpl", "j2", "jinja", "jinja2", "erb", "mustache", "hbs", "gotmpl"],
+    &["md", "markdown", "txt", "rst", "adoc", "html", "pdf"],
+    &["dockerignore"],
+    &["sh", "bash", "py", "js", "mjs", "cjs", "ts", "go", "rb", "pl", "ps1", "bat", "java", "rs"],
+    &["json", "yml", "yaml", "toml", "xml", "lock", "csv", "log"],
+    &["orig", "rej", "bak", "swp", "patch", "diff"],
+];
+
+/// Classifies a file name. Dockerfiles: `Dockerfile`, `Dockerfile.*`, `Dockerfile-*`,
+/// `Dockerfile_*`, `*.Dockerfile` (any case), and the same with `Containerfile`,
+/// unless the last extension is one of [`NOT_DOCKERFILE_EXTENSIONS`]. Compose files:
+/// `.yaml`/`.yml` files named `compose.*`, `docker-compose.*`, `compose-*`,
+/// `docker-compose-*`, `*-compose.*` (so `*-docker-compose.yml`) or `*.compose.*`.
+/// Files under `.github/workflows/` are workflows whatever their name.
 pub fn classify(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
     if let Some(kind) = classify_daemon_file(path, name) {
         return Some(kind);
     }
     let lower = name.to_ascii_lowercase();
-    let is_dockerfile = lower == "dockerfile"
-        || lower.starts_with("dockerfile.")
-        || lower.ends_with(".dockerfile")
-        || lower == "containerfile"
-        || lower.starts_with("containerfile.");
-    // `Dockerfile.template` etc. are jq/templating inputs, not Dockerfiles; and a
-    // `.dockerignore` sits beside every Dockerfile.
-    let is_template = lower.ends_with(".template") || lower.ends_with(".tmpl") || lower.ends_with(".j2");
-    if is_dockerfile && !is_template {
+    // `.github/workflows/docker-compose.yml` is a workflow, not a Compose file.
+    let in_workflows = path.parent().is_some_and(|p| p.ends_with(".github/workflows"));
+    if in_workflows && (lower.ends_with(".yml") || lower.ends_with(".yaml")) {
+        return Some(FileKind::GithubWorkflow);
+    }
+    if is_dockerfile_name(&lower) {
         return Some(FileKind::Dockerfile);
     }
-    let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
-    if is_yaml && (lower.starts_with("compose.") || lower.starts_with("docker-compose.")) {
+    if is_compose_name(&lower) {
         return Some(FileKind::Compose);
     }
     classify_run_line_file(path, &lower)
+}
+
+/// `lower` is a lowercase file name.
+fn is_dockerfile_name(lower: &str) -> bool {
+    let named = ["dockerfile", "containerfile"].iter().any(|base| match lower.strip_prefix(base) {
+        Some(rest) => rest.is_empty() || (rest.len() > 1 && rest.starts_with(['.', '-', '_'])),
+        None => false,
+    }) || lower.strip_suffix(".dockerfile").is_some_and(|stem| !stem.is_empty());
+    if !named {
+        return false;
+    }
+    // `Dockerfile.prod` or `Dockerfile-alpine` has no extension to judge; the last one
+    // of `Dockerfile.prod.md` or `dockerfile-utils.js` tells what the file is.
+    let ext = lower.rsplit_once('.').map(|(_, e)| e);
+    !ext.is_some_and(|e| NOT_DOCKERFILE_EXTENSIONS.iter().any(|group| group.contains(&e)))
+}
+
+/// `lower` is a lowercase file name.
+fn is_compose_name(lower: &str) -> bool {
+    let Some(stem) = lower.strip_suffix(".yaml").or_else(|| lower.strip_suffix(".yml")) else { return false };
+    let prefixed = ["compose", "docker-compose"]
+        .iter()
+        .any(|p| stem.strip_prefix(p).is_some_and(|rest| rest.len() > 1 && rest.starts_with(['.', '-'])));
+    // `app-compose.yaml`, `app-docker-compose.prod.yml`, `app.compose.yaml`.
+    let suffixed = stem
+        .split('.')
+        .enumerate()
+        .any(|(i, part)| (part.len() > "-compose".len() && part.ends_with("-compose")) || (i > 0 && part == "compose"));
+    stem == "compose" || prefixed || suffixed
 }
 
 /// Daemon configuration files, by name: `daemon.json`, `docker.service`,
@@ -144,8 +212,19 @@ fn classify_daemon_file(path: &Path, name: &str) -> Option<FileKind> {
 /// One input to check.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Input {
-    File { display: String, path: PathBuf, kind: FileKind },
-    Stdin { display: String, kind: FileKind },
+    File {
+        display: String,
+        path: PathBuf,
+        kind: FileKind,
+    },
+    /// Bytes that can be read only once: stdin (`path` is `None`) or a pipe named
+    /// explicitly (`<(docker save app)`, a FIFO). `kind` is what the name says; the
+    /// first bytes decide when the stream is read (see [`FileKind::of_stream`]).
+    Stream {
+        display: String,
+        path: Option<PathBuf>,
+        kind: FileKind,
+    },
 }
 
 /// A path given on the command line that does not exist or cannot be walked.
@@ -166,16 +245,22 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> (Vec<Input>, Vec
     for p in paths {
         if p.as_os_str() == "-" {
             let display = stdin_name.unwrap_or("-").to_string();
-            let kind = FileKind::of_explicit(Path::new(&display));
-            inputs.push(Input::Stdin { display, kind });
+            let kind = FileKind::by_name(Path::new(&display)).unwrap_or(FileKind::Dockerfile);
+            inputs.push(Input::Stream { display, path: None, kind });
             continue;
         }
         match std::fs::metadata(p) {
             Err(e) => errors.push(DiscoveryError { path: p.display().to_string(), message: e.to_string() }),
             Ok(m) if m.is_dir() => walk(p, &mut inputs, &mut errors),
-            Ok(_) => {
+            Ok(m) if m.is_file() => {
                 inputs.push(Input::File { display: display_path(p), path: p.clone(), kind: FileKind::of_explicit(p) })
             }
+            // A pipe or a device: its first bytes can be read only once, when it is checked.
+            Ok(_) => inputs.push(Input::Stream {
+                display: display_path(p),
+                path: Some(p.clone()),
+                kind: FileKind::by_name(p).unwrap_or(FileKind::Dockerfile),
+            }),
         }
     }
     inputs.sort();
@@ -248,6 +333,123 @@ mod tests {
     }
 
     #[test]
+    fn classifies_hyphenated_and_underscored_names() {
+        for yes in [
+            "Dockerfile-alpine",
+            "dockerfile-node18",
+            "Dockerfile_prod",
+            "Dockerfile-3.12-slim",
+            "Containerfile-fedora",
+            "Dockerfile.windows",
+            "images/api.Dockerfile",
+        ] {
+            assert_eq!(classify(Path::new(yes)), Some(FileKind::Dockerfile), "{yes}");
+        }
+        for yes in [
+            "docker-compose-dev.yml",
+            "docker-compose-prod.yaml",
+            "compose-dev.yaml",
+            "monitoring-compose.yaml",
+            "app-docker-compose.yml",
+            "app-compose.prod.yml",
+            "app.compose.yaml",
+            "compose.prod.yaml",
+        ] {
+            assert_eq!(classify(Path::new(yes)), Some(FileKind::Compose), "{yes}");
+        }
+        // Look-alikes: documentation, templates, BuildKit's ignore file, code, leftovers.
+        for no in [
+            "Dockerfile.md",
+            "Dockerfile-notes.txt",
+            "Dockerfile.dockerignore",
+            "app.Dockerfile.dockerignore",
+            "dockerfile-utils.js",
+            "dockerfile_gen.py",
+            "Dockerfile-schema.json",
+            "Dockerfile.orig",
+            "Dockerfile.j2",
+            "Dockerfile-",
+            "Dockerfiles",
+            "compose-notes.txt",
+            "composer.yaml",
+            "compose_notes.yml",
+            "docker-compose-",
+            "compose.json",
+            "decompose.yaml",
+            "-compose.yml",
+        ] {
+            assert_ne!(classify(Path::new(no)), Some(FileKind::Dockerfile), "{no}");
+            assert_ne!(classify(Path::new(no)), Some(FileKind::Compose), "{no}");
+        }
+        // A script named like a Dockerfile is a script.
+        assert_eq!(classify(Path::new("Dockerfile-lint.sh")), Some(FileKind::ShellScript));
+        // A workflow is a workflow whatever its name.
+        assert_eq!(classify(Path::new(".github/workflows/docker-compose.yml")), Some(FileKind::GithubWorkflow));
+        assert_eq!(classify(Path::new(".github/workflows/Dockerfile")), Some(FileKind::Dockerfile));
+    }
+
+    #[test]
+    fn walks_find_the_new_names_and_skip_the_look_alikes() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "images/Dockerfile-alpine",
+            "images/dockerfile-debian",
+            "docker-compose-dev.yml",
+            "stack/monitoring-compose.yaml",
+            "stack/app-docker-compose.yml",
+            "docs/Dockerfile.md",
+            "compose-notes.txt",
+            "Dockerfile.dockerignore",
+        ] {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "FROM alpine:3.20\n").unwrap();
+        }
+        let (inputs, errors) = discover(&[dir.path().to_path_buf()], None);
+        assert!(errors.is_empty());
+        let mut found: Vec<(String, FileKind)> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::File { path, kind, .. } => {
+                    Some((path.strip_prefix(dir.path()).ok()?.to_string_lossy().into_owned(), *kind))
+                }
+                Input::Stream { .. } => None,
+            })
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("docker-compose-dev.yml".to_string(), FileKind::Compose),
+                ("images/Dockerfile-alpine".to_string(), FileKind::Dockerfile),
+                ("images/dockerfile-debian".to_string(), FileKind::Dockerfile),
+                ("stack/app-docker-compose.yml".to_string(), FileKind::Compose),
+                ("stack/monitoring-compose.yaml".to_string(), FileKind::Compose),
+            ]
+        );
+    }
+
+    #[test]
+    fn streams_are_judged_by_their_first_bytes() {
+        assert_eq!(FileKind::of_stream(Path::new("-"), b"#!/bin/bash\ndocker run x\n"), FileKind::ShellScript);
+        assert_eq!(FileKind::of_stream(Path::new("-"), b"FROM alpine\n"), FileKind::Dockerfile);
+        // The name wins over a shebang, but never over an image archive.
+        assert_eq!(FileKind::of_stream(Path::new("compose.yaml"), b"#!/bin/sh\n"), FileKind::Compose);
+        let mut tar = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_ustar();
+        h.set_size(2);
+        tar.append_data(&mut h, "manifest.json", &b"[]"[..]).unwrap();
+        let tar = tar.into_inner().unwrap();
+        assert_eq!(FileKind::of_stream(Path::new("Dockerfile"), &tar), FileKind::ImageArchive);
+        // A tarball of something else is not claimed.
+        let mut other = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_ustar();
+        h.set_size(2);
+        other.append_data(&mut h, "notes.txt", &b"hi"[..]).unwrap();
+        assert_eq!(FileKind::of_stream(Path::new("-"), &other.into_inner().unwrap()), FileKind::Dockerfile);
+    }
+
+    #[test]
     fn classifies_files_with_docker_run_lines() {
         for (name, kind) in [
             ("deploy.sh", FileKind::ShellScript),
@@ -304,7 +506,7 @@ mod tests {
             .iter()
             .filter_map(|i| match i {
                 Input::File { path, kind, .. } => Some((path.file_name()?.to_string_lossy().into_owned(), *kind)),
-                Input::Stdin { .. } => None,
+                Input::Stream { .. } => None,
             })
             .collect();
         assert_eq!(kinds, [("app.tar".to_string(), FileKind::ImageArchive)]);

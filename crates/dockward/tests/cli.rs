@@ -244,6 +244,90 @@ fn fix_and_diff() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "FROM alpine:3.20\nLABEL maintainer=\"Jane\"\nCOPY a.txt /a\n");
 }
 
+/// The keys of every JSON object in `text`, object by object, as written (a JSON
+/// value keeps only the last of two equal keys).
+fn json_object_keys(text: &str) -> Vec<Vec<String>> {
+    use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+    struct Keys(Vec<Vec<String>>);
+    impl<'de> Deserialize<'de> for Keys {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("JSON")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                    let (mut here, mut nested) = (Vec::new(), Vec::new());
+                    while let Some(k) = map.next_key::<String>()? {
+                        here.push(k);
+                        nested.extend(map.next_value::<Keys>()?.0);
+                    }
+                    nested.insert(0, here);
+                    Ok(Keys(nested))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Keys, A::Error> {
+                    let mut all = Vec::new();
+                    while let Some(k) = seq.next_element::<Keys>()? {
+                        all.extend(k.0);
+                    }
+                    Ok(Keys(all))
+                }
+                fn visit_bool<E>(self, _: bool) -> Result<Keys, E> {
+                    Ok(Keys(Vec::new()))
+                }
+                fn visit_i64<E>(self, _: i64) -> Result<Keys, E> {
+                    Ok(Keys(Vec::new()))
+                }
+                fn visit_u64<E>(self, _: u64) -> Result<Keys, E> {
+                    Ok(Keys(Vec::new()))
+                }
+                fn visit_f64<E>(self, _: f64) -> Result<Keys, E> {
+                    Ok(Keys(Vec::new()))
+                }
+                fn visit_str<E>(self, _: &str) -> Result<Keys, E> {
+                    Ok(Keys(Vec::new()))
+                }
+                fn visit_unit<E>(self) -> Result<Keys, E> {
+                    Ok(Keys(Vec::new()))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+    let keys: Keys = serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"));
+    keys.0
+}
+
+#[test]
+fn unsafe_fixes_of_the_insecure_daemon_json_set_every_key_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("daemon.json");
+    std::fs::copy(repo().join("examples/insecure/daemon.json"), &path).unwrap();
+    let out =
+        run(bin().current_dir(dir.path()).args(["check", "--isolated", "--fix", "--unsafe-fixes", "daemon.json"]));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    // The misspelt `live-restor` is renamed, and DM007 inserts no second `live-restore`.
+    for keys in json_object_keys(&fixed) {
+        let mut sorted = keys.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), keys.len(), "a key twice in {keys:?}:\n{fixed}");
+    }
+    assert_eq!(fixed.matches("\"live-restore\"").count(), 1, "{fixed}");
+    let v: Value = serde_json::from_str(&fixed).unwrap();
+    assert_eq!(v["live-restore"], true);
+    let out = run(bin().current_dir(dir.path()).args(["check", "--isolated", "--format", "json", "daemon.json"]));
+    let got = codes(&json_findings(&out));
+    for gone in ["DM002", "DM004", "DM007"] {
+        assert!(!got.contains(&gone.to_string()), "{gone} after the fixes: {got:?}\n{fixed}");
+    }
+    // The unfixed file has the typo and no live-restore.
+    let original = std::fs::read_to_string(repo().join("examples/insecure/daemon.json")).unwrap();
+    assert!(original.contains("\"live-restor\"") && !original.contains("\"live-restore\""));
+}
+
 #[test]
 fn bad_inputs_are_reported_and_do_not_stop_other_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -283,11 +367,86 @@ fn bad_inputs_are_reported_and_do_not_stop_other_files() {
     assert_eq!(long["location"]["start"]["line"], 2);
     assert!(by_path("continuations/Dockerfile").is_empty());
     assert_eq!(by_path("good/Dockerfile"), ["DF003"], "the good file is still checked");
-    // A missing path is an error too, but the rest is checked.
+    // A missing path is an error too (DW002, whatever the selection), but the rest is checked.
     let out = run(bin().current_dir(d).args(["check", "--format", "json", "--select", "DF003", "nope", "good"]));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope"));
-    assert_eq!(codes(&json_findings(&out)), ["DF003"]);
+    assert_eq!(codes(&json_findings(&out)), ["DF003", "DW002"]);
+}
+
+/// Runs `dockward check ARGS` in `dir`.
+fn check_in(dir: &Path, args: &[&str]) -> Output {
+    run(bin().current_dir(dir).arg("check").arg("--isolated").args(args))
+}
+
+#[test]
+fn an_error_run_never_claims_a_clean_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "clean/Dockerfile", "FROM alpine:3.20\nUSER 10001\n");
+    // Clean on its own.
+    let out = check_in(d, &["clean"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("All checked: no findings in 1 file."));
+    // A path that does not exist, alone or next to a clean file, in every format.
+    for paths in [&["missing"][..], &["missing", "clean"][..]] {
+        let out = check_in(d, paths);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{paths:?}: {text}");
+        assert!(!text.contains("All checked"), "{paths:?}: {text}");
+        assert!(text.contains("missing: error DW002 [unreadable-file] cannot read: No such file"), "{text}");
+        assert!(text.contains("(1 error,"), "{text}");
+        let mut json = vec!["--format", "json"];
+        json.extend_from_slice(paths);
+        let out = check_in(d, &json);
+        assert_eq!(out.status.code(), Some(2));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["summary"]["errors"], 1, "{v}");
+        assert_eq!(v["findings"][0]["code"], "DW002");
+        assert_eq!(v["findings"][0]["path"], "missing");
+        let mut sarif = vec!["--format", "sarif"];
+        sarif.extend_from_slice(paths);
+        let out = check_in(d, &sarif);
+        assert_eq!(out.status.code(), Some(2));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let results = v["runs"][0]["results"].as_array().unwrap();
+        assert!(results.iter().any(|r| r["ruleId"] == "DW002" && r["level"] == "error"), "{v}");
+        for (format, marker) in [("junit", "DW002"), ("github", "::error file=missing")] {
+            let mut args = vec!["--format", format];
+            args.extend_from_slice(paths);
+            let out = check_in(d, &args);
+            assert_eq!(out.status.code(), Some(2), "{format}");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains(marker), "{format}: {text}");
+        }
+        // Quiet output still lists the error; statistics count it.
+        let mut quiet = vec!["-q"];
+        quiet.extend_from_slice(paths);
+        let out = check_in(d, &quiet);
+        assert!(String::from_utf8_lossy(&out.stdout).contains("DW002"));
+    }
+}
+
+#[test]
+fn fixes_that_cannot_be_written_are_reported() {
+    // Tests run as root: the check runs as `nobody` over a root-owned file it can read only.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "Dockerfile", "FROM alpine:3.20\nMAINTAINER me\nUSER 10001\n");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_dockward")])
+        .args(["check", "--isolated", "--fix", "--format", "json"])
+        .arg(&p)
+        .output()
+        .expect("setpriv (util-linux)");
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let findings = json_findings(&out);
+    let dw = findings.iter().find(|f| f["code"] == "DW002").expect("a DW002");
+    assert!(dw["message"].as_str().unwrap().contains("cannot write the fixes"), "{dw}");
+    assert!(dw["message"].as_str().unwrap().contains("still has the 1 fixed finding"), "{dw}");
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "FROM alpine:3.20\nMAINTAINER me\nUSER 10001\n");
 }
 
 #[test]

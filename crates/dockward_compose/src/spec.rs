@@ -118,7 +118,13 @@ fn insert_point(service: &Value) -> Option<InsertPoint> {
     }
     let end = usize::from(range.end());
     let offset = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
-    Some(InsertPoint { file: file.clone(), offset: TextSize::from(offset as u32), indent: indent.to_string() })
+    let keys = service
+        .as_map()?
+        .iter()
+        .filter(|e| e.key_at.file().is_some_and(|f| Arc::ptr_eq(f, file)))
+        .map(|e| e.key.clone())
+        .collect();
+    Some(InsertPoint { file: file.clone(), offset: TextSize::from(offset as u32), indent: indent.to_string(), keys })
 }
 
 /// The directory paths in a value are relative to: its own file's.
@@ -138,6 +144,7 @@ pub(crate) fn service_spec(service: &Service<'_>, problems: &mut Vec<Problem>) -
     spec.labels = pairs(s.get("labels")).into_iter().filter_map(|(k, v)| Some((k.value, v?))).collect();
     spec.image = s.get("image").and_then(val);
     spec.build = s.get("build").and_then(|b| build_spec(b, &dir));
+    spec.pull_policy = s.get("pull_policy").and_then(val);
     if let Some(b) = &spec.build {
         spec.image_config = b.dockerfile_path.as_deref().and_then(|p| image_config(p, &b.args));
     }
@@ -419,12 +426,33 @@ fn restart(s: &Value) -> Option<RestartPolicy> {
     Some(RestartPolicy { policy, max_retries: rp.get("max_attempts").and_then(|v| val_i64(v, parse_int)) })
 }
 
+/// The long syntax's `published`, which may carry the host address the short syntax
+/// puts first: `"127.0.0.1:8080"`, `"[::1]:8080"`. Returns (address, port), each with
+/// its own place in the file; an empty port is an ephemeral one (`None`).
+fn published(v: &Value) -> (Option<Val<String>>, Option<Val<String>>) {
+    let Some(text) = v.as_str() else { return (None, val(v)) };
+    let split = if let Some(inner) = text.strip_prefix('[') {
+        inner.split_once("]:").map(|(ip, port)| ((ip, 1), (port, ip.len() + 3)))
+    } else {
+        text.rsplit_once(':').map(|(ip, port)| ((ip, 0), (port, ip.len() + 1)))
+    };
+    let ((ip, ip_start), (port, port_start)) = match split {
+        Some(parts) => parts,
+        None => return (None, val(v).filter(|p| !p.value.is_empty())),
+    };
+    let ip = (!ip.is_empty()).then(|| sub_val(v, ip, ip_start));
+    let port = (!port.is_empty()).then(|| sub_val(v, port, port_start));
+    (ip, port)
+}
+
 fn port(p: &Value) -> Option<PortMapping> {
     if p.as_map().is_some() {
         let target = p.get("target").and_then(val)?;
+        let (published_ip, host_port) = p.get("published").map_or((None, None), published);
         return Some(PortMapping {
-            host_ip: p.get("host_ip").and_then(val),
-            host_port: p.get("published").and_then(val),
+            // An explicit `host_ip` wins over an address written in `published`.
+            host_ip: p.get("host_ip").and_then(val).or(published_ip),
+            host_port,
             container_port: target,
             protocol: p.get("protocol").and_then(Value::as_str).unwrap_or("tcp").to_string(),
             at: p.at.clone(),

@@ -291,3 +291,41 @@ fn include_conflicts_and_extension_blocks() {
     assert_eq!(names, ["db", "web", "cache"]);
     assert_eq!(spec(&specs, "db").image.as_ref().unwrap().value, "mine:1");
 }
+
+#[test]
+fn long_syntax_ports_keep_their_host_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = "services:\n  web:\n    image: x:1\n    ports:\n      - target: 80\n        published: \"127.0.0.1:8080\"\n      - target: 443\n        host_ip: 127.0.0.1\n        published: 8443\n      - target: 53\n        published: \"[::1]:53\"\n        protocol: udp\n      - target: 81\n        published: 0.0.0.0:81\n      - target: 82\n        published: \"82\"\n      - target: 83\n        host_ip: 10.0.0.1\n        published: \"127.0.0.1:83\"\n      - target: 84\n";
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    assert!(project.problems.is_empty(), "{:?}", project.problems);
+    let (specs, _) = project.container_specs();
+    let web = spec(&specs, "web");
+    let got: Vec<(Option<String>, Option<String>, String)> = web
+        .ports
+        .iter()
+        .map(|p| {
+            (
+                p.host_ip.as_ref().map(|v| text_at(&v.at)),
+                p.host_port.as_ref().map(|v| text_at(&v.at)),
+                p.container_port.value.clone(),
+            )
+        })
+        .collect();
+    let s = |x: &str| Some(x.to_string());
+    assert_eq!(
+        got,
+        [
+            (s("127.0.0.1"), s("8080"), "80".to_string()),
+            (s("127.0.0.1"), s("8443"), "443".to_string()),
+            (s("::1"), s("53"), "53".to_string()),
+            (s("0.0.0.0"), s("81"), "81".to_string()),
+            (None, s("\"82\""), "82".to_string()),
+            // An explicit host_ip wins over an address in `published`.
+            (s("10.0.0.1"), s("83"), "83".to_string()),
+            (None, None, "84".to_string()),
+        ]
+    );
+    // Values and places agree: the address and the port each point at their own text.
+    assert_eq!(web.ports[0].host_ip.as_ref().unwrap().value, "127.0.0.1");
+    assert_eq!(web.ports[0].host_port.as_ref().unwrap().value, "8080");
+}

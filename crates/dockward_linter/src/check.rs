@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use dockward_diagnostics::{apply_fixes, Applicability, Diagnostic, Edit, Fix, Location};
+use dockward_diagnostics::{apply_fixes, Applicability, Diagnostic, Edit, Fix, FixOutcome, Location};
 use dockward_dockerfile::semantic::Model;
 use dockward_source::{SourceFile, TextRange, TextSize};
 
@@ -136,6 +136,20 @@ pub(crate) fn check_text_with_fixes(
     fix: FixMode,
     lint: impl Fn(&Arc<SourceFile>) -> Vec<Diagnostic>,
 ) -> FileReport {
+    check_text_with_fixes_and_keys(name, path, text, fix, lint, |_| 0)
+}
+
+/// [`check_text_with_fixes`] for a file of keys (JSON, YAML): `duplicate_keys`
+/// counts the keys a text defines twice in one object, and no round of fixes may
+/// raise it (see [`apply_fixes_keeping_keys_unique`]).
+pub(crate) fn check_text_with_fixes_and_keys(
+    name: &str,
+    path: Option<PathBuf>,
+    text: &str,
+    fix: FixMode,
+    lint: impl Fn(&Arc<SourceFile>) -> Vec<Diagnostic>,
+    duplicate_keys: impl Fn(&str) -> usize,
+) -> FileReport {
     let mut file = SourceFile::new(name, path.clone(), text);
     let mut diagnostics = lint(&file);
     let mut applied = 0;
@@ -146,7 +160,7 @@ pub(crate) fn check_text_with_fixes(
             if fixes.is_empty() {
                 break;
             }
-            let outcome = apply_fixes(file.text(), fixes);
+            let outcome = apply_fixes_keeping_keys_unique(file.text(), fixes, &duplicate_keys);
             if outcome.applied == 0 || outcome.text == file.text() {
                 break;
             }
@@ -161,6 +175,40 @@ pub(crate) fn check_text_with_fixes(
         applied,
     });
     FileReport { name: name.to_string(), path, diagnostics, fixed, unreadable: false }
+}
+
+/// Applies `fixes` like [`apply_fixes`], but never lets them define a key twice.
+///
+/// Fixes are computed against the same text, so two of them can add the same key:
+/// one rule renames a misspelt `"live-restor"` to `"live-restore"` while another,
+/// seeing no `live-restore`, inserts one. When the fixes together raise the count of
+/// duplicated keys, they are taken one at a time in the order they apply, and a fix
+/// that would add a duplicate is left out of the round: the next round re-checks the
+/// fixed text, where it is usually no longer needed (or now edits the key in place).
+pub(crate) fn apply_fixes_keeping_keys_unique(
+    text: &str,
+    fixes: Vec<&Fix>,
+    duplicate_keys: &dyn Fn(&str) -> usize,
+) -> FixOutcome {
+    let all = apply_fixes(text, fixes.iter().copied());
+    let before = duplicate_keys(text);
+    if all.applied == 0 || duplicate_keys(&all.text) <= before {
+        return all;
+    }
+    let mut ordered = fixes;
+    // The order apply_fixes uses: by the range the fix's edits cover.
+    ordered.sort_by_key(|f| {
+        let start = f.edits.iter().map(|e| e.range.start()).min();
+        (start, f.edits.iter().map(|e| e.range.end()).max())
+    });
+    let mut kept: Vec<&Fix> = Vec::with_capacity(ordered.len());
+    for fix in ordered {
+        kept.push(fix);
+        if duplicate_keys(&apply_fixes(text, kept.iter().copied()).text) > before {
+            kept.pop();
+        }
+    }
+    apply_fixes(text, kept)
 }
 
 /// Runs every enabled Dockerfile rule over `file` and returns the findings that

@@ -6,11 +6,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use dockward_compose::{load_project, LoadOptions, ProblemKind, ProjectFile};
-use dockward_diagnostics::{apply_fixes, Diagnostic, Fix};
+use dockward_diagnostics::{Diagnostic, Fix};
 use dockward_source::SourceFile;
 use dockward_spec::EngineDefaults;
 
-use crate::check::{lint_container_specs, report_suppression_problems, FileReport, FixMode, FixedText, MAX_FIX_ROUNDS};
+use crate::check::{
+    apply_fixes_keeping_keys_unique, lint_container_specs, report_suppression_problems, FileReport, FixMode, FixedText,
+    MAX_FIX_ROUNDS,
+};
 use crate::registry::{self, COMPOSE_RULES};
 use crate::rules::compose::ComposeContext;
 use crate::settings::Settings;
@@ -44,7 +47,7 @@ pub fn check_compose_project(
                 if fixes.is_empty() {
                     continue;
                 }
-                let result = apply_fixes(text, fixes);
+                let result = apply_fixes_keeping_keys_unique(text, fixes, &yaml_duplicate_keys);
                 if result.applied == 0 || result.text == *text {
                     continue;
                 }
@@ -90,6 +93,35 @@ pub fn check_compose_project(
         reports.push(FileReport { name, path, diagnostics, fixed: None, unreadable });
     }
     reports
+}
+
+/// How many mapping keys of `text` repeat an earlier key of their mapping (keys that
+/// came through a `<<` merge excepted: an explicit key overrides them). Compose
+/// rejects a duplicated key, so a fix must never add one; a fix that breaks the YAML
+/// counts as adding every key again.
+pub(crate) fn yaml_duplicate_keys(text: &str) -> usize {
+    use dockward_yaml::{Node, NodeKind};
+    fn count(n: &Node) -> usize {
+        match &n.kind {
+            NodeKind::Map(entries) => entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let key = e.key.as_str().filter(|_| e.merged_from.is_none());
+                    let again = key.is_some_and(|k| {
+                        entries[..i].iter().any(|p| p.merged_from.is_none() && p.key.as_str() == Some(k))
+                    });
+                    usize::from(again) + count(&e.value)
+                })
+                .sum(),
+            NodeKind::Seq(items) => items.iter().map(count).sum(),
+            NodeKind::Scalar(_) => 0,
+        }
+    }
+    match dockward_yaml::parse(text, &dockward_yaml::Budget::default()) {
+        Ok(doc) => doc.root.as_ref().map_or(0, count),
+        Err(_) => usize::MAX,
+    }
 }
 
 struct Outcome {

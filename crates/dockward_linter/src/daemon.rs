@@ -11,7 +11,7 @@ use dockward_diagnostics::{Applicability, Diagnostic, Edit, Fix, Location, RuleM
 use dockward_source::{SourceFile, TextSize};
 use dockward_spec::{DaemonSource, DaemonSpec};
 
-use crate::check::{check_text_with_fixes, decode_text, FileReport, FixMode};
+use crate::check::{check_text_with_fixes_and_keys, decode_text, FileReport, FixMode};
 use crate::registry::{self, DAEMON_RULES};
 use crate::settings::Settings;
 
@@ -191,7 +191,30 @@ pub fn check_daemon_json_bytes(
         let spec = dockward_daemon::build_spec(Some(&json), &[], true);
         lint_daemon(&spec, Some(&json), &[], settings)
     };
-    check_text_with_fixes(name, path, text, fix, lint)
+    check_text_with_fixes_and_keys(name, path, text, fix, lint, json_duplicate_keys)
+}
+
+/// How many members of the objects of `text` (at any depth) repeat an earlier key of
+/// their object. dockerd keeps the last one silently, so a fix must never add one; a
+/// fix that breaks the JSON counts as adding every key again.
+pub(crate) fn json_duplicate_keys(text: &str) -> usize {
+    fn count(v: &JsonValue) -> usize {
+        match &v.kind {
+            JsonKind::Object(members) => members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| usize::from(members[..i].iter().any(|p| p.key == m.key)) + count(&m.value))
+                .sum(),
+            JsonKind::Array(items) => items.iter().map(count).sum(),
+            _ => 0,
+        }
+    }
+    let doc = dockward_daemon::json::parse(text);
+    if doc.has_syntax_error() {
+        // A fix that breaks the JSON counts as adding every key again.
+        return usize::MAX;
+    }
+    doc.value.as_ref().map_or(0, count)
 }
 
 /// What kind of dockerd flag source a file is.
@@ -295,5 +318,65 @@ mod tests {
         assert_eq!(insert("{\"a\": 1, \"c\": 2}", "b", "true"), "{\"a\": 1, \"c\": 2, \"b\": true}");
         assert_eq!(insert("{}\n", "b", "true"), "{\n  \"b\": true\n}\n");
         assert_eq!(insert("{\n\t\"a\": {\"x\": 1}\n}", "b", "1"), "{\n\t\"a\": {\"x\": 1},\n\t\"b\": 1\n}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_counted_at_every_depth() {
+        assert_eq!(json_duplicate_keys(r#"{"a": 1, "b": 2}"#), 0);
+        assert_eq!(json_duplicate_keys(r#"{"a": 1, "a": 2, "a": 3}"#), 2);
+        assert_eq!(
+            json_duplicate_keys(r#"{"log-opts": {"max-size": "1m", "max-size": "2m"}, "x": [{"k": 1, "k": 2}]}"#),
+            2
+        );
+        // The same key in two objects is no duplicate.
+        assert_eq!(json_duplicate_keys(r#"{"a": {"k": 1}, "b": {"k": 1}}"#), 0);
+        assert_eq!(json_duplicate_keys(r#"{"a": "#), usize::MAX);
+    }
+
+    fn fix_all(text: &str) -> FileReport {
+        let settings = crate::settings::SettingsBuilder::default().build();
+        check_daemon_json_bytes("daemon.json", None, text.as_bytes(), &settings, FixMode::Apply { unsafe_fixes: true })
+    }
+
+    #[test]
+    fn a_misspelt_key_and_its_absent_twin_are_fixed_into_one_key() {
+        // The rename of `live-restor` and DM007's insertion of the absent
+        // `live-restore` are computed against the same text.
+        for (text, want) in [
+            ("{\n  \"live-restor\": true\n}\n", "true"),
+            ("{\n  \"live-restor\": false,\n  \"icc\": false\n}\n", "true"),
+        ] {
+            let report = fix_all(text);
+            let fixed = report.fixed.as_ref().expect("fixed").text.clone();
+            assert_eq!(json_duplicate_keys(&fixed), 0, "{fixed}");
+            assert_eq!(fixed.matches("\"live-restore\"").count(), 1, "{fixed}");
+            assert!(fixed.contains(&format!("\"live-restore\": {want}")), "{fixed}");
+            let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.code).collect();
+            assert!(!codes.contains(&"DM004") && !codes.contains(&"DM007"), "{codes:?}\n{fixed}");
+        }
+    }
+
+    #[test]
+    fn a_round_of_fixes_never_adds_a_key_twice() {
+        use crate::check::apply_fixes_keeping_keys_unique;
+        let text = "{\n  \"a\": 1\n}";
+        let doc = parse(text);
+        let top = doc.value.as_ref().unwrap();
+        let add_b = Fix::safe("b", vec![insert_member(text, top, "b", "true").unwrap()]);
+        let add_b_again = Fix::safe("b again", vec![insert_member(text, top, "b", "false").unwrap()]);
+        let add_c = Fix::safe("c", vec![insert_member(text, top, "c", "1").unwrap()]);
+        let out = apply_fixes_keeping_keys_unique(text, vec![&add_b, &add_b_again, &add_c], &json_duplicate_keys);
+        assert_eq!(json_duplicate_keys(&out.text), 0, "{}", out.text);
+        assert_eq!(out.applied, 2);
+        assert!(out.text.contains("\"b\": true") && out.text.contains("\"c\": 1"), "{}", out.text);
+        // Fixes that add nothing twice apply as one round, as before.
+        let out = apply_fixes_keeping_keys_unique(text, vec![&add_b, &add_c], &json_duplicate_keys);
+        assert_eq!(out.applied, 2);
+        // A duplicate the file already has does not stop other fixes.
+        let dup = "{\"a\": 1, \"a\": 2}";
+        let top = parse(dup).value.unwrap();
+        let add_b = Fix::safe("b", vec![insert_member(dup, &top, "b", "true").unwrap()]);
+        let out = apply_fixes_keeping_keys_unique(dup, vec![&add_b], &json_duplicate_keys);
+        assert_eq!(out.text, "{\"a\": 1, \"a\": 2, \"b\": true}");
     }
 }

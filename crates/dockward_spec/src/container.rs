@@ -39,6 +39,8 @@ pub struct ContainerSpec {
     pub image: Option<Val<String>>,
     /// A Compose `build:` section: how the image is built.
     pub build: Option<BuildSpec>,
+    /// Compose `pull_policy` (`always`, `missing`, `never`, `build`, `daily`, ...).
+    pub pull_policy: Option<Val<String>>,
     /// What is known of the image's own configuration (its final USER and HEALTHCHECK),
     /// from the service's Dockerfile or the real image. `None`: unknown.
     pub image_config: Option<ImageConfig>,
@@ -129,6 +131,9 @@ pub struct InsertPoint {
     pub offset: dockward_source::TextSize,
     /// The indentation of the mapping's keys.
     pub indent: String,
+    /// The keys the mapping already has in this file (even with an empty value, such as
+    /// `security_opt: []`): an insertion must not add one of them a second time.
+    pub keys: Vec<String>,
 }
 
 impl ContainerSpec {
@@ -142,6 +147,7 @@ impl ContainerSpec {
             labels: Vec::new(),
             image: None,
             build: None,
+            pull_policy: None,
             image_config: None,
             privileged: None,
             cap_add: Vec::new(),

@@ -167,6 +167,7 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let several = endpoints.len() > 1;
     let mut results = Vec::new();
+    let mut unreachable = Vec::new();
     let outcomes = dockward_engine::read_endpoints(&endpoints, &options);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
@@ -196,14 +197,25 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                     contents_checked,
                 });
             }
-            Err(e) => eprintln!("dockward: cannot audit {e}"),
+            Err(e) => {
+                eprintln!("dockward: cannot audit {e}");
+                unreachable.push(Diagnostic::new(
+                    registry::UNREADABLE_FILE,
+                    Location::File { name: endpoint.label.clone() },
+                    format!("cannot audit {e}"),
+                ));
+            }
         }
     }
     if results.is_empty() {
         return Ok(exit::ERROR);
     }
 
+    // An engine that could not be read is in the report (DW002), so no format claims a
+    // clean audit of a fleet with a host down. The exit code stays that of the engines
+    // that answered: 2 only when none did (README, "Exit codes" of the audit).
     let mut diagnostics: Vec<Diagnostic> = results.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
+    diagnostics.extend(unreachable);
     diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
     let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
     let mut buf = Vec::with_capacity(8192);
@@ -249,7 +261,9 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
 
     let failing = match fail_on {
         FailOn::None => false,
-        FailOn::Severity(min) => diagnostics.iter().any(|d| d.severity >= min),
+        FailOn::Severity(min) => {
+            diagnostics.iter().any(|d| d.severity >= min && d.rule.code != registry::UNREADABLE_FILE.code)
+        }
     };
     Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
 }

@@ -57,15 +57,19 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         eprintln!("dockward: {}: {}", e.path, e.message);
         had_error = true;
     }
-    if args.fix && inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
-        return Err("--fix cannot write to stdin; use --diff to see the fixes".into());
+    // A path that could not be checked is in the report too (DW002), so no format
+    // claims a clean check of what was never read.
+    let missing: Vec<FileReport> =
+        discovery_errors.iter().map(|e| input_error(&e.path, format!("cannot read: {}", e.message))).collect();
+    if args.fix && inputs.iter().any(|i| matches!(i, Input::Stream { .. })) {
+        return Err("--fix cannot write to stdin or a pipe; use --diff to see the fixes".into());
     }
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let stdin_bytes = read_stdin_if_needed(&inputs)?;
+    let (inputs, streams) = read_streams(inputs, &settings)?;
     let units = compose::group(inputs, &args.compose_files);
     let unit_settings = settings_per_unit(&args, &units, &settings)?;
     let compose_options = compose::options(&args);
@@ -75,17 +79,19 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
             .zip(&unit_settings)
             .flat_map_iter(|(unit, settings)| match unit {
                 compose::Unit::Single(input) => {
-                    vec![check_input(input, stdin_bytes.as_deref(), settings, fix_mode)]
+                    vec![check_input(input, &streams.bytes, settings, fix_mode)]
                 }
                 compose::Unit::Compose(files) => {
-                    compose::check(files, stdin_bytes.as_deref(), &compose_options, settings, fix_mode)
+                    compose::check(files, &streams.bytes, &compose_options, settings, fix_mode)
                 }
             })
             .collect()
     });
+    reports.extend(streams.reports);
     if let Some(root) = &args.host_root {
         reports.extend(dockward_linter::host::check_host(root, &settings).map_err(|e| format!("--host-root {e}"))?);
     }
+    reports.extend(missing);
     reports.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut fixes_applied = 0;
@@ -110,6 +116,17 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
                 Err(e) => {
                     eprintln!("dockward: {}: cannot write fixes: {e}", r.name);
                     had_error = true;
+                    // The findings listed are those left after the fixes: say that the
+                    // file on disk still has the others.
+                    r.diagnostics.push(Diagnostic::new(
+                        registry::UNREADABLE_FILE,
+                        Location::File { name: r.name.clone() },
+                        format!(
+                            "cannot write the fixes: {e}; the file is unchanged and still has the {} fixed finding{}",
+                            fixed.applied,
+                            if fixed.applied == 1 { "" } else { "s" }
+                        ),
+                    ));
                 }
             }
         }
@@ -246,18 +263,65 @@ fn settings_per_unit(
     Ok(out)
 }
 
-fn read_stdin_if_needed(inputs: &[Input]) -> Result<Option<Vec<u8>>, String> {
-    if !inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
-        return Ok(None);
-    }
-    let mut buf = Vec::new();
-    std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("cannot read stdin: {e}"))?;
-    Ok(Some(buf))
+/// What the streams (stdin, pipes) held: the bytes of each text input by display
+/// name, and the reports of the image archives, already checked.
+struct Streams {
+    bytes: HashMap<String, Vec<u8>>,
+    reports: Vec<FileReport>,
 }
 
-fn check_input(input: &Input, stdin: Option<&[u8]>, settings: &Settings, fix: FixMode) -> FileReport {
+/// Reads every stream input once, before checking starts. The first 64 KiB decide
+/// what a stream is: an image archive (`docker save app | dockward check -`) is
+/// checked right away as it streams in, never held in memory; anything else is read
+/// whole and checked like a file, as the kind its name or a shell shebang gives.
+fn read_streams(inputs: Vec<Input>, settings: &Settings) -> Result<(Vec<Input>, Streams), String> {
+    let mut streams = Streams { bytes: HashMap::new(), reports: Vec::new() };
+    let mut kept = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let Input::Stream { display, path, kind } = input else {
+            kept.push(input);
+            continue;
+        };
+        let mut reader: Box<dyn Read> = match &path {
+            None => Box::new(std::io::stdin().lock()),
+            Some(p) => match std::fs::File::open(p) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    streams.reports.push(unreadable(&display, p, e));
+                    continue;
+                }
+            },
+        };
+        let what = path.as_ref().map_or_else(|| "stdin".to_string(), |p| p.display().to_string());
+        let mut head = Vec::with_capacity(64 * 1024);
+        if let Err(e) = (&mut reader).take(64 * 1024).read_to_end(&mut head) {
+            return Err(format!("cannot read {what}: {e}"));
+        }
+        let name = Path::new(&display);
+        let sniffed = FileKind::of_stream(name, &head);
+        if sniffed == FileKind::ImageArchive {
+            let stream = std::io::BufReader::with_capacity(1 << 20, std::io::Cursor::new(head).chain(reader));
+            streams
+                .reports
+                .push(dockward_linter::image_contents::check_image_archive(&display, path, stream, settings));
+            continue;
+        }
+        // A name that says what the file is wins over a shebang.
+        let kind = if FileKind::by_name(name).is_some() { kind } else { sniffed };
+        let mut bytes = head;
+        reader.read_to_end(&mut bytes).map_err(|e| format!("cannot read {what}: {e}"))?;
+        streams.bytes.insert(display.clone(), bytes);
+        kept.push(Input::Stream { display, path, kind });
+    }
+    Ok((kept, streams))
+}
+
+fn check_input(input: &Input, streams: &HashMap<String, Vec<u8>>, settings: &Settings, fix: FixMode) -> FileReport {
     match input {
-        Input::Stdin { display, kind } => check_bytes(*kind, display, None, stdin.unwrap_or_default(), settings, fix),
+        Input::Stream { display, path, kind } => {
+            let bytes = streams.get(display).map(Vec::as_slice).unwrap_or_default();
+            check_bytes(*kind, display, path.clone(), bytes, settings, fix)
+        }
         // Archives are streamed, never read whole: an image can be gigabytes.
         Input::File { display, path, kind: FileKind::ImageArchive } => match std::fs::File::open(path) {
             Ok(f) => dockward_linter::image_contents::check_image_archive(
@@ -276,13 +340,19 @@ fn check_input(input: &Input, stdin: Option<&[u8]>, settings: &Settings, fix: Fi
 }
 
 fn unreadable(display: &str, path: &std::path::Path, e: std::io::Error) -> FileReport {
+    FileReport { path: Some(path.to_path_buf()), ..input_error(display, format!("cannot read: {e}")) }
+}
+
+/// The report of an input that could not be checked: one DW002, whatever the
+/// selection (exit code 2).
+fn input_error(name: &str, message: String) -> FileReport {
     FileReport {
-        name: display.to_string(),
-        path: Some(path.to_path_buf()),
+        name: name.to_string(),
+        path: None,
         diagnostics: vec![Diagnostic::new(
             registry::UNREADABLE_FILE,
-            Location::File { name: display.to_string() },
-            format!("cannot read: {e}"),
+            Location::File { name: name.to_string() },
+            message,
         )],
         fixed: None,
         unreadable: true,

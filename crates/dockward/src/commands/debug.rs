@@ -2,6 +2,7 @@
 
 use dockward_source::SourceFile;
 
+use super::output::print;
 use crate::args::{AstArgs, AstFormat};
 use crate::exit;
 
@@ -18,9 +19,13 @@ pub fn ast(args: AstArgs) -> u8 {
         return exit::ERROR;
     };
     let df = dockward_dockerfile::parse(&text);
-    match args.format {
-        AstFormat::Buildkit => println!("{}", dockward_dockerfile::dump_buildkit(&df, &text)),
-        AstFormat::Debug => println!("{df:#?}"),
+    let dump = match args.format {
+        AstFormat::Buildkit => format!("{}\n", dockward_dockerfile::dump_buildkit(&df, &text)),
+        AstFormat::Debug => format!("{df:#?}\n"),
+    };
+    if let Err(e) = print(dump.as_bytes()) {
+        eprintln!("dockward: {e}");
+        return exit::ERROR;
     }
     if df.errors.is_empty() {
         return exit::CLEAN;

@@ -1,4 +1,9 @@
-//! Writing reports, shared by `check` and `audit`.
+//! Writing to stdout and to report files, shared by every command.
+//!
+//! Everything dockward prints on stdout goes through [`print`]: a reader that stops
+//! early (`dockward rules | head`) closes the pipe, and that ends the output quietly
+//! instead of panicking the way `println!` does (Rust ignores SIGPIPE, so the write
+//! fails with `BrokenPipe`).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -20,20 +25,23 @@ pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
     }
 }
 
-/// Writes the report to `path`, or to stdout (a closed pipe, as with `| head`, is not
-/// an error).
+/// Writes `bytes` to stdout. A closed pipe is not an error: the reader has all it
+/// wanted, so the rest is dropped and the command ends with its normal exit code.
+pub fn print(bytes: &[u8]) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write to stdout: {e}")),
+    }
+}
+
+/// Writes the report to `path`, or to stdout through [`print`].
 pub fn write_output(path: Option<&PathBuf>, bytes: &[u8]) -> Result<(), String> {
     match path {
         Some(path) => {
             std::fs::write(path, bytes).map_err(|e| format!("{}: cannot write the report: {e}", path.display()))
         }
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|_| out.flush()) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(format!("cannot write the report: {e}")),
-            }
-        }
+        None => print(bytes),
     }
 }

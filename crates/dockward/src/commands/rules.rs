@@ -6,6 +6,7 @@ use dockward_linter::docs::rule_page;
 use dockward_linter::registry;
 use serde::Serialize;
 
+use super::output::print;
 use crate::args::{RuleArgs, RulesArgs, RulesFormat};
 use crate::exit;
 
@@ -26,7 +27,7 @@ struct RuleJson<'a> {
 }
 
 pub fn list(args: RulesArgs) -> u8 {
-    let mut out = anstream::stdout().lock();
+    let mut out: Vec<u8> = Vec::with_capacity(64 * 1024);
     let result = match args.format {
         RulesFormat::Json => {
             let rules: Vec<RuleJson> = registry::all_rules()
@@ -67,9 +68,8 @@ pub fn list(args: RulesArgs) -> u8 {
             res
         }
     };
-    match result {
+    match result.map_err(|e| e.to_string()).and_then(|()| print(&out)) {
         Ok(()) => exit::CLEAN,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::CLEAN,
         Err(e) => {
             eprintln!("dockward: {e}");
             exit::ERROR
@@ -79,10 +79,13 @@ pub fn list(args: RulesArgs) -> u8 {
 
 pub fn show(args: RuleArgs) -> u8 {
     match registry::find(&args.rule) {
-        Some(rule) => {
-            print!("{}", rule_page(rule));
-            exit::CLEAN
-        }
+        Some(rule) => match print(rule_page(rule).as_bytes()) {
+            Ok(()) => exit::CLEAN,
+            Err(e) => {
+                eprintln!("dockward: {e}");
+                exit::ERROR
+            }
+        },
         None => {
             eprintln!("dockward: no rule named `{}` (see `dockward rules`)", args.rule);
             exit::ERROR

@@ -4,6 +4,7 @@
 //! Nothing is unpacked or written.
 
 use std::io::{BufReader, IsTerminal, Read};
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -101,7 +102,8 @@ pub fn inventories(args: &TargetArgs, quiet: bool) -> Result<(Vec<Inventory>, bo
                 }
             }
             Target::Archive(path) => match std::fs::File::open(path) {
-                Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => {
+                // A pipe (`<(docker save app)`) streams like stdin.
+                Ok(f) if f.metadata().is_ok_and(|m| m.is_file() || m.file_type().is_fifo()) => {
                     match dockward_sbom::inventory::inventory_archive(BufReader::with_capacity(1 << 20, f), &limits()) {
                         Ok(found) => inventories.extend(found),
                         Err(e) => {

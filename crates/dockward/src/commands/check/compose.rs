@@ -1,6 +1,6 @@
 //! Grouping Compose inputs into projects, and checking a project.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use dockward_compose::{is_compose_file_name, LoadOptions, ProjectFile, DEFAULT_FILE_NAMES};
@@ -33,7 +33,7 @@ pub fn group(inputs: Vec<Input>, explicit: &[PathBuf]) -> Vec<Unit> {
                     units.push(Unit::Compose(vec![input]));
                 }
             }
-            Input::Stdin { kind: FileKind::Compose, .. } => units.push(Unit::Compose(vec![input])),
+            Input::Stream { kind: FileKind::Compose, .. } => units.push(Unit::Compose(vec![input])),
             _ => units.push(Unit::Single(input)),
         }
     }
@@ -42,7 +42,7 @@ pub fn group(inputs: Vec<Input>, explicit: &[PathBuf]) -> Vec<Unit> {
         // any other default-named file of the directory is checked on its own.
         let name_of = |f: &Input| match f {
             Input::File { path, .. } => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            Input::Stdin { display, .. } => display.clone(),
+            Input::Stream { display, .. } => display.clone(),
         };
         let chosen = DEFAULT_FILE_NAMES.iter().find(|d| files.iter().any(|f| name_of(f) == **d));
         let (mut project, rest): (Vec<Input>, Vec<Input>) = files
@@ -74,7 +74,7 @@ pub fn options(args: &CheckArgs) -> LoadOptions {
 
 pub fn check(
     files: &[Input],
-    stdin: Option<&[u8]>,
+    streams: &HashMap<String, Vec<u8>>,
     options: &LoadOptions,
     settings: &Settings,
     fix: FixMode,
@@ -85,10 +85,10 @@ pub fn check(
             Input::File { display, path, .. } => {
                 ProjectFile { path: path.clone(), display: display.clone(), bytes: None }
             }
-            Input::Stdin { display, .. } => ProjectFile {
-                path: PathBuf::from(display),
+            Input::Stream { display, path, .. } => ProjectFile {
+                path: path.clone().unwrap_or_else(|| PathBuf::from(display)),
                 display: display.clone(),
-                bytes: Some(stdin.unwrap_or_default().to_vec()),
+                bytes: Some(streams.get(display).cloned().unwrap_or_default()),
             },
         })
         .collect();

@@ -1,7 +1,7 @@
 use dockward_dockerfile::semantic::ImageRef;
 
 use crate::declare_rule;
-use crate::rules::container::{describe, ContainerContext, ContainerRule};
+use crate::rules::container::{describe, image_is_built_locally, ContainerContext, ContainerRule};
 use dockward_spec::ContainerSpec;
 
 declare_rule! {
@@ -9,6 +9,9 @@ declare_rule! {
     /// Reports a container image that is not pinned by digest (`image@sha256:...`).
     /// Off by default: enable it (`extend-select = ["CT024"]`) where deployments must
     /// be byte-for-byte reproducible. Images written with a variable are skipped.
+    /// A Compose service with `build:` is skipped: its `image:` names the image Compose
+    /// builds and tags, not one pulled from a registry (unless its `pull_policy` pulls
+    /// the named image: `always`, `daily`, `weekly`, `refresh`, `every_<duration>`).
     ///
     /// ## Why is this bad?
     /// Tags are mutable: the same `app:1.4` can point to a different image tomorrow,
@@ -45,7 +48,11 @@ impl ContainerRule for ImageNotPinnedByDigest {
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
         let Some(image) = &spec.image else { return };
-        if image.value.contains('$') || image.value.is_empty() || ImageRef::parse(&image.value).is_pinned() {
+        if image.value.contains('$')
+            || image.value.is_empty()
+            || image_is_built_locally(spec)
+            || ImageRef::parse(&image.value).is_pinned()
+        {
             return;
         }
         let msg = format!("{} uses image `{}`, which is not pinned by digest", describe(spec), image.value);
@@ -83,5 +90,11 @@ mod compose_tests {
     fn compose_flags_tags_without_digest() {
         let yaml = "services:\n  a:\n    image: nginx:1.27\n  b:\n    image: alpine:3@sha256:0000000000000000000000000000000000000000000000000000000000000000\n  c:\n    build: .\n";
         assert_compose_flags(&ImageNotPinnedByDigest, yaml, &["nginx:1.27"]);
+    }
+
+    #[test]
+    fn compose_skips_the_image_a_service_builds() {
+        let yaml = "services:\n  a:\n    build: .\n    image: acme/app:1.2\n  b:\n    build: .\n    image: acme/b:1\n    pull_policy: always\n";
+        assert_compose_flags(&ImageNotPinnedByDigest, yaml, &["acme/b:1"]);
     }
 }

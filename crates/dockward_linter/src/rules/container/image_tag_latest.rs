@@ -1,13 +1,16 @@
 use dockward_dockerfile::semantic::ImageRef;
 
 use crate::declare_rule;
-use crate::rules::container::{describe, ContainerContext, ContainerRule};
+use crate::rules::container::{describe, image_is_built_locally, ContainerContext, ContainerRule};
 use dockward_spec::ContainerSpec;
 
 declare_rule! {
     /// ## What it does
     /// Flags a container image given without a tag or with `:latest` (and no
     /// digest). Images written with a variable (`$IMAGE`, `${TAG}`) are skipped.
+    /// A Compose service with `build:` is skipped: its `image:` names the image Compose
+    /// builds and tags, not one pulled from a registry (unless its `pull_policy` pulls
+    /// the named image: `always`, `daily`, `weekly`, `refresh`, `every_<duration>`).
     ///
     /// ## Why is this bad?
     /// `latest` is whatever was pushed last: two hosts, or two deploys a day apart,
@@ -43,7 +46,7 @@ impl ContainerRule for ImageTagLatest {
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
         let Some(image) = &spec.image else { return };
-        if image.value.contains('$') || image.value.is_empty() {
+        if image.value.contains('$') || image.value.is_empty() || image_is_built_locally(spec) {
             return;
         }
         let r = ImageRef::parse(&image.value);
@@ -99,5 +102,16 @@ mod compose_tests {
         ComposeCase::new("services:\n  a:\n    image: nginx:${TAG}\n")
             .env(&[("TAG", "1.27")])
             .assert_clean(&ImageTagLatest);
+    }
+
+    #[test]
+    fn compose_skips_the_image_a_service_builds() {
+        // `image:` with `build:` names the image Compose builds and tags.
+        let yaml = "services:\n  a:\n    build: .\n    image: acme/app\n  b:\n    build:\n      context: .\n    image: acme/app:latest\n  c:\n    build: .\n    image: registry.acme.com/app:latest\n    pull_policy: build\n";
+        assert_compose_clean(&ImageTagLatest, yaml);
+        // A pull policy that pulls the named image makes the tag matter again, and an
+        // image without build is still judged.
+        let yaml = "services:\n  a:\n    build: .\n    image: acme/app:latest\n    pull_policy: always\n  b:\n    build: .\n    image: acme/b\n    pull_policy: every_12h\n  c:\n    image: acme/c\n";
+        assert_compose_flags(&ImageTagLatest, yaml, &["acme/app:latest", "acme/b", "acme/c"]);
     }
 }

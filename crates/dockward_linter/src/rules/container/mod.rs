@@ -97,6 +97,16 @@ impl<'a> ContainerContext<'a> {
 /// `None` when the spec's source offers no place to insert.
 pub(crate) fn add_setting_edit(spec: &ContainerSpec, compose_yaml: &str, run_flags: &str) -> Option<Edit> {
     if let Some(p) = &spec.insert_point {
+        // A key the service already has (`security_opt: []`, `read_only:` with a
+        // value dockward could not read) is never added a second time.
+        let adds_existing_key = compose_yaml
+            .lines()
+            .filter(|l| !l.starts_with([' ', '-']))
+            .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim()))
+            .any(|k| p.keys.iter().any(|existing| existing == k));
+        if adds_existing_key {
+            return None;
+        }
         let mut content = String::new();
         for line in compose_yaml.lines() {
             content.push_str(&p.indent);
@@ -114,6 +124,19 @@ pub(crate) fn add_setting_edit(spec: &ContainerSpec, compose_yaml: &str, run_fla
         return Some(Edit::insert(p.offset, content));
     }
     spec.flag_insert_point.as_ref().map(|p| Edit::insert(p.offset, format!(" {run_flags}")))
+}
+
+/// True when the service's image is the one its `build:` section builds: Compose tags
+/// the build with `image:`, so that name is the build's output, not an image pulled
+/// from a registry, and its tag, digest and registry are not judged. A `pull_policy`
+/// that pulls the named image from the registry (`always`, `daily`, `weekly`,
+/// `refresh`, `every_<duration>`) makes it a pulled image again.
+pub(crate) fn image_is_built_locally(spec: &ContainerSpec) -> bool {
+    let pulls = spec.pull_policy.as_ref().is_some_and(|p| {
+        let p = p.value.to_ascii_lowercase();
+        matches!(p.as_str(), "always" | "daily" | "weekly" | "refresh") || p.starts_with("every_")
+    });
+    spec.build.is_some() && !pulls
 }
 
 /// Where the container is defined, for messages: "service `web`", "`docker run nginx`".
@@ -179,7 +202,7 @@ mod compose_fix_tests {
         let origin = Location::source(&file, TextRange::new(key.into(), (key + 3).into()));
         let mut spec = ContainerSpec::new(SpecSource::ComposeService, "web", origin);
         let offset = TextSize::from(text.find("  db:").unwrap() as u32);
-        spec.insert_point = Some(InsertPoint { file, offset, indent: "    ".into() });
+        spec.insert_point = Some(InsertPoint { file, offset, indent: "    ".into(), keys: Vec::new() });
         spec
     }
 
@@ -305,5 +328,60 @@ mod compose_merge_insert_tests {
         let yaml = "x-svc: &svc\n  image: x:1\nservices:\n  web: *svc\n  db:\n    image: y:1\n    cap_drop: [ALL]\n";
         let d = assert_compose_flags(&CapabilitiesNotDropped, yaml, &["web"]);
         assert!(d[0].fix.is_none(), "an insertion after `*svc` would add a service: {:?}", d[0].fix);
+    }
+}
+
+#[cfg(test)]
+mod compose_unique_key_tests {
+    use crate::check::{apply_fixes_keeping_keys_unique, FixMode};
+    use crate::check_compose::{check_compose_project, yaml_duplicate_keys};
+    use crate::rules::container::no_new_privileges_missing::NoNewPrivilegesMissing;
+    use crate::rules::container::testing::*;
+    use dockward_diagnostics::{Edit, Fix};
+
+    #[test]
+    fn duplicate_yaml_keys_are_counted_but_merged_ones_are_not() {
+        assert_eq!(yaml_duplicate_keys("a: 1\nb: {c: 1, c: 2}\nd: [{e: 1, e: 2}]\n"), 2);
+        assert_eq!(yaml_duplicate_keys("x: &x\n  k: 1\ny:\n  <<: *x\n  k: 2\n"), 0);
+        assert_eq!(yaml_duplicate_keys("a: 1\na: 2\n"), 1);
+        assert_eq!(yaml_duplicate_keys("a: [\n"), usize::MAX);
+    }
+
+    #[test]
+    fn an_existing_empty_key_gets_no_second_one() {
+        // `security_opt: []` holds no option, so CT005 reports the service, but its
+        // fix must not add a second `security_opt` key.
+        let case = ComposeCase::new("services:\n  web:\n    image: x:1\n    security_opt: []\n");
+        let d = case.assert_flags(&NoNewPrivilegesMissing, &["web"]);
+        assert!(d[0].fix.is_none(), "{:?}", d[0].fix);
+        let reports = case.reports(&NoNewPrivilegesMissing, FixMode::Apply { unsafe_fixes: true });
+        assert!(reports[0].fixed.is_none(), "{:?}", reports[0].fixed);
+        // Without the key, the fix adds it.
+        let case = ComposeCase::new("services:\n  web:\n    image: x:1\n");
+        assert!(case.assert_flags(&NoNewPrivilegesMissing, &["web"])[0].fix.is_some());
+    }
+
+    #[test]
+    fn two_fixes_adding_one_key_apply_once() {
+        let text = "services:\n  web:\n    image: x:1\n";
+        let at = (text.len() as u32).into();
+        let a = Fix::safe("a", vec![Edit::insert(at, "    read_only: true\n")]);
+        let b = Fix::safe("b", vec![Edit::insert(at, "    read_only: true\n")]);
+        let b = Fix { message: "b".into(), ..b };
+        let c = Fix::safe("c", vec![Edit::insert(at, "    init: true\n")]);
+        let out = apply_fixes_keeping_keys_unique(text, vec![&a, &b, &c], &yaml_duplicate_keys);
+        assert_eq!(out.text, "services:\n  web:\n    image: x:1\n    read_only: true\n    init: true\n");
+        assert_eq!(yaml_duplicate_keys(&out.text), 0);
+        // The Compose fix loop uses it: a whole project fixed with every rule keeps
+        // its keys unique.
+        let yaml =
+            "services:\n  web:\n    image: x:1\n    security_opt: []\n    cap_drop: []\n    ports: [\"80:80\"]\n";
+        let case = ComposeCase::new(yaml);
+        let settings = crate::settings::SettingsBuilder::default().build();
+        let reports =
+            check_compose_project(&case.files(), &case.options(), &settings, FixMode::Apply { unsafe_fixes: true });
+        let text = reports[0].fixed.as_ref().map_or(yaml, |f| f.text.as_str());
+        assert!(text.contains("127.0.0.1:80:80") && text.contains("read_only: true"), "{text}");
+        assert_eq!(yaml_duplicate_keys(text), 0, "{text}");
     }
 }

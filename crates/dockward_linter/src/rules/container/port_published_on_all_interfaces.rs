@@ -7,7 +7,9 @@ use dockward_spec::{ContainerSpec, PortMapping, Val};
 declare_rule! {
     /// ## What it does
     /// Flags ports published on every host interface: `-p 8080:80` or `"8080:80"` with
-    /// no host address, `0.0.0.0`, `::` or `[::]`, and `-P` / `--publish-all`.
+    /// no host address, `0.0.0.0`, `::` or `[::]`, and `-P` / `--publish-all`. In the
+    /// Compose long syntax the address is `host_ip`, or written before the port in
+    /// `published` (`published: "127.0.0.1:8080"`, `"[::1]:8080"`).
     ///
     /// ## Why is this bad?
     /// A port published on all interfaces is reachable from every network the host is
@@ -180,6 +182,22 @@ mod compose_tests {
             &PortPublishedOnAllInterfaces,
             yaml,
             &["\"8080:80\"", "0.0.0.0", "target: 5432\n        published: \"5432\"", "::"],
+        );
+    }
+
+    #[test]
+    fn compose_long_syntax_reads_an_address_in_published() {
+        // `published: "127.0.0.1:8080"` is bound to loopback, not to every interface.
+        let yaml = "services:\n  web:\n    image: x:1\n    ports:\n      - target: 80\n        published: \"127.0.0.1:8080\"\n      - target: 53\n        published: \"[::1]:53\"\n      - target: 81\n        published: \"0.0.0.0:81\"\n      - target: 82\n        host_ip: \"::\"\n        published: \"82\"\n";
+        let d = assert_compose_flags(&PortPublishedOnAllInterfaces, yaml, &["0.0.0.0", "\"::\""]);
+        // The message names the port, never the address as a port.
+        assert_eq!(d[0].message, "service `web` publishes container port 81 on host port 81 of every interface");
+        assert_eq!(d[1].message, "service `web` publishes container port 82 on host port 82 of every interface");
+        assert_compose_fix(
+            &PortPublishedOnAllInterfaces,
+            "services:\n  web:\n    image: x:1\n    ports:\n      - target: 81\n        published: \"0.0.0.0:81\"\n",
+            true,
+            "services:\n  web:\n    image: x:1\n    ports:\n      - target: 81\n        published: \"127.0.0.1:81\"\n",
         );
     }
 

@@ -79,6 +79,13 @@ mod compose_tests {
     use crate::rules::container::testing::*;
 
     #[test]
+    fn compose_long_syntax_port_after_an_address() {
+        let yaml = "services:\n  web:\n    image: x:1\n    ports:\n      - target: 22\n        published: \"127.0.0.1:22\"\n      - target: 53\n        published: \"[::1]:53\"\n      - target: 80\n        published: \"127.0.0.1:8080\"\n";
+        let d = assert_compose_flags(&PrivilegedHostPort, yaml, &["22", "53"]);
+        assert_eq!(d[0].message, "service `web` publishes on privileged host port 22");
+    }
+
+    #[test]
     fn compose_flags_host_ports_below_1024() {
         let yaml = "services:\n  web:\n    image: x:1\n    ports:\n      - \"80:8080\"\n      - 127.0.0.1:443:8443\n      - target: 8080\n        published: \"25\"\n      - \"8080:80\"\n      - \"22\"\n";
         assert_compose_flags(&PrivilegedHostPort, yaml, &["80", "443", "\"25\""]);

@@ -1,7 +1,7 @@
 use dockward_dockerfile::semantic::ImageRef;
 
 use crate::declare_rule;
-use crate::rules::container::{describe, ContainerContext, ContainerRule};
+use crate::rules::container::{describe, image_is_built_locally, ContainerContext, ContainerRule};
 use crate::rules::dockerfile::untrusted_base_image_registry::trusted_by;
 use dockward_spec::ContainerSpec;
 
@@ -13,6 +13,9 @@ declare_rule! {
     /// `docker.io/library` for official images only). Images without a registry come
     /// from Docker Hub (`docker.io`). With no list configured the rule reports nothing;
     /// images written with a variable are skipped.
+    /// A Compose service with `build:` is skipped: its `image:` names the image Compose
+    /// builds and tags, not one pulled from a registry (unless its `pull_policy` pulls
+    /// the named image: `always`, `daily`, `weekly`, `refresh`, `every_<duration>`).
     ///
     /// ## Why is this bad?
     /// The image is the code that runs. Teams that vet their sources need every
@@ -49,7 +52,7 @@ impl ContainerRule for UntrustedImageRegistry {
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
         let trusted = &cx.settings.trusted_registries;
         let Some(image) = &spec.image else { return };
-        if trusted.is_empty() || image.value.contains('$') || image.value.is_empty() {
+        if trusted.is_empty() || image.value.contains('$') || image.value.is_empty() || image_is_built_locally(spec) {
             return;
         }
         let r = ImageRef::parse(&image.value);
@@ -114,5 +117,10 @@ mod compose_tests {
         let specs = ComposeCase::new(yaml).specs();
         let d = crate::check::lint_container_specs(&specs, &dockward_spec::EngineDefaults::default(), &settings);
         assert_eq!(file_spans(&d), ["ghcr.io/x/y:2"]);
+        // A built image is named, not pulled, unless the pull policy pulls it.
+        let yaml = "services:\n  a:\n    build: .\n    image: ghcr.io/acme/app:1\n  b:\n    build: .\n    image: ghcr.io/acme/b:1\n    pull_policy: daily\n";
+        let specs = ComposeCase::new(yaml).specs();
+        let d = crate::check::lint_container_specs(&specs, &dockward_spec::EngineDefaults::default(), &settings);
+        assert_eq!(file_spans(&d), ["ghcr.io/acme/b:1"]);
     }
 }

@@ -28,7 +28,8 @@ declare_rule! {
     ///
     /// ## Fix
     /// Renaming the key to the suggestion is offered as an unsafe fix: the suggestion
-    /// is a guess from the spelling.
+    /// is a guess from the spelling. It is not offered when the file already has the
+    /// suggested key (the rename would set it twice).
     ///
     /// ## References
     /// - dockerd reference, "Daemon configuration file" (the full list of options)
@@ -55,7 +56,9 @@ impl DaemonRule for UnknownDaemonOption {
                             at,
                             format!("`{key}` is not a dockerd option (dockerd refuses to start){hint}"),
                         );
-                        if let Some(s) = suggestion {
+                        // Renaming onto a key the file already has would set it twice.
+                        let taken = suggestion.is_some_and(|s| json.members().iter().any(|m| m.key == s));
+                        if let Some(s) = suggestion.filter(|_| !taken) {
                             d.fix(Fix::unsafe_(
                                 format!("Rename to `{s}`"),
                                 vec![Edit::replace(*range, json_string(s))],
@@ -117,6 +120,14 @@ mod tests {
             "[Service]\nExecStart=/usr/bin/dockerd --icc=false --live-restor -g /data --log-level\n",
             &["--live-restor", "-g /data", "--log-level"].map(|s| s.split(' ').next().unwrap()),
         );
+    }
+
+    #[test]
+    fn no_rename_onto_a_key_the_file_has() {
+        let diags =
+            crate::testing_daemon::lint_json(&UnknownDaemonOption, r#"{"live-restor": true, "live-restore": false}"#);
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].fix.is_none(), "{:?}", diags[0].fix);
     }
 
     #[test]
