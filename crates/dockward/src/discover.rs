@@ -288,6 +288,46 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<DiscoveryError>) 
     }
 }
 
+/// Whether a lockfile cataloger of `dockward_sbom` reads a file of this name
+/// (`package-lock.json`, `yarn.lock`, `poetry.lock`, `Pipfile.lock`,
+/// `requirements*.txt`, `Cargo.lock`, `go.mod`, `Gemfile.lock`, `composer.lock`, ...).
+pub fn is_lockfile(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
+    dockward_sbom::catalog::lockfile_catalogers().iter().any(|c| c.wants(name).is_some())
+}
+
+/// The lockfiles under `paths` (walked as [`discover`] walks, `.gitignore` and
+/// `.dockwardignore` respected; a file named on the command line is taken when it is
+/// a lockfile), as `(display, path)`, sorted. `check` looks for them only when a VU
+/// rule is selected.
+pub fn discover_lockfiles(paths: &[PathBuf]) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    for p in paths.iter().filter(|p| p.as_os_str() != "-") {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                let walker = ignore::WalkBuilder::new(p)
+                    .hidden(false)
+                    .require_git(false)
+                    .add_custom_ignore_filename(".dockwardignore")
+                    .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "node_modules")
+                    .build();
+                for e in walker.flatten() {
+                    if e.file_type().is_some_and(|t| t.is_file()) && is_lockfile(e.path()) {
+                        out.push((display_path(e.path()), e.path().to_path_buf()));
+                    }
+                }
+            }
+            Ok(_) if is_lockfile(p) => out.push((display_path(p), p.clone())),
+            _ => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Paths are shown as given, without a leading `./`, with `/` separators.
 fn display_path(p: &Path) -> String {
     let s = p.to_string_lossy().replace('\\', "/");

@@ -184,9 +184,11 @@ impl SettingsBuilder {
 }
 
 /// Rules a selector names. Rules off by default are included only when named
-/// exactly (code, name or alias), never by a prefix or `ALL`.
+/// exactly (code, name or alias), or by a prefix that names only rules off by default
+/// (`VU`: an opt-in family), never by a mixed prefix or `ALL`.
 fn select(selector: &str) -> Vec<&'static str> {
-    let exact = registry::all_rules().any(|r| names_exactly(r, selector));
+    let exact = registry::all_rules().any(|r| names_exactly(r, selector))
+        || registry::all_rules().filter(|r| r.matches(selector)).all(|r| !r.default_enabled);
     registry::all_rules().filter(|r| r.matches(selector) && (r.default_enabled || exact)).map(|r| r.code).collect()
 }
 
@@ -204,4 +206,24 @@ pub fn resolve_selector(selector: &str) -> Vec<&'static str> {
 /// Rules that report input dockward could not read or parse.
 fn is_always_on(rule: &RuleMeta) -> bool {
     rule.code == registry::SYNTAX_ERROR.code || rule.code == registry::UNREADABLE_FILE.code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enabled(select: &[&str]) -> Vec<&'static str> {
+        let s = SettingsBuilder { select: Some(select.iter().map(|s| s.to_string()).collect()), ..Default::default() }
+            .build();
+        let mut codes: Vec<_> = s.enabled_codes().copied().filter(|c| c.starts_with("VU")).collect();
+        codes.sort();
+        codes
+    }
+
+    #[test]
+    fn an_opt_in_family_prefix_selects_it_but_all_does_not() {
+        assert_eq!(enabled(&["VU"]), ["VU001", "VU002", "VU003", "VU004"]);
+        assert_eq!(enabled(&["VU001"]), ["VU001"]);
+        assert!(enabled(&["ALL"]).is_empty());
+    }
 }

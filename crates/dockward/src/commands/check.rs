@@ -24,6 +24,7 @@ use dockward_compose::{LoadOptions, ProjectFile};
 use dockward_linter::check_compose::check_compose_project;
 
 mod compose;
+mod vu;
 use crate::exit;
 
 pub fn run(args: CheckArgs) -> u8 {
@@ -61,6 +62,34 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     // claims a clean check of what was never read.
     let missing: Vec<FileReport> =
         discovery_errors.iter().map(|e| input_error(&e.path, format!("cannot read: {}", e.message))).collect();
+    // The VU rules, when selected: the database (a missing one is a note), the image
+    // archives to read again for their packages, and the repository's lockfiles.
+    let vu_db = super::vulns::open_if_selected(&settings, args.quiet)?;
+    let only_host_or_compose = args.paths.is_empty() && (args.host_root.is_some() || !args.compose_files.is_empty());
+    let lockfiles = match &vu_db {
+        Some(_) if !only_host_or_compose => crate::discover::discover_lockfiles(&args.paths),
+        _ => Vec::new(),
+    };
+    let mut inputs = inputs;
+    if !lockfiles.is_empty() {
+        // A lockfile named on the command line is read as a lockfile, not a Dockerfile.
+        inputs.retain(|i| !matches!(i, Input::File { path, .. } if lockfiles.iter().any(|(_, p)| p == path)));
+    }
+    let archives: Vec<(String, Option<PathBuf>)> = if vu_db.is_some() {
+        inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::File { display, path, kind: FileKind::ImageArchive } => {
+                    Some((display.clone(), Some(path.clone())))
+                }
+                // Read once, as it arrives: the VU rules cannot read it again.
+                Input::Stream { display, .. } => Some((display.clone(), None)),
+                _ => None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     if args.fix && inputs.iter().any(|i| matches!(i, Input::Stream { .. })) {
         return Err("--fix cannot write to stdin or a pipe; use --diff to see the fixes".into());
     }
@@ -88,6 +117,29 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
             .collect()
     });
     reports.extend(streams.reports);
+    if let Some(db) = &vu_db {
+        for (display, path) in &archives {
+            let Some(path) = path else {
+                if !args.quiet {
+                    eprintln!(
+                        "dockward: note: {display}: the VU rules skip what is read from stdin or a pipe (it cannot be \
+                         read twice); use `dockward scan -` for an image archive"
+                    );
+                }
+                continue;
+            };
+            let Some(report) = reports.iter_mut().find(|r| &r.name == display && !r.unreadable) else { continue };
+            report.diagnostics.extend(vu::archive_findings(path, db, &settings, args.quiet));
+        }
+        reports.extend(
+            lockfiles.iter().map(|(display, path)| vu::lockfile_report(display, path, db, &settings, args.quiet)),
+        );
+        if !reports.is_empty() {
+            if let Some(first) = reports.first_mut() {
+                first.diagnostics.extend(super::vulns::lint_database(db, &settings));
+            }
+        }
+    }
     if let Some(root) = &args.host_root {
         reports.extend(dockward_linter::host::check_host(root, &settings).map_err(|e| format!("--host-root {e}"))?);
     }

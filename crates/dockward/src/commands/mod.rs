@@ -9,3 +9,4 @@ pub mod sbom;
 pub mod scan;
 pub mod settings;
 pub mod targets;
+pub mod vulns;

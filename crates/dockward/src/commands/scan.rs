@@ -14,7 +14,7 @@ use dockward_diagnostics::{Diagnostic, RuleMeta};
 use dockward_linter::config::FailOn;
 use dockward_linter::registry;
 use dockward_linter::settings::Settings;
-use dockward_linter::vulns::{self, DbFacts};
+use dockward_linter::vulns;
 use dockward_report::{Format, Report, ReportOptions};
 use dockward_vulnmatch::VulnSeverity;
 
@@ -27,7 +27,7 @@ use crate::exit;
 /// The rules `scan` runs besides what the configuration selects; VU004 only with
 /// `--db-max-age`.
 const SCAN_RULES: &[&str] = &["VU001", "VU002", "VU003"];
-const DB_AGE_RULE: &str = "VU004";
+use super::vulns::DB_AGE_RULE;
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -94,58 +94,23 @@ pub fn run(args: ScanArgs) -> u8 {
 fn run_inner(args: &ScanArgs) -> Result<u8, String> {
     let (settings, config_fail_on) = resolve_settings(args)?;
     let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
-    let now = vulns::date::now_unix();
-
     let path = match &args.db {
         Some(p) => p.clone(),
         None => dockward_vulndb::default_path(),
     };
-    if !path.exists() {
-        return Err(format!(
-            "no vulnerability database at {}: run `dockward db update` or `dockward db build --from DIR`",
-            path.display()
-        ));
-    }
-    let db = dockward_vulndb::VulnDb::open(&path).map_err(|e| e.to_string())?;
-    let status = db.status().map_err(|e| e.to_string())?;
-    let facts =
-        DbFacts { path: path.display().to_string(), built: status.built.clone(), built_unix: status.built_unix };
-
+    let db = super::vulns::open(&path)?;
     if !args.quiet {
-        let max = settings.vulnerabilities.max_db_age_days;
-        if !settings.is_enabled(rule(DB_AGE_RULE)) && facts.older_than(max, now) {
-            eprintln!(
-                "dockward: warning: the vulnerability database {} was built {} days ago ({}), more than {max}; \
-                 run `dockward db update`",
-                facts.path,
-                facts.age_days(now),
-                facts.built
-            );
-        }
-        for w in vulns::policy_warnings(&settings, now) {
-            eprintln!("dockward: warning: {w}");
-        }
+        super::vulns::warn(&db, &settings);
     }
 
     let (inventories, failed) = super::targets::inventories(&args.targets, args.quiet)?;
-    let options = dockward_vulnmatch::MatchOptions::default();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut scopes: Vec<String> = Vec::new();
     for inv in &inventories {
-        let report = dockward_vulnmatch::match_inventory(&db, inv, &options);
-        if !args.quiet {
-            for p in &report.problems {
-                let package = p.package.and_then(|i| inv.packages.get(i));
-                match package {
-                    Some(pkg) => eprintln!("dockward: {}: {} {}: {}", inv.name, pkg.name, pkg.version, p.message),
-                    None => eprintln!("dockward: {}: {}", inv.name, p.message),
-                }
-            }
-        }
-        diagnostics.extend(vulns::lint_vulnerabilities(inv, &report, &settings, now));
+        diagnostics.extend(super::vulns::lint_inventory(&db, inv, &settings, args.quiet));
         scopes.push(vulns::scope(inv));
     }
-    diagnostics.extend(vulns::lint_database(&facts, &settings, now));
+    diagnostics.extend(super::vulns::lint_database(&db, &settings));
     diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
     scopes.sort();
     scopes.dedup();
@@ -185,10 +150,6 @@ fn run_inner(args: &ScanArgs) -> Result<u8, String> {
     })
 }
 
-fn rule(code: &str) -> &'static RuleMeta {
-    registry::find(code).expect("a VU rule")
-}
-
 /// The config file's settings (`--config`, else the nearest `dockward.toml` above the
 /// current directory; none with `--isolated`) with the VU rules on, and the command
 /// line's policy on top.
@@ -213,6 +174,7 @@ fn resolve_settings(args: &ScanArgs) -> Result<(Settings, Option<FailOn>), Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::vulns::rule;
 
     #[test]
     fn severities_parse_with_a_helpful_error() {
