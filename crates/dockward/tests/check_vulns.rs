@@ -178,3 +178,41 @@ fn lockfiles_are_checked_only_when_vu_is_selected() {
     assert_eq!(vu_codes(&doc), 0);
     assert_eq!(doc["summary"]["files"], 1, "{}", doc["summary"]);
 }
+
+#[path = "../../dockward_engine/tests/support/mod.rs"]
+mod fixture;
+
+#[test]
+fn real_daemon_audit_with_image_contents_and_vu_selected() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let mut fx = fixture::Fixture::new();
+    let root = fx.dir.path().join("minbase");
+    corpus_images::minbase_rootfs(&root);
+    let image = fx.import_rootfs(&root, "vu-minbase");
+    fx.create("vu-user", &[&image, "/bin/true"]);
+    let label = fx.label();
+    let audit = |extra: &[&str]| {
+        let mut args = vec!["audit", "--isolated", "--label", &label, "--format", "json", "--fail-on", "none"];
+        args.extend_from_slice(extra);
+        dockward(&db, &args)
+    };
+    let out = audit(&["--image-contents", "--select", "VU"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let doc = json(&out);
+    let found = pairs(&doc);
+    // The same 43 (package, advisory) pairs as the archive of the same rootfs.
+    let archives = corpus_images::archives();
+    let scan = dockward(
+        &db,
+        &["scan", "--isolated", "--format", "json", "--fail-on", "none", archives.minbase.to_str().unwrap()],
+    );
+    assert_eq!(found, pairs(&json(&scan)), "{}", text(&out));
+    for f in doc["findings"].as_array().unwrap().iter().filter(|f| f.get("vulnerability").is_some()) {
+        assert_eq!(f["logical"]["scope"], format!("image/{image}"), "{f}");
+    }
+    // Without --image-contents the VU rules read nothing (no export, no finding).
+    let out = audit(&["--select", "VU"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(pairs(&json(&out)).is_empty());
+}

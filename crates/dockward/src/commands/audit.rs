@@ -13,6 +13,7 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
 use dockward_engine::{AuditOptions, ConnectEnv, HostSnapshot, Progress, ReadOptions};
+use dockward_image::ReadLimits;
 use dockward_linter::cis::CisVersion;
 use dockward_linter::config::FailOn;
 use dockward_linter::registry;
@@ -166,6 +167,9 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
     let now =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let several = endpoints.len() > 1;
+    // The VU rules run with --image-contents, when selected (a missing database is a note).
+    let contents_wanted = args.image_contents || settings.audit.image_contents;
+    let vu_db = if contents_wanted { super::vulns::open_if_selected(&settings, args.quiet)? } else { None };
     let mut results = Vec::new();
     let mut unreachable = Vec::new();
     let outcomes = dockward_engine::read_endpoints(&endpoints, &options);
@@ -187,6 +191,11 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 let contents_checked = args.image_contents || settings.audit.image_contents;
                 if contents_checked {
                     audited.diagnostics.extend(audit_image_contents(&snapshot, &settings, &args, several));
+                    if let Some(db) = &vu_db {
+                        audited
+                            .diagnostics
+                            .extend(audit_image_vulnerabilities(&snapshot, db, &settings, &args, several));
+                    }
                     audited.diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
                 }
                 results.push(HostResult {
@@ -424,11 +433,64 @@ fn audit_image_contents(
     }
     let mut found = dockward_linter::image_contents::lint_image_contents(&images, settings);
     if prefix_host {
-        for d in &mut found {
-            if let Location::Logical { scope, .. } = &mut d.location {
-                *scope = format!("{label}/{scope}");
-            }
+        prefix_scopes(&mut found, label);
+    }
+    found
+}
+
+fn prefix_scopes(found: &mut [Diagnostic], label: &str) {
+    for d in found {
+        if let Location::Logical { scope, .. } = &mut d.location {
+            *scope = format!("{label}/{scope}");
         }
+    }
+}
+
+/// The VU rules (when selected, with `--image-contents`) over every image in use: a
+/// second export of each image, read by the catalogers as it streams. It costs a
+/// second transfer of the images; one shared read would need the IM rules' reader and
+/// the catalogers' sink combined, which is not done yet.
+fn audit_image_vulnerabilities(
+    snapshot: &HostSnapshot,
+    db: &super::vulns::OpenDb,
+    settings: &Settings,
+    args: &AuditArgs,
+    prefix_host: bool,
+) -> Vec<Diagnostic> {
+    let in_use: Vec<&dockward_spec::ImageView> = snapshot.images.iter().filter(|i| !i.used_by.is_empty()).collect();
+    let ids: Vec<String> = in_use.iter().map(|i| i.id.clone()).collect();
+    let consume: dockward_engine::export::ArchiveConsumer<_> = Arc::new(|_id: &str, r: &mut dyn std::io::Read| {
+        dockward_sbom::inventory_archive(std::io::BufReader::with_capacity(1 << 20, r), &ReadLimits::default())
+    });
+    let label = &snapshot.endpoint.label;
+    let outcomes = match dockward_engine::export::export_images(
+        &snapshot.endpoint,
+        args.timeout.max(1),
+        &ids,
+        args.concurrency.clamp(1, 4),
+        consume,
+    ) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("dockward: {label}: cannot export images: {e}");
+            return Vec::new();
+        }
+    };
+    let mut found = Vec::new();
+    for (view, outcome) in in_use.iter().zip(outcomes) {
+        match outcome.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
+            Ok(inventories) => {
+                for mut inv in inventories {
+                    // An export by id carries no tag: name the image as the other IM rules do.
+                    inv.name = view.name.clone();
+                    found.extend(super::vulns::lint_inventory(db, &inv, settings, args.quiet));
+                }
+            }
+            Err(e) => eprintln!("dockward: {label}: image/{}: cannot read its packages: {e}", view.name),
+        }
+    }
+    if prefix_host {
+        prefix_scopes(&mut found, label);
     }
     found
 }
