@@ -942,42 +942,49 @@ impl VulnDb {
                         coalesce(a.severity_label, v.severity_label),
                         CASE WHEN a.cvss_vector IS NULL THEN v.cvss_vector ELSE a.cvss_vector END,
                         CASE WHEN a.cvss_vector IS NULL THEN v.cvss_score ELSE a.cvss_score END,
-                        a.informational, v.withdrawn IS NOT NULL, a.notes
+                        a.informational, v.withdrawn IS NOT NULL, a.notes, a.rowid
                  FROM package p
                  JOIN affected a ON a.package_id = p.id
                  JOIN range_set r ON r.id = a.range_set
                  JOIN advisory v ON v.id = a.advisory_id
-                 WHERE p.ecosystem = ?1 AND p.name_norm = ?2
-                 ORDER BY a.advisory_id, a.rowid",
+                 WHERE p.ecosystem = ?1 AND p.name_norm = ?2",
             )
             .map_err(|e| self.corrupt(e))?;
         let mut rows = stmt.query(params![ecosystem, name_norm.as_ref()]).map_err(|e| self.corrupt(e))?;
-        let mut out = Vec::new();
+        // Sorted here rather than by SQLite: its sorter costs more than the few rows
+        // of one package.
+        let mut out: Vec<(i64, AffectedEntry)> = Vec::new();
         while let Some(row) = rows.next().map_err(|e| self.corrupt(e))? {
             let get_err = |e: rusqlite::Error| self.corrupt(e);
+            let rowid: i64 = row.get(13).map_err(get_err)?;
             let ranges_text: String = row.get(2).map_err(get_err)?;
             let versions = self.unpack_column(row.get_ref(3).map_err(get_err)?)?;
             let status: String = row.get(4).map_err(get_err)?;
-            out.push(AffectedEntry {
-                advisory_id: row.get(0).map_err(get_err)?,
-                ecosystem: ecosystem.to_string(),
-                name: row.get(1).map_err(get_err)?,
-                ranges: self.parse_ranges(&ranges_text)?,
-                versions: self.json_strings(versions)?,
-                status: FixState::parse(&status).ok_or_else(|| self.corrupt(format!("unknown status `{status}`")))?,
-                tracker_status: row.get(5).map_err(get_err)?,
-                urgency: row.get(6).map_err(get_err)?,
-                severity: SeverityInfo {
-                    label: row.get(7).map_err(get_err)?,
-                    cvss_vector: row.get(8).map_err(get_err)?,
-                    cvss_score: row.get(9).map_err(get_err)?,
+            out.push((
+                rowid,
+                AffectedEntry {
+                    advisory_id: row.get(0).map_err(get_err)?,
+                    ecosystem: ecosystem.to_string(),
+                    name: row.get(1).map_err(get_err)?,
+                    ranges: self.parse_ranges(&ranges_text)?,
+                    versions: self.json_strings(versions)?,
+                    status: FixState::parse(&status)
+                        .ok_or_else(|| self.corrupt(format!("unknown status `{status}`")))?,
+                    tracker_status: row.get(5).map_err(get_err)?,
+                    urgency: row.get(6).map_err(get_err)?,
+                    severity: SeverityInfo {
+                        label: row.get(7).map_err(get_err)?,
+                        cvss_vector: row.get(8).map_err(get_err)?,
+                        cvss_score: row.get(9).map_err(get_err)?,
+                    },
+                    informational: row.get(10).map_err(get_err)?,
+                    withdrawn: row.get(11).map_err(get_err)?,
+                    notes: RangeNotes::from_bits(row.get::<_, i64>(12).map_err(get_err)? as u8),
                 },
-                informational: row.get(10).map_err(get_err)?,
-                withdrawn: row.get(11).map_err(get_err)?,
-                notes: RangeNotes::from_bits(row.get::<_, i64>(12).map_err(get_err)? as u8),
-            });
+            ));
         }
-        Ok(out)
+        out.sort_by(|(ra, a), (rb, b)| a.advisory_id.cmp(&b.advisory_id).then(ra.cmp(rb)));
+        Ok(out.into_iter().map(|(_, e)| e).collect())
     }
 
     /// One advisory by id (exact), or `None`.
