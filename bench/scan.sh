@@ -49,7 +49,7 @@ size=$(stat -c %s "$work/vulns.db")
 printf 'records: %s JSON files, %s bytes; database %s bytes (1/%s); build %s s, %s MiB\n' \
   "$(find "$osv" -name '*.json' -type f | wc -l)" "$json" "$size" \
   "$(awk -v j="$json" -v s="$size" 'BEGIN {printf "%.1f", j/s}')" "$bt" "$br"
-cargo run --release -q -p dockward_vulndb --example vulndb_bench -- "$work/lookups.db" "$osv" | tail -1
+cargo run --release -q -p dockward_vulndb --example vulndb_bench -- "$work/lookups.db" "$osv" | tail -2
 
 echo
 echo "## scan"
