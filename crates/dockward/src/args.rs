@@ -49,6 +49,19 @@ pub enum OutputFormat {
     Github,
 }
 
+impl OutputFormat {
+    /// The report crate's format of the same name.
+    pub fn report_format(self) -> dockward_report::Format {
+        match self {
+            OutputFormat::Text => dockward_report::Format::Text,
+            OutputFormat::Json => dockward_report::Format::Json,
+            OutputFormat::Sarif => dockward_report::Format::Sarif,
+            OutputFormat::Junit => dockward_report::Format::Junit,
+            OutputFormat::Github => dockward_report::Format::Github,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOnArg {
     Error,

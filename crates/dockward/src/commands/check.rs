@@ -13,7 +13,7 @@ use dockward_linter::registry;
 use dockward_linter::rules::dockerfile::redaction::{scrub, secret_texts};
 use dockward_linter::run_lines::{check_run_lines_bytes, RunLineFile};
 use dockward_linter::settings::{Settings, SettingsBuilder};
-use dockward_report::{Format, Report, ReportOptions};
+use dockward_report::{Report, ReportOptions};
 use rayon::prelude::*;
 
 use super::output::{use_color, write_output};
@@ -215,13 +215,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         subject: ("file", "files"),
     };
-    let format = match args.format {
-        OutputFormat::Text => Format::Text,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Sarif => Format::Sarif,
-        OutputFormat::Junit => Format::Junit,
-        OutputFormat::Github => Format::Github,
-    };
+    let format = args.format.report_format();
     let mut buf = Vec::with_capacity(4096);
     dockward_report::render(format, &report, &options, &mut buf).map_err(|e| e.to_string())?;
     write_output(args.output.as_ref(), &buf)?;

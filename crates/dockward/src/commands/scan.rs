@@ -15,7 +15,7 @@ use dockward_linter::config::FailOn;
 use dockward_linter::registry;
 use dockward_linter::settings::Settings;
 use dockward_linter::vulns;
-use dockward_report::{Format, Report, ReportOptions};
+use dockward_report::{Report, ReportOptions};
 use dockward_vulnmatch::VulnSeverity;
 
 use super::output::{use_color, write_output};
@@ -126,13 +126,7 @@ fn run_inner(args: &ScanArgs) -> Result<u8, String> {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         subject: ("target", "targets"),
     };
-    let format = match args.format {
-        OutputFormat::Text => Format::Text,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Sarif => Format::Sarif,
-        OutputFormat::Junit => Format::Junit,
-        OutputFormat::Github => Format::Github,
-    };
+    let format = args.format.report_format();
     let mut buf = Vec::with_capacity(8192);
     dockward_report::render(format, &report, &options, &mut buf).map_err(|e| e.to_string())?;
     write_output(args.output.as_ref(), &buf)?;
