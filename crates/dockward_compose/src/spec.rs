@@ -365,26 +365,30 @@ fn resources(s: &Value, spec: &mut ContainerSpec) {
     r.cpuset = s.get("cpuset").and_then(val);
     r.pids_limit = s.get("pids_limit").and_then(|v| val_i64(v, parse_int));
     r.oom_kill_disable = s.get("oom_kill_disable").and_then(val_bool);
-    if let Some(limits) = s.get("deploy").and_then(|d| d.get("resources")).and_then(|r| r.get("limits")) {
-        if r.memory.is_none() {
-            r.memory = limits.get("memory").and_then(|v| val_i64(v, parse_bytes));
+    // `docker compose` applies `deploy.resources` after the service-level keys: a
+    // deploy limit wins over `mem_limit`/`cpus`/`pids_limit`/`mem_reservation`.
+    let deploy_resources = s.get("deploy").and_then(|d| d.get("resources"));
+    if let Some(limits) = deploy_resources.and_then(|r| r.get("limits")) {
+        if let Some(m) = limits.get("memory").and_then(|v| val_i64(v, parse_bytes)).filter(|m| m.value != 0) {
+            r.memory = Some(m);
         }
-        if r.cpus.is_none() {
-            r.cpus = limits
-                .get("cpus")
-                .and_then(|v| Some(Val { value: v.as_str()?.parse().ok()?, at: v.at.clone(), via: v.via.clone() }));
+        let cpus = limits
+            .get("cpus")
+            .and_then(|v| Some(Val { value: v.as_str()?.parse().ok()?, at: v.at.clone(), via: v.via.clone() }));
+        if let Some(c) = cpus.filter(|c: &Val<f64>| c.value != 0.0) {
+            r.cpus = Some(c);
         }
-        if r.pids_limit.is_none() {
-            r.pids_limit = limits.get("pids").and_then(|v| val_i64(v, parse_int));
+        if let Some(p) = limits.get("pids").and_then(|v| val_i64(v, parse_int)).filter(|p| p.value != 0) {
+            r.pids_limit = Some(p);
         }
     }
-    if r.memory_reservation.is_none() {
-        r.memory_reservation = s
-            .get("deploy")
-            .and_then(|d| d.get("resources"))
-            .and_then(|r| r.get("reservations"))
-            .and_then(|r| r.get("memory"))
-            .and_then(|v| val_i64(v, parse_bytes));
+    if let Some(m) = deploy_resources
+        .and_then(|r| r.get("reservations"))
+        .and_then(|r| r.get("memory"))
+        .and_then(|v| val_i64(v, parse_bytes))
+        .filter(|m| m.value != 0)
+    {
+        r.memory_reservation = Some(m);
     }
     if let Some(ulimits) = s.get("ulimits").and_then(Value::as_map) {
         for e in ulimits {
@@ -400,30 +404,35 @@ fn resources(s: &Value, spec: &mut ContainerSpec) {
     }
 }
 
-fn restart(s: &Value) -> Option<RestartPolicy> {
-    if let Some(r) = s.get("restart").and_then(val) {
-        let (policy, retries) = match r.value.split_once(':') {
-            Some((p, n)) => (p.to_string(), n.parse().ok()),
-            None => (r.value.clone(), None),
-        };
-        let max_retries = retries.map(|n| Val { value: n, at: r.at.clone(), via: r.via.clone() });
-        return Some(RestartPolicy { policy: Val { value: policy, ..r }, max_retries });
+/// The engine's name for a Compose restart condition, as `docker compose` maps
+/// `restart` and `deploy.restart_policy.condition` (`none`/`no` -> `no`,
+/// `any`/`always` -> `always`, others as written).
+fn restart_mode(condition: &str) -> String {
+    match condition {
+        "none" | "no" => "no".to_string(),
+        "any" | "always" => "always".to_string(),
+        other => other.to_string(),
     }
-    let rp = s.get("deploy")?.get("restart_policy")?;
-    let cond = rp.get("condition");
-    let policy = match cond.and_then(val) {
-        Some(c) => {
-            let v = match c.value.as_str() {
-                "any" => "always".to_string(),
-                "none" => "no".to_string(),
-                other => other.to_string(),
-            };
-            Val { value: v, ..c }
-        }
-        // The default condition is `any`.
-        None => Val::new("always".into(), rp.at.clone()),
+}
+
+/// The restart policy `docker compose` gives the container: `deploy.restart_policy`
+/// when the service has one (it wins over `restart`), else `restart`.
+fn restart(s: &Value) -> Option<RestartPolicy> {
+    if let Some(rp) = s.get("deploy").and_then(|d| d.get("restart_policy")).filter(|rp| rp.as_map().is_some()) {
+        let policy = match rp.get("condition").and_then(val) {
+            Some(c) => Val { value: restart_mode(&c.value), ..c },
+            // Compose passes an empty condition to the engine, which then never restarts.
+            None => Val { value: "no".into(), at: rp.at.clone(), via: rp.via.clone() },
+        };
+        return Some(RestartPolicy { policy, max_retries: rp.get("max_attempts").and_then(|v| val_i64(v, parse_int)) });
+    }
+    let r = s.get("restart").and_then(val)?;
+    let (policy, retries) = match r.value.split_once(':') {
+        Some((p, n)) => (p.to_string(), n.parse().ok()),
+        None => (r.value.clone(), None),
     };
-    Some(RestartPolicy { policy, max_retries: rp.get("max_attempts").and_then(|v| val_i64(v, parse_int)) })
+    let max_retries = retries.map(|n| Val { value: n, at: r.at.clone(), via: r.via.clone() });
+    Some(RestartPolicy { policy: Val { value: restart_mode(&policy), ..r }, max_retries })
 }
 
 /// The long syntax's `published`, which may carry the host address the short syntax

@@ -329,3 +329,41 @@ fn long_syntax_ports_keep_their_host_address() {
     assert_eq!(web.ports[0].host_ip.as_ref().unwrap().value, "127.0.0.1");
     assert_eq!(web.ports[0].host_port.as_ref().unwrap().value, "8080");
 }
+
+#[test]
+fn deploy_restart_policy_wins_over_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = "services:\n  both:\n    image: x:1\n    restart: always\n    deploy:\n      restart_policy:\n        condition: on-failure\n        max_attempts: 9\n  plain:\n    image: x:1\n    restart: on-failure:3\n  only_deploy:\n    image: x:1\n    deploy:\n      restart_policy:\n        condition: none\n  no_condition:\n    image: x:1\n    restart: unless-stopped\n    deploy:\n      restart_policy:\n        max_attempts: 2\n  any:\n    image: x:1\n    restart: \"no\"\n    deploy:\n      restart_policy: {condition: any}\n  deploy_without_policy:\n    image: x:1\n    restart: always\n    deploy:\n      resources: {}\n";
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    assert!(project.problems.is_empty(), "{:?}", project.problems);
+    let (specs, _) = project.container_specs();
+    let got = |name: &str| {
+        let r = spec(&specs, name).restart.as_ref().unwrap();
+        (r.policy.value.clone(), text_at(&r.policy.at), r.max_retries.as_ref().map(|m| (m.value, text_at(&m.at))))
+    };
+    assert_eq!(got("both"), ("on-failure".into(), "on-failure".into(), Some((9, "9".into()))));
+    assert_eq!(got("plain"), ("on-failure".into(), "on-failure:3".into(), Some((3, "on-failure:3".into()))));
+    assert_eq!(got("only_deploy"), ("no".into(), "none".into(), None));
+    // Compose hands the engine an empty condition: no restarts, whatever `restart` says.
+    let (policy, at, retries) = got("no_condition");
+    assert_eq!((policy.as_str(), retries), ("no", Some((2, "2".into()))));
+    assert!(at.contains("max_attempts: 2"), "{at}");
+    assert_eq!(got("any").0, "always");
+    assert_eq!(got("deploy_without_policy").0, "always");
+}
+
+#[test]
+fn deploy_resource_limits_win_over_service_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = "services:\n  both:\n    image: x:1\n    mem_limit: 1g\n    cpus: 2\n    pids_limit: 500\n    mem_reservation: 1g\n    deploy:\n      resources:\n        limits: {memory: 256m, cpus: '0.5', pids: 50}\n        reservations: {memory: 128m}\n  service_only:\n    image: x:1\n    mem_limit: 1g\n    pids_limit: 500\n";
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    let (specs, _) = project.container_specs();
+    let r = &spec(&specs, "both").resources;
+    assert_eq!(r.memory.as_ref().map(|m| (m.value, text_at(&m.at))), Some((256 << 20, "256m".into())));
+    assert_eq!(r.cpus.as_ref().map(|c| c.value), Some(0.5));
+    assert_eq!(r.pids_limit.as_ref().map(|p| p.value), Some(50));
+    assert_eq!(r.memory_reservation.as_ref().map(|m| m.value), Some(128 << 20));
+    let r = &spec(&specs, "service_only").resources;
+    assert_eq!(r.memory.as_ref().map(|m| m.value), Some(1 << 30));
+    assert_eq!(r.pids_limit.as_ref().map(|p| p.value), Some(500));
+}
