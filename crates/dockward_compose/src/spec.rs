@@ -15,14 +15,15 @@ use dockward_spec::{
 };
 
 use crate::project::{Problem, ProblemKind, Project, Service};
-use crate::value::{Kind, Value};
+use crate::value::{Entry, Kind, Value};
 
 impl Project {
     /// Every service as a spec, in the model's order, plus problems found on the way
     /// (required env files that are missing).
     pub fn container_specs(&self) -> (Vec<ContainerSpec>, Vec<Problem>) {
         let mut problems = Vec::new();
-        let specs = self.services().into_iter().map(|s| service_spec(&s, &mut problems)).collect();
+        let volumes = self.section("volumes");
+        let specs = self.services().into_iter().map(|s| service_spec(&s, volumes, &mut problems)).collect();
         (specs, problems)
     }
 }
@@ -136,7 +137,7 @@ fn base_dir(v: &Value, fallback: &Path) -> PathBuf {
         .unwrap_or_else(|| fallback.to_path_buf())
 }
 
-pub(crate) fn service_spec(service: &Service<'_>, problems: &mut Vec<Problem>) -> ContainerSpec {
+pub(crate) fn service_spec(service: &Service<'_>, volumes: &[Entry], problems: &mut Vec<Problem>) -> ContainerSpec {
     let s = service.value;
     let mut spec = ContainerSpec::new(SpecSource::ComposeService, service.name, service.key_at.clone());
     let dir = base_dir(s, Path::new("."));
@@ -176,7 +177,10 @@ pub(crate) fn service_spec(service: &Service<'_>, problems: &mut Vec<Problem>) -
         other => strings(other),
     };
     resources(s, &mut spec);
-    spec.mounts = volumes(s.get("volumes"));
+    spec.mounts = mounts(s.get("volumes"));
+    for m in &mut spec.mounts {
+        host_mount_in_disguise(m, volumes);
+    }
     for t in strings(s.get("tmpfs")) {
         let target = t.value.split(':').next().unwrap_or_default().to_string();
         spec.mounts.push(Mount {
@@ -509,7 +513,39 @@ fn is_host_path(source: &str) -> bool {
     source.starts_with(['.', '/', '~', '$']) || source.chars().nth(1) == Some(':')
 }
 
-fn volumes(v: Option<&Value>) -> Vec<Mount> {
+/// A named volume of the `local` driver whose options bind a host directory
+/// (`driver_opts: {type: none, o: bind, device: /etc}`) is a bind of `device`: the
+/// mount becomes one, its source the device path at the service's volume name, with
+/// the volume's definition as a related step. `o: bind,ro` makes it read-only.
+fn host_mount_in_disguise(m: &mut Mount, volumes: &[Entry]) {
+    if m.kind != MountKind::Volume {
+        return;
+    }
+    let Some(source) = &m.source else { return };
+    let Some(def) = volumes.iter().find(|e| e.key == source.value) else { return };
+    let v = &def.value;
+    let external = v.get("external").is_some_and(|e| e.as_bool() != Some(false));
+    let local = v.get("driver").and_then(Value::as_str).is_none_or(|d| d == "local");
+    let Some(opts) = v.get("driver_opts").filter(|_| local && !external) else { return };
+    let Some(o) = opts.get("o").and_then(Value::as_str) else { return };
+    let flags: Vec<&str> = o.split(',').map(str::trim).collect();
+    if !flags.iter().any(|f| matches!(*f, "bind" | "rbind")) {
+        return;
+    }
+    let Some(device) = opts.get("device").and_then(val).filter(|d| !d.value.is_empty()) else { return };
+    let note = format!("volume `{}` binds the host's `{}`", def.key, device.value);
+    let mut via = source.via.clone();
+    via.push(dockward_spec::Via { note, location: device.at.clone() });
+    let at = source.at.clone();
+    if flags.iter().any(|f| matches!(*f, "ro" | "readonly")) && !m.is_read_only() {
+        let o_at = opts.get("o").map_or_else(|| device.at.clone(), |o| o.at.clone());
+        m.read_only = Some(Val::new(true, o_at));
+    }
+    m.kind = MountKind::Bind;
+    m.source = Some(Val { value: device.value, at, via });
+}
+
+fn mounts(v: Option<&Value>) -> Vec<Mount> {
     let Some(items) = v.and_then(Value::as_seq) else { return Vec::new() };
     let mut out = Vec::new();
     for item in items {

@@ -367,3 +367,37 @@ fn deploy_resource_limits_win_over_service_keys() {
     assert_eq!(r.memory.as_ref().map(|m| m.value), Some(1 << 30));
     assert_eq!(r.pids_limit.as_ref().map(|p| p.value), Some(500));
 }
+
+#[test]
+fn local_volumes_that_bind_a_host_path_are_binds() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = "services:\n  web:\n    image: x:1\n    volumes:\n      - etc:/host/etc:ro\n      - type: volume\n        source: sock\n        target: /var/run/docker.sock\n      - plain:/data\n      - ext:/ext\n      - nfs:/nfs\n      - rodev:/rodev\nvolumes:\n  etc:\n    driver_opts: {type: none, o: bind, device: /etc}\n  sock:\n    driver: local\n    driver_opts:\n      type: none\n      o: rbind\n      device: /var/run/docker.sock\n  plain: {}\n  ext:\n    external: true\n    driver_opts: {o: bind, device: /srv}\n  nfs:\n    driver_opts: {type: nfs, o: \"addr=10.0.0.1,rw\", device: \":/export\"}\n  rodev:\n    driver_opts: {type: none, o: \"bind,ro\", device: /srv/ro}\n";
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    assert!(project.problems.is_empty(), "{:?}", project.problems);
+    let (specs, _) = project.container_specs();
+    let m = &spec(&specs, "web").mounts;
+    let got: Vec<(MountKind, String, String, bool)> = m
+        .iter()
+        .map(|m| {
+            let src = m.source.as_ref().unwrap();
+            (m.kind, src.value.clone(), text_at(&src.at), m.is_read_only())
+        })
+        .collect();
+    let b = |v: &str, at: &str, ro| (MountKind::Bind, v.to_string(), at.to_string(), ro);
+    let v = |n: &str| (MountKind::Volume, n.to_string(), n.to_string(), false);
+    assert_eq!(
+        got,
+        [
+            b("/etc", "etc", true),
+            b("/var/run/docker.sock", "sock", false),
+            v("plain"),
+            v("ext"),
+            v("nfs"),
+            b("/srv/ro", "rodev", true),
+        ]
+    );
+    let via = &m[0].source.as_ref().unwrap().via;
+    assert_eq!(via.len(), 1);
+    assert_eq!(text_at(&via[0].location), "/etc");
+    assert!(via[0].note.contains("volume `etc`"), "{}", via[0].note);
+}
