@@ -32,6 +32,12 @@ fn val(v: &Value) -> Option<Val<String>> {
     Some(Val { value: v.as_str()?.to_string(), at: v.at.clone(), via: v.via.clone() })
 }
 
+/// A string setting where the empty string (`user: ${U:-}`) means unset, as it
+/// does to Docker.
+fn val_set(v: &Value) -> Option<Val<String>> {
+    val(v).filter(|v| !v.value.is_empty())
+}
+
 fn val_bool(v: &Value) -> Option<Val<bool>> {
     Some(Val { value: v.as_bool()?, at: v.at.clone(), via: v.via.clone() })
 }
@@ -143,9 +149,9 @@ pub(crate) fn service_spec(service: &Service<'_>, volumes: &[Entry], problems: &
     let dir = base_dir(s, Path::new("."));
     spec.profiles = strings(s.get("profiles")).into_iter().map(|v| v.value).collect();
     spec.labels = pairs(s.get("labels")).into_iter().filter_map(|(k, v)| Some((k.value, v?))).collect();
-    spec.image = s.get("image").and_then(val);
+    spec.image = s.get("image").and_then(val_set);
     spec.build = s.get("build").and_then(|b| build_spec(b, &dir));
-    spec.pull_policy = s.get("pull_policy").and_then(val);
+    spec.pull_policy = s.get("pull_policy").and_then(val_set);
     if let Some(b) = &spec.build {
         spec.image_config = b.dockerfile_path.as_deref().and_then(|p| image_config(p, &b.args));
     }
@@ -159,14 +165,14 @@ pub(crate) fn service_spec(service: &Service<'_>, volumes: &[Entry], problems: &
         Some(items) => items.iter().filter_map(|d| val(d).or_else(|| d.get("source").and_then(val))).collect(),
         None => Vec::new(),
     };
-    spec.user = s.get("user").and_then(val);
-    spec.network_mode = s.get("network_mode").and_then(val);
-    spec.pid = s.get("pid").and_then(val);
-    spec.ipc = s.get("ipc").and_then(val);
-    spec.uts = s.get("uts").and_then(val);
-    spec.userns_mode = s.get("userns_mode").and_then(val);
-    spec.cgroupns_mode = s.get("cgroup").and_then(val);
-    spec.cgroup_parent = s.get("cgroup_parent").and_then(val);
+    spec.user = s.get("user").and_then(val_set);
+    spec.network_mode = s.get("network_mode").and_then(val_set);
+    spec.pid = s.get("pid").and_then(val_set);
+    spec.ipc = s.get("ipc").and_then(val_set);
+    spec.uts = s.get("uts").and_then(val_set);
+    spec.userns_mode = s.get("userns_mode").and_then(val_set);
+    spec.cgroupns_mode = s.get("cgroup").and_then(val_set);
+    spec.cgroup_parent = s.get("cgroup_parent").and_then(val_set);
     spec.networks = match s.get("networks") {
         Some(n) if n.as_map().is_some() => n
             .as_map()
@@ -366,7 +372,7 @@ fn resources(s: &Value, spec: &mut ContainerSpec) {
         .get("cpus")
         .and_then(|v| Some(Val { value: v.as_str()?.parse().ok()?, at: v.at.clone(), via: v.via.clone() }));
     r.cpu_shares = s.get("cpu_shares").and_then(|v| val_i64(v, parse_int));
-    r.cpuset = s.get("cpuset").and_then(val);
+    r.cpuset = s.get("cpuset").and_then(val_set);
     r.pids_limit = s.get("pids_limit").and_then(|v| val_i64(v, parse_int));
     r.oom_kill_disable = s.get("oom_kill_disable").and_then(val_bool);
     // `docker compose` applies `deploy.resources` after the service-level keys: a
@@ -430,7 +436,7 @@ fn restart(s: &Value) -> Option<RestartPolicy> {
         };
         return Some(RestartPolicy { policy, max_retries: rp.get("max_attempts").and_then(|v| val_i64(v, parse_int)) });
     }
-    let r = s.get("restart").and_then(val)?;
+    let r = s.get("restart").and_then(val_set)?;
     let (policy, retries) = match r.value.split_once(':') {
         Some((p, n)) => (p.to_string(), n.parse().ok()),
         None => (r.value.clone(), None),

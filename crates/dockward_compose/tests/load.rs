@@ -401,3 +401,39 @@ fn local_volumes_that_bind_a_host_path_are_binds() {
     assert_eq!(text_at(&via[0].location), "/etc");
     assert!(via[0].note.contains("volume `etc`"), "{}", via[0].note);
 }
+
+#[test]
+fn interpolated_scalars_stay_strings_except_where_compose_casts() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = "services:\n  web:\n    image: x:${TAG:-1}\n    platform: ${PLATFORM:-}\n    user: ${UID:-1000}\n    container_name: ${NAME:-123}\n    hostname: ${HOST:-true}\n    working_dir: ${WD:-null}\n    privileged: ${PRIV:-false}\n    use_api_socket: ${SOCK:-false}\n    environment:\n      EMPTY: ${NOTHING:-}\n    depends_on:\n      db:\n        condition: service_started\n        required: ${REQ:-false}\n    networks:\n      default:\n        priority: ${PRIO:-10}\n    ports:\n      - target: ${PORT:-80}\n        published: ${PUB:-8080}\n  db:\n    image: db:1\n";
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    assert!(project.problems.is_empty(), "{:?}", project.problems);
+    let (specs, _) = project.container_specs();
+    let web = spec(&specs, "web");
+    assert_eq!(web.user.as_ref().unwrap().value, "1000");
+    let empty = web.env.iter().find(|e| e.name.value == "EMPTY").unwrap();
+    assert_eq!(empty.value.as_ref().map(|v| v.value.as_str()), Some(""));
+    // An empty interpolated setting is unset, as it is to Docker.
+    let compose =
+        "services:\n  web:\n    image: x:1\n    user: ${U:-}\n    network_mode: ${NM:-}\n    restart: ${R:-}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    assert!(project.problems.is_empty(), "{:?}", project.problems);
+    let (specs, _) = project.container_specs();
+    let web = spec(&specs, "web");
+    assert!(web.user.is_none() && web.network_mode.is_none() && web.restart.is_none());
+}
+
+#[test]
+fn literal_wrong_types_and_failed_casts_are_still_schema_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    // Without interpolation a plain number is a number; at a cast path an
+    // interpolated value is cast, and a non-boolean stays what the schema rejects.
+    let compose = "services:\n  web:\n    image: x:1\n    user: 1000\n    platform: null\n    use_api_socket: ${SOCK:-maybe}\n    depends_on:\n      db: {condition: service_started, required: \"${REQ:-}\"}\n  db:\n    image: db:1\n";
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    let schema: Vec<String> =
+        project.problems.iter().filter(|p| p.kind == ProblemKind::Schema).map(|p| text_at(&p.at)).collect();
+    // (A `oneOf` failure is reported at the `depends_on` entry.)
+    let depends = "db: {condition: service_started, required: \"${REQ:-}\"}";
+    assert_eq!(schema, ["1000", "null", "${SOCK:-maybe}", depends], "{:?}", project.problems);
+}
