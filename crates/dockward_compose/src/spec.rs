@@ -265,6 +265,8 @@ fn refs(v: Option<&Value>) -> Vec<Val<String>> {
 fn command(v: &Value, healthcheck: bool) -> Option<Val<Vec<String>>> {
     let words: Vec<String> = match (&v.kind, v.as_str()) {
         (Kind::Seq(items), _) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+        // `command: ${CMD:-}`: an empty string sets nothing, like the null it used to read as.
+        (_, Some("")) => return None,
         (_, Some(s)) if healthcheck => vec!["CMD-SHELL".into(), s.to_string()],
         (_, Some(s)) => s.split_whitespace().map(str::to_string).collect(),
         _ => return None,

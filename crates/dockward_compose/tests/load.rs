@@ -415,13 +415,13 @@ fn interpolated_scalars_stay_strings_except_where_compose_casts() {
     assert_eq!(empty.value.as_ref().map(|v| v.value.as_str()), Some(""));
     // An empty interpolated setting is unset, as it is to Docker.
     let compose =
-        "services:\n  web:\n    image: x:1\n    user: ${U:-}\n    network_mode: ${NM:-}\n    restart: ${R:-}\n";
+        "services:\n  web:\n    image: x:1\n    user: ${U:-}\n    network_mode: ${NM:-}\n    restart: ${R:-}\n    command: ${CMD:-}\n";
     let dir = tempfile::tempdir().unwrap();
     let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
     assert!(project.problems.is_empty(), "{:?}", project.problems);
     let (specs, _) = project.container_specs();
     let web = spec(&specs, "web");
-    assert!(web.user.is_none() && web.network_mode.is_none() && web.restart.is_none());
+    assert!(web.user.is_none() && web.network_mode.is_none() && web.restart.is_none() && web.command.is_none());
 }
 
 #[test]
