@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use dockward_diagnostics::Location;
 use dockward_spec::{Mount, MountKind};
 
 use super::{ComposeContext, ComposeRule};
@@ -12,7 +13,9 @@ declare_rule! {
     /// service, once per path or volume, naming the services. Relative paths are
     /// resolved against the directory of the file that writes them, so `./data` in
     /// two files of the same directory is the same path; a `local` volume whose
-    /// options bind a host path (`driver_opts: {o: bind, device: ...}`) is that path.
+    /// options bind a host path (`driver_opts: {o: bind, device: ...}`) is that path,
+    /// and `volumes_from: [other]` (without `:ro`) shares every writable mount of
+    /// `other`.
     ///
     /// ## Why is this bad?
     /// Writable storage shared between services lets a compromise of one service
@@ -83,32 +86,61 @@ fn storage(mount: &Mount) -> Option<Storage> {
     }
 }
 
+/// Each storage's users: (service, the `volumes_from` entry it came through, the mount).
+type Users<'a> = BTreeMap<Storage, Vec<(&'a str, Option<Location>, &'a Mount)>>;
+
+fn add<'a>(users: &mut Users<'a>, key: Storage, service: &'a str, through: Option<Location>, m: &'a Mount) {
+    let users = users.entry(key).or_default();
+    if !users.iter().any(|(s, _, _)| *s == service) {
+        users.push((service, through, m));
+    }
+}
+
 impl ComposeRule for SharedWritableHostPath {
     fn meta(&self) -> &'static crate::RuleMeta {
         &Self::META
     }
 
     fn check(&self, cx: &mut ComposeContext<'_>) {
-        let mut by_storage: BTreeMap<Storage, Vec<(&str, &Mount)>> = BTreeMap::new();
+        let mut by_storage: Users<'_> = BTreeMap::new();
         for spec in cx.specs {
             for m in spec.mounts.iter().filter(|m| !m.is_read_only()) {
                 if let Some(key) = storage(m) {
-                    let users = by_storage.entry(key).or_default();
-                    if !users.iter().any(|(s, _)| *s == spec.name) {
-                        users.push((&spec.name, m));
+                    add(&mut by_storage, key, &spec.name, None, m);
+                }
+            }
+        }
+        // `volumes_from: [other]` mounts every mount of `other` the way it has it,
+        // unless `:ro`.
+        for service in cx.project.services() {
+            let Some(items) = service.value.get("volumes_from").and_then(|v| v.as_seq()) else { continue };
+            for item in items {
+                let Some(text) = item.as_str() else { continue };
+                let (from, mode) = text.split_once(':').unwrap_or((text, "rw"));
+                if mode == "ro" || from == "container" {
+                    continue;
+                }
+                let Some(other) = cx.specs.iter().find(|s| s.name == from) else { continue };
+                for m in other.mounts.iter().filter(|m| !m.is_read_only()) {
+                    if let Some(key) = storage(m) {
+                        add(&mut by_storage, key, service.name, Some(item.at.clone()), m);
                     }
                 }
             }
         }
         for (key, users) in by_storage.iter().filter(|(_, u)| u.len() > 1) {
-            let names: Vec<&str> = users.iter().map(|(s, _)| *s).collect();
-            let (_, first) = users[0];
+            let names: Vec<&str> = users.iter().map(|(s, _, _)| *s).collect();
+            let (_, through, first) = &users[0];
             let source = first.source.as_ref().map(|s| s.value.as_str()).unwrap_or_default();
             let what = match key {
                 Storage::Path(_) => format!("`{source}` is bound"),
                 Storage::Volume(name) => format!("volume `{name}` is mounted"),
             };
-            let at = first.source.as_ref().map_or(&first.at, |s| &s.at);
+            let at = match (through, &first.source) {
+                (Some(at), _) => at,
+                (None, Some(s)) => &s.at,
+                (None, None) => &first.at,
+            };
             let d = cx.report(
                 &Self::META,
                 at,
@@ -118,8 +150,9 @@ impl ComposeRule for SharedWritableHostPath {
             if let Some(source) = &first.source {
                 d.related.extend(source.related());
             }
-            for (other, m) in &users[1..] {
-                d.related(m.at.clone(), format!("read-write in `{other}`"));
+            for (other, through, m) in &users[1..] {
+                let at = through.as_ref().unwrap_or(&m.at);
+                d.related(at.clone(), format!("read-write in `{other}`"));
             }
         }
     }
@@ -157,6 +190,20 @@ mod tests {
         let (found, _) = run(&SharedWritableHostPath, &[("compose.yaml", text)], &[]);
         assert_eq!(spans(&found), ["hostdata"]);
         assert!(found[0].message.contains("`a`, `b`"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn volumes_from_shares_the_other_services_mounts() {
+        let text = "services:\n  a:\n    image: a:1\n    volumes: ['data:/d', './conf:/c:ro']\n  b:\n    image: b:1\n    volumes_from: [a]\n  c:\n    image: c:1\n    volumes_from: ['a:ro', 'container:x']\nvolumes:\n  data:\n";
+        let (found, _) = run(&SharedWritableHostPath, &[("compose.yaml", text)], &[]);
+        assert_eq!(spans(&found), ["data"]);
+        assert_eq!(found[0].message, "volume `data` is mounted read-write into 2 services: `a`, `b`");
+        let related: Vec<String> = found[0]
+            .related
+            .iter()
+            .map(|r| r.location.file().unwrap().text()[r.location.range().unwrap()].to_string())
+            .collect();
+        assert_eq!(related, ["a"]);
     }
 
     #[test]
