@@ -15,20 +15,27 @@ use dockward_spec::{
 };
 
 use crate::project::{Problem, ProblemKind, Project, Service};
-use crate::value::{Kind, Value};
+use crate::value::{Entry, Kind, Value};
 
 impl Project {
     /// Every service as a spec, in the model's order, plus problems found on the way
     /// (required env files that are missing).
     pub fn container_specs(&self) -> (Vec<ContainerSpec>, Vec<Problem>) {
         let mut problems = Vec::new();
-        let specs = self.services().into_iter().map(|s| service_spec(&s, &mut problems)).collect();
+        let volumes = self.section("volumes");
+        let specs = self.services().into_iter().map(|s| service_spec(&s, volumes, &mut problems)).collect();
         (specs, problems)
     }
 }
 
 fn val(v: &Value) -> Option<Val<String>> {
     Some(Val { value: v.as_str()?.to_string(), at: v.at.clone(), via: v.via.clone() })
+}
+
+/// A string setting where the empty string (`user: ${U:-}`) means unset, as it
+/// does to Docker.
+fn val_set(v: &Value) -> Option<Val<String>> {
+    val(v).filter(|v| !v.value.is_empty())
 }
 
 fn val_bool(v: &Value) -> Option<Val<bool>> {
@@ -136,15 +143,15 @@ fn base_dir(v: &Value, fallback: &Path) -> PathBuf {
         .unwrap_or_else(|| fallback.to_path_buf())
 }
 
-pub(crate) fn service_spec(service: &Service<'_>, problems: &mut Vec<Problem>) -> ContainerSpec {
+pub(crate) fn service_spec(service: &Service<'_>, volumes: &[Entry], problems: &mut Vec<Problem>) -> ContainerSpec {
     let s = service.value;
     let mut spec = ContainerSpec::new(SpecSource::ComposeService, service.name, service.key_at.clone());
     let dir = base_dir(s, Path::new("."));
     spec.profiles = strings(s.get("profiles")).into_iter().map(|v| v.value).collect();
     spec.labels = pairs(s.get("labels")).into_iter().filter_map(|(k, v)| Some((k.value, v?))).collect();
-    spec.image = s.get("image").and_then(val);
+    spec.image = s.get("image").and_then(val_set);
     spec.build = s.get("build").and_then(|b| build_spec(b, &dir));
-    spec.pull_policy = s.get("pull_policy").and_then(val);
+    spec.pull_policy = s.get("pull_policy").and_then(val_set);
     if let Some(b) = &spec.build {
         spec.image_config = b.dockerfile_path.as_deref().and_then(|p| image_config(p, &b.args));
     }
@@ -158,14 +165,14 @@ pub(crate) fn service_spec(service: &Service<'_>, problems: &mut Vec<Problem>) -
         Some(items) => items.iter().filter_map(|d| val(d).or_else(|| d.get("source").and_then(val))).collect(),
         None => Vec::new(),
     };
-    spec.user = s.get("user").and_then(val);
-    spec.network_mode = s.get("network_mode").and_then(val);
-    spec.pid = s.get("pid").and_then(val);
-    spec.ipc = s.get("ipc").and_then(val);
-    spec.uts = s.get("uts").and_then(val);
-    spec.userns_mode = s.get("userns_mode").and_then(val);
-    spec.cgroupns_mode = s.get("cgroup").and_then(val);
-    spec.cgroup_parent = s.get("cgroup_parent").and_then(val);
+    spec.user = s.get("user").and_then(val_set);
+    spec.network_mode = s.get("network_mode").and_then(val_set);
+    spec.pid = s.get("pid").and_then(val_set);
+    spec.ipc = s.get("ipc").and_then(val_set);
+    spec.uts = s.get("uts").and_then(val_set);
+    spec.userns_mode = s.get("userns_mode").and_then(val_set);
+    spec.cgroupns_mode = s.get("cgroup").and_then(val_set);
+    spec.cgroup_parent = s.get("cgroup_parent").and_then(val_set);
     spec.networks = match s.get("networks") {
         Some(n) if n.as_map().is_some() => n
             .as_map()
@@ -176,7 +183,10 @@ pub(crate) fn service_spec(service: &Service<'_>, problems: &mut Vec<Problem>) -
         other => strings(other),
     };
     resources(s, &mut spec);
-    spec.mounts = volumes(s.get("volumes"));
+    spec.mounts = mounts(s.get("volumes"));
+    for m in &mut spec.mounts {
+        host_mount_in_disguise(m, volumes);
+    }
     for t in strings(s.get("tmpfs")) {
         let target = t.value.split(':').next().unwrap_or_default().to_string();
         spec.mounts.push(Mount {
@@ -255,6 +265,8 @@ fn refs(v: Option<&Value>) -> Vec<Val<String>> {
 fn command(v: &Value, healthcheck: bool) -> Option<Val<Vec<String>>> {
     let words: Vec<String> = match (&v.kind, v.as_str()) {
         (Kind::Seq(items), _) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+        // `command: ${CMD:-}`: an empty string sets nothing, like the null it used to read as.
+        (_, Some("")) => return None,
         (_, Some(s)) if healthcheck => vec!["CMD-SHELL".into(), s.to_string()],
         (_, Some(s)) => s.split_whitespace().map(str::to_string).collect(),
         _ => return None,
@@ -362,29 +374,33 @@ fn resources(s: &Value, spec: &mut ContainerSpec) {
         .get("cpus")
         .and_then(|v| Some(Val { value: v.as_str()?.parse().ok()?, at: v.at.clone(), via: v.via.clone() }));
     r.cpu_shares = s.get("cpu_shares").and_then(|v| val_i64(v, parse_int));
-    r.cpuset = s.get("cpuset").and_then(val);
+    r.cpuset = s.get("cpuset").and_then(val_set);
     r.pids_limit = s.get("pids_limit").and_then(|v| val_i64(v, parse_int));
     r.oom_kill_disable = s.get("oom_kill_disable").and_then(val_bool);
-    if let Some(limits) = s.get("deploy").and_then(|d| d.get("resources")).and_then(|r| r.get("limits")) {
-        if r.memory.is_none() {
-            r.memory = limits.get("memory").and_then(|v| val_i64(v, parse_bytes));
+    // `docker compose` applies `deploy.resources` after the service-level keys: a
+    // deploy limit wins over `mem_limit`/`cpus`/`pids_limit`/`mem_reservation`.
+    let deploy_resources = s.get("deploy").and_then(|d| d.get("resources"));
+    if let Some(limits) = deploy_resources.and_then(|r| r.get("limits")) {
+        if let Some(m) = limits.get("memory").and_then(|v| val_i64(v, parse_bytes)).filter(|m| m.value != 0) {
+            r.memory = Some(m);
         }
-        if r.cpus.is_none() {
-            r.cpus = limits
-                .get("cpus")
-                .and_then(|v| Some(Val { value: v.as_str()?.parse().ok()?, at: v.at.clone(), via: v.via.clone() }));
+        let cpus = limits
+            .get("cpus")
+            .and_then(|v| Some(Val { value: v.as_str()?.parse().ok()?, at: v.at.clone(), via: v.via.clone() }));
+        if let Some(c) = cpus.filter(|c: &Val<f64>| c.value != 0.0) {
+            r.cpus = Some(c);
         }
-        if r.pids_limit.is_none() {
-            r.pids_limit = limits.get("pids").and_then(|v| val_i64(v, parse_int));
+        if let Some(p) = limits.get("pids").and_then(|v| val_i64(v, parse_int)).filter(|p| p.value != 0) {
+            r.pids_limit = Some(p);
         }
     }
-    if r.memory_reservation.is_none() {
-        r.memory_reservation = s
-            .get("deploy")
-            .and_then(|d| d.get("resources"))
-            .and_then(|r| r.get("reservations"))
-            .and_then(|r| r.get("memory"))
-            .and_then(|v| val_i64(v, parse_bytes));
+    if let Some(m) = deploy_resources
+        .and_then(|r| r.get("reservations"))
+        .and_then(|r| r.get("memory"))
+        .and_then(|v| val_i64(v, parse_bytes))
+        .filter(|m| m.value != 0)
+    {
+        r.memory_reservation = Some(m);
     }
     if let Some(ulimits) = s.get("ulimits").and_then(Value::as_map) {
         for e in ulimits {
@@ -400,30 +416,35 @@ fn resources(s: &Value, spec: &mut ContainerSpec) {
     }
 }
 
-fn restart(s: &Value) -> Option<RestartPolicy> {
-    if let Some(r) = s.get("restart").and_then(val) {
-        let (policy, retries) = match r.value.split_once(':') {
-            Some((p, n)) => (p.to_string(), n.parse().ok()),
-            None => (r.value.clone(), None),
-        };
-        let max_retries = retries.map(|n| Val { value: n, at: r.at.clone(), via: r.via.clone() });
-        return Some(RestartPolicy { policy: Val { value: policy, ..r }, max_retries });
+/// The engine's name for a Compose restart condition, as `docker compose` maps
+/// `restart` and `deploy.restart_policy.condition` (`none`/`no` -> `no`,
+/// `any`/`always` -> `always`, others as written).
+fn restart_mode(condition: &str) -> String {
+    match condition {
+        "none" | "no" => "no".to_string(),
+        "any" | "always" => "always".to_string(),
+        other => other.to_string(),
     }
-    let rp = s.get("deploy")?.get("restart_policy")?;
-    let cond = rp.get("condition");
-    let policy = match cond.and_then(val) {
-        Some(c) => {
-            let v = match c.value.as_str() {
-                "any" => "always".to_string(),
-                "none" => "no".to_string(),
-                other => other.to_string(),
-            };
-            Val { value: v, ..c }
-        }
-        // The default condition is `any`.
-        None => Val::new("always".into(), rp.at.clone()),
+}
+
+/// The restart policy `docker compose` gives the container: `deploy.restart_policy`
+/// when the service has one (it wins over `restart`), else `restart`.
+fn restart(s: &Value) -> Option<RestartPolicy> {
+    if let Some(rp) = s.get("deploy").and_then(|d| d.get("restart_policy")).filter(|rp| rp.as_map().is_some()) {
+        let policy = match rp.get("condition").and_then(val) {
+            Some(c) => Val { value: restart_mode(&c.value), ..c },
+            // Compose passes an empty condition to the engine, which then never restarts.
+            None => Val { value: "no".into(), at: rp.at.clone(), via: rp.via.clone() },
+        };
+        return Some(RestartPolicy { policy, max_retries: rp.get("max_attempts").and_then(|v| val_i64(v, parse_int)) });
+    }
+    let r = s.get("restart").and_then(val_set)?;
+    let (policy, retries) = match r.value.split_once(':') {
+        Some((p, n)) => (p.to_string(), n.parse().ok()),
+        None => (r.value.clone(), None),
     };
-    Some(RestartPolicy { policy, max_retries: rp.get("max_attempts").and_then(|v| val_i64(v, parse_int)) })
+    let max_retries = retries.map(|n| Val { value: n, at: r.at.clone(), via: r.via.clone() });
+    Some(RestartPolicy { policy: Val { value: restart_mode(&policy), ..r }, max_retries })
 }
 
 /// The long syntax's `published`, which may carry the host address the short syntax
@@ -500,7 +521,39 @@ fn is_host_path(source: &str) -> bool {
     source.starts_with(['.', '/', '~', '$']) || source.chars().nth(1) == Some(':')
 }
 
-fn volumes(v: Option<&Value>) -> Vec<Mount> {
+/// A named volume of the `local` driver whose options bind a host directory
+/// (`driver_opts: {type: none, o: bind, device: /etc}`) is a bind of `device`: the
+/// mount becomes one, its source the device path at the service's volume name, with
+/// the volume's definition as a related step. `o: bind,ro` makes it read-only.
+fn host_mount_in_disguise(m: &mut Mount, volumes: &[Entry]) {
+    if m.kind != MountKind::Volume {
+        return;
+    }
+    let Some(source) = &m.source else { return };
+    let Some(def) = volumes.iter().find(|e| e.key == source.value) else { return };
+    let v = &def.value;
+    let external = v.get("external").is_some_and(|e| e.as_bool() != Some(false));
+    let local = v.get("driver").and_then(Value::as_str).is_none_or(|d| d == "local");
+    let Some(opts) = v.get("driver_opts").filter(|_| local && !external) else { return };
+    let Some(o) = opts.get("o").and_then(Value::as_str) else { return };
+    let flags: Vec<&str> = o.split(',').map(str::trim).collect();
+    if !flags.iter().any(|f| matches!(*f, "bind" | "rbind")) {
+        return;
+    }
+    let Some(device) = opts.get("device").and_then(val).filter(|d| !d.value.is_empty()) else { return };
+    let note = format!("volume `{}` binds the host's `{}`", def.key, device.value);
+    let mut via = source.via.clone();
+    via.push(dockward_spec::Via { note, location: device.at.clone() });
+    let at = source.at.clone();
+    if flags.iter().any(|f| matches!(*f, "ro" | "readonly")) && !m.is_read_only() {
+        let o_at = opts.get("o").map_or_else(|| device.at.clone(), |o| o.at.clone());
+        m.read_only = Some(Val::new(true, o_at));
+    }
+    m.kind = MountKind::Bind;
+    m.source = Some(Val { value: device.value, at, via });
+}
+
+fn mounts(v: Option<&Value>) -> Vec<Mount> {
     let Some(items) = v.and_then(Value::as_seq) else { return Vec::new() };
     let mut out = Vec::new();
     for item in items {

@@ -46,7 +46,9 @@ pub struct Entry {
 pub struct Scalar {
     /// The text after decoding and interpolation.
     pub text: String,
-    /// Unquoted and untagged: typed like YAML 1.2 (bool, int, float, null).
+    /// Unquoted, untagged and not interpolated: typed like YAML 1.2 (bool, int,
+    /// float, null). A plain scalar with a `${...}` is a string to YAML, and Compose
+    /// keeps its interpolated text one (see [`CAST_PATHS`] for the exceptions).
     pub plain: bool,
 }
 
@@ -113,22 +115,116 @@ impl Value {
     }
 
     /// The value as JSON, typed the way Compose types YAML (for the schema).
-    /// Entries tagged `!reset` are left out.
+    /// Entries tagged `!reset` are left out. A string at one of the paths Compose
+    /// casts after interpolation ([`CAST_PATHS`]) is typed as Compose casts it.
     pub fn to_json(&self) -> serde_json::Value {
+        self.json_at(&mut Vec::new())
+    }
+
+    fn json_at<'k>(&'k self, path: &mut Vec<&'k str>) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.kind {
             Kind::Map(m) => J::Object(
-                m.iter().filter(|e| !e.value.is_tagged("reset")).map(|e| (e.key.clone(), e.value.to_json())).collect(),
+                m.iter()
+                    .filter(|e| !e.value.is_tagged("reset"))
+                    .map(|e| {
+                        path.push(&e.key);
+                        let v = e.value.json_at(path);
+                        path.pop();
+                        (e.key.clone(), v)
+                    })
+                    .collect(),
             ),
-            Kind::Seq(s) => J::Array(s.iter().filter(|v| !v.is_tagged("reset")).map(Value::to_json).collect()),
-            Kind::Scalar(s) if !s.plain => J::String(s.text.clone()),
-            Kind::Scalar(s) => typed_scalar(&s.text),
+            Kind::Seq(s) => J::Array(
+                s.iter()
+                    .filter(|v| !v.is_tagged("reset"))
+                    .map(|v| {
+                        path.push("[]");
+                        let j = v.json_at(path);
+                        path.pop();
+                        j
+                    })
+                    .collect(),
+            ),
+            Kind::Scalar(s) if s.plain => typed_scalar(&s.text),
+            Kind::Scalar(s) if self.tag.is_none() && is_cast_path(path) => typed_scalar(&s.text),
+            Kind::Scalar(s) => J::String(s.text.clone()),
         }
     }
 
     pub fn scalar(text: impl Into<String>, at: Location) -> Value {
         Value { kind: Kind::Scalar(Scalar { text: text.into(), plain: false }), at, via: Vec::new(), tag: None }
     }
+}
+
+/// The fields compose-go converts from string after interpolation (its loader's
+/// `interpolateTypeCastMapping`): `*` is any key, `[]` any list item. Everywhere
+/// else an interpolated value stays a string. The schema accepts a string for most
+/// of these too; it matters for the few it does not (`depends_on.*.required`,
+/// network `priority`, `use_api_socket`).
+pub const CAST_PATHS: &[&str] = &[
+    "services.*.configs.[].mode",
+    "services.*.cpu_count",
+    "services.*.cpu_percent",
+    "services.*.cpu_period",
+    "services.*.cpu_quota",
+    "services.*.cpu_rt_period",
+    "services.*.cpu_rt_runtime",
+    "services.*.cpus",
+    "services.*.cpu_shares",
+    "services.*.init",
+    "services.*.depends_on.*.required",
+    "services.*.depends_on.*.restart",
+    "services.*.deploy.replicas",
+    "services.*.deploy.update_config.parallelism",
+    "services.*.deploy.update_config.max_failure_ratio",
+    "services.*.deploy.rollback_config.parallelism",
+    "services.*.deploy.rollback_config.max_failure_ratio",
+    "services.*.deploy.restart_policy.max_attempts",
+    "services.*.deploy.placement.max_replicas_per_node",
+    "services.*.develop.watch.[].initial_sync",
+    "services.*.healthcheck.retries",
+    "services.*.healthcheck.disable",
+    "services.*.networks.*.priority",
+    "services.*.networks.*.gw_priority",
+    "services.*.oom_kill_disable",
+    "services.*.oom_score_adj",
+    "services.*.pids_limit",
+    "services.*.ports.[].target",
+    "services.*.privileged",
+    "services.*.read_only",
+    "services.*.scale",
+    "services.*.secrets.[].mode",
+    "services.*.stdin_open",
+    "services.*.tty",
+    "services.*.ulimits.*",
+    "services.*.ulimits.*.hard",
+    "services.*.ulimits.*.soft",
+    "services.*.use_api_socket",
+    "services.*.volumes.[].read_only",
+    "services.*.volumes.[].volume.nocopy",
+    "networks.*.external",
+    "networks.*.internal",
+    "networks.*.attachable",
+    "networks.*.enable_ipv4",
+    "networks.*.enable_ipv6",
+    "volumes.*.external",
+    "secrets.*.external",
+    "configs.*.external",
+];
+
+fn is_cast_path(path: &[&str]) -> bool {
+    CAST_PATHS.iter().any(|pattern| {
+        let mut parts = pattern.split('.');
+        let mut keys = path.iter();
+        loop {
+            match (parts.next(), keys.next()) {
+                (None, None) => return true,
+                (Some(p), Some(k)) if p == *k || (p == "*" && *k != "[]") || (p == "[]" && *k == "[]") => {}
+                _ => return false,
+            }
+        }
+    })
 }
 
 fn typed_scalar(text: &str) -> serde_json::Value {
@@ -245,8 +341,11 @@ impl<'a> Converter<'a> {
             }
             NodeKind::Seq(items) => Kind::Seq(items.iter().map(|n| self.node(n, alias, depth + 1)).collect()),
             NodeKind::Scalar(s) => {
-                let plain = s.style == ScalarStyle::Plain && node.tag.is_none();
-                let text = if self.interpolate && s.value.contains('$') {
+                let interpolated = self.interpolate && s.value.contains('$');
+                // `${X:-}` or `${UID:-1000}` is a string to YAML before interpolation,
+                // and Compose keeps the result one: not null, not a number.
+                let plain = s.style == ScalarStyle::Plain && node.tag.is_none() && !interpolated;
+                let text = if interpolated {
                     self.interpolate_scalar(node, &s.value, s.raw, &mut via)
                 } else {
                     s.value.clone()

@@ -329,3 +329,111 @@ fn long_syntax_ports_keep_their_host_address() {
     assert_eq!(web.ports[0].host_ip.as_ref().unwrap().value, "127.0.0.1");
     assert_eq!(web.ports[0].host_port.as_ref().unwrap().value, "8080");
 }
+
+#[test]
+fn deploy_restart_policy_wins_over_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = "services:\n  both:\n    image: x:1\n    restart: always\n    deploy:\n      restart_policy:\n        condition: on-failure\n        max_attempts: 9\n  plain:\n    image: x:1\n    restart: on-failure:3\n  only_deploy:\n    image: x:1\n    deploy:\n      restart_policy:\n        condition: none\n  no_condition:\n    image: x:1\n    restart: unless-stopped\n    deploy:\n      restart_policy:\n        max_attempts: 2\n  any:\n    image: x:1\n    restart: \"no\"\n    deploy:\n      restart_policy: {condition: any}\n  deploy_without_policy:\n    image: x:1\n    restart: always\n    deploy:\n      resources: {}\n";
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    assert!(project.problems.is_empty(), "{:?}", project.problems);
+    let (specs, _) = project.container_specs();
+    let got = |name: &str| {
+        let r = spec(&specs, name).restart.as_ref().unwrap();
+        (r.policy.value.clone(), text_at(&r.policy.at), r.max_retries.as_ref().map(|m| (m.value, text_at(&m.at))))
+    };
+    assert_eq!(got("both"), ("on-failure".into(), "on-failure".into(), Some((9, "9".into()))));
+    assert_eq!(got("plain"), ("on-failure".into(), "on-failure:3".into(), Some((3, "on-failure:3".into()))));
+    assert_eq!(got("only_deploy"), ("no".into(), "none".into(), None));
+    // Compose hands the engine an empty condition: no restarts, whatever `restart` says.
+    let (policy, at, retries) = got("no_condition");
+    assert_eq!((policy.as_str(), retries), ("no", Some((2, "2".into()))));
+    assert!(at.contains("max_attempts: 2"), "{at}");
+    assert_eq!(got("any").0, "always");
+    assert_eq!(got("deploy_without_policy").0, "always");
+}
+
+#[test]
+fn deploy_resource_limits_win_over_service_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = "services:\n  both:\n    image: x:1\n    mem_limit: 1g\n    cpus: 2\n    pids_limit: 500\n    mem_reservation: 1g\n    deploy:\n      resources:\n        limits: {memory: 256m, cpus: '0.5', pids: 50}\n        reservations: {memory: 128m}\n  service_only:\n    image: x:1\n    mem_limit: 1g\n    pids_limit: 500\n";
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    let (specs, _) = project.container_specs();
+    let r = &spec(&specs, "both").resources;
+    assert_eq!(r.memory.as_ref().map(|m| (m.value, text_at(&m.at))), Some((256 << 20, "256m".into())));
+    assert_eq!(r.cpus.as_ref().map(|c| c.value), Some(0.5));
+    assert_eq!(r.pids_limit.as_ref().map(|p| p.value), Some(50));
+    assert_eq!(r.memory_reservation.as_ref().map(|m| m.value), Some(128 << 20));
+    let r = &spec(&specs, "service_only").resources;
+    assert_eq!(r.memory.as_ref().map(|m| m.value), Some(1 << 30));
+    assert_eq!(r.pids_limit.as_ref().map(|p| p.value), Some(500));
+}
+
+#[test]
+fn local_volumes_that_bind_a_host_path_are_binds() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = "services:\n  web:\n    image: x:1\n    volumes:\n      - etc:/host/etc:ro\n      - type: volume\n        source: sock\n        target: /var/run/docker.sock\n      - plain:/data\n      - ext:/ext\n      - nfs:/nfs\n      - rodev:/rodev\nvolumes:\n  etc:\n    driver_opts: {type: none, o: bind, device: /etc}\n  sock:\n    driver: local\n    driver_opts:\n      type: none\n      o: rbind\n      device: /var/run/docker.sock\n  plain: {}\n  ext:\n    external: true\n    driver_opts: {o: bind, device: /srv}\n  nfs:\n    driver_opts: {type: nfs, o: \"addr=10.0.0.1,rw\", device: \":/export\"}\n  rodev:\n    driver_opts: {type: none, o: \"bind,ro\", device: /srv/ro}\n";
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    assert!(project.problems.is_empty(), "{:?}", project.problems);
+    let (specs, _) = project.container_specs();
+    let m = &spec(&specs, "web").mounts;
+    let got: Vec<(MountKind, String, String, bool)> = m
+        .iter()
+        .map(|m| {
+            let src = m.source.as_ref().unwrap();
+            (m.kind, src.value.clone(), text_at(&src.at), m.is_read_only())
+        })
+        .collect();
+    let b = |v: &str, at: &str, ro| (MountKind::Bind, v.to_string(), at.to_string(), ro);
+    let v = |n: &str| (MountKind::Volume, n.to_string(), n.to_string(), false);
+    assert_eq!(
+        got,
+        [
+            b("/etc", "etc", true),
+            b("/var/run/docker.sock", "sock", false),
+            v("plain"),
+            v("ext"),
+            v("nfs"),
+            b("/srv/ro", "rodev", true),
+        ]
+    );
+    let via = &m[0].source.as_ref().unwrap().via;
+    assert_eq!(via.len(), 1);
+    assert_eq!(text_at(&via[0].location), "/etc");
+    assert!(via[0].note.contains("volume `etc`"), "{}", via[0].note);
+}
+
+#[test]
+fn interpolated_scalars_stay_strings_except_where_compose_casts() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = "services:\n  web:\n    image: x:${TAG:-1}\n    platform: ${PLATFORM:-}\n    user: ${UID:-1000}\n    container_name: ${NAME:-123}\n    hostname: ${HOST:-true}\n    working_dir: ${WD:-null}\n    privileged: ${PRIV:-false}\n    use_api_socket: ${SOCK:-false}\n    environment:\n      EMPTY: ${NOTHING:-}\n    depends_on:\n      db:\n        condition: service_started\n        required: ${REQ:-false}\n    networks:\n      default:\n        priority: ${PRIO:-10}\n    ports:\n      - target: ${PORT:-80}\n        published: ${PUB:-8080}\n  db:\n    image: db:1\n";
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    assert!(project.problems.is_empty(), "{:?}", project.problems);
+    let (specs, _) = project.container_specs();
+    let web = spec(&specs, "web");
+    assert_eq!(web.user.as_ref().unwrap().value, "1000");
+    let empty = web.env.iter().find(|e| e.name.value == "EMPTY").unwrap();
+    assert_eq!(empty.value.as_ref().map(|v| v.value.as_str()), Some(""));
+    // An empty interpolated setting is unset, as it is to Docker.
+    let compose =
+        "services:\n  web:\n    image: x:1\n    user: ${U:-}\n    network_mode: ${NM:-}\n    restart: ${R:-}\n    command: ${CMD:-}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    assert!(project.problems.is_empty(), "{:?}", project.problems);
+    let (specs, _) = project.container_specs();
+    let web = spec(&specs, "web");
+    assert!(web.user.is_none() && web.network_mode.is_none() && web.restart.is_none() && web.command.is_none());
+}
+
+#[test]
+fn literal_wrong_types_and_failed_casts_are_still_schema_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    // Without interpolation a plain number is a number; at a cast path an
+    // interpolated value is cast, and a non-boolean stays what the schema rejects.
+    let compose = "services:\n  web:\n    image: x:1\n    user: 1000\n    platform: null\n    use_api_socket: ${SOCK:-maybe}\n    depends_on:\n      db: {condition: service_started, required: \"${REQ:-}\"}\n  db:\n    image: db:1\n";
+    let project = load_text(dir.path(), &[("compose.yaml", compose)], &[]);
+    let schema: Vec<String> =
+        project.problems.iter().filter(|p| p.kind == ProblemKind::Schema).map(|p| text_at(&p.at)).collect();
+    // (A `oneOf` failure is reported at the `depends_on` entry.)
+    let depends = "db: {condition: service_started, required: \"${REQ:-}\"}";
+    assert_eq!(schema, ["1000", "null", "${SOCK:-maybe}", depends], "{:?}", project.problems);
+}

@@ -8,7 +8,10 @@ declare_rule! {
     /// Reports what the Compose specification's JSON schema rejects: unknown keys,
     /// values of the wrong type (`ports: 80` instead of a list), a file whose top
     /// level is not a mapping. Validation runs on each file after interpolation, as
-    /// docker compose does.
+    /// docker compose does; like Compose, an interpolated value stays a string
+    /// (`user: ${UID:-1000}` is `"1000"`, `platform: ${X:-}` is `""`) except in the
+    /// fields Compose converts (booleans and numbers such as `privileged`,
+    /// `depends_on.*.required`, `ports[].target`).
     ///
     /// ## Why is this bad?
     /// docker compose refuses to start a project with such a file. An unknown key is
@@ -63,6 +66,18 @@ mod tests {
         let text = "services:\n  web:\n    image: a:1\n    privileged: ${PRIV}\n    cpus: ${CPUS}\n";
         let (found, _) = run(&SchemaViolation, &[("compose.yaml", text)], &[("PRIV", "true"), ("CPUS", "0.5")]);
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn interpolated_values_stay_strings_elsewhere() {
+        let text = "services:\n  web:\n    image: a:1\n    platform: ${PLATFORM:-}\n    user: ${UID:-1000}\n    hostname: ${H:-true}\n    depends_on:\n      db: {condition: service_started, required: ${REQ:-false}}\n  db:\n    image: b:1\n";
+        let (found, _) = run(&SchemaViolation, &[("compose.yaml", text)], &[]);
+        assert!(found.is_empty(), "{found:?}");
+        // Written without a variable, a number is a number and null is null.
+        let text = "services:\n  web:\n    image: a:1\n    platform:\n    user: 1000\n";
+        let (found, _) = run(&SchemaViolation, &[("compose.yaml", text)], &[]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].message.contains("platform") && found[1].message.contains("user"));
     }
 
     #[test]

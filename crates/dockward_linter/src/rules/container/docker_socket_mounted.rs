@@ -9,6 +9,8 @@ declare_rule! {
     /// `docker.sock`), or a directory that holds it (`/run`, `/var/run`). Paths are
     /// normalised first, so `//var/run/docker.sock/` and `/var/run/../run/docker.sock`
     /// count. Read-only mounts count too: the socket is a door, not a file.
+    /// A Compose named volume of the `local` driver whose options bind a host path
+    /// (`driver_opts: {type: none, o: bind, device: /path}`) is a bind of that path.
     ///
     /// ## Why is this bad?
     /// Whoever can talk to the socket can start a privileged container that mounts
@@ -105,5 +107,21 @@ mod compose_tests {
             &DockerSocketMounted,
             "services:\n  web:\n    image: x:1\n    volumes:\n      - docker.sock:/var/run/docker.sock\n      - ./data:/data\nvolumes:\n  docker.sock: {}\n",
         );
+    }
+}
+
+#[cfg(test)]
+mod volume_bind_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn a_local_volume_binding_the_socket_is_the_socket() {
+        let yaml = "services:\n  web:\n    image: x:1\n    volumes: [\"sock:/var/run/docker.sock\"]\nvolumes:\n  sock:\n    driver_opts: {type: none, o: bind, device: /var/run/docker.sock}\n";
+        let d = assert_compose_flags(&DockerSocketMounted, yaml, &["sock"]);
+        assert_eq!(related_spans(&d[0]), ["/var/run/docker.sock"]);
+        // A volume of another driver, or without `o: bind`, is not a bind.
+        let yaml = "services:\n  web:\n    image: x:1\n    volumes: [\"a:/a\", \"b:/b\"]\nvolumes:\n  a:\n    driver: rexray\n    driver_opts: {o: bind, device: /var/run/docker.sock}\n  b:\n    driver_opts: {type: tmpfs, device: tmpfs, o: size=10m}\n";
+        assert_compose_clean(&DockerSocketMounted, yaml);
     }
 }

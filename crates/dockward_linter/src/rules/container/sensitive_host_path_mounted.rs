@@ -11,6 +11,8 @@ declare_rule! {
     /// containers commonly need (`/etc/localtime`, `/etc/timezone`,
     /// `/usr/share/zoneinfo`, `/etc/ssl/certs`, `/usr/share/ca-certificates`) are not
     /// reported; the Docker socket has its own rule.
+    /// A Compose named volume of the `local` driver whose options bind a host path
+    /// (`driver_opts: {type: none, o: bind, device: /path}`) is a bind of that path.
     ///
     /// ## Why is this bad?
     /// A writable mount of these paths lets the container change the host's
@@ -145,5 +147,18 @@ mod compose_tests {
             &SensitiveHostPathMounted,
             "services:\n  web:\n    image: x:1\n    volumes:\n      - ./etc:/etc/app\n      - etc:/etc/data\n      - type: volume\n        source: proc\n        target: /p\nvolumes:\n  etc:\n  proc:\n",
         );
+    }
+}
+
+#[cfg(test)]
+mod volume_bind_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn a_local_volume_binding_etc_mounts_etc() {
+        let yaml = "services:\n  web:\n    image: x:1\n    volumes:\n      - hostetc:/host/etc:ro\n      - type: volume\n        source: tz\n        target: /etc/localtime\n        read_only: true\n      - data:/data\nvolumes:\n  hostetc:\n    driver: local\n    driver_opts:\n      type: none\n      o: bind\n      device: /etc\n  tz:\n    driver_opts: {type: none, o: bind, device: /etc/localtime}\n  data:\n    driver_opts: {type: none, o: bind, device: /srv/data}\n";
+        let d = assert_compose_flags(&SensitiveHostPathMounted, yaml, &["hostetc"]);
+        assert!(d[0].message.contains("`/etc` read-only"), "{}", d[0].message);
     }
 }

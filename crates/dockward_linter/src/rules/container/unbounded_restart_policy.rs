@@ -100,4 +100,15 @@ mod compose_tests {
         let yaml = "services:\n  a:\n    image: x:1\n    restart: on-failure\n  b:\n    image: x:1\n    deploy:\n      restart_policy:\n        condition: on-failure\n        max_attempts: 20\n  c:\n    image: x:1\n    restart: \"on-failure:3\"\n  d:\n    image: x:1\n    restart: unless-stopped\n  e:\n    image: x:1\n    deploy:\n      restart_policy: {condition: on-failure, max_attempts: 3}\n";
         assert_compose_flags(&UnboundedRestartPolicy, yaml, &["on-failure", "20"]);
     }
+
+    #[test]
+    fn deploy_restart_policy_wins_over_restart() {
+        // Compose applies the deploy block: the unbounded `restart` is not what runs...
+        let yaml = "services:\n  a:\n    image: x:1\n    restart: on-failure\n    deploy:\n      restart_policy: {condition: on-failure, max_attempts: 3}\n  b:\n    image: x:1\n    restart: on-failure:2\n    deploy:\n      restart_policy: {condition: none}\n";
+        assert_compose_clean(&UnboundedRestartPolicy, yaml);
+        // ...and an unbounded deploy policy is, whatever `restart` says (`on-failure:3`
+        // would be the span if `restart` were judged).
+        let yaml = "services:\n  a:\n    image: x:1\n    restart: on-failure:3\n    deploy:\n      restart_policy:\n        condition: on-failure\n";
+        assert_compose_flags(&UnboundedRestartPolicy, yaml, &["on-failure"]);
+    }
 }

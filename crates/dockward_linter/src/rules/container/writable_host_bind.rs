@@ -8,6 +8,8 @@ declare_rule! {
     /// Reports bind mounts that are writable (no `:ro`, `read_only: true` or
     /// `readonly`), as a reminder to make them read-only where the container only
     /// reads. The Docker socket is left to its own rule.
+    /// A Compose named volume of the `local` driver whose options bind a host path
+    /// (`driver_opts: {type: none, o: bind, device: /path}`) is a bind of that path.
     ///
     /// ## Why is this bad?
     /// A writable bind lets a compromised container change files on the host that
@@ -94,5 +96,18 @@ mod compose_tests {
             yaml,
             &["./data:/data", "type: bind\n        source: ./logs\n        target: /logs"],
         );
+    }
+}
+
+#[cfg(test)]
+mod volume_bind_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn a_local_volume_binding_a_host_path_is_a_host_bind() {
+        let yaml = "services:\n  web:\n    image: x:1\n    volumes:\n      - data:/data\n      - conf:/conf:ro\n      - rodev:/rodev\n      - plain:/plain\nvolumes:\n  data:\n    driver_opts: {type: none, o: bind, device: /srv/data}\n  conf:\n    driver_opts: {type: none, o: bind, device: /srv/conf}\n  rodev:\n    driver_opts: {type: none, o: \"bind,ro\", device: /srv/ro}\n  plain:\n";
+        let d = assert_compose_flags(&WritableHostBind, yaml, &["data:/data"]);
+        assert!(d[0].message.contains("`/srv/data` writable"), "{}", d[0].message);
     }
 }
