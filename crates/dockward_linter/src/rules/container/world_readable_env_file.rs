@@ -11,6 +11,11 @@ declare_rule! {
     /// that names them; a path that does not resolve to a file on disk (a variable, a
     /// file not checked out, a live container) is skipped. Unix only.
     ///
+    /// An env file inside a git work tree (a `.git` directory or file in its directory
+    /// or one above) is not judged: git does not store read bits, so the mode there is
+    /// the scanner's own checkout's, not the deployment's. The rule still judges env
+    /// files outside a checkout, such as those on a deployed host.
+    ///
     /// ## Why is this bad?
     /// Env files usually hold the secrets a service needs. When they are world-readable
     /// every local user and every process running as another user can read them.
@@ -45,6 +50,38 @@ fn resolve(spec_file: Option<&std::path::Path>, written: &str) -> Option<PathBuf
     Some(spec_file?.parent()?.join(p))
 }
 
+/// How many directories above a file are searched for `.git`.
+const GIT_SEARCH_DEPTH: usize = 64;
+
+/// Whether `dir` is inside a git work tree: it or one of its ancestors (at most
+/// [`GIT_SEARCH_DEPTH`] of them) holds a `.git` directory or file (a worktree or a
+/// submodule). Each directory is looked at once per process.
+fn in_git_work_tree(dir: &std::path::Path) -> bool {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashMap<PathBuf, bool>>> = OnceLock::new();
+    let seen = SEEN.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut walked = Vec::new();
+    let mut found = false;
+    for d in dir.ancestors().take(GIT_SEARCH_DEPTH) {
+        if let Some(known) = seen.lock().ok().and_then(|m| m.get(d).copied()) {
+            found = known;
+            break;
+        }
+        walked.push(d.to_path_buf());
+        if d.join(".git").symlink_metadata().is_ok() {
+            found = true;
+            break;
+        }
+    }
+    if let Ok(mut m) = seen.lock() {
+        for d in walked {
+            m.insert(d, found);
+        }
+    }
+    found
+}
+
 impl ContainerRule for WorldReadableEnvFile {
     fn meta(&self) -> &'static crate::RuleMeta {
         &Self::META
@@ -58,7 +95,7 @@ impl ContainerRule for WorldReadableEnvFile {
             let Some(path) = resolve(written_in.as_deref(), &f.value) else { continue };
             let Ok(meta) = std::fs::metadata(&path) else { continue };
             let mode = meta.permissions().mode() & 0o777;
-            if meta.is_file() && mode & 0o004 != 0 {
+            if meta.is_file() && mode & 0o004 != 0 && !path.parent().is_some_and(in_git_work_tree) {
                 let msg = format!(
                     "{} reads env file `{}`, which every user can read (mode {mode:o})",
                     describe(spec),
@@ -128,5 +165,32 @@ mod compose_tests {
         assert!(d[0].message.contains("mode 644"), "{}", d[0].message);
         let private = "services:\n  web:\n    image: x:1\n    env_file: [closed.env]\n";
         ComposeCase::new(private).in_dir(dir.path()).assert_clean(&WorldReadableEnvFile);
+    }
+
+    /// In a git checkout the mode is the scanner's own, not the deployment's: git
+    /// stores no read bits. A `.git` file (a worktree, a submodule) counts too.
+    #[test]
+    fn says_nothing_inside_a_git_work_tree() {
+        let yaml = "services:\n  web:\n    image: x:1\n    env_file: config/open.env\n";
+        for git in ["dir", "file"] {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::create_dir_all(dir.path().join("config")).unwrap();
+            let env = dir.path().join("config/open.env");
+            std::fs::write(&env, "A=b\n").unwrap();
+            std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o644)).unwrap();
+            if git == "dir" {
+                std::fs::create_dir(dir.path().join(".git")).unwrap();
+            } else {
+                std::fs::write(dir.path().join(".git"), "gitdir: /elsewhere\n").unwrap();
+            }
+            ComposeCase::new(yaml).in_dir(dir.path()).assert_clean(&WorldReadableEnvFile);
+        }
+        // The same layout without `.git` (a deployed host directory) is judged.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("config")).unwrap();
+        let env = dir.path().join("config/open.env");
+        std::fs::write(&env, "A=b\n").unwrap();
+        std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o644)).unwrap();
+        ComposeCase::new(yaml).in_dir(dir.path()).assert_flags(&WorldReadableEnvFile, &["config/open.env"]);
     }
 }
