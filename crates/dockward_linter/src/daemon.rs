@@ -188,10 +188,40 @@ pub fn check_daemon_json_bytes(
     };
     let lint = |file: &Arc<SourceFile>| {
         let json = dockward_daemon::read_daemon_json(file);
+        if let Some(found) = not_a_daemon_config(file, &json, settings) {
+            return found;
+        }
         let spec = dockward_daemon::build_spec(Some(&json), &[], true);
         lint_daemon(&spec, Some(&json), &[], settings)
     };
     check_text_with_fixes_and_keys(name, path, text, fix, lint, json_duplicate_keys)
+}
+
+/// One DW005 finding when most top-level keys of a `daemon.json` (at least two of
+/// them) are not dockerd options: the file is another program's, and the DM rules
+/// would only report its keys and dockerd's defaults. A Docker file with a misspelt
+/// key still has mostly known keys.
+fn not_a_daemon_config(file: &Arc<SourceFile>, json: &DaemonJson, settings: &Settings) -> Option<Vec<Diagnostic>> {
+    let JsonKind::Object(members) = &json.doc.value.as_ref()?.kind else { return None };
+    let unknown = members.iter().filter(|m| dockward_daemon::options::by_key(&m.key).is_none()).count();
+    if members.len() < 2 || unknown * 2 <= members.len() {
+        return None;
+    }
+    let rule = registry::NOT_A_DAEMON_CONFIG;
+    if !settings.is_enabled(rule) || settings.ignored_for_path(rule, file.name()) {
+        return Some(Vec::new());
+    }
+    let mut d = Diagnostic::new(
+        rule,
+        Location::File { name: file.name().to_string() },
+        format!(
+            "`{}` does not look like a Docker daemon configuration ({unknown} of its {} top-level keys are not dockerd options); the daemon rules are not run on it",
+            file.name(),
+            members.len()
+        ),
+    );
+    d.severity = settings.severity(rule);
+    Some(vec![d])
 }
 
 /// How many members of the objects of `text` (at any depth) repeat an earlier key of
@@ -331,6 +361,27 @@ mod tests {
         // The same key in two objects is no duplicate.
         assert_eq!(json_duplicate_keys(r#"{"a": {"k": 1}, "b": {"k": 1}}"#), 0);
         assert_eq!(json_duplicate_keys(r#"{"a": "#), usize::MAX);
+    }
+
+    fn codes_of(text: &str) -> Vec<&'static str> {
+        let settings = crate::settings::SettingsBuilder::default().build();
+        let r = check_daemon_json_bytes("daemon.json", None, text.as_bytes(), &settings, FixMode::Off);
+        r.diagnostics.iter().map(|d| d.rule.code).collect()
+    }
+
+    /// Another program's `daemon.json` (pm2's) is reported once and not judged by
+    /// the DM rules; a Docker one with a misspelt key is still judged.
+    #[test]
+    fn another_programs_daemon_json_is_one_note() {
+        let pm2 = r#"{"apps": [{"name": "web", "script": "server.js"}], "name": "x", "script": "y"}"#;
+        assert_eq!(codes_of(pm2), ["DW005"]);
+        let docker = r#"{"icc": false, "live-restor": true, "userns-remap": "default", "no-new-privileges": true}"#;
+        let codes = codes_of(docker);
+        assert!(codes.contains(&"DM002"), "{codes:?}");
+        assert!(!codes.contains(&"DW005"), "{codes:?}");
+        // Half unknown is not "most": still judged.
+        assert!(!codes_of(r#"{"icc": false, "frob": 1}"#).contains(&"DW005"));
+        assert!(codes_of("{}").iter().all(|c| *c != "DW005"));
     }
 
     fn fix_all(text: &str) -> FileReport {

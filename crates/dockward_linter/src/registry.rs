@@ -16,9 +16,11 @@ pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
 pub const UNREADABLE_FILE: &RuleMeta = &meta::unreadable_file::UnreadableFile::META;
 pub const UNUSED_SUPPRESSION: &RuleMeta = &meta::unused_suppression::UnusedSuppression::META;
 pub const INVALID_SUPPRESSION: &RuleMeta = &meta::invalid_suppression::InvalidSuppression::META;
+pub const NOT_A_DAEMON_CONFIG: &RuleMeta = &meta::not_a_daemon_config::NotADaemonConfig::META;
 
 /// Rules produced by the checker itself rather than by a check function.
-static META_RULES: &[&RuleMeta] = &[SYNTAX_ERROR, UNREADABLE_FILE, UNUSED_SUPPRESSION, INVALID_SUPPRESSION];
+static META_RULES: &[&RuleMeta] =
+    &[SYNTAX_ERROR, UNREADABLE_FILE, UNUSED_SUPPRESSION, INVALID_SUPPRESSION, NOT_A_DAEMON_CONFIG];
 
 /// Every Dockerfile rule, in code order.
 pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[

@@ -1,4 +1,5 @@
 pub mod invalid_suppression;
+pub mod not_a_daemon_config;
 pub mod syntax_error;
 pub mod unreadable_file;
 pub mod unused_suppression;
