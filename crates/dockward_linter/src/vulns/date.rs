@@ -3,34 +3,12 @@
 
 use std::fmt;
 
+use dockward_vulndb::time::{civil_from_days, days_from_civil, unix_seconds};
+
 /// A day, counted from 1970-01-01.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     days: i64,
-}
-
-/// Days since 1970-01-01 of a date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count (`civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m as u32, d as u32)
 }
 
 fn days_in_month(y: i64, m: u32) -> u32 {
@@ -81,7 +59,9 @@ impl Date {
     }
 
     pub fn ymd(self) -> (i64, u32, u32) {
-        civil_from_days(self.days)
+        let (y, m, d) = civil_from_days(self.days);
+        // Month 1-12 and day 1-31 by construction.
+        (y, m as u32, d as u32)
     }
 }
 
@@ -94,10 +74,7 @@ impl fmt::Display for Date {
 
 /// The current Unix time in seconds (0 if the clock is before 1970).
 pub fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    unix_seconds(std::time::SystemTime::now()).max(0)
 }
 
 #[cfg(test)]
