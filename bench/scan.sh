@@ -26,21 +26,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 osv=../shared/corpus/vuln/osv
 
-median_and_rss() {
-  local times=() rss=0 t0 t1 r out; out=$(mktemp)
-  for _ in $(seq "$runs"); do
-    t0=$(date +%s%N)
-    /usr/bin/time -o "$out" -f '%M' "$@" >/dev/null 2>/dev/null || true
-    t1=$(date +%s%N)
-    r=$(tail -1 "$out")
-    times+=("$(( (t1 - t0) / 1000000 ))")
-    [ "$r" -gt "$rss" ] && rss=$r
-  done
-  rm -f "$out"
-  local med; med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  awk -v m="$med" -v r="$rss" 'BEGIN {printf "%.3f %.1f\n", m/1000, r/1024}'
-}
-
 echo "## database"
 json=$(find "$osv" -name '*.json' -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
 read -r bt br < <(median_and_rss "$dw" db build --from "$osv" --db "$work/vulns.db")
