@@ -255,6 +255,16 @@ fn catalog_one(tree: &dyn FileTree, path: &str, out: &mut CatalogOutput) -> usiz
     out.packages.len() - before
 }
 
+/// Test helper of the three database readers: every header blob a reader hands out,
+/// and its problems.
+#[cfg(test)]
+fn collect_blobs(read: fn(&[u8], &mut dyn FnMut(&[u8]), &mut Vec<String>), data: &[u8]) -> (Vec<Vec<u8>>, Vec<String>) {
+    let mut blobs = Vec::new();
+    let mut problems = Vec::new();
+    read(data, &mut |b| blobs.push(b.to_vec()), &mut problems);
+    (blobs, problems)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;

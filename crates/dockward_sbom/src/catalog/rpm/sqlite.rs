@@ -480,10 +480,7 @@ mod tests {
     }
 
     fn run(data: &[u8]) -> (Vec<Vec<u8>>, Vec<String>) {
-        let mut blobs = Vec::new();
-        let mut problems = Vec::new();
-        read(data, &mut |b| blobs.push(b.to_vec()), &mut problems);
-        (blobs, problems)
+        super::super::collect_blobs(read, data)
     }
 
     #[test]
