@@ -255,10 +255,14 @@ fn catalog_one(tree: &dyn FileTree, path: &str, out: &mut CatalogOutput) -> usiz
     out.packages.len() - before
 }
 
+/// The shape of the three database readers (`bdb::read`, `ndb::read`, `sqlite::read`).
+#[cfg(test)]
+type DbReader = fn(&[u8], &mut dyn FnMut(&[u8]), &mut Vec<String>);
+
 /// Test helper of the three database readers: every header blob a reader hands out,
 /// and its problems.
 #[cfg(test)]
-fn collect_blobs(read: fn(&[u8], &mut dyn FnMut(&[u8]), &mut Vec<String>), data: &[u8]) -> (Vec<Vec<u8>>, Vec<String>) {
+fn collect_blobs(read: DbReader, data: &[u8]) -> (Vec<Vec<u8>>, Vec<String>) {
     let mut blobs = Vec::new();
     let mut problems = Vec::new();
     read(data, &mut |b| blobs.push(b.to_vec()), &mut problems);
