@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_dockward"));
@@ -517,6 +517,14 @@ fn rules_rule_and_debug_ast() {
     let page = String::from_utf8_lossy(&out.stdout);
     assert!(page.starts_with("# DF001 `last-user-is-root`"), "{page}");
     assert_eq!(run(bin().args(["rule", "nope"])).status.code(), Some(2));
+    // A peer id that covers several rules shows each page; docker-bench's ids come from `cis`.
+    let out = run(bin().args(["rule", "DS-0002"]));
+    let pages = String::from_utf8_lossy(&out.stdout);
+    assert!(pages.starts_with("# DF001 `last-user-is-root`") && pages.contains("\n# DF002 `missing-user`"), "{pages}");
+    let out = run(bin().args(["rule", "check_2_2"]));
+    let pages = String::from_utf8_lossy(&out.stdout);
+    assert!(pages.starts_with("# DM006 `icc-enabled`") && pages.contains("\n# NW002 `default-bridge-icc`"), "{pages}");
+    assert!(rules.as_array().unwrap().iter().any(|r| r["code"] == "DM006" && r["aliases"] == json!(["check_2_2"])));
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "Dockerfile", "FROM alpine AS b\nCOPY --from=b a /b/\n");
     let out = run(bin().args(["debug", "ast"]).arg(&p));

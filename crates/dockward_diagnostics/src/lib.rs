@@ -15,7 +15,7 @@ use std::sync::Arc;
 use dockward_source::{Position, SourceFile, TextRange};
 
 pub use fix::{apply_fixes, Applicability, Edit, Fix, FixOutcome};
-pub use meta::{Category, FixAvailability, RuleMeta, Target};
+pub use meta::{docker_bench_control, Category, FixAvailability, RuleMeta, Target};
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]

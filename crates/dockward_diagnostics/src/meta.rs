@@ -108,6 +108,27 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// Every peer id of the rule, as output formats list them: the aliases, then
+    /// docker-bench-security's id of each CIS control (`check_2_2`).
+    pub fn peer_ids(&self) -> Vec<String> {
+        let derived = self.cis.iter().map(|c| format!("check_{}", c.replace('.', "_")));
+        self.aliases.iter().map(|a| a.to_string()).chain(derived).collect()
+    }
+
+    /// True if `selector` names this rule exactly: its code, its name, an alias, or
+    /// docker-bench-security's id of a CIS control the rule checks (`check_5_5` for
+    /// 5.5). docker-bench numbers its checks after CIS Docker Benchmark 1.6.0, the
+    /// numbering of `cis`, so its ids are derived here rather than listed as aliases
+    /// rule by rule; several rules share one when each checks a part of the control
+    /// (`check_4_1`: the Dockerfile, Compose, live-container and image twins).
+    pub fn is_named(&self, selector: &str) -> bool {
+        let sel = selector.trim();
+        sel.eq_ignore_ascii_case(self.code)
+            || sel.eq_ignore_ascii_case(self.name)
+            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(sel))
+            || docker_bench_control(sel).is_some_and(|control| self.cis.iter().any(|c| *c == control))
+    }
+
     /// True if `selector` names this rule: its code, name, an alias, `cis-N`, or a
     /// code prefix (`DF`, `DF0`).
     pub fn matches(&self, selector: &str) -> bool {
@@ -115,14 +136,61 @@ impl RuleMeta {
         if sel.eq_ignore_ascii_case("ALL") {
             return true;
         }
-        sel.eq_ignore_ascii_case(self.code)
-            || sel.eq_ignore_ascii_case(self.name)
-            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(sel))
+        self.is_named(sel)
             || sel.strip_prefix("cis-").or_else(|| sel.strip_prefix("CIS-")).is_some_and(|c| self.cis.contains(&c))
             || (!sel.is_empty()
                 && sel.len() < self.code.len()
                 && sel.chars().all(|c| c.is_ascii_alphanumeric())
                 && self.code.len() >= sel.len()
                 && self.code[..sel.len()].eq_ignore_ascii_case(sel))
+    }
+}
+
+/// The CIS control a docker-bench-security check id stands for: `check_5_5` -> `5.5`,
+/// `check_1_1_13` -> `1.1.13`. Its community checks (`check_c_5_3_1`) are no CIS
+/// controls and return `None`; rules carry those as aliases.
+pub fn docker_bench_control(selector: &str) -> Option<String> {
+    let rest = selector.get(..6).filter(|p| p.eq_ignore_ascii_case("check_")).map(|_| &selector[6..])?;
+    let parts: Vec<&str> = rest.split('_').collect();
+    let numeric = parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()));
+    (numeric && (2..=3).contains(&parts.len())).then(|| parts.join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docker_bench_ids_name_cis_controls() {
+        assert_eq!(docker_bench_control("check_5_5").as_deref(), Some("5.5"));
+        assert_eq!(docker_bench_control("CHECK_1_1_13").as_deref(), Some("1.1.13"));
+        assert_eq!(docker_bench_control("check_c_5_3_1"), None);
+        assert_eq!(docker_bench_control("check_5"), None);
+        assert_eq!(docker_bench_control("check_5_"), None);
+        assert_eq!(docker_bench_control("check_5_5_5_5"), None);
+        assert_eq!(docker_bench_control("chec"), None);
+        assert_eq!(docker_bench_control("checké_5"), None);
+    }
+
+    #[test]
+    fn a_rule_is_named_by_the_docker_bench_id_of_each_of_its_controls() {
+        let rule = RuleMeta {
+            code: "CT011",
+            name: "host-namespace-shared",
+            summary: "s",
+            docs: "",
+            severity: crate::Severity::Error,
+            category: Category::Security,
+            target: Target::Container,
+            fix: FixAvailability::None,
+            default_enabled: true,
+            aliases: &["check_c_9_9"],
+            cis: &["5.10", "5.16"],
+            practices: &[],
+        };
+        assert!(rule.is_named("check_5_10") && rule.is_named("check_5_16") && rule.is_named("check_c_9_9"));
+        assert!(!rule.is_named("check_5_1") && !rule.is_named("check_5_100") && !rule.is_named("cis-5.10"));
+        assert!(rule.matches("cis-5.10") && rule.matches("check_5_16"));
+        assert_eq!(rule.peer_ids(), ["check_c_9_9", "check_5_10", "check_5_16"]);
     }
 }

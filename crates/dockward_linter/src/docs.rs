@@ -30,8 +30,10 @@ pub fn rule_page(rule: &RuleMeta) -> String {
     let _ = writeln!(md, "| Applies to | {} |", rule.target.as_str());
     let _ = writeln!(md, "| Fix | {} |", rule.fix.as_str());
     let _ = writeln!(md, "| Enabled by default | {} |", if rule.default_enabled { "yes" } else { "no" });
-    if !rule.aliases.is_empty() {
-        let _ = writeln!(md, "| Aliases | {} |", join_code(rule.aliases));
+    let peer_ids = rule.peer_ids();
+    if !peer_ids.is_empty() {
+        let ids: Vec<&str> = peer_ids.iter().map(String::as_str).collect();
+        let _ = writeln!(md, "| Aliases | {} |", join_code(&ids));
     }
     if !rule.cis.is_empty() {
         let _ = writeln!(md, "| CIS Docker Benchmark | {} |", crate::cis::cis_ids_by_version(rule.code, rule.cis));
@@ -62,7 +64,7 @@ pub fn index_page() -> String {
             fix = r.fix.as_str(),
             on = if r.default_enabled { "on" } else { "off" },
             summary = r.summary,
-            aliases = join_code(r.aliases),
+            aliases = join_code(&r.peer_ids().iter().map(String::as_str).collect::<Vec<_>>()),
         );
     }
     md

@@ -249,13 +249,17 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
         .chain(VULN_RULES.iter().map(|r| r.meta()))
 }
 
-/// The rule a code, name or alias names exactly.
+/// The rule a code or name names; for a peer's id shared by several rules, the first
+/// (see [`named`] for all of them).
 pub fn find(name: &str) -> Option<&'static RuleMeta> {
-    all_rules().find(|r| {
-        r.code.eq_ignore_ascii_case(name)
-            || r.name.eq_ignore_ascii_case(name)
-            || r.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
-    })
+    all_rules().find(|r| r.is_named(name))
+}
+
+/// Every rule a code, name, alias or docker-bench id names exactly, in registry order.
+/// A peer's check often covers what several dockward rules check (Trivy's DS-0002 is
+/// both "no USER" and "last USER is root"), so its id is an alias of each.
+pub fn named(name: &str) -> Vec<&'static RuleMeta> {
+    all_rules().filter(|r| r.is_named(name)).collect()
 }
 
 #[cfg(test)]
@@ -288,13 +292,36 @@ mod tests {
     }
 
     #[test]
-    fn aliases_do_not_collide() {
-        let mut seen = HashSet::new();
+    fn aliases_are_peer_ids_not_codes_or_names_and_are_listed_once_per_rule() {
+        let own: HashSet<String> =
+            all_rules().flat_map(|r| [r.code.to_ascii_lowercase(), r.name.to_ascii_lowercase()]).collect();
         for r in all_rules() {
+            let mut seen = HashSet::new();
             for a in r.aliases {
-                assert!(seen.insert(a.to_ascii_lowercase()), "alias {a} used twice");
+                assert!(seen.insert(a.to_ascii_lowercase()), "{}: alias {a} listed twice", r.code);
+                assert!(!own.contains(&a.to_ascii_lowercase()), "{}: alias {a} is a dockward code or name", r.code);
+                // docker-bench's CIS ids are derived from `cis` (RuleMeta::is_named).
+                assert!(
+                    dockward_diagnostics::docker_bench_control(a).is_none(),
+                    "{}: alias {a} is derived from `cis`, do not list it",
+                    r.code
+                );
             }
         }
+    }
+
+    /// A peer check that covers what several dockward rules check names each of them
+    /// (issue 13, peer aliases): selecting or suppressing it reaches all its parts.
+    #[test]
+    fn a_peer_id_names_every_rule_that_checks_part_of_it() {
+        let codes = |id: &str| named(id).iter().map(|r| r.code).collect::<Vec<_>>();
+        assert_eq!(codes("DS-0002"), ["DF001", "DF002"]);
+        assert_eq!(codes("CKV_DOCKER_4"), ["DF004", "DF011"]);
+        assert_eq!(codes("ce76b7d0-9e77-464d-b86f-c5c48e03e22d"), ["CT002", "CT003"]);
+        assert_eq!(codes("check_4_1"), ["DF001", "DF002", "CT020", "IM001"]);
+        assert_eq!(codes("check_2_2"), ["DM006", "NW002"]);
+        assert_eq!(codes("DL3002"), ["DF001"]);
+        assert!(codes("check_9_9").is_empty());
     }
 
     #[test]

@@ -193,9 +193,7 @@ fn select(selector: &str) -> Vec<&'static str> {
 }
 
 fn names_exactly(rule: &RuleMeta, selector: &str) -> bool {
-    selector.eq_ignore_ascii_case(rule.code)
-        || selector.eq_ignore_ascii_case(rule.name)
-        || rule.aliases.iter().any(|a| a.eq_ignore_ascii_case(selector))
+    rule.is_named(selector)
 }
 
 /// Every rule code a selector matches.

@@ -57,7 +57,7 @@ struct Finding<'a> {
     related: Vec<RelatedOut<'a>>,
     help: Option<String>,
     fix: Option<FixOut>,
-    aliases: &'static [&'static str],
+    aliases: Vec<String>,
     cis: &'static [&'static str],
     /// Only on vulnerability findings (VU rules): the one key that is left out rather
     /// than `null`, so the other findings keep their shape.
@@ -163,7 +163,7 @@ fn finding(d: &Diagnostic) -> Finding<'_> {
         related,
         help: d.help.as_ref().map(|h| secrets.scrub(h).into_owned()),
         fix,
-        aliases: d.rule.aliases,
+        aliases: d.rule.peer_ids(),
         cis: d.rule.cis,
         vulnerability: d.vuln.as_deref(),
     }
@@ -236,7 +236,8 @@ mod tests {
         assert_eq!(a["fix"]["applicability"], "safe");
         assert_eq!(a["fix"]["edits"][0]["content"], "nobody");
         assert_eq!(a["fix"]["edits"][0]["start"]["column"], 6);
-        assert_eq!(a["aliases"], json!(["DL3002"]));
+        // Peer ids: the aliases, then docker-bench's id of each CIS control.
+        assert_eq!(a["aliases"], json!(["DL3002", "check_4_1"]));
         assert_eq!(a["cis"], json!(["4.1"]));
         let b = &v["findings"][1];
         assert_eq!(b["location"], Value::Null);

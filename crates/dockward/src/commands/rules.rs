@@ -20,7 +20,7 @@ struct RuleJson<'a> {
     target: &'a str,
     fix: &'a str,
     default_enabled: bool,
-    aliases: &'a [&'a str],
+    aliases: Vec<String>,
     cis: &'a [&'a str],
     practices: &'a [&'a str],
     docs: String,
@@ -40,7 +40,7 @@ pub fn list(args: RulesArgs) -> u8 {
                     target: r.target.as_str(),
                     fix: r.fix.as_str(),
                     default_enabled: r.default_enabled,
-                    aliases: r.aliases,
+                    aliases: r.peer_ids(),
                     cis: r.cis,
                     practices: r.practices,
                     docs: dockward_linter::docs::rule_docs(r),
@@ -78,16 +78,18 @@ pub fn list(args: RulesArgs) -> u8 {
 }
 
 pub fn show(args: RuleArgs) -> u8 {
-    match registry::find(&args.rule) {
-        Some(rule) => match print(rule_page(rule).as_bytes()) {
-            Ok(()) => exit::CLEAN,
-            Err(e) => {
-                eprintln!("dockward: {e}");
-                exit::ERROR
-            }
-        },
-        None => {
-            eprintln!("dockward: no rule named `{}` (see `dockward rules`)", args.rule);
+    // A peer's id (`DS-0002`, `check_4_1`) may name several rules, each checking a part
+    // of what the peer checks: show every page, in registry order.
+    let rules = registry::named(&args.rule);
+    if rules.is_empty() {
+        eprintln!("dockward: no rule named `{}` (see `dockward rules`)", args.rule);
+        return exit::ERROR;
+    }
+    let pages: Vec<String> = rules.iter().map(|rule| rule_page(rule)).collect();
+    match print(pages.join("\n---\n\n").as_bytes()) {
+        Ok(()) => exit::CLEAN,
+        Err(e) => {
+            eprintln!("dockward: {e}");
             exit::ERROR
         }
     }

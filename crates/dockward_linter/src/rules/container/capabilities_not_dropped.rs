@@ -36,7 +36,7 @@ declare_rule! {
     pub struct CapabilitiesNotDropped;
     code = "CT003", name = "capabilities-not-dropped", severity = Warning,
     category = Security, target = Container, fix = Sometimes,
-    summary = "The container does not drop all capabilities",
+    summary = "The container does not drop all capabilities", aliases = ["ce76b7d0-9e77-464d-b86f-c5c48e03e22d"],
     cis = ["5.4"], practices = ["b: Runtime Hardening"],
 }
 

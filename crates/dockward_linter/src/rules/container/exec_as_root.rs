@@ -36,7 +36,6 @@ declare_rule! {
     code = "CT033", name = "exec-as-root", severity = Warning,
     category = Security, target = Container, fix = None,
     summary = "A docker exec process of the container runs as root by --user",
-    aliases = ["check_5_24"],
     cis = ["5.24"], practices = ["b: Runtime Hardening"],
 }
 

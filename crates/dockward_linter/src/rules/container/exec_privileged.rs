@@ -34,7 +34,6 @@ declare_rule! {
     code = "CT032", name = "exec-privileged", severity = Error,
     category = Security, target = Container, fix = None,
     summary = "A docker exec process of the container is privileged",
-    aliases = ["check_5_23"],
     cis = ["5.23"], practices = ["b: Runtime Hardening"],
 }
 

@@ -26,7 +26,7 @@ declare_rule! {
     code = "DM023", name = "custom-cgroup-parent", severity = Info,
     category = BestPractice, target = Daemon, fix = None,
     summary = "A custom cgroup parent is set for all containers; confirm it",
-    aliases = ["check_2_10"], cis = ["2.10"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.10"], practices = ["b: Host & Daemon Security"],
 }
 
 impl DaemonRule for CustomCgroupParent {

@@ -33,7 +33,7 @@ declare_rule! {
     code = "DM018", name = "deprecated-storage-driver", severity = Warning,
     category = BestPractice, target = Daemon, fix = None,
     summary = "The storage driver is deprecated or removed",
-    aliases = ["check_2_6"], cis = ["2.6"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.6"], practices = ["b: Host & Daemon Security"],
 }
 
 impl DaemonRule for DeprecatedStorageDriver {

@@ -33,7 +33,7 @@ declare_rule! {
     pub struct ExperimentalEnabled;
     code = "DM015", name = "experimental-enabled", severity = Warning,
     category = Security, target = Daemon, fix = Sometimes,
-    summary = "Experimental daemon features are on", aliases = ["check_2_18"], cis = ["2.18"],
+    summary = "Experimental daemon features are on", cis = ["2.18"],
     practices = ["b: Host & Daemon Security"],
 }
 

@@ -35,7 +35,7 @@ declare_rule! {
     pub struct IccEnabled;
     code = "DM006", name = "icc-enabled", severity = Warning,
     category = Security, target = Daemon, fix = Sometimes,
-    summary = "Inter-container communication on the default bridge is not disabled", aliases = ["check_2_2"], cis = ["2.2"],
+    summary = "Inter-container communication on the default bridge is not disabled", cis = ["2.2"],
     practices = ["b: Host & Daemon Security"],
 }
 

@@ -32,7 +32,7 @@ declare_rule! {
     code = "DM016", name = "insecure-registry", severity = Warning,
     category = Security, target = Daemon, fix = None,
     summary = "A registry is reached without TLS verification",
-    aliases = ["check_2_5"], cis = ["2.5"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.5"], practices = ["b: Host & Daemon Security"],
 }
 
 /// True for entries only reachable over loopback.

@@ -32,7 +32,7 @@ declare_rule! {
     pub struct IptablesDisabled;
     code = "DM017", name = "iptables-disabled", severity = Warning,
     category = Security, target = Daemon, fix = None,
-    summary = "dockerd does not manage iptables rules", aliases = ["check_2_4"], cis = ["2.4"],
+    summary = "dockerd does not manage iptables rules", cis = ["2.4"],
     practices = ["b: Host & Daemon Security"],
 }
 

@@ -34,7 +34,7 @@ declare_rule! {
     pub struct LiveRestoreDisabled;
     code = "DM007", name = "live-restore-disabled", severity = Warning,
     category = BestPractice, target = Daemon, fix = Sometimes,
-    summary = "live-restore is off, so containers stop when the daemon stops", aliases = ["check_2_15"], cis = ["2.15"],
+    summary = "live-restore is off, so containers stop when the daemon stops", cis = ["2.15"],
     practices = ["b: Host & Daemon Security"],
 }
 

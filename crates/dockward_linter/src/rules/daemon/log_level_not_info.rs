@@ -31,7 +31,7 @@ declare_rule! {
     code = "DM009", name = "log-level-not-info", severity = Warning,
     category = BestPractice, target = Daemon, fix = Sometimes,
     summary = "The daemon's log level is not info",
-    aliases = ["check_2_3"], cis = ["2.3"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.3"], practices = ["b: Host & Daemon Security"],
 }
 
 impl DaemonRule for LogLevelNotInfo {

@@ -32,7 +32,7 @@ declare_rule! {
     code = "DM019", name = "no-authorization-plugin", severity = Info,
     category = Security, target = Daemon, fix = None,
     summary = "No authorization plugin limits what API clients may do",
-    aliases = ["check_2_12"], cis = ["2.12"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.12"], practices = ["b: Host & Daemon Security"],
 }
 
 impl DaemonRule for NoAuthorizationPlugin {

@@ -35,7 +35,7 @@ declare_rule! {
     pub struct NoNewPrivilegesDisabled;
     code = "DM012", name = "no-new-privileges-disabled", severity = Warning,
     category = Security, target = Daemon, fix = Sometimes,
-    summary = "Containers may gain privileges through setuid binaries by default", aliases = ["check_2_14"], cis = ["2.14"],
+    summary = "Containers may gain privileges through setuid binaries by default", cis = ["2.14"],
     practices = ["b: Host & Daemon Security"],
 }
 

@@ -34,7 +34,7 @@ declare_rule! {
     code = "DM020", name = "no-remote-log-driver", severity = Info,
     category = BestPractice, target = Daemon, fix = None,
     summary = "Container logs stay on the host: no remote or central log driver",
-    aliases = ["check_2_13"], cis = ["2.13"], practices = ["b: Monitoring & Compliance"],
+    cis = ["2.13"], practices = ["b: Monitoring & Compliance"],
 }
 
 impl DaemonRule for NoRemoteLogDriver {

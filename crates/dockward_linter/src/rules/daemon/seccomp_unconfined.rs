@@ -32,7 +32,7 @@ declare_rule! {
     code = "DM014", name = "seccomp-unconfined", severity = Error,
     category = Security, target = Daemon, fix = None,
     summary = "The default seccomp profile is disabled for every container",
-    aliases = ["check_2_17"], cis = ["2.17"], practices = ["b: Host & Daemon Security", "a: Container Runtime Security"],
+    cis = ["2.17"], practices = ["b: Host & Daemon Security", "a: Container Runtime Security"],
 }
 
 impl DaemonRule for SeccompUnconfined {

@@ -34,7 +34,7 @@ declare_rule! {
     pub struct UserlandProxyEnabled;
     code = "DM013", name = "userland-proxy-enabled", severity = Info,
     category = Security, target = Daemon, fix = Sometimes,
-    summary = "The userland proxy is on; published ports go through docker-proxy", aliases = ["check_2_16"], cis = ["2.16"],
+    summary = "The userland proxy is on; published ports go through docker-proxy", cis = ["2.16"],
     practices = ["b: Host & Daemon Security"],
 }
 

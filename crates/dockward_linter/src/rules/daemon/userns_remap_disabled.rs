@@ -35,7 +35,7 @@ declare_rule! {
     code = "DM008", name = "userns-remap-disabled", severity = Warning,
     category = Security, target = Daemon, fix = None,
     summary = "Container root is host root: userns-remap is not enabled",
-    aliases = ["check_2_9"], cis = ["2.9"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.9"], practices = ["b: Host & Daemon Security"],
 }
 
 impl DaemonRule for UsernsRemapDisabled {

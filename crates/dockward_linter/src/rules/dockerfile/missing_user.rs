@@ -45,7 +45,7 @@ declare_rule! {
     code = "DF002", name = "missing-user", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "The final stage never sets USER, so it runs as the base image's user",
-    aliases = ["CKV_DOCKER_3", "fd54f200-402c-4333-a5a4-36ef6709af2f"],
+    aliases = ["CKV_DOCKER_3", "fd54f200-402c-4333-a5a4-36ef6709af2f", "DS-0002"],
     cis = ["4.1"],
     practices = ["a: Running as Non-Root", "b: Runtime Hardening"],
 }

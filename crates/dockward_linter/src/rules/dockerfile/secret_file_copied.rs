@@ -37,7 +37,7 @@ declare_rule! {
     pub struct SecretFileCopied;
     code = "DF009", name = "secret-file-copied", severity = Error,
     category = Security, target = Dockerfile, fix = None,
-    summary = "COPY or ADD puts a credential file into the image",
+    summary = "COPY or ADD puts a credential file into the image", aliases = ["DS-0031"],
     cis = ["4.10"],
     practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
 }

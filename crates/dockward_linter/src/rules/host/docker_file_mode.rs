@@ -31,8 +31,6 @@ declare_rule! {
     code = "HO003", name = "docker-file-mode", severity = Warning,
     category = Security, target = Host, fix = None,
     summary = "A file that controls Docker has looser permissions than CIS allows",
-    aliases = ["check_3_2", "check_3_4", "check_3_6", "check_3_8", "check_3_10", "check_3_12", "check_3_14",
-               "check_3_16", "check_3_18", "check_3_20", "check_3_21", "check_3_24"],
     cis = ["3.2", "3.4", "3.6", "3.8", "3.10", "3.12", "3.14", "3.16", "3.18", "3.20", "3.21", "3.24"],
     practices = ["b: Host & Daemon Security"],
 }

@@ -31,8 +31,6 @@ declare_rule! {
     code = "HO002", name = "docker-file-owner", severity = Warning,
     category = Security, target = Host, fix = None,
     summary = "A file that controls Docker is not owned by root",
-    aliases = ["check_3_1", "check_3_3", "check_3_5", "check_3_7", "check_3_9", "check_3_11", "check_3_13",
-               "check_3_15", "check_3_17", "check_3_19", "check_3_22", "check_3_23"],
     cis = ["3.1", "3.3", "3.5", "3.7", "3.9", "3.11", "3.13", "3.15", "3.17", "3.19", "3.22", "3.23"],
     practices = ["b: Host & Daemon Security"],
 }

@@ -30,7 +30,7 @@ declare_rule! {
     code = "HO005", name = "docker-root-not-separate-partition", severity = Warning,
     category = BestPractice, target = Host, fix = None,
     summary = "The Docker data root is not on its own partition",
-    aliases = ["check_1_1_1"], cis = ["1.1.1"], practices = ["b: Host & Daemon Security"],
+    cis = ["1.1.1"], practices = ["b: Host & Daemon Security"],
 }
 
 impl HostRule for DockerRootNotSeparatePartition {

@@ -32,7 +32,7 @@ declare_rule! {
     code = "HO006", name = "rootful-docker", severity = Info,
     category = Security, target = Host, fix = None,
     summary = "Docker runs as root and rootless mode is not set up",
-    aliases = ["check_2_1"], cis = ["2.1"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.1"], practices = ["b: Host & Daemon Security"],
 }
 
 impl HostRule for RootfulDocker {

@@ -35,7 +35,7 @@ declare_rule! {
     pub struct SecretFileInImage;
     code = "IM012", name = "secret-file-in-image", severity = Error,
     category = Security, target = Image, fix = None,
-    summary = "A credential file is in the image",
+    summary = "A credential file is in the image", aliases = ["CIS-DI-0010"],
     cis = ["4.10"],
     practices = ["a: Secrets Management", "b: Secrets"],
 }

@@ -32,7 +32,7 @@ declare_rule! {
     code = "IM008", name = "setuid-setgid-file", severity = Info,
     category = Security, target = Image, fix = None,
     summary = "A file in the image has the setuid or setgid bit",
-    aliases = ["check_4_8", "CIS-DI-0008"], cis = ["4.8"],
+    aliases = ["CIS-DI-0008"], cis = ["4.8"],
     practices = ["b: Image Security"],
 }
 

@@ -26,7 +26,7 @@ declare_rule! {
     pub struct UnsafeDownloadInHistory;
     code = "IM006", name = "unsafe-download-in-history", severity = Warning,
     category = Security, target = Image, fix = None,
-    summary = "The image was built with `ADD <url>` or a download piped into a shell",
+    summary = "The image was built with `ADD <url>` or a download piped into a shell", aliases = ["CIS-DI-0009"],
     cis = ["4.9"],
     practices = ["a: Use Trusted Base Images", "b: Supply Chain"],
 }
