@@ -156,7 +156,17 @@ impl HostRoot {
     /// A text file's contents; `None` if it does not exist.
     pub fn read(&self, host_path: &str) -> Result<Option<Vec<u8>>, HostError> {
         let Some(real) = self.resolve(host_path)? else { return Ok(None) };
-        let file = std::fs::File::open(&real).map_err(|e| self.io(host_path, e))?;
+        // Never blocks on a FIFO; anything but a regular file (or a directory, said
+        // below) is refused on the opened handle.
+        let file = match dockward_source::input::open_regular(&real) {
+            Err(_) if real.is_dir() => {
+                return Err(HostError::Io {
+                    path: self.display(host_path),
+                    message: "is a directory, not a file".into(),
+                })
+            }
+            r => r.map_err(|e| self.io(host_path, e))?,
+        };
         let meta = file.metadata().map_err(|e| self.io(host_path, e))?;
         if meta.is_dir() {
             return Err(HostError::Io { path: self.display(host_path), message: "is a directory, not a file".into() });
