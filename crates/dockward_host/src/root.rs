@@ -243,4 +243,21 @@ mod tests {
         assert!(matches!(host.read("/d"), Err(HostError::Io { .. })));
         assert_eq!(host.read("/missing/file").unwrap(), None);
     }
+
+    #[test]
+    fn fifos_are_errors_and_device_links_stay_inside_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("etc/docker")).unwrap();
+        let fifo = root.join("etc/docker/daemon.json");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        // An absolute link resolves inside the root: `/dev/zero` there is a real device.
+        std::fs::create_dir_all(root.join("dev")).unwrap();
+        symlink("/dev/zero", root.join("etc/zero")).unwrap();
+        let host = HostRoot::new(root).unwrap();
+        let err = host.read("/etc/docker/daemon.json").unwrap_err().to_string();
+        assert!(err.contains("a named pipe (FIFO), not a regular file"), "{err}");
+        // A link to a device outside the root resolves inside it: missing there.
+        assert_eq!(host.read("/etc/zero").unwrap(), None);
+    }
 }
