@@ -1,6 +1,7 @@
 //! Finding the files to check.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// What kind of file a path is, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,7 +67,7 @@ impl FileKind {
 /// A file whose first tar member is one `docker save` writes (`manifest.json`,
 /// `blobs/`, `<64 hex>/`, ...): a few KiB are read, whatever the file's name.
 fn is_image_archive(path: &Path) -> bool {
-    std::fs::File::open(path).is_ok_and(dockward_image::looks_like_image_archive)
+    dockward_source::input::open_regular(path).is_ok_and(dockward_image::looks_like_image_archive)
 }
 
 /// During a directory walk, only `*.tar`, `*.tar.gz` and `*.tgz` files are looked
@@ -81,7 +82,7 @@ fn classify_walked_archive(path: &Path) -> Option<FileKind> {
 fn shebang_kind_of_file(path: &Path) -> Option<FileKind> {
     use std::io::Read;
     let mut head = [0u8; 128];
-    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
+    let n = dockward_source::input::open_regular(path).and_then(|mut f| f.read(&mut head)).ok()?;
     shebang_kind(&head[..n])
 }
 
@@ -255,11 +256,17 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> (Vec<Input>, Vec
             Ok(m) if m.is_file() => {
                 inputs.push(Input::File { display: display_path(p), path: p.clone(), kind: FileKind::of_explicit(p) })
             }
-            // A pipe or a device: its first bytes can be read only once, when it is checked.
-            Ok(_) => inputs.push(Input::Stream {
+            // A pipe named explicitly (`<(docker save app)`): its first bytes can be read
+            // only once, when it is checked.
+            Ok(_) if dockward_source::input::is_pipe(p) => inputs.push(Input::Stream {
                 display: display_path(p),
                 path: Some(p.clone()),
                 kind: FileKind::by_name(p).unwrap_or(FileKind::Dockerfile),
+            }),
+            // A device (`/dev/zero`) or a socket is never read.
+            Ok(m) => errors.push(DiscoveryError {
+                path: p.display().to_string(),
+                message: format!("{}, not a regular file; not read", special_kind(&m)),
             }),
         }
     }
@@ -268,13 +275,76 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> (Vec<Input>, Vec
     (inputs, errors)
 }
 
+/// The ignore files the walker reads in each directory it enters.
+const IGNORE_FILES: [&str; 4] = [".gitignore", ".ignore", ".dockwardignore", ".git/info/exclude"];
+
+/// The first ignore file of `dir` that the walker must not read: a FIFO would block
+/// it, `/dev/zero` (a symlink git can store) would abort the process inside the
+/// `ignore` crate, which reads a whole line into memory. Regular files up to the
+/// file-size limit pass.
+fn bad_ignore_file(dir: &Path) -> Option<DiscoveryError> {
+    let max = dockward_source::input::limits().max_file_size;
+    IGNORE_FILES.iter().find_map(|name| {
+        let path = dir.join(name);
+        dockward_source::input::screen(&path, max).err().map(|e| DiscoveryError {
+            path: display_path(&path),
+            message: format!("{e}; the directory `{}` is not walked", display_path(dir)),
+        })
+    })
+}
+
+/// A directory walker over `root` honouring `.gitignore`, `.ignore` and
+/// `.dockwardignore`, whose ignore files are screened ([`bad_ignore_file`]) before
+/// the `ignore` crate reads them: a directory holding a bad one is skipped with an
+/// error (pushed to the returned list once the walk is done), the others are walked.
+/// `skip` names directories never entered.
+fn walker(root: &Path, skip: &'static [&'static str]) -> (ignore::Walk, Arc<Mutex<Vec<DiscoveryError>>>) {
+    let errors = Arc::new(Mutex::new(Vec::new()));
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder.hidden(false).require_git(false).add_custom_ignore_filename(".dockwardignore");
+    // The walker also reads the ignore files of the root's parent directories.
+    let ancestors = std::path::absolute(root).ok();
+    let bad_parent = ancestors.iter().flat_map(|a| a.ancestors().skip(1)).find_map(bad_ignore_file);
+    if let Some(e) = bad_parent {
+        errors.lock().unwrap_or_else(|p| p.into_inner()).push(DiscoveryError {
+            path: e.path,
+            message: format!(
+                "{}; `{}` is walked without the ignore files above it, nor any `.gitignore`",
+                e.message,
+                display_path(root)
+            ),
+        });
+        // The crate reads the parents' ignore files whenever any git ignore rule is
+        // on, whatever `parents` says: all off, or it would read the bad one.
+        builder.parents(false).git_ignore(false).git_exclude(false).git_global(false);
+    }
+    let found = Arc::clone(&errors);
+    builder.filter_entry(move |e| {
+        let name = e.file_name();
+        if skip.iter().any(|s| name == *s) {
+            return false;
+        }
+        if !e.file_type().is_some_and(|t| t.is_dir()) {
+            return true;
+        }
+        match bad_ignore_file(e.path()) {
+            Some(err) => {
+                found.lock().unwrap_or_else(|p| p.into_inner()).push(err);
+                false
+            }
+            None => true,
+        }
+    });
+    (builder.build(), errors)
+}
+
 fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<DiscoveryError>) {
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .require_git(false)
-        .add_custom_ignore_filename(".dockwardignore")
-        .filter_entry(|e| e.file_name() != ".git")
-        .build();
+    // The root itself is never filtered: screened here.
+    if let Some(e) = bad_ignore_file(root) {
+        errors.push(e);
+        return;
+    }
+    let (walker, walk_errors) = walker(root, &[".git"]);
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
@@ -282,10 +352,20 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<DiscoveryError>) 
                     inputs.push(Input::File { display: display_path(e.path()), path: e.path().to_path_buf(), kind });
                 }
             }
+            // A FIFO or a device named like a file we check is an error, never opened:
+            // a walk only reads regular files. Symlinks are not followed.
+            Ok(e) if e.file_type().is_some_and(|t| !t.is_dir() && !t.is_symlink()) && classify(e.path()).is_some() => {
+                let message = match e.metadata() {
+                    Ok(m) => format!("{}, not a regular file; not read", special_kind(&m)),
+                    Err(err) => err.to_string(),
+                };
+                errors.push(DiscoveryError { path: display_path(e.path()), message });
+            }
             Ok(_) => {}
             Err(e) => errors.push(DiscoveryError { path: root.display().to_string(), message: e.to_string() }),
         }
     }
+    errors.append(&mut walk_errors.lock().unwrap_or_else(|p| p.into_inner()));
 }
 
 /// Whether a lockfile cataloger of `dockward_sbom` reads a file of this name
@@ -306,13 +386,9 @@ pub fn discover_lockfiles(paths: &[PathBuf]) -> Vec<(String, PathBuf)> {
     let paths = if paths.is_empty() { &default[..] } else { paths };
     for p in paths.iter().filter(|p| p.as_os_str() != "-") {
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => {
-                let walker = ignore::WalkBuilder::new(p)
-                    .hidden(false)
-                    .require_git(false)
-                    .add_custom_ignore_filename(".dockwardignore")
-                    .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "node_modules")
-                    .build();
+            // A bad ignore file is reported by `discover`, which walks the same paths.
+            Ok(m) if m.is_dir() && bad_ignore_file(p).is_none() => {
+                let (walker, _) = walker(p, &[".git", "node_modules"]);
                 for e in walker.flatten() {
                     if e.file_type().is_some_and(|t| t.is_file()) && is_lockfile(e.path()) {
                         out.push((display_path(e.path()), e.path().to_path_buf()));
@@ -326,6 +402,23 @@ pub fn discover_lockfiles(paths: &[PathBuf]) -> Vec<(String, PathBuf)> {
     out.sort();
     out.dedup();
     out
+}
+
+/// What a file that is not regular is, for an error.
+fn special_kind(m: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = m.file_type();
+    if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
 }
 
 /// Paths are shown as given, without a leading `./`, with `/` separators.

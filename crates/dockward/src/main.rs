@@ -27,6 +27,17 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // The bounds on untrusted input (docs/security.md): a bad value is an error up
+    // front, never silently the default.
+    match dockward_source::input::Limits::from_vars(|name| std::env::var(name).ok()) {
+        Ok(limits) => {
+            dockward_source::input::set_limits(limits);
+        }
+        Err(e) => {
+            eprintln!("dockward: {e}");
+            return ExitCode::from(exit::ERROR);
+        }
+    }
     let code = match cli.command {
         args::Command::Check(a) => commands::check::run(a),
         args::Command::Audit(a) => commands::audit::run(a),

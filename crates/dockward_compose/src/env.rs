@@ -56,9 +56,10 @@ impl Env {
     pub fn load_file(&mut self, path: &Path, required: bool) -> Result<Option<Arc<SourceFile>>, EnvFileError> {
         let name = path.to_string_lossy().replace('\\', "/");
         let name = name.strip_prefix("./").unwrap_or(&name).to_string();
-        let text = match std::fs::read(path) {
+        let text = match dockward_source::input::read(path) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(None),
+            // A symlink whose target is missing is there, and broken: reported.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required && !is_symlink(path) => return Ok(None),
             Err(e) => return Err(EnvFileError { at: Location::File { name }, message: format!("cannot read: {e}") }),
         };
         let file = SourceFile::new(name.clone(), Some(path.to_path_buf()), text);
@@ -77,4 +78,8 @@ impl Env {
         }
         Ok(Some(file))
     }
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }

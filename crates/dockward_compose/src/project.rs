@@ -247,7 +247,7 @@ impl Loader {
         let owned;
         let bytes = match bytes {
             Some(b) => b,
-            None => match std::fs::read(path) {
+            None => match dockward_source::input::read(path) {
                 Ok(b) => {
                     owned = b;
                     &owned
@@ -347,9 +347,17 @@ impl Loader {
             for p in paths {
                 let Some(rel) = p.as_str() else { continue };
                 let path = dir.join(rel);
-                if !path.is_file() {
-                    self.problem(ProblemKind::Include, p.at.clone(), format!("included file `{rel}` not found"));
-                    continue;
+                // A FIFO or a device is said to be one (the read would refuse it anyway).
+                match dockward_source::input::screen(&path, u64::MAX) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        self.problem(ProblemKind::Include, p.at.clone(), format!("included file `{rel}` not found"));
+                        continue;
+                    }
+                    Err(e) => {
+                        self.problem(ProblemKind::Include, p.at.clone(), format!("included file `{rel}`: {e}"));
+                        continue;
+                    }
                 }
                 let canon = canonical(&path);
                 if includes.contains(&canon) {
@@ -466,9 +474,16 @@ impl Loader {
             None => (services.to_vec(), path.to_path_buf()),
             Some(f) => {
                 let base_path = dir.join(f);
-                if !base_path.is_file() {
-                    self.problem(ProblemKind::Extends, ext.at.clone(), format!("extended file `{f}` not found"));
-                    return None;
+                match dockward_source::input::screen(&base_path, u64::MAX) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        self.problem(ProblemKind::Extends, ext.at.clone(), format!("extended file `{f}` not found"));
+                        return None;
+                    }
+                    Err(e) => {
+                        self.problem(ProblemKind::Extends, ext.at.clone(), format!("extended file `{f}`: {e}"));
+                        return None;
+                    }
                 }
                 let model = self.aux_file(&base_path)?;
                 (model.get("services").and_then(Value::as_map).map(<[Entry]>::to_vec).unwrap_or_default(), base_path)

@@ -329,7 +329,7 @@ const ROOT_OFFICIAL_IMAGES: &[&str] = &[
 
 /// What the Dockerfile at `path` tells of the image: its final USER and HEALTHCHECK.
 fn image_config(path: &Path, args: &[(String, Val<String>)]) -> Option<ImageConfig> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = dockward_source::input::read_to_string(path).ok()?;
     let file = SourceFile::new(crate::project::display_path(path), Some(path.to_path_buf()), text);
     let df = dockward_dockerfile::parse(file.text());
     let build_args: BTreeMap<String, String> = args.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();

@@ -87,7 +87,7 @@ pub struct LocalConfig {
 impl LocalConfig {
     pub fn read(dockerd: local::LocalDockerd) -> Self {
         let path = dockerd.args.daemon_json();
-        let daemon_json = match std::fs::read(&path) {
+        let daemon_json = match dockward_source::input::read(&path) {
             Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|e| e.to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e.to_string()),

@@ -156,7 +156,17 @@ impl HostRoot {
     /// A text file's contents; `None` if it does not exist.
     pub fn read(&self, host_path: &str) -> Result<Option<Vec<u8>>, HostError> {
         let Some(real) = self.resolve(host_path)? else { return Ok(None) };
-        let file = std::fs::File::open(&real).map_err(|e| self.io(host_path, e))?;
+        // Never blocks on a FIFO; anything but a regular file (or a directory, said
+        // below) is refused on the opened handle.
+        let file = match dockward_source::input::open_regular(&real) {
+            Err(_) if real.is_dir() => {
+                return Err(HostError::Io {
+                    path: self.display(host_path),
+                    message: "is a directory, not a file".into(),
+                })
+            }
+            r => r.map_err(|e| self.io(host_path, e))?,
+        };
         let meta = file.metadata().map_err(|e| self.io(host_path, e))?;
         if meta.is_dir() {
             return Err(HostError::Io { path: self.display(host_path), message: "is a directory, not a file".into() });
@@ -232,5 +242,22 @@ mod tests {
         assert!(matches!(host.read("/a"), Err(HostError::SymlinkLoop { .. })));
         assert!(matches!(host.read("/d"), Err(HostError::Io { .. })));
         assert_eq!(host.read("/missing/file").unwrap(), None);
+    }
+
+    #[test]
+    fn fifos_are_errors_and_device_links_stay_inside_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("etc/docker")).unwrap();
+        let fifo = root.join("etc/docker/daemon.json");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        // An absolute link resolves inside the root: `/dev/zero` there is a real device.
+        std::fs::create_dir_all(root.join("dev")).unwrap();
+        symlink("/dev/zero", root.join("etc/zero")).unwrap();
+        let host = HostRoot::new(root).unwrap();
+        let err = host.read("/etc/docker/daemon.json").unwrap_err().to_string();
+        assert!(err.contains("a named pipe (FIFO), not a regular file"), "{err}");
+        // A link to a device outside the root resolves inside it: missing there.
+        assert_eq!(host.read("/etc/zero").unwrap(), None);
     }
 }

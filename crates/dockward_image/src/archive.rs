@@ -36,10 +36,27 @@ pub struct ReadLimits {
     /// Bytes of tar headers before one entry (GNU long names, PAX records): the tar
     /// crate keeps them whole in memory.
     pub max_header: u64,
+    /// Bytes coming out of the decompressors (the outer gzip and every gzip layer)
+    /// together: a small archive must not cost unbounded CPU time.
+    pub max_unpacked: u64,
+    /// Unpacked bytes per byte read of the archive, checked once more than
+    /// `unpack_ratio_floor` bytes are unpacked: one gzip level stays under ~1032:1,
+    /// compression nested in compression (a decompression bomb) does not.
+    pub max_unpack_ratio: u64,
+    /// Unpacked bytes below which the ratio is not checked ([`UNPACK_RATIO_FLOOR`]).
+    pub unpack_ratio_floor: u64,
+    /// Bytes of entry names and link targets kept (each time a manifest names a
+    /// layer, its names are copied again): a tar header can carry a name of up to
+    /// `max_header` bytes, and a compressed archive many of them in few bytes.
+    pub max_name_bytes: u64,
 }
+
+/// Unpacked bytes below which the ratio bound is not checked: 1 GiB.
+pub const UNPACK_RATIO_FLOOR: u64 = 1 << 30;
 
 impl Default for ReadLimits {
     fn default() -> Self {
+        let process = dockward_source::input::limits();
         Self {
             max_content: 64 * 1024,
             max_total_content: 64 * 1024 * 1024,
@@ -48,6 +65,11 @@ impl Default for ReadLimits {
             max_total_json: 64 * 1024 * 1024,
             max_entries: 5_000_000,
             max_header: 1024 * 1024,
+            // The process-wide bounds (documented defaults, environment overrides).
+            max_unpacked: process.max_unpacked,
+            max_unpack_ratio: process.max_unpack_ratio,
+            unpack_ratio_floor: UNPACK_RATIO_FLOOR,
+            max_name_bytes: process.max_name_bytes,
         }
     }
 }
@@ -59,9 +81,19 @@ pub(crate) struct Budget {
     content: u64,
     catalog: u64,
     json: u64,
+    names: u64,
 }
 
 impl Budget {
+    /// Counts the bytes of a kept entry name (and link target).
+    pub(crate) fn take_names(&mut self, n: usize, limits: &ReadLimits) -> Result<(), ImageError> {
+        self.names = self.names.saturating_add(n as u64);
+        if self.names > limits.max_name_bytes {
+            return Err(names_limit(limits));
+        }
+        Ok(())
+    }
+
     pub(crate) fn count_entry(&mut self, limits: &ReadLimits) -> Result<(), ImageError> {
         self.entries += 1;
         if self.entries > limits.max_entries {
@@ -82,6 +114,81 @@ impl Budget {
         }
         *spent += size;
         Ok(())
+    }
+}
+
+fn names_limit(limits: &ReadLimits) -> ImageError {
+    ImageError::Limit(format!(
+        "the entry names and link targets hold more than {} bytes (DOCKWARD_MAX_NAME_BYTES)",
+        limits.max_name_bytes
+    ))
+}
+
+/// Bytes read from the archive itself and bytes out of its decompressors, shared by
+/// the readers of one archive.
+#[derive(Debug, Default)]
+pub(crate) struct Unpacking {
+    packed: Cell<u64>,
+    unpacked: Cell<u64>,
+}
+
+/// Counts the bytes read from the archive.
+pub(crate) struct Packed<R> {
+    inner: R,
+    count: Rc<Unpacking>,
+}
+
+impl<R: Read> Read for Packed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.packed.set(self.count.packed.get().saturating_add(n as u64));
+        Ok(n)
+    }
+}
+
+/// A decompressor's output, failing once the archive's decompressors together have
+/// unpacked more than [`ReadLimits::max_unpacked`] bytes, or more than
+/// [`ReadLimits::max_unpack_ratio`] times the bytes read of the archive.
+pub(crate) struct Unpacked<R> {
+    inner: R,
+    count: Rc<Unpacking>,
+    max: u64,
+    ratio: u64,
+    floor: u64,
+}
+
+impl<R: Read> Unpacked<R> {
+    pub(crate) fn new(inner: R, count: &Rc<Unpacking>, limits: &ReadLimits) -> Self {
+        Self {
+            inner,
+            count: Rc::clone(count),
+            max: limits.max_unpacked,
+            ratio: limits.max_unpack_ratio,
+            floor: limits.unpack_ratio_floor,
+        }
+    }
+}
+
+impl<R: Read> Read for Unpacked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let unpacked = self.count.unpacked.get().saturating_add(n as u64);
+        self.count.unpacked.set(unpacked);
+        if unpacked > self.max {
+            return Err(std::io::Error::other(format!(
+                "the archive unpacks to more than {} bytes (DOCKWARD_MAX_UNPACKED); not read further",
+                self.max
+            )));
+        }
+        let packed = self.count.packed.get().max(1);
+        if unpacked > self.floor && unpacked / packed > self.ratio {
+            return Err(std::io::Error::other(format!(
+                "the archive unpacks to more than {} times its size ({unpacked} bytes from {packed}): \
+                 compression within compression (DOCKWARD_MAX_UNPACK_RATIO); not read further",
+                self.ratio
+            )));
+        }
+        Ok(n)
     }
 }
 
@@ -266,9 +373,11 @@ pub fn read_archive_sink(
     sink: &mut dyn LayerSink,
     limits: &ReadLimits,
 ) -> Result<Vec<ImageContents>, ImageError> {
+    let unpacking = Rc::new(Unpacking::default());
+    let r = Packed { inner: r, count: Rc::clone(&unpacking) };
     let (head, r) = peek(r, HEAD_LEN)?;
     let outer: Box<dyn Read> = match sniff(&head) {
-        Sniffed::Gzip => Box::new(flate2::read::MultiGzDecoder::new(r)),
+        Sniffed::Gzip => Box::new(Unpacked::new(flate2::read::MultiGzDecoder::new(r), &unpacking, limits)),
         Sniffed::Tar => Box::new(r),
         Sniffed::Empty => return Err(ImageError::NotAnArchive("the file is empty".into())),
         _ => return Err(ImageError::NotAnArchive("it is not a tar archive (as `docker save` writes)".into())),
@@ -277,11 +386,16 @@ pub fn read_archive_sink(
     if !crate::sniff::looks_like_tar(&head) {
         return Err(ImageError::NotAnArchive("the gzip stream does not hold a tar archive".into()));
     }
-    let members = read_members(outer, sink, limits)?;
+    let members = read_members(outer, sink, limits, &unpacking)?;
     assemble(&members, limits)
 }
 
-fn read_members(r: impl Read, sink: &mut dyn LayerSink, limits: &ReadLimits) -> Result<Members, ImageError> {
+fn read_members(
+    r: impl Read,
+    sink: &mut dyn LayerSink,
+    limits: &ReadLimits,
+    unpacking: &Rc<Unpacking>,
+) -> Result<Members, ImageError> {
     let mut members = Members::default();
     let mut budget = Budget::default();
     let (r, header_bytes) = HeaderBound::new(r, limits.max_header);
@@ -293,18 +407,23 @@ fn read_members(r: impl Read, sink: &mut dyn LayerSink, limits: &ReadLimits) -> 
         'member: {
             let path = normalise_path(&entry.path().map_err(outer_bad)?.to_string_lossy());
             let bad = |e: std::io::Error| ImageError::Member { path: path.clone(), message: e.to_string() };
+            // Every member's name is kept (as a link, a layer or a JSON document).
+            budget.take_names(path.len(), limits)?;
             match entry.header().entry_type() {
                 tar::EntryType::Symlink => {
                     if let Some(target) = entry.link_name().map_err(bad)? {
                         let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
                         let target = normalise_path(&format!("{parent}/{}", target.to_string_lossy()));
+                        budget.take_names(target.len(), limits)?;
                         members.links.insert(path.clone(), target);
                     }
                     break 'member;
                 }
                 tar::EntryType::Link => {
                     if let Some(target) = entry.link_name().map_err(bad)? {
-                        members.links.insert(path.clone(), normalise_path(&target.to_string_lossy()));
+                        let target = normalise_path(&target.to_string_lossy());
+                        budget.take_names(target.len(), limits)?;
+                        members.links.insert(path.clone(), target);
                     }
                     break 'member;
                 }
@@ -324,12 +443,13 @@ fn read_members(r: impl Read, sink: &mut dyn LayerSink, limits: &ReadLimits) -> 
                         changes: Vec::new(),
                         entries: 0,
                         skipped: Vec::new(),
+                        name_bytes: 0,
                     };
                     members.layers.insert(path, empty);
                 }
                 Sniffed::Gzip => {
                     let layer = read_layer(
-                        flate2::read::GzDecoder::new(body),
+                        Unpacked::new(flate2::read::GzDecoder::new(body), unpacking, limits),
                         Compression::Gzip,
                         &path,
                         sink,
@@ -387,6 +507,8 @@ struct MergeBudget<'a> {
     /// Kept contents copied into the images: each naming copies them again. Counted
     /// as when they were read: small files apart from larger ones.
     content: Budget,
+    /// Names copied into the images (each naming copies them again).
+    names: Budget,
     limits: &'a ReadLimits,
 }
 
@@ -436,6 +558,7 @@ fn image(
         budget.spend(m.changes.len())?;
         budget.spend(m.skipped.len())?;
         budget.spend_content(m)?;
+        budget.names.take_names(m.name_bytes as usize, budget.limits)?;
     }
     let metas: Vec<&LayerMeta> = named.iter().map(|(_, m)| *m).collect();
     let (files, hidden) = merge(&metas);
@@ -473,7 +596,7 @@ fn image(
 /// The images the manifests name: `manifest.json` when present (Docker writes it in
 /// both layouts), else the OCI `index.json`.
 fn assemble(members: &Members, limits: &ReadLimits) -> Result<Vec<ImageContents>, ImageError> {
-    let mut budget = MergeBudget { merged: 0, content: Budget::default(), limits };
+    let mut budget = MergeBudget { merged: 0, content: Budget::default(), names: Budget::default(), limits };
     if let Some(items) = members.json::<Vec<DockerManifestItem>>("manifest.json")? {
         return items
             .into_iter()

@@ -29,6 +29,8 @@ pub(crate) struct LayerMeta {
     pub changes: Vec<Change>,
     pub entries: usize,
     pub skipped: Vec<Skip>,
+    /// Bytes of the entry names and link targets kept.
+    pub name_bytes: u64,
 }
 
 /// `./a//b/./c/` -> `a/b/c`; `..` stays inside the root. The root itself is `""`.
@@ -79,6 +81,7 @@ pub(crate) fn read_layer(
     let mut changes = Vec::new();
     let mut skipped = Vec::new();
     let mut entries = 0usize;
+    let mut name_bytes = 0u64;
     for entry in archive.entries().map_err(bad)? {
         let mut entry = entry.map_err(bad)?;
         header_bytes.entry_start();
@@ -95,6 +98,8 @@ pub(crate) fn read_layer(
                 None => ("", path.as_str()),
             };
             if base == OPAQUE_MARKER {
+                budget.take_names(parent.len(), limits)?;
+                name_bytes += parent.len() as u64;
                 changes.push(Change::Opaque(parent.to_string()));
                 break 'entry;
             }
@@ -105,6 +110,8 @@ pub(crate) fn read_layer(
                     break 'entry;
                 }
                 let target = if parent.is_empty() { name.to_string() } else { format!("{parent}/{name}") };
+                budget.take_names(target.len(), limits)?;
+                name_bytes += target.len() as u64;
                 changes.push(Change::Whiteout(target));
                 break 'entry;
             }
@@ -150,11 +157,14 @@ pub(crate) fn read_layer(
                     None => {}
                 }
             }
+            let kept = path.len() + link_target.as_ref().map_or(0, String::len);
+            budget.take_names(kept, limits)?;
+            name_bytes += kept as u64;
             changes.push(Change::Add(FileEntry { path, kind, mode, uid, gid, size, link_target, layer: 0, content }));
         }
         header_bytes.entry_done(&mut entry).map_err(bad)?;
     }
-    Ok(LayerMeta { compression, changes, entries, skipped })
+    Ok(LayerMeta { compression, changes, entries, skipped, name_bytes })
 }
 
 #[cfg(test)]

@@ -769,3 +769,107 @@ fn a_missing_or_odd_config_costs_the_history_not_the_image() {
         assert!(img.file("etc/passwd").is_some());
     }
 }
+
+/// A layer of `n` files each named by `name_len` bytes (issue 19 #3: 1 MB names in a
+/// 2 MB archive were kept whole, each naming of the layer copying them again).
+fn long_names_layer(n: usize, name_len: usize) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for i in 0..n {
+        let mut h = tar::Header::new_gnu();
+        h.set_mode(0o644);
+        h.set_size(0);
+        let name = format!("{i:04}{}", "a".repeat(name_len));
+        b.append_data(&mut h, name, &[][..]).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+#[test]
+fn entry_names_are_bounded_per_archive() {
+    let layer = gzip(&long_names_layer(8, 100_000));
+    let archive = Outer::new()
+        .file("blob.tar.gz", &layer)
+        .file("manifest.json", &manifest("c.json", &["app:1"], &["blob.tar.gz".to_string()]))
+        .finish();
+    // Within the bound the names are kept.
+    let limits = ReadLimits { max_name_bytes: 2_000_000, ..Default::default() };
+    assert_eq!(read_archive_with(&archive[..], &wants, &limits).unwrap()[0].files.len(), 8);
+    let limits = ReadLimits { max_name_bytes: 500_000, ..Default::default() };
+    let err = read_archive_with(&archive[..], &wants, &limits).unwrap_err();
+    assert!(matches!(err, ImageError::Limit(_)), "{err}");
+    assert!(err.to_string().contains("more than 500000 bytes (DOCKWARD_MAX_NAME_BYTES)"), "{err}");
+    // A manifest naming the layer many times copies its names each time: counted.
+    let many: Vec<String> = (0..20).map(|_| "blob.tar.gz".to_string()).collect();
+    let archive =
+        Outer::new().file("blob.tar.gz", &layer).file("manifest.json", &manifest("c.json", &["app:1"], &many)).finish();
+    let limits = ReadLimits { max_name_bytes: 2_000_000, ..Default::default() };
+    let err = read_archive_with(&archive[..], &wants, &limits).unwrap_err();
+    assert!(err.to_string().contains("DOCKWARD_MAX_NAME_BYTES"), "{err}");
+}
+
+#[test]
+fn outer_symlink_names_are_bounded() {
+    let mut outer = Outer::new();
+    for i in 0..10 {
+        outer = outer.symlink(&format!("{i}{}", "l".repeat(50_000)), &"t".repeat(50_000));
+    }
+    let archive = outer.file("manifest.json", b"[]").finish();
+    let limits = ReadLimits { max_name_bytes: 300_000, ..Default::default() };
+    let err = read_archive_with(&archive[..], &wants, &limits).unwrap_err();
+    assert!(err.to_string().contains("DOCKWARD_MAX_NAME_BYTES"), "{err}");
+}
+
+#[test]
+fn unpacked_bytes_are_bounded_per_archive() {
+    // A layer of 4 MiB of zeros, gzip-compressed to a few KiB, inside a gzip archive.
+    let zeros = vec![0u8; 4 << 20];
+    let layer = gzip(&layer_tar(&[E::File("big", 0o644, &zeros)]));
+    let archive = gzip(
+        &Outer::new()
+            .file("blob.tar.gz", &layer)
+            .file("manifest.json", &manifest("c.json", &["app:1"], &["blob.tar.gz".to_string()]))
+            .finish(),
+    );
+    assert!(archive.len() < 64 * 1024, "{}", archive.len());
+    let limits = ReadLimits { max_unpacked: 16 << 20, ..Default::default() };
+    assert_eq!(read_archive_with(&archive[..], &wants, &limits).unwrap()[0].files.len(), 1);
+    let limits = ReadLimits { max_unpacked: 1 << 20, ..Default::default() };
+    let err = read_archive_with(&archive[..], &wants, &limits).unwrap_err();
+    assert!(err.to_string().contains("unpacks to more than 1048576 bytes (DOCKWARD_MAX_UNPACKED)"), "{err}");
+}
+
+#[test]
+fn nested_compression_is_stopped_by_the_ratio_past_the_floor() {
+    // 256 MiB of zeros through two gzip levels: a few KiB of archive (the issue's
+    // was 164 KB and took 60 s of CPU). Checked past a floor of 16 MiB here (1 GiB by
+    // default) so that the test stays small.
+    let zeros_layer = {
+        // A layer tar with one file of zeros, compressed as it is written.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let mut h = tar::Header::new_gnu();
+        let size: u64 = 256 << 20;
+        h.set_path("zeros").unwrap();
+        h.set_mode(0o644);
+        h.set_size(size);
+        h.set_cksum();
+        gz.write_all(h.as_bytes()).unwrap();
+        let block = vec![0u8; 1 << 20];
+        for _ in 0..(size >> 20) {
+            gz.write_all(&block).unwrap();
+        }
+        gz.write_all(&[0u8; 1024]).unwrap();
+        gz.finish().unwrap()
+    };
+    let archive = gzip(
+        &Outer::new()
+            .file("blob.tar.gz", &zeros_layer)
+            .file("manifest.json", &manifest("c.json", &["app:1"], &["blob.tar.gz".to_string()]))
+            .finish(),
+    );
+    let limits = ReadLimits { max_unpack_ratio: 2000, unpack_ratio_floor: 16 << 20, ..Default::default() };
+    let err = read_archive_with(&archive[..], &wants, &limits).unwrap_err();
+    assert!(err.to_string().contains("DOCKWARD_MAX_UNPACK_RATIO"), "{err}");
+    // Allowed a ratio the archive does not reach, it is read to the end.
+    let limits = ReadLimits { max_unpack_ratio: u64::MAX, unpack_ratio_floor: 16 << 20, ..Default::default() };
+    read_archive_with(&archive[..], &wants, &limits).unwrap();
+}

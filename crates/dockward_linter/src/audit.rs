@@ -129,7 +129,7 @@ pub fn host_listeners(root: &std::path::Path) -> Vec<dockward_spec::Listener> {
     let mut out = Vec::new();
     for path in ["/proc/net/tcp", "/proc/net/tcp6"] {
         let Ok(Some(real)) = host.resolve(path) else { continue };
-        let Ok(text) = std::fs::read_to_string(real) else { continue };
+        let Ok(text) = dockward_source::input::read_to_string(&real) else { continue };
         let file = dockward_source::SourceFile::new(host.display(path), None, text);
         out.extend(dockward_spec::swarm::listening_sockets(&file));
     }

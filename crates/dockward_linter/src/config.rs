@@ -173,7 +173,9 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
     for dir in abs.ancestors() {
         for name in CONFIG_FILE_NAMES {
             let candidate = dir.join(name);
-            if candidate.is_file() {
+            // Anything there but a directory: a FIFO or a device is then refused with
+            // a clear error by `load_config`, never silently skipped.
+            if std::fs::metadata(&candidate).is_ok_and(|m| !m.is_dir()) {
                 return Some(candidate);
             }
         }
@@ -184,7 +186,7 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
 /// Reads and validates the config file at `path`.
 pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    let text = dockward_source::input::read_to_string(path).map_err(|e| ConfigError {
         path: display.clone(),
         line: 0,
         column: 0,

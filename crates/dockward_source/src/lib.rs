@@ -4,6 +4,8 @@
 //! [`SourceFile`]. Turning those into human positions happens here, once, so that the
 //! text renderer, JSON, SARIF (UTF-16 columns) and GitHub annotations all agree.
 
+pub mod input;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

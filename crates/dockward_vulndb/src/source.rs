@@ -97,7 +97,8 @@ pub fn read_source(
         let sha256 = reader.read_dir()?;
         return Ok(reader.info(SourceKind::Directory, sha256));
     }
-    let mut file = File::open(path).map_err(io_err)?;
+    // A FIFO or a device is refused, never blocked on or read without end.
+    let mut file = dockward_source::input::open_regular(path).map_err(io_err)?;
     let mut magic = [0u8; 4];
     let n = read_up_to(&mut file, &mut magic).map_err(io_err)?;
     file.rewind().map_err(io_err)?;
@@ -256,7 +257,7 @@ impl Reader<'_, '_> {
         for rel in files {
             let full = self.path.join(&rel);
             let location = full.display().to_string();
-            let read = File::open(&full).and_then(|f| {
+            let read = dockward_source::input::open_regular(&full).and_then(|f| {
                 let declared = f.metadata()?.len();
                 self.read_bounded(f, declared, &location)
             });

@@ -330,7 +330,8 @@ fn read_streams(inputs: Vec<Input>, settings: &Settings) -> Result<(Vec<Input>, 
         };
         let mut reader: Box<dyn Read> = match &path {
             None => Box::new(std::io::stdin().lock()),
-            Some(p) => match std::fs::File::open(p) {
+            // Discovery made streams only of pipes: opening waits for the writer.
+            Some(p) => match dockward_source::input::open_pipe(p) {
                 Ok(f) => Box::new(f),
                 Err(e) => {
                     streams.reports.push(unreadable(&display, p, e));
@@ -354,8 +355,16 @@ fn read_streams(inputs: Vec<Input>, settings: &Settings) -> Result<(Vec<Input>, 
         }
         // A name that says what the file is wins over a shebang.
         let kind = if FileKind::by_name(name).is_some() { kind } else { sniffed };
+        // Bounded like a file: `check - < /dev/zero` is an error, not all of memory.
+        let max = dockward_source::input::limits().max_file_size;
         let mut bytes = head;
-        reader.read_to_end(&mut bytes).map_err(|e| format!("cannot read {what}: {e}"))?;
+        (&mut reader)
+            .take(max.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read {what}: {e}"))?;
+        if bytes.len() as u64 > max {
+            return Err(format!("cannot read {what}: {}", dockward_source::input::too_large(max)));
+        }
         streams.bytes.insert(display.clone(), bytes);
         kept.push(Input::Stream { display, path, kind });
     }
@@ -369,7 +378,8 @@ fn check_input(input: &Input, streams: &HashMap<String, Vec<u8>>, settings: &Set
             check_bytes(*kind, display, path.clone(), bytes, settings, fix)
         }
         // Archives are streamed, never read whole: an image can be gigabytes.
-        Input::File { display, path, kind: FileKind::ImageArchive } => match std::fs::File::open(path) {
+        Input::File { display, path, kind: FileKind::ImageArchive } => match dockward_source::input::open_regular(path)
+        {
             Ok(f) => dockward_linter::image_contents::check_image_archive(
                 display,
                 Some(path.clone()),
@@ -378,7 +388,7 @@ fn check_input(input: &Input, streams: &HashMap<String, Vec<u8>>, settings: &Set
             ),
             Err(e) => unreadable(display, path, e),
         },
-        Input::File { display, path, kind } => match std::fs::read(path) {
+        Input::File { display, path, kind } => match dockward_source::input::read(path) {
             Ok(bytes) => check_bytes(*kind, display, Some(path.clone()), &bytes, settings, fix),
             Err(e) => unreadable(display, path, e),
         },

@@ -7,7 +7,7 @@ use crate::args::{AstArgs, AstFormat};
 use crate::exit;
 
 pub fn ast(args: AstArgs) -> u8 {
-    let bytes = match std::fs::read(&args.file) {
+    let bytes = match dockward_source::input::read(&args.file) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("dockward: {}: {e}", args.file.display());

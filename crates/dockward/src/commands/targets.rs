@@ -4,7 +4,6 @@
 //! Nothing is unpacked or written.
 
 use std::io::{BufReader, IsTerminal, Read};
-use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -101,9 +100,14 @@ pub fn inventories(args: &TargetArgs, quiet: bool) -> Result<(Vec<Inventory>, bo
                     }
                 }
             }
-            Target::Archive(path) => match std::fs::File::open(path) {
-                // A pipe (`<(docker save app)`) streams like stdin.
-                Ok(f) if f.metadata().is_ok_and(|m| m.is_file() || m.file_type().is_fifo()) => {
+            // A pipe (`<(docker save app)`) streams like stdin; anything else must be a
+            // regular file (a device is refused, never read without end).
+            Target::Archive(path) => match if dockward_source::input::is_pipe(path) {
+                dockward_source::input::open_pipe(path)
+            } else {
+                dockward_source::input::open_regular(path)
+            } {
+                Ok(f) => {
                     match dockward_sbom::inventory::inventory_archive(BufReader::with_capacity(1 << 20, f), &limits()) {
                         Ok(found) => inventories.extend(found),
                         Err(e) => {
@@ -111,10 +115,6 @@ pub fn inventories(args: &TargetArgs, quiet: bool) -> Result<(Vec<Inventory>, bo
                             failed = true;
                         }
                     }
-                }
-                Ok(_) => {
-                    eprintln!("dockward: {}: not a regular file", path.display());
-                    failed = true;
                 }
                 Err(e) => {
                     eprintln!("dockward: {raw}: {}", describe_io(&e));

@@ -65,7 +65,8 @@ pub struct VexStatement {
 
 /// Reads an OpenVEX file.
 pub fn read_openvex(path: &Path) -> Result<Vec<VexStatement>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let text =
+        dockward_source::input::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     parse_openvex(&path.display().to_string(), &text)
 }
 

@@ -15,7 +15,7 @@ use crate::commands::vulns::{self, OpenDb};
 /// `image/<name>/layers[i]/<metadata file>#<package>`. An archive that cannot be read
 /// gives none (the IM rules' read already reported it).
 pub fn archive_findings(path: &Path, db: &OpenDb, settings: &Settings, quiet: bool) -> Vec<Diagnostic> {
-    let Ok(f) = std::fs::File::open(path) else { return Vec::new() };
+    let Ok(f) = dockward_source::input::open_regular(path) else { return Vec::new() };
     let reader = std::io::BufReader::with_capacity(1 << 20, f);
     let Ok(inventories) = dockward_sbom::inventory_archive(reader, &dockward_image::ReadLimits::default()) else {
         return Vec::new();
@@ -26,7 +26,7 @@ pub fn archive_findings(path: &Path, db: &OpenDb, settings: &Settings, quiet: bo
 /// One lockfile's VU findings, on the line that names each package (the whole file
 /// when no line does). Packages from a local path (`source=local`) are not matched.
 pub fn lockfile_report(display: &str, path: &Path, db: &OpenDb, settings: &Settings, quiet: bool) -> FileReport {
-    let bytes = match std::fs::read(path) {
+    let bytes = match dockward_source::input::read(path) {
         Ok(b) => b,
         Err(e) => {
             return FileReport {
