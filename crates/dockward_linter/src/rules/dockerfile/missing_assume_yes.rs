@@ -130,8 +130,8 @@ impl DockerfileRule for MissingAssumeYes {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
-        for (_, instr) in runs(cx.dockerfile) {
-            for call in calls(instr) {
+        for (_, _, run) in runs(cx.dockerfile) {
+            for call in calls(run.commands()) {
                 if !prompts(&call) || answered(&call) {
                     continue;
                 }
@@ -141,7 +141,7 @@ impl DockerfileRule for MissingAssumeYes {
                 } else {
                     Edit::insert(sub.range.end(), " -y")
                 };
-                found.push((sub.range, call.manager, edit));
+                found.push((sub.range, call.manager, run.fixable.then_some(edit)));
             }
         }
         for (range, manager, edit) in found {
@@ -151,7 +151,9 @@ impl DockerfileRule for MissingAssumeYes {
                 format!("`{}` may wait for a confirmation that never comes during a build", manager.name()),
             );
             d.help(if manager == Manager::Zypper { "add `--non-interactive`" } else { "add `-y`" });
-            d.fix(Fix::safe("Answer the prompt in advance", vec![edit]));
+            if let Some(edit) = edit {
+                d.fix(Fix::safe("Answer the prompt in advance", vec![edit]));
+            }
         }
     }
 }
@@ -210,6 +212,32 @@ mod tests {
             &MissingAssumeYes,
             "FROM opensuse/leap:15\nRUN zypper in git\n",
             "FROM opensuse/leap:15\nRUN zypper --non-interactive in git\n",
+        );
+    }
+
+    /// issue 13 #12: the exec form runs the same program, with or without `sudo` or a
+    /// `sh -c` wrapper; an exec-form argv gets no text fix (it would have to be JSON).
+    #[test]
+    fn exec_form_is_read() {
+        let text = "FROM debian:12\nRUN [\"apt-get\", \"install\", \"curl\"]\n";
+        assert_flags(&MissingAssumeYes, text, &["\"install\""]);
+        assert!(lint(&MissingAssumeYes, text)[0].fix.is_none());
+        assert_flags(
+            &MissingAssumeYes,
+            "FROM debian:12\nRUN [\"sudo\", \"apt-get\", \"install\", \"x\"]\n",
+            &["\"install\""],
+        );
+        assert_fix(
+            &MissingAssumeYes,
+            "FROM debian:12\nRUN [\"sh\", \"-c\", \"apt-get update && apt-get install curl\"]\n",
+            "FROM debian:12\nRUN [\"sh\", \"-c\", \"apt-get update && apt-get install -y curl\"]\n",
+        );
+        assert_clean(&MissingAssumeYes, "FROM debian:12\nRUN [\"apt-get\", \"install\", \"-y\", \"curl\"]\n");
+        // A `|` element is a literal argument, not a pipe from `yes`.
+        assert_flags(
+            &MissingAssumeYes,
+            "FROM debian:12\nRUN [\"apt-get\", \"install\", \"|\", \"x\"]\n",
+            &["\"install\""],
         );
     }
 }

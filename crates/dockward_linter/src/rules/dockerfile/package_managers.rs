@@ -6,9 +6,10 @@
 //! argument happens to mention apt-get, never an install. Heredoc bodies run as scripts
 //! are part of the RUN's script, so their commands are seen too.
 
-use dockward_dockerfile::{Dockerfile, Instruction, InstructionKind, Stage};
+use dockward_dockerfile::{Dockerfile, Instruction, Stage};
 use dockward_shell::{Command, Word};
 
+use super::shell_helpers::{run_commands, RunCommands};
 use crate::rule::DockerfileContext;
 
 /// A package manager we model.
@@ -368,17 +369,19 @@ pub(crate) fn short_cluster(text: &str) -> Option<&str> {
     letters.chars().all(|c| c.is_ascii_alphabetic()).then_some(letters)
 }
 
-/// Every package-manager call in the RUN instruction `instr` (shell form and the
-/// heredoc scripts it runs), in order.
-pub(crate) fn calls(instr: &Instruction) -> Vec<PmCall<'_>> {
-    let Some(shell) = instr.shell_form() else { return Vec::new() };
-    shell.script.commands.iter().filter_map(PmCall::parse).collect()
+/// Every package-manager call among `commands` (one RUN's, see [`runs`]), in order.
+pub(crate) fn calls(commands: &[Command]) -> Vec<PmCall<'_>> {
+    commands.iter().filter_map(PmCall::parse).collect()
 }
 
-/// RUN instructions of the Dockerfile, with ONBUILD triggers left out (they run in a
-/// later build, with a different base).
-pub(crate) fn runs(df: &Dockerfile) -> impl Iterator<Item = (usize, &Instruction)> {
-    df.instructions.iter().enumerate().filter(|(_, i)| i.kind == InstructionKind::Run)
+/// RUN instructions of the Dockerfile with the commands they execute, shell or exec
+/// form ([`RunCommands`]), with ONBUILD triggers left out (they run in a later build,
+/// with a different base).
+pub(crate) fn runs(df: &Dockerfile) -> impl Iterator<Item = (usize, &Instruction, RunCommands<'_>)> {
+    df.instructions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, instr)| run_commands(&df.source, instr).map(|commands| (i, instr, commands)))
 }
 
 /// Targets of `--mount=type=cache` and `--mount=type=tmpfs` on `instr`: nothing written

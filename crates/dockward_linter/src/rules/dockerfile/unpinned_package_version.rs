@@ -106,8 +106,8 @@ pub(super) fn unpinned(
     managers: &[Manager],
 ) -> Vec<(dockward_source::TextRange, Manager, String)> {
     let mut found = Vec::new();
-    for (_, instr) in runs(cx.dockerfile) {
-        for call in calls(instr) {
+    for (_, _, run) in runs(cx.dockerfile) {
+        for call in calls(run.commands()) {
             if !call.is_install() || !managers.contains(&call.manager) {
                 continue;
             }
@@ -175,5 +175,12 @@ mod tests {
         ] {
             assert_clean(&UnpinnedPackageVersion, &format!("FROM x:1\nRUN {run}\n"));
         }
+    }
+
+    /// issue 13 #12.
+    #[test]
+    fn exec_form_is_read() {
+        assert_flags(&UnpinnedPackageVersion, "FROM x:1\nRUN [\"pip\", \"install\", \"flask\"]\n", &["\"flask\""]);
+        assert_clean(&UnpinnedPackageVersion, "FROM x:1\nRUN [\"pip\", \"install\", \"flask==3.0\"]\n");
     }
 }

@@ -87,19 +87,17 @@ impl DockerfileRule for UpdateWithoutInstall {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
-        for (_, instr) in runs(cx.dockerfile) {
-            let Some(shell) = instr.shell_form() else { continue };
-            let calls = calls(instr);
+        for (_, _, run) in runs(cx.dockerfile) {
+            let commands = run.commands();
+            let calls = calls(commands);
             for call in calls.iter().filter(|c| is_refresh(c)) {
-                let at = position(&shell.script.commands, call.command);
+                let at = position(commands, call.command);
                 let followed = calls.iter().any(|c| {
-                    family(c.manager) == family(call.manager)
-                        && uses_index(c)
-                        && position(&shell.script.commands, c.command) > at
+                    family(c.manager) == family(call.manager) && uses_index(c) && position(commands, c.command) > at
                 });
                 // Something other than the manager may use the index (a script, `xargs`):
                 // only judge RUNs where the refresh is the last command.
-                let last = at + 1 == shell.script.commands.len();
+                let last = at + 1 == commands.len();
                 if !followed && last {
                     found.push((call.subcommand.expect("refresh subcommand").range, call.manager));
                 }
@@ -146,5 +144,15 @@ mod tests {
             assert_clean(&UpdateWithoutInstall, &format!("FROM x:1\nRUN {run}\n"));
         }
         assert_clean(&UpdateWithoutInstall, "FROM x:1\nRUN <<EOF\napt-get update\napt-get install -y x\nEOF\n");
+    }
+
+    /// issue 13 #12.
+    #[test]
+    fn exec_form_is_read() {
+        assert_flags(&UpdateWithoutInstall, "FROM x:1\nRUN [\"apt-get\", \"update\"]\n", &["\"update\""]);
+        assert_clean(
+            &UpdateWithoutInstall,
+            "FROM x:1\nRUN [\"sh\", \"-c\", \"apt-get update && apt-get install -y x\"]\n",
+        );
     }
 }
