@@ -82,14 +82,31 @@ impl DockerfileRule for AddInsteadOfCopy {
     }
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
-        for instr in cx.dockerfile.instructions.iter().filter(|i| i.kind == InstructionKind::Add) {
+        let text = cx.text();
+        for (index, instr) in cx.dockerfile.instructions.iter().enumerate() {
+            if instr.kind != InstructionKind::Add {
+                continue;
+            }
             let Args::Paths(paths) = &instr.args else { continue };
             let sources = paths.sources();
             let heredoc_only = sources.is_empty() && !instr.heredocs.is_empty();
             if sources.is_empty() && !heredoc_only {
                 continue;
             }
-            let plain = sources.iter().all(|s| !s.value.contains('$') && !is_remote(&s.value) && !is_archive(&s.value));
+            // A source written with variables is judged by the value ARG, ENV or
+            // `--build-arg` give it; one whose value is unknown is left alone.
+            let plain = sources.iter().all(|s| {
+                let value = if s.value.contains('$') {
+                    let expanded = cx.model.expand_range_at(index, text, s.range);
+                    if !expanded.is_resolved() {
+                        return false;
+                    }
+                    expanded.value
+                } else {
+                    s.value.clone()
+                };
+                !value.is_empty() && !is_remote(&value) && !is_archive(&value)
+            });
             if !plain {
                 continue;
             }
@@ -141,6 +158,24 @@ mod tests {
         let diags = lint(&AddInsteadOfCopy, "FROM alpine:3.20\nADD --unpack=false a /a\n");
         assert_eq!(diags.len(), 1);
         assert!(diags[0].fix.is_none());
+    }
+
+    /// issue 13 #15: a source that resolves through ARG, ENV or `--build-arg` is judged.
+    #[test]
+    fn sources_resolved_through_variables() {
+        assert_flags(&AddInsteadOfCopy, "FROM alpine:3.20\nARG SRC=app.py\nADD ${SRC} /app/\n", &["ADD"]);
+        assert_flags(&AddInsteadOfCopy, "FROM alpine:3.20\nENV DIR=src\nADD $DIR/main.py /app/\n", &["ADD"]);
+        assert_clean(&AddInsteadOfCopy, "FROM alpine:3.20\nARG URL=https://example.com/x.sh\nADD $URL /x\n");
+        assert_clean(&AddInsteadOfCopy, "FROM alpine:3.20\nARG TARBALL=rootfs.tar.gz\nADD $TARBALL /\n");
+        assert_clean(&AddInsteadOfCopy, "FROM alpine:3.20\nARG SRC\nADD $SRC /x\n");
+        let settings = crate::settings::SettingsBuilder {
+            select: Some(vec!["DF004".into()]),
+            build_args: [("SRC".to_string(), "local.txt".to_string())].into_iter().collect(),
+            ..Default::default()
+        }
+        .build();
+        let diags = lint_with(&AddInsteadOfCopy, "FROM alpine:3.20\nARG SRC\nADD $SRC /x\n", settings);
+        assert_eq!(diags.len(), 1);
     }
 
     #[test]

@@ -12,11 +12,13 @@ declare_rule! {
     /// removals without their assume-yes switch.
     ///
     /// Accepted switches: `-y` (also inside a cluster such as `-qy`), `--yes`,
-    /// `--assume-yes`/`--assumeyes`; for apt-get also `-qq`, `-q=2`, `--quiet=2` and
+    /// `--assume-yes`/`--assumeyes`; for apt-get also quiet level 2 (`-qq`, `-q -q`,
+    /// `--quiet --quiet`, `-q=2`, `--quiet=2`) and
     /// `-o APT::Get::Assume-Yes=true`; for zypper the global `-n`/`--non-interactive`
     /// or `-y`/`--no-confirm` after the subcommand. A command fed by a pipe (`yes |
     /// apt-get install x`) is not flagged. `apk`, `microdnf` and `pip install` never
-    /// prompt. Simulations (`-s`, `--dry-run`) never prompt.
+    /// prompt. Simulations (`-s`, `--dry-run`) never prompt. dnf's short `in`, `up`
+    /// and `rm` are read as install, upgrade and remove.
     ///
     /// ## Why is this bad?
     /// Without a terminal the prompt reads end-of-file and the command aborts, so the
@@ -63,6 +65,9 @@ fn prompts(call: &PmCall<'_>) -> bool {
         ]),
         Manager::Yum | Manager::Dnf => call.sub_is(&[
             "install",
+            "in",
+            "rm",
+            "up",
             "groupinstall",
             "localinstall",
             "reinstall",
@@ -110,8 +115,8 @@ fn answered(call: &PmCall<'_>) -> bool {
     }
     match call.manager {
         Manager::AptGet | Manager::Apt => {
-            call.short_count('q') >= 2
-                || call.options.iter().any(|w| w.text == "-q=2" || w.text == "--quiet=2")
+            // Quiet level 2 (`-qq`, `-q -q`, `--quiet --quiet`, `-q=2`) implies `-y`.
+            call.quiet_level() >= 2
                 || call.command.argv.iter().any(|w| {
                     let t = w.text.to_ascii_lowercase();
                     t.starts_with("apt::get::assume-yes=")
@@ -184,6 +189,8 @@ mod tests {
             "apt-get -qq install curl",
             "apt-get -q -q install curl",
             "apt-get --quiet=2 install curl",
+            "apt-get --quiet --quiet install curl",
+            "apt-get -q --quiet install curl",
             "apt-get install --assume-yes curl",
             "apt-get -o APT::Get::Assume-Yes=true install curl",
             "yes | apt-get install curl",
@@ -213,6 +220,15 @@ mod tests {
             "FROM opensuse/leap:15\nRUN zypper in git\n",
             "FROM opensuse/leap:15\nRUN zypper --non-interactive in git\n",
         );
+    }
+
+    /// issue 13 #15: dnf's `in` is install; one `--quiet` is not enough.
+    #[test]
+    fn dnf_short_install_and_one_quiet() {
+        assert_flags(&MissingAssumeYes, "FROM fedora:40\nRUN dnf in git\n", &["in"]);
+        assert_flags(&MissingAssumeYes, "FROM debian:12\nRUN apt-get --quiet install curl\n", &["install"]);
+        assert_flags(&MissingAssumeYes, "FROM debian:12\nRUN apt-get -q --quiet=1 install curl\n", &["install"]);
+        assert_clean(&MissingAssumeYes, "FROM fedora:40\nRUN dnf in -y git\n");
     }
 
     /// issue 13 #12: the exec form runs the same program, with or without `sudo` or a

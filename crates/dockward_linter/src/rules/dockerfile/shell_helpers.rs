@@ -376,7 +376,8 @@ pub(crate) fn installed_packages(cmd: &Command) -> Vec<&Word> {
     let subcommands: &[&str] = match prog {
         "apt-get" | "apt" | "aptitude" => &["install"],
         "apk" => &["add"],
-        "yum" | "dnf" | "microdnf" | "tdnf" => &["install", "groupinstall"],
+        "yum" | "microdnf" => &["install", "groupinstall"],
+        "dnf" | "dnf5" | "tdnf" => &["install", "in", "groupinstall"],
         "zypper" => &["install", "in"],
         "pacman" => &["-S", "-Sy", "-Syu"],
         _ => return Vec::new(),
