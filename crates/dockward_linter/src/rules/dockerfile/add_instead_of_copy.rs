@@ -43,8 +43,11 @@ declare_rule! {
     practices = ["a: Minimal and Lean Images"],
 }
 
-/// Flags that only ADD accepts; COPY would reject them.
-const ADD_ONLY_FLAGS: &[&str] = &["checksum", "keep-git-dir", "unpack"];
+/// True if COPY would refuse `flag` (`--checksum`, `--keep-git-dir`, `--unpack`: ADD
+/// only), by BuildKit's flag table.
+fn copy_refuses(flag: &str) -> bool {
+    !dockward_dockerfile::flags_of(InstructionKind::Copy).iter().any(|(name, _)| *name == flag)
+}
 
 /// Extensions ADD unpacks when the source is a local file.
 const ARCHIVE_SUFFIXES: &[&str] = &[
@@ -112,7 +115,7 @@ impl DockerfileRule for AddInsteadOfCopy {
             }
             let keyword = instr.keyword.range;
             let replacement = super::keyword_like(instr, "COPY");
-            let fixable = !instr.flags.iter().any(|f| ADD_ONLY_FLAGS.contains(&f.name.value.as_str()));
+            let fixable = !instr.flags.iter().any(|f| copy_refuses(&f.name.value));
             let d = cx.report(&Self::META, keyword, "ADD copies plain local files here; use COPY");
             d.help("COPY does the same without ADD's URL download and archive extraction");
             if fixable {
