@@ -14,7 +14,10 @@ declare_rule! {
     /// `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` in force in the stage (SHELL is
     /// followed per stage and inherited from a base stage).
     ///
-    /// Not flagged: exec-form RUN, stages whose SHELL is PowerShell or `cmd`, Windows
+    /// An exec-form RUN is judged when it runs a shell script (`RUN ["sh", "-c", "a |
+    /// b"]`); its other elements are arguments, never pipes.
+    ///
+    /// Not flagged: stages whose SHELL is PowerShell or `cmd`, Windows
     /// base images, and pipes whose only producers cannot fail (`echo`, `printf`,
     /// `yes`), where pipefail would change nothing.
     ///
@@ -181,6 +184,10 @@ fn base_shell(image: &ImageRef) -> BaseShell {
     BaseShell::Unknown
 }
 
+fn is_shell(program: &str) -> bool {
+    supports_pipefail(program) || matches!(program.rsplit('/').next().unwrap_or(program), "sh" | "dash")
+}
+
 fn supports_pipefail(program: &str) -> bool {
     matches!(program.rsplit('/').next().unwrap_or(program), "bash" | "zsh" | "ksh" | "mksh" | "ash" | "busybox")
 }
@@ -262,6 +269,26 @@ impl DockerfileRule for MissingPipefail {
             if instr.kind != InstructionKind::Run {
                 continue;
             }
+            if let Some(CommandArgs::Exec { argv, .. }) = instr.command() {
+                // `RUN ["sh", "-c", "a | b"]`: the shell named in the argv runs the
+                // script; SHELL does not apply.
+                let Some(run) = run_commands(&cx.dockerfile.source, instr) else { continue };
+                let Some(program) = argv.iter().map(|a| a.value.as_str()).find(|a| is_shell(a)) else { continue };
+                if run.script.sets_pipefail {
+                    continue;
+                }
+                let risky = hidden_failures(run.commands());
+                let Some(first) = risky.first() else { continue };
+                let word = first.argv.first().map_or(first.range, |w| w.range);
+                let start = run.commands().first().map(|c| c.range.start());
+                let settable =
+                    matches!(pipefail_fix(cx, index, Some(&[program.to_string()])), Some(PipefailFix::SetOption));
+                let fix = start
+                    .filter(|_| run.fixable && settable)
+                    .map(|at| ("Start the script with `set -o pipefail`", Edit::insert(at, "set -o pipefail && ")));
+                found.push((word, fix));
+                continue;
+            }
             let Some(shell) = instr.shell_form() else { continue };
             if shell.script.sets_pipefail {
                 continue;
@@ -337,7 +364,9 @@ mod tests {
             ("SHELL [\"pwsh\", \"-Command\"]\n", "Get-Item x | Remove-Item"),
             ("", "echo 'deb http://x stable main' | tee /etc/apt/sources.list.d/x.list"),
             ("", "curl https://x > /tmp/x"),
-            ("", "[\"sh\", \"-c\", \"a | b\"]"),
+            ("", "[\"sh\", \"-c\", \"set -o pipefail; a | b\"]"),
+            ("", "[\"bash\", \"-o\", \"pipefail\", \"-c\", \"a | b\"]"),
+            ("", "[\"echo\", \"a\", \"|\", \"b\"]"),
         ] {
             assert_clean(&MissingPipefail, &format!("FROM x:1\n{before}RUN {run}\n"));
         }
@@ -363,6 +392,20 @@ mod tests {
         );
         let diags = lint(&MissingPipefail, "FROM alpine:3.20\nRUN curl x | sh\n");
         assert_eq!(diags[0].fix.as_ref().unwrap().applicability, dockward_diagnostics::Applicability::Unsafe);
+    }
+
+    /// issue 13 #12: an exec-form shell runs its `-c` script without pipefail too; the
+    /// fix goes inside the script where that shell supports it.
+    #[test]
+    fn exec_form_shell_scripts() {
+        assert_flags(&MissingPipefail, "FROM x:1\nRUN [\"sh\", \"-c\", \"curl x | sh\"]\n", &["curl"]);
+        assert_fix(
+            &MissingPipefail,
+            "FROM debian:12\nRUN [\"/bin/bash\", \"-c\", \"curl x | sh\"]\n",
+            "FROM debian:12\nRUN [\"/bin/bash\", \"-c\", \"set -o pipefail && curl x | sh\"]\n",
+        );
+        // dash on Debian: no fix inside the script (SHELL does not reach the exec form).
+        assert!(lint(&MissingPipefail, "FROM debian:12\nRUN [\"sh\", \"-c\", \"curl x | sh\"]\n")[0].fix.is_none());
     }
 
     /// issue 13 #17: dash (Debian, Ubuntu) rejects `set -o pipefail`; bash is used there.
