@@ -579,3 +579,26 @@ fn secrets_never_reach_any_output_format() {
         assert!(got.contains(&code.to_string()), "missing {code} in {got:?}");
     }
 }
+
+/// issue 13 #18: `FROM ${BASE}` built on the tree's own non-root base is not missing a
+/// USER when the base's Dockerfile is checked too; checked alone, it still is.
+#[test]
+fn missing_user_follows_the_projects_own_base() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "images/base/Dockerfile", "FROM debian:12\nUSER 10001\n");
+    write(dir.path(), "images/root/Dockerfile", "FROM debian:12\n");
+    write(dir.path(), "images/app/Dockerfile", "ARG BASE=registry.example.com/team/base:1\nFROM ${BASE}\n");
+    write(dir.path(), "images/tool/Dockerfile", "ARG BASE=registry.example.com/team/root:1\nFROM ${BASE}\n");
+    let check = |paths: &[&str]| {
+        let out =
+            run(bin().current_dir(dir.path()).args(["check", "--format", "json", "--select", "DF002"]).args(paths));
+        let mut files: Vec<String> =
+            json_findings(&out).iter().map(|f| f["path"].as_str().unwrap_or("").to_string()).collect();
+        files.sort();
+        files
+    };
+    let all = check(&["."]);
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(all.iter().all(|f| f.contains("root") || f.contains("tool")), "{all:?}");
+    assert_eq!(check(&["images/app/Dockerfile"]).len(), 1);
+}

@@ -23,6 +23,7 @@ mod words;
 
 pub use ast::*;
 pub use dump::dump_buildkit;
+pub use flags::{flag_errors, flags_of, FlagKind};
 pub use lines::logical_text;
 
 /// Parses a Dockerfile. Never fails: syntax errors are in [`Dockerfile::errors`].

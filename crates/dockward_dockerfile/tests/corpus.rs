@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use dockward_dockerfile::parse;
+use dockward_dockerfile::{flag_errors, parse};
 
 mod common;
 use common::check_spans;
@@ -84,4 +84,22 @@ fn awesome_compose_heredocs_are_scripts() {
         }
     }
     assert!(checked >= 28, "{checked}");
+}
+
+/// The flag table refuses nothing in the real-world part of the corpus (BuildKit's own
+/// `flags` parser case uses made-up flags on purpose: its instruction parser refuses
+/// them, and so does [`flag_errors`]).
+#[test]
+fn corpus_flags_are_accepted() {
+    let mut refused = Vec::new();
+    for path in valid_dockerfiles() {
+        let text = fs::read_to_string(&path).unwrap();
+        let df = parse(&text);
+        for (e, _) in flag_errors(&df) {
+            refused.push(format!("{}: {}", path.display(), e.message));
+        }
+    }
+    let expected_refusals = refused.iter().filter(|r| r.contains("buildkit-parser/testfiles/flags/")).count();
+    assert_eq!(refused.len(), expected_refusals, "{}", refused.join("\n"));
+    assert!(expected_refusals > 0);
 }

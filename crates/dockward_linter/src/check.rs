@@ -222,6 +222,19 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
     for err in &dockerfile.errors {
         found.push(Diagnostic::new(registry::SYNTAX_ERROR, Location::source(file, err.range), err.message.clone()));
     }
+    // Flags BuildKit's instruction parser refuses (unknown, duplicated, valueless,
+    // not boolean): the file does not build either.
+    let mut refused: Vec<TextRange> = Vec::new();
+    for (err, hint) in dockward_dockerfile::flag_errors(&dockerfile) {
+        if let Some(instr) = dockerfile.instructions.iter().find(|i| i.range.contains_range(err.range)) {
+            refused.push(instr.range);
+        }
+        let mut d = Diagnostic::new(registry::SYNTAX_ERROR, Location::source(file, err.range), err.message);
+        if let Some(name) = hint {
+            d.help(format!("did you mean --{name}?"));
+        }
+        found.push(d);
+    }
     let mut cx = DockerfileContext::new(file, &dockerfile, &model, settings);
     for rule in DOCKERFILE_RULES {
         if settings.is_enabled(rule.meta()) {
@@ -243,6 +256,13 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
         rule_findings.extend(lint_container_specs(&specs, &EngineDefaults::default(), settings));
     }
 
+    // A fix on an instruction BuildKit refuses cannot make it build: the flag error
+    // comes first, so such findings carry no fix.
+    for d in &mut rule_findings {
+        if d.location.range().is_some_and(|r| refused.iter().any(|i| i.contains_range(r))) {
+            d.fix = None;
+        }
+    }
     let mut suppressions = suppression::collect(text, &dockerfile);
     for d in rule_findings {
         let at = d.location.range().map(|r| r.start()).unwrap_or_default();

@@ -11,6 +11,7 @@ pub mod daemon;
 pub mod docs;
 pub mod host;
 pub mod image_contents;
+pub mod project_images;
 pub mod registry;
 pub mod rule;
 pub mod rules;

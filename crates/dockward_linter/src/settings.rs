@@ -33,6 +33,9 @@ pub struct Settings {
     pub audit: crate::audit::AuditSettings,
     /// `[vulnerabilities]`: the policy of the VU rules, with the scan's options on top.
     pub vulnerabilities: crate::vulns::VulnSettings,
+    /// The images the checked tree's own Dockerfiles build (filled by the binary
+    /// before checking; empty when one file is checked alone).
+    pub project_images: std::sync::Arc<crate::project_images::ProjectImages>,
 }
 
 #[derive(Debug, Clone)]
@@ -179,6 +182,7 @@ impl SettingsBuilder {
             docker_group_allow: self.docker_group_allow,
             audit: self.audit,
             vulnerabilities: self.vulnerabilities,
+            project_images: Default::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
 use dockward_linter::check::{check_dockerfile_bytes, FileReport, FixMode};
 use dockward_linter::config::{self, FailOn};
 use dockward_linter::daemon::{check_daemon_json_bytes, check_flag_file_bytes, FlagFileKind};
+use dockward_linter::project_images::ProjectImages;
 use dockward_linter::registry;
 use dockward_linter::rules::dockerfile::redaction::{scrub, secret_texts};
 use dockward_linter::run_lines::{check_run_lines_bytes, RunLineFile};
@@ -100,7 +101,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let (inputs, streams) = read_streams(inputs, &settings)?;
     let units = compose::group(inputs, &args.compose_files);
-    let unit_settings = settings_per_unit(&args, &units, &settings)?;
+    let unit_settings = with_project_images(&units, &streams.bytes, settings_per_unit(&args, &units, &settings)?);
     let compose_options = compose::options(&args);
     let mut reports: Vec<FileReport> = pool.install(|| {
         units
@@ -307,6 +308,58 @@ fn settings_per_unit(
         out.push(settings);
     }
     Ok(out)
+}
+
+/// Gives every unit's settings the index of the images the checked Dockerfiles build
+/// (see [`ProjectImages`]), so that DF002 can follow `FROM ${BASE}` to the project's own
+/// base image. Built once, before checking, from every Dockerfile input; only when a
+/// unit has DF002 enabled. A file that cannot be read is left out here (its check
+/// reports it).
+fn with_project_images(
+    units: &[compose::Unit],
+    streams: &HashMap<String, Vec<u8>>,
+    unit_settings: Vec<Arc<Settings>>,
+) -> Vec<Arc<Settings>> {
+    let missing_user = &dockward_linter::rules::dockerfile::missing_user::MissingUser::META;
+    if !unit_settings.iter().any(|s| s.is_enabled(missing_user)) {
+        return unit_settings;
+    }
+    let mut texts: Vec<(PathBuf, String)> = Vec::new();
+    for unit in units {
+        let compose::Unit::Single(input) = unit else { continue };
+        match input {
+            Input::File { path, kind: FileKind::Dockerfile, .. } => {
+                if let Ok(text) = std::fs::read_to_string(path) {
+                    texts.push((path.clone(), text));
+                }
+            }
+            Input::Stream { display, path, kind: FileKind::Dockerfile } => {
+                if let Some(text) = streams.get(display).and_then(|b| std::str::from_utf8(b).ok()) {
+                    texts.push((path.clone().unwrap_or_else(|| PathBuf::from(display)), text.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let images = Arc::new(ProjectImages::from_dockerfiles(texts.iter().map(|(p, t)| (p.as_path(), t.as_str()))));
+    if images.is_empty() {
+        return unit_settings;
+    }
+    // One new Settings per distinct config, shared like the originals.
+    let mut done: Vec<(*const Settings, Arc<Settings>)> = Vec::new();
+    unit_settings
+        .into_iter()
+        .map(|s| {
+            if let Some((_, new)) = done.iter().find(|(p, _)| *p == Arc::as_ptr(&s)) {
+                return Arc::clone(new);
+            }
+            let mut with = (*s).clone();
+            with.project_images = Arc::clone(&images);
+            let new = Arc::new(with);
+            done.push((Arc::as_ptr(&s), Arc::clone(&new)));
+            new
+        })
+        .collect()
 }
 
 /// What the streams (stdin, pipes) held: the bytes of each text input by display

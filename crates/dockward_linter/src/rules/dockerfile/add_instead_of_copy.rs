@@ -43,8 +43,11 @@ declare_rule! {
     practices = ["a: Minimal and Lean Images"],
 }
 
-/// Flags that only ADD accepts; COPY would reject them.
-const ADD_ONLY_FLAGS: &[&str] = &["checksum", "keep-git-dir", "unpack"];
+/// True if COPY would refuse `flag` (`--checksum`, `--keep-git-dir`, `--unpack`: ADD
+/// only), by BuildKit's flag table.
+fn copy_refuses(flag: &str) -> bool {
+    !dockward_dockerfile::flags_of(InstructionKind::Copy).iter().any(|(name, _)| *name == flag)
+}
 
 /// Extensions ADD unpacks when the source is a local file.
 const ARCHIVE_SUFFIXES: &[&str] = &[
@@ -82,20 +85,37 @@ impl DockerfileRule for AddInsteadOfCopy {
     }
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
-        for instr in cx.dockerfile.instructions.iter().filter(|i| i.kind == InstructionKind::Add) {
+        let text = cx.text();
+        for (index, instr) in cx.dockerfile.instructions.iter().enumerate() {
+            if instr.kind != InstructionKind::Add {
+                continue;
+            }
             let Args::Paths(paths) = &instr.args else { continue };
             let sources = paths.sources();
             let heredoc_only = sources.is_empty() && !instr.heredocs.is_empty();
             if sources.is_empty() && !heredoc_only {
                 continue;
             }
-            let plain = sources.iter().all(|s| !s.value.contains('$') && !is_remote(&s.value) && !is_archive(&s.value));
+            // A source written with variables is judged by the value ARG, ENV or
+            // `--build-arg` give it; one whose value is unknown is left alone.
+            let plain = sources.iter().all(|s| {
+                let value = if s.value.contains('$') {
+                    let expanded = cx.model.expand_range_at(index, text, s.range);
+                    if !expanded.is_resolved() {
+                        return false;
+                    }
+                    expanded.value
+                } else {
+                    s.value.clone()
+                };
+                !value.is_empty() && !is_remote(&value) && !is_archive(&value)
+            });
             if !plain {
                 continue;
             }
             let keyword = instr.keyword.range;
             let replacement = super::keyword_like(instr, "COPY");
-            let fixable = !instr.flags.iter().any(|f| ADD_ONLY_FLAGS.contains(&f.name.value.as_str()));
+            let fixable = !instr.flags.iter().any(|f| copy_refuses(&f.name.value));
             let d = cx.report(&Self::META, keyword, "ADD copies plain local files here; use COPY");
             d.help("COPY does the same without ADD's URL download and archive extraction");
             if fixable {
@@ -141,6 +161,24 @@ mod tests {
         let diags = lint(&AddInsteadOfCopy, "FROM alpine:3.20\nADD --unpack=false a /a\n");
         assert_eq!(diags.len(), 1);
         assert!(diags[0].fix.is_none());
+    }
+
+    /// issue 13 #15: a source that resolves through ARG, ENV or `--build-arg` is judged.
+    #[test]
+    fn sources_resolved_through_variables() {
+        assert_flags(&AddInsteadOfCopy, "FROM alpine:3.20\nARG SRC=app.py\nADD ${SRC} /app/\n", &["ADD"]);
+        assert_flags(&AddInsteadOfCopy, "FROM alpine:3.20\nENV DIR=src\nADD $DIR/main.py /app/\n", &["ADD"]);
+        assert_clean(&AddInsteadOfCopy, "FROM alpine:3.20\nARG URL=https://example.com/x.sh\nADD $URL /x\n");
+        assert_clean(&AddInsteadOfCopy, "FROM alpine:3.20\nARG TARBALL=rootfs.tar.gz\nADD $TARBALL /\n");
+        assert_clean(&AddInsteadOfCopy, "FROM alpine:3.20\nARG SRC\nADD $SRC /x\n");
+        let settings = crate::settings::SettingsBuilder {
+            select: Some(vec!["DF004".into()]),
+            build_args: [("SRC".to_string(), "local.txt".to_string())].into_iter().collect(),
+            ..Default::default()
+        }
+        .build();
+        let diags = lint_with(&AddInsteadOfCopy, "FROM alpine:3.20\nARG SRC\nADD $SRC /x\n", settings);
+        assert_eq!(diags.len(), 1);
     }
 
     #[test]

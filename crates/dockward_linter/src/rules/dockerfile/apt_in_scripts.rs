@@ -51,12 +51,12 @@ impl DockerfileRule for AptInScripts {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
-        for (_, instr) in runs(cx.dockerfile) {
-            for call in calls(instr) {
+        for (_, _, run) in runs(cx.dockerfile) {
+            for call in calls(run.commands()) {
                 if call.manager != Manager::Apt {
                     continue;
                 }
-                let fixable = call.sub_is(SHARED) && call.program.text == "apt" && !call.program.quoted;
+                let fixable = run.fixable && call.sub_is(SHARED) && call.program.text == "apt" && !call.program.quoted;
                 let sub = if call.sub() == "full-upgrade" { "dist-upgrade" } else { call.sub() };
                 let edits = if fixable {
                     let mut e = vec![Edit::replace(call.program.range, "apt-get")];

@@ -52,9 +52,8 @@ impl DockerfileRule for CdInsteadOfWorkdir {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
-        for (_, instr) in runs(cx.dockerfile) {
-            let Some(shell) = instr.shell_form() else { continue };
-            let commands = &shell.script.commands;
+        for (_, _, run) in runs(cx.dockerfile) {
+            let commands = run.commands();
             // The script's first command (heredoc scripts included).
             if let Some((at, c)) = commands.iter().enumerate().find(|(_, c)| !c.argv.is_empty()) {
                 if c.program() != Some("cd") || c.depth > 0 {

@@ -12,11 +12,13 @@ declare_rule! {
     /// removals without their assume-yes switch.
     ///
     /// Accepted switches: `-y` (also inside a cluster such as `-qy`), `--yes`,
-    /// `--assume-yes`/`--assumeyes`; for apt-get also `-qq`, `-q=2`, `--quiet=2` and
+    /// `--assume-yes`/`--assumeyes`; for apt-get also quiet level 2 (`-qq`, `-q -q`,
+    /// `--quiet --quiet`, `-q=2`, `--quiet=2`) and
     /// `-o APT::Get::Assume-Yes=true`; for zypper the global `-n`/`--non-interactive`
     /// or `-y`/`--no-confirm` after the subcommand. A command fed by a pipe (`yes |
     /// apt-get install x`) is not flagged. `apk`, `microdnf` and `pip install` never
-    /// prompt. Simulations (`-s`, `--dry-run`) never prompt.
+    /// prompt. Simulations (`-s`, `--dry-run`) never prompt. dnf's short `in`, `up`
+    /// and `rm` are read as install, upgrade and remove.
     ///
     /// ## Why is this bad?
     /// Without a terminal the prompt reads end-of-file and the command aborts, so the
@@ -63,6 +65,9 @@ fn prompts(call: &PmCall<'_>) -> bool {
         ]),
         Manager::Yum | Manager::Dnf => call.sub_is(&[
             "install",
+            "in",
+            "rm",
+            "up",
             "groupinstall",
             "localinstall",
             "reinstall",
@@ -110,8 +115,8 @@ fn answered(call: &PmCall<'_>) -> bool {
     }
     match call.manager {
         Manager::AptGet | Manager::Apt => {
-            call.short_count('q') >= 2
-                || call.options.iter().any(|w| w.text == "-q=2" || w.text == "--quiet=2")
+            // Quiet level 2 (`-qq`, `-q -q`, `--quiet --quiet`, `-q=2`) implies `-y`.
+            call.quiet_level() >= 2
                 || call.command.argv.iter().any(|w| {
                     let t = w.text.to_ascii_lowercase();
                     t.starts_with("apt::get::assume-yes=")
@@ -130,8 +135,8 @@ impl DockerfileRule for MissingAssumeYes {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
-        for (_, instr) in runs(cx.dockerfile) {
-            for call in calls(instr) {
+        for (_, _, run) in runs(cx.dockerfile) {
+            for call in calls(run.commands()) {
                 if !prompts(&call) || answered(&call) {
                     continue;
                 }
@@ -141,7 +146,7 @@ impl DockerfileRule for MissingAssumeYes {
                 } else {
                     Edit::insert(sub.range.end(), " -y")
                 };
-                found.push((sub.range, call.manager, edit));
+                found.push((sub.range, call.manager, run.fixable.then_some(edit)));
             }
         }
         for (range, manager, edit) in found {
@@ -151,7 +156,9 @@ impl DockerfileRule for MissingAssumeYes {
                 format!("`{}` may wait for a confirmation that never comes during a build", manager.name()),
             );
             d.help(if manager == Manager::Zypper { "add `--non-interactive`" } else { "add `-y`" });
-            d.fix(Fix::safe("Answer the prompt in advance", vec![edit]));
+            if let Some(edit) = edit {
+                d.fix(Fix::safe("Answer the prompt in advance", vec![edit]));
+            }
         }
     }
 }
@@ -182,6 +189,8 @@ mod tests {
             "apt-get -qq install curl",
             "apt-get -q -q install curl",
             "apt-get --quiet=2 install curl",
+            "apt-get --quiet --quiet install curl",
+            "apt-get -q --quiet install curl",
             "apt-get install --assume-yes curl",
             "apt-get -o APT::Get::Assume-Yes=true install curl",
             "yes | apt-get install curl",
@@ -210,6 +219,41 @@ mod tests {
             &MissingAssumeYes,
             "FROM opensuse/leap:15\nRUN zypper in git\n",
             "FROM opensuse/leap:15\nRUN zypper --non-interactive in git\n",
+        );
+    }
+
+    /// issue 13 #15: dnf's `in` is install; one `--quiet` is not enough.
+    #[test]
+    fn dnf_short_install_and_one_quiet() {
+        assert_flags(&MissingAssumeYes, "FROM fedora:40\nRUN dnf in git\n", &["in"]);
+        assert_flags(&MissingAssumeYes, "FROM debian:12\nRUN apt-get --quiet install curl\n", &["install"]);
+        assert_flags(&MissingAssumeYes, "FROM debian:12\nRUN apt-get -q --quiet=1 install curl\n", &["install"]);
+        assert_clean(&MissingAssumeYes, "FROM fedora:40\nRUN dnf in -y git\n");
+    }
+
+    /// issue 13 #12: the exec form runs the same program, with or without `sudo` or a
+    /// `sh -c` wrapper; an exec-form argv gets no text fix (it would have to be JSON).
+    #[test]
+    fn exec_form_is_read() {
+        let text = "FROM debian:12\nRUN [\"apt-get\", \"install\", \"curl\"]\n";
+        assert_flags(&MissingAssumeYes, text, &["\"install\""]);
+        assert!(lint(&MissingAssumeYes, text)[0].fix.is_none());
+        assert_flags(
+            &MissingAssumeYes,
+            "FROM debian:12\nRUN [\"sudo\", \"apt-get\", \"install\", \"x\"]\n",
+            &["\"install\""],
+        );
+        assert_fix(
+            &MissingAssumeYes,
+            "FROM debian:12\nRUN [\"sh\", \"-c\", \"apt-get update && apt-get install curl\"]\n",
+            "FROM debian:12\nRUN [\"sh\", \"-c\", \"apt-get update && apt-get install -y curl\"]\n",
+        );
+        assert_clean(&MissingAssumeYes, "FROM debian:12\nRUN [\"apt-get\", \"install\", \"-y\", \"curl\"]\n");
+        // A `|` element is a literal argument, not a pipe from `yes`.
+        assert_flags(
+            &MissingAssumeYes,
+            "FROM debian:12\nRUN [\"apt-get\", \"install\", \"|\", \"x\"]\n",
+            &["\"install\""],
         );
     }
 }

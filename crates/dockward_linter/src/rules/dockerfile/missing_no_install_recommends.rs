@@ -48,8 +48,8 @@ impl DockerfileRule for MissingNoInstallRecommends {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
-        for (_, instr) in runs(cx.dockerfile) {
-            for call in calls(instr) {
+        for (_, _, run) in runs(cx.dockerfile) {
+            for call in calls(run.commands()) {
                 if !matches!(call.manager, Manager::AptGet | Manager::Apt) || !call.sub_is(&["install"]) {
                     continue;
                 }
@@ -60,17 +60,19 @@ impl DockerfileRule for MissingNoInstallRecommends {
                             && (t.ends_with("=false") || t.ends_with("=0") || t.ends_with("=no"))
                     });
                 if !off {
-                    found.push(call.subcommand.expect("install").range);
+                    found.push((call.subcommand.expect("install").range, run.fixable));
                 }
             }
         }
-        for range in found {
+        for (range, fixable) in found {
             let d = cx.report(&Self::META, range, "apt also installs the packages these recommend");
             d.help("add `--no-install-recommends` and name what you need");
-            d.fix(Fix::safe(
-                "Add --no-install-recommends",
-                vec![Edit::insert(range.end(), " --no-install-recommends")],
-            ));
+            if fixable {
+                d.fix(Fix::safe(
+                    "Add --no-install-recommends",
+                    vec![Edit::insert(range.end(), " --no-install-recommends")],
+                ));
+            }
         }
     }
 }
@@ -101,6 +103,20 @@ mod tests {
             &MissingNoInstallRecommends,
             "FROM debian:12\nRUN apt-get -y install curl\n",
             "FROM debian:12\nRUN apt-get -y install --no-install-recommends curl\n",
+        );
+    }
+
+    /// issue 13 #12.
+    #[test]
+    fn exec_form_is_read() {
+        assert_flags(
+            &MissingNoInstallRecommends,
+            "FROM debian:12\nRUN [\"sudo\", \"apt-get\", \"install\", \"-y\", \"curl\"]\n",
+            &["\"install\""],
+        );
+        assert_clean(
+            &MissingNoInstallRecommends,
+            "FROM debian:12\nRUN [\"apt-get\", \"install\", \"-y\", \"--no-install-recommends\", \"curl\"]\n",
         );
     }
 }

@@ -17,7 +17,14 @@ declare_rule! {
     /// host's kernel.
     ///
     /// Base images built to run unprivileged, such as distroless `:nonroot` tags, are
-    /// not reported.
+    /// not reported. Nor is an image built on the project's own non-root base: `FROM
+    /// ${BASE}` where BASE (its ARG default or `--build-arg`) names a stage that sets a
+    /// non-root USER, or an image that another Dockerfile checked in the same run
+    /// builds with a non-root USER. Such an image is recognised by the last component
+    /// of its name (`registry.example.com/team/base:1` -> `base`): the directory of a
+    /// `Dockerfile` (`images/base/Dockerfile`) or the name in `Dockerfile.base` /
+    /// `base.Dockerfile`. Only a FROM written with a variable is followed this way, and
+    /// a name two Dockerfiles claim with different USERs is not followed.
     ///
     /// ## Example
     /// ```dockerfile
@@ -50,6 +57,19 @@ declare_rule! {
     practices = ["a: Running as Non-Root", "b: Runtime Hardening"],
 }
 
+/// True if the final stage chain starts `FROM ${VAR}` (a base chosen by the build)
+/// naming an image that another Dockerfile of the checked tree builds with a non-root
+/// USER: the project's own non-root base. Only a FROM written with a variable is
+/// followed, so that a public image never matches a directory of the same name.
+fn built_on_project_non_root_image(cx: &DockerfileContext<'_>) -> bool {
+    let images = &cx.settings.project_images;
+    let Some(last) = cx.dockerfile.stages.last() else { return false };
+    let Some(&root) = cx.model.ancestry(last.index).last() else { return false };
+    let Some(name) = cx.model.stages.get(root).and_then(|s| s.base_name.as_ref()) else { return false };
+    let written = cx.dockerfile.slice(name.range);
+    !images.is_empty() && written.contains('$') && images.sets_non_root_user(&name.value.value)
+}
+
 impl DockerfileRule for MissingUser {
     fn meta(&self) -> &'static crate::RuleMeta {
         &Self::META
@@ -65,6 +85,9 @@ impl DockerfileRule for MissingUser {
         if base_image(cx.model, final_stage.index)
             .is_some_and(|i| i.tag.as_deref().is_some_and(|t| t.contains("nonroot")))
         {
+            return;
+        }
+        if built_on_project_non_root_image(cx) {
             return;
         }
         let from = &df.instructions[final_stage.instructions.start];
@@ -124,5 +147,36 @@ mod tests {
     #[test]
     fn scratch_without_user_runs_as_root() {
         assert_flags(&MissingUser, "FROM scratch\nCOPY a /a\n", &["scratch"]);
+    }
+
+    /// issue 13 #18: `FROM ${BASE}` naming a stage, or an image another Dockerfile of the
+    /// tree builds with a non-root USER.
+    #[test]
+    fn follows_the_projects_own_base() {
+        assert_clean(&MissingUser, "ARG BASE=base\nFROM alpine:3.20 AS base\nUSER 10001\nFROM ${BASE}\nRUN id\n");
+        let index = crate::project_images::ProjectImages::from_dockerfiles([
+            (std::path::Path::new("images/base/Dockerfile"), "FROM debian:12\nUSER 10001\n"),
+            (std::path::Path::new("images/root/Dockerfile"), "FROM debian:12\n"),
+        ]);
+        let settings = |build_args: &[(&str, &str)]| {
+            let mut s = crate::settings::SettingsBuilder {
+                select: Some(vec!["DF002".into()]),
+                build_args: build_args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                ..Default::default()
+            }
+            .build();
+            s.project_images = std::sync::Arc::new(index.clone());
+            s
+        };
+        let text = "ARG BASE=registry.example.com/team/base:1.4\nFROM ${BASE}\nCOPY app /app\n";
+        assert!(lint_with(&MissingUser, text, settings(&[])).is_empty());
+        let text = "ARG REGISTRY\nFROM ${REGISTRY}/team/base:1.4\nCOPY app /app\n";
+        assert!(lint_with(&MissingUser, text, settings(&[])).is_empty());
+        let text = "ARG BASE\nFROM $BASE\n";
+        assert!(lint_with(&MissingUser, text, settings(&[("BASE", "team/base:2")])).is_empty());
+        // A base that runs as root, an unknown base, and a base named without a variable.
+        for text in ["ARG BASE=team/root:1\nFROM ${BASE}\n", "ARG BASE\nFROM ${BASE}\n", "FROM team/base:1\n"] {
+            assert_eq!(lint_with(&MissingUser, text, settings(&[])).len(), 1, "{text}");
+        }
     }
 }

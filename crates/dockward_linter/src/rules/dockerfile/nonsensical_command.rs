@@ -1,4 +1,5 @@
 use super::package_managers::runs;
+use super::shell_helpers::{arguments, effective_argv, program};
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
 
@@ -54,22 +55,23 @@ impl DockerfileRule for NonsensicalCommand {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
-        for (_, instr) in runs(cx.dockerfile) {
-            let Some(shell) = instr.shell_form() else { continue };
+        for (_, _, run) in runs(cx.dockerfile) {
+            let commands = run.commands();
             // `server & ...; kill $!` stops a process the RUN itself started.
-            let starts_jobs =
-                shell.script.commands.iter().any(|c| c.followed_by == Some(dockward_shell::Operator::Background));
-            for c in &shell.script.commands {
-                let Some(program) = c.program_basename() else { continue };
+            let starts_jobs = commands.iter().any(|c| c.followed_by == Some(dockward_shell::Operator::Background));
+            for c in commands {
+                // Through `sudo`/`env` wrappers: `sudo service x start` is as pointless.
+                let Some(program) = program(c) else { continue };
+                let args = arguments(c);
                 let pointless = (POINTLESS.contains(&program) && !(program == "kill" && starts_jobs))
                     || (program == "service"
-                        && c.args().get(1).is_some_and(|w| matches!(w.text.as_str(), "start" | "restart")))
-                    || (program == "systemctl"
-                        && c.args().iter().any(|w| matches!(w.text.as_str(), "start" | "restart")));
+                        && args.get(1).is_some_and(|w| matches!(w.text.as_str(), "start" | "restart")))
+                    || (program == "systemctl" && args.iter().any(|w| matches!(w.text.as_str(), "start" | "restart")));
                 // `ssh-keygen` is not `ssh`; `ssh -V` only prints a version.
-                let version_only = c.args().iter().any(|w| matches!(w.text.as_str(), "-V" | "--version" | "-version"));
+                let version_only = args.iter().any(|w| matches!(w.text.as_str(), "-V" | "--version" | "-version"));
                 if pointless && !version_only {
-                    found.push((c.argv[0].range, program.to_string()));
+                    let word = effective_argv(c).first().map_or(c.argv[0].range, |w| w.range);
+                    found.push((word, program.to_string()));
                 }
             }
         }
@@ -99,5 +101,14 @@ mod tests {
         ] {
             assert_clean(&NonsensicalCommand, &format!("FROM x:1\nRUN {run}\n"));
         }
+    }
+
+    /// issue 13 #12: exec form and `sudo` are read like the shell form.
+    #[test]
+    fn exec_form_and_sudo() {
+        assert_flags(&NonsensicalCommand, "FROM x:1\nRUN [\"service\", \"nginx\", \"start\"]\n", &["\"service\""]);
+        assert_flags(&NonsensicalCommand, "FROM x:1\nRUN sudo service nginx start\n", &["service"]);
+        assert_flags(&NonsensicalCommand, "FROM x:1\nRUN [\"sh\", \"-c\", \"ps aux\"]\n", &["ps"]);
+        assert_clean(&NonsensicalCommand, "FROM x:1\nRUN [\"echo\", \"ps\", \"|\", \"top\"]\n");
     }
 }

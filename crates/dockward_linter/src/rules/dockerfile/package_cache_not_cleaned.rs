@@ -4,6 +4,7 @@ use dockward_source::TextRange;
 use super::package_managers::{
     cache_mount_targets, calls, mount_covers, position, removes_later, shipped_stage_ranges, Manager, PmCall,
 };
+use super::shell_helpers::run_commands;
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
 
@@ -97,9 +98,9 @@ impl DockerfileRule for PackageCacheNotCleaned {
             if instr.kind != dockward_dockerfile::InstructionKind::Run || !shipped.iter().any(|r| r.contains(&index)) {
                 continue;
             }
-            let Some(shell) = instr.shell_form() else { continue };
-            let commands = &shell.script.commands;
-            let calls = calls(instr);
+            let Some(run) = run_commands(&cx.dockerfile.source, instr) else { continue };
+            let commands = run.commands();
+            let calls = calls(commands);
             if calls.is_empty() {
                 continue;
             }
@@ -151,7 +152,7 @@ impl DockerfileRule for PackageCacheNotCleaned {
                             range: sub.range,
                             message: "`apk add` keeps its index cache in the layer".into(),
                             help: "add `--no-cache`",
-                            fix: Some(Edit::insert(sub.range.end(), " --no-cache")),
+                            fix: run.fixable.then(|| Edit::insert(sub.range.end(), " --no-cache")),
                         })
                     }
                     Manager::Yum | Manager::Dnf | Manager::Microdnf => {
@@ -315,5 +316,14 @@ mod tests {
             "FROM x:1\nRUN apk update && apk add curl\n",
             "FROM x:1\nRUN apk update && apk add --no-cache curl\n",
         );
+    }
+
+    /// issue 13 #12: exec form is judged; its argv gets no text fix.
+    #[test]
+    fn exec_form_is_read() {
+        let text = "FROM x:1\nRUN [\"apk\", \"add\", \"curl\"]\n";
+        assert_flags(&PackageCacheNotCleaned, text, &["\"add\""]);
+        assert!(lint(&PackageCacheNotCleaned, text)[0].fix.is_none());
+        assert_clean(&PackageCacheNotCleaned, "FROM x:1\nRUN [\"apk\", \"add\", \"--no-cache\", \"curl\"]\n");
     }
 }

@@ -6,9 +6,10 @@
 //! argument happens to mention apt-get, never an install. Heredoc bodies run as scripts
 //! are part of the RUN's script, so their commands are seen too.
 
-use dockward_dockerfile::{Dockerfile, Instruction, InstructionKind, Stage};
+use dockward_dockerfile::{Dockerfile, Instruction, Stage};
 use dockward_shell::{Command, Word};
 
+use super::shell_helpers::{run_commands, RunCommands};
 use crate::rule::DockerfileContext;
 
 /// A package manager we model.
@@ -21,6 +22,8 @@ pub(crate) enum Manager {
     Dnf,
     Microdnf,
     Zypper,
+    /// Arch's pacman: the operation is an option (`-S`, `-Sy`), there is no subcommand.
+    Pacman,
     Pip,
     Npm,
     Yarn,
@@ -38,6 +41,7 @@ impl Manager {
             Manager::Dnf => "dnf",
             Manager::Microdnf => "microdnf",
             Manager::Zypper => "zypper",
+            Manager::Pacman => "pacman",
             Manager::Pip => "pip",
             Manager::Npm => "npm",
             Manager::Yarn => "yarn",
@@ -55,6 +59,7 @@ impl Manager {
             "dnf" | "dnf5" | "tdnf" => Manager::Dnf,
             "microdnf" => Manager::Microdnf,
             "zypper" => Manager::Zypper,
+            "pacman" => Manager::Pacman,
             "npm" => Manager::Npm,
             "yarn" => Manager::Yarn,
             "gem" => Manager::Gem,
@@ -101,6 +106,22 @@ impl Manager {
                 "--debuglevel",
                 "-e",
                 "--errorlevel",
+            ],
+            Manager::Pacman => &[
+                "-b",
+                "--dbpath",
+                "-r",
+                "--root",
+                "--cachedir",
+                "--config",
+                "--gpgdir",
+                "--hookdir",
+                "--logfile",
+                "--arch",
+                "--ignore",
+                "--ignoregroup",
+                "--overwrite",
+                "--assume-installed",
             ],
             Manager::Zypper => &["-r", "--repo", "--from", "-t", "--type", "-R", "--root", "--reposd-dir", "-D"],
             Manager::Pip => &[
@@ -257,7 +278,8 @@ impl<'a> PmCall<'a> {
         };
         let mut options = Vec::new();
         let mut subcommand = None;
-        while let Some(w) = argv.get(i) {
+        // pacman's operation is an option: every other word is an operand.
+        while let Some(w) = argv.get(i).filter(|_| manager != Manager::Pacman) {
             if is_option(&w.text) {
                 options.push(w);
                 if manager.global_option_takes_value(&w.text) {
@@ -317,9 +339,37 @@ impl<'a> PmCall<'a> {
         self.options.iter().any(|w| short_cluster(&w.text).is_some_and(|s| s.contains(c)))
     }
 
-    /// How many times `-c` appears, clusters included (`-qq` is two).
-    pub(crate) fn short_count(&self, c: char) -> usize {
-        self.options.iter().filter_map(|w| short_cluster(&w.text)).map(|s| s.matches(c).count()).sum()
+    /// The word that names the operation: the subcommand, or pacman's `-S...` option.
+    pub(crate) fn operation(&self) -> Option<&'a Word> {
+        match self.manager {
+            Manager::Pacman => self.options.iter().copied().find(|w| short_cluster(&w.text).is_some()),
+            _ => self.subcommand,
+        }
+    }
+
+    /// The letters of pacman's `-S` operation cluster (`-Syu` -> `Syu`), if it is one.
+    pub(crate) fn pacman_sync(&self) -> Option<&'a str> {
+        if self.manager != Manager::Pacman {
+            return None;
+        }
+        self.options.iter().filter_map(|w| short_cluster(&w.text)).find(|c| c.starts_with('S'))
+    }
+
+    /// The quiet level: one per `-q` letter and per bare `--quiet`; `-q=N` and
+    /// `--quiet=N` set it. apt-get reads level 2 as "assume yes".
+    pub(crate) fn quiet_level(&self) -> usize {
+        let mut level = 0;
+        for w in &self.options {
+            let set = w.text.strip_prefix("--quiet=").or_else(|| w.text.strip_prefix("-q="));
+            if let Some(n) = set {
+                level = n.parse().unwrap_or(level);
+            } else if w.text == "--quiet" {
+                level += 1;
+            } else if let Some(cluster) = short_cluster(&w.text) {
+                level += cluster.matches('q').count();
+            }
+        }
+        level
     }
 
     /// Operand words whose value is known (no `$VAR`, no glob from a command substitution).
@@ -333,17 +383,21 @@ impl<'a> PmCall<'a> {
         match self.manager {
             Manager::AptGet | Manager::Apt => self.sub_is(&["install"]),
             Manager::Apk => self.sub_is(&["add"]),
-            Manager::Yum | Manager::Dnf | Manager::Microdnf => {
-                self.sub_is(&["install", "groupinstall", "reinstall", "localinstall"])
+            Manager::Yum | Manager::Microdnf => self.sub_is(&["install", "groupinstall", "reinstall", "localinstall"]),
+            // dnf also takes `in` for install.
+            Manager::Dnf => self.sub_is(&["install", "in", "groupinstall", "reinstall", "localinstall"]),
+            // `pacman -S pkg`, `-Sy pkg`, `-Syu pkg`; `-Ss` searches, `-Si` shows, `-Sc` cleans.
+            Manager::Pacman => {
+                self.pacman_sync().is_some_and(|c| c.chars().all(|l| "Syuvdw".contains(l))) && !self.operands.is_empty()
             }
             Manager::Zypper => self.sub_is(&["install", "in"]),
             Manager::Pip => self.sub_is(&["install"]),
             Manager::Npm => self.sub_is(&["install", "i", "add", "isntall", "in", "ins", "inst", "insta", "instal"]),
             Manager::Yarn => self.sub_is(&["add", "install"]),
             Manager::Gem => self.sub_is(&["install", "i"]),
-            // `go get` outside a module (GOPATH mode) has no version syntax; in a module it
-            // edits go.mod, which pins.
-            Manager::Go => self.sub_is(&["install"]),
+            // `go get pkg` and `go install pkg` fetch the newest version unless one is
+            // given with `@version`.
+            Manager::Go => self.sub_is(&["install", "get"]),
         }
     }
 }
@@ -368,17 +422,19 @@ pub(crate) fn short_cluster(text: &str) -> Option<&str> {
     letters.chars().all(|c| c.is_ascii_alphabetic()).then_some(letters)
 }
 
-/// Every package-manager call in the RUN instruction `instr` (shell form and the
-/// heredoc scripts it runs), in order.
-pub(crate) fn calls(instr: &Instruction) -> Vec<PmCall<'_>> {
-    let Some(shell) = instr.shell_form() else { return Vec::new() };
-    shell.script.commands.iter().filter_map(PmCall::parse).collect()
+/// Every package-manager call among `commands` (one RUN's, see [`runs`]), in order.
+pub(crate) fn calls(commands: &[Command]) -> Vec<PmCall<'_>> {
+    commands.iter().filter_map(PmCall::parse).collect()
 }
 
-/// RUN instructions of the Dockerfile, with ONBUILD triggers left out (they run in a
-/// later build, with a different base).
-pub(crate) fn runs(df: &Dockerfile) -> impl Iterator<Item = (usize, &Instruction)> {
-    df.instructions.iter().enumerate().filter(|(_, i)| i.kind == InstructionKind::Run)
+/// RUN instructions of the Dockerfile with the commands they execute, shell or exec
+/// form ([`RunCommands`]), with ONBUILD triggers left out (they run in a later build,
+/// with a different base).
+pub(crate) fn runs(df: &Dockerfile) -> impl Iterator<Item = (usize, &Instruction, RunCommands<'_>)> {
+    df.instructions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, instr)| run_commands(&df.source, instr).map(|commands| (i, instr, commands)))
 }
 
 /// Targets of `--mount=type=cache` and `--mount=type=tmpfs` on `instr`: nothing written
@@ -486,7 +542,7 @@ mod tests {
     fn clusters_and_counts() {
         let script = tokenize("apt-get -qq install x");
         let c = PmCall::parse(&script.commands[0]).unwrap();
-        assert_eq!(c.short_count('q'), 2);
+        assert_eq!(c.quiet_level(), 2);
         assert!(!c.has_short('y'));
         assert_eq!(short_cluster("--yes"), None);
         assert_eq!(short_cluster("-q=2"), Some("q"));

@@ -1,4 +1,5 @@
 use super::package_managers::runs;
+use super::shell_helpers::{arguments, program};
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
 
@@ -43,13 +44,12 @@ impl DockerfileRule for ShellChangedWithLn {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
-        for (_, instr) in runs(cx.dockerfile) {
-            let Some(shell) = instr.shell_form() else { continue };
-            for c in &shell.script.commands {
-                if c.program_basename() != Some("ln") {
+        for (_, _, run) in runs(cx.dockerfile) {
+            for c in run.commands() {
+                if program(c) != Some("ln") {
                     continue;
                 }
-                let operands: Vec<_> = c.args().iter().filter(|w| !w.text.starts_with('-')).collect();
+                let operands: Vec<_> = arguments(c).iter().filter(|w| !w.text.starts_with('-')).collect();
                 if operands.len() >= 2 && operands.last().is_some_and(|w| w.text == "/bin/sh") {
                     found.push(operands[operands.len() - 1].range);
                 }

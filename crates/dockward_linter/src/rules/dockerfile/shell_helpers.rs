@@ -3,7 +3,9 @@
 //! program behind wrappers such as `sudo` and `env`, and option lookup that
 //! understands clusters (`-fsSLk`), `--name=value` and `--`.
 
-use dockward_dockerfile::{CommandArgs, Dockerfile, InstructionKind};
+use std::borrow::Cow;
+
+use dockward_dockerfile::{CommandArgs, Dockerfile, Instruction, InstructionKind};
 use dockward_shell::{Command, Script, Word};
 use dockward_source::{TextRange, TextSize};
 
@@ -31,36 +33,14 @@ pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
         if instr.kind != InstructionKind::Run {
             continue;
         }
-        let script = match instr.command() {
-            Some(CommandArgs::Shell(s)) => s.script.clone(),
-            Some(CommandArgs::Exec { argv, range }) => {
-                let words: Vec<Word> = argv
-                    .iter()
-                    .map(|a| Word { text: a.value.clone(), range: a.range, quoted: true, has_expansion: false })
-                    .collect();
-                if words.is_empty() {
-                    continue;
-                }
-                Script {
-                    commands: vec![Command {
-                        assignments: Vec::new(),
-                        argv: words,
-                        redirects: Vec::new(),
-                        range: *range,
-                        preceded_by: None,
-                        followed_by: None,
-                        depth: 0,
-                    }],
-                    ..Script::default()
-                }
-            }
-            None => continue,
+        let Some(script) = exec_argv_script(instr).or_else(|| instr.shell_form().map(|s| s.script.clone())) else {
+            continue;
         };
         let mut pending = vec![(script, 0u32)];
         while let Some((script, depth)) = pending.pop() {
             if depth < 3 {
                 for cmd in &script.commands {
-                    if let Some(inner) = shell_c_script(&df.source, cmd) {
+                    if let Some((inner, _)) = shell_c_script(&df.source, cmd) {
                         pending.push((inner, depth + 1));
                     }
                     let execs = find_exec_commands(cmd);
@@ -74,6 +54,67 @@ pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
     }
     out.sort_by_key(|r| r.instruction);
     out
+}
+
+/// The argv of an exec-form RUN (`RUN ["apt-get", "install", "x"]`) as one command.
+/// Each element is one word, never shell-parsed: a `|` element is a literal argument.
+fn exec_argv_script(instr: &Instruction) -> Option<Script> {
+    let Some(CommandArgs::Exec { argv, range }) = instr.command() else { return None };
+    let words: Vec<Word> = argv
+        .iter()
+        .map(|a| Word { text: a.value.clone(), range: a.range, quoted: true, has_expansion: false })
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    Some(Script {
+        commands: vec![Command {
+            assignments: Vec::new(),
+            argv: words,
+            redirects: Vec::new(),
+            range: *range,
+            preceded_by: None,
+            followed_by: None,
+            depth: 0,
+        }],
+        ..Script::default()
+    })
+}
+
+/// The commands one RUN instruction executes, as one script, in either form: the shell
+/// form's script (heredoc scripts included); for the exec form the argv as one command,
+/// or, when that command is a shell given `-c <script>` (also after `sudo`), the script
+/// the shell runs. This is the one view the rules read RUN through, so that none of
+/// them skips the exec form.
+pub(crate) struct RunCommands<'a> {
+    pub script: Cow<'a, Script>,
+    /// True when every word's range is where its text is written, so that a fix can
+    /// insert shell text next to it. False for exec-form argv (an edit there would have
+    /// to be JSON) and for a `-c` script written with JSON escapes.
+    pub fixable: bool,
+}
+
+impl RunCommands<'_> {
+    /// The commands, in order.
+    pub fn commands(&self) -> &[Command] {
+        &self.script.commands
+    }
+}
+
+/// See [`RunCommands`]. `None` for an instruction that is not a RUN or has nothing to
+/// run.
+pub(crate) fn run_commands<'a>(source: &str, instr: &'a Instruction) -> Option<RunCommands<'a>> {
+    if instr.kind != InstructionKind::Run {
+        return None;
+    }
+    if let Some(shell) = instr.shell_form() {
+        return Some(RunCommands { script: Cow::Borrowed(&shell.script), fixable: true });
+    }
+    let outer = exec_argv_script(instr)?;
+    if let Some((inner, verbatim)) = shell_c_script(source, &outer.commands[0]) {
+        return Some(RunCommands { script: Cow::Owned(inner), fixable: verbatim });
+    }
+    Some(RunCommands { script: Cow::Owned(outer), fixable: false })
 }
 
 /// The commands `find ... -exec CMD ARGS {} ;` (also `-execdir`, `-ok`, `+`) runs.
@@ -111,8 +152,8 @@ fn find_exec_commands(cmd: &Command) -> Vec<Command> {
 
 /// The script of `sh -c '<script>'` (also `bash -ec`, `sh -xc`), tokenized and mapped
 /// to the source. When the word is not written verbatim (escapes inside quotes), every
-/// range points at the whole word.
-fn shell_c_script(source: &str, cmd: &Command) -> Option<Script> {
+/// range points at the whole word, and the flag returned is false.
+fn shell_c_script(source: &str, cmd: &Command) -> Option<(Script, bool)> {
     let argv = effective_argv(cmd);
     let prog = basename(&argv.first()?.text);
     if !SHELLS.contains(&prog) {
@@ -129,11 +170,12 @@ fn shell_c_script(source: &str, cmd: &Command) -> Option<Script> {
         }
     };
     let mut script = dockward_shell::tokenize(&script_word.text);
-    match verbatim_start(source, script_word) {
+    let verbatim = verbatim_start(source, script_word);
+    match verbatim {
         Some(start) => script.map_ranges(|r| r + start),
         None => script.map_ranges(|_| script_word.range),
     }
-    Some(script)
+    Some((script, verbatim.is_some()))
 }
 
 /// The source offset where `word.text` is written byte for byte, if it is: unquoted
@@ -334,7 +376,8 @@ pub(crate) fn installed_packages(cmd: &Command) -> Vec<&Word> {
     let subcommands: &[&str] = match prog {
         "apt-get" | "apt" | "aptitude" => &["install"],
         "apk" => &["add"],
-        "yum" | "dnf" | "microdnf" | "tdnf" => &["install", "groupinstall"],
+        "yum" | "microdnf" => &["install", "groupinstall"],
+        "dnf" | "dnf5" | "tdnf" => &["install", "in", "groupinstall"],
         "zypper" => &["install", "in"],
         "pacman" => &["-S", "-Sy", "-Syu"],
         _ => return Vec::new(),

@@ -18,8 +18,12 @@ declare_rule! {
     /// http.sslVerify false`, `yum`/`dnf --setopt=sslverify=0`, apt's
     /// `Acquire::https::Verify-Peer=false`, and the variables
     /// `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY`,
-    /// `NPM_CONFIG_STRICT_SSL=false`, `PIP_TRUSTED_HOST` set with `ENV` or on a RUN
-    /// command. Only real commands count: `echo "curl -k"` is text.
+    /// `NPM_CONFIG_STRICT_SSL=false`, `PIP_TRUSTED_HOST` set with `ENV`, on a RUN
+    /// command, or with an `ARG` whose value (default, `--build-arg`, or the global ARG
+    /// it redeclares) is in the environment of a later RUN of its stage (`ARG NAME
+    /// value` without `=` declares two ARGs and sets nothing). `GIT_SSL_NO_VERIFY`
+    /// counts whatever its value, `0`, `false` or empty included: git only asks
+    /// whether it is set. Only real commands count: `echo "curl -k"` is text.
     ///
     /// ## Why is this bad?
     /// Without certificate checks anyone on the network path (a proxy, a compromised
@@ -63,7 +67,9 @@ fn insecure_variable(name: &str, value: &str) -> Option<&'static str> {
     match name {
         "NODE_TLS_REJECT_UNAUTHORIZED" if v == "0" => Some("Node.js accepts any certificate"),
         "PYTHONHTTPSVERIFY" if v == "0" => Some("Python's urllib skips certificate checks"),
-        "GIT_SSL_NO_VERIFY" if set => Some("git skips certificate checks"),
+        // git tests only whether the variable exists: `0`, `false` and empty disable
+        // the checks too.
+        "GIT_SSL_NO_VERIFY" => Some("git skips certificate checks when GIT_SSL_NO_VERIFY is set, whatever its value"),
         "NPM_CONFIG_STRICT_SSL" | "npm_config_strict_ssl" if falsy => Some("npm accepts any certificate"),
         "YARN_STRICT_SSL" | "YARN_ENABLE_STRICT_SSL" if falsy => Some("yarn accepts any certificate"),
         "PIP_TRUSTED_HOST" if !v.is_empty() => Some("pip skips certificate checks for these hosts"),
@@ -74,6 +80,12 @@ fn insecure_variable(name: &str, value: &str) -> Option<&'static str> {
 
 fn is_false(s: &str) -> bool {
     matches!(s.to_ascii_lowercase().as_str(), "false" | "0" | "no" | "off")
+}
+
+/// True if `name` disables verification by being set at all, so that its value
+/// (even one the shell or ARG expansion leaves unknown) does not matter.
+fn presence_only(name: &str) -> bool {
+    name == "GIT_SSL_NO_VERIFY"
 }
 
 /// `key=value` config settings that disable verification.
@@ -99,7 +111,7 @@ impl DockerfileRule for TlsVerificationDisabled {
             for cmd in &run.script.commands {
                 for a in env_assignments(cmd) {
                     if let Some((name, value)) = a.as_assignment() {
-                        if !a.has_expansion {
+                        if !a.has_expansion || presence_only(name) {
                             if let Some(why) = insecure_variable(name, value) {
                                 word(a, why);
                             }
@@ -111,7 +123,8 @@ impl DockerfileRule for TlsVerificationDisabled {
                 if prog == "export" {
                     for a in args {
                         if let Some((name, value)) = a.as_assignment() {
-                            if let Some(why) = insecure_variable(name, value).filter(|_| !a.has_expansion) {
+                            let known = !a.has_expansion || presence_only(name);
+                            if let Some(why) = insecure_variable(name, value).filter(|_| known) {
                                 word(a, why);
                             }
                         }
@@ -205,20 +218,46 @@ impl DockerfileRule for TlsVerificationDisabled {
                 }
             }
         }
-        for (i, instr) in cx.dockerfile.instructions.iter().enumerate() {
-            if instr.kind != InstructionKind::Env {
-                continue;
-            }
+        let instructions = &cx.dockerfile.instructions;
+        for (i, instr) in instructions.iter().enumerate() {
             let Args::KeyValues(kvs) = &instr.args else { continue };
-            for kv in kvs {
-                let Some(raw) = kv.raw_value else { continue };
-                let value = cx.model.expand_range_at(i, source, raw);
-                if !value.is_resolved() {
-                    continue;
+            match instr.kind {
+                InstructionKind::Env => {
+                    for kv in kvs {
+                        let Some(raw) = kv.raw_value else { continue };
+                        let value = cx.model.expand_range_at(i, source, raw);
+                        if !value.is_resolved() && !presence_only(&kv.key.value) {
+                            continue;
+                        }
+                        if let Some(why) = insecure_variable(&kv.key.value, &value.value) {
+                            at.push((kv.range, why));
+                        }
+                    }
                 }
-                if let Some(why) = insecure_variable(&kv.key.value, &value.value) {
-                    at.push((kv.range, why));
+                // An ARG with a value (its default, a `--build-arg`, or the global
+                // ARG it redeclares) is in the environment of every later RUN of its
+                // stage. A global ARG that no stage redeclares reaches no RUN, and
+                // `ARG NAME` without a value sets nothing.
+                InstructionKind::Arg => {
+                    let Some(stage) = cx.dockerfile.stage_of(i) else { continue };
+                    let later_run =
+                        (i + 1..stage.instructions.end).find(|&j| instructions[j].kind == InstructionKind::Run);
+                    let Some(run) = later_run else { continue };
+                    for kv in kvs {
+                        let Some(var) = cx.model.variable_at(run, &kv.key.value) else { continue };
+                        if var.instruction != i || var.kind != dockward_dockerfile::semantic::VarKind::Arg {
+                            continue;
+                        }
+                        let Some(value) = &var.value else { continue };
+                        if !var.unresolved.is_empty() && !presence_only(&kv.key.value) {
+                            continue;
+                        }
+                        if let Some(why) = insecure_variable(&kv.key.value, value) {
+                            at.push((kv.range, why));
+                        }
+                    }
                 }
+                _ => {}
             }
         }
         found.extend(at.into_iter().map(|(r, w)| (r, w.to_string())));
@@ -285,11 +324,77 @@ mod tests {
             "RUN npm config set strict-ssl true",
             "RUN git config --global http.sslVerify true",
             "ENV NODE_TLS_REJECT_UNAUTHORIZED=1",
-            "ENV GIT_SSL_NO_VERIFY=${V}",
+            "ENV git_ssl_no_verify=1",
+            "ENV GIT_SSL_NO_VERIFY_CAINFO=1",
             "RUN grep -k x",
             "# RUN curl -k https://x",
         ] {
             assert_clean(&TlsVerificationDisabled, &format!("FROM a:1\n{line}\n"));
         }
+    }
+
+    /// issue 13 #13: an ARG value is in the environment of the stage's later RUNs.
+    #[test]
+    fn arg_defaults_reach_run() {
+        for (text, flagged) in [
+            ("FROM a:1\nARG NODE_TLS_REJECT_UNAUTHORIZED=0\nRUN npm ci\n", "NODE_TLS_REJECT_UNAUTHORIZED=0"),
+            ("FROM a:1\nARG PYTHONHTTPSVERIFY=0\nRUN pip install -r r.txt\n", "PYTHONHTTPSVERIFY=0"),
+            ("FROM a:1\nARG NPM_CONFIG_STRICT_SSL=false\nRUN npm ci\n", "NPM_CONFIG_STRICT_SSL=false"),
+            (
+                "FROM a:1\nARG PIP_TRUSTED_HOST=pypi.example.com\nRUN pip install x\n",
+                "PIP_TRUSTED_HOST=pypi.example.com",
+            ),
+            ("FROM a:1\nARG GIT_SSL_NO_VERIFY=1\nRUN git clone x\n", "GIT_SSL_NO_VERIFY=1"),
+            // A stage ARG without a value takes the global ARG's.
+            (
+                "ARG NODE_TLS_REJECT_UNAUTHORIZED=0\nFROM a:1\nARG NODE_TLS_REJECT_UNAUTHORIZED\nRUN npm ci\n",
+                "NODE_TLS_REJECT_UNAUTHORIZED",
+            ),
+        ] {
+            assert_flags(&TlsVerificationDisabled, text, &[flagged]);
+        }
+        for text in [
+            // No later RUN in the stage; a global ARG not redeclared; no default.
+            "FROM a:1\nRUN npm ci\nARG NODE_TLS_REJECT_UNAUTHORIZED=0\n",
+            "FROM a:1\nARG NODE_TLS_REJECT_UNAUTHORIZED=0\nFROM b:1\nRUN npm ci\n",
+            "ARG NODE_TLS_REJECT_UNAUTHORIZED=0\nFROM a:1\nRUN npm ci\n",
+            "FROM a:1\nARG GIT_SSL_NO_VERIFY\nRUN git clone x\n",
+            // `ARG NAME value` declares two ARGs, neither with a default.
+            "FROM a:1\nARG GIT_SSL_NO_VERIFY true\nRUN git clone x\n",
+            "FROM a:1\nARG NODE_TLS_REJECT_UNAUTHORIZED=1\nRUN npm ci\n",
+        ] {
+            assert_clean(&TlsVerificationDisabled, text);
+        }
+    }
+
+    /// issue 13 #14: git only asks whether GIT_SSL_NO_VERIFY exists.
+    #[test]
+    fn git_no_verify_is_presence_only() {
+        for line in [
+            "ENV GIT_SSL_NO_VERIFY=0",
+            "ENV GIT_SSL_NO_VERIFY=false",
+            "ENV GIT_SSL_NO_VERIFY=\"\"",
+            "ENV GIT_SSL_NO_VERIFY=${UNSET}",
+        ] {
+            let text = format!("FROM a:1\n{line}\n");
+            assert_eq!(lint(&TlsVerificationDisabled, &text).len(), 1, "{text}");
+        }
+        assert_flags(
+            &TlsVerificationDisabled,
+            "FROM a:1\nRUN GIT_SSL_NO_VERIFY= git clone x\n",
+            &["GIT_SSL_NO_VERIFY="],
+        );
+        assert_flags(
+            &TlsVerificationDisabled,
+            "FROM a:1\nRUN export GIT_SSL_NO_VERIFY=$V && git clone x\n",
+            &["GIT_SSL_NO_VERIFY=$V"],
+        );
+        assert_flags(
+            &TlsVerificationDisabled,
+            "FROM a:1\nARG GIT_SSL_NO_VERIFY=\nRUN git clone x\n",
+            &["GIT_SSL_NO_VERIFY="],
+        );
+        // Other variables keep their value semantics.
+        assert_clean(&TlsVerificationDisabled, "FROM a:1\nENV NODE_TLS_REJECT_UNAUTHORIZED=false\n");
     }
 }

@@ -11,7 +11,7 @@ declare_rule! {
     /// | pip | `flask==3.0.2` (any version specifier), a path, URL or `-r` file |
     /// | npm / yarn | `left-pad@1.3.0` (not `@latest`) |
     /// | gem | `-v 1.2` / `--version 1.2`, or `rails:7.1` |
-    /// | go install | `example.com/tool@v1.2.3` (not `@latest`) |
+    /// | go install / go get | `example.com/tool@v1.2.3` (not `@latest`) |
     ///
     /// Operating-system packages (apt, apk, yum, dnf, zypper) are checked by DF131
     /// `unpinned-os-package`, which is off by default.
@@ -71,7 +71,7 @@ pub(super) fn pinned(manager: Manager, pkg: &str) -> bool {
     match manager {
         Manager::AptGet | Manager::Apt => pkg.contains('='),
         Manager::Apk => pkg.contains(['=', '~', '<', '>']),
-        Manager::Zypper => pkg.contains(['=', '<', '>']),
+        Manager::Zypper | Manager::Pacman => pkg.contains(['=', '<', '>']),
         Manager::Yum | Manager::Dnf | Manager::Microdnf => {
             // `name-1.2`: a dash followed by a digit; `@group`/`@module:stream` and
             // provides such as `/usr/bin/x` or `pkgconfig(x)` name no version to pin.
@@ -106,8 +106,8 @@ pub(super) fn unpinned(
     managers: &[Manager],
 ) -> Vec<(dockward_source::TextRange, Manager, String)> {
     let mut found = Vec::new();
-    for (_, instr) in runs(cx.dockerfile) {
-        for call in calls(instr) {
+    for (_, _, run) in runs(cx.dockerfile) {
+        for call in calls(run.commands()) {
             if !call.is_install() || !managers.contains(&call.manager) {
                 continue;
             }
@@ -153,6 +153,10 @@ mod tests {
             ("yarn global add @scope/x@1.0 left-pad", &["left-pad"]),
             ("gem install bundler:2.5 rails", &["rails"]),
             ("go install golang.org/x/tools/gopls@latest example.com/a@v1.2.0", &["golang.org/x/tools/gopls@latest"]),
+            // issue 13 #15: `go get`/`go install` without `@version` take the newest release.
+            ("go get github.com/acme/tool", &["github.com/acme/tool"]),
+            ("go install -v github.com/acme/cli", &["github.com/acme/cli"]),
+            ("go get -u github.com/acme/tool@v1.4.0 ./...", &[]),
         ];
         for (run, words) in cases {
             assert_flags(&UnpinnedPackageVersion, &format!("FROM x:1\nRUN {run}\n"), words);
@@ -170,10 +174,16 @@ mod tests {
             "yarn install --frozen-lockfile",
             "gem install -v 7.1 rails",
             "go install ./cmd/...",
-            "go get github.com/acme/tool",
             "echo pip install flask",
         ] {
             assert_clean(&UnpinnedPackageVersion, &format!("FROM x:1\nRUN {run}\n"));
         }
+    }
+
+    /// issue 13 #12.
+    #[test]
+    fn exec_form_is_read() {
+        assert_flags(&UnpinnedPackageVersion, "FROM x:1\nRUN [\"pip\", \"install\", \"flask\"]\n", &["\"flask\""]);
+        assert_clean(&UnpinnedPackageVersion, "FROM x:1\nRUN [\"pip\", \"install\", \"flask==3.0\"]\n");
     }
 }

@@ -1,3 +1,5 @@
+use dockward_shell::Command;
+
 use super::package_managers::{calls, position, runs, Manager, PmCall};
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
@@ -5,7 +7,9 @@ use crate::rule::{DockerfileContext, DockerfileRule};
 declare_rule! {
     /// ## What it does
     /// Flags a package-index refresh (`apt-get update`, `apt update`, `apk update`,
-    /// `zypper refresh`) with no install or upgrade after it in the same RUN.
+    /// `zypper refresh`, `pacman -Sy`) or a yum/dnf/microdnf `update`, `upgrade`,
+    /// `makecache` or `check-update` with no install or upgrade after it in the same
+    /// RUN (cleanup such as `dnf clean all` may follow). Exec-form RUNs are read too.
     ///
     /// ## Why is this bad?
     /// Docker caches each RUN as a layer. When the refresh sits alone in its own RUN,
@@ -48,15 +52,36 @@ fn family(m: Manager) -> u8 {
         Manager::AptGet | Manager::Apt => 0,
         Manager::Apk => 1,
         Manager::Zypper => 2,
-        _ => 3,
+        Manager::Yum | Manager::Dnf | Manager::Microdnf => 3,
+        Manager::Pacman => 4,
+        _ => 5,
     }
 }
 
+/// A refresh of the index, or (yum/dnf/microdnf) an update of the whole system, which
+/// the layer cache freezes just the same when it sits alone in its RUN.
 fn is_refresh(call: &PmCall<'_>) -> bool {
     match call.manager {
         Manager::AptGet | Manager::Apt | Manager::Apk => call.sub() == "update",
         Manager::Zypper => call.sub_is(&["refresh", "ref"]),
+        Manager::Yum | Manager::Dnf | Manager::Microdnf => {
+            call.sub_is(&["update", "upgrade", "up", "makecache", "mc", "check-update", "check-upgrade"])
+                && call.operands.is_empty()
+        }
+        // `pacman -Sy` with nothing to install; `-Syu` upgrades the system.
+        Manager::Pacman => {
+            call.pacman_sync().is_some_and(|c| c.contains('y') && !c.contains('u')) && call.operands.is_empty()
+        }
         _ => false,
+    }
+}
+
+/// True if `command` neither installs nor runs anything that could read the index: a
+/// cache clean of the manager, or an `rm`.
+fn leaves_index_unused(command: &Command) -> bool {
+    match PmCall::parse(command) {
+        Some(call) => call.sub_is(&["clean", "cache"]) || call.sub() == "autoclean" || is_refresh(&call),
+        None => command.program_basename() == Some("rm"),
     }
 }
 
@@ -76,6 +101,10 @@ fn uses_index(call: &PmCall<'_>) -> bool {
         Manager::Zypper => {
             call.sub_is(&["install", "in", "update", "up", "dist-upgrade", "dup", "patch", "source-install", "si"])
         }
+        Manager::Yum | Manager::Dnf | Manager::Microdnf => {
+            !is_refresh(call) && !call.sub_is(&["clean", "remove", "erase", "rm", "autoremove", "repolist", "history"])
+        }
+        Manager::Pacman => call.is_install() || call.pacman_sync().is_some_and(|c| c.contains('u')),
         _ => false,
     }
 }
@@ -87,21 +116,19 @@ impl DockerfileRule for UpdateWithoutInstall {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
-        for (_, instr) in runs(cx.dockerfile) {
-            let Some(shell) = instr.shell_form() else { continue };
-            let calls = calls(instr);
+        for (_, _, run) in runs(cx.dockerfile) {
+            let commands = run.commands();
+            let calls = calls(commands);
             for call in calls.iter().filter(|c| is_refresh(c)) {
-                let at = position(&shell.script.commands, call.command);
+                let at = position(commands, call.command);
                 let followed = calls.iter().any(|c| {
-                    family(c.manager) == family(call.manager)
-                        && uses_index(c)
-                        && position(&shell.script.commands, c.command) > at
+                    family(c.manager) == family(call.manager) && uses_index(c) && position(commands, c.command) > at
                 });
                 // Something other than the manager may use the index (a script, `xargs`):
-                // only judge RUNs where the refresh is the last command.
-                let last = at + 1 == shell.script.commands.len();
+                // only judge RUNs where nothing but cleanup follows the refresh.
+                let last = commands[at + 1..].iter().all(leaves_index_unused);
                 if !followed && last {
-                    found.push((call.subcommand.expect("refresh subcommand").range, call.manager));
+                    found.push((call.operation().expect("refreshes name an operation").range, call.manager));
                 }
             }
         }
@@ -141,10 +168,45 @@ mod tests {
             "zypper ref && zypper -n in x",
             "apt-get update && ./install-deps.sh",
             "echo apt-get update",
-            "dnf update -y",
         ] {
             assert_clean(&UpdateWithoutInstall, &format!("FROM x:1\nRUN {run}\n"));
         }
         assert_clean(&UpdateWithoutInstall, "FROM x:1\nRUN <<EOF\napt-get update\napt-get install -y x\nEOF\n");
+    }
+
+    /// issue 13 #15: yum/dnf/microdnf updates and cache refreshes and pacman `-Sy`
+    /// alone are as stale as `apt-get update` alone.
+    #[test]
+    fn rpm_and_pacman_refreshes() {
+        for (run, word) in [
+            ("dnf update -y", "update"),
+            ("yum -y upgrade && yum clean all", "upgrade"),
+            ("microdnf makecache", "makecache"),
+            ("dnf check-update", "check-update"),
+            ("pacman -Sy", "-Sy"),
+            ("pacman -Sy --noconfirm && rm -rf /var/cache/pacman/pkg/*", "-Sy"),
+        ] {
+            assert_flags(&UpdateWithoutInstall, &format!("FROM x:1\nRUN {run}\n"), &[word]);
+        }
+        for run in [
+            "dnf makecache && dnf in -y git",
+            "yum update -y && yum install -y git && yum clean all",
+            "dnf update -y openssl",
+            "pacman -Sy --noconfirm git",
+            "pacman -Syu --noconfirm",
+            "yum makecache && ./setup.sh",
+        ] {
+            assert_clean(&UpdateWithoutInstall, &format!("FROM x:1\nRUN {run}\n"));
+        }
+    }
+
+    /// issue 13 #12.
+    #[test]
+    fn exec_form_is_read() {
+        assert_flags(&UpdateWithoutInstall, "FROM x:1\nRUN [\"apt-get\", \"update\"]\n", &["\"update\""]);
+        assert_clean(
+            &UpdateWithoutInstall,
+            "FROM x:1\nRUN [\"sh\", \"-c\", \"apt-get update && apt-get install -y x\"]\n",
+        );
     }
 }

@@ -1,4 +1,5 @@
 use super::package_managers::runs;
+use super::shell_helpers::{arguments, effective_argv, program};
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
 
@@ -43,13 +44,12 @@ impl DockerfileRule for UseraddWithoutNoLogInit {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
-        for (_, instr) in runs(cx.dockerfile) {
-            let Some(shell) = instr.shell_form() else { continue };
-            for c in &shell.script.commands {
-                if c.program_basename() != Some("useradd") {
+        for (_, _, run) in runs(cx.dockerfile) {
+            for c in run.commands() {
+                if program(c) != Some("useradd") {
                     continue;
                 }
-                let args = c.args();
+                let args = arguments(c);
                 let no_log = args.iter().any(|w| {
                     w.text == "--no-log-init"
                         || (w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('l'))
@@ -63,17 +63,19 @@ impl DockerfileRule for UseraddWithoutNoLogInit {
                     v.and_then(|v| v.parse::<u64>().ok())
                 });
                 if !no_log && uid.is_some_and(|u| u >= 100_000) {
-                    found.push(c.argv[0].range);
+                    found.push((effective_argv(c)[0].range, run.fixable));
                 }
             }
         }
-        for range in found {
+        for (range, fixable) in found {
             let d = cx.report(&Self::META, range, "a high UID makes `useradd` write a huge sparse lastlog entry");
             d.help("add `--no-log-init`");
-            d.fix(dockward_diagnostics::Fix::safe(
-                "Add --no-log-init",
-                vec![dockward_diagnostics::Edit::insert(range.end(), " --no-log-init")],
-            ));
+            if fixable {
+                d.fix(dockward_diagnostics::Fix::safe(
+                    "Add --no-log-init",
+                    vec![dockward_diagnostics::Edit::insert(range.end(), " --no-log-init")],
+                ));
+            }
         }
     }
 }
