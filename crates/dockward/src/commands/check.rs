@@ -329,7 +329,7 @@ fn with_project_images(
         let compose::Unit::Single(input) = unit else { continue };
         match input {
             Input::File { path, kind: FileKind::Dockerfile, .. } => {
-                if let Ok(text) = std::fs::read_to_string(path) {
+                if let Ok(text) = dockward_source::input::read_to_string(path) {
                     texts.push((path.clone(), text));
                 }
             }
