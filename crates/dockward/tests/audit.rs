@@ -449,6 +449,17 @@ fn host_root_adds_host_rules_and_the_scorecard_judges_sections_1_to_3() {
     assert_eq!(status("1.1.2"), "fail");
     assert_eq!(status("2.14"), "pass");
     assert_eq!(status("2.9"), "pass");
+    // issue 13 #23: a per-path control passes or fails on a file that exists; with no
+    // file (no sysconfig, no certs.d, no TLS files, no socket or containerd socket in
+    // this root) it is not applicable, never a pass.
+    assert_eq!(status("3.2"), "fail", "docker.service is mode 666");
+    assert_eq!(status("3.18"), "pass", "daemon.json is mode 644");
+    for id in ["1.1.13", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15", "3.16", "3.21", "3.22"]
+        .into_iter()
+        .chain(["3.23", "3.24"])
+    {
+        assert_eq!(status(id), "not-applicable", "{id}");
+    }
     // The same judgement in 1.8.0 numbering (no-new-privileges 2.15, user namespaces 2.10).
     let (out, _) = audit_via_proxy(&fx, &["--host-root", &root_arg, "--format", "cis-json", "--cis-version", "1.8"]);
     let card18: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -5,7 +5,7 @@
 //! over every normalised `ContainerSpec` with the engine's real defaults and the image,
 //! network and engine rules over the rest, then renders one report.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -133,6 +133,9 @@ pub struct HostResult {
     pub daemon_complete: bool,
     /// The HO rules ran (`--host-root`).
     pub host_checked: bool,
+    /// Per-path CIS controls (1.6.0 ids) whose file exists on the host, when
+    /// `host_checked`: the scorecard makes the others N/A.
+    pub controls_with_files: BTreeSet<&'static str>,
     /// The image-contents rules ran (`--image-contents`).
     pub contents_checked: bool,
 }
@@ -203,6 +206,7 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                     diagnostics: audited.diagnostics,
                     daemon_complete: audited.daemon_complete,
                     host_checked: audited.host_checked,
+                    controls_with_files: audited.controls_with_files,
                     contents_checked,
                 });
             }
@@ -295,6 +299,8 @@ pub struct AuditedHost {
     pub daemon_complete: bool,
     /// The HO rules ran over the host's files.
     pub host_checked: bool,
+    /// The per-path CIS controls whose file the host has.
+    pub controls_with_files: BTreeSet<&'static str>,
 }
 
 /// Which host files the HO rules read for one engine.
@@ -348,11 +354,12 @@ pub fn audit_host(
         found.extend(dockward_linter::audit::lint_swarm(&swarm, settings, now));
     }
     let mut daemon_complete = daemon.spec.complete;
+    let mut controls_with_files = BTreeSet::new();
     if local || host_root.is_none() {
         found.extend(dockward_linter::daemon::lint_daemon(&daemon.spec, daemon.json.as_ref(), &daemon.flags, settings));
     }
     if let Some(root) = host_root {
-        let reports = dockward_linter::host::check_host_with(root, settings, |files| {
+        let checked = dockward_linter::host::check_host_files(root, settings, |files| {
             if local {
                 (daemon.spec.clone(), false)
             } else {
@@ -362,7 +369,8 @@ pub fn audit_host(
             }
         })
         .map_err(|e| format!("host files under {}: {e}", root.display()))?;
-        found.extend(reports.into_iter().flat_map(|r| r.diagnostics));
+        controls_with_files = checked.controls_with_files;
+        found.extend(checked.reports.into_iter().flat_map(|r| r.diagnostics));
     }
     // A finding on a live value (`daemon/Info.LiveRestoreEnabled`) has no file to edit:
     // its fix becomes advice instead of an unappliable "fix available".
@@ -384,7 +392,7 @@ pub fn audit_host(
         }
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
-    Ok(AuditedHost { diagnostics: found, daemon_complete, host_checked: host_root.is_some() })
+    Ok(AuditedHost { diagnostics: found, daemon_complete, host_checked: host_root.is_some(), controls_with_files })
 }
 
 /// The image-contents rules over every image the audited containers use: one export
