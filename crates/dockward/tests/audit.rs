@@ -643,3 +643,54 @@ fn real_daemon_running_execs_are_read_and_judged() {
         assert_eq!(inspects, 1, "{name}: {requests:?}");
     }
 }
+
+/// Two images: `sha256:feed` (used by `web`) and `sha256:cafe` (used by nothing), both
+/// running as root.
+fn engine_with_an_unused_image(method: &str, path: &str) -> Reply {
+    let image = |id: &str, tag: &str| {
+        Reply::Json(
+            200,
+            format!(
+                r#"{{"Id":"sha256:{id}","RepoTags":["{tag}"],"Created":"2099-01-01T00:00:00Z","Config":{{"User":"","Healthcheck":{{"Test":["CMD","true"]}}}}}}"#
+            ),
+        )
+    };
+    match path {
+        "/images/json" => {
+            let summaries = [("feed", "nginx:1"), ("cafe", "unused:2")].map(|(id, tag)| {
+                format!(
+                    r#"{{"Id":"sha256:{id}","ParentId":"","RepoTags":["{tag}"],"RepoDigests":[],"Created":0,"Size":1,"SharedSize":-1,"Labels":{{}},"Containers":-1}}"#
+                )
+            });
+            Reply::Json(200, format!("[{}]", summaries.join(",")))
+        }
+        "/images/sha256:feed/json" => image("feed", "nginx:1"),
+        "/images/sha256:cafe/json" => image("cafe", "unused:2"),
+        p if p.ends_with("/history") => Reply::Json(200, "[]".into()),
+        _ => fake_engine::healthy(method, path),
+    }
+}
+
+// issue 13 #24: `--containers`/`--label` narrow the images judged to those the selected
+// containers use; without a filter every image is judged.
+#[test]
+fn container_filters_narrow_the_images_judged_to_those_the_selected_containers_use() {
+    let engine = fake_engine::start(engine_with_an_unused_image);
+    let host = engine.host();
+    let im001 = |extra: &[&str]| {
+        let mut args = vec!["--host", host.as_str(), "--format", "json", "--select", "IM001"];
+        args.extend_from_slice(extra);
+        let out = audit(&args);
+        let mut got: Vec<String> = findings(&out).into_iter().map(|(_, at)| at).collect();
+        got.sort();
+        (got, stderr(&out))
+    };
+    let (all, err) = im001(&[]);
+    assert_eq!(all, ["image/nginx:1/Config", "image/unused:2/Config"], "{err}");
+    let (narrowed, err) = im001(&["--containers", "web"]);
+    assert_eq!(narrowed, ["image/nginx:1/Config"], "{err}");
+    let (none, err) = im001(&["--containers", "nothing-matches"]);
+    assert!(none.is_empty(), "{none:?} {err}");
+    let (by_label, _) = im001(&["--label", "no.such.label"]);
+    assert!(by_label.is_empty(), "{by_label:?}");
+}

@@ -149,6 +149,9 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
         return Err("--host-root checks one host's files: give exactly one engine".into());
     }
     let selector = ContainerFilter::new(&args, &settings)?;
+    // `--containers`/`--label` choose what is audited: the images judged are then those
+    // the chosen containers use, not every image of the host (docs/audit.md).
+    let narrowed = !args.containers.is_empty() || !args.labels.is_empty();
     let bar = progress_bar(args.quiet);
     let options = AuditOptions {
         read: ReadOptions {
@@ -181,7 +184,10 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
     }
     for (endpoint, outcome) in endpoints.iter().zip(outcomes) {
         match outcome {
-            Ok(snapshot) => {
+            Ok(mut snapshot) => {
+                if narrowed {
+                    keep_images_of_selected_containers(&mut snapshot);
+                }
                 for n in &snapshot.notes {
                     eprintln!("dockward: {}: {}: {}", endpoint.label, n.subject, n.message);
                 }
@@ -279,6 +285,12 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
         }
     };
     Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
+}
+
+/// Drops the images no selected container uses (with `--containers`/`--label`, the
+/// snapshot holds only the selected containers, and `used_by` names them).
+fn keep_images_of_selected_containers(snapshot: &mut HostSnapshot) {
+    snapshot.images.retain(|i| !i.used_by.is_empty());
 }
 
 /// A bar of containers inspected, on stderr, only when stderr is a terminal and not
