@@ -64,7 +64,9 @@ fn no_daemon_and_a_dead_socket_exit_2_with_a_clear_message() {
     let out = audit(&["--host", &format!("unix://{}", dead.display())]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot audit"), "{}", stderr(&out));
-    assert!(stderr(&out).to_lowercase().contains("connection refused"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("connection refused: no daemon is listening there"), "{}", stderr(&out));
+    // issue 13 #27: no client library internals.
+    assert!(!stderr(&out).contains("hyper") && !stderr(&out).contains("os error"), "{}", stderr(&out));
 }
 
 #[test]
@@ -82,7 +84,7 @@ fn permission_denied_on_the_socket_is_explained() {
         .output()
         .expect("setpriv (util-linux)");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("Permission denied"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("permission denied on the socket"), "{}", stderr(&out));
     assert!(stderr(&out).contains("`docker` group"), "{}", stderr(&out));
 }
 
@@ -520,7 +522,9 @@ fn local_daemon_gets_its_host_files_checked_and_findings_land_on_their_own_contr
     let section_1_1: Vec<&Value> = controls.iter().filter(|c| c["id"].as_str().unwrap().starts_with("1.1.")).collect();
     assert_eq!(section_1_1.len(), 18);
     for c in &section_1_1 {
-        assert!(c["status"] == "pass" || c["status"] == "fail", "judged from this machine's files: {c}");
+        // issue 13 #23: a watch of a file this machine does not have is N/A.
+        let judged = c["status"] == "pass" || c["status"] == "fail" || c["status"] == "not-applicable";
+        assert!(judged, "judged from this machine's files: {c}");
         let id = c["id"].as_str().unwrap();
         for f in c["findings"].as_array().unwrap() {
             let message = f["message"].as_str().unwrap();
@@ -534,6 +538,12 @@ fn local_daemon_gets_its_host_files_checked_and_findings_land_on_their_own_contr
             let id = c["id"].as_str().unwrap();
             assert!(f["message"].as_str().unwrap().contains(&format!("CIS {id})")), "{c}");
         }
+    }
+
+    let status_of = |id: &str| controls.iter().find(|c| c["id"] == id).unwrap()["status"].clone();
+    let sysconfig = std::path::Path::new("/etc/sysconfig/docker").exists();
+    for id in ["1.1.13", "3.21", "3.22"] {
+        assert_eq!(status_of(id) == "not-applicable", !sysconfig, "{id}: /etc/sysconfig/docker exists: {sysconfig}");
     }
 
     let skipped = card(&["--no-host-files"]);
