@@ -158,7 +158,7 @@ fn real_daemon_findings_formats_secrets_ignores_and_read_only() {
         fx.create("ignored", &["--label", "dockward.ignore=NW001: legacy, tracked in OPS-1", &base, "sleep", "1000"]);
     let net = fx.network("net", &[]);
     let isolated = fx.create("isolated", &["--network", &net, &base, "sleep", "1000"]);
-    fixture::docker(&["start", &isolated]);
+    fx.start(&isolated);
 
     let (out, requests) = audit_via_proxy(&fx, &["--format", "json", "--select", "IM,NW"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -584,8 +584,8 @@ fn real_daemon_running_execs_are_read_and_judged() {
     let base = fx.base_image();
     let with_execs = fx.create("execs", &[&base, "sleep", "300"]);
     let without = fx.create("noexecs", &[&base, "sleep", "300"]);
-    fixture::docker(&["start", &with_execs]);
-    fixture::docker(&["start", &without]);
+    fx.start(&with_execs);
+    fx.start(&without);
     create_exec(&with_execs, r#"{"Cmd": ["sleep", "301"], "Privileged": true}"#);
     fixture::docker(&["exec", "-d", "-u", "0", &with_execs, "sleep", "302"]);
     fixture::docker(&["exec", "-d", "-u", "1000", &with_execs, "sleep", "303"]);
