@@ -138,3 +138,86 @@ fn broken_files_are_located_errors() {
     assert_eq!(codes(&out), ["DW002"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `(file name, line, code)` of every finding, sorted.
+fn located(out: &Output) -> Vec<(String, u64, String)> {
+    let mut v: Vec<_> = findings(out)
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap();
+            let name = Path::new(path).file_name().unwrap().to_string_lossy().into_owned();
+            (name, f["location"]["start"]["line"].as_u64().unwrap_or(0), f["code"].as_str().unwrap().to_string())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn ct_bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dockward"));
+    c.args(["check", "--isolated", "--format", "json", "--select", "CT004,CT017,CT020,CO"]);
+    c
+}
+
+const BASE: &str = "services:\n  web:\n    image: nginx:1.25\n    user: \"1000\"\n";
+const LAYER: &str = "services:\n  web:\n    ports:\n      - \"8080:80\"\n  extra:\n    image: x:1\n";
+
+// issue 13 #11: a fragment beside a base is judged layered over it, and reports only
+// its own findings (the base's come once, from the base's own project).
+#[test]
+fn fragment_beside_a_base_is_layered_over_it_and_reports_only_its_own_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", BASE);
+    write(dir.path(), "compose.prod.yaml", LAYER);
+    write(dir.path(), "docker-compose-dev.yml", LAYER);
+    let out = ct_bin().arg(dir.path()).output().unwrap();
+    let mut want = vec![("compose.yaml".to_string(), 2, "CT004".to_string())];
+    for f in ["compose.prod.yaml", "docker-compose-dev.yml"] {
+        // `web` gets its user from the base (no CT020 on it); `extra` is the
+        // fragment's own service, judged whole.
+        want.push((f.into(), 4, "CT017".into()));
+        want.push((f.into(), 5, "CT004".into()));
+        want.push((f.into(), 5, "CT020".into()));
+    }
+    want.sort();
+    assert_eq!(located(&out), want);
+    // Named alone, the fragment still layers over the base on disk.
+    let out = ct_bin().arg(dir.path().join("compose.prod.yaml")).output().unwrap();
+    let alone: Vec<_> = want.iter().filter(|w| w.0 == "compose.prod.yaml").cloned().collect();
+    assert_eq!(located(&out), alone);
+}
+
+// issue 13 #11: with no base beside it, an override is found and judged on what it
+// sets, not on what its partial services lack.
+#[test]
+fn override_without_a_base_judges_what_it_sets_not_what_partial_services_lack() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "docker-compose.override.yml", LAYER);
+    let out = ct_bin().arg(dir.path()).output().unwrap();
+    // `web` is partial (no image): only its published port is judged; `extra` is whole.
+    let want: Vec<_> = [(4, "CT017"), (5, "CT004"), (5, "CT020")]
+        .iter()
+        .map(|(line, code)| ("docker-compose.override.yml".to_string(), *line, code.to_string()))
+        .collect();
+    assert_eq!(located(&out), want);
+    // The same file under a project name is a whole project: its partial service is judged.
+    write(dir.path(), "solo/compose.yaml", LAYER);
+    let out = ct_bin().arg(dir.path().join("solo")).output().unwrap();
+    assert!(located(&out).contains(&("compose.yaml".into(), 2, "CT020".into())), "{:?}", located(&out));
+}
+
+// issue 13 #11: fixing a fragment never edits the base (its own project fixes it once).
+#[test]
+fn fixing_a_fragment_leaves_the_base_to_its_own_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = write(dir.path(), "compose.yaml", "version: \"3\"\nservices:\n  web:\n    image: a:1\n");
+    let layer = write(dir.path(), "compose.prod.yaml", "version: \"3\"\nservices:\n  web:\n    init: true\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_dockward"))
+        .args(["check", "--isolated", "--select", "CO001", "--fix"])
+        .arg(&layer)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(std::fs::read_to_string(&layer).unwrap(), "services:\n  web:\n    init: true\n");
+    assert!(std::fs::read_to_string(&base).unwrap().starts_with("version:"));
+}

@@ -626,3 +626,33 @@ fn default_locations_follow_the_environment() {
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     assert!(home.join(".cache/dockward/vulns.db").is_file());
 }
+
+// issue 13 #27: file errors of the db commands say what failed in plain words, without
+// the OS error number.
+#[test]
+fn db_file_errors_are_plain_words() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let locked = tmp.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("x.db"), b"").unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let as_nobody = |args: &[&str]| {
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_dockward")])
+            .args(args)
+            .output()
+            .expect("setpriv (util-linux)")
+    };
+    let db = locked.join("x.db").display().to_string();
+    let out = as_nobody(&["db", "status", "--db", &db]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("{db}: permission denied")), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("os error"), "{}", stderr(&out));
+    let target = locked.join("sub/y.db").display().to_string();
+    let out = as_nobody(&["db", "update", "--db", &target, "--ecosystem", "PyPI", "--mirror", "http://127.0.0.1:1"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot create the directory: permission denied"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("os error"), "{}", stderr(&out));
+}

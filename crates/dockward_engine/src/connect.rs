@@ -131,15 +131,34 @@ fn current_context(env: &ConnectEnv) -> Result<Option<String>, EngineError> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(EngineError::Config(format!("{}: {e}", path.display()))),
+        Err(e) => {
+            return Err(EngineError::Config(format!(
+                "the Docker CLI configuration {} cannot be read: {}",
+                path.display(),
+                io_reason(&e)
+            )))
+        }
     };
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| EngineError::Config(format!("{}: {e}", path.display())))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        EngineError::Config(format!("the Docker CLI configuration {} is not valid JSON ({e})", path.display()))
+    })?;
     Ok(json
         .get("currentContext")
         .and_then(|v| v.as_str())
         .filter(|c| !c.is_empty() && *c != "default")
         .map(String::from))
+}
+
+/// An I/O error's reason without the OS error number (`permission denied`).
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error ").next().unwrap_or(&s).to_string()
+        }
+    }
 }
 
 /// The directory name the CLI stores a context under: the SHA-256 of its name, in hex.
@@ -162,13 +181,33 @@ fn context_endpoint(name: &str, env: &ConnectEnv) -> Result<Endpoint, EngineErro
         .ok_or_else(|| EngineError::Config("no Docker config directory (set HOME or DOCKER_CONFIG)".into()))?;
     let id = context_dir_name(name);
     let meta = dir.join("contexts/meta").join(&id).join("meta.json");
-    let text = std::fs::read_to_string(&meta)
-        .map_err(|e| EngineError::Config(format!("context `{name}`: cannot read {}: {e}", meta.display())))?;
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| EngineError::Config(format!("context `{name}`: {}: {e}", meta.display())))?;
+    // The CLI stores a context under the SHA-256 of its name: that path means nothing
+    // to a user, so errors name the context and the config directory instead.
+    let text = match std::fs::read_to_string(&meta) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(EngineError::Config(format!(
+                "there is no Docker context `{name}` in {} (`docker context ls` lists them)",
+                dir.display()
+            )))
+        }
+        Err(e) => {
+            return Err(EngineError::Config(format!(
+                "Docker context `{name}` (in {}) cannot be read: {}",
+                dir.display(),
+                io_reason(&e)
+            )))
+        }
+    };
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        EngineError::Config(format!(
+            "Docker context `{name}` (in {}) is damaged: its metadata is not JSON ({e})",
+            dir.display()
+        ))
+    })?;
     let docker = &json["Endpoints"]["docker"];
     let host = docker["Host"].as_str().ok_or_else(|| {
-        EngineError::Config(format!("context `{name}`: {} has no Endpoints.docker.Host", meta.display()))
+        EngineError::Config(format!("Docker context `{name}` (in {}) names no Docker host", dir.display()))
     })?;
     let tls_dir = dir.join("contexts/tls").join(&id).join("docker");
     let tls = tls_dir.join("ca.pem").exists().then(|| TlsFiles::in_dir(&tls_dir));
@@ -334,9 +373,15 @@ mod tests {
         assert!(err(ep("ssh://u@h:99999")).contains("bad port"));
         write_context(tmp.path(), "bad", "tcp://x", false, false);
         let env = env_in(tmp.path());
-        assert!(resolve_endpoints(&[], &["missing".into()], &env)
-            .unwrap_err()
-            .to_string()
-            .contains("context `missing`"));
+        let missing = resolve_endpoints(&[], &["missing".into()], &env).unwrap_err().to_string();
+        assert!(missing.contains("no Docker context `missing`"), "{missing}");
+        // issue 13 #27: the CLI's storage path (a SHA-256 of the name) is never shown.
+        assert!(!missing.contains(&context_dir_name("missing")), "{missing}");
+        let id = context_dir_name("broken");
+        std::fs::create_dir_all(tmp.path().join("contexts/meta").join(&id)).unwrap();
+        std::fs::write(tmp.path().join("contexts/meta").join(&id).join("meta.json"), "{bad").unwrap();
+        let broken = resolve_endpoints(&[], &["broken".into()], &env).unwrap_err().to_string();
+        assert!(broken.contains("Docker context `broken`") && broken.contains("is damaged"), "{broken}");
+        assert!(!broken.contains(&id), "{broken}");
     }
 }

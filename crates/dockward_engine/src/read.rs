@@ -87,18 +87,25 @@ pub struct RawHost {
     pub execs: HashMap<String, Vec<bollard::models::ExecInspectResponse>>,
 }
 
-/// Describes a failed request for people: status and the daemon's message, or a timeout.
+/// Describes a failed request for people: status and the daemon's message, a
+/// timeout, or what went wrong on the way in plain words (no client library's type
+/// names; the OS's own words only where they help).
 pub fn describe(e: &bollard::errors::Error) -> String {
     use bollard::errors::Error as E;
     match e {
         E::DockerResponseServerError { status_code, message } => {
-            let mut s = format!("HTTP {status_code}: {}", message.trim());
+            let message = message.trim();
+            let mut s = if message.is_empty() {
+                format!("HTTP {status_code} with no message (is this a Docker daemon?)")
+            } else {
+                format!("HTTP {status_code}: {message}")
+            };
             if message.contains("HTTP request to an HTTPS server") {
                 s.push_str(" (the daemon requires TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a context with TLS material)");
             }
             s
         }
-        E::RequestTimeoutError => "the daemon did not answer in time (see --timeout)".into(),
+        E::RequestTimeoutError => TIMED_OUT.into(),
         other => {
             // hyper repeats each layer's text in its source chain ("client error (Connect):
             // client error (Connect): ..."): keep each part once.
@@ -116,30 +123,98 @@ pub fn describe(e: &bollard::errors::Error) -> String {
                 push(cause.to_string());
                 src = cause.source();
             }
-            let mut s = parts.join(": ");
-            s.push_str(hint(&s));
-            s
+            plain_failure(&parts)
         }
     }
 }
 
-/// What to check for the errors users meet most when connecting.
-fn hint(message: &str) -> &'static str {
-    if message.contains("Permission denied") {
-        " (is this user allowed on the socket, e.g. in the `docker` group? rootless daemons listen on $XDG_RUNTIME_DIR/docker.sock)"
-    } else if message.contains("invalid peer certificate") {
-        if message.contains("NotValidForName") {
-            " (TLS: the daemon's certificate does not name this host)"
+const TIMED_OUT: &str = "the daemon did not answer in time (see --timeout)";
+
+/// Layers of the HTTP client that say nothing to a user.
+const CLIENT_NOISE: &[&str] = &[
+    "Error in the hyper legacy client",
+    "client error (Connect)",
+    "client error (SendRequest)",
+    "error trying to connect",
+    "tcp connect error",
+];
+
+/// A transport failure (the parts of an error's source chain) in the user's terms.
+pub(crate) fn plain_failure(parts: &[String]) -> String {
+    let all = parts.join(": ");
+    let lower = all.to_ascii_lowercase();
+    let has = |needle: &str| lower.contains(needle);
+    // ssh's own explanation (connect/ssh.rs) already speaks plainly.
+    let over_ssh = parts.iter().any(|p| p == "ssh" || p.starts_with("ssh "));
+    if over_ssh {
+        return parts.iter().map(|p| without_os_error(p)).collect::<Vec<_>>().join(": ");
+    }
+    if has("connection refused") {
+        return "connection refused: no daemon is listening there (is it running, on this address?)".into();
+    }
+    if has("permission denied") {
+        return "permission denied on the socket (is this user allowed on it, e.g. in the `docker` group? rootless \
+                daemons listen on $XDG_RUNTIME_DIR/docker.sock)"
+            .into();
+    }
+    if has("no such file or directory") {
+        return "no Docker socket there (is the daemon running?)".into();
+    }
+    if has("timed out") || has("deadline has elapsed") {
+        return TIMED_OUT.into();
+    }
+    if has("dns error") || has("failed to lookup address") || has("name or service not known") {
+        return "the host name does not resolve".into();
+    }
+    if has("invalid peer certificate") {
+        return if all.contains("NotValidForName") {
+            "TLS: the daemon's certificate does not name this host".into()
+        } else if all.contains("Expired") {
+            "TLS: the daemon's certificate has expired".into()
         } else {
-            " (TLS: the daemon's certificate does not verify against the trusted CA: ca.pem in DOCKER_CERT_PATH or in the context's TLS material)"
-        }
-    } else if message.contains("BadCertificate")
-        || message.contains("UnknownCA")
-        || message.contains("CertificateRequired")
+            "TLS: the daemon's certificate does not verify against the trusted CA (ca.pem in DOCKER_CERT_PATH or in \
+             the context's TLS material)"
+                .into()
+        };
+    }
+    if ["BadCertificate", "UnknownCA", "CertificateRequired", "DecryptError"].iter().any(|k| all.contains(k)) {
+        return "TLS: the daemon rejected the client certificate (is cert.pem signed by the CA the daemon trusts, its \
+                --tlscacert?)"
+            .into();
+    }
+    if has("tls") && (has("handshake") || has("corrupt message") || has("invalid content type")) {
+        return "TLS: the handshake failed (does the daemon speak TLS on this port?)".into();
+    }
+    if has("connection reset")
+        || has("broken pipe")
+        || has("connection closed before message completed")
+        || has("unexpected eof")
     {
-        " (TLS: the daemon rejected the client certificate: is cert.pem signed by the CA the daemon trusts, its --tlscacert?)"
+        return "the connection closed before the daemon answered (is this a Docker daemon, and does it expect TLS?)"
+            .into();
+    }
+    if let Some(at) = lower.find("failed to deserialize json") {
+        let detail = all[at + "failed to deserialize json".len()..].trim_start_matches([':', ' ']);
+        return format!("the daemon's answer is not what the Docker API describes ({detail})");
+    }
+    let kept: Vec<String> = parts
+        .iter()
+        .filter(|p| !CLIENT_NOISE.iter().any(|n| p.eq_ignore_ascii_case(n)))
+        .map(|p| without_os_error(p))
+        .filter(|p| !p.is_empty())
+        .collect();
+    if kept.is_empty() {
+        "the request failed".into()
     } else {
-        ""
+        kept.join(": ")
+    }
+}
+
+/// `Connection refused (os error 111)` -> `Connection refused`.
+fn without_os_error(part: &str) -> String {
+    match part.find(" (os error ") {
+        Some(i) if part.ends_with(')') => part[..i].to_string(),
+        _ => part.to_string(),
     }
 }
 
@@ -320,4 +395,40 @@ pub async fn read_host(docker: Docker, label: &str, options: &ReadOptions) -> Re
     notes.sort_by(|a, b| a.subject.cmp(&b.subject));
     raw.notes = notes;
     Ok((docker, raw))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // issue 13 #27: transport failures in the user's terms, without client type names.
+    #[test]
+    fn transport_failures_are_plain_sentences() {
+        let plain = |chain: &[&str]| plain_failure(&chain.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let refused =
+            plain(&["Error in the hyper legacy client", "client error (Connect)", "Connection refused (os error 111)"]);
+        assert!(refused.starts_with("connection refused: no daemon is listening there"), "{refused}");
+        let denied = plain(&["Error in the hyper legacy client", "Permission denied (os error 13)"]);
+        assert!(denied.contains("permission denied on the socket") && denied.contains("`docker` group"), "{denied}");
+        assert_eq!(plain(&["client error (Connect)", "operation timed out"]), TIMED_OUT);
+        let name = plain(&["client error (Connect)", "invalid peer certificate: NotValidForName"]);
+        assert_eq!(name, "TLS: the daemon's certificate does not name this host");
+        let ca = plain(&["client error (Connect)", "invalid peer certificate: UnknownIssuer"]);
+        assert!(ca.contains("does not verify against the trusted CA") && !ca.contains("UnknownIssuer"), "{ca}");
+        let client = plain(&["received fatal alert: BadCertificate"]);
+        assert!(client.starts_with("TLS: the daemon rejected the client certificate"), "{client}");
+        let json = plain(&["Failed to deserialize JSON", "missing field `ParentId` at line 1 column 44"]);
+        assert!(
+            json.starts_with("the daemon's answer is not what the Docker API describes (missing field `ParentId`"),
+            "{json}"
+        );
+        // Unknown failures keep their cause, minus the client's layers and OS numbers.
+        let other = plain(&["Error in the hyper legacy client", "client error (Connect)", "weird thing (os error 99)"]);
+        assert_eq!(other, "weird thing");
+        for s in [refused, denied, ca, client, json, other] {
+            assert!(!s.contains("hyper") && !s.contains("os error") && !s.contains("client error"), "{s}");
+        }
+        // ssh explains its own failures; they are kept as they are.
+        assert_eq!(plain(&["ssh", "connection refused by u@h:22 (`x`)"]), "ssh: connection refused by u@h:22 (`x`)");
+    }
 }

@@ -110,7 +110,7 @@ fn live_containers_normalise_field_by_field() {
             "1000",
         ],
     );
-    docker_start(&ports);
+    fx.start(&ports);
 
     let snap = read_labelled(&fx);
     let names: Vec<&str> = snap.containers.iter().map(|c| c.name.as_str()).collect();
@@ -221,10 +221,73 @@ fn live_containers_normalise_field_by_field() {
     assert!(snap.engine.containers_total >= 3);
 }
 
-fn docker_start(name: &str) {
-    support::docker(&["start", name]);
-}
-
 fn docker_api_version() -> String {
     support::docker(&["version", "--format", "{{.Server.APIVersion}}"])
+}
+
+/// What carries `label` on the daemon: containers, networks, images.
+fn left_with_label(label: &str) -> Vec<String> {
+    let filter = format!("label={label}");
+    let mut left = Vec::new();
+    for args in [&["ps", "-aq"][..], &["network", "ls", "-q"], &["images", "-q"]] {
+        let mut all = args.to_vec();
+        all.extend(["--filter", &filter]);
+        left.extend(support::docker(&all).lines().map(|l| format!("{args:?} {l}")));
+    }
+    left
+}
+
+// issue 13 #30: a test that fails halfway leaves none of its containers, networks or
+// images behind, including a container its own `docker run` made outside the fixture.
+#[test]
+fn a_failing_test_leaves_nothing_behind() {
+    let label = std::sync::Mutex::new(String::new());
+    let result = std::panic::catch_unwind(|| {
+        let mut fx = Fixture::new();
+        *label.lock().unwrap() = fx.label();
+        let base = fx.base_image();
+        let app = fx.build_image("app", &format!("FROM {base}\nRUN echo x > /x\n"), &[]);
+        fx.create("made", &[&app, "true"]);
+        fx.network("net", &[]);
+        support::docker(&["create", "--label", &fx.label(), &base, "true"]);
+        assert!(left_with_label(&fx.label()).len() >= 5, "{:?}", left_with_label(&fx.label()));
+        panic!("the test fails here");
+    });
+    assert!(result.is_err());
+    let label = label.into_inner().unwrap();
+    assert!(!label.is_empty());
+    assert_eq!(left_with_label(&label), Vec::<String>::new());
+}
+
+// issue 13 #30: a container that cannot start stops the test with docker's reason, and
+// is removed with the rest.
+#[test]
+fn a_container_that_cannot_start_is_reported_and_removed() {
+    let label = std::sync::Mutex::new(String::new());
+    let result = std::panic::catch_unwind(|| {
+        let mut fx = Fixture::new();
+        *label.lock().unwrap() = fx.label();
+        let base = fx.base_image();
+        let broken = fx.create("broken", &[&base, "/no/such/program"]);
+        fx.start(&broken);
+    });
+    let message = result.unwrap_err().downcast::<String>().map(|m| *m).unwrap_or_default();
+    assert!(message.starts_with("docker start dw-") && message.contains("failed: "), "{message}");
+    assert_eq!(left_with_label(&label.into_inner().unwrap()), Vec::<String>::new());
+}
+
+// issue 13 #30: when the engine cannot start containers at all, one sentence says so.
+#[test]
+fn an_engine_that_cannot_start_containers_is_named_as_the_environment() {
+    let network = "Error response from daemon: failed to create endpoint dw-1-x on network bridge: failed to add \
+                   the host (veth1) <=> sandbox (veth2) pair interfaces: operation not supported\nError: failed to \
+                   start containers: dw-1-x\n";
+    let m = support::start_failure_message("dw-1-x", network);
+    assert!(m.starts_with("this environment's Docker engine cannot start a container on its default network"), "{m}");
+    assert_eq!(m.lines().count(), 1, "{m}");
+    assert!(m.contains("failed to create endpoint"), "{m}");
+    let own = "Error response from daemon: failed to create task for container: exec: \"/no/such\": stat /no/such: \
+               no such file or directory: unknown\n";
+    let m = support::start_failure_message("dw-1-y", own);
+    assert!(m.starts_with("docker start dw-1-y failed: Error response from daemon"), "{m}");
 }

@@ -297,6 +297,16 @@ fn root_cause(e: &(dyn StdError + 'static)) -> String {
         last = next;
     }
     let text = last.to_string();
+    // rustls names its reasons by type (`invalid peer certificate: UnknownIssuer`).
+    if text.contains("invalid peer certificate") {
+        return if text.contains("NotValidForName") {
+            "TLS: the server's certificate does not name this host".into()
+        } else if text.contains("Expired") {
+            "TLS: the server's certificate has expired".into()
+        } else {
+            "TLS: the server's certificate is not signed by a trusted authority".into()
+        };
+    }
     let text = match text.find(" (os error ") {
         Some(i) => text[..i].to_string(),
         None => text,
@@ -476,6 +486,17 @@ mod tests {
 
     fn uri(s: &str) -> Uri {
         s.parse().unwrap()
+    }
+
+    // issue 13 #27: the cause in plain words, without the TLS library's type names.
+    #[test]
+    fn root_causes_are_plain() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused (os error 111)");
+        assert_eq!(root_cause(&io), "connection refused");
+        let tls = std::io::Error::other("invalid peer certificate: UnknownIssuer");
+        assert_eq!(root_cause(&tls), "TLS: the server's certificate is not signed by a trusted authority");
+        let name = std::io::Error::other("invalid peer certificate: NotValidForName");
+        assert_eq!(root_cause(&name), "TLS: the server's certificate does not name this host");
     }
 
     #[test]

@@ -140,6 +140,29 @@ pub struct HostSnapshot {
     /// True when a rootful daemon is configured (a system unit or `daemon.json`).
     pub rootful_daemon: bool,
     pub errors: Vec<HostError>,
+    /// Per-path controls whose file could not be looked at (a stat error).
+    pub unknown_controls: Vec<&'static str>,
+}
+
+/// The CIS controls (1.6.0 ids) that each judge one file or directory: audit watches
+/// (1.1.3-1.1.18) and ownership and permissions (3.1-3.24). When its file is absent
+/// such a control is not applicable, whatever the rule behind it says.
+pub const PER_PATH_CONTROLS: &[&str] = &[
+    "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.1.7", "1.1.8", "1.1.9", "1.1.10", "1.1.11", "1.1.12", "1.1.13", "1.1.14",
+    "1.1.15", "1.1.16", "1.1.17", "1.1.18", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10",
+    "3.11", "3.12", "3.13", "3.14", "3.15", "3.16", "3.17", "3.18", "3.19", "3.20", "3.21", "3.22", "3.23", "3.24",
+];
+
+impl HostSnapshot {
+    /// The per-path controls ([`PER_PATH_CONTROLS`]) whose file exists on the host, or
+    /// could not be looked at (an error is not an absence).
+    pub fn controls_with_files(&self) -> std::collections::BTreeSet<&'static str> {
+        let mut out: std::collections::BTreeSet<&'static str> =
+            self.stats.iter().flat_map(|f| [f.cis_owner, f.cis_mode]).collect();
+        out.extend(self.audit_targets.iter().map(|t| t.cis));
+        out.extend(self.unknown_controls.iter().copied());
+        out
+    }
 }
 
 /// What the daemon's configuration says about files the host checks look at.
@@ -233,7 +256,10 @@ pub fn scan(host: &HostRoot, options: &ScanOptions) -> HostSnapshot {
                 cis_mode,
             }),
             Ok(None) => {}
-            Err(e) => s.errors.push(e),
+            Err(e) => {
+                s.unknown_controls.extend([cis_owner, cis_mode]);
+                s.errors.push(e)
+            }
         }
     }
 

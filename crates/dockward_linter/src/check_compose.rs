@@ -19,6 +19,23 @@ use crate::rules::compose::ComposeContext;
 use crate::settings::Settings;
 use crate::suppression;
 
+/// How the files given to [`check_compose_layers`] relate (docs/compose.md, "Which
+/// files form a project").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layering {
+    /// A whole project: every file is reported and fixed.
+    Project,
+    /// A fragment layered over a base: the first `base` files are a project that is
+    /// reported on its own, so only the files after them are reported and fixed
+    /// (findings in the base would repeat).
+    OverBase { base: usize },
+    /// A fragment with no base beside it (`docker-compose.override.yml` alone): what
+    /// a partial service (no `image`, `build` or `extends`) lacks may come from a base
+    /// the checker cannot see, so findings that such a service lacks a setting (they
+    /// point at the service's name) are dropped; what the fragment sets is judged.
+    WithoutBase,
+}
+
 /// Checks the files of one Compose project (base first, then overrides), with fixes
 /// per `fix`. Returns one report per given file, plus one for every other file
 /// (extended, included, env file) that has findings.
@@ -28,14 +45,30 @@ pub fn check_compose_project(
     settings: &Settings,
     fix: FixMode,
 ) -> Vec<FileReport> {
+    check_compose_layers(files, Layering::Project, options, settings, fix)
+}
+
+/// [`check_compose_project`] for files layered as `layering` says.
+pub fn check_compose_layers(
+    files: &[ProjectFile],
+    layering: Layering,
+    options: &LoadOptions,
+    settings: &Settings,
+    fix: FixMode,
+) -> Vec<FileReport> {
+    let base = match layering {
+        Layering::OverBase { base } => base.min(files.len()),
+        _ => 0,
+    };
+    let base_names: Vec<String> = files[..base].iter().map(|f| f.display.clone()).collect();
     let mut current: Vec<ProjectFile> = files.to_vec();
     let mut applied: BTreeMap<String, usize> = BTreeMap::new();
     let mut originals: BTreeMap<String, String> = BTreeMap::new();
-    let mut outcome = lint_compose_project(&current, options, settings);
+    let mut outcome = lint_compose_project(&current, layering, options, settings);
     if let Some(threshold) = fix.threshold() {
         for _ in 0..MAX_FIX_ROUNDS {
             let mut changed = false;
-            for f in &mut current {
+            for f in current.iter_mut().skip(base) {
                 let Some(text) = outcome.texts.get(&f.display) else { continue };
                 let fixes: Vec<&Fix> = outcome
                     .diagnostics
@@ -59,16 +92,19 @@ pub fn check_compose_project(
             if !changed {
                 break;
             }
-            outcome = lint_compose_project(&current, options, settings);
+            outcome = lint_compose_project(&current, layering, options, settings);
         }
     }
+    // The base's own unit reports its files (and what they include or extend).
+    outcome.diagnostics.retain(|d| !base_names.iter().any(|n| n == d.location.name()));
+    let reported_from = base;
 
     let mut by_file: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
     for d in outcome.diagnostics {
         by_file.entry(d.location.name().to_string()).or_default().push(d);
     }
     let mut reports = Vec::new();
-    for f in &current {
+    for f in &current[reported_from..] {
         let diagnostics = by_file.remove(&f.display).unwrap_or_default();
         let unreadable = diagnostics.iter().any(|d| d.rule.code == registry::UNREADABLE_FILE.code);
         let fixed = originals.get(&f.display).and_then(|original| {
@@ -130,7 +166,12 @@ struct Outcome {
     texts: BTreeMap<String, String>,
 }
 
-fn lint_compose_project(files: &[ProjectFile], options: &LoadOptions, settings: &Settings) -> Outcome {
+fn lint_compose_project(
+    files: &[ProjectFile],
+    layering: Layering,
+    options: &LoadOptions,
+    settings: &Settings,
+) -> Outcome {
     let project = load_project(files, options);
     let (specs, spec_problems) = project.container_specs();
     let mut problems = project.problems.clone();
@@ -153,6 +194,16 @@ fn lint_compose_project(files: &[ProjectFile], options: &LoadOptions, settings: 
     }
     let mut rule_findings = cx.into_diagnostics();
     rule_findings.extend(lint_container_specs(&specs, &EngineDefaults::default(), settings));
+    if layering == Layering::WithoutBase {
+        let partial: Vec<_> = project
+            .services()
+            .into_iter()
+            .filter(|s| ["image", "build", "extends"].iter().all(|k| s.value.get(k).is_none()))
+            .map(|s| (s.key_at.name().to_string(), s.key_at.range()))
+            .collect();
+        rule_findings
+            .retain(|d| !partial.iter().any(|(name, range)| d.location.name() == name && d.location.range() == *range));
+    }
 
     // Suppressions, per file that has comments.
     let mut suppressions: BTreeMap<String, (Arc<SourceFile>, Vec<suppression::Suppression>)> = BTreeMap::new();

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
+pub use dockward_host::PER_PATH_CONTROLS;
 use dockward_host::{HostRoot, HostSnapshot, HostText, ScanOptions};
 use dockward_source::SourceFile;
 use dockward_spec::DaemonSpec;
@@ -98,6 +99,23 @@ pub fn check_host_with(
     settings: &Settings,
     daemon: impl FnOnce(DaemonSpec) -> (DaemonSpec, bool),
 ) -> Result<Vec<FileReport>, String> {
+    check_host_files(root, settings, daemon).map(|checked| checked.reports)
+}
+
+/// What [`check_host_files`] found.
+pub struct HostCheck {
+    pub reports: Vec<FileReport>,
+    /// The per-path CIS controls (`dockward_host::PER_PATH_CONTROLS`, 1.6.0 ids) whose
+    /// file exists under the root: the others have nothing to judge.
+    pub controls_with_files: std::collections::BTreeSet<&'static str>,
+}
+
+/// [`check_host_with`], also saying which per-path controls had a file to judge.
+pub fn check_host_files(
+    root: &Path,
+    settings: &Settings,
+    daemon: impl FnOnce(DaemonSpec) -> (DaemonSpec, bool),
+) -> Result<HostCheck, String> {
     let host = HostRoot::new(root).map_err(|e| format!("{}: {e}", e.path()))?;
     let sources = dockward_host::daemon_sources(&host);
     let mut reports: BTreeMap<String, FileReport> = BTreeMap::new();
@@ -159,12 +177,34 @@ pub fn check_host_with(
     for r in reports.values_mut() {
         r.diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
     }
-    Ok(reports.into_values().collect())
+    Ok(HostCheck { reports: reports.into_values().collect(), controls_with_files: snapshot.controls_with_files() })
 }
 
 #[cfg(test)]
 mod tests {
     use crate::testing_daemon::*;
+
+    // issue 13 #23: the scorecard needs to know which per-path controls had a file.
+    #[test]
+    fn per_path_controls_with_files_are_the_existing_files() {
+        let fx = HostFixture::new();
+        fx.dir("/etc/docker", 0o755)
+            .file("/etc/docker/daemon.json", "{}", 0o644)
+            .file("/etc/default/docker", "", 0o644)
+            .file("/etc/docker/certs.d/reg:5000/ca.crt", "x", 0o444);
+        let settings = crate::SettingsBuilder::default().build();
+        let checked = crate::host::check_host_files(fx.dir.path(), &settings, |s| (s, true)).unwrap();
+        let present: Vec<&str> = checked.controls_with_files.iter().copied().collect();
+        // /etc/docker (1.1.6, 3.5/3.6), certs (3.7/3.8), daemon.json (1.1.11, 3.17/3.18),
+        // /etc/default/docker (1.1.10, 3.19/3.20); no sysconfig (1.1.13, 3.21/3.22), no
+        // TLS files (3.9-3.14), no units, sockets or binaries.
+        assert_eq!(present, ["1.1.10", "1.1.11", "1.1.6", "3.17", "3.18", "3.19", "3.20", "3.5", "3.6", "3.7", "3.8"]);
+        assert!(present.iter().all(|c| dockward_host::PER_PATH_CONTROLS.contains(c)));
+        let empty = HostFixture::new();
+        empty.dir("/etc", 0o755);
+        let none = crate::host::check_host_files(empty.dir.path(), &settings, |s| (s, true)).unwrap();
+        assert!(none.controls_with_files.is_empty(), "{:?}", none.controls_with_files);
+    }
 
     #[test]
     fn bad_host_files_are_findings_not_panics() {

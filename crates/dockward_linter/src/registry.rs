@@ -17,10 +17,11 @@ pub const UNREADABLE_FILE: &RuleMeta = &meta::unreadable_file::UnreadableFile::M
 pub const UNUSED_SUPPRESSION: &RuleMeta = &meta::unused_suppression::UnusedSuppression::META;
 pub const INVALID_SUPPRESSION: &RuleMeta = &meta::invalid_suppression::InvalidSuppression::META;
 pub const NOT_A_DAEMON_CONFIG: &RuleMeta = &meta::not_a_daemon_config::NotADaemonConfig::META;
+pub const RUN_LINE_NOT_JUDGED: &RuleMeta = &meta::run_line_not_judged::RunLineNotJudged::META;
 
 /// Rules produced by the checker itself rather than by a check function.
 static META_RULES: &[&RuleMeta] =
-    &[SYNTAX_ERROR, UNREADABLE_FILE, UNUSED_SUPPRESSION, INVALID_SUPPRESSION, NOT_A_DAEMON_CONFIG];
+    &[SYNTAX_ERROR, UNREADABLE_FILE, UNUSED_SUPPRESSION, INVALID_SUPPRESSION, NOT_A_DAEMON_CONFIG, RUN_LINE_NOT_JUDGED];
 
 /// Every Dockerfile rule, in code order.
 pub static DOCKERFILE_RULES: &[&dyn DockerfileRule] = &[

@@ -8,12 +8,14 @@
 //! tokenized with `dockward_shell`, and every word range is mapped back, so findings
 //! point at the exact flag or value in the file.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use dockward_diagnostics::{Diagnostic, Location};
+use dockward_shell::{Command, Word};
 use dockward_source::{SourceFile, TextRange, TextSize};
-use dockward_spec::docker_run::parse_run_command;
+use dockward_spec::docker_run::{parse_run_command, run_subcommand_index};
 use dockward_spec::{ContainerSpec, EngineDefaults};
 use dockward_yaml::{Budget, Node, NodeKind, ScalarStyle};
 
@@ -95,8 +97,126 @@ pub fn specs_in_script(
 ) -> (Vec<ContainerSpec>, Vec<Diagnostic>) {
     let mut specs = Vec::new();
     let mut problems = Vec::new();
-    collect_specs(file, script, 0, &mut specs, &mut problems);
+    collect_specs(file, script, 0, &mut ShellVars::default(), &mut specs, &mut problems);
     (specs, problems)
+}
+
+/// What a shell variable assigned earlier in the script holds, as words whose ranges
+/// are where they are written (so a finding on a flag held in an array points into the
+/// array's definition). `None`: assigned from something the file does not show.
+#[derive(Debug, Clone)]
+enum VarValue {
+    Array(Vec<Word>),
+    /// A scalar: its whole value as one word (for `"$X"`), and the words it splits
+    /// into (for an unquoted `$X`).
+    Scalar {
+        whole: Word,
+        split: Vec<Word>,
+    },
+}
+
+/// Variables assigned literally so far in a script (`args=(--privileged)`,
+/// `args+=(-v /:/host)`, `FLAGS="--read-only --cap-drop ALL"`), for resolving
+/// `docker run "${args[@]}"` and `docker run $FLAGS`.
+#[derive(Debug, Default, Clone)]
+struct ShellVars {
+    vars: HashMap<String, Option<VarValue>>,
+}
+
+impl ShellVars {
+    /// Records the assignments `cmd` makes for the rest of the script: a command of
+    /// assignments only, or `export`/`local`/`declare`/`typeset`/`readonly`.
+    fn record(&mut self, file: &SourceFile, cmd: &Command) {
+        let words: Vec<&Word> = match cmd.argv.first().map(|w| w.text.as_str()) {
+            None => cmd.assignments.iter().collect(),
+            Some("export" | "local" | "declare" | "typeset" | "readonly") => cmd.argv[1..].iter().collect(),
+            Some(_) => return,
+        };
+        for w in words {
+            let Some((name, _)) = w.as_assignment() else { continue };
+            let start = usize::from(w.range.start());
+            let Some(source) = file.text().get(start..usize::from(w.range.end())) else { continue };
+            let Some(eq) = source.find('=') else { continue };
+            let append = source[..eq].ends_with('+');
+            let value = &source[eq + 1..];
+            let at = start + eq + 1;
+            let parsed = if let Some(inner) = value.strip_prefix('(').and_then(|v| v.strip_suffix(')')) {
+                words_of(inner, at + 1).map(VarValue::Array)
+            } else if w.has_expansion {
+                None
+            } else {
+                let (inner, off) = match value.as_bytes() {
+                    [q @ (b'"' | b'\''), .., last] if last == q => (&value[1..value.len() - 1], at + 1),
+                    _ => (value, at),
+                };
+                let text = w.text[w.text.find('=').map_or(0, |i| i + 1)..].to_string();
+                let whole = Word {
+                    text,
+                    range: TextRange::new(TextSize::from(at as u32), w.range.end()),
+                    quoted: true,
+                    has_expansion: false,
+                };
+                words_of(inner, off).map(|split| VarValue::Scalar { whole, split })
+            };
+            let merged = match (append, self.vars.remove(name), parsed) {
+                (true, Some(Some(VarValue::Array(mut old))), Some(VarValue::Array(new))) => {
+                    old.extend(new);
+                    Some(VarValue::Array(old))
+                }
+                (true, _, _) => None,
+                (false, _, parsed) => parsed,
+            };
+            self.vars.insert(name.to_string(), merged);
+        }
+    }
+
+    /// `cmd` with every whole-word `"${a[@]}"`, `$X`, `"$X"` after the run subcommand
+    /// replaced by the words the variable holds, when it is known.
+    fn resolve(&self, cmd: &Command) -> Option<Command> {
+        let sub = run_subcommand_index(cmd)?;
+        if !cmd.argv[sub + 1..].iter().any(|w| w.has_expansion) {
+            return None;
+        }
+        let mut out = cmd.clone();
+        out.argv.truncate(sub + 1);
+        for w in &cmd.argv[sub + 1..] {
+            match self.expand(w) {
+                Some(words) => out.argv.extend(words),
+                None => out.argv.push(w.clone()),
+            }
+        }
+        Some(out)
+    }
+
+    fn expand(&self, w: &Word) -> Option<Vec<Word>> {
+        let name_ok = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let t = w.text.as_str();
+        let braced = t.strip_prefix("${").and_then(|r| r.strip_suffix('}'));
+        if let Some(array) = braced.and_then(|i| i.strip_suffix("[@]").or_else(|| i.strip_suffix("[*]"))) {
+            return match self.vars.get(array)?.as_ref()? {
+                VarValue::Array(words) => Some(words.clone()),
+                VarValue::Scalar { whole, split } => Some(if w.quoted { vec![whole.clone()] } else { split.clone() }),
+            };
+        }
+        let name = braced.or_else(|| t.strip_prefix('$')).filter(|n| name_ok(n))?;
+        match self.vars.get(name)?.as_ref()? {
+            // `$a` is the array's first element.
+            VarValue::Array(words) => Some(words.iter().take(1).cloned().collect()),
+            VarValue::Scalar { whole, split } => Some(if w.quoted { vec![whole.clone()] } else { split.clone() }),
+        }
+    }
+}
+
+/// The words of `text` (a literal array body or scalar value written at byte `at` of
+/// the file), or `None` when any of them holds an expansion.
+fn words_of(text: &str, at: usize) -> Option<Vec<Word>> {
+    let mut script = dockward_shell::tokenize(text);
+    let base = TextSize::from(at as u32);
+    script.map_ranges(|r| r + base);
+    let mut words: Vec<Word> =
+        script.commands.into_iter().flat_map(|c| c.assignments.into_iter().chain(c.argv)).collect();
+    words.sort_by_key(|w| w.range.start());
+    (!words.iter().any(|w| w.has_expansion)).then_some(words)
 }
 
 /// How deep `$( $( ... ) )` nesting is followed.
@@ -106,6 +226,7 @@ fn collect_specs(
     file: &Arc<SourceFile>,
     script: &dockward_shell::Script,
     depth: usize,
+    vars: &mut ShellVars,
     specs: &mut Vec<ContainerSpec>,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -121,11 +242,22 @@ fn collect_specs(
                     let mut inner = dockward_shell::tokenize(&source[s..e]);
                     let base = TextSize::from((start + s) as u32);
                     inner.map_ranges(|r| r + base);
-                    collect_specs(file, &inner, depth + 1, specs, problems);
+                    collect_specs(file, &inner, depth + 1, &mut vars.clone(), specs, problems);
                 }
             }
         }
-        let Some(line) = parse_run_command(file, cmd) else { continue };
+        vars.record(file, cmd);
+        let resolved = vars.resolve(cmd);
+        let Some(line) = parse_run_command(file, resolved.as_ref().unwrap_or(cmd)) else { continue };
+        if let Some(opaque) = line.opaque {
+            // Its flags are unknown: judging its spec would claim Docker's defaults.
+            problems.push(Diagnostic::new(
+                registry::RUN_LINE_NOT_JUDGED,
+                Location::source(file, opaque.range),
+                opaque.message,
+            ));
+            continue;
+        }
         for e in line.errors {
             problems.push(Diagnostic::new(
                 registry::SYNTAX_ERROR,
@@ -446,6 +578,60 @@ mod tests {
             .filter(|d| d.rule.code == code)
             .map(|d| text[d.location.range().unwrap()].to_string())
             .collect()
+    }
+
+    // issue 13 #19: flags held in a literal array or variable of the same script are
+    // judged where they are written.
+    #[test]
+    fn literal_arrays_and_variables_of_the_script_are_resolved() {
+        let sh = |t: &str, code: &str| spans_of("a.sh", t, RunLineFile::ShellScript, code);
+        let t = "args=(--rm --privileged)
+args+=(-v /:/host)
+docker run \"${args[@]}\" app:1
+";
+        assert_eq!(sh(t, "CT001"), ["--privileged"]);
+        assert!(sh(t, "DW006").is_empty());
+        let t = "declare -a opts=(--read-only \"--cap-drop\" ALL)
+docker run ${opts[*]} app:1
+";
+        assert!(sh(t, "CT004").is_empty(), "the array's --read-only is seen");
+        assert!(sh(t, "CT003").is_empty(), "the array's --cap-drop ALL is seen");
+        let t = "FLAGS=\"--pid host --privileged\"
+docker run $FLAGS app:1
+docker run ${FLAGS} app:2
+";
+        assert_eq!(sh(t, "CT011"), ["host", "host"]);
+        // Quoted, the variable is one word: the image.
+        let t = "IMAGE=\"app:1\"
+docker run --privileged \"$IMAGE\"
+";
+        assert_eq!(sh(t, "CT001"), ["--privileged"]);
+        // The same line without the array's flags has the finding the array removes.
+        assert_eq!(sh("docker run app:1\n", "CT004").len(), 1);
+    }
+
+    // issue 13 #19: flags from an expansion the file does not resolve make the line
+    // unjudged (DW006), never judged as if it had none.
+    #[test]
+    fn unresolved_flag_expansions_make_the_line_unjudged() {
+        let sh = |t: &str, code: &str| spans_of("a.sh", t, RunLineFile::ShellScript, code);
+        for (t, word) in [
+            ("docker run \"$@\" app:1\n", "\"$@\""),
+            ("docker run --rm \"${extra[@]}\" app:1\n", "\"${extra[@]}\""),
+            ("docker run $OPTS app:1\n", "$OPTS"),
+            ("args=($(cat flags))\ndocker run \"${args[@]}\" app:1\n", "\"${args[@]}\""),
+            ("F=\"$BASE --rm\"\ndocker run ${F} app:1\n", "${F}"),
+        ] {
+            assert_eq!(sh(t, "DW006"), [word], "{t}");
+            for code in ["CT004", "CT007", "CT020"] {
+                assert!(sh(t, code).is_empty(), "{code} claims a default on {t}");
+            }
+        }
+        // An expansion that can only be the image leaves the line judged.
+        for t in ["docker run --rm $IMAGE sh\n", "docker run --rm \"$1\" sh\n", "docker run --rm $1\n"] {
+            assert!(sh(t, "DW006").is_empty(), "{t}");
+            assert_eq!(sh(t, "CT004").len(), 1, "{t}");
+        }
     }
 
     #[test]

@@ -189,6 +189,35 @@ pub struct RunLine {
     pub insert_at: TextSize,
     pub spec: ContainerSpec,
     pub errors: Vec<RunLineError>,
+    /// Set when the line's flags cannot be known: a word where the flags or the image
+    /// are read expands to words the script does not show (`"${args[@]}"`, `"$@"`,
+    /// an unquoted `$FLAGS` before the image), so it may hold `--privileged` as well
+    /// as nothing. The spec then says nothing true about the container and must not
+    /// be judged. The range is the word's.
+    pub opaque: Option<RunLineError>,
+}
+
+/// When `w` is a whole-word expansion that may stand for any number of flags: an
+/// array (`"${args[@]}"`, `${a[*]}`), the positional parameters (`"$@"`, `$*`), or an
+/// unquoted scalar (`$FLAGS`, `${opts}`) that word splitting may turn into flags
+/// (unless it is the line's last word, where it can only be the image, or its name
+/// says it is one: `$IMAGE`, `${APP_IMG}`).
+fn flag_holder(w: &Word, last: bool) -> Option<&str> {
+    let t = w.text.as_str();
+    if matches!(t, "$@" | "$*" | "${@}" | "${*}") {
+        return Some(t);
+    }
+    let name_ok = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let inner = t.strip_prefix("${").and_then(|r| r.strip_suffix('}'));
+    if let Some(array) = inner.and_then(|i| i.strip_suffix("[@]").or_else(|| i.strip_suffix("[*]"))) {
+        return name_ok(array).then_some(t);
+    }
+    let scalar = inner.or_else(|| t.strip_prefix('$'));
+    let names_an_image = |n: &str| {
+        let n = n.to_ascii_lowercase();
+        n.contains("image") || n.contains("img")
+    };
+    (scalar.is_some_and(|n| name_ok(n) && !names_an_image(n)) && !w.quoted && !last).then_some(t)
 }
 
 /// A piece of text with the source range it was written at. `exact` when `text` is
@@ -281,7 +310,10 @@ pub fn parse_run_command(file: &Arc<SourceFile>, cmd: &Command) -> Option<RunLin
     let argv = &cmd.argv;
     let first = argv.first()?.range;
     let last = argv.last()?.range;
-    let origin = Location::source(file, TextRange::new(first.start(), last.end()));
+    // Words spliced in from a shell array (run_lines) point at the array's definition,
+    // which may come before the line: ranges cover both ends whatever their order.
+    let cover = |a: TextRange, b: TextRange| a.cover(b);
+    let origin = Location::source(file, cover(first, last));
     let at = |r: TextRange| Location::source(file, r);
     let mut b = Builder {
         spec: ContainerSpec::new(SpecSource::RunCommand, String::new(), origin),
@@ -372,18 +404,29 @@ pub fn parse_run_command(file: &Arc<SourceFile>, cmd: &Command) -> Option<RunLin
             }
         }
     }
+    let mut opaque = None;
+    if let Some(held) = argv.get(sub + 1 + i).and_then(|w| flag_holder(w, sub + 1 + i == argv.len() - 1)) {
+        opaque = Some(RunLineError {
+            range: argv[sub + 1 + i].range,
+            message: format!(
+                "this `docker {}` line cannot be judged: its flags come from `{held}`, which is not a literal \
+                 assignment in this file",
+                argv[sub].text
+            ),
+        });
+    }
     match words.get(i) {
         Some(image) => {
             b.spec.image = Some(Val::new(image.text.clone(), at(image.range)));
             let rest = &words[i + 1..];
             if let (Some(f), Some(l)) = (rest.first(), rest.last()) {
                 let cmdv = rest.iter().map(|p| p.text.clone()).collect();
-                b.spec.command = Some(Val::new(cmdv, at(TextRange::new(f.range.start(), l.range.end()))));
+                b.spec.command = Some(Val::new(cmdv, at(cover(f.range, l.range))));
             }
             b.spec.name = name.unwrap_or_else(|| image.text.clone());
         }
         None => {
-            b.error(TextRange::new(first.start(), last.end()), format!("`docker {}` without an image", argv[sub].text));
+            b.error(cover(first, last), format!("`docker {}` without an image", argv[sub].text));
             b.spec.name = name.unwrap_or_else(|| "docker run".to_string());
         }
     }
@@ -393,6 +436,7 @@ pub fn parse_run_command(file: &Arc<SourceFile>, cmd: &Command) -> Option<RunLin
         insert_at: argv[sub].range.end(),
         spec: b.spec,
         errors: b.errors,
+        opaque,
     })
 }
 

@@ -66,10 +66,21 @@ impl fmt::Display for Warning {
     }
 }
 
+/// An I/O error in plain words (`permission denied`), without the OS error number.
+fn plain_io(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = text.split(" (os error ").next().unwrap_or(&text);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Why a build, or opening or reading a database, failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("{path}: {source}")]
+    #[error("{path}: {}", plain_io(.source))]
     Io {
         path: PathBuf,
         #[source]

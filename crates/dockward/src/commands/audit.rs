@@ -5,7 +5,7 @@
 //! over every normalised `ContainerSpec` with the engine's real defaults and the image,
 //! network and engine rules over the rest, then renders one report.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -133,6 +133,9 @@ pub struct HostResult {
     pub daemon_complete: bool,
     /// The HO rules ran (`--host-root`).
     pub host_checked: bool,
+    /// Per-path CIS controls (1.6.0 ids) whose file exists on the host, when
+    /// `host_checked`: the scorecard makes the others N/A.
+    pub controls_with_files: BTreeSet<&'static str>,
     /// The image-contents rules ran (`--image-contents`).
     pub contents_checked: bool,
 }
@@ -146,6 +149,9 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
         return Err("--host-root checks one host's files: give exactly one engine".into());
     }
     let selector = ContainerFilter::new(&args, &settings)?;
+    // `--containers`/`--label` choose what is audited: the images judged are then those
+    // the chosen containers use, not every image of the host (docs/audit.md).
+    let narrowed = !args.containers.is_empty() || !args.labels.is_empty();
     let bar = progress_bar(args.quiet);
     let options = AuditOptions {
         read: ReadOptions {
@@ -178,7 +184,10 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
     }
     for (endpoint, outcome) in endpoints.iter().zip(outcomes) {
         match outcome {
-            Ok(snapshot) => {
+            Ok(mut snapshot) => {
+                if narrowed {
+                    keep_images_of_selected_containers(&mut snapshot);
+                }
                 for n in &snapshot.notes {
                     eprintln!("dockward: {}: {}: {}", endpoint.label, n.subject, n.message);
                 }
@@ -203,6 +212,7 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                     diagnostics: audited.diagnostics,
                     daemon_complete: audited.daemon_complete,
                     host_checked: audited.host_checked,
+                    controls_with_files: audited.controls_with_files,
                     contents_checked,
                 });
             }
@@ -277,6 +287,12 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
     Ok(if failing { exit::FINDINGS } else { exit::CLEAN })
 }
 
+/// Drops the images no selected container uses (with `--containers`/`--label`, the
+/// snapshot holds only the selected containers, and `used_by` names them).
+fn keep_images_of_selected_containers(snapshot: &mut HostSnapshot) {
+    snapshot.images.retain(|i| !i.used_by.is_empty());
+}
+
 /// A bar of containers inspected, on stderr, only when stderr is a terminal and not
 /// `--quiet` (indicatif also hides it on dumb terminals).
 fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
@@ -295,6 +311,8 @@ pub struct AuditedHost {
     pub daemon_complete: bool,
     /// The HO rules ran over the host's files.
     pub host_checked: bool,
+    /// The per-path CIS controls whose file the host has.
+    pub controls_with_files: BTreeSet<&'static str>,
 }
 
 /// Which host files the HO rules read for one engine.
@@ -348,11 +366,12 @@ pub fn audit_host(
         found.extend(dockward_linter::audit::lint_swarm(&swarm, settings, now));
     }
     let mut daemon_complete = daemon.spec.complete;
+    let mut controls_with_files = BTreeSet::new();
     if local || host_root.is_none() {
         found.extend(dockward_linter::daemon::lint_daemon(&daemon.spec, daemon.json.as_ref(), &daemon.flags, settings));
     }
     if let Some(root) = host_root {
-        let reports = dockward_linter::host::check_host_with(root, settings, |files| {
+        let checked = dockward_linter::host::check_host_files(root, settings, |files| {
             if local {
                 (daemon.spec.clone(), false)
             } else {
@@ -362,7 +381,8 @@ pub fn audit_host(
             }
         })
         .map_err(|e| format!("host files under {}: {e}", root.display()))?;
-        found.extend(reports.into_iter().flat_map(|r| r.diagnostics));
+        controls_with_files = checked.controls_with_files;
+        found.extend(checked.reports.into_iter().flat_map(|r| r.diagnostics));
     }
     // A finding on a live value (`daemon/Info.LiveRestoreEnabled`) has no file to edit:
     // its fix becomes advice instead of an unappliable "fix available".
@@ -384,7 +404,7 @@ pub fn audit_host(
         }
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
-    Ok(AuditedHost { diagnostics: found, daemon_complete, host_checked: host_root.is_some() })
+    Ok(AuditedHost { diagnostics: found, daemon_complete, host_checked: host_root.is_some(), controls_with_files })
 }
 
 /// The image-contents rules over every image the audited containers use: one export

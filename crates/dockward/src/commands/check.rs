@@ -111,8 +111,8 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
                 compose::Unit::Single(input) => {
                     vec![check_input(input, &streams.bytes, settings, fix_mode)]
                 }
-                compose::Unit::Compose(files) => {
-                    compose::check(files, &streams.bytes, &compose_options, settings, fix_mode)
+                compose::Unit::Compose { files, layering } => {
+                    compose::check(files, *layering, &streams.bytes, &compose_options, settings, fix_mode)
                 }
             })
             .collect()
@@ -283,10 +283,7 @@ fn settings_per_unit(
     let mut settings_of_config: HashMap<PathBuf, Arc<Settings>> = HashMap::new();
     let mut out = Vec::with_capacity(units.len());
     for unit in units {
-        let first = match unit {
-            compose::Unit::Single(input) => Some(input),
-            compose::Unit::Compose(files) => files.first(),
-        };
+        let first = unit.first_reported();
         let Some(Input::File { path, .. }) = first else {
             out.push(Arc::clone(run_settings));
             continue;

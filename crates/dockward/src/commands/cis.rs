@@ -130,6 +130,18 @@ fn judged(rule: &RuleMeta, results: &[HostResult], settings: &Settings) -> bool 
     }
 }
 
+/// False for a per-path control (an audit watch, a file's owner or mode) judged by host
+/// rules alone when no audited host has its file: silence then means nothing was
+/// there, which is not applicable rather than a pass (CIS: "if the file does not
+/// exist, this recommendation is not applicable").
+fn has_its_file(id: &str, version: CisVersion, judging: &[&'static RuleMeta], results: &[HostResult]) -> bool {
+    let Some(id_1_6) = translate(id, version, CisVersion::V1_6) else { return true };
+    if !dockward_linter::host::PER_PATH_CONTROLS.contains(&id_1_6) || judging.iter().any(|r| r.target != Target::Host) {
+        return true;
+    }
+    results.iter().any(|r| r.host_checked && r.controls_with_files.contains(id_1_6))
+}
+
 /// IM008 and up read image layers, which only `--image-contents` exports.
 fn is_contents_rule(rule: &RuleMeta) -> bool {
     dockward_linter::registry::IMAGE_CONTENTS_RULES.iter().any(|r| r.meta().code == rule.code)
@@ -162,7 +174,7 @@ pub fn scorecard(results: &[HostResult], settings: &Settings, version: CisVersio
             } else {
                 Status::Manual
             }
-        } else if judging.iter().any(|r| applies(r, results)) {
+        } else if judging.iter().any(|r| applies(r, results)) && has_its_file(c.id, version, &judging, results) {
             Status::Pass
         } else {
             Status::NotApplicable

@@ -155,11 +155,21 @@ fn build(args: &BuildArgs) -> Result<u8, String> {
     Ok(exit::CLEAN)
 }
 
+/// An I/O error in plain words: `permission denied`, without the OS error number.
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = text.split(" (os error ").next().unwrap_or(&text);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text.to_string(),
+    }
+}
+
 fn create_parent(path: &Path) -> Result<(), String> {
     match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => {
-            fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the directory: {e}", dir.display()))
-        }
+        Some(dir) if !dir.as_os_str().is_empty() => fs::create_dir_all(dir)
+            .map_err(|e| format!("{}: cannot create the directory: {}", dir.display(), io_reason(&e))),
         _ => Ok(()),
     }
 }
@@ -273,7 +283,7 @@ fn read_ecosystems(cache: &Path) -> Result<Vec<String>, String> {
             .map(str::to_string)
             .collect()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(e) => Err(format!("{}: {}", path.display(), io_reason(&e))),
     }
 }
 
@@ -292,7 +302,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     fs::write(&tmp, bytes).and_then(|_| fs::rename(&tmp, path)).map_err(|e| {
         let _ = fs::remove_file(&tmp);
-        format!("{}: {e}", path.display())
+        format!("{}: cannot write: {}", path.display(), io_reason(&e))
     })
 }
 
@@ -314,13 +324,13 @@ fn lock(cache: &Path) -> Result<UpdateLock, String> {
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| format!("{}: cannot open: {}", path.display(), io_reason(&e)))?;
     match file.try_lock() {
         Ok(()) => Ok(UpdateLock(file)),
         Err(fs::TryLockError::WouldBlock) => {
             Err(format!("another `dockward db update` is running on {} (it holds {})", cache.display(), path.display()))
         }
-        Err(fs::TryLockError::Error(e)) => Err(format!("{}: cannot lock: {e}", path.display())),
+        Err(fs::TryLockError::Error(e)) => Err(format!("{}: cannot lock: {}", path.display(), io_reason(&e))),
     }
 }
 
@@ -388,7 +398,7 @@ fn fetch_one(cache: &Path, base: &str, ecosystem: &str, options: &FetchOptions) 
     };
     if let Err(e) = installed {
         let _ = fs::remove_file(&part);
-        return Err(format!("{}: {e}", zip.display()));
+        return Err(format!("{}: cannot install the download: {}", zip.display(), io_reason(&e)));
     }
     let now = dockward_vulndb::time::format_rfc3339(dockward_vulndb::time::unix_seconds(SystemTime::now()));
     // The URL asked for, not the one a redirect led to: the next request asks again.
@@ -441,7 +451,8 @@ fn update(args: &UpdateArgs) -> Result<u8, String> {
         }
         None => OSV_BUCKET.to_string(),
     };
-    fs::create_dir_all(&cache).map_err(|e| format!("{}: cannot create the directory: {e}", cache.display()))?;
+    fs::create_dir_all(&cache)
+        .map_err(|e| format!("{}: cannot create the directory: {}", cache.display(), io_reason(&e)))?;
     let _lock = lock(&cache)?;
     remove_leftovers(&cache);
     let options = fetch_options(args);

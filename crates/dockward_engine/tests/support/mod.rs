@@ -2,6 +2,12 @@
 //! images built from it, containers and networks, all labelled
 //! `dockward.test=<run id>` and removed by `Drop`, also when a test fails. Only what a
 //! fixture created is ever removed. Shared by the engine and CLI tests.
+//!
+//! Every name is registered before the command that creates it runs, so a command
+//! that fails halfway (a `docker run` whose container was created but could not start)
+//! leaves nothing behind; `Drop` also sweeps whatever carries this run's label. An
+//! engine that cannot run what the tests need (no daemon, no busybox, containers that
+//! cannot start on the default network) stops the test with one sentence saying so.
 #![allow(dead_code)]
 
 use std::path::Path;
@@ -33,6 +39,36 @@ fn docker_stdin(args: &[&str], stdin: Option<&Path>) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// What docker says when the engine itself cannot start a container here (its
+/// networking or runtime is unusable in this environment), as opposed to a failure of
+/// the test's own container.
+const ENVIRONMENT_FAILURES: &[&str] = &[
+    "failed to create endpoint",
+    "failed to set up container networking",
+    "failed to program",
+    "iptables",
+    "could not find an available, non-overlapping",
+    "cgroup",
+    "operation not permitted",
+    "network bridge not found",
+];
+
+/// The panic message for a `docker start` that failed with `stderr`: one sentence
+/// naming the environment when the engine cannot start containers at all, else docker's
+/// own error for this container.
+pub fn start_failure_message(container: &str, stderr: &str) -> String {
+    let first = stderr.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("no message");
+    let lower = stderr.to_ascii_lowercase();
+    if ENVIRONMENT_FAILURES.iter().any(|k| lower.contains(k)) {
+        format!(
+            "this environment's Docker engine cannot start a container on its default network, which this live test \
+             needs (docker said: {first}); the fixture removes what it created"
+        )
+    } else {
+        format!("docker start {container} failed: {first}")
+    }
+}
+
 impl Fixture {
     /// A new fixture. Panics with a clear message when the daemon or busybox is missing
     /// (these tests exist to run against the real daemon).
@@ -41,6 +77,15 @@ impl Fixture {
             Path::new("/var/run/docker.sock").exists(),
             "these tests need the Docker daemon at /var/run/docker.sock"
         );
+        let info = Command::new("docker").args(["info", "--format", "{{.ServerVersion}}"]).output();
+        match info {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => panic!(
+                "these tests need a Docker daemon that answers `docker info`: {}",
+                String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("").trim()
+            ),
+            Err(e) => panic!("these tests need the docker CLI: {e}"),
+        }
         assert!(
             Path::new(BUSYBOX).exists(),
             "these tests need {BUSYBOX}: apt-get install -y busybox-static (see .ci/run)"
@@ -78,8 +123,8 @@ impl Fixture {
         assert!(status.success(), "tar failed");
         let tag = format!("dockward-test-{}:base", self.run_id);
         let label = format!("LABEL {}", self.label());
-        docker_stdin(&["import", "--change", &label, "-", &tag], Some(&tar));
         self.images.push(tag.clone());
+        docker_stdin(&["import", "--change", &label, "-", &tag], Some(&tar));
         tag
     }
 
@@ -91,8 +136,8 @@ impl Fixture {
         assert!(status.success(), "tar failed");
         let full = format!("dockward-test-{}:{tag}", self.run_id);
         let label = format!("LABEL {}", self.label());
-        docker_stdin(&["import", "--change", &label, "-", &full], Some(&tar));
         self.images.push(full.clone());
+        docker_stdin(&["import", "--change", &label, "-", &full], Some(&tar));
         full
     }
 
@@ -104,16 +149,17 @@ impl Fixture {
         std::fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
         let full = format!("dockward-test-{}:{tag}", self.run_id);
         let label = self.label();
-        let mut args = vec!["build", "-q", "--label", &label, "-t", &full];
+        // `--force-rm`: a failed build leaves no intermediate container.
+        let mut args = vec!["build", "-q", "--force-rm", "--label", &label, "-t", &full];
         for a in build_args {
             args.push("--build-arg");
             args.push(a);
         }
         let ctx_str = ctx.display().to_string();
         args.push(&ctx_str);
+        self.images.push(full.clone());
         let out = Command::new("docker").args(&args).env("DOCKER_BUILDKIT", "0").output().unwrap();
         assert!(out.status.success(), "docker build failed: {}", String::from_utf8_lossy(&out.stderr));
-        self.images.push(full.clone());
         full
     }
 
@@ -123,9 +169,18 @@ impl Fixture {
         let label = self.label();
         let mut all = vec!["create", "--name", &name, "--label", &label];
         all.extend_from_slice(args);
-        docker(&all);
         self.containers.push(name.clone());
+        docker(&all);
         name
+    }
+
+    /// `docker start` of a container this fixture created; see [`start_failure_message`].
+    pub fn start(&self, container: &str) {
+        assert!(self.containers.iter().any(|c| c == container), "{container} is not this fixture's");
+        let out = Command::new("docker").args(["start", container]).output().expect("run docker");
+        if !out.status.success() {
+            panic!("{}", start_failure_message(container, &String::from_utf8_lossy(&out.stderr)));
+        }
     }
 
     pub fn network(&mut self, suffix: &str, args: &[&str]) -> String {
@@ -134,8 +189,8 @@ impl Fixture {
         let mut all = vec!["network", "create", "--label", &label];
         all.extend_from_slice(args);
         all.push(&name);
-        docker(&all);
         self.networks.push(name.clone());
+        docker(&all);
         name
     }
 }
@@ -145,14 +200,34 @@ impl Drop for Fixture {
         let quiet = |args: &[&str]| {
             let _ = Command::new("docker").args(args).stdout(Stdio::null()).stderr(Stdio::null()).status();
         };
-        for c in &self.containers {
+        // What carries this run's label, whatever created it (a test's own `docker run
+        // --label ...`), then the names registered (an image import that failed before
+        // labelling).
+        let filter = format!("label={}", self.label());
+        let labelled = |args: &[&str]| -> Vec<String> {
+            Command::new("docker")
+                .args(args)
+                .args(["--filter", &filter])
+                .stderr(Stdio::null())
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).lines().map(str::to_string).collect())
+                .unwrap_or_default()
+        };
+        let mut containers = self.containers.clone();
+        containers.extend(labelled(&["ps", "-aq"]));
+        for c in &containers {
             quiet(&["rm", "-f", "-v", c]);
         }
-        for n in &self.networks {
+        let mut networks = self.networks.clone();
+        networks.extend(labelled(&["network", "ls", "-q"]));
+        for n in &networks {
             quiet(&["network", "rm", n]);
         }
         for i in self.images.iter().rev() {
             quiet(&["rmi", i]);
+        }
+        for i in labelled(&["images", "-q"]) {
+            quiet(&["rmi", &i]);
         }
     }
 }
