@@ -259,7 +259,7 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
 
     found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, file.name()));
     for d in &mut found {
-        d.severity = settings.severity(d.rule);
+        d.configure_severity(settings.severity(d.rule));
     }
     // Snippets of any finding may show a line holding a secret found by another rule.
     redact_secrets(&mut found, &secrets);
@@ -288,7 +288,7 @@ pub fn lint_container_specs(
     redact_secrets(&mut found, &secrets);
     found.retain(|d| !settings.ignored_for_path(d.rule, d.location.name()));
     for d in &mut found {
-        d.severity = settings.severity(d.rule);
+        d.configure_severity(settings.severity(d.rule));
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found

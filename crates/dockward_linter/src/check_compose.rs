@@ -11,11 +11,12 @@ use dockward_source::SourceFile;
 use dockward_spec::EngineDefaults;
 
 use crate::check::{
-    apply_fixes_keeping_keys_unique, lint_container_specs, report_suppression_problems, FileReport, FixMode, FixedText,
-    MAX_FIX_ROUNDS,
+    apply_fixes_keeping_keys_unique, lint_container_specs, redact_secrets, report_suppression_problems, FileReport,
+    FixMode, FixedText, MAX_FIX_ROUNDS,
 };
 use crate::registry::{self, COMPOSE_RULES};
 use crate::rules::compose::ComposeContext;
+use crate::rules::container::secret_in_environment::secret_ranges;
 use crate::settings::Settings;
 use crate::suppression;
 
@@ -180,8 +181,12 @@ fn lint_compose_project(files: &[ProjectFile], options: &LoadOptions, settings: 
 
     found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, d.location.name()));
     for d in &mut found {
-        d.severity = settings.severity(d.rule);
+        d.configure_severity(settings.severity(d.rule));
     }
+    // The Compose rules' findings (and syntax errors) show lines of the same files:
+    // they mask the services' secrets too, not only the container rules' findings.
+    let secrets: Vec<_> = specs.iter().flat_map(secret_ranges).collect();
+    redact_secrets(&mut found, &secrets);
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found.dedup_by(|a, b| {
         a.rule.code == b.rule.code

@@ -1,49 +1,43 @@
 //! Secret masking shared by every format.
 //!
 //! A diagnostic's `redactions` are byte ranges of its primary file. Source text from
-//! that file is masked by range with [`dockward_diagnostics::redact`]. Strings that are
-//! not slices of the file (messages, fix contents) cannot be masked by range, so the
-//! secrets' literal texts are also scrubbed from them: rules must not put secrets there,
-//! and this makes a slip harmless instead of a leak.
+//! that file is masked by range with [`dockward_diagnostics::redact`]: the secret's own
+//! bytes, wherever a snippet, SARIF `snippet` or patch shows them. Strings that are not
+//! slices of the file (messages, help, related notes, fix titles and contents) cannot
+//! be masked by range; there, and for copies of a secret elsewhere in the file, only a
+//! distinctive secret (`hunter2`, not `root`) is masked, as a whole token
+//! ([`dockward_diagnostics::mask_copies`]). Masking a plain word by text would mask
+//! every other use of that word, and the mask itself would tell the reader the
+//! password ("writable **** filesystem"). Rules must not quote secrets in messages;
+//! this makes a slip with a real secret harmless.
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use dockward_diagnostics::{redact, Diagnostic};
+use dockward_diagnostics::{mask_copies, redact, Diagnostic};
 use dockward_source::{SourceFile, TextRange};
-
-/// The mask that replaces a secret, the same one `redact` writes.
-const MASK: &str = "****";
-
-/// Secrets shorter than this are only masked by range, not scrubbed from free text:
-/// replacing every `a` or `id` in a message would garble it without protecting anything.
-const MIN_SCRUB_LEN: usize = 4;
 
 /// The secrets of one diagnostic.
 pub(crate) struct Secrets<'a> {
     file: Option<&'a Arc<SourceFile>>,
     ranges: &'a [TextRange],
-    /// Literal secret texts, longest first so a secret containing another is replaced
-    /// whole.
+    /// Literal secret texts; [`mask_copies`] keeps only the distinctive ones.
     texts: Vec<&'a str>,
 }
 
 impl<'a> Secrets<'a> {
     pub(crate) fn of(d: &'a Diagnostic) -> Self {
         let file = d.location.file();
-        let mut texts: Vec<&'a str> = match file {
+        let texts: Vec<&'a str> = match file {
             Some(f) => d
                 .redactions
                 .iter()
                 // `get` rather than slicing: a range past the end or inside a
                 // multi-byte character must not panic the renderer.
                 .filter_map(|r| f.text().get(usize::from(r.start())..usize::from(r.end())))
-                .filter(|t| t.len() >= MIN_SCRUB_LEN)
                 .collect(),
             None => Vec::new(),
         };
-        texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        texts.dedup();
         Self { file, ranges: &d.redactions, texts }
     }
 
@@ -55,23 +49,17 @@ impl<'a> Secrets<'a> {
     /// Masks `text`, a slice of `file` that starts at byte `start`.
     pub(crate) fn source(&self, file: &SourceFile, text: &str, start: u32) -> String {
         let masked = if self.covers(file) { redact(text, start, self.ranges) } else { text.to_string() };
-        // A secret may occur in the file outside its marked range (the same token
-        // used twice); scrub literal copies too.
+        // A distinctive secret may occur in the file outside its marked range (the
+        // same token used twice); mask those copies too.
         match self.scrub(&masked) {
             Cow::Borrowed(_) => masked,
             Cow::Owned(s) => s,
         }
     }
 
-    /// Replaces literal copies of the secrets in `s`.
+    /// Masks whole-token copies of the distinctive secrets in `s`.
     pub(crate) fn scrub<'s>(&self, s: &'s str) -> Cow<'s, str> {
-        let mut out = Cow::Borrowed(s);
-        for t in &self.texts {
-            if out.contains(t) {
-                out = Cow::Owned(out.replace(t, MASK));
-            }
-        }
-        out
+        mask_copies(s, &self.texts)
     }
 
     /// Length in bytes of `text[..end]` once masked, for moving offsets from the
@@ -104,6 +92,25 @@ mod tests {
         assert!(matches!(s.scrub("nothing here"), Cow::Borrowed(_)));
         assert_eq!(s.masked_len(&f, f.line_text(1), 0, 10), "ENV PW=****".len());
         assert_eq!(s.masked_len(&f, f.line_text(1), 0, 7), 7);
+    }
+
+    /// issue 13 #1: a plain-word secret is masked where it is, never where the same
+    /// word means something else.
+    #[test]
+    fn a_plain_word_secret_is_masked_only_by_range() {
+        let text = "services:\n  db:\n    user: root\n    environment:\n      MYSQL_ROOT_PASSWORD: root\n";
+        let f = file("compose.yaml", text);
+        let at = text.rfind("root").unwrap() as u32;
+        let mut d = diag(&RULE_B, &f, at, at + 4, "x");
+        d.redactions.push(range(at, at + 4));
+        let s = Secrets::of(&d);
+        assert_eq!(s.source(&f, f.line_text(5), at - 27), "      MYSQL_ROOT_PASSWORD: ****");
+        assert_eq!(s.source(&f, f.line_text(3), 16), "    user: root");
+        assert_eq!(
+            s.scrub("service `db` has a writable root filesystem"),
+            "service `db` has a writable root filesystem"
+        );
+        assert_eq!(s.masked_len(&f, f.line_text(5), at - 27, 31), "      MYSQL_ROOT_PASSWORD: ****".len());
     }
 
     #[test]
