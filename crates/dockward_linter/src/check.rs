@@ -63,6 +63,66 @@ pub struct FixedText {
     pub original: String,
     pub text: String,
     pub applied: usize,
+    /// The secrets' byte ranges in `original` and in `text`, as the findings about
+    /// each text marked them.
+    pub original_secrets: Vec<TextRange>,
+    pub text_secrets: Vec<TextRange>,
+}
+
+impl FixedText {
+    /// The original and the fixed text with their secrets masked, for output that
+    /// prints raw lines (`--diff`): each text by its own secrets' ranges (a plain word
+    /// such as `root` is masked only there), plus whole-token copies of distinctive
+    /// secrets. A fixed text that no finding is left about marks nothing, so its lines
+    /// that the original had, with a secret, are masked as they were there.
+    pub fn masked(&self) -> (String, String) {
+        // The secrets' texts, from both sides: a fix moves text, it does not change it.
+        let words: Vec<&str> = secret_words(&self.original, &self.original_secrets)
+            .chain(secret_words(&self.text, &self.text_secrets))
+            .collect();
+        let mask = |text: &str, ranges: &[TextRange]| {
+            dockward_diagnostics::mask_copies(&dockward_diagnostics::redact(text, 0, ranges), &words).into_owned()
+        };
+        let original = mask(&self.original, &self.original_secrets);
+        if !self.text_secrets.is_empty() || self.original_secrets.is_empty() {
+            return (original, mask(&self.text, &self.text_secrets));
+        }
+        // No finding is left about the fixed text to mark its secrets: its lines that
+        // the original had with a secret are masked as they were there.
+        let masked_lines: Vec<&str> = original.split_inclusive('\n').collect();
+        let mut secret_lines: Vec<(&str, &str)> = Vec::new();
+        let mut start = 0;
+        for (i, raw) in self.original.split_inclusive('\n').enumerate() {
+            let end = start + raw.len();
+            let has_secret =
+                self.original_secrets.iter().any(|r| usize::from(r.start()) < end && usize::from(r.end()) > start);
+            if let (true, Some(masked)) = (has_secret, masked_lines.get(i)) {
+                secret_lines.push((raw, masked));
+            }
+            start = end;
+        }
+        let text: String = self
+            .text
+            .split_inclusive('\n')
+            .map(|line| secret_lines.iter().find(|(raw, _)| *raw == line).map_or(line, |(_, masked)| masked))
+            .collect();
+        let text = mask(&text, &[]);
+        (original, text)
+    }
+}
+
+/// The texts of `ranges` in `text`.
+fn secret_words<'a>(text: &'a str, ranges: &'a [TextRange]) -> impl Iterator<Item = &'a str> + 'a {
+    ranges.iter().filter_map(|r| text.get(usize::from(r.start())..usize::from(r.end())))
+}
+
+/// The secret ranges the findings about the file `name` carry.
+pub(crate) fn file_secrets(diagnostics: &[Diagnostic], name: &str) -> Vec<TextRange> {
+    let mut out: Vec<TextRange> =
+        diagnostics.iter().filter(|d| d.location.name() == name).flat_map(|d| d.redactions.iter().copied()).collect();
+    out.sort_by_key(|r| (r.start(), r.end()));
+    out.dedup();
+    out
 }
 
 /// Checks a Dockerfile given as raw bytes.
@@ -152,6 +212,7 @@ pub(crate) fn check_text_with_fixes_and_keys(
 ) -> FileReport {
     let mut file = SourceFile::new(name, path.clone(), text);
     let mut diagnostics = lint(&file);
+    let original_secrets = file_secrets(&diagnostics, name);
     let mut applied = 0;
     if let Some(threshold) = fix.threshold() {
         for _ in 0..MAX_FIX_ROUNDS {
@@ -173,6 +234,8 @@ pub(crate) fn check_text_with_fixes_and_keys(
         original: text.to_string(),
         text: file.text().to_string(),
         applied,
+        original_secrets,
+        text_secrets: file_secrets(&diagnostics, name),
     });
     FileReport { name: name.to_string(), path, diagnostics, fixed, unreadable: false }
 }

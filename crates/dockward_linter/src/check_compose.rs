@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use dockward_compose::{load_project, LoadOptions, ProblemKind, ProjectFile};
 use dockward_diagnostics::{Diagnostic, Fix};
-use dockward_source::SourceFile;
+use dockward_source::{SourceFile, TextRange};
 use dockward_spec::EngineDefaults;
 
 use crate::check::{
-    apply_fixes_keeping_keys_unique, lint_container_specs, redact_secrets, report_suppression_problems, FileReport,
-    FixMode, FixedText, MAX_FIX_ROUNDS,
+    apply_fixes_keeping_keys_unique, file_secrets, lint_container_specs, redact_secrets, report_suppression_problems,
+    FileReport, FixMode, FixedText, MAX_FIX_ROUNDS,
 };
 use crate::registry::{self, COMPOSE_RULES};
 use crate::rules::compose::ComposeContext;
@@ -31,7 +31,8 @@ pub fn check_compose_project(
 ) -> Vec<FileReport> {
     let mut current: Vec<ProjectFile> = files.to_vec();
     let mut applied: BTreeMap<String, usize> = BTreeMap::new();
-    let mut originals: BTreeMap<String, String> = BTreeMap::new();
+    // Each fixed file's text before the first fix, with the secrets found in it.
+    let mut originals: BTreeMap<String, (String, Vec<TextRange>)> = BTreeMap::new();
     let mut outcome = lint_compose_project(&current, options, settings);
     if let Some(threshold) = fix.threshold() {
         for _ in 0..MAX_FIX_ROUNDS {
@@ -52,7 +53,9 @@ pub fn check_compose_project(
                 if result.applied == 0 || result.text == *text {
                     continue;
                 }
-                originals.entry(f.display.clone()).or_insert_with(|| text.clone());
+                originals
+                    .entry(f.display.clone())
+                    .or_insert_with(|| (text.clone(), file_secrets(&outcome.diagnostics, &f.display)));
                 *applied.entry(f.display.clone()).or_default() += result.applied;
                 f.bytes = Some(result.text.into_bytes());
                 changed = true;
@@ -72,12 +75,14 @@ pub fn check_compose_project(
     for f in &current {
         let diagnostics = by_file.remove(&f.display).unwrap_or_default();
         let unreadable = diagnostics.iter().any(|d| d.rule.code == registry::UNREADABLE_FILE.code);
-        let fixed = originals.get(&f.display).and_then(|original| {
+        let fixed = originals.get(&f.display).and_then(|(original, original_secrets)| {
             let text = outcome.texts.get(&f.display)?;
             (text != original).then(|| FixedText {
                 original: original.clone(),
                 text: text.clone(),
                 applied: applied.get(&f.display).copied().unwrap_or(0),
+                original_secrets: original_secrets.clone(),
+                text_secrets: file_secrets(&diagnostics, &f.display),
             })
         });
         reports.push(FileReport {

@@ -33,39 +33,6 @@ pub(crate) fn secret_ranges(cx: &mut DockerfileContext<'_>, reported: &[Diagnost
     ranges
 }
 
-/// The literal secret texts of a Dockerfile, longest first, found by every secret
-/// rule whatever the settings: for output that shows raw file text (`--diff`).
-pub fn secret_texts(text: &str, settings: &crate::Settings) -> Vec<String> {
-    let file = dockward_source::SourceFile::new("Dockerfile", None, text);
-    let df = dockward_dockerfile::parse(text);
-    let model = dockward_dockerfile::semantic::Model::build(&df, &settings.build_args);
-    let mut cx = DockerfileContext::new(&file, &df, &model, settings);
-    for rule in SECRET_RULES {
-        rule.check(&mut cx);
-    }
-    let mut out: Vec<String> = cx
-        .into_diagnostics()
-        .iter()
-        .flat_map(|d| d.redactions.iter().filter_map(|r| text.get(std::ops::Range::<usize>::from(*r))))
-        .filter(|s| s.len() >= 4)
-        .map(str::to_string)
-        .collect();
-    out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    out.dedup();
-    out
-}
-
-/// `text` with every copy of `secrets` replaced by `****`.
-pub fn scrub(text: &str, secrets: &[String]) -> String {
-    let mut out = text.to_string();
-    for s in secrets {
-        if out.contains(s.as_str()) {
-            out = out.replace(s.as_str(), "****");
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use crate::check::lint_dockerfile;
@@ -83,11 +50,30 @@ mod tests {
         assert!(diags[0].redactions.iter().any(|r| &text[*r] == "AKIAIOSFODNN7EXAMPLE"));
     }
 
+    /// issue 13 #1 in `--diff`: the diff's lines mask each text's secrets where they
+    /// are, and a plain-word secret nowhere else.
     #[test]
-    fn secret_texts_and_scrub() {
-        let text = "FROM a:1\nENV DB_PASSWORD=hunter22\nRUN curl -u bob:s3cret-pw x\n";
-        let secrets = super::secret_texts(text, &crate::Settings::default());
-        assert_eq!(secrets, ["s3cret-pw", "hunter22"]);
-        assert_eq!(super::scrub(text, &secrets), "FROM a:1\nENV DB_PASSWORD=****\nRUN curl -u bob:**** x\n");
+    fn fixed_texts_mask_secrets_by_range() {
+        let text =
+            "FROM a:1\nENV DB_PASSWORD=root API_TOKEN=hunter22x\nRUN apt-get install curl\nRUN echo root hunter22x\n";
+        let settings = SettingsBuilder { select: Some(vec!["DF101".into()]), ..Default::default() }.build();
+        let report = crate::check::check_dockerfile_text(
+            "Dockerfile",
+            None,
+            text,
+            &settings,
+            crate::check::FixMode::Apply { unsafe_fixes: true },
+        );
+        let fixed = report.fixed.expect("DF101 fixes `apt-get install`");
+        let (original, after) = fixed.masked();
+        assert_eq!(
+            original,
+            "FROM a:1\nENV DB_PASSWORD=**** API_TOKEN=****\nRUN apt-get install curl\nRUN echo root ****\n"
+        );
+        assert!(
+            after.contains("ENV DB_PASSWORD=**** API_TOKEN=****\n") && after.contains("RUN echo root ****\n"),
+            "{after}"
+        );
+        assert!(!after.contains("apt-get install curl"), "{after}");
     }
 }
