@@ -403,7 +403,7 @@ pub fn find_credentials(text: &str) -> Vec<Found> {
     }
     for c in URL_PASSWORD.captures_iter(text) {
         let pw = c.get(1).expect("group 1");
-        if pw.as_str().contains(['$', '`', '{', '%']) {
+        if pw.as_str().contains(['$', '`', '{']) {
             continue;
         }
         out.push(Found { kind: "a password in a URL", range: pw.range(), placeholder: is_placeholder(pw.as_str()) });
@@ -587,6 +587,9 @@ mod tests {
         assert_eq!(&t[found[1].range.clone()], "<password>");
         assert!(found[1].placeholder);
         assert!(find_credentials("git@github.com:acme/app.git https://user@example.com/").is_empty());
+        // A URL-encoded password is still a password.
+        let t = "https://bob:p%40ss-w0rd@h/";
+        assert_eq!(&t[find_credentials(t)[0].range.clone()], "p%40ss-w0rd");
     }
 
     #[test]

@@ -59,7 +59,19 @@ declare_rule! {
 
 /// Why `var` is reported, if it is.
 fn judge(var: &EnvVar) -> Option<Judged> {
-    judge_variable(&var.name.value, &var.value.as_ref()?.value)
+    let value = var.value.as_ref()?;
+    // An empty value is a placeholder only when it is written so (`PASSWORD: ""`):
+    // `${PIHOLE_PW}` of an unset variable is empty because nothing was passed.
+    if value.value.trim().is_empty() && written(value).is_some_and(|w| w.contains('$')) {
+        return None;
+    }
+    judge_variable(&var.name.value, &value.value)
+}
+
+/// The source text of `value`, when it is written in a file.
+fn written(value: &dockward_spec::Val<String>) -> Option<&str> {
+    let range = value.at.range()?;
+    value.at.file()?.text().get(usize::from(range.start())..usize::from(range.end()))
 }
 
 /// `$NAME` or `${NAME}`, optionally quoted: a reference without any literal text (a
@@ -314,6 +326,9 @@ mod compose_tests {
     /// issue 13 #2: placeholders are one level lower, say so, and hide nothing.
     #[test]
     fn compose_placeholders_are_lower_and_named() {
+        // An unset variable is not a placeholder: nothing was written.
+        ComposeCase::new("services:\n  db:\n    image: x:1\n    environment:\n      - WEBPASSWORD=${PIHOLE_PW}\n")
+            .assert_clean(&SecretInEnvironment);
         let yaml = "services:\n  db:\n    image: x:1\n    environment:\n      POSTGRES_PASSWORD: changeme\n      API_TOKEN: <your-token>\n      SECRET_KEY: xxxxxxxx\n      ADMIN_PASSWORD: \"******\"\n      SMTP_PASSWORD: \"\"\n      DATABASE_URL: postgres://app:your-password@db/app\n";
         let d = ComposeCase::new(yaml).lint(&SecretInEnvironment);
         assert_eq!(d.len(), 6, "{d:#?}");
