@@ -79,3 +79,27 @@ fn the_diff_masks_the_secret_lines_only() {
     // The file itself is unchanged by --diff.
     assert_eq!(std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap(), COMPOSE);
 }
+
+/// The same guarantee for a Dockerfile: the password `root` of `ENV` is masked where it
+/// is, and `USER root` (and DF001's message quoting it) is left alone.
+#[test]
+fn dockerfiles_mask_the_secret_and_only_the_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let dockerfile =
+        "FROM debian:12\nENV DB_PASSWORD=root\nRUN curl -u admin:Hunter2-run-pw https://example.com/x\nUSER root\n";
+    std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+    for format in ["text", "json", "sarif", "junit", "github"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_dockward"))
+            .args(["check", "--isolated", "--color", "never", "--select", "DF001,DF007,DF010", "--format", format])
+            .arg(dir.path().join("Dockerfile"))
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!stdout.contains("Hunter2-run-pw") && !stdout.contains("DB_PASSWORD=root"), "{format}:\n{stdout}");
+        assert!(stdout.contains("`root`"), "{format} masked DF001's `root`:\n{stdout}");
+        if format == "text" {
+            assert!(stdout.contains("ENV DB_PASSWORD=****\n"), "{stdout}");
+            assert!(stdout.contains("USER root\n"), "{stdout}");
+        }
+    }
+}
