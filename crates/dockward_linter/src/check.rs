@@ -87,28 +87,56 @@ impl FixedText {
         if !self.text_secrets.is_empty() || self.original_secrets.is_empty() {
             return (original, mask(&self.text, &self.text_secrets));
         }
-        // No finding is left about the fixed text to mark its secrets: its lines that
-        // the original had with a secret are masked as they were there.
-        let masked_lines: Vec<&str> = original.split_inclusive('\n').collect();
-        let mut secret_lines: Vec<(&str, &str)> = Vec::new();
-        let mut start = 0;
-        for (i, raw) in self.original.split_inclusive('\n').enumerate() {
-            let end = start + raw.len();
-            let has_secret =
-                self.original_secrets.iter().any(|r| usize::from(r.start()) < end && usize::from(r.end()) > start);
-            if let (true, Some(masked)) = (has_secret, masked_lines.get(i)) {
-                secret_lines.push((raw, masked));
+        // No finding is left about the fixed text to mark its secrets: each secret of
+        // the original is found again by the text just before it (`admin:` in
+        // `curl -u admin:root`, `MYSQL_ROOT_PASSWORD: ` before `root`), which a fix
+        // elsewhere on the line does not change.
+        let mut text = self.text.clone();
+        for r in &self.original_secrets {
+            if let Some((left, secret)) = secret_in_context(&self.original, *r) {
+                text = mask_after(&text, left, secret);
             }
-            start = end;
         }
-        let text: String = self
-            .text
-            .split_inclusive('\n')
-            .map(|line| secret_lines.iter().find(|(raw, _)| *raw == line).map_or(line, |(_, masked)| masked))
-            .collect();
         let text = mask(&text, &[]);
         (original, text)
     }
+}
+
+/// The secret at `range` of `text` and the text that leads to it on its line: the
+/// word it is glued to (`admin:` of `admin:root`), or else the word before it with
+/// the separator (`MYSQL_ROOT_PASSWORD: `). `None` for a secret that starts its line.
+pub(crate) fn secret_in_context(text: &str, range: TextRange) -> Option<(&str, &str)> {
+    let (start, end) = (usize::from(range.start()), usize::from(range.end()));
+    let secret = text.get(start..end)?;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..start];
+    let glued =
+        before.rfind(char::is_whitespace).map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    let left_start = if glued < before.len() {
+        glued
+    } else {
+        let trimmed = before.trim_end();
+        trimmed.rfind(char::is_whitespace).map_or(0, |i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8))
+    };
+    let left = &before[left_start..];
+    (!left.is_empty() && !secret.is_empty()).then_some((left, secret))
+}
+
+/// `text` with `secret` masked wherever it follows `left` and ends a token.
+pub(crate) fn mask_after(text: &str, left: &str, secret: &str) -> String {
+    let needle = format!("{left}{secret}");
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    while let Some(found) = text[pos..].find(&needle) {
+        let at = pos + found;
+        let end = at + needle.len();
+        let whole = !text[end..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_');
+        out.push_str(&text[pos..at + left.len()]);
+        out.push_str(if whole { "****" } else { secret });
+        pos = end;
+    }
+    out.push_str(&text[pos..]);
+    out
 }
 
 /// The texts of `ranges` in `text`.

@@ -76,4 +76,45 @@ mod tests {
         );
         assert!(!after.contains("apt-get install curl"), "{after}");
     }
+
+    /// A fix on the secret's own line, and no finding left to mark the fixed text: the
+    /// secret is still masked where it is, and only there.
+    #[test]
+    fn a_fixed_secret_line_stays_masked() {
+        let text = "FROM a:1\nRUN curl -u admin:root http://x.example/i.sh | sh\nUSER root\n";
+        let settings = SettingsBuilder { select: Some(vec!["DF106".into()]), ..Default::default() }.build();
+        let report = crate::check::check_dockerfile_text(
+            "Dockerfile",
+            None,
+            text,
+            &settings,
+            crate::check::FixMode::Apply { unsafe_fixes: true },
+        );
+        let fixed = report.fixed.expect("DF106 adds `set -o pipefail`");
+        assert!(fixed.text_secrets.is_empty(), "no finding is left: {:?}", report.diagnostics);
+        let (original, after) = fixed.masked();
+        assert_eq!(original, "FROM a:1\nRUN curl -u admin:**** http://x.example/i.sh | sh\nUSER root\n");
+        assert_eq!(
+            after,
+            "FROM a:1\nRUN set -o pipefail && curl -u admin:**** http://x.example/i.sh | sh\nUSER root\n"
+        );
+    }
+
+    #[test]
+    fn secrets_are_found_again_by_their_context() {
+        use dockward_source::{TextRange, TextSize};
+        let r = |a: usize, b: usize| TextRange::new(TextSize::from(a as u32), TextSize::from(b as u32));
+        let yaml = "x:\n  MYSQL_ROOT_PASSWORD: root\n";
+        let at = yaml.rfind("root").unwrap();
+        assert_eq!(crate::check::secret_in_context(yaml, r(at, at + 4)), Some(("MYSQL_ROOT_PASSWORD: ", "root")));
+        assert_eq!(crate::check::secret_in_context("root\n", r(0, 4)), None);
+        assert_eq!(
+            crate::check::mask_after(
+                "a MYSQL_ROOT_PASSWORD: root\nb MYSQL_ROOT_PASSWORD: rooted\n",
+                "MYSQL_ROOT_PASSWORD: ",
+                "root"
+            ),
+            "a MYSQL_ROOT_PASSWORD: ****\nb MYSQL_ROOT_PASSWORD: rooted\n"
+        );
+    }
 }
