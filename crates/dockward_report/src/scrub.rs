@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use dockward_diagnostics::{mask_copies, redact, Diagnostic};
+use dockward_diagnostics::{mask_copies, redact, Diagnostic, Edit};
 use dockward_source::{SourceFile, TextRange};
 
 /// The secrets of one diagnostic.
@@ -62,6 +62,28 @@ impl<'a> Secrets<'a> {
         mask_copies(s, &self.texts)
     }
 
+    /// The replacement text of `edit`, masked. An edit that replaces a secret's own
+    /// bytes (`ENV DB_PASSWORD root` rewritten as `DB_PASSWORD=root`) carries that
+    /// secret into its content: there any whole-token copy of it is the secret, plain
+    /// word or not. Other secrets are masked as in free text.
+    pub(crate) fn edit_content<'s>(&self, edit: &'s Edit) -> Cow<'s, str> {
+        let Some(file) = self.file else { return self.scrub(&edit.content) };
+        let replaced: Vec<&str> = self
+            .ranges
+            .iter()
+            .filter(|r| r.start() < edit.range.end() && edit.range.start() < r.end())
+            .filter_map(|r| file.text().get(usize::from(r.start())..usize::from(r.end())))
+            .collect();
+        let masked = mask_whole_tokens(&edit.content, &replaced);
+        match self.scrub(&masked) {
+            Cow::Owned(s) => Cow::Owned(s),
+            Cow::Borrowed(_) => match masked {
+                Cow::Borrowed(b) => Cow::Borrowed(b),
+                Cow::Owned(s) => Cow::Owned(s),
+            },
+        }
+    }
+
     /// Length in bytes of `text[..end]` once masked, for moving offsets from the
     /// source into the masked copy. An offset inside a secret maps to the end of its
     /// mask.
@@ -72,6 +94,32 @@ impl<'a> Secrets<'a> {
         }
         self.source(file, &text[..end], start).len()
     }
+}
+
+/// `text` with every whole-token copy of each of `secrets` masked, whatever the
+/// secret looks like.
+fn mask_whole_tokens<'s>(text: &'s str, secrets: &[&str]) -> Cow<'s, str> {
+    let mut out = Cow::Borrowed(text);
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        if !out.contains(secret) {
+            continue;
+        }
+        let src: &str = &out;
+        let mut masked = String::with_capacity(src.len());
+        let mut pos = 0;
+        while let Some(found) = src[pos..].find(secret) {
+            let start = pos + found;
+            let end = start + secret.len();
+            masked.push_str(&src[pos..start]);
+            let whole = !word(src[..start].chars().next_back()) && !word(src[end..].chars().next());
+            masked.push_str(if whole { "****" } else { secret });
+            pos = end;
+        }
+        masked.push_str(&src[pos..]);
+        out = Cow::Owned(masked);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -111,6 +159,23 @@ mod tests {
             "service `db` has a writable root filesystem"
         );
         assert_eq!(s.masked_len(&f, f.line_text(5), at - 27, 31), "      MYSQL_ROOT_PASSWORD: ****".len());
+    }
+
+    /// An edit replacing the secret's bytes carries a plain-word secret: masked there,
+    /// not in an edit elsewhere.
+    #[test]
+    fn an_edit_over_the_secret_masks_it_in_its_content() {
+        let text = "ENV DB_PASSWORD root\nUSER root\n";
+        let f = file("Dockerfile", text);
+        let mut d = diag(&RULE_B, &f, 4, 20, "legacy form");
+        d.redactions.push(range(16, 20));
+        let s = Secrets::of(&d);
+        let over = Edit::replace(range(4, 20), "DB_PASSWORD=root");
+        assert_eq!(s.edit_content(&over), "DB_PASSWORD=****");
+        let elsewhere = Edit::replace(range(26, 30), "root:root");
+        assert_eq!(s.edit_content(&elsewhere), "root:root");
+        let insert = Edit::insert(range(0, 0).start(), "# rooted\n");
+        assert!(matches!(s.edit_content(&insert), Cow::Borrowed(_)));
     }
 
     #[test]
