@@ -35,6 +35,14 @@ impl Severity {
         }
     }
 
+    /// One level lower (`error` -> `warning` -> `info`); `info` stays `info`.
+    pub fn lower(self) -> Self {
+        match self {
+            Severity::Error => Severity::Warning,
+            Severity::Warning | Severity::Info => Severity::Info,
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s.to_ascii_lowercase().as_str() {
             "info" | "note" | "style" => Some(Severity::Info),
@@ -143,6 +151,10 @@ pub struct Diagnostic {
     /// The facts of a vulnerability finding (VU rules): the package, the advisory, the
     /// fixed version. Boxed: most findings have none.
     pub vuln: Option<Box<VulnFacts>>,
+    /// This finding is one level below its rule's (configured) severity: a weaker case
+    /// of what the rule reports, such as a placeholder credential. Configuration sets
+    /// the rule's severity; [`Diagnostic::configure_severity`] keeps the step.
+    pub lowered: bool,
 }
 
 /// What a vulnerability finding is about, for the renderers: JSON prints it as the
@@ -187,6 +199,7 @@ impl Diagnostic {
             redactions: Vec::new(),
             cis: None,
             vuln: None,
+            lowered: false,
         }
     }
 
@@ -229,6 +242,20 @@ impl Diagnostic {
     pub fn related(&mut self, location: Location, message: impl Into<String>) -> &mut Self {
         self.related.push(Related { location, message: message.into() });
         self
+    }
+
+    /// Puts this finding one level below its rule's severity (see [`Diagnostic::lowered`]).
+    pub fn lower_severity(&mut self) -> &mut Self {
+        if !self.lowered {
+            self.lowered = true;
+            self.severity = self.severity.lower();
+        }
+        self
+    }
+
+    /// Sets the severity configured for the rule, one level lower for a lowered finding.
+    pub fn configure_severity(&mut self, configured: Severity) {
+        self.severity = if self.lowered { configured.lower() } else { configured };
     }
 
     pub fn mark_secret(&mut self, range: TextRange) -> &mut Self {
@@ -302,6 +329,59 @@ pub fn redact(text: &str, text_start: u32, redactions: &[TextRange]) -> String {
     out
 }
 
+/// True when a secret's text cannot be an ordinary word, so a copy of it elsewhere
+/// (a message quoting the value, the same token twice in the file) is the secret and
+/// may be masked by text: at least 6 characters, with a letter and something that is
+/// not a letter (`hunter2`, `s3cr3t-value`, `AKIA...`). A plain word (`root`, `admin`,
+/// `postgres`) is masked only where it is the secret, by byte range: masking every
+/// `root` in a report would turn "writable root filesystem" into "writable ****
+/// filesystem" and so print the password.
+pub fn is_distinctive_secret(secret: &str) -> bool {
+    secret.chars().count() >= 6
+        && secret.chars().any(char::is_alphabetic)
+        && secret.chars().any(|c| !c.is_alphabetic())
+        && !secret.chars().any(char::is_whitespace)
+}
+
+/// `text` with every whole-token copy of a distinctive secret (see
+/// [`is_distinctive_secret`]) replaced by `****`. A copy is whole when neither
+/// neighbour is a letter, digit or `_` (`hunter2` in `bob:hunter2@host`, not in
+/// `hunter22`). `secrets` that are not distinctive are ignored.
+pub fn mask_copies<'a>(text: &'a str, secrets: &[&str]) -> std::borrow::Cow<'a, str> {
+    let mut sorted: Vec<&str> = secrets.iter().copied().filter(|s| is_distinctive_secret(s)).collect();
+    // Longest first, so a secret containing another is replaced whole.
+    sorted.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    sorted.dedup();
+    let mut out = std::borrow::Cow::Borrowed(text);
+    for secret in sorted {
+        if !out.contains(secret) {
+            continue;
+        }
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let mut masked = String::with_capacity(out.len());
+        let mut pos = 0;
+        let src: &str = &out;
+        while let Some(found) = src[pos..].find(secret) {
+            let start = pos + found;
+            let end = start + secret.len();
+            let before = src[..start].chars().next_back();
+            let after = src[end..].chars().next();
+            masked.push_str(&src[pos..start]);
+            if word(before) || word(after) {
+                masked.push_str(secret);
+            } else {
+                masked.push_str("****");
+            }
+            pos = end;
+        }
+        masked.push_str(&src[pos..]);
+        if masked != *src {
+            out = std::borrow::Cow::Owned(masked);
+        }
+    }
+    out
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
     while !s.is_char_boundary(i) {
@@ -335,6 +415,46 @@ mod tests {
         // A range only partly inside the text is clipped.
         assert_eq!(redact("abcdef", 10, &[r(5, 12)]), "****cdef");
         assert_eq!(redact("abc", 0, &[]), "abc");
+    }
+
+    #[test]
+    fn only_distinctive_secrets_are_masked_by_text() {
+        assert!(is_distinctive_secret("hunter2") && is_distinctive_secret("s3cr3t-value"));
+        for plain in ["root", "admin", "postgres", "password", "12345678", "abc1", "two words1"] {
+            assert!(!is_distinctive_secret(plain), "{plain}");
+        }
+        // A plain word is never masked by text: it may be any other word of the report.
+        assert_eq!(mask_copies("writable root filesystem", &["root"]), "writable root filesystem");
+        assert_eq!(mask_copies("bob:hunter2@h, hunter22, hunter2.", &["hunter2"]), "bob:****@h, hunter22, ****.");
+        assert_eq!(mask_copies("k=s3cret-pw-long s3cret-pw", &["s3cret-pw", "s3cret-pw-long"]), "k=**** ****");
+        assert!(matches!(mask_copies("nothing", &["hunter2"]), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn lowered_findings_keep_their_step_under_configuration() {
+        static META: RuleMeta = RuleMeta {
+            code: "XX001",
+            name: "x",
+            summary: "x",
+            docs: "",
+            severity: Severity::Error,
+            category: Category::Security,
+            target: Target::Dockerfile,
+            fix: FixAvailability::None,
+            default_enabled: true,
+            aliases: &[],
+            cis: &[],
+            practices: &[],
+        };
+        let mut d = Diagnostic::new(&META, Location::File { name: "f".into() }, "m");
+        d.lower_severity().lower_severity();
+        assert_eq!(d.severity, Severity::Warning, "lowered once, however often asked");
+        d.configure_severity(Severity::Warning);
+        assert_eq!(d.severity, Severity::Info);
+        let mut plain = Diagnostic::new(&META, Location::File { name: "f".into() }, "m");
+        plain.configure_severity(Severity::Warning);
+        assert_eq!(plain.severity, Severity::Warning);
+        assert_eq!(Severity::Info.lower(), Severity::Info);
     }
 
     #[test]

@@ -148,7 +148,7 @@ pub fn lint_swarm(swarm: &SwarmView, settings: &Settings, now: i64) -> Vec<Diagn
     }
     let mut found = cx.into_diagnostics();
     for d in &mut found {
-        d.severity = settings.severity(d.rule);
+        d.configure_severity(settings.severity(d.rule));
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found
@@ -181,32 +181,10 @@ pub fn lint_host(
     }
     let mut found = cx.into_diagnostics();
     for d in &mut found {
-        d.severity = settings.severity(d.rule);
+        d.configure_severity(settings.severity(d.rule));
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found
-}
-
-/// Variable and build-argument names that usually hold credentials.
-pub fn is_secret_name(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    const EXACT_PARTS: &[&str] = &[
-        "PASSWORD",
-        "PASSWD",
-        "SECRET",
-        "TOKEN",
-        "API_KEY",
-        "APIKEY",
-        "PRIVATE_KEY",
-        "ACCESS_KEY",
-        "CREDENTIAL",
-        "AUTH",
-    ];
-    const NOT_SECRETS: &[&str] = &["_FILE", "_PATH", "_DIR", "_URL", "_HOST", "_PORT", "_USER", "_USERNAME"];
-    if NOT_SECRETS.iter().any(|s| n.ends_with(s)) {
-        return false;
-    }
-    n == "PW" || n.ends_with("_PW") || n.ends_with("_PWD") || EXACT_PARTS.iter().any(|p| n.contains(p))
 }
 
 #[cfg(test)]
@@ -310,22 +288,5 @@ pub(crate) mod testing {
 
     pub fn lint_engine_with(meta: &'static RuleMeta, e: &EngineInfo, settings: Settings) -> Vec<(String, String)> {
         findings(meta, lint_host(e, &[], &[], &settings, 0))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secret_names() {
-        for n in
-            ["DB_PASSWORD", "api_token", "AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "MYSQL_ROOT_PASSWORD", "PW", "APIKEY"]
-        {
-            assert!(is_secret_name(n), "{n}");
-        }
-        for n in ["PATH", "HOME", "PASSWORD_FILE", "TOKEN_URL", "DB_USER", "LANG", "NGINX_VERSION"] {
-            assert!(!is_secret_name(n), "{n}");
-        }
     }
 }

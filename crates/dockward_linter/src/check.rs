@@ -63,6 +63,94 @@ pub struct FixedText {
     pub original: String,
     pub text: String,
     pub applied: usize,
+    /// The secrets' byte ranges in `original` and in `text`, as the findings about
+    /// each text marked them.
+    pub original_secrets: Vec<TextRange>,
+    pub text_secrets: Vec<TextRange>,
+}
+
+impl FixedText {
+    /// The original and the fixed text with their secrets masked, for output that
+    /// prints raw lines (`--diff`): each text by its own secrets' ranges (a plain word
+    /// such as `root` is masked only there), plus whole-token copies of distinctive
+    /// secrets. A fixed text that no finding is left about marks nothing, so its lines
+    /// that the original had, with a secret, are masked as they were there.
+    pub fn masked(&self) -> (String, String) {
+        // The secrets' texts, from both sides: a fix moves text, it does not change it.
+        let words: Vec<&str> = secret_words(&self.original, &self.original_secrets)
+            .chain(secret_words(&self.text, &self.text_secrets))
+            .collect();
+        let mask = |text: &str, ranges: &[TextRange]| {
+            dockward_diagnostics::mask_copies(&dockward_diagnostics::redact(text, 0, ranges), &words).into_owned()
+        };
+        let original = mask(&self.original, &self.original_secrets);
+        if !self.text_secrets.is_empty() || self.original_secrets.is_empty() {
+            return (original, mask(&self.text, &self.text_secrets));
+        }
+        // No finding is left about the fixed text to mark its secrets: each secret of
+        // the original is found again by the text just before it (`admin:` in
+        // `curl -u admin:root`, `MYSQL_ROOT_PASSWORD: ` before `root`), which a fix
+        // elsewhere on the line does not change.
+        let mut text = self.text.clone();
+        for r in &self.original_secrets {
+            if let Some((left, secret)) = secret_in_context(&self.original, *r) {
+                text = mask_after(&text, left, secret);
+            }
+        }
+        let text = mask(&text, &[]);
+        (original, text)
+    }
+}
+
+/// The secret at `range` of `text` and the text that leads to it on its line: the
+/// word it is glued to (`admin:` of `admin:root`), or else the word before it with
+/// the separator (`MYSQL_ROOT_PASSWORD: `). `None` for a secret that starts its line.
+pub(crate) fn secret_in_context(text: &str, range: TextRange) -> Option<(&str, &str)> {
+    let (start, end) = (usize::from(range.start()), usize::from(range.end()));
+    let secret = text.get(start..end)?;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..start];
+    let glued =
+        before.rfind(char::is_whitespace).map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    let left_start = if glued < before.len() {
+        glued
+    } else {
+        let trimmed = before.trim_end();
+        trimmed.rfind(char::is_whitespace).map_or(0, |i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8))
+    };
+    let left = &before[left_start..];
+    (!left.is_empty() && !secret.is_empty()).then_some((left, secret))
+}
+
+/// `text` with `secret` masked wherever it follows `left` and ends a token.
+pub(crate) fn mask_after(text: &str, left: &str, secret: &str) -> String {
+    let needle = format!("{left}{secret}");
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    while let Some(found) = text[pos..].find(&needle) {
+        let at = pos + found;
+        let end = at + needle.len();
+        let whole = !text[end..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_');
+        out.push_str(&text[pos..at + left.len()]);
+        out.push_str(if whole { "****" } else { secret });
+        pos = end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// The texts of `ranges` in `text`.
+fn secret_words<'a>(text: &'a str, ranges: &'a [TextRange]) -> impl Iterator<Item = &'a str> + 'a {
+    ranges.iter().filter_map(|r| text.get(usize::from(r.start())..usize::from(r.end())))
+}
+
+/// The secret ranges the findings about the file `name` carry.
+pub(crate) fn file_secrets(diagnostics: &[Diagnostic], name: &str) -> Vec<TextRange> {
+    let mut out: Vec<TextRange> =
+        diagnostics.iter().filter(|d| d.location.name() == name).flat_map(|d| d.redactions.iter().copied()).collect();
+    out.sort_by_key(|r| (r.start(), r.end()));
+    out.dedup();
+    out
 }
 
 /// Checks a Dockerfile given as raw bytes.
@@ -152,6 +240,7 @@ pub(crate) fn check_text_with_fixes_and_keys(
 ) -> FileReport {
     let mut file = SourceFile::new(name, path.clone(), text);
     let mut diagnostics = lint(&file);
+    let original_secrets = file_secrets(&diagnostics, name);
     let mut applied = 0;
     if let Some(threshold) = fix.threshold() {
         for _ in 0..MAX_FIX_ROUNDS {
@@ -173,6 +262,8 @@ pub(crate) fn check_text_with_fixes_and_keys(
         original: text.to_string(),
         text: file.text().to_string(),
         applied,
+        original_secrets,
+        text_secrets: file_secrets(&diagnostics, name),
     });
     FileReport { name: name.to_string(), path, diagnostics, fixed, unreadable: false }
 }
@@ -279,7 +370,7 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
 
     found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, file.name()));
     for d in &mut found {
-        d.severity = settings.severity(d.rule);
+        d.configure_severity(settings.severity(d.rule));
     }
     // Snippets of any finding may show a line holding a secret found by another rule.
     redact_secrets(&mut found, &secrets);
@@ -308,7 +399,7 @@ pub fn lint_container_specs(
     redact_secrets(&mut found, &secrets);
     found.retain(|d| !settings.ignored_for_path(d.rule, d.location.name()));
     for d in &mut found {
-        d.severity = settings.severity(d.rule);
+        d.configure_severity(settings.severity(d.rule));
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found

@@ -7,15 +7,16 @@ use std::sync::Arc;
 
 use dockward_compose::{load_project, LoadOptions, ProblemKind, ProjectFile};
 use dockward_diagnostics::{Diagnostic, Fix};
-use dockward_source::SourceFile;
+use dockward_source::{SourceFile, TextRange};
 use dockward_spec::EngineDefaults;
 
 use crate::check::{
-    apply_fixes_keeping_keys_unique, lint_container_specs, report_suppression_problems, FileReport, FixMode, FixedText,
-    MAX_FIX_ROUNDS,
+    apply_fixes_keeping_keys_unique, file_secrets, lint_container_specs, redact_secrets, report_suppression_problems,
+    FileReport, FixMode, FixedText, MAX_FIX_ROUNDS,
 };
 use crate::registry::{self, COMPOSE_RULES};
 use crate::rules::compose::ComposeContext;
+use crate::rules::container::secret_in_environment::secret_ranges;
 use crate::settings::Settings;
 use crate::suppression;
 
@@ -63,7 +64,8 @@ pub fn check_compose_layers(
     let base_names: Vec<String> = files[..base].iter().map(|f| f.display.clone()).collect();
     let mut current: Vec<ProjectFile> = files.to_vec();
     let mut applied: BTreeMap<String, usize> = BTreeMap::new();
-    let mut originals: BTreeMap<String, String> = BTreeMap::new();
+    // Each fixed file's text before the first fix, with the secrets found in it.
+    let mut originals: BTreeMap<String, (String, Vec<TextRange>)> = BTreeMap::new();
     let mut outcome = lint_compose_project(&current, layering, options, settings);
     if let Some(threshold) = fix.threshold() {
         for _ in 0..MAX_FIX_ROUNDS {
@@ -84,7 +86,9 @@ pub fn check_compose_layers(
                 if result.applied == 0 || result.text == *text {
                     continue;
                 }
-                originals.entry(f.display.clone()).or_insert_with(|| text.clone());
+                originals
+                    .entry(f.display.clone())
+                    .or_insert_with(|| (text.clone(), file_secrets(&outcome.diagnostics, &f.display)));
                 *applied.entry(f.display.clone()).or_default() += result.applied;
                 f.bytes = Some(result.text.into_bytes());
                 changed = true;
@@ -107,12 +111,14 @@ pub fn check_compose_layers(
     for f in &current[reported_from..] {
         let diagnostics = by_file.remove(&f.display).unwrap_or_default();
         let unreadable = diagnostics.iter().any(|d| d.rule.code == registry::UNREADABLE_FILE.code);
-        let fixed = originals.get(&f.display).and_then(|original| {
+        let fixed = originals.get(&f.display).and_then(|(original, original_secrets)| {
             let text = outcome.texts.get(&f.display)?;
             (text != original).then(|| FixedText {
                 original: original.clone(),
                 text: text.clone(),
                 applied: applied.get(&f.display).copied().unwrap_or(0),
+                original_secrets: original_secrets.clone(),
+                text_secrets: file_secrets(&diagnostics, &f.display),
             })
         });
         reports.push(FileReport {
@@ -231,8 +237,12 @@ fn lint_compose_project(
 
     found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, d.location.name()));
     for d in &mut found {
-        d.severity = settings.severity(d.rule);
+        d.configure_severity(settings.severity(d.rule));
     }
+    // The Compose rules' findings (and syntax errors) show lines of the same files:
+    // they mask the services' secrets too, not only the container rules' findings.
+    let secrets: Vec<_> = specs.iter().flat_map(secret_ranges).collect();
+    redact_secrets(&mut found, &secrets);
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found.dedup_by(|a, b| {
         a.rule.code == b.rule.code

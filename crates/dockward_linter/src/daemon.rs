@@ -168,7 +168,7 @@ pub fn lint_daemon(
     found.extend(cx.diagnostics);
     found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, d.location.name()));
     for d in &mut found {
-        d.severity = settings.severity(d.rule);
+        d.configure_severity(settings.severity(d.rule));
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found

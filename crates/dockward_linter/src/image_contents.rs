@@ -46,7 +46,7 @@ pub fn lint_image_contents(images: &[ImageContents], settings: &Settings) -> Vec
     }
     let mut found = cx.into_diagnostics();
     for d in &mut found {
-        d.severity = settings.severity(d.rule);
+        d.configure_severity(settings.severity(d.rule));
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found

@@ -16,6 +16,7 @@ pub mod registry;
 pub mod rule;
 pub mod rules;
 pub mod run_lines;
+pub mod secrets;
 pub mod settings;
 pub mod suppression;
 pub mod vulns;

@@ -389,7 +389,7 @@ pub fn lint_run_lines(file: &Arc<SourceFile>, kind: RunLineFile, settings: &Sett
     redact_secrets(&mut found, &secrets);
     found.retain(|d| settings.is_enabled(d.rule) && !settings.ignored_for_path(d.rule, file.name()));
     for d in &mut found {
-        d.severity = settings.severity(d.rule);
+        d.configure_severity(settings.severity(d.rule));
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
     found

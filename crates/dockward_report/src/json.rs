@@ -144,7 +144,7 @@ fn finding(d: &Diagnostic) -> Finding<'_> {
                 .map(|e| EditOut {
                     start: point(file, e.range.start()),
                     end: point(file, e.range.end()),
-                    content: secrets.scrub(&e.content).into_owned(),
+                    content: secrets.edit_content(e).into_owned(),
                 })
                 .collect(),
             // Edits are byte ranges of a source file; without one they have no meaning.

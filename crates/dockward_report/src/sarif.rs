@@ -362,7 +362,7 @@ fn fix_out(file: &SourceFile, fix: &Fix, secrets: &Secrets) -> FixOut {
         let start = e.range.start().min(len);
         Replacement {
             deleted_region: region(file, TextRange::new(start, e.range.end().clamp(start, len)), None),
-            inserted_content: message(secrets.scrub(&e.content)),
+            inserted_content: message(secrets.edit_content(e)),
         }
     };
     FixOut {

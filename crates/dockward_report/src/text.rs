@@ -294,7 +294,7 @@ fn fix_snippet(file: &Arc<SourceFile>, fix: &Fix, secrets: &Secrets) -> Option<S
         .iter()
         .map(|e| {
             let start = e.range.start().min(len);
-            (TextRange::new(start, e.range.end().clamp(start, len)), sanitize(&secrets.scrub(&e.content)))
+            (TextRange::new(start, e.range.end().clamp(start, len)), sanitize(&secrets.edit_content(e)))
         })
         .filter(|(r, content)| !(r.is_empty() && content.is_empty()))
         .collect();

@@ -11,7 +11,6 @@ use dockward_linter::config::{self, FailOn};
 use dockward_linter::daemon::{check_daemon_json_bytes, check_flag_file_bytes, FlagFileKind};
 use dockward_linter::project_images::ProjectImages;
 use dockward_linter::registry;
-use dockward_linter::rules::dockerfile::redaction::{scrub, secret_texts};
 use dockward_linter::run_lines::{check_run_lines_bytes, RunLineFile};
 use dockward_linter::settings::{Settings, SettingsBuilder};
 use dockward_report::{Report, ReportOptions};
@@ -155,14 +154,10 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         let Some(fixed) = &r.fixed else { continue };
         if args.diff {
             any_diff = true;
-            let mut one = Vec::new();
-            dockward_report::render_diff(&r.name, &fixed.original, &fixed.text, &mut one).map_err(|e| e.to_string())?;
-            // A diff prints raw file lines: secrets in them are masked like in every report.
-            let mut secrets = secret_texts(&fixed.original, &settings);
-            secrets.extend(secret_texts(&fixed.text, &settings));
-            secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-            secrets.dedup();
-            diff_out.extend_from_slice(scrub(&String::from_utf8_lossy(&one), &secrets).as_bytes());
+            // A diff prints raw file lines: secrets in them are masked like in every
+            // report, by their ranges in each text.
+            let (original, text) = fixed.masked();
+            dockward_report::render_diff(&r.name, &original, &text, &mut diff_out).map_err(|e| e.to_string())?;
         } else if let Some(path) = &r.path {
             match std::fs::write(path, &fixed.text) {
                 Ok(()) => fixes_applied += fixed.applied,

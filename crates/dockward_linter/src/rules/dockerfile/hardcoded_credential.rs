@@ -1,10 +1,8 @@
-use std::sync::LazyLock;
-
 use dockward_source::{TextRange, TextSize};
-use regex::Regex;
 
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
+use crate::secrets::find_credentials;
 
 declare_rule! {
     /// ## What it does
@@ -13,8 +11,10 @@ declare_rule! {
     /// `github_pat_`), GitLab tokens (`glpat-`), Slack tokens (`xoxb-`, `xoxp-`, ...),
     /// private key blocks (`-----BEGIN ... PRIVATE KEY-----`) and passwords written
     /// into URLs (`https://user:password@host`). A URL password made of a variable
-    /// (`https://user:${TOKEN}@host`) is not a literal and is not reported. The secret
-    /// is masked in every output format.
+    /// (`https://user:${TOKEN}@host`) is not a literal and is not reported; an obvious
+    /// placeholder (`https://user:<password>@host`, `your-password`) is reported one
+    /// severity lower (warning) and named a placeholder. The secret is masked in every
+    /// output format.
     ///
     /// ## Why is this bad?
     /// A credential in a Dockerfile is in version control, in build logs and, through
@@ -47,69 +47,6 @@ declare_rule! {
     practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
 }
 
-/// A credential found in text: what it is and the byte range of the secret part.
-pub(crate) struct Found {
-    pub kind: &'static str,
-    pub start: usize,
-    pub end: usize,
-}
-
-static TOKENS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    [
-        ("an AWS access key id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
-        ("a GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b"),
-        ("a GitHub token", r"\bgithub_pat_[A-Za-z0-9_]{22,}\b"),
-        ("a GitLab token", r"\bglpat-[A-Za-z0-9_\-]{20,}"),
-        ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9\-]{10,}"),
-        ("a private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
-    ]
-    .into_iter()
-    .map(|(k, r)| (k, Regex::new(r).expect("valid token pattern")))
-    .collect()
-});
-
-/// `scheme://user:password@`: group 1 is the password.
-static URL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@'\x22]+:([^\s/@'\x22]+)@[A-Za-z0-9\[]").expect("valid URL pattern")
-});
-
-/// End of a private key block that starts at `start`, if its END line follows.
-fn private_key_end(text: &str, start: usize) -> Option<usize> {
-    let rest = &text[start..];
-    let end = rest.find("-----END ")?;
-    let close = rest[end + 9..].find("-----")? + end + 9 + 5;
-    Some(start + close)
-}
-
-/// Every credential in `text`.
-pub(crate) fn find_credentials(text: &str) -> Vec<Found> {
-    let mut out = Vec::new();
-    for (kind, re) in TOKENS.iter() {
-        for m in re.find_iter(text) {
-            let end =
-                if *kind == "a private key" { private_key_end(text, m.start()).unwrap_or(m.end()) } else { m.end() };
-            out.push(Found { kind, start: m.start(), end });
-        }
-    }
-    for c in URL_PASSWORD.captures_iter(text) {
-        let pw = c.get(1).expect("group 1");
-        // A variable or command substitution is not a literal password.
-        if pw.as_str().contains(['$', '`', '{', '<']) || pw.as_str().chars().all(|c| c == '*' || c == 'x') {
-            continue;
-        }
-        out.push(Found { kind: "a password in a URL", start: pw.start(), end: pw.end() });
-    }
-    out.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
-    // One finding per secret: a token that is also a URL password is reported once.
-    let mut kept: Vec<Found> = Vec::with_capacity(out.len());
-    for f in out {
-        if kept.last().is_none_or(|k| f.start >= k.end) {
-            kept.push(f);
-        }
-    }
-    kept
-}
-
 impl DockerfileRule for HardcodedCredential {
     fn meta(&self) -> &'static crate::RuleMeta {
         &Self::META
@@ -118,7 +55,18 @@ impl DockerfileRule for HardcodedCredential {
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let text = cx.text();
         for found in find_credentials(text) {
-            let range = TextRange::new(TextSize::from(found.start as u32), TextSize::from(found.end as u32));
+            let range =
+                TextRange::new(TextSize::from(found.range.start as u32), TextSize::from(found.range.end as u32));
+            if found.placeholder {
+                cx.report(
+                    &Self::META,
+                    range,
+                    format!("{} is a placeholder (`scheme://user:<password>@host`)", found.kind),
+                )
+                .lower_severity()
+                .help("pass the real credential at build time with `RUN --mount=type=secret`, not in the URL");
+                continue;
+            }
             cx.report(&Self::META, range, format!("{} is written in the Dockerfile", found.kind))
                 .mark_secret(range)
                 .help("remove and rotate it; pass credentials with `RUN --mount=type=secret` instead");
@@ -169,6 +117,12 @@ mod tests {
             assert_clean(&HardcodedCredential, &format!("FROM a:1\nRUN pip download {url}\n"));
         }
         assert_clean(&HardcodedCredential, "FROM a:1\nRUN echo -----BEGIN PUBLIC KEY----- > /k\n");
+        // A placeholder password is one level lower and says so; nothing to mask.
+        let text = "FROM a:1\nRUN pip download https://bob:<password>@pypi.example.com/simple\n";
+        let d = lint(&HardcodedCredential, text);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, dockward_diagnostics::Severity::Warning);
+        assert!(d[0].message.contains("placeholder") && d[0].redactions.is_empty());
         // Too short or lower case is not an AWS key id.
         assert_clean(&HardcodedCredential, "FROM a:1\nENV X=AKIA1234\n");
     }

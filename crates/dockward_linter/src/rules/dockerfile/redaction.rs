@@ -33,39 +33,6 @@ pub(crate) fn secret_ranges(cx: &mut DockerfileContext<'_>, reported: &[Diagnost
     ranges
 }
 
-/// The literal secret texts of a Dockerfile, longest first, found by every secret
-/// rule whatever the settings: for output that shows raw file text (`--diff`).
-pub fn secret_texts(text: &str, settings: &crate::Settings) -> Vec<String> {
-    let file = dockward_source::SourceFile::new("Dockerfile", None, text);
-    let df = dockward_dockerfile::parse(text);
-    let model = dockward_dockerfile::semantic::Model::build(&df, &settings.build_args);
-    let mut cx = DockerfileContext::new(&file, &df, &model, settings);
-    for rule in SECRET_RULES {
-        rule.check(&mut cx);
-    }
-    let mut out: Vec<String> = cx
-        .into_diagnostics()
-        .iter()
-        .flat_map(|d| d.redactions.iter().filter_map(|r| text.get(std::ops::Range::<usize>::from(*r))))
-        .filter(|s| s.len() >= 4)
-        .map(str::to_string)
-        .collect();
-    out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    out.dedup();
-    out
-}
-
-/// `text` with every copy of `secrets` replaced by `****`.
-pub fn scrub(text: &str, secrets: &[String]) -> String {
-    let mut out = text.to_string();
-    for s in secrets {
-        if out.contains(s.as_str()) {
-            out = out.replace(s.as_str(), "****");
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use crate::check::lint_dockerfile;
@@ -83,11 +50,71 @@ mod tests {
         assert!(diags[0].redactions.iter().any(|r| &text[*r] == "AKIAIOSFODNN7EXAMPLE"));
     }
 
+    /// issue 13 #1 in `--diff`: the diff's lines mask each text's secrets where they
+    /// are, and a plain-word secret nowhere else.
     #[test]
-    fn secret_texts_and_scrub() {
-        let text = "FROM a:1\nENV DB_PASSWORD=hunter22\nRUN curl -u bob:s3cret-pw x\n";
-        let secrets = super::secret_texts(text, &crate::Settings::default());
-        assert_eq!(secrets, ["s3cret-pw", "hunter22"]);
-        assert_eq!(super::scrub(text, &secrets), "FROM a:1\nENV DB_PASSWORD=****\nRUN curl -u bob:**** x\n");
+    fn fixed_texts_mask_secrets_by_range() {
+        let text =
+            "FROM a:1\nENV DB_PASSWORD=root API_TOKEN=hunter22x\nRUN apt-get install curl\nRUN echo root hunter22x\n";
+        let settings = SettingsBuilder { select: Some(vec!["DF101".into()]), ..Default::default() }.build();
+        let report = crate::check::check_dockerfile_text(
+            "Dockerfile",
+            None,
+            text,
+            &settings,
+            crate::check::FixMode::Apply { unsafe_fixes: true },
+        );
+        let fixed = report.fixed.expect("DF101 fixes `apt-get install`");
+        let (original, after) = fixed.masked();
+        assert_eq!(
+            original,
+            "FROM a:1\nENV DB_PASSWORD=**** API_TOKEN=****\nRUN apt-get install curl\nRUN echo root ****\n"
+        );
+        assert!(
+            after.contains("ENV DB_PASSWORD=**** API_TOKEN=****\n") && after.contains("RUN echo root ****\n"),
+            "{after}"
+        );
+        assert!(!after.contains("apt-get install curl"), "{after}");
+    }
+
+    /// A fix on the secret's own line, and no finding left to mark the fixed text: the
+    /// secret is still masked where it is, and only there.
+    #[test]
+    fn a_fixed_secret_line_stays_masked() {
+        let text = "FROM a:1\nRUN curl -u admin:root http://x.example/i.sh | sh\nUSER root\n";
+        let settings = SettingsBuilder { select: Some(vec!["DF106".into()]), ..Default::default() }.build();
+        let report = crate::check::check_dockerfile_text(
+            "Dockerfile",
+            None,
+            text,
+            &settings,
+            crate::check::FixMode::Apply { unsafe_fixes: true },
+        );
+        let fixed = report.fixed.expect("DF106 adds `set -o pipefail`");
+        assert!(fixed.text_secrets.is_empty(), "no finding is left: {:?}", report.diagnostics);
+        let (original, after) = fixed.masked();
+        assert_eq!(original, "FROM a:1\nRUN curl -u admin:**** http://x.example/i.sh | sh\nUSER root\n");
+        assert_eq!(
+            after,
+            "FROM a:1\nRUN set -o pipefail && curl -u admin:**** http://x.example/i.sh | sh\nUSER root\n"
+        );
+    }
+
+    #[test]
+    fn secrets_are_found_again_by_their_context() {
+        use dockward_source::{TextRange, TextSize};
+        let r = |a: usize, b: usize| TextRange::new(TextSize::from(a as u32), TextSize::from(b as u32));
+        let yaml = "x:\n  MYSQL_ROOT_PASSWORD: root\n";
+        let at = yaml.rfind("root").unwrap();
+        assert_eq!(crate::check::secret_in_context(yaml, r(at, at + 4)), Some(("MYSQL_ROOT_PASSWORD: ", "root")));
+        assert_eq!(crate::check::secret_in_context("root\n", r(0, 4)), None);
+        assert_eq!(
+            crate::check::mask_after(
+                "a MYSQL_ROOT_PASSWORD: root\nb MYSQL_ROOT_PASSWORD: rooted\n",
+                "MYSQL_ROOT_PASSWORD: ",
+                "root"
+            ),
+            "a MYSQL_ROOT_PASSWORD: ****\nb MYSQL_ROOT_PASSWORD: rooted\n"
+        );
     }
 }

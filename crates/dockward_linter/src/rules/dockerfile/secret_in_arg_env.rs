@@ -2,16 +2,21 @@ use dockward_dockerfile::{Args, InstructionKind};
 
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
+use crate::secrets::{is_secret_name, judge_value, Verdict};
 
 declare_rule! {
     /// ## What it does
     /// Flags `ARG` and `ENV` instructions whose name says it holds a secret
-    /// (`PASSWORD`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY`, `ACCESS_KEY`,
-    /// `CREDENTIALS`, ...) and whose value is a literal. A value made only of variables
-    /// (`${DB_PASSWORD}`), an empty value, a boolean switch (`ALLOW_EMPTY_PASSWORD=yes`)
-    /// and a file path (`PASSWORD_FILE=/run/secrets/db`) are not reported, nor are
-    /// names where the word is qualified (`TOKEN_URL`, `PASSWORD_MIN_LENGTH`).
-    /// The value is masked in every output format.
+    /// (`PASSWORD`, `*_PASS`, `*_PASSPHRASE`, `*_PWD`, `SECRET`, `TOKEN`, `API_KEY`,
+    /// `PRIVATE_KEY`, `ACCESS_KEY`, `CREDENTIALS`, ...) and whose value is a literal.
+    /// A value made only of variables (`${DB_PASSWORD}`), an `ARG` with an empty
+    /// default, a boolean switch (`ALLOW_EMPTY_PASSWORD=yes`) and a file path
+    /// (`/run/secrets/db`, `./secrets/jwt.key`) are not reported, nor are names where
+    /// the word is qualified (`TOKEN_URL`, `PASSWORD_MIN_LENGTH`, `SMTP_USER`,
+    /// `REGISTRY_AUTH_TOKEN_REALM`). An obvious placeholder (`changeme`, `your-...`,
+    /// `xxxx`, `<...>`, `dummy`, an empty ENV) is reported one severity lower
+    /// (warning) and named a placeholder. The value is masked in every output format.
+    /// Passwords in URLs are DF008's.
     ///
     /// ## Why is this bad?
     /// ENV values are stored in the image config and ARG values in its build history:
@@ -48,110 +53,6 @@ declare_rule! {
     practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
 }
 
-/// Name parts that mark a secret on their own.
-const SECRET_WORDS: &[&str] = &["PASSWORD", "PASSWD", "PASS", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIALS", "APIKEY"];
-/// `<first>_<second>` pairs that mark a secret (`API_KEY`, `PRIVATE_KEY`).
-const SECRET_PAIRS: &[(&str, &str)] = &[
-    ("API", "KEY"),
-    ("PRIVATE", "KEY"),
-    ("ACCESS", "KEY"),
-    ("SECRET", "KEY"),
-    ("AUTH", "KEY"),
-    ("ENCRYPTION", "KEY"),
-    ("SIGNING", "KEY"),
-    ("MASTER", "KEY"),
-    ("CLIENT", "KEY"),
-    ("AUTH", "TOKEN"),
-    ("LICENSE", "KEY"),
-];
-/// Name parts after the secret word that say the value is about the secret, not it.
-const QUALIFIERS: &[&str] = &[
-    "FILE",
-    "PATH",
-    "DIR",
-    "URL",
-    "URI",
-    "ENDPOINT",
-    "HOST",
-    "LENGTH",
-    "LEN",
-    "MIN",
-    "MAX",
-    "TTL",
-    "EXPIRY",
-    "EXPIRE",
-    "EXPIRATION",
-    "TIMEOUT",
-    "HEADER",
-    "NAME",
-    "TYPE",
-    "ID",
-    "ALGORITHM",
-    "POLICY",
-    "SIZE",
-    "COUNT",
-    "ENABLED",
-    "REQUIRED",
-    "MODE",
-    "PREFIX",
-    "FORMAT",
-    "VERSION",
-    "HASH",
-    "ROTATION",
-    "REGEX",
-    "SOURCE",
-];
-/// Name parts before the secret word that make it a switch or setting.
-const SWITCHES: &[&str] = &["ALLOW", "EMPTY", "RANDOM", "NO", "SKIP", "DISABLE", "ENABLE", "USE", "REQUIRE", "FORCE"];
-
-/// A name part that marks a secret: one of [`SECRET_WORDS`], or a word ending in one
-/// (`ROOTPASS`, `DBPASSWORD`, `GHTOKEN`), except words such as `BYPASS`.
-fn is_secret_word(part: &str) -> bool {
-    if SECRET_WORDS.contains(&part) {
-        return true;
-    }
-    if matches!(part, "BYPASS" | "COMPASS" | "SURPASS" | "KEEPASS") {
-        return false;
-    }
-    ["PASS", "PASSWORD", "PASSWD", "SECRET", "TOKEN"].iter().any(|w| part.ends_with(w))
-}
-
-/// True if `name` says it holds a secret.
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase().replace('-', "_");
-    let parts: Vec<&str> = upper.split('_').filter(|p| !p.is_empty()).collect();
-    for (i, part) in parts.iter().enumerate() {
-        let pair_end = SECRET_PAIRS.iter().any(|(a, b)| part == a && parts.get(i + 1) == Some(b)).then_some(i + 1);
-        let end = if is_secret_word(part) { Some(i) } else { pair_end };
-        let Some(end) = end else { continue };
-        if parts[end + 1..].iter().any(|p| QUALIFIERS.contains(p)) {
-            return false;
-        }
-        if parts[..i].iter().any(|p| SWITCHES.contains(p)) {
-            return false;
-        }
-        return true;
-    }
-    false
-}
-
-/// True for a value that is a literal secret rather than a switch, path or reference.
-pub(crate) fn is_literal_secret_value(value: &str) -> bool {
-    let v = value.trim();
-    if v.is_empty() || v.contains('$') {
-        return false;
-    }
-    let lower = v.to_ascii_lowercase();
-    if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "0" | "1" | "none" | "null") {
-        return false;
-    }
-    // Absolute paths (a secret file's location) and URLs without credentials.
-    if v.starts_with('/') && !v.contains(' ') {
-        return false;
-    }
-    true
-}
-
 impl DockerfileRule for SecretInArgEnv {
     fn meta(&self) -> &'static crate::RuleMeta {
         &Self::META
@@ -165,17 +66,34 @@ impl DockerfileRule for SecretInArgEnv {
             let Args::KeyValues(kvs) = &instr.args else { continue };
             for kv in kvs {
                 let Some(value) = &kv.value else { continue };
-                if !is_secret_name(&kv.key.value) || !is_literal_secret_value(&value.value) {
+                if !is_secret_name(&kv.key.value) {
                     continue;
                 }
-                let secret = kv.raw_value.unwrap_or(value.range);
+                let verdict = judge_value(&value.value);
+                // `ARG NPM_TOKEN=""` declares an optional build argument; nothing is set.
+                let empty_arg = instr.kind == InstructionKind::Arg && value.value.trim().is_empty();
+                if verdict == Verdict::NotSecret || empty_arg {
+                    continue;
+                }
+                let written = kv.raw_value.unwrap_or(value.range);
+                if verdict == Verdict::Placeholder {
+                    let message = format!(
+                        "{} `{}` holds a placeholder credential; whoever runs the image gets that value unless they override it",
+                        instr.kind.as_str(),
+                        kv.key.value
+                    );
+                    cx.report(&Self::META, written, message)
+                        .lower_severity()
+                        .help("leave the value out and pass the real one at run time (a secret file, `RUN --mount=type=secret` at build)");
+                    continue;
+                }
                 let message = format!(
                     "{} `{}` holds a literal secret; it is readable by anyone who can pull the image",
                     instr.kind.as_str(),
                     kv.key.value
                 );
-                cx.report(&Self::META, secret, message)
-                    .mark_secret(secret)
+                cx.report(&Self::META, written, message)
+                    .mark_secret(written)
                     .help("pass it with `RUN --mount=type=secret,id=...` (build) or a runtime secret, then rotate it");
             }
         }
@@ -205,7 +123,6 @@ mod tests {
             "ENV DB_PASSWORD=${DB_PASSWORD}",
             "ENV DB_PASSWORD=$PW",
             "ARG NPM_TOKEN",
-            "ENV DB_PASSWORD=\"\"",
             "ENV MYSQL_ALLOW_EMPTY_PASSWORD=yes",
             "ENV MYSQL_RANDOM_ROOT_PASSWORD=true",
             "ENV POSTGRES_PASSWORD_FILE=/run/secrets/db",
@@ -221,18 +138,31 @@ mod tests {
     }
 
     #[test]
-    fn names() {
-        assert!(is_secret_name("DB_PASSWORD"));
-        assert!(is_secret_name("apiKey"));
-        assert!(is_secret_name("API_KEY"));
-        assert!(is_secret_name("NPM_AUTH_TOKEN"));
-        assert!(!is_secret_name("MONKEY"));
-        assert!(!is_secret_name("TOKENIZER_PARALLELISM"));
-        // Seen in the corpus.
-        assert!(is_secret_name("NAGIOSADMIN_PASS"));
-        assert!(is_secret_name("LDAP_ROOTPASS"));
-        assert!(is_secret_name("LICENSE_KEY"));
-        assert!(!is_secret_name("KEEPASSXC_VERSION"));
-        assert!(!is_secret_name("CACHE_BYPASS"));
+    fn placeholders_are_one_level_lower_and_say_so() {
+        let text = "FROM a:1\nENV DB_PASSWORD=changeme API_TOKEN=<your-token> SMTP_PASS=\"\"\nARG NPM_TOKEN=\"\"\n";
+        let diags = lint(&SecretInArgEnv, text);
+        assert_eq!(diags.len(), 3, "{diags:#?}");
+        for d in &diags {
+            assert_eq!(d.severity, dockward_diagnostics::Severity::Warning);
+            assert!(d.message.contains("placeholder"), "{}", d.message);
+            assert!(d.redactions.is_empty(), "a placeholder hides nothing");
+        }
+        // issue 13 #2: `*_PASS`, `*_PASSPHRASE`, `*_PWD` are secrets; user names are not.
+        let text = "FROM a:1\nENV SMTP_PASS=s3cret-x GPG_PASSPHRASE=pass-phrase-1 MYSQL_PWD=hunter22 SMTP_USER=bob DB_USERNAME=app\n";
+        assert_flags(&SecretInArgEnv, text, &["s3cret-x", "pass-phrase-1", "hunter22"]);
+        assert!(lint(&SecretInArgEnv, text).iter().all(|d| d.severity == dockward_diagnostics::Severity::Error));
+    }
+
+    #[test]
+    fn paths_and_realm_names_are_not_secrets() {
+        for line in [
+            "ENV JWT_SECRET=./secrets/jwt.key",
+            "ENV DB_PASSWORD=secrets/db_password.txt",
+            "ENV REGISTRY_AUTH_TOKEN_REALM=https://auth.example.com/token",
+            "ENV REGISTRY_AUTH_TOKEN_SERVICE=\"Docker registry\"",
+            "ENV REGISTRY_AUTH_TOKEN_ISSUER=\"Acme auth server\"",
+        ] {
+            assert_clean(&SecretInArgEnv, &format!("FROM alpine:3.20\n{line}\n"));
+        }
     }
 }

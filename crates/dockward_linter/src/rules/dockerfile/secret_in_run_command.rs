@@ -3,8 +3,8 @@ use dockward_source::TextRange;
 
 use crate::declare_rule;
 use crate::rule::{DockerfileContext, DockerfileRule};
+use crate::secrets::{is_placeholder, is_secret_name, judge_value, Verdict};
 
-use super::secret_in_arg_env::{is_literal_secret_value, is_secret_name};
 use super::shell_helpers::{
     arguments, env_assignments, is_long, long_value, options, program, run_scripts, word_subrange,
 };
@@ -16,8 +16,10 @@ declare_rule! {
     /// `-p<password>` for MySQL/MariaDB clients, `curl -u user:password`,
     /// `sshpass -p password`, `docker login -p password`, and secret-named variables
     /// set on the command line (`PGPASSWORD=x psql`, `export API_TOKEN=x`,
-    /// `MYSQL_PWD=x`). Values made of variables
-    /// (`--password "$DB_PASSWORD"`) and `--password-stdin` are not reported. The
+    /// `MYSQL_PWD=x`, `SMTP_PASS=x`). Values made of variables
+    /// (`--password "$DB_PASSWORD"`), `--password-stdin`, and obvious dummies given
+    /// only so that a build step starts (`SECRET_KEY=dummy ./manage.py
+    /// collectstatic`, `--token=fake`, `changeme`, `<...>`) are not reported. The
     /// value is masked in every output format.
     ///
     /// ## Why is this bad?
@@ -55,9 +57,11 @@ const SECRET_OPTIONS: &[&str] =
 const MYSQL_CLIENTS: &[&str] =
     &["mysql", "mysqladmin", "mysqldump", "mysqlimport", "mysqlshow", "mariadb", "mariadb-admin", "mariadb-dump"];
 
-/// A literal value: not empty, no expansion, not another option.
+/// A literal secret value: not empty, no expansion, not another option, and not a
+/// dummy given only so that a build step starts (`SECRET_KEY=dummy ./manage.py
+/// collectstatic`, `--password changeme`): see [`is_placeholder`].
 fn literal(text: &str, word: &Word) -> bool {
-    !text.is_empty() && !word.has_expansion && !text.starts_with('-') && !text.contains("$(")
+    !text.is_empty() && !word.has_expansion && !text.starts_with('-') && !text.contains("$(") && !is_placeholder(text)
 }
 
 impl DockerfileRule for SecretInRunCommand {
@@ -77,8 +81,7 @@ impl DockerfileRule for SecretInRunCommand {
                 };
                 for a in env_assignments(cmd).chain(exported.iter()) {
                     let Some((name, value)) = a.as_assignment() else { continue };
-                    let secret_name = is_secret_name(name) || name == "MYSQL_PWD";
-                    if secret_name && !a.has_expansion && is_literal_secret_value(value) {
+                    if is_secret_name(name) && !a.has_expansion && judge_value(value) == Verdict::Secret {
                         let start = a.text.len() - value.len();
                         found.push((
                             word_subrange(source, a, start, a.text.len()),
@@ -177,6 +180,8 @@ mod tests {
             ("RUN PGPASSWORD=hunter22 psql -h db", "hunter22"),
             ("RUN export API_TOKEN=hunter22 && ./deploy", "hunter22"),
             ("RUN env MYSQL_PWD='hunter22' mysql", "hunter22"),
+            ("RUN SMTP_PASS=hunter22 ./send", "hunter22"),
+            ("RUN GPG_PASSPHRASE=hunter22 gpg --batch -d f", "hunter22"),
         ];
         for (line, secret) in cases {
             let text = format!("FROM a:1\n{line}\n");
@@ -201,6 +206,12 @@ mod tests {
             "RUN PGPASSWORD=\"$(cat /run/secrets/pg)\" psql",
             "RUN export TOKEN_URL=https://x/token",
             "RUN PGPASSWORD= psql",
+            // issue 13 #3: dummies given only so that a build step starts.
+            "RUN SECRET_KEY=dummy python manage.py collectstatic --noinput",
+            "RUN DJANGO_SECRET_KEY=fake-key-for-build ./manage.py compilemessages",
+            "RUN API_TOKEN=placeholder npm run build",
+            "RUN my-cli --token=dummy-token build",
+            "RUN mysql -uroot -pchangeme -e 'select 1'",
         ] {
             assert_clean(&SecretInRunCommand, &format!("FROM a:1\n{line}\n"));
         }

@@ -12,8 +12,10 @@ declare_rule! {
     /// `auths`, `.npmrc` with an auth token, `.pypirc` or `.netrc` with a password,
     /// `.git-credentials`, `.pgpass`, `~/.kube/config` with a token or client key,
     /// cloud `credentials.json` / service-account keys, and `.env` files that give a
-    /// secret-looking variable a value. The contents are read to decide and never
-    /// printed. Dependency trees (`node_modules`, `site-packages`, `/usr/share`) are
+    /// secret-looking variable a real value (placeholders such as `changeme` do not
+    /// count; a URL with a password does). A `*.pem`/`*.key` holding only public
+    /// material (certificates, public keys, PGP public key blocks, DH parameters) is
+    /// not reported. The contents are read to decide and never printed. Dependency trees (`node_modules`, `site-packages`, `/usr/share`) are
     /// skipped: keys there are libraries' test fixtures.
     ///
     /// ## Why is this bad?

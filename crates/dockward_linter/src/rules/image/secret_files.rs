@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::audit::is_secret_name;
+use crate::secrets::{judge_variable, pem_kind, PemKind};
 
 const SSH_KEY_NAMES: &[&str] = &["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"];
 const KEY_EXTENSIONS: &[&str] = &[".pem", ".key", ".p8"];
@@ -97,7 +97,8 @@ fn env_secrets(text: &str) -> Vec<String> {
         // Only variable names: other text before an `=` (a URL) may hold the secret.
         let is_name = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-        if !line.starts_with('#') && !value.is_empty() && is_name && is_secret_name(name) {
+        let judged = judge_variable(name, value);
+        if !line.starts_with('#') && !value.is_empty() && is_name && judged.is_some_and(|j| !j.placeholder) {
             names.push(name.to_string());
         }
     }
@@ -107,7 +108,6 @@ fn env_secrets(text: &str) -> Vec<String> {
 /// What credential `path` holds, given its contents when they were read: a short
 /// description for the finding (never the secret). `None`: not a credential file.
 pub fn classify(path: &str, content: Option<&[u8]>) -> Option<String> {
-    static PRIVATE_KEY: OnceLock<Regex> = OnceLock::new();
     static AWS: OnceLock<Regex> = OnceLock::new();
     static DOCKER_AUTH: OnceLock<Regex> = OnceLock::new();
     static NPM: OnceLock<Regex> = OnceLock::new();
@@ -123,9 +123,7 @@ pub fn classify(path: &str, content: Option<&[u8]>) -> Option<String> {
     let text = String::from_utf8_lossy(content?);
     let found = match kind {
         Candidate::SshKey => unreachable!("handled above"),
-        Candidate::KeyFile => {
-            has(&text, &PRIVATE_KEY, r"-----BEGIN [A-Z ]*PRIVATE KEY-----").then_some("a private key")
-        }
+        Candidate::KeyFile => (pem_kind(&text) == PemKind::Private).then_some("a private key"),
         Candidate::Aws => has(&text, &AWS, r"(?i)aws_secret_access_key\s*=\s*\S").then_some("AWS credentials"),
         Candidate::DockerConfig => has(&text, &DOCKER_AUTH, r#""(auth|identitytoken)"\s*:\s*"[^"]+""#)
             .then_some("a Docker registry login (`auths`)"),
@@ -200,6 +198,12 @@ mod tests {
             ("root/.pypirc", "[pypi]\nusername = me\n"),
             ("app/.env", "PORT=80\nDB_PASSWORD=\nDB_PASSWORD_FILE=/run/secrets/db\n"),
             ("root/.kube/config", "clusters: []\n"),
+            // issue 13 #3: public material under a key file name.
+            ("etc/apt/keyrings/repo.key", "-----BEGIN PGP PUBLIC KEY BLOCK-----\nmQINB\n"),
+            ("etc/nginx/dhparam.pem", "-----BEGIN DH PARAMETERS-----\nMIIB\n"),
+            ("srv/tls/server.key", "-----BEGIN CERTIFICATE-----\nMIIB\n"),
+            // issue 13 #2: placeholders and user names in an env file are not secrets.
+            ("app/.env", "DB_PASSWORD=changeme\nAPI_TOKEN=<your-token>\nSMTP_USER=mailer\n"),
         ];
         for (path, content) in cases {
             assert_eq!(classify(path, Some(content.as_bytes())), None, "{path}");
@@ -224,7 +228,10 @@ postgres://app:s3cretPASSWORD@db/x?ssl=1
 API_TOKEN=abc
 ";
         let found = classify("app/.env", Some(env.as_bytes())).unwrap();
-        assert_eq!(found, "secrets in an env file (`API_TOKEN`)");
+        // `DATABASE` is named (issue 13 #2: its URL holds a password); the bare URL
+        // line is not a variable and never reaches the message.
+        assert_eq!(found, "secrets in an env file (`DATABASE`, `API_TOKEN`)");
+        assert!(!found.contains("hunter2") && !found.contains("s3cret"));
         assert_eq!(classify("app/key.pem", None), None, "contents unknown (too large): not judged");
     }
 }
