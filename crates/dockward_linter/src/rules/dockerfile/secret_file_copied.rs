@@ -148,7 +148,7 @@ fn read_header(context: &Path, src: &str) -> Option<String> {
         return None;
     }
     let mut bytes = Vec::new();
-    std::fs::File::open(&path).ok()?.take(HEADER_BYTES).read_to_end(&mut bytes).ok()?;
+    dockward_source::input::open_regular(&path).ok()?.take(HEADER_BYTES).read_to_end(&mut bytes).ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
