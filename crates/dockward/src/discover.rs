@@ -421,10 +421,9 @@ fn special_kind(m: &std::fs::Metadata) -> &'static str {
     }
 }
 
-/// Paths are shown as given, without a leading `./`, with `/` separators.
+/// Paths are shown as given, without `.` components, with `/` separators.
 fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    dockward_source::display_path(p)
 }
 
 #[cfg(test)]

@@ -221,3 +221,31 @@ fn fixing_a_fragment_leaves_the_base_to_its_own_project() {
     assert_eq!(std::fs::read_to_string(&layer).unwrap(), "services:\n  web:\n    init: true\n");
     assert!(std::fs::read_to_string(&base).unwrap().starts_with("version:"));
 }
+
+// A file reached through `extends.file: ./sub/x.yaml` and the same file found by the walk
+// have one name in the report (`sub/x.yaml`), not `./sub/x.yaml` beside `sub/x.yaml`.
+#[test]
+fn a_file_reached_through_dot_components_has_one_name() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    extends:\n      file: ./sub/./compose-base.yaml\n      service: base\n",
+    );
+    write(dir.path(), "sub/compose-base.yaml", "services:\n  base:\n    image: nginx:1.25\n    privileged: true\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_dockward"))
+        .current_dir(dir.path())
+        .args(["check", "--isolated", "--format", "json", "--select", "CT001", "."])
+        .output()
+        .unwrap();
+    let paths: std::collections::BTreeSet<String> =
+        findings(&out).iter().map(|f| f["path"].as_str().unwrap().to_string()).collect();
+    // CT001 once for `base` (its own project) and once for `web` (which extends it).
+    assert_eq!(
+        paths.into_iter().collect::<Vec<_>>(),
+        ["sub/compose-base.yaml"],
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(findings(&out).len(), 2);
+}

@@ -202,10 +202,9 @@ struct Loader {
     aux: HashMap<PathBuf, Option<Value>>,
 }
 
-/// Paths are shown as given, without a leading `./`, with `/` separators.
+/// Paths as reports show them ([`dockward_source::display_path`]).
 pub fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    dockward_source::display_path(p)
 }
 
 fn canonical(p: &Path) -> PathBuf {

@@ -12,6 +12,35 @@ use std::sync::Arc;
 
 pub use text_size::{TextLen, TextRange, TextSize};
 
+/// A path as reports show it: as given, with `/` separators and without `.` components
+/// (`./a/./b` is `a/b`), so a file reached as `dir/./sub/x` (a Compose `extends.file:
+/// ./sub/x`) and walked as `dir/sub/x` has one name in the report. `..` stays: resolving
+/// it without the file system could name another file when a component is a symlink.
+pub fn display_path(p: &std::path::Path) -> String {
+    use std::path::Component;
+    let mut out = String::new();
+    for c in p.components() {
+        let part = match c {
+            Component::CurDir => continue,
+            Component::RootDir => {
+                out.push('/');
+                continue;
+            }
+            Component::Prefix(prefix) => prefix.as_os_str().to_string_lossy(),
+            Component::ParentDir => "..".into(),
+            Component::Normal(n) => n.to_string_lossy(),
+        };
+        if !out.is_empty() && !out.ends_with('/') {
+            out.push('/');
+        }
+        out.push_str(&part);
+    }
+    if out.is_empty() && !p.as_os_str().is_empty() {
+        out.push('.');
+    }
+    out.replace('\\', "/")
+}
+
 /// A file (or stdin, or any other named text) that diagnostics point into.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -150,6 +179,19 @@ impl LineIndex {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn display_paths_drop_dot_components_only() {
+        use super::display_path;
+        use std::path::Path;
+        assert_eq!(display_path(Path::new("./a/./b/c.yaml")), "a/b/c.yaml");
+        assert_eq!(display_path(Path::new("dir/./sub/x")), display_path(Path::new("dir/sub/x")));
+        assert_eq!(display_path(Path::new("/abs/./x")), "/abs/x");
+        assert_eq!(display_path(Path::new("a/../b")), "a/../b");
+        assert_eq!(display_path(Path::new(".")), ".");
+        assert_eq!(display_path(Path::new("./")), ".");
+        assert_eq!(display_path(Path::new("-")), "-");
+    }
+
     use super::*;
 
     #[test]
