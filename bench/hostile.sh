@@ -58,7 +58,7 @@ for class in "${classes[@]}"; do
     elif [ "$extra" = "--diff" ]; then
       findings="$(grep -c '^-[^-]' "$report" || true) lines"
     else
-      findings=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["diagnostics"]))' "$report" 2>/dev/null || echo "?")
+      findings=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["findings"])' "$report" 2>/dev/null || echo "?")
     fi
     printf '| %s | x%s | %s | %s | %.1f | %s |\n' "$class" "$n" "$mb" "$med" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')" "$findings"
   done

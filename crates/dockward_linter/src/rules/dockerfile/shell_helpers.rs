@@ -3,15 +3,19 @@
 //! program behind wrappers such as `sudo` and `env`, and option lookup that
 //! understands clusters (`-fsSLk`), `--name=value` and `--`.
 
+use std::borrow::Cow;
+
 use dockward_dockerfile::{CommandArgs, Dockerfile, InstructionKind};
 use dockward_shell::{Command, Script, Word};
 use dockward_source::{TextRange, TextSize};
 
 /// One RUN's commands: the instruction index and a script whose ranges are source
-/// ranges.
-pub(crate) struct RunScript {
+/// ranges (borrowed from the parsed file when it is the RUN's own: a dozen rules ask
+/// for every RUN, and copying each script for each of them doubled the peak memory of
+/// a large file).
+pub(crate) struct RunScript<'d> {
     pub instruction: usize,
-    pub script: Script,
+    pub script: Cow<'d, Script>,
     /// The RUN is an `ONBUILD RUN` trigger: it runs in the builds of images made
     /// `FROM` this one, not in this build.
     pub onbuild: bool,
@@ -23,7 +27,7 @@ const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "bu
 /// found in them (recursively, a few levels deep). `ONBUILD RUN` triggers are included
 /// (marked `onbuild`): a `curl | sh` or a disabled TLS check is as dangerous when it
 /// runs in every downstream build.
-pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
+pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript<'_>> {
     let mut out = Vec::new();
     for (i, outer) in df.instructions.iter().enumerate() {
         let onbuild = outer.kind == InstructionKind::Onbuild;
@@ -32,7 +36,7 @@ pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
             continue;
         }
         let script = match instr.command() {
-            Some(CommandArgs::Shell(s)) => s.script.clone(),
+            Some(CommandArgs::Shell(s)) => Cow::Borrowed(&s.script),
             Some(CommandArgs::Exec { argv, range }) => {
                 let words: Vec<Word> = argv
                     .iter()
@@ -41,7 +45,7 @@ pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
                 if words.is_empty() {
                     continue;
                 }
-                Script {
+                Cow::Owned(Script {
                     commands: vec![Command {
                         assignments: Vec::new(),
                         argv: words,
@@ -52,7 +56,7 @@ pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
                         depth: 0,
                     }],
                     ..Script::default()
-                }
+                })
             }
             None => continue,
         };
@@ -61,11 +65,11 @@ pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
             if depth < 3 {
                 for cmd in &script.commands {
                     if let Some(inner) = shell_c_script(&df.source, cmd) {
-                        pending.push((inner, depth + 1));
+                        pending.push((Cow::Owned(inner), depth + 1));
                     }
                     let execs = find_exec_commands(cmd);
                     if !execs.is_empty() {
-                        pending.push((Script { commands: execs, ..Script::default() }, depth + 1));
+                        pending.push((Cow::Owned(Script { commands: execs, ..Script::default() }), depth + 1));
                     }
                 }
             }
