@@ -261,11 +261,7 @@ pub fn render_diff(name: &str, old: &str, new: &str, out: &mut dyn Write) -> io:
     if old == new {
         return Ok(());
     }
-    // Patience, not the default Myers: Myers costs (lines x changed lines), so a
-    // file with a fix on every other line took time in the square of the fixes;
-    // patience anchors on the lines found once in each text (most lines of a fixed
-    // file) and diffs only the short runs between them.
-    let diff = similar::TextDiff::configure().algorithm(similar::Algorithm::Patience).diff_lines(old, new);
+    let diff = similar::TextDiff::from_lines(old, new);
     let name = name.replace('\\', "/");
     write!(out, "{}", diff.unified_diff().context_radius(3).header(&format!("a/{name}"), &format!("b/{name}")))
 }
