@@ -7,6 +7,7 @@
 #   extends   Compose file, a chain of 800 x N services each extending the previous one
 #   flags     docker.service whose ExecStart passes 100,000 x N dockerd flags
 #   fixes     Dockerfile with 13,000 x N DF122 fixes, checked with --diff
+#   fix       the same, with --fix (on a copy, made again before each run)
 #   bigdf     Dockerfile of 1.25 MB x N of one-line RUNs (x8: 10 MB)
 #   services  Compose file of 6,250 x N services (x8: 50,000)
 # Each is checked with `dockward check --isolated --format json --fail-on none -q -j 1`
@@ -20,7 +21,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-1}
 shift || true
 classes=("$@")
-[ ${#classes[@]} -gt 0 ] || classes=(stages extends flags fixes bigdf services)
+[ ${#classes[@]} -gt 0 ] || classes=(stages extends flags fixes fix bigdf services)
 sizes=${HOSTILE_SIZES:-1 2 4 8}
 limit=${HOSTILE_TIMEOUT:-120}
 target=${CARGO_TARGET_DIR:-target}
@@ -44,9 +45,14 @@ for class in "${classes[@]}"; do
     report="$dir/out/$class-x$n.$tag.json"
     walls=() rss=0 status=ok
     for _ in $(seq "$runs"); do
+      checked=$input
+      if [ "$extra" = "--fix" ]; then
+        checked="$dir/fix-copy.Dockerfile"
+        cp "$input" "$checked"
+      fi
       # shellcheck disable=SC2086
       /usr/bin/time -o "$dir/time" -f '%e %M' timeout "$limit" \
-        "$dw" check --isolated --format json --fail-on none -q -j 1 $extra "$input" >"$report" 2>"$dir/stderr" || true
+        "$dw" check --isolated --format json --fail-on none -q -j 1 $extra "$checked" >"$report" 2>"$dir/stderr" || true
       read -r e m < <(tail -n 1 "$dir/time")
       if grep -q 'exited with non-zero status 124' "$dir/time"; then status=timeout; fi
       walls+=("$e")

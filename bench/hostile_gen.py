@@ -13,6 +13,7 @@ Classes (base size = the x1 of the benchmark table):
   extends   Compose file, a chain of 800 services, each `extends` the previous one
   flags     docker.service whose ExecStart passes 100,000 dockerd flags (~1 MB)
   fixes     Dockerfile of 13,000 mis-cased keywords (DF122 fixes, ~530 KB), `--diff`
+  fix       the same file, `--fix` (hostile.sh fixes a copy)
   bigdf     Dockerfile of 1.25 MB of one-line RUNs (x8 = 10 MB)
   services  Compose file of 6,250 services (x8 = 50,000)
 """
@@ -105,6 +106,9 @@ def main():
     elif cls == "fixes":
         name, text = f"fixes-x{scale}.Dockerfile", fixes(13_000 * scale)
         args = "--diff"
+    elif cls == "fix":
+        name, text = f"fixes-x{scale}.Dockerfile", fixes(13_000 * scale)
+        args = "--fix"
     elif cls == "bigdf":
         name, text = f"bigdf-x{scale}.Dockerfile", bigdf(1_250_000 * scale)
     elif cls == "services":
