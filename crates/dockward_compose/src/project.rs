@@ -1,7 +1,7 @@
 //! Loading a project: files in order, each parsed, interpolated, validated, with its
 //! `include`s and `extends` resolved, then merged (overrides after the base).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -199,7 +199,7 @@ struct Loader {
     problems: Vec<Problem>,
     /// Files reached through `extends`, by canonical path: their model before
     /// their own `extends` are resolved.
-    aux: HashMap<PathBuf, Option<Value>>,
+    aux: HashMap<PathBuf, Option<Arc<Value>>>,
 }
 
 /// Paths as reports show them ([`dockward_source::display_path`]).
@@ -232,7 +232,7 @@ impl Loader {
         });
         if extends_files {
             // A service may extend one of this file's services through another file.
-            self.aux.entry(canonical(path)).or_insert_with(|| Some(value.clone()));
+            self.aux.entry(canonical(path)).or_insert_with(|| Some(Arc::new(value.clone())));
         }
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         includes.push(canonical(path));
@@ -432,10 +432,13 @@ impl Loader {
         if !services.iter().any(|s| s.value.get("extends").is_some()) {
             return;
         }
+        let top = TopServices::new(&services, path);
+        // Services of this file resolved so far: each link of a chain is resolved once,
+        // not once per service below it (a chain of n was cubic).
+        let mut memo: HashMap<String, Option<Value>> = HashMap::new();
         let mut resolved = Vec::with_capacity(services.len());
         for s in &services {
-            let mut stack = vec![(canonical(path), s.key.clone())];
-            resolved.push(self.resolve_service(&services, &s.key, path, &mut stack));
+            resolved.push(self.resolve_service(&top, &s.key, &mut memo));
         }
         let Kind::Map(top) = &mut value.kind else { return };
         let Some(entry) = top.iter_mut().find(|e| e.key == "services") else { return };
@@ -448,89 +451,164 @@ impl Loader {
         }
     }
 
-    /// A service with its `extends` chain applied. `stack` holds the (file, service)
-    /// pairs being resolved, for cycles.
+    /// A service of the file being loaded, with its `extends` chain applied.
+    ///
+    /// The chain is walked down to a service that extends nothing (or to a problem:
+    /// missing service or file, cycle), then merged back up. Results are kept in
+    /// `memo` when the whole walk stayed in this file and met no cycle: a cycle's
+    /// message names the chain it was reached from, and services reached through
+    /// another file (`extends.file`) are that file's as written, not this one's.
     fn resolve_service(
         &mut self,
-        services: &[Entry],
+        top: &TopServices<'_>,
         name: &str,
-        path: &Path,
-        stack: &mut Vec<(PathBuf, String)>,
+        memo: &mut HashMap<String, Option<Value>>,
     ) -> Option<Value> {
-        let entry = services.iter().find(|e| e.key == name)?;
-        let Some(ext) = entry.value.get("extends") else {
-            return Some(entry.value.clone());
-        };
-        let (base_name, file) = match ext.as_str() {
-            Some(s) => (s.to_string(), None),
-            None => (
-                ext.get("service").and_then(Value::as_str).unwrap_or_default().to_string(),
-                ext.get("file").and_then(Value::as_str).map(str::to_string),
-            ),
-        };
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let (base_services, base_path) = match &file {
-            None => (services.to_vec(), path.to_path_buf()),
-            Some(f) => {
-                let base_path = dir.join(f);
-                match dockward_source::input::screen(&base_path, u64::MAX) {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        self.problem(ProblemKind::Extends, ext.at.clone(), format!("extended file `{f}` not found"));
-                        return None;
-                    }
-                    Err(e) => {
-                        self.problem(ProblemKind::Extends, ext.at.clone(), format!("extended file `{f}`: {e}"));
-                        return None;
-                    }
+        // Where the walk is: `aux` is None while in the file being loaded.
+        let mut aux: Option<Arc<Value>> = None;
+        let mut path = top.path.to_path_buf();
+        let mut canon = top.canon.clone();
+        let mut name = name.to_string();
+        // The (file, service) pairs being resolved, for cycles.
+        let mut stack = vec![(canon.clone(), name.clone())];
+        let mut on_stack: HashSet<(PathBuf, String)> = stack.iter().cloned().collect();
+        // The services walked through, each with its own keys, to merge on the way up.
+        let mut pending: Vec<(String, Value)> = Vec::new();
+        let mut memoize = true;
+        let mut result = loop {
+            if aux.is_none() {
+                if let Some(v) = memo.get(&name) {
+                    break v.clone();
                 }
-                let model = self.aux_file(&base_path)?;
-                (model.get("services").and_then(Value::as_map).map(<[Entry]>::to_vec).unwrap_or_default(), base_path)
             }
+            let services: &[Entry] = match &aux {
+                None => top.services,
+                Some(m) => m.get("services").and_then(Value::as_map).unwrap_or_default(),
+            };
+            let entry = match &aux {
+                None => top.index.get(name.as_str()).map(|&i| &services[i]),
+                Some(_) => services.iter().find(|e| e.key == name),
+            };
+            let Some(entry) = entry else { break None };
+            let Some(ext) = entry.value.get("extends") else {
+                break Some(entry.value.clone());
+            };
+            let (base_name, file) = match ext.as_str() {
+                Some(s) => (s.to_string(), None),
+                None => (
+                    ext.get("service").and_then(Value::as_str).unwrap_or_default().to_string(),
+                    ext.get("file").and_then(Value::as_str).map(str::to_string),
+                ),
+            };
+            let (base_aux, base_path, base_canon) = match &file {
+                None => (aux.clone(), path.clone(), canon.clone()),
+                Some(f) => {
+                    let base_path = path.parent().map(Path::to_path_buf).unwrap_or_default().join(f);
+                    // Screened without blocking: a FIFO or a device is named, not read.
+                    match dockward_source::input::screen(&base_path, u64::MAX) {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            self.problem(
+                                ProblemKind::Extends,
+                                ext.at.clone(),
+                                format!("extended file `{f}` not found"),
+                            );
+                            break None;
+                        }
+                        Err(e) => {
+                            self.problem(ProblemKind::Extends, ext.at.clone(), format!("extended file `{f}`: {e}"));
+                            break None;
+                        }
+                    }
+                    memoize = false;
+                    let Some(model) = self.aux_file(&base_path) else { break None };
+                    let canon = canonical(&base_path);
+                    (Some(model), base_path, canon)
+                }
+            };
+            let key = (base_canon.clone(), base_name.clone());
+            if on_stack.contains(&key) {
+                let chain: Vec<String> = stack.iter().map(|(_, s)| s.clone()).chain([base_name.clone()]).collect();
+                self.problem(ProblemKind::Extends, ext.at.clone(), format!("extends cycle: {}", chain.join(" -> ")));
+                memoize = false;
+                break None;
+            }
+            let base_services: &[Entry] = match &base_aux {
+                None => top.services,
+                Some(m) => m.get("services").and_then(Value::as_map).unwrap_or_default(),
+            };
+            let base_exists = match &base_aux {
+                None => top.index.contains_key(base_name.as_str()),
+                Some(_) => base_services.iter().any(|e| e.key == base_name),
+            };
+            if !base_exists {
+                let place = file.as_deref().map(|f| format!(" in `{f}`")).unwrap_or_default();
+                self.problem(
+                    ProblemKind::Extends,
+                    ext.at.clone(),
+                    format!("cannot extend service `{base_name}`: no such service{place}"),
+                );
+                break None;
+            }
+            let mut local = entry.value.clone();
+            if let Kind::Map(m) = &mut local.kind {
+                m.retain(|e| e.key != "extends");
+            }
+            pending.push((name, local));
+            on_stack.insert(key.clone());
+            stack.push(key);
+            (aux, path, canon, name) = (base_aux, base_path, base_canon, base_name);
         };
-        let key = (canonical(&base_path), base_name.clone());
-        if stack.contains(&key) {
-            let chain: Vec<String> = stack.iter().map(|(_, s)| s.clone()).chain([base_name.clone()]).collect();
-            self.problem(ProblemKind::Extends, ext.at.clone(), format!("extends cycle: {}", chain.join(" -> ")));
-            return None;
+        if memoize && aux.is_none() {
+            memo.insert(name, result.clone());
         }
-        if !base_services.iter().any(|e| e.key == base_name) {
-            let place = file.as_deref().map(|f| format!(" in `{f}`")).unwrap_or_default();
-            self.problem(
-                ProblemKind::Extends,
-                ext.at.clone(),
-                format!("cannot extend service `{base_name}`: no such service{place}"),
-            );
-            return None;
+        while let Some((name, local)) = pending.pop() {
+            result = result.map(|mut base| {
+                if let Kind::Map(m) = &mut base.kind {
+                    // Dependencies are never inherited.
+                    m.retain(|e| !matches!(e.key.as_str(), "depends_on" | "volumes_from"));
+                }
+                let at = local.at.clone();
+                merge(&mut base, local, &["services", "*"]);
+                base.at = at;
+                base
+            });
+            if memoize {
+                memo.insert(name, result.clone());
+            }
         }
-        stack.push(key);
-        let base = self.resolve_service(&base_services, &base_name, &base_path, stack);
-        stack.pop();
-        let mut base = base?;
-        let mut local = entry.value.clone();
-        if let Kind::Map(m) = &mut local.kind {
-            m.retain(|e| e.key != "extends");
-        }
-        if let Kind::Map(m) = &mut base.kind {
-            // Dependencies are never inherited.
-            m.retain(|e| !matches!(e.key.as_str(), "depends_on" | "volumes_from"));
-        }
-        let at = local.at.clone();
-        merge(&mut base, local, &["services", "*"]);
-        base.at = at;
-        Some(base)
+        result
     }
 
-    fn aux_file(&mut self, path: &Path) -> Option<Value> {
+    fn aux_file(&mut self, path: &Path) -> Option<Arc<Value>> {
         let canon = canonical(path);
         if let Some(v) = self.aux.get(&canon) {
             return v.clone();
         }
         // Insert first so that a file extending itself finds an entry.
         self.aux.insert(canon.clone(), None);
-        let v = self.parse_file(path, display_path(path), None, false);
+        let v = self.parse_file(path, display_path(path), None, false).map(Arc::new);
         self.aux.insert(canon, v.clone());
         v
+    }
+}
+
+/// The services of the file whose `extends` are being resolved, by name.
+struct TopServices<'s> {
+    services: &'s [Entry],
+    /// The first service of each name (as a linear search would find it).
+    index: HashMap<&'s str, usize>,
+    path: &'s Path,
+    canon: PathBuf,
+}
+
+impl<'s> TopServices<'s> {
+    fn new(services: &'s [Entry], path: &'s Path) -> Self {
+        let mut index = HashMap::with_capacity(services.len());
+        for (i, e) in services.iter().enumerate() {
+            index.entry(e.key.as_str()).or_insert(i);
+        }
+        Self { services, index, path, canon: canonical(path) }
     }
 }
 

@@ -83,18 +83,26 @@ pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> 
     let mut edits: Vec<&Edit> = Vec::new();
     let mut last_end: Option<TextSize> = None;
     let (mut applied, mut skipped) = (0, 0);
-    let mut seen: Vec<&Fix> = Vec::new();
+    // Applied fixes that cover the range being looked at. Equal fixes cover equal
+    // ranges, which the sort keeps together, so only this run needs comparing (a list
+    // of every applied fix made a file of many fixes quadratic).
+    let mut same_range: Vec<&Fix> = Vec::new();
+    let mut run_range: Option<TextRange> = None;
     for fix in fixes {
-        if seen.contains(&fix) {
+        let Some(range) = fix.range() else { continue };
+        if run_range != Some(range) {
+            run_range = Some(range);
+            same_range.clear();
+        }
+        if same_range.contains(&fix) {
             continue; // the same fix reported twice (e.g. by two rules)
         }
-        let Some(range) = fix.range() else { continue };
         if last_end.is_some_and(|end| range.start() < end) {
             skipped += 1;
             continue;
         }
         last_end = Some(range.end());
-        seen.push(fix);
+        same_range.push(fix);
         edits.extend(fix.edits.iter());
         applied += 1;
     }

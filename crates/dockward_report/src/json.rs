@@ -21,7 +21,17 @@ struct Output<'a> {
     version: u32,
     tool: Tool<'a>,
     summary: Summary,
-    findings: Vec<Finding<'a>>,
+    findings: Findings<'a>,
+}
+
+/// The findings, each turned into its JSON shape only while it is written: a
+/// report of many findings is not held a second time as output structs.
+struct Findings<'a>(&'a [Diagnostic]);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(finding))
+    }
 }
 
 #[derive(Serialize)]
@@ -184,7 +194,7 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
             fixable: report.fixable,
             vulnerabilities: VulnCounts::of(report.diagnostics),
         },
-        findings: report.diagnostics.iter().map(finding).collect(),
+        findings: Findings(report.diagnostics),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

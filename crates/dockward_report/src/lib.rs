@@ -261,9 +261,102 @@ pub fn render_diff(name: &str, old: &str, new: &str, out: &mut dyn Write) -> io:
     if old == new {
         return Ok(());
     }
-    let diff = similar::TextDiff::from_lines(old, new);
+    use similar::DiffableStr;
+    let (old_lines, new_lines) = (old.tokenize_lines(), new.tokenize_lines());
     let name = name.replace('\\', "/");
-    write!(out, "{}", diff.unified_diff().context_radius(3).header(&format!("a/{name}"), &format!("b/{name}")))
+    let mut header = Some(name);
+    for group in similar::group_diff_ops(line_ops(&old_lines, &new_lines), 3) {
+        if group.is_empty() {
+            continue;
+        }
+        if let Some(name) = header.take() {
+            writeln!(out, "--- a/{name}\n+++ b/{name}")?;
+        }
+        writeln!(out, "{}", similar::udiff::UnifiedHunkHeader::new(&group))?;
+        for op in &group {
+            for change in op.iter_changes(&old_lines, &new_lines) {
+                write!(out, "{}{}", change.tag(), change.value())?;
+                if change.missing_newline() {
+                    writeln!(out, "\n\\ No newline at end of file")?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The line operations of a diff, in the shape `similar`'s unified output uses.
+///
+/// Lines found exactly once in each text anchor the diff (their longest run in order,
+/// as patience diff does, found in n log n); Myers runs only between anchors. Myers
+/// over whole texts costs lines x changed lines, so a file with a fix on every other
+/// line took time in the square of the fixes.
+fn line_ops(old: &[&str], new: &[&str]) -> Vec<similar::DiffOp> {
+    use similar::algorithms::{myers, Capture, DiffHook, Replace};
+    use std::collections::HashMap;
+
+    /// Forwards everything but `finish`, so equal runs merge across gaps.
+    struct Gap<'h, D>(&'h mut D);
+    impl<D: DiffHook> DiffHook for Gap<'_, D> {
+        type Error = D::Error;
+        fn equal(&mut self, old: usize, new: usize, len: usize) -> Result<(), D::Error> {
+            self.0.equal(old, new, len)
+        }
+        fn delete(&mut self, old: usize, old_len: usize, new: usize) -> Result<(), D::Error> {
+            self.0.delete(old, old_len, new)
+        }
+        fn insert(&mut self, old: usize, new: usize, new_len: usize) -> Result<(), D::Error> {
+            self.0.insert(old, new, new_len)
+        }
+        fn replace(&mut self, old: usize, old_len: usize, new: usize, new_len: usize) -> Result<(), D::Error> {
+            self.0.replace(old, old_len, new, new_len)
+        }
+    }
+
+    // (count in old, count in new, index in old, index in new)
+    let mut seen: HashMap<&str, (u32, u32, usize, usize)> = HashMap::new();
+    for (i, l) in old.iter().enumerate() {
+        let e = seen.entry(l).or_default();
+        e.0 += 1;
+        e.2 = i;
+    }
+    for (j, l) in new.iter().enumerate() {
+        let e = seen.entry(l).or_default();
+        e.1 += 1;
+        e.3 = j;
+    }
+    let mut pairs: Vec<(usize, usize)> = seen.values().filter(|c| c.0 == 1 && c.1 == 1).map(|c| (c.2, c.3)).collect();
+    pairs.sort_unstable();
+    // Longest increasing run of new indexes (patience sorting with back links).
+    let mut tails: Vec<usize> = Vec::new();
+    let mut back: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (k, &(_, j)) in pairs.iter().enumerate() {
+        let at = tails.partition_point(|&t| pairs[t].1 < j);
+        back[k] = at.checked_sub(1).map(|p| tails[p]);
+        if at == tails.len() {
+            tails.push(k);
+        } else {
+            tails[at] = k;
+        }
+    }
+    let mut anchors = Vec::with_capacity(tails.len());
+    let mut cur = tails.last().copied();
+    while let Some(k) = cur {
+        anchors.push(pairs[k]);
+        cur = back[k];
+    }
+    anchors.reverse();
+
+    let mut hook = Replace::new(Capture::new());
+    let (mut o, mut n) = (0, 0);
+    for (ao, an) in anchors {
+        let Ok(()) = myers::diff(&mut Gap(&mut hook), old, o..ao, new, n..an);
+        let Ok(()) = hook.equal(ao, an, 1);
+        (o, n) = (ao + 1, an + 1);
+    }
+    let Ok(()) = myers::diff(&mut Gap(&mut hook), old, o..old.len(), new, n..new.len());
+    let Ok(()) = hook.finish();
+    hook.into_inner().into_ops()
 }
 
 #[cfg(test)]
@@ -273,6 +366,34 @@ mod testutil;
 mod tests {
     use super::*;
     use crate::testutil::*;
+
+    /// `similar`'s own unified diff of the whole texts (plain Myers).
+    fn reference_diff(old: &str, new: &str) -> String {
+        let diff = similar::TextDiff::from_lines(old, new);
+        diff.unified_diff().context_radius(3).header("a/f", "b/f").to_string()
+    }
+
+    #[test]
+    fn anchored_diff_matches_myers_on_fix_shaped_edits() {
+        let mut old = String::from("FROM a\n");
+        for i in 0..40 {
+            old.push_str(&format!("RUN echo {i}\nrun x\n"));
+        }
+        let cases = [
+            (old.clone(), old.replace("run x", "RUN x")),
+            (old.clone(), old.replace("RUN echo 7\n", "")),
+            (old.clone(), old.replace("RUN echo 30\n", "RUN echo 30\nUSER 1\nUSER 2\n")),
+            ("a\nb\nc".to_string(), "a\nB\nc".to_string()),
+            ("a\nb\n".to_string(), "a\nb".to_string()),
+            ("x\n".to_string(), "".to_string()),
+            ("".to_string(), "x\ny\n".to_string()),
+        ];
+        for (old, new) in cases {
+            let mut out = Vec::new();
+            render_diff("f", &old, &new, &mut out).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), reference_diff(&old, &new), "{old:?} -> {new:?}");
+        }
+    }
 
     #[test]
     fn format_names_round_trip() {

@@ -10,6 +10,8 @@
 //! flags mapped onto the same key (`--insecure-registry` -> `insecure-registries`), so
 //! a rule asks for one key whatever the source.
 
+use std::collections::{HashMap, HashSet};
+
 use dockward_diagnostics::Location;
 
 use crate::provenance::Val;
@@ -179,15 +181,19 @@ impl DaemonSpec {
 
     /// Options set both by a flag and in the file: dockerd refuses to start.
     pub fn conflicts(&self) -> Vec<(&DaemonOption, &DaemonOption)> {
+        // The first file option of each key, then one pass over the flags: a command
+        // line of many flags stays linear.
+        let mut in_file: HashMap<&str, &DaemonOption> = HashMap::new();
+        for o in self.options.iter().filter(|o| o.source == DaemonSource::ConfigFile) {
+            in_file.entry(o.key.value.as_str()).or_insert(o);
+        }
+        let mut reported: HashSet<&str> = HashSet::new();
         let mut out = Vec::new();
         for flag in self.options.iter().filter(|o| o.source == DaemonSource::Flag) {
-            if out.iter().any(|(f, _): &(&DaemonOption, &DaemonOption)| f.key.value == flag.key.value) {
-                continue;
-            }
-            if let Some(file) =
-                self.options.iter().find(|o| o.source == DaemonSource::ConfigFile && o.key.value == flag.key.value)
-            {
-                out.push((flag, file));
+            if let Some(file) = in_file.get(flag.key.value.as_str()) {
+                if reported.insert(flag.key.value.as_str()) {
+                    out.push((flag, *file));
+                }
             }
         }
         out

@@ -16,7 +16,7 @@ use dockward_linter::settings::{Settings, SettingsBuilder};
 use dockward_report::{Report, ReportOptions};
 use rayon::prelude::*;
 
-use super::output::{use_color, write_output};
+use super::output::{stream_output, use_color, write_output};
 use super::settings::{builder_from_config, settings_builder, CliSelection};
 use crate::args::{CheckArgs, OutputFormat};
 use crate::discover::{discover, FileKind, Input};
@@ -212,9 +212,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         subject: ("file", "files"),
     };
     let format = args.format.report_format();
-    let mut buf = Vec::with_capacity(4096);
-    dockward_report::render(format, &report, &options, &mut buf).map_err(|e| e.to_string())?;
-    write_output(args.output.as_ref(), &buf)?;
+    stream_output(args.output.as_ref(), |out| dockward_report::render(format, &report, &options, out))?;
     if args.statistics && args.format != OutputFormat::Text {
         let mut stats = Vec::new();
         dockward_report::render_statistics(&report, &mut stats).map_err(|e| e.to_string())?;

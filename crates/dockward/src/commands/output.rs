@@ -45,3 +45,26 @@ pub fn write_output(path: Option<&PathBuf>, bytes: &[u8]) -> Result<(), String> 
         None => print(bytes),
     }
 }
+
+/// Writes a report to `path`, or to stdout like [`print`], as `render` produces it
+/// (buffered, never held whole in memory: a large report streams).
+pub fn stream_output(
+    path: Option<&PathBuf>,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    match path {
+        Some(path) => {
+            let failed = |e: std::io::Error| format!("{}: cannot write the report: {e}", path.display());
+            let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(failed)?);
+            render(&mut out).and_then(|_| out.flush()).map_err(failed)
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match render(&mut out).and_then(|_| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(format!("cannot write to stdout: {e}")),
+            }
+        }
+    }
+}

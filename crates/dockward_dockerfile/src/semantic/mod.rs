@@ -168,6 +168,8 @@ pub struct Model {
     /// One per FROM, in order (same indexes as [`Dockerfile::stages`]).
     pub stages: Vec<StageModel>,
     scope_of: Vec<ScopeId>,
+    /// [`Model::root_stage`] of each stage.
+    roots: Vec<usize>,
     globals: HashMap<String, Vec<Variable>>,
     stage_vars: Vec<HashMap<String, Vec<Variable>>>,
 }
@@ -224,6 +226,7 @@ impl Model {
             global_args: Vec::new(),
             stages: Vec::new(),
             scope_of: Vec::with_capacity(df.instructions.len()),
+            roots: Vec::with_capacity(df.stages.len()),
             globals: HashMap::new(),
             stage_vars: Vec::new(),
         };
@@ -293,6 +296,7 @@ impl Model {
                         shell: inherited.and_then(|p| p.shell.clone()),
                         base_stage,
                     };
+                    m.roots.push(base_stage.map_or(index, |p| m.roots[p]));
                     m.stages.push(stage);
                     m.stage_vars.push(HashMap::new());
                 }
@@ -446,7 +450,10 @@ impl Model {
     pub fn stage_of(&self, index: usize) -> Option<usize> {
         match self.scope_of.get(index)? {
             ScopeId::Stage(s) => Some(*s),
-            ScopeId::Global => self.stages.iter().position(|s| s.from_instruction == index),
+            ScopeId::Global => {
+                // Stages are in file order, so their FROM instructions are sorted.
+                self.stages.binary_search_by_key(&index, |s| s.from_instruction).ok()
+            }
         }
     }
 
@@ -492,15 +499,20 @@ impl Model {
     /// The stage chain of `stage`: itself, then its base stage, and so on.
     pub fn ancestry(&self, stage: usize) -> Vec<usize> {
         let mut out = Vec::new();
-        let mut cur = Some(stage);
+        let mut cur = Some(stage).filter(|&s| s < self.stages.len());
         while let Some(s) = cur {
-            if out.contains(&s) || s >= self.stages.len() {
-                break;
-            }
             out.push(s);
-            cur = self.stages[s].base_stage;
+            // A base stage always comes earlier in the file, so the chain cannot loop.
+            cur = self.stages[s].base_stage.filter(|&b| b < s);
         }
         out
+    }
+
+    /// The first stage of `stage`'s chain (the last of [`Model::ancestry`]): the one
+    /// whose base is an image, `scratch` or unknown. Constant time, so that rules asking
+    /// it for every stage of a long chain stay linear.
+    pub fn root_stage(&self, stage: usize) -> usize {
+        self.roots.get(stage).copied().unwrap_or(stage)
     }
 
     /// Stages the final stage depends on (through bases and references), itself

@@ -134,7 +134,7 @@ fn is_toolchain(spec: &str) -> Option<String> {
     (jdk || apk_jdk).then(|| name.to_string())
 }
 
-/// Toolchain packages installed by the RUNs of `stages` and not removed again.
+/// Toolchain packages installed by the RUNs of `stages` (sorted) and not removed again.
 pub(crate) fn installed_toolchain(df: &Dockerfile, model: &Model, stages: &[usize]) -> Vec<(TextRange, String)> {
     let mut installed = Vec::new();
     let mut removed: HashSet<String> = HashSet::new();
@@ -143,7 +143,7 @@ pub(crate) fn installed_toolchain(df: &Dockerfile, model: &Model, stages: &[usiz
         if run.onbuild {
             continue;
         }
-        if !model.stage_of(run.instruction).is_some_and(|s| stages.contains(&s)) {
+        if model.stage_of(run.instruction).is_none_or(|s| stages.binary_search(&s).is_err()) {
             continue;
         }
         // Debian's `apt-mark auto '.*'; apt-mark manual $kept; ...; apt-get purge
@@ -213,7 +213,8 @@ impl DockerfileRule for BuildToolsInFinalStage {
         if cx.dockerfile.stages.len() < 2 {
             return;
         }
-        let chain: Vec<usize> = final_stage_chain(cx.dockerfile, cx.model).iter().map(|s| s.index).collect();
+        let mut chain: Vec<usize> = final_stage_chain(cx.dockerfile, cx.model).iter().map(|s| s.index).collect();
+        chain.sort_unstable();
         for (range, tool) in installed_toolchain(cx.dockerfile, cx.model, &chain) {
             cx.report(&Self::META, range, format!("`{tool}` is installed in the final stage of a multi-stage build"))
                 .help("install build tools in a build stage and copy only the artifacts");

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use dockward_dockerfile::semantic::Target;
 use dockward_dockerfile::{Args, InstructionKind};
 
@@ -58,6 +60,14 @@ impl DockerfileRule for CopyWholeFilesystem {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let mut found = Vec::new();
+        // The first stage of each name, so that a file of many COPY --from lines does
+        // not search every stage for each.
+        let mut by_name: HashMap<&str, usize> = HashMap::new();
+        for s in &cx.model.stages {
+            if let Some(name) = s.name.as_deref() {
+                by_name.entry(name).or_insert(s.index);
+            }
+        }
         for (index, instr) in cx.dockerfile.instructions.iter().enumerate() {
             if instr.kind != InstructionKind::Copy {
                 continue;
@@ -65,14 +75,17 @@ impl DockerfileRule for CopyWholeFilesystem {
             let Some(from) = instr.flag("from").and_then(|f| f.value.as_ref()) else { continue };
             let Args::Paths(paths) = &instr.args else { continue };
             let wanted = from.value.to_ascii_lowercase();
-            let stage = cx
-                .model
-                .stages
-                .iter()
-                .find(|s| s.name.as_deref() == Some(wanted.as_str()) || s.index.to_string() == wanted);
+            // The first stage named `wanted` or whose index is written `wanted`.
+            let by_index =
+                wanted.parse::<usize>().ok().filter(|&i| i < cx.model.stages.len() && i.to_string() == wanted);
+            let first = match (by_name.get(wanted.as_str()).copied(), by_index) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let stage = first.and_then(|i| cx.model.stages.get(i));
             // Only a build stage on a real base image is known to carry a whole OS.
             let Some(stage) = stage else { continue };
-            let root = cx.model.ancestry(stage.index).last().copied().unwrap_or(stage.index);
+            let root = cx.model.root_stage(stage.index);
             if matches!(cx.model.stages.get(root).map(|s| &s.base), Some(Target::Scratch)) {
                 continue;
             }

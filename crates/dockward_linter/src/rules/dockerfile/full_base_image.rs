@@ -83,7 +83,7 @@ impl DockerfileRule for FullBaseImage {
 
     fn check(&self, cx: &mut DockerfileContext<'_>) {
         let Some(last) = cx.model.stages.last() else { return };
-        let root = *cx.model.ancestry(last.index).last().unwrap_or(&last.index);
+        let root = cx.model.root_stage(last.index);
         let stage = &cx.model.stages[root];
         let (Target::Image(image), Some(name)) = (&stage.base, &stage.base_name) else { return };
         if !name.value.is_resolved() {

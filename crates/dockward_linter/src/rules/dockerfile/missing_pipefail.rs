@@ -97,7 +97,7 @@ fn shell_at(cx: &DockerfileContext<'_>, index: usize) -> Option<Vec<String>> {
 
 fn windows_base(cx: &DockerfileContext<'_>, index: usize) -> bool {
     let Some(stage) = cx.model.stage_of(index) else { return false };
-    let root = cx.model.ancestry(stage).last().copied().unwrap_or(stage);
+    let root = cx.model.root_stage(stage);
     match &cx.model.stages[root].base {
         Target::Image(image) => {
             let name = image.repository.to_ascii_lowercase();

@@ -76,6 +76,11 @@ pub(crate) fn final_stage_chain<'a>(df: &'a Dockerfile, model: &Model) -> Vec<&'
     model.ancestry(last.index).into_iter().filter_map(|i| df.stages.get(i)).collect()
 }
 
+/// The stage `stage` is built on, if it is a stage of this file.
+pub(crate) fn base_stage_of(model: &Model, stage: usize) -> Option<&dockward_dockerfile::semantic::StageModel> {
+    model.stages.get(model.stages.get(stage)?.base_stage?)
+}
+
 /// The last USER instruction of `stage`, if any.
 pub(crate) fn last_user<'a>(df: &'a Dockerfile, stage: &Stage) -> Option<&'a Instruction> {
     df.stage_instructions(stage).iter().rev().find(|i| i.kind == InstructionKind::User)
@@ -83,8 +88,7 @@ pub(crate) fn last_user<'a>(df: &'a Dockerfile, stage: &Stage) -> Option<&'a Ins
 
 /// The external image a stage chain starts from, if it is one.
 pub(crate) fn base_image(model: &Model, stage: usize) -> Option<&dockward_dockerfile::semantic::ImageRef> {
-    let root = *model.ancestry(stage).last()?;
-    match &model.stages.get(root)?.base {
+    match &model.stages.get(model.root_stage(stage))?.base {
         Target::Image(image) => Some(image),
         _ => None,
     }

@@ -81,7 +81,8 @@ mod tests {
     /// secret is still masked where it is, and only there.
     #[test]
     fn a_fixed_secret_line_stays_masked() {
-        let text = "FROM a:1\nRUN curl -u admin:root http://x.example/i.sh | sh\nUSER root\n";
+        // Alpine: its /bin/sh (ash) takes `set -o pipefail`, so DF106 offers that fix.
+        let text = "FROM alpine:3.20\nRUN curl -u admin:root http://x.example/i.sh | sh\nUSER root\n";
         let settings = SettingsBuilder { select: Some(vec!["DF106".into()]), ..Default::default() }.build();
         let report = crate::check::check_dockerfile_text(
             "Dockerfile",
@@ -93,10 +94,10 @@ mod tests {
         let fixed = report.fixed.expect("DF106 adds `set -o pipefail`");
         assert!(fixed.text_secrets.is_empty(), "no finding is left: {:?}", report.diagnostics);
         let (original, after) = fixed.masked();
-        assert_eq!(original, "FROM a:1\nRUN curl -u admin:**** http://x.example/i.sh | sh\nUSER root\n");
+        assert_eq!(original, "FROM alpine:3.20\nRUN curl -u admin:**** http://x.example/i.sh | sh\nUSER root\n");
         assert_eq!(
             after,
-            "FROM a:1\nRUN set -o pipefail && curl -u admin:**** http://x.example/i.sh | sh\nUSER root\n"
+            "FROM alpine:3.20\nRUN set -o pipefail && curl -u admin:**** http://x.example/i.sh | sh\nUSER root\n"
         );
     }
 

@@ -56,12 +56,8 @@ impl DockerfileRule for RelativeWorkdir {
         let mut found = Vec::new();
         for stage in &cx.dockerfile.stages {
             // An absolute WORKDIR earlier in a base stage settles it for this one.
-            let mut anchored = cx
-                .model
-                .ancestry(stage.index)
-                .iter()
-                .skip(1)
-                .any(|&s| cx.model.stages.get(s).is_some_and(|m| m.workdir.is_some()));
+            // (The base stage's WORKDIR at its end covers the whole chain before it.)
+            let mut anchored = super::base_stage_of(cx.model, stage.index).is_some_and(|b| b.workdir.is_some());
             for index in stage.instructions.clone() {
                 let instr = &cx.dockerfile.instructions[index];
                 if instr.kind != InstructionKind::Workdir {

@@ -105,7 +105,8 @@ fn exec_form(logical: &str) -> Option<String> {
 }
 
 fn shell_set_for(cx: &DockerfileContext<'_>, stage: usize) -> bool {
-    cx.model.ancestry(stage).iter().any(|&s| cx.model.stages.get(s).is_some_and(|m| m.shell.is_some()))
+    // A stage's SHELL at its end includes one inherited from any stage of its chain.
+    cx.model.stages.get(stage).is_some_and(|m| m.shell.is_some())
 }
 
 impl DockerfileRule for ShellFormCommand {

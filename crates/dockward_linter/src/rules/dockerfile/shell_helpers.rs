@@ -10,10 +10,12 @@ use dockward_shell::{Command, Script, Word};
 use dockward_source::{TextRange, TextSize};
 
 /// One RUN's commands: the instruction index and a script whose ranges are source
-/// ranges.
-pub(crate) struct RunScript {
+/// ranges (borrowed from the parsed file when it is the RUN's own: a dozen rules ask
+/// for every RUN, and copying each script for each of them doubled the peak memory of
+/// a large file).
+pub(crate) struct RunScript<'d> {
     pub instruction: usize,
-    pub script: Script,
+    pub script: Cow<'d, Script>,
     /// The RUN is an `ONBUILD RUN` trigger: it runs in the builds of images made
     /// `FROM` this one, not in this build.
     pub onbuild: bool,
@@ -25,7 +27,7 @@ const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "bu
 /// found in them (recursively, a few levels deep). `ONBUILD RUN` triggers are included
 /// (marked `onbuild`): a `curl | sh` or a disabled TLS check is as dangerous when it
 /// runs in every downstream build.
-pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
+pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript<'_>> {
     let mut out = Vec::new();
     for (i, outer) in df.instructions.iter().enumerate() {
         let onbuild = outer.kind == InstructionKind::Onbuild;
@@ -33,19 +35,23 @@ pub(crate) fn run_scripts(df: &Dockerfile) -> Vec<RunScript> {
         if instr.kind != InstructionKind::Run {
             continue;
         }
-        let Some(script) = exec_argv_script(instr).or_else(|| instr.shell_form().map(|s| s.script.clone())) else {
-            continue;
+        let script = match exec_argv_script(instr) {
+            Some(argv) => Cow::Owned(argv),
+            None => match instr.shell_form() {
+                Some(shell) => Cow::Borrowed(&shell.script),
+                None => continue,
+            },
         };
         let mut pending = vec![(script, 0u32)];
         while let Some((script, depth)) = pending.pop() {
             if depth < 3 {
                 for cmd in &script.commands {
                     if let Some((inner, _)) = shell_c_script(&df.source, cmd) {
-                        pending.push((inner, depth + 1));
+                        pending.push((Cow::Owned(inner), depth + 1));
                     }
                     let execs = find_exec_commands(cmd);
                     if !execs.is_empty() {
-                        pending.push((Script { commands: execs, ..Script::default() }, depth + 1));
+                        pending.push((Cow::Owned(Script { commands: execs, ..Script::default() }), depth + 1));
                     }
                 }
             }

@@ -111,11 +111,12 @@ pub(crate) fn creates_directories(prog: &str, args: &[Word]) -> bool {
 }
 
 /// The commands of RUNs in the final stage's chain: the layers the image ships.
-pub(crate) fn final_chain_runs(cx: &DockerfileContext<'_>) -> Vec<super::shell_helpers::RunScript> {
-    let chain: Vec<usize> = super::final_stage_chain(cx.dockerfile, cx.model).iter().map(|s| s.index).collect();
+pub(crate) fn final_chain_runs<'d>(cx: &DockerfileContext<'d>) -> Vec<super::shell_helpers::RunScript<'d>> {
+    let mut chain: Vec<usize> = super::final_stage_chain(cx.dockerfile, cx.model).iter().map(|s| s.index).collect();
+    chain.sort_unstable();
     run_scripts(cx.dockerfile)
         .into_iter()
-        .filter(|r| cx.model.stage_of(r.instruction).is_some_and(|s| chain.contains(&s)))
+        .filter(|r| cx.model.stage_of(r.instruction).is_some_and(|s| chain.binary_search(&s).is_ok()))
         .collect()
 }
 
