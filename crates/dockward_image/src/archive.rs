@@ -49,6 +49,20 @@ pub struct ReadLimits {
     /// layer, its names are copied again): a tar header can carry a name of up to
     /// `max_header` bytes, and a compressed archive many of them in few bytes.
     pub max_name_bytes: u64,
+    /// Bytes of one entry name or link target ([`MAX_NAME`]): no file system holds a
+    /// path near this long (Linux: 4,096 bytes), so a longer one is a crafted archive,
+    /// refused before any rule or cataloger looks at it.
+    pub max_name: usize,
+}
+
+/// The longest entry name or link target read: 64 KiB, sixteen times Linux's PATH_MAX.
+pub const MAX_NAME: usize = 64 * 1024;
+
+/// The error for a name longer than `max`: `what` says where it was met.
+pub(crate) fn name_too_long(what: &str, len: usize, max: usize) -> ImageError {
+    ImageError::Limit(format!(
+        "{what}: a name of {len} bytes (no file system holds a path over {max} bytes); not read further"
+    ))
 }
 
 /// Unpacked bytes below which the ratio bound is not checked: 1 GiB.
@@ -70,6 +84,7 @@ impl Default for ReadLimits {
             max_unpack_ratio: process.max_unpack_ratio,
             unpack_ratio_floor: UNPACK_RATIO_FLOOR,
             max_name_bytes: process.max_name_bytes,
+            max_name: MAX_NAME,
         }
     }
 }
@@ -405,11 +420,21 @@ fn read_members(
         let mut entry = entry.map_err(outer_bad)?;
         header_bytes.entry_start();
         'member: {
-            let path = normalise_path(&entry.path().map_err(outer_bad)?.to_string_lossy());
+            let raw = entry.path().map_err(outer_bad)?;
+            if raw.as_os_str().len() > limits.max_name {
+                return Err(name_too_long("a member of the archive", raw.as_os_str().len(), limits.max_name));
+            }
+            let path = normalise_path(&raw.to_string_lossy());
             let bad = |e: std::io::Error| ImageError::Member { path: path.clone(), message: e.to_string() };
             // Every member's name is kept (as a link, a layer or a JSON document).
             budget.take_names(path.len(), limits)?;
             match entry.header().entry_type() {
+                tar::EntryType::Symlink | tar::EntryType::Link
+                    if entry.link_name_bytes().is_some_and(|t| t.len() > limits.max_name) =>
+                {
+                    let len = entry.link_name_bytes().map_or(0, |t| t.len());
+                    return Err(name_too_long(&format!("the link `{path}` in the archive"), len, limits.max_name));
+                }
                 tar::EntryType::Symlink => {
                     if let Some(target) = entry.link_name().map_err(bad)? {
                         let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");

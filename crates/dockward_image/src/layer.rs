@@ -88,6 +88,14 @@ pub(crate) fn read_layer(
         entries += 1;
         budget.count_entry(limits)?;
         'entry: {
+            let name_len = entry.path_bytes().len().max(entry.link_name_bytes().map_or(0, |t| t.len()));
+            if name_len > limits.max_name {
+                return Err(crate::archive::name_too_long(
+                    &format!("`{member}` in the archive"),
+                    name_len,
+                    limits.max_name,
+                ));
+            }
             let raw_path = entry.path().map_err(bad)?.to_string_lossy().into_owned();
             let path = normalise_path(&raw_path);
             if path.is_empty() {

@@ -792,9 +792,9 @@ fn entry_names_are_bounded_per_archive() {
         .file("manifest.json", &manifest("c.json", &["app:1"], &["blob.tar.gz".to_string()]))
         .finish();
     // Within the bound the names are kept.
-    let limits = ReadLimits { max_name_bytes: 2_000_000, ..Default::default() };
+    let limits = ReadLimits { max_name_bytes: 2_000_000, max_name: LONG, ..Default::default() };
     assert_eq!(read_archive_with(&archive[..], &wants, &limits).unwrap()[0].files.len(), 8);
-    let limits = ReadLimits { max_name_bytes: 500_000, ..Default::default() };
+    let limits = ReadLimits { max_name_bytes: 500_000, max_name: LONG, ..Default::default() };
     let err = read_archive_with(&archive[..], &wants, &limits).unwrap_err();
     assert!(matches!(err, ImageError::Limit(_)), "{err}");
     assert!(err.to_string().contains("more than 500000 bytes (DOCKWARD_MAX_NAME_BYTES)"), "{err}");
@@ -802,7 +802,7 @@ fn entry_names_are_bounded_per_archive() {
     let many: Vec<String> = (0..20).map(|_| "blob.tar.gz".to_string()).collect();
     let archive =
         Outer::new().file("blob.tar.gz", &layer).file("manifest.json", &manifest("c.json", &["app:1"], &many)).finish();
-    let limits = ReadLimits { max_name_bytes: 2_000_000, ..Default::default() };
+    let limits = ReadLimits { max_name_bytes: 2_000_000, max_name: LONG, ..Default::default() };
     let err = read_archive_with(&archive[..], &wants, &limits).unwrap_err();
     assert!(err.to_string().contains("DOCKWARD_MAX_NAME_BYTES"), "{err}");
 }
@@ -814,10 +814,37 @@ fn outer_symlink_names_are_bounded() {
         outer = outer.symlink(&format!("{i}{}", "l".repeat(50_000)), &"t".repeat(50_000));
     }
     let archive = outer.file("manifest.json", b"[]").finish();
-    let limits = ReadLimits { max_name_bytes: 300_000, ..Default::default() };
+    let limits = ReadLimits { max_name_bytes: 300_000, max_name: LONG, ..Default::default() };
     let err = read_archive_with(&archive[..], &wants, &limits).unwrap_err();
     assert!(err.to_string().contains("DOCKWARD_MAX_NAME_BYTES"), "{err}");
 }
+
+#[test]
+fn one_name_longer_than_any_path_is_refused() {
+    // 100 KB names: each over the per-name bound (64 KiB), far under the per-archive one.
+    let layer = gzip(&long_names_layer(2, 100_000));
+    let archive = Outer::new()
+        .file("blob.tar.gz", &layer)
+        .file("manifest.json", &manifest("c.json", &["app:1"], &["blob.tar.gz".to_string()]))
+        .finish();
+    let err = read_archive_with(&archive[..], &wants, &ReadLimits::default()).unwrap_err();
+    assert!(matches!(err, ImageError::Limit(_)), "{err}");
+    assert!(err.to_string().contains("a name of 100") && err.to_string().contains("blob.tar.gz"), "{err}");
+    // Names as long as a real file system allows are read.
+    let layer = gzip(&long_names_layer(2, 4_000));
+    let archive = Outer::new()
+        .file("blob.tar.gz", &layer)
+        .file("manifest.json", &manifest("c.json", &["app:1"], &["blob.tar.gz".to_string()]))
+        .finish();
+    assert_eq!(read_archive_with(&archive[..], &wants, &ReadLimits::default()).unwrap()[0].files.len(), 2);
+    // The outer archive's own member and link names too.
+    let archive = Outer::new().symlink("l", &"t".repeat(70_000)).file("manifest.json", b"[]").finish();
+    let err = read_archive_with(&archive[..], &wants, &ReadLimits::default()).unwrap_err();
+    assert!(err.to_string().contains("the link `l`"), "{err}");
+}
+
+/// Names long enough to test the per-archive bound without the per-name one.
+const LONG: usize = 1 << 20;
 
 #[test]
 fn unpacked_bytes_are_bounded_per_archive() {

@@ -37,10 +37,11 @@ fn save_archive(path: &Path, layer: &[u8]) {
 #[test]
 fn long_entry_names_are_bounded() {
     let dir = tempfile::tempdir().unwrap();
-    // 40 entries named by 1 MB each: 40 MB of names in a few hundred KB.
+    // 400 entries named by 40 KB each (each under the 64 KiB per-name bound): 16 MB of
+    // names in a few hundred KB.
     let mut layer = tar::Builder::new(Vec::new());
-    for i in 0..40 {
-        append(&mut layer, &format!("{i:02}{}", "n".repeat(1_000_000)), b"");
+    for i in 0..400 {
+        append(&mut layer, &format!("{i:03}{}", "n".repeat(40_000)), b"");
     }
     save_archive(&dir.path().join("image.tar"), &layer.into_inner().unwrap());
     write(dir.path(), "Dockerfile", CHECKED_DOCKERFILE);
@@ -54,6 +55,22 @@ fn long_entry_names_are_bounded() {
     let r = run(dir.path(), &["sbom", "image.tar"], &limit, None);
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stderr.contains("DOCKWARD_MAX_NAME_BYTES"), "{}", r.all());
+}
+
+#[test]
+fn one_megabyte_names_are_refused_at_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    // The shape: entries named by 1 MB each. No file system holds such a path.
+    let mut layer = tar::Builder::new(Vec::new());
+    for i in 0..40 {
+        append(&mut layer, &format!("{i:02}{}", "n".repeat(1_000_000)), b"");
+    }
+    save_archive(&dir.path().join("image.tar"), &layer.into_inner().unwrap());
+    write(dir.path(), "Dockerfile", CHECKED_DOCKERFILE);
+    let r = run(dir.path(), &["check", "image.tar", "Dockerfile"], &[], None);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stdout.contains("image.tar: error DW002") && r.stdout.contains("a name of 1000002 bytes"), "{}", r.all());
+    assert!(r.checked("Dockerfile"), "{}", r.all());
 }
 
 #[test]
