@@ -5,18 +5,18 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::sync::LazyLock;
-
 use dockward_compose::{LoadOptions, ProjectFile};
-use dockward_linter::Settings;
 use libfuzzer_sys::fuzz_target;
-
-static SETTINGS: LazyLock<Settings> = LazyLock::new(common::all_rules);
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, bytes)) = data.split_first() else { return };
     let mut file = ProjectFile::new("/nonexistent-dockward-fuzz/compose.yaml");
     file.bytes = Some(bytes.to_vec());
     let options = LoadOptions { environment: Some(vec![("TAG".to_string(), "1.0".to_string())]), ..Default::default() };
-    let _ = dockward_linter::check_compose::check_compose_project(&[file], &options, &SETTINGS, common::fix_mode(mode));
+    let _ = dockward_linter::check_compose::check_compose_project(
+        &[file],
+        &options,
+        &common::SETTINGS,
+        common::fix_mode(mode),
+    );
 });

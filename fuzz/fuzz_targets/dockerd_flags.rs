@@ -4,13 +4,8 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::sync::LazyLock;
-
 use dockward_linter::daemon::FlagFileKind;
-use dockward_linter::Settings;
 use libfuzzer_sys::fuzz_target;
-
-static SETTINGS: LazyLock<Settings> = LazyLock::new(common::all_rules);
 
 fuzz_target!(|data: &[u8]| {
     let Some((&kind, bytes)) = data.split_first() else { return };
@@ -19,5 +14,5 @@ fuzz_target!(|data: &[u8]| {
         1 => (FlagFileKind::DefaultDocker, "docker"),
         _ => (FlagFileKind::SysconfigDocker, "docker"),
     };
-    let _ = dockward_linter::daemon::check_flag_file_bytes(kind, name, None, bytes, &SETTINGS);
+    let _ = dockward_linter::daemon::check_flag_file_bytes(kind, name, None, bytes, &common::SETTINGS);
 });

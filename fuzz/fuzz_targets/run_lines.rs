@@ -4,13 +4,8 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::sync::LazyLock;
-
 use dockward_linter::run_lines::RunLineFile;
-use dockward_linter::Settings;
 use libfuzzer_sys::fuzz_target;
-
-static SETTINGS: LazyLock<Settings> = LazyLock::new(common::all_rules);
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else { return };
@@ -21,5 +16,5 @@ fuzz_target!(|data: &[u8]| {
         _ => (RunLineFile::GitlabCi, ".gitlab-ci.yml"),
     };
     let fix = common::fix_mode(selector / 4);
-    let _ = dockward_linter::run_lines::check_run_lines_bytes(name, None, bytes, kind, &SETTINGS, fix);
+    let _ = dockward_linter::run_lines::check_run_lines_bytes(name, None, bytes, kind, &common::SETTINGS, fix);
 });

@@ -4,22 +4,11 @@
 use dockward_version::{compare, Scheme};
 use libfuzzer_sys::fuzz_target;
 
-const SCHEMES: &[Scheme] = &[
-    Scheme::Dpkg,
-    Scheme::Apk,
-    Scheme::Rpm,
-    Scheme::Pep440,
-    Scheme::Semver,
-    Scheme::Go,
-    Scheme::Maven,
-    Scheme::RubyGems,
-];
-
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else { return };
     let Ok(text) = std::str::from_utf8(rest) else { return };
     let Some((a, b)) = text.split_once('\n') else { return };
-    let scheme = SCHEMES[selector as usize % SCHEMES.len()];
+    let scheme = Scheme::ALL[selector as usize % Scheme::ALL.len()];
     if let (Ok(ab), Ok(ba)) = (compare(scheme, a, b), compare(scheme, b, a)) {
         assert_eq!(ab, ba.reverse(), "{scheme:?}: {a:?} vs {b:?}");
     }

@@ -2,7 +2,12 @@
 //! rule's code, not only the parser's.
 #![allow(dead_code)]
 
+use std::sync::LazyLock;
+
 use dockward_linter::{registry, Settings, SettingsBuilder};
+
+/// [`all_rules`], built once per fuzzing process.
+pub static SETTINGS: LazyLock<Settings> = LazyLock::new(all_rules);
 
 /// Every rule enabled, also those off by default.
 pub fn all_rules() -> Settings {

@@ -52,18 +52,18 @@ mod tests {
 
     /// issue 13 #1 in `--diff`: the diff's lines mask each text's secrets where they
     /// are, and a plain-word secret nowhere else.
+    /// `text` checked with one rule, its fixes applied (unsafe ones too).
+    fn check_with_fixes(rule: &str, text: &str) -> crate::check::FileReport {
+        let settings = SettingsBuilder { select: Some(vec![rule.into()]), ..Default::default() }.build();
+        let fix = crate::check::FixMode::Apply { unsafe_fixes: true };
+        crate::check::check_dockerfile_text("Dockerfile", None, text, &settings, fix)
+    }
+
     #[test]
     fn fixed_texts_mask_secrets_by_range() {
         let text =
             "FROM a:1\nENV DB_PASSWORD=root API_TOKEN=hunter22x\nRUN apt-get install curl\nRUN echo root hunter22x\n";
-        let settings = SettingsBuilder { select: Some(vec!["DF101".into()]), ..Default::default() }.build();
-        let report = crate::check::check_dockerfile_text(
-            "Dockerfile",
-            None,
-            text,
-            &settings,
-            crate::check::FixMode::Apply { unsafe_fixes: true },
-        );
+        let report = check_with_fixes("DF101", text);
         let fixed = report.fixed.expect("DF101 fixes `apt-get install`");
         let (original, after) = fixed.masked();
         assert_eq!(
@@ -83,14 +83,7 @@ mod tests {
     fn a_fixed_secret_line_stays_masked() {
         // Alpine: its /bin/sh (ash) takes `set -o pipefail`, so DF106 offers that fix.
         let text = "FROM alpine:3.20\nRUN curl -u admin:root http://x.example/i.sh | sh\nUSER root\n";
-        let settings = SettingsBuilder { select: Some(vec!["DF106".into()]), ..Default::default() }.build();
-        let report = crate::check::check_dockerfile_text(
-            "Dockerfile",
-            None,
-            text,
-            &settings,
-            crate::check::FixMode::Apply { unsafe_fixes: true },
-        );
+        let report = check_with_fixes("DF106", text);
         let fixed = report.fixed.expect("DF106 adds `set -o pipefail`");
         assert!(fixed.text_secrets.is_empty(), "no finding is left: {:?}", report.diagnostics);
         let (original, after) = fixed.masked();
