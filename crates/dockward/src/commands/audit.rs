@@ -397,63 +397,37 @@ pub fn audit_host(
         !ignores.get(scope).is_some_and(|sels| sels.iter().any(|s| d.rule.matches(s)))
     });
     if prefix_host {
-        for d in &mut found {
-            if let Location::Logical { scope, .. } = &mut d.location {
-                *scope = format!("{}/{scope}", snapshot.endpoint.label);
-            }
-        }
+        prefix_scopes(&mut found, &snapshot.endpoint.label);
     }
     found.sort_by(|a, b| a.sort_key_cmp(b));
     Ok(AuditedHost { diagnostics: found, daemon_complete, host_checked: host_root.is_some(), controls_with_files })
 }
 
-/// The image-contents rules over every image the audited containers use: one export
-/// per image (`GET /images/{id}/get`), `--concurrency` at once, each parsed while it
-/// streams. An image that cannot be exported or read is a note on stderr.
+/// The image-contents rules over every image the audited containers use, each parsed
+/// while it streams.
 fn audit_image_contents(
     snapshot: &HostSnapshot,
     settings: &Settings,
     args: &AuditArgs,
     prefix_host: bool,
 ) -> Vec<Diagnostic> {
-    let in_use: Vec<&dockward_spec::ImageView> = snapshot.images.iter().filter(|i| !i.used_by.is_empty()).collect();
-    let ids: Vec<String> = in_use.iter().map(|i| i.id.clone()).collect();
-    let consume: dockward_engine::export::ArchiveConsumer<_> = Arc::new(|_id: &str, r: &mut dyn std::io::Read| {
+    let exported = export_in_use(snapshot, args, "its layers", |r| {
         dockward_image::read_archive(
             std::io::BufReader::with_capacity(1 << 20, r),
             &dockward_linter::image_contents::wants_content,
         )
     });
-    let label = &snapshot.endpoint.label;
-    // Exports carry whole images: fewer at once than small inspect requests.
-    let concurrency = args.concurrency.clamp(1, 4);
-    let outcomes = match dockward_engine::export::export_images(
-        &snapshot.endpoint,
-        args.timeout.max(1),
-        &ids,
-        concurrency,
-        consume,
-    ) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("dockward: {label}: cannot export images: {e}");
-            return Vec::new();
-        }
-    };
     let mut images = Vec::new();
-    for (view, outcome) in in_use.iter().zip(outcomes) {
-        match outcome.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
-            Ok(found) => images.extend(found.into_iter().map(|mut img| {
-                // An export by id carries no tag: name the image as the other IM rules do.
-                img.name = view.name.clone();
-                img
-            })),
-            Err(e) => eprintln!("dockward: {label}: image/{}: cannot read its layers: {e}", view.name),
-        }
+    for (view, found) in exported {
+        images.extend(found.into_iter().map(|mut img| {
+            // An export by id carries no tag: name the image as the other IM rules do.
+            img.name = view.name.clone();
+            img
+        }));
     }
     let mut found = dockward_linter::image_contents::lint_image_contents(&images, settings);
     if prefix_host {
-        prefix_scopes(&mut found, label);
+        prefix_scopes(&mut found, &snapshot.endpoint.label);
     }
     found
 }
@@ -477,11 +451,41 @@ fn audit_image_vulnerabilities(
     args: &AuditArgs,
     prefix_host: bool,
 ) -> Vec<Diagnostic> {
-    let in_use: Vec<&dockward_spec::ImageView> = snapshot.images.iter().filter(|i| !i.used_by.is_empty()).collect();
-    let ids: Vec<String> = in_use.iter().map(|i| i.id.clone()).collect();
-    let consume: dockward_engine::export::ArchiveConsumer<_> = Arc::new(|_id: &str, r: &mut dyn std::io::Read| {
+    let exported = export_in_use(snapshot, args, "its packages", |r| {
         dockward_sbom::inventory_archive(std::io::BufReader::with_capacity(1 << 20, r), &ReadLimits::default())
     });
+    let mut found = Vec::new();
+    for (view, inventories) in exported {
+        for mut inv in inventories {
+            // An export by id carries no tag: name the image as the other IM rules do.
+            inv.name = view.name.clone();
+            found.extend(super::vulns::lint_inventory(db, &inv, settings, args.quiet));
+        }
+    }
+    if prefix_host {
+        prefix_scopes(&mut found, &snapshot.endpoint.label);
+    }
+    found
+}
+
+/// Every image the audited containers use, exported once (`GET /images/{id}/get`) and
+/// handed to `read` as it streams, at most `--concurrency` (and 4) at once: exports
+/// carry whole images. An image that cannot be exported or read (`what` names what
+/// was read of it) is a note on stderr and left out.
+fn export_in_use<'s, T, E>(
+    snapshot: &'s HostSnapshot,
+    args: &AuditArgs,
+    what: &str,
+    read: impl Fn(&mut dyn std::io::Read) -> Result<T, E> + Send + Sync + 'static,
+) -> Vec<(&'s dockward_spec::ImageView, T)>
+where
+    T: Send + 'static,
+    E: std::fmt::Display,
+{
+    let in_use: Vec<&dockward_spec::ImageView> = snapshot.images.iter().filter(|i| !i.used_by.is_empty()).collect();
+    let ids: Vec<String> = in_use.iter().map(|i| i.id.clone()).collect();
+    let consume: dockward_engine::export::ArchiveConsumer<_> =
+        Arc::new(move |_id: &str, r: &mut dyn std::io::Read| read(r).map_err(|e| e.to_string()));
     let label = &snapshot.endpoint.label;
     let outcomes = match dockward_engine::export::export_images(
         &snapshot.endpoint,
@@ -496,23 +500,14 @@ fn audit_image_vulnerabilities(
             return Vec::new();
         }
     };
-    let mut found = Vec::new();
-    for (view, outcome) in in_use.iter().zip(outcomes) {
-        match outcome.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
-            Ok(inventories) => {
-                for mut inv in inventories {
-                    // An export by id carries no tag: name the image as the other IM rules do.
-                    inv.name = view.name.clone();
-                    found.extend(super::vulns::lint_inventory(db, &inv, settings, args.quiet));
-                }
-            }
-            Err(e) => eprintln!("dockward: {label}: image/{}: cannot read its packages: {e}", view.name),
+    let mut out = Vec::new();
+    for (view, outcome) in in_use.into_iter().zip(outcomes) {
+        match outcome.and_then(|r| r) {
+            Ok(value) => out.push((view, value)),
+            Err(e) => eprintln!("dockward: {label}: image/{}: cannot read {what}: {e}", view.name),
         }
     }
-    if prefix_host {
-        prefix_scopes(&mut found, label);
-    }
-    found
+    out
 }
 
 /// `dockward.ignore=CODE,CODE[: reason]` labels, by container (or swarm service) scope.
