@@ -63,6 +63,9 @@ pub enum Target {
     Network,
     /// Swarm mode objects.
     Swarm,
+    /// Kubernetes objects beyond their containers: NetworkPolicies, RBAC, service
+    /// accounts, ConfigMaps, namespaces and Pod Security admission.
+    Kubernetes,
 }
 
 impl Target {
@@ -77,6 +80,7 @@ impl Target {
             Target::Image => "image",
             Target::Network => "network",
             Target::Swarm => "swarm",
+            Target::Kubernetes => "kubernetes",
         }
     }
 }

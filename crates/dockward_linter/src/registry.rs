@@ -224,6 +224,11 @@ pub static COMPOSE_RULES: &[&dyn ComposeRule] = &[
     &compose::broken_depends_on::BrokenDependsOn,
 ];
 
+/// Every Kubernetes rule (KS family: NetworkPolicy, RBAC, service accounts, Pod
+/// Security), in code order. The containers of workloads go through
+/// [`CONTAINER_RULES`].
+pub static KUBERNETES_RULES: &[&dyn crate::rules::kubernetes::KubernetesRule] = &[];
+
 /// Every vulnerability rule (VU family: `dockward scan`), in code order.
 pub static VULN_RULES: &[&dyn VulnRule] = &[
     &vuln::vulnerable_package::VulnerablePackage,
@@ -247,6 +252,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> + Clone {
         .chain(NETWORK_RULES.iter().map(|r| r.meta()))
         .chain(SWARM_RULES.iter().map(|r| r.meta()))
         .chain(COMPOSE_RULES.iter().map(|r| r.meta()))
+        .chain(KUBERNETES_RULES.iter().map(|r| r.meta()))
         .chain(VULN_RULES.iter().map(|r| r.meta()))
 }
 

@@ -12,8 +12,8 @@ use dockward_source::LineIndex;
 use granit_parser::{options, ErrorKind, Event, Marker, Parser, Placement, ScanError, Span};
 
 use crate::{
-    AliasOrigin, Budget, Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Tag, TextRange, TextSize,
-    YamlError, CORE_TAG_PREFIX,
+    AliasOrigin, Budget, Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Stream, StreamDocument, Tag,
+    TextRange, TextSize, YamlError, CORE_TAG_PREFIX,
 };
 
 pub(crate) fn parse(text: &str, budget: &Budget) -> Result<Document, YamlError> {
@@ -31,6 +31,27 @@ pub(crate) fn parse(text: &str, budget: &Budget) -> Result<Document, YamlError> 
     // to, so events are not quite in source order.
     comments.sort_by_key(|c| c.range.start());
     Ok(Document { root: builder.root, comments, errors: builder.errors })
+}
+
+pub(crate) fn parse_stream(text: &str, budget: &Budget) -> Stream {
+    if u32::try_from(text.len()).is_err() {
+        return Stream {
+            documents: Vec::new(),
+            error: Some(YamlError {
+                range: TextRange::empty(TextSize::from(0)),
+                message: "file too large for YAML parsing (4 GiB or more)".to_owned(),
+            }),
+        };
+    }
+    let mut builder = Builder::new(text, *budget);
+    builder.stream = Some(Vec::new());
+    let error = builder.run().err();
+    // What was built of the document the error stopped is dropped with it; the
+    // documents before it stand.
+    if error.is_none() {
+        builder.finish_document();
+    }
+    Stream { documents: builder.stream.take().unwrap_or_default(), error }
 }
 
 /// A finished node waiting to be attached to its parent, with what the budget needs
@@ -92,6 +113,11 @@ struct Builder<'t> {
     errors: Vec<YamlError>,
     /// Built on the first error message that needs a line and column.
     line_index: Option<LineIndex>,
+    /// Set by [`parse_stream`]: every document is kept, each with its own anchors and
+    /// budget, instead of stopping at the second.
+    stream: Option<Vec<StreamDocument>>,
+    /// Where the current document started (its `---`, or its first token).
+    document_start: Option<TextSize>,
 }
 
 impl<'t> Builder<'t> {
@@ -110,7 +136,26 @@ impl<'t> Builder<'t> {
             comments: Vec::new(),
             errors: Vec::new(),
             line_index: None,
+            stream: None,
+            document_start: None,
         }
+    }
+
+    /// Moves the finished document into the stream and resets what is per document.
+    fn finish_document(&mut self) {
+        let Some(stream) = self.stream.as_mut() else { return };
+        let Some(start) = self.document_start.take() else { return };
+        let mut comments = std::mem::take(&mut self.comments);
+        comments.sort_by_key(|c| c.range.start());
+        let end = self.root.as_ref().map_or(start, |r| r.range.end()).max(start);
+        stream.push(StreamDocument {
+            range: TextRange::new(start, end),
+            document: Document { root: self.root.take(), comments, errors: std::mem::take(&mut self.errors) },
+        });
+        self.anchors.clear();
+        self.anchor_sites.clear();
+        self.nodes = 0;
+        self.copied_bytes = 0;
     }
 
     fn run(&mut self) -> Result<(), YamlError> {
@@ -135,6 +180,11 @@ impl<'t> Builder<'t> {
             let is_map = matches!(event, Event::MappingStart(..));
             match event {
                 Event::StreamStart | Event::StreamEnd => {}
+                Event::DocumentStart(..) if self.stream.is_some() => {
+                    documents += 1;
+                    self.finish_document();
+                    self.document_start = Some(range.start());
+                }
                 Event::DocumentStart(..) => {
                     documents += 1;
                     if documents > 1 {

@@ -226,6 +226,33 @@ pub fn parse(text: &str, budget: &Budget) -> Result<Document, YamlError> {
     builder::parse(text, budget)
 }
 
+/// Every YAML document of a stream (`---`-separated, as Kubernetes manifests are).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Stream {
+    /// The documents read, in order, each with its own anchors and [`Budget`].
+    pub documents: Vec<StreamDocument>,
+    /// The fatal error that stopped the stream (a syntax error, a blown budget); the
+    /// document it occurred in is not in `documents`, the ones before it are.
+    pub error: Option<YamlError>,
+}
+
+/// One document of a [`Stream`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamDocument {
+    /// From the document's `---` (or its first token) to the end of its root node.
+    pub range: TextRange,
+    /// The tree, comments and non-fatal errors of this document alone.
+    pub document: Document,
+}
+
+/// Parses every document of `text` (a multi-document stream), each with its own
+/// anchors and node budget. A fatal error stops the stream: the documents before it
+/// are returned with it. Never panics; bounded like [`parse`] per document, and by the
+/// text length overall.
+pub fn parse_stream(text: &str, budget: &Budget) -> Stream {
+    builder::parse_stream(text, budget)
+}
+
 impl Node {
     /// The value under the scalar key `key` of a mapping (the first such entry if the
     /// key is duplicated). `None` for non-mappings.
@@ -272,5 +299,55 @@ impl Node {
     /// otherwise its own range.
     pub fn site(&self) -> TextRange {
         self.origin.map_or(self.range, |o| o.alias)
+    }
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<String> {
+        let stream = parse_stream(text, &Budget::default());
+        assert!(stream.error.is_none(), "{:?}", stream.error);
+        stream
+            .documents
+            .iter()
+            .map(|d| d.document.root.as_ref().map_or(String::new(), |r| text[r.range].to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn every_document_is_kept_with_exact_ranges() {
+        let text = "a: 1\n---\nb: &x 2\nc: *x\n---\n# only a comment\n---\n- 3\n";
+        assert_eq!(texts(text), ["a: 1", "b: &x 2\nc: *x", "", "- 3"]);
+        let stream = parse_stream(text, &Budget::default());
+        assert_eq!(&text[stream.documents[1].range], "---\nb: &x 2\nc: *x");
+        assert_eq!(stream.documents[2].document.comments.len(), 1);
+    }
+
+    #[test]
+    fn anchors_do_not_cross_documents() {
+        let stream = parse_stream("a: &x 1\n---\nb: *x\n", &Budget::default());
+        assert_eq!(stream.documents.len(), 1);
+        assert!(stream.error.unwrap().message.contains("undefined alias"));
+    }
+
+    #[test]
+    fn the_budget_is_per_document() {
+        let budget = Budget { max_nodes: 5, ..Budget::default() };
+        let stream = parse_stream("a: 1\nb: 2\n---\nc: 3\nd: 4\n", &budget);
+        assert!(stream.error.is_none());
+        assert_eq!(stream.documents.len(), 2);
+        let stream = parse_stream("a: 1\n---\n[1, 2, 3, 4, 5, 6]\n", &budget);
+        assert_eq!(stream.documents.len(), 1);
+        assert!(stream.error.is_some());
+    }
+
+    #[test]
+    fn a_syntax_error_keeps_the_documents_before_it() {
+        let stream = parse_stream("a: 1\n---\nb: [\n", &Budget::default());
+        assert_eq!(stream.documents.len(), 1);
+        assert!(stream.error.is_some());
+        assert!(parse_stream("", &Budget::default()).documents.is_empty());
     }
 }

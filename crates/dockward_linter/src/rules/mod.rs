@@ -7,6 +7,7 @@ pub mod dockerfile;
 pub mod engine;
 pub mod host;
 pub mod image;
+pub mod kubernetes;
 pub mod meta;
 pub mod network;
 pub mod swarm;

@@ -1,0 +1,137 @@
+//! Kubernetes rules (KS family), one per file. They read every object of a scan at
+//! once, because what they judge crosses objects: a NetworkPolicy selects pods of
+//! other objects, a RoleBinding names a Role, a Namespace's labels govern its pods.
+//! The containers of workloads are judged by the container rules (CT family) over the
+//! `ContainerSpec`s that `dockward_k8s` builds.
+
+use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
+use dockward_k8s::Object;
+use dockward_source::TextRange;
+
+use crate::settings::Settings;
+
+/// A rule over the Kubernetes objects of one scan.
+pub trait KubernetesRule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &mut KubernetesContext<'_>);
+}
+
+/// What a Kubernetes rule sees, and where it reports.
+pub struct KubernetesContext<'a> {
+    /// Every object of the scan, in file then document order.
+    pub objects: &'a [Object],
+    /// The namespace each object is judged in, by index into `objects`: its
+    /// `metadata.namespace`, else the kustomization's, else `--k8s-namespace`; `None`
+    /// when none of them says (the objects then form one group, "namespace not set").
+    pub namespaces: &'a [Option<String>],
+    /// Whether the scan holds every object of its namespaces (`--complete-namespace`):
+    /// only then can "selects nothing" or "no policy" about a namespace be judged.
+    pub complete_namespaces: bool,
+    pub settings: &'a Settings,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> KubernetesContext<'a> {
+    pub fn new(
+        objects: &'a [Object],
+        namespaces: &'a [Option<String>],
+        complete_namespaces: bool,
+        settings: &'a Settings,
+    ) -> Self {
+        Self { objects, namespaces, complete_namespaces, settings, diagnostics: Vec::new() }
+    }
+
+    /// The namespace object `index` is judged in.
+    pub fn namespace_of(&self, index: usize) -> Option<&'a str> {
+        self.namespaces.get(index).and_then(|n| n.as_deref())
+    }
+
+    /// Reports at a byte range of an object's file.
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        object: &Object,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let at = Location::source(&object.file, range);
+        self.diagnostics.push(Diagnostic::new(rule, at, message));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Runs one Kubernetes rule over in-memory manifests.
+
+    use dockward_diagnostics::Diagnostic;
+    use dockward_k8s::objects_in;
+    use dockward_source::SourceFile;
+    use dockward_yaml::Budget;
+
+    use super::*;
+
+    /// Reads each (name, text) as a manifest stream and runs `rule` over all objects;
+    /// an object without `metadata.namespace` is judged in `default_namespace`.
+    pub fn run(rule: &dyn KubernetesRule, files: &[(&str, &str)], default_namespace: Option<&str>) -> Vec<Diagnostic> {
+        let mut objects = Vec::new();
+        for (name, text) in files {
+            let read = objects_in(&SourceFile::new(*name, None, *text), &Budget::default());
+            assert!(read.errors.is_empty(), "{name}: {:?}", read.errors);
+            objects.extend(read.objects);
+        }
+        let namespaces: Vec<_> =
+            objects.iter().map(|o| o.namespace.clone().or_else(|| default_namespace.map(str::to_owned))).collect();
+        let settings = Settings::default();
+        let mut cx = KubernetesContext::new(&objects, &namespaces, true, &settings);
+        rule.check(&mut cx);
+        let mut found = cx.into_diagnostics();
+        found.sort_by(|a, b| a.sort_key_cmp(b));
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::declare_rule! {
+        /// Test rule: reports every object with the namespace it is judged in.
+        pub struct EveryObject;
+        code = "KS999", name = "every-object", severity = Info,
+        category = BestPractice, target = Kubernetes, fix = None,
+        summary = "Every object",
+    }
+
+    impl KubernetesRule for EveryObject {
+        fn meta(&self) -> &'static RuleMeta {
+            &Self::META
+        }
+        fn check(&self, cx: &mut KubernetesContext<'_>) {
+            for (index, object) in cx.objects.iter().enumerate() {
+                let message = format!("{} in {}", object.display_name(), cx.namespace_of(index).unwrap_or("?"));
+                let range = object.root.get("kind").map_or(object.root.range, |k| k.range);
+                cx.report(&Self::META, object, range, message);
+            }
+        }
+    }
+
+    #[test]
+    fn objects_are_judged_in_their_namespace_or_the_default_one() {
+        let files = [(
+            "a.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\n",
+        )];
+        let found = testing::run(&EveryObject, &files, Some("dev"));
+        let messages: Vec<_> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["Service/s in dev", "Pod/p in shop"]);
+        let text = files[0].1;
+        let at = found[1].location.range().unwrap();
+        assert_eq!(&text[at], "Pod");
+        assert!(testing::run(&EveryObject, &files, None)[0].message.ends_with("in ?"));
+    }
+}
