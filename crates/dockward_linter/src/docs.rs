@@ -41,9 +41,26 @@ pub fn rule_page(rule: &RuleMeta) -> String {
     if !rule.practices.is_empty() {
         let _ = writeln!(md, "| Practices | {} |", rule.practices.join("; "));
     }
+    let controls = compliance_controls(rule.code);
+    if !controls.is_empty() {
+        let _ = writeln!(md, "| Evidence for | {controls} |");
+    }
     md.push('\n');
     md.push_str(&rule_docs(rule).replace("\n## ", "\n### ").replacen("## ", "### ", 1));
     md
+}
+
+/// The compliance controls a rule gives evidence for, grouped by framework:
+/// `nist-800-190 4.4.3, 4.5.2; hipaa 164.312(d)` (from `compliance/*.toml`).
+fn compliance_controls(code: &str) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (framework, control) in crate::compliance::controls_of(code) {
+        match groups.last_mut() {
+            Some((f, ids)) if *f == framework => ids.push(control),
+            _ => groups.push((framework, vec![control])),
+        }
+    }
+    groups.iter().map(|(f, ids)| format!("{f} {}", ids.join(", "))).collect::<Vec<_>>().join("; ")
 }
 
 fn join_code(items: &[&str]) -> String {

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod check;
 pub mod check_compose;
 pub mod cis;
+pub mod compliance;
 pub mod config;
 pub mod coverage;
 pub mod daemon;
