@@ -7,13 +7,15 @@
 //! * [`Format::Json`]: a stable, versioned schema (`docs/output-formats.md`);
 //! * [`Format::Sarif`]: SARIF 2.1.0 for code-scanning dashboards;
 //! * [`Format::Junit`]: JUnit XML, one test case per checked file;
-//! * [`Format::Github`]: GitHub Actions workflow commands (inline annotations).
+//! * [`Format::Github`]: GitHub Actions workflow commands (inline annotations);
+//! * [`Format::Html`]: one self-contained page with charts, scorecards and filters.
 //!
 //! Secrets: every format masks the byte ranges in [`Diagnostic::redactions`] wherever it
 //! prints source text, and scrubs the secret's text from every other string it prints
 //! (messages, fix contents), so output can be uploaded or logged safely.
 
 mod github;
+mod html;
 mod json;
 mod junit;
 mod sarif;
@@ -25,6 +27,7 @@ use std::io::{self, Write};
 use std::str::FromStr;
 
 use dockward_diagnostics::{Diagnostic, RuleMeta, Severity};
+pub use html::{render_html, HtmlSections, ScorecardRow, ScorecardView};
 
 /// The output formats `render` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,11 +42,14 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands.
     Github,
+    /// One self-contained HTML page ([`render_html`] adds scorecards).
+    Html,
 }
 
 impl Format {
     /// Every format, in the order shown in help texts.
-    pub const ALL: [Format; 5] = [Format::Text, Format::Json, Format::Sarif, Format::Junit, Format::Github];
+    pub const ALL: [Format; 6] =
+        [Format::Text, Format::Json, Format::Sarif, Format::Junit, Format::Github, Format::Html];
 
     /// The name used on the command line and in configuration.
     pub fn as_str(self) -> &'static str {
@@ -53,6 +59,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Junit => "junit",
             Format::Github => "github",
+            Format::Html => "html",
         }
     }
 }
@@ -88,6 +95,7 @@ impl FromStr for Format {
             "sarif" => Ok(Format::Sarif),
             "junit" => Ok(Format::Junit),
             "github" | "github-actions" | "gha" => Ok(Format::Github),
+            "html" => Ok(Format::Html),
             _ => Err(UnknownFormat(s.to_string())),
         }
     }
@@ -231,6 +239,7 @@ pub fn render(format: Format, report: &Report, options: &ReportOptions, out: &mu
         Format::Sarif => sarif::render(report, options, out),
         Format::Junit => junit::render(report, out),
         Format::Github => github::render(report, out),
+        Format::Html => html::render_html(report, options, &HtmlSections::default(), out),
     }
 }
 

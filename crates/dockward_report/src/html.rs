@@ -1,0 +1,552 @@
+//! One self-contained HTML file: a summary with charts, compliance scorecards, every
+//! finding with its location, source, help and fix, filterable and sortable in the page,
+//! and the documentation of each rule that fired.
+//!
+//! Self-contained means no network at all: the styles and the script are inline, the
+//! charts are inline SVG, and the fonts are the reader's own. The page reads well
+//! without the script (every finding is in the markup) and printed (the controls hide,
+//! the details open). Secrets are masked exactly as in the other formats
+//! ([`crate::scrub`]). The output is deterministic: no time stamps, no random ids.
+//!
+//! Size: one finding costs about 300 bytes plus its source lines (at most
+//! [`SNIPPET_LINES`], each cut at [`SNIPPET_COLUMNS`]), and each rule's documentation
+//! is written once, so 20,000 findings stay near 10 MB.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use dockward_diagnostics::{Diagnostic, Location, RuleMeta, Severity};
+
+use crate::scrub::Secrets;
+use crate::{Counts, Report, ReportOptions};
+
+/// Source lines shown under a finding.
+const SNIPPET_LINES: u32 = 6;
+/// Characters kept of each source line.
+const SNIPPET_COLUMNS: usize = 240;
+
+/// What the HTML report shows beyond the findings.
+#[derive(Debug, Clone, Default)]
+pub struct HtmlSections {
+    /// The page title: `dockward check`, `dockward audit of 3 hosts`.
+    pub title: String,
+    /// Compliance scorecards (the CIS Docker Benchmark's among them), in order.
+    pub scorecards: Vec<ScorecardView>,
+}
+
+/// One framework's scorecard, already evaluated by the caller.
+#[derive(Debug, Clone)]
+pub struct ScorecardView {
+    /// `nist-800-190`.
+    pub id: String,
+    pub title: String,
+    /// A sentence on what the scorecard does and does not show.
+    pub header: String,
+    pub rows: Vec<ScorecardRow>,
+}
+
+/// One control of a scorecard.
+#[derive(Debug, Clone)]
+pub struct ScorecardRow {
+    pub id: String,
+    pub title: String,
+    /// `FAIL`, `PASS`, `PARTIAL`, `MANUAL`, `N/A` or `NOT CHECKED`.
+    pub outcome: String,
+    /// The rule codes of its findings, in order.
+    pub findings: Vec<String>,
+    /// What a pass shows and what it does not.
+    pub note: String,
+}
+
+/// The outcomes a scorecard can show, in the order of the charts.
+const OUTCOMES: [(&str, &str); 6] = [
+    ("FAIL", "#c62828"),
+    ("PASS", "#2e7d32"),
+    ("PARTIAL", "#f9a825"),
+    ("MANUAL", "#6d4c41"),
+    ("N/A", "#9e9e9e"),
+    ("NOT CHECKED", "#546e7a"),
+];
+
+fn severity_color(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "#c62828",
+        Severity::Warning => "#ef6c00",
+        Severity::Info => "#1565c0",
+    }
+}
+
+/// Escapes text for element content and double-quoted attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A rule code as an element id (`r-DF001`).
+fn rule_anchor(code: &str) -> String {
+    let safe: String = code.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    format!("r-{safe}")
+}
+
+/// The family of a rule: the letters of its code (`DF`, `CT`, `VU`).
+fn family(code: &str) -> &str {
+    let end = code.find(|c: char| c.is_ascii_digit()).unwrap_or(code.len());
+    &code[..end]
+}
+
+/// A horizontal bar chart: one labelled bar per (label, value, colour).
+fn bar_chart(title: &str, bars: &[(String, usize, &str)]) -> String {
+    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
+    let (label_w, bar_w, row_h) = (120usize, 320usize, 24usize);
+    let height = bars.len().max(1) * row_h + 8;
+    let mut svg = format!(
+        "<figure><figcaption>{}</figcaption><svg role=img aria-label=\"{}\" viewBox=\"0 0 {} {height}\" width=\"{}\" height=\"{height}\">",
+        esc(title),
+        esc(title),
+        label_w + bar_w + 60,
+        label_w + bar_w + 60
+    );
+    for (i, (label, value, color)) in bars.iter().enumerate() {
+        let y = i * row_h + 4;
+        let w = if *value == 0 { 0 } else { (value * bar_w / max).max(2) };
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=end>{}</text><rect x=\"{}\" y=\"{y}\" width=\"{w}\" height=\"{}\" fill=\"{color}\"><title>{}: {value}</title></rect><text x=\"{}\" y=\"{}\">{value}</text>",
+            label_w - 6,
+            y + 15,
+            esc(label),
+            label_w,
+            row_h - 6,
+            esc(label),
+            label_w + w + 6,
+            y + 15
+        );
+    }
+    svg.push_str("</svg></figure>");
+    svg
+}
+
+/// A single stacked bar of a scorecard's outcomes, with a legend.
+fn outcome_bar(card: &ScorecardView) -> String {
+    let total = card.rows.len().max(1);
+    let width = 480usize;
+    let mut svg = format!(
+        "<svg role=img aria-label=\"{} outcomes\" viewBox=\"0 0 {width} 22\" width=\"{width}\" height=\"22\">",
+        esc(&card.id)
+    );
+    let mut x = 0usize;
+    let mut legend = String::from("<p class=legend>");
+    for (outcome, color) in OUTCOMES {
+        let n = card.rows.iter().filter(|r| r.outcome == outcome).count();
+        if n == 0 {
+            continue;
+        }
+        let w = n * width / total;
+        let _ = write!(
+            svg,
+            "<rect x=\"{x}\" y=\"0\" width=\"{w}\" height=\"22\" fill=\"{color}\"><title>{outcome}: {n}</title></rect>"
+        );
+        x += w;
+        let _ = write!(legend, "<span><i style=\"background:{color}\"></i>{outcome} {n}</span> ");
+    }
+    svg.push_str("</svg>");
+    legend.push_str("</p>");
+    svg + &legend
+}
+
+/// `line:column`, or nothing for a location that is not in a file.
+fn position(location: &Location) -> String {
+    match location {
+        Location::Source { file, range } => file.position(range.start()).to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Where a finding is, without the position: the file, or the logical place.
+fn place(location: &Location) -> String {
+    match location {
+        Location::Logical { scope, path } => format!("{scope} {path}"),
+        other => other.name().to_owned(),
+    }
+}
+
+/// The lines of the finding's primary range, masked, with line numbers.
+fn snippet(d: &Diagnostic, secrets: &Secrets<'_>) -> Option<String> {
+    let Location::Source { file, range } = &d.location else { return None };
+    let index = file.line_index();
+    let first = index.line_of(range.start());
+    let last = index.line_of(range.end()).max(first).min(first + SNIPPET_LINES - 1);
+    let mut out = String::new();
+    for line in first..=last.min(index.line_count()) {
+        let line_range = index.line_range(line, file.text());
+        let text = file.slice(line_range);
+        let mut masked = secrets.source(file, text, u32::from(line_range.start()));
+        if masked.chars().count() > SNIPPET_COLUMNS {
+            masked = masked.chars().take(SNIPPET_COLUMNS).collect::<String>() + "…";
+        }
+        let _ = writeln!(out, "<span class=ln>{line:>5}</span> {}", esc(&masked));
+    }
+    Some(out)
+}
+
+/// Writes the HTML report.
+pub fn render_html(
+    report: &Report,
+    options: &ReportOptions,
+    sections: &HtmlSections,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let title = if sections.title.is_empty() { "dockward report" } else { sections.title.as_str() };
+    let counts = Counts::of(report.diagnostics);
+    write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><meta name=generator content=\"dockward {}\"><title>{}</title><style>{STYLE}</style></head><body>\n",
+        esc(&options.tool_version),
+        esc(title)
+    )?;
+    writeln!(out, "<header><h1>{}</h1><p>dockward {}</p></header><main>", esc(title), esc(&options.tool_version))?;
+
+    // Summary.
+    let (one, many) = options.subject;
+    let subjects = report.files.len();
+    writeln!(
+        out,
+        "<section id=summary><h2>Summary</h2><p class=cards><span class=\"card sev-error\"><b>{}</b> errors</span><span class=\"card sev-warning\"><b>{}</b> warnings</span><span class=\"card sev-info\"><b>{}</b> info</span><span class=card><b>{subjects}</b> {}</span></p>",
+        counts.errors,
+        counts.warnings,
+        counts.info,
+        if subjects == 1 { one } else { many }
+    )?;
+    if counts.total() > 0 {
+        let bars: Vec<(String, usize, &str)> = [Severity::Error, Severity::Warning, Severity::Info]
+            .into_iter()
+            .map(|s| {
+                let n = report.diagnostics.iter().filter(|d| d.severity == s).count();
+                (s.as_str().to_owned(), n, severity_color(s))
+            })
+            .collect();
+        out.write_all(bar_chart("Findings by severity", &bars).as_bytes())?;
+        let mut families: BTreeMap<&str, usize> = BTreeMap::new();
+        for d in report.diagnostics {
+            *families.entry(family(d.rule.code)).or_default() += 1;
+        }
+        let bars: Vec<(String, usize, &str)> =
+            families.into_iter().map(|(f, n)| (f.to_owned(), n, "#455a64")).collect();
+        out.write_all(bar_chart("Findings by rule family", &bars).as_bytes())?;
+        // Per place (file, host, image, container, service): the table a reader
+        // scans first on a fleet audit.
+        let mut places: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+        for d in report.diagnostics {
+            let slot = match d.severity {
+                Severity::Error => 0,
+                Severity::Warning => 1,
+                Severity::Info => 2,
+            };
+            places.entry(d.location.name().to_owned()).or_default()[slot] += 1;
+        }
+        writeln!(
+            out,
+            "<h3>By location</h3><table class=sortable id=places><thead><tr><th>Location<th class=num>Errors<th class=num>Warnings<th class=num>Info</thead><tbody>"
+        )?;
+        for (name, [e, w, i]) in &places {
+            writeln!(out, "<tr><td>{}<td class=num>{e}<td class=num>{w}<td class=num>{i}", esc(name))?;
+        }
+        writeln!(out, "</tbody></table>")?;
+    } else {
+        writeln!(out, "<p class=clean>No findings.</p>")?;
+    }
+    writeln!(out, "</section>")?;
+
+    // Scorecards.
+    if !sections.scorecards.is_empty() {
+        writeln!(out, "<section id=compliance><h2>Compliance evidence</h2>")?;
+        for card in &sections.scorecards {
+            writeln!(
+                out,
+                "<article class=scorecard id=\"c-{}\"><h3>{}</h3><p>{}</p>{}",
+                esc(&card.id),
+                esc(&card.title),
+                esc(&card.header),
+                outcome_bar(card)
+            )?;
+            writeln!(out, "<table class=sortable><thead><tr><th>Control<th>Title<th>Result<th>Findings<th>What it shows</thead><tbody>")?;
+            for row in &card.rows {
+                let class: String = row.outcome.to_ascii_lowercase().replace([' ', '/'], "-");
+                let mut codes: Vec<&str> = row.findings.iter().map(String::as_str).collect();
+                codes.dedup();
+                let links: Vec<String> =
+                    codes.iter().map(|c| format!("<a href=\"#{}\">{}</a>", rule_anchor(c), esc(c))).collect();
+                writeln!(
+                    out,
+                    "<tr><td>{}<td>{}<td><span class=\"out out-{class}\">{}</span><td>{}<td>{}",
+                    esc(&row.id),
+                    esc(&row.title),
+                    esc(&row.outcome),
+                    if row.findings.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{} ({})", row.findings.len(), links.join(", "))
+                    },
+                    esc(&row.note)
+                )?;
+            }
+            writeln!(out, "</tbody></table></article>")?;
+        }
+        writeln!(out, "</section>")?;
+    }
+
+    // Findings.
+    if !report.diagnostics.is_empty() {
+        let mut places: Vec<&str> = report.diagnostics.iter().map(|d| d.location.name()).collect();
+        places.sort_unstable();
+        places.dedup();
+        writeln!(
+            out,
+            "<section id=findings><h2>Findings</h2><form class=controls onsubmit=\"return false\"><input id=q type=search placeholder=\"Filter by text\" aria-label=\"Filter by text\"> <label><input type=checkbox class=sev value=error checked> errors</label> <label><input type=checkbox class=sev value=warning checked> warnings</label> <label><input type=checkbox class=sev value=info checked> info</label> <select id=place aria-label=Location><option value=\"\">every location</option>"
+        )?;
+        for p in &places {
+            writeln!(out, "<option>{}</option>", esc(p))?;
+        }
+        writeln!(
+            out,
+            "</select> <span id=shown>{} shown</span></form><table class=sortable id=ft><thead><tr><th>Severity<th>Rule<th>Location<th>Line<th>Message</thead><tbody>",
+            report.diagnostics.len()
+        )?;
+        for d in report.diagnostics {
+            write_finding(d, out)?;
+        }
+        writeln!(out, "</tbody></table></section>")?;
+    }
+
+    // Documentation of the rules that fired, once each.
+    let mut fired: Vec<&'static RuleMeta> = Vec::new();
+    for d in report.diagnostics {
+        if !fired.iter().any(|r| r.code == d.rule.code) {
+            fired.push(d.rule);
+        }
+    }
+    fired.sort_by_key(|r| r.code);
+    if !fired.is_empty() {
+        writeln!(out, "<section id=rules><h2>Rules</h2>")?;
+        for rule in fired {
+            writeln!(
+                out,
+                "<article id=\"{}\"><h3>{} <code>{}</code></h3><p>{}</p><details><summary>Documentation</summary><pre class=doc>{}</pre></details></article>",
+                rule_anchor(rule.code),
+                esc(rule.code),
+                esc(rule.name),
+                esc(rule.summary),
+                esc(rule.docs.trim())
+            )?;
+        }
+        writeln!(out, "</section>")?;
+    }
+    writeln!(out, "</main><script>{SCRIPT}</script></body></html>")
+}
+
+fn write_finding(d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
+    let secrets = Secrets::of(d);
+    let sev = d.severity.as_str();
+    let message = secrets.scrub(&d.message);
+    let mut details = String::new();
+    if let Some(code) = snippet(d, &secrets) {
+        let _ = write!(details, "<pre class=src>{code}</pre>");
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(details, "<p class=help>{}</p>", esc(&secrets.scrub(help)));
+    }
+    if let Some(fix) = &d.fix {
+        let _ = write!(
+            details,
+            "<p class=fix>Fix ({}): {}</p>",
+            esc(fix.applicability.as_str()),
+            esc(&secrets.scrub(&fix.message))
+        );
+    }
+    if !d.related.is_empty() {
+        details.push_str("<ul class=related>");
+        for r in &d.related {
+            let _ = write!(details, "<li>{}: {}", esc(&r.location.to_string()), esc(&secrets.scrub(&r.message)));
+        }
+        details.push_str("</ul>");
+    }
+    if let Some(v) = &d.vuln {
+        let _ = write!(
+            details,
+            "<p class=vuln>{} {} in {} {}{}</p>",
+            esc(&v.advisory),
+            esc(&v.severity),
+            esc(&v.package),
+            esc(&v.version),
+            v.fixed.as_deref().map(|f| format!(", fixed in {}", esc(f))).unwrap_or_default()
+        );
+    }
+    write!(
+        out,
+        "<tr class=\"sev-{sev}\" data-sev={sev} data-place=\"{}\"><td><span class=badge>{sev}</span><td><a href=\"#{}\">{}</a><td>{}<td class=num>{}<td>{}",
+        esc(d.location.name()),
+        rule_anchor(d.rule.code),
+        esc(d.rule.code),
+        esc(&place(&d.location)),
+        position(&d.location),
+        esc(&message)
+    )?;
+    if details.is_empty() {
+        writeln!(out)
+    } else {
+        writeln!(out, "<details><summary>details</summary>{details}</details>")
+    }
+}
+
+const STYLE: &str = r#"
+:root{--fg:#1b1f23;--muted:#57606a;--line:#d0d7de;--bg:#fff;--alt:#f6f8fa}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+header{padding:16px 24px;border-bottom:1px solid var(--line);background:var(--alt)}
+header h1{margin:0;font-size:1.5em}header p{margin:4px 0 0;color:var(--muted)}
+main{padding:8px 24px 48px;max-width:1400px}
+h2{border-bottom:1px solid var(--line);padding-bottom:4px;margin-top:32px}
+.cards{display:flex;flex-wrap:wrap;gap:12px}
+.card{border:1px solid var(--line);border-radius:6px;padding:8px 14px;min-width:110px}
+.card b{font-size:1.4em;display:block}
+.card.sev-error b{color:#c62828}.card.sev-warning b{color:#ef6c00}.card.sev-info b{color:#1565c0}
+figure{display:inline-block;margin:12px 24px 12px 0;vertical-align:top}
+figcaption{font-weight:600;margin-bottom:4px}
+svg text{font-size:12px;fill:var(--fg)}
+table{border-collapse:collapse;width:100%;margin:8px 0}
+th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+th{background:var(--alt);position:sticky;top:0;cursor:pointer;user-select:none}
+th.sorted-asc::after{content:" \25B2"}th.sorted-desc::after{content:" \25BC"}
+td.num,th.num{text-align:right;white-space:nowrap}
+tr.sev-error .badge{background:#c62828}tr.sev-warning .badge{background:#ef6c00}tr.sev-info .badge{background:#1565c0}
+.badge{color:#fff;border-radius:4px;padding:0 6px;font-size:.85em}
+td{overflow-wrap:anywhere}
+pre{background:var(--alt);padding:8px;overflow-x:auto;font-size:13px;margin:6px 0}
+pre.doc{white-space:pre-wrap}
+.ln{color:var(--muted)}
+.controls{display:flex;flex-wrap:wrap;gap:10px;align-items:center;margin:8px 0}
+.controls input[type=search]{padding:4px 8px;min-width:240px}
+.legend span{margin-right:12px;white-space:nowrap}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
+.out{font-weight:600}.out-fail{color:#c62828}.out-pass{color:#2e7d32}.out-partial{color:#a07800}
+.clean{font-size:1.2em;color:#2e7d32}
+@media (max-width:700px){main{padding:8px}th:nth-child(4),td:nth-child(4){display:none}figure svg{max-width:100%;height:auto}}
+@media print{.controls{display:none}details>*{display:block}th{position:static}a{color:inherit;text-decoration:none}}
+"#;
+
+/// Filtering by text, severity and location, and sorting by any column. Plain DOM
+/// code: no library, nothing fetched.
+const SCRIPT: &str = r#"
+(function(){
+  function rows(){var t=document.getElementById('ft');return t?Array.prototype.slice.call(t.tBodies[0].rows):[]}
+  function apply(){
+    var q=(document.getElementById('q')||{}).value||'';q=q.toLowerCase();
+    var sev={};document.querySelectorAll('input.sev').forEach(function(c){sev[c.value]=c.checked});
+    var place=(document.getElementById('place')||{}).value||'';
+    var shown=0;
+    rows().forEach(function(r){
+      var ok=sev[r.dataset.sev]!==false&&(!place||r.dataset.place===place)&&(!q||r.textContent.toLowerCase().indexOf(q)>=0);
+      r.hidden=!ok;if(ok)shown++;
+    });
+    var s=document.getElementById('shown');if(s)s.textContent=shown+' shown';
+  }
+  ['q','place'].forEach(function(id){var e=document.getElementById(id);if(e){e.addEventListener('input',apply);e.addEventListener('change',apply)}});
+  document.querySelectorAll('input.sev').forEach(function(c){c.addEventListener('change',apply)});
+  var rank={error:0,warning:1,info:2};
+  function key(r,i){var c=r.cells[i];if(!c)return '';var t=c.textContent.trim();
+    if(i===0&&t in rank)return rank[t];var n=parseFloat(t);return (/^[0-9.:]+$/.test(t)&&!isNaN(n))?n:t.toLowerCase()}
+  document.querySelectorAll('table.sortable').forEach(function(table){
+    table.tHead.rows[0].querySelectorAll('th').forEach(function(th,i){
+      th.addEventListener('click',function(){
+        var asc=!th.classList.contains('sorted-asc');
+        table.tHead.querySelectorAll('th').forEach(function(h){h.classList.remove('sorted-asc','sorted-desc')});
+        th.classList.add(asc?'sorted-asc':'sorted-desc');
+        var body=table.tBodies[0];var rs=Array.prototype.slice.call(body.rows);
+        rs.sort(function(a,b){var x=key(a,i),y=key(b,i);return (x<y?-1:x>y?1:0)*(asc?1:-1)});
+        rs.forEach(function(r){body.appendChild(r)});
+      });
+    });
+  });
+  if(window.matchMedia){window.matchMedia('print').addListener(function(m){if(m.matches)document.querySelectorAll('details').forEach(function(d){d.open=true})})}
+})();
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::*;
+
+    fn html(report: &Report, sections: &HtmlSections) -> String {
+        let mut out = Vec::new();
+        render_html(report, &ReportOptions::default(), sections, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn findings_are_escaped_located_and_masked() {
+        let f = file("Dockerfile", "FROM a\nENV TOKEN=s3cr3t-v4lue-123\nUSER <root>\n");
+        let mut secret = diag(&RULE_B, &f, 11, 33, "A secret is set: s3cr3t-v4lue-123");
+        secret.redactions = vec![range(17, 33)];
+        let diags = vec![secret, diag(&RULE_A, &f, 34, 45, "USER <root> & more")];
+        let files = vec!["Dockerfile".to_owned()];
+        let page = html(&report(&diags, &files), &HtmlSections::default());
+        assert!(page.starts_with("<!DOCTYPE html>"));
+        assert!(!page.contains("s3cr3t-v4lue-123"), "the secret leaked");
+        assert!(page.contains("ENV TOKEN=****"));
+        assert!(page.contains("USER &lt;root&gt; &amp; more"));
+        assert!(page.contains("<td class=num>3:1<td>"));
+        assert!(page.contains("id=\"r-DF001\"") && page.contains("href=\"#r-DF002\""));
+        // Nothing is fetched: no external URL in src/href attributes.
+        assert!(!page.contains("src=\"http") && !page.contains("href=\"http") && !page.contains("@import"));
+        // Deterministic.
+        assert_eq!(page, html(&report(&diags, &files), &HtmlSections::default()));
+    }
+
+    #[test]
+    fn scorecards_and_charts_are_drawn() {
+        let sections = HtmlSections {
+            title: "dockward audit".into(),
+            scorecards: vec![ScorecardView {
+                id: "nist-800-190".into(),
+                title: "NIST SP 800-190".into(),
+                header: "2 controls have technical evidence".into(),
+                rows: vec![
+                    ScorecardRow {
+                        id: "4.4.3".into(),
+                        title: "Insecure runtime".into(),
+                        outcome: "FAIL".into(),
+                        findings: vec!["DF001".into(), "DF001".into()],
+                        note: "n".into(),
+                    },
+                    ScorecardRow {
+                        id: "4.1.3".into(),
+                        title: "Malware".into(),
+                        outcome: "MANUAL".into(),
+                        findings: vec![],
+                        note: "m".into(),
+                    },
+                ],
+            }],
+        };
+        let f = file("Dockerfile", "FROM a\n");
+        let diags = vec![diag(&RULE_A, &f, 0, 4, "x")];
+        let files = vec!["Dockerfile".to_owned()];
+        let page = html(&report(&diags, &files), &sections);
+        assert!(page.contains("<title>dockward audit</title>"));
+        assert!(page.contains("<span class=\"out out-fail\">FAIL</span><td>2 (<a href=\"#r-DF001\">DF001</a>)"));
+        assert!(page.contains("FAIL 1</span>") && page.contains("MANUAL 1</span>"));
+        assert!(page.contains("Findings by rule family"));
+        let clean = html(&report(&[], &files), &HtmlSections::default());
+        assert!(clean.contains("No findings.") && !clean.contains("id=ft"));
+    }
+}
