@@ -47,9 +47,23 @@ pub enum OutputFormat {
     Sarif,
     Junit,
     Github,
+    /// One self-contained HTML page: charts, scorecards (`--compliance`), filters.
+    Html,
+    /// The `--compliance` scorecards as JSON.
+    Compliance,
 }
 
 impl OutputFormat {
+    /// What the report is made of, with the `--compliance` scorecards.
+    pub fn output(self) -> crate::commands::compliance::Output {
+        use crate::commands::compliance::Output;
+        match self {
+            OutputFormat::Compliance => Output::Scorecards,
+            OutputFormat::Html => Output::Html,
+            other => Output::Findings(other.report_format()),
+        }
+    }
+
     /// The report crate's format of the same name.
     pub fn report_format(self) -> dockward_report::Format {
         match self {
@@ -58,6 +72,9 @@ impl OutputFormat {
             OutputFormat::Sarif => dockward_report::Format::Sarif,
             OutputFormat::Junit => dockward_report::Format::Junit,
             OutputFormat::Github => dockward_report::Format::Github,
+            OutputFormat::Html => dockward_report::Format::Html,
+            // Written by the compliance module, not the report crate.
+            OutputFormat::Compliance => dockward_report::Format::Json,
         }
     }
 }
@@ -144,6 +161,11 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// Compliance scorecards of the findings: nist-800-190, pci-dss-4.0.1, hipaa, gdpr-32,
+    /// nist-800-53, cis-docker or all. Shown after the text report, inside the HTML
+    /// report, or alone as JSON with `--format compliance`.
+    #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK")]
+    pub compliance: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -106,6 +106,56 @@ pub fn find(id: &str) -> Option<&'static Framework> {
     frameworks().iter().find(|f| f.about.id == id)
 }
 
+static CIS: LazyLock<Framework> = LazyLock::new(|| {
+    let controls = crate::cis::CIS_1_6_CONTROLS
+        .iter()
+        .map(|c| {
+            let rules: Vec<String> =
+                crate::registry::all_rules().filter(|r| r.cis.contains(&c.id)).map(|r| r.code.to_owned()).collect();
+            let status = match (rules.is_empty(), c.automated) {
+                (true, _) => Coverage::Manual,
+                (false, true) => Coverage::Automated,
+                (false, false) => Coverage::Partial,
+            };
+            let interpretation = if rules.is_empty() {
+                "No dockward rule checks this control; it needs manual review.".to_owned()
+            } else if c.automated {
+                "No finding of the rules that implement this control on the inputs checked.".to_owned()
+            } else {
+                "The benchmark marks this control Manual: the rules check what a machine can; the rest needs review."
+                    .to_owned()
+            };
+            Control { id: c.id.to_owned(), title: c.title.to_owned(), status, rules, interpretation }
+        })
+        .collect();
+    Framework {
+        about: About {
+            id: CIS_DOCKER.to_owned(),
+            title: "CIS Docker Benchmark 1.6.0 (control ids and dockward's short titles)".to_owned(),
+            source: "https://www.cisecurity.org/benchmark/docker".to_owned(),
+            catalogue_source: "src/cis.rs".to_owned(),
+            catalogue: crate::cis::CIS_1_6_CONTROLS.iter().map(|c| c.id.to_owned()).collect(),
+        },
+        controls,
+    }
+});
+
+/// The CIS Docker Benchmark (1.6.0 numbering) as a framework: each control with the
+/// rules whose `cis` metadata names it. `dockward audit --format cis` gives the
+/// detailed scorecard with other numberings and per-host applicability.
+pub fn cis_framework() -> &'static Framework {
+    &CIS
+}
+
+/// Any framework `--compliance` accepts, `cis-docker` included.
+pub fn framework(id: &str) -> Option<&'static Framework> {
+    if id == CIS_DOCKER {
+        Some(cis_framework())
+    } else {
+        find(id)
+    }
+}
+
 /// `FRAMEWORK CONTROL` pairs that name a rule, for its documentation page.
 pub fn controls_of(code: &str) -> Vec<(&'static str, &'static str)> {
     frameworks()
@@ -255,6 +305,11 @@ mod tests {
         assert!(find("cis-docker").is_none());
         assert!(controls_of("CT001").contains(&("nist-800-190", "4.4.3")));
         assert!(controls_of("DW001").is_empty());
+        let cis = framework("cis-docker").unwrap();
+        assert_eq!(cis.controls.len(), 117);
+        let c55 = cis.controls.iter().find(|c| c.id == "5.5").unwrap();
+        assert!(c55.rules.iter().any(|r| r == "CT001"));
+        assert_eq!(c55.status, Coverage::Automated);
     }
 
     fn finding(code: &str) -> Diagnostic {

@@ -438,9 +438,11 @@ pre.doc{white-space:pre-wrap}
 .controls{display:flex;flex-wrap:wrap;gap:10px;align-items:center;margin:8px 0}
 .controls input[type=search]{padding:4px 8px;min-width:240px}
 .legend span{margin-right:12px;white-space:nowrap}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
-.out{font-weight:600}.out-fail{color:#c62828}.out-pass{color:#2e7d32}.out-partial{color:#a07800}
+.out{font-weight:600;white-space:nowrap}
+.scorecard td:nth-child(2){min-width:12em}.scorecard td:first-child{white-space:nowrap}.out-fail{color:#c62828}.out-pass{color:#2e7d32}.out-partial{color:#a07800}
 .clean{font-size:1.2em;color:#2e7d32}
-@media (max-width:700px){main{padding:8px}th:nth-child(4),td:nth-child(4){display:none}figure svg{max-width:100%;height:auto}}
+svg{max-width:100%;height:auto}
+@media (max-width:700px){main{padding:8px}#ft th:nth-child(4),#ft td:nth-child(4){display:none}.scorecard td:nth-child(2){min-width:0}.scorecard th:nth-child(4),.scorecard td:nth-child(4){display:none}}
 @media print{.controls{display:none}details>*{display:block}th{position:static}a{color:inherit;text-decoration:none}}
 "#;
 
@@ -477,6 +479,10 @@ const SCRIPT: &str = r#"
       });
     });
   });
+  // `#filter=TEXT` in the address fills the filter: a link can show one rule or file.
+  var m=/^#filter=(.*)$/.exec(location.hash);var qi=document.getElementById('q');
+  if(m&&qi){qi.value=decodeURIComponent(m[1]);}
+  apply();
   if(window.matchMedia){window.matchMedia('print').addListener(function(m){if(m.matches)document.querySelectorAll('details').forEach(function(d){d.open=true})})}
 })();
 "#;

@@ -10,6 +10,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::compliance::Output;
 use clap::{Args, ValueEnum};
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
 use dockward_engine::{AuditOptions, ConnectEnv, HostSnapshot, Progress, ReadOptions};
@@ -37,6 +38,10 @@ pub enum AuditFormat {
     Cis,
     /// The CIS scorecard as JSON.
     CisJson,
+    /// One self-contained HTML page: charts, scorecards (`--compliance`), filters.
+    Html,
+    /// The `--compliance` scorecards as JSON.
+    Compliance,
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +102,9 @@ pub struct AuditArgs {
     /// and the rules' `cis` ids), 1.7 or 1.8. Each row also shows the other versions' ids.
     #[arg(long, value_name = "VERSION", default_value = "1.6", value_parser = parse_cis_version)]
     pub cis_version: CisVersion,
+    /// Compliance scorecards of the findings (see `dockward check --help`).
+    #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK")]
+    pub compliance: Vec<String>,
     /// Also check the files in the layers of every image the audited containers use
     /// (IM008 and up: setuid files, empty passwords, secrets, ...). Transfers each
     /// image's bytes (`GET /images/{id}/get`, as `docker save`); also `[audit] image-contents = true`.
@@ -240,6 +248,11 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
     let mut buf = Vec::with_capacity(8192);
     match args.format {
         AuditFormat::Cis | AuditFormat::CisJson => {
+            if !args.compliance.is_empty() {
+                return Err("--compliance scorecards are shown by --format text, html or compliance; \
+                            --format cis is the CIS scorecard itself"
+                    .into());
+            }
             let card = super::cis::scorecard(&results, &settings, args.cis_version);
             if args.format == AuditFormat::Cis {
                 super::cis::render_text(&card, &mut buf)
@@ -249,16 +262,23 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
             .map_err(|e| e.to_string())?;
         }
         other => {
+            let output = match other {
+                AuditFormat::Html => Output::Html,
+                AuditFormat::Compliance => Output::Scorecards,
+                AuditFormat::Json => Output::Findings(Format::Json),
+                AuditFormat::Sarif => Output::Findings(Format::Sarif),
+                AuditFormat::Junit => Output::Findings(Format::Junit),
+                AuditFormat::Github => Output::Findings(Format::Github),
+                _ => Output::Findings(Format::Text),
+            };
+            let frameworks = super::compliance::frameworks_for(&args.compliance, output)?;
+            let ran = |code: &str| {
+                registry::find(code).is_some_and(|rule| super::cis::ran_in_audit(rule, &results, &settings))
+            };
+            let cards = super::compliance::evaluate(&frameworks, &ran, &diagnostics);
             let objects = audited_objects(&results, several);
             let report =
                 Report { diagnostics: &diagnostics, rules: &rules, files: &objects, fixes_applied: 0, fixable: 0 };
-            let format = match other {
-                AuditFormat::Json => Format::Json,
-                AuditFormat::Sarif => Format::Sarif,
-                AuditFormat::Junit => Format::Junit,
-                AuditFormat::Github => Format::Github,
-                _ => Format::Text,
-            };
             let options = ReportOptions {
                 color: use_color(args.color, args.output.is_some()),
                 show_source: true,
@@ -268,7 +288,8 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 tool_version: env!("CARGO_PKG_VERSION").to_string(),
                 subject: ("object", "objects"),
             };
-            dockward_report::render(format, &report, &options, &mut buf).map_err(|e| e.to_string())?;
+            super::compliance::render(output, "dockward audit", &report, &options, &cards, &mut buf)
+                .map_err(|e| e.to_string())?;
         }
     }
     write_output(args.output.as_ref(), &buf)?;

@@ -16,12 +16,14 @@ use dockward_linter::settings::{Settings, SettingsBuilder};
 use dockward_report::{Report, ReportOptions};
 use rayon::prelude::*;
 
+use super::compliance::Family;
 use super::output::{stream_output, use_color, write_output};
 use super::settings::{builder_from_config, settings_builder, CliSelection};
 use crate::args::{CheckArgs, OutputFormat};
 use crate::discover::{discover, FileKind, Input};
 use dockward_compose::{LoadOptions, ProjectFile};
 use dockward_linter::check_compose::check_compose_project;
+use std::collections::BTreeSet;
 
 mod compose;
 mod vu;
@@ -47,6 +49,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     // With --host-root and no paths, only the host is checked (not the current directory).
     // With --host-root or -f and no paths, only the host or the named Compose project is
     // checked (not the current directory).
+    let frameworks = super::compliance::frameworks_for(&args.compliance, args.format.output())?;
     let (inputs, discovery_errors) =
         if args.paths.is_empty() && (args.host_root.is_some() || !args.compose_files.is_empty()) {
             (Vec::new(), Vec::new())
@@ -94,6 +97,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         return Err("--fix cannot write to stdin or a pipe; use --diff to see the fixes".into());
     }
 
+    let families = families_read(&inputs, &args, vu_db.is_some());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
@@ -211,8 +215,14 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         subject: ("file", "files"),
     };
-    let format = args.format.report_format();
-    stream_output(args.output.as_ref(), |out| dockward_report::render(format, &report, &options, out))?;
+    // A family whose rules found something ran, whatever input it came from.
+    let mut families = families;
+    families.extend(diagnostics.iter().map(|d| super::compliance::family_of(d.rule)));
+    let ran = super::compliance::ran_in(&settings, &families);
+    let cards = super::compliance::evaluate(&frameworks, &ran, &diagnostics);
+    stream_output(args.output.as_ref(), |out| {
+        super::compliance::render(args.format.output(), "dockward check", &report, &options, &cards, out)
+    })?;
     if args.statistics && args.format != OutputFormat::Text {
         let mut stats = Vec::new();
         dockward_report::render_statistics(&report, &mut stats).map_err(|e| e.to_string())?;
@@ -230,6 +240,38 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     } else {
         exit::CLEAN
     })
+}
+
+/// The rule families this check runs, by the kinds of input it reads: a rule whose
+/// input was not there did not run, and its compliance controls are not checked.
+fn families_read(inputs: &[Input], args: &CheckArgs, vulnerabilities: bool) -> BTreeSet<Family> {
+    let mut families = BTreeSet::from([Family::Meta]);
+    let kinds = inputs.iter().map(|i| match i {
+        Input::File { kind, .. } | Input::Stream { kind, .. } => *kind,
+    });
+    for kind in kinds {
+        families.extend(match kind {
+            FileKind::Dockerfile => &[Family::Dockerfile][..],
+            FileKind::ShellScript | FileKind::Makefile | FileKind::GithubWorkflow | FileKind::GitlabCi => {
+                &[Family::Container][..]
+            }
+            FileKind::DaemonJson | FileKind::DockerUnit | FileKind::DefaultDocker | FileKind::SysconfigDocker => {
+                &[Family::Daemon][..]
+            }
+            FileKind::Compose => &[Family::Compose, Family::Container][..],
+            FileKind::ImageArchive => &[Family::ImageContents][..],
+        });
+    }
+    if !args.compose_files.is_empty() {
+        families.extend([Family::Compose, Family::Container]);
+    }
+    if args.host_root.is_some() {
+        families.extend([Family::Host, Family::Daemon]);
+    }
+    if vulnerabilities {
+        families.insert(Family::Vulnerability);
+    }
+    families
 }
 
 /// Unreadable files already decide the exit code (2); they are not "findings".

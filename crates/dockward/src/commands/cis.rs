@@ -87,6 +87,12 @@ pub struct Summary {
     pub not_checked: usize,
 }
 
+/// Whether `rule` ran over something it judges in this audit: it applies to an
+/// audited object and its silence means something (for the compliance scorecards).
+pub fn ran_in_audit(rule: &RuleMeta, results: &[HostResult], settings: &Settings) -> bool {
+    settings.is_enabled(rule) && applies(rule, results) && judged(rule, results, settings)
+}
+
 /// Whether any audited host has objects `rule` looks at.
 fn applies(rule: &RuleMeta, results: &[HostResult]) -> bool {
     results.iter().any(|r| {

@@ -21,6 +21,9 @@ use dockward_vulnmatch::VulnSeverity;
 use super::output::{use_color, write_output};
 use super::settings::{settings_builder, CliSelection};
 use super::targets::TargetArgs;
+use std::collections::BTreeSet;
+
+use super::compliance::Family;
 use crate::args::{ColorChoice, FailOnArg, OutputFormat};
 use crate::exit;
 
@@ -74,6 +77,9 @@ pub struct ScanArgs {
     /// Colour: auto (TTY and NO_COLOR aware), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Compliance scorecards of the findings (see `dockward check --help`).
+    #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK")]
+    pub compliance: Vec<String>,
 }
 
 fn parse_severity(s: &str) -> Result<VulnSeverity, String> {
@@ -93,6 +99,7 @@ pub fn run(args: ScanArgs) -> u8 {
 
 fn run_inner(args: &ScanArgs) -> Result<u8, String> {
     let (settings, config_fail_on) = resolve_settings(args)?;
+    let frameworks = super::compliance::frameworks_for(&args.compliance, args.format.output())?;
     let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
     let path = match &args.db {
         Some(p) => p.clone(),
@@ -126,9 +133,13 @@ fn run_inner(args: &ScanArgs) -> Result<u8, String> {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         subject: ("target", "targets"),
     };
-    let format = args.format.report_format();
+    // Scan runs the VU rules (and the meta rules) only.
+    let families = BTreeSet::from([Family::Meta, Family::Vulnerability]);
+    let cards =
+        super::compliance::evaluate(&frameworks, &super::compliance::ran_in(&settings, &families), &diagnostics);
     let mut buf = Vec::with_capacity(8192);
-    dockward_report::render(format, &report, &options, &mut buf).map_err(|e| e.to_string())?;
+    super::compliance::render(args.format.output(), "dockward scan", &report, &options, &cards, &mut buf)
+        .map_err(|e| e.to_string())?;
     write_output(args.output.as_ref(), &buf)?;
 
     let failing = match fail_on {

@@ -1,0 +1,109 @@
+//! `--compliance` scorecards and the HTML report of `dockward check`, the page checked
+//! in a real browser (headless Chromium): content present, no console message, the
+//! filter working, screenshots kept as test artefacts.
+
+#[path = "support/browser.rs"]
+mod browser;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn dockward(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dockward")).args(args).output().expect("run dockward")
+}
+
+fn example(name: &str) -> String {
+    format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn control<'v>(doc: &'v Value, framework: &str, id: &str) -> &'v Value {
+    let f = doc["frameworks"].as_array().unwrap().iter().find(|f| f["id"] == framework).unwrap();
+    f["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()
+}
+
+#[test]
+fn scorecards_follow_the_findings_and_what_was_read() {
+    let out = dockward(&["check", "--isolated", &example("insecure"), "--format", "compliance"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = doc["frameworks"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["nist-800-190", "pci-dss-4.0.1", "hipaa", "gdpr-32", "nist-800-53", "cis-docker"]);
+    let runtime = control(&doc, "nist-800-190", "4.4.3");
+    assert_eq!(runtime["outcome"], "fail");
+    assert!(runtime["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "CT001"), "{runtime}");
+    // A check reads no live engine: the engine's controls are not checked, not passed.
+    assert_eq!(control(&doc, "nist-800-190", "4.4.1")["outcome"], "not-checked");
+    assert_eq!(control(&doc, "nist-800-190", "4.1.3")["outcome"], "manual");
+    // Vulnerability controls need the database and the VU rules.
+    assert_eq!(control(&doc, "nist-800-53", "RA-5")["outcome"], "not-checked");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in ["compliant", "certified"] {
+        assert!(!text.to_lowercase().contains(word), "the scorecard says {word}");
+    }
+
+    // The hardened example's Compose file meets the runtime configuration control of
+    // 800-190 as far as its rules ran: no daemon configuration was read, so the DM rules
+    // of the control did not run and the control is partial, naming them.
+    let dir = tempfile::tempdir().unwrap();
+    let compose = dir.path().join("compose.yaml");
+    std::fs::copy(format!("{}/compose.yaml", example("hardened")), &compose).unwrap();
+    let args =
+        ["check", "--isolated", compose.to_str().unwrap(), "--format", "compliance", "--compliance", "nist-800-190"];
+    let out = dockward(&args);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let runtime = control(&doc, "nist-800-190", "4.4.3");
+    assert_eq!(runtime["outcome"], "partial", "{runtime}");
+    assert!(runtime["not_run"].as_array().unwrap().iter().any(|c| c == "DM008"), "{runtime}");
+
+    // Text: the findings, then each scorecard with its header.
+    let out = dockward(&["check", "--isolated", &example("insecure"), "--compliance", "hipaa", "--color", "never"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(hipaa)\ndockward evaluates "), "{text}");
+    assert!(text.lines().any(|l| l.trim_start().starts_with("MANUAL") && l.contains("164.312(a)(2)(ii)")), "{text}");
+
+    // Bad selections are clear errors (exit 2).
+    let out = dockward(&["check", "--isolated", &example("insecure"), "--compliance", "pci"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown compliance framework `pci`"));
+    let out = dockward(&["check", "--isolated", &example("insecure"), "--compliance", "hipaa", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_html_report_of_a_check_renders_in_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let page_path = dir.path().join("check.html");
+    let out = dockward(&[
+        "check",
+        "--isolated",
+        &example("insecure"),
+        "--format",
+        "html",
+        "--compliance",
+        "all",
+        "-o",
+        page_path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = std::fs::read_to_string(&page_path).unwrap();
+    // Self-contained: nothing to fetch.
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("url(http"));
+    let page = browser::assert_renders(
+        &page_path,
+        &[
+            "<title>dockward check</title>",
+            "Compliance evidence",
+            "Findings by severity",
+            "CT001",
+            "4.4.3",
+            "id=\"r-CT001\"",
+        ],
+        "CT001",
+    );
+    assert!(page.dom.contains("class=\"out out-fail\">FAIL</span>"));
+    let shots = browser::screenshots(&page_path, "check");
+    assert!(shots.iter().all(|p| std::fs::metadata(p).unwrap().len() > 10_000), "{shots:?}");
+    assert!(Path::new(&shots[0]).exists());
+}
