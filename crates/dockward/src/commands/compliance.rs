@@ -145,7 +145,7 @@ pub fn frameworks_for(list: &[String], output: Output) -> Result<Vec<&'static st
 }
 
 /// Scores every selected framework.
-pub fn evaluate<'a>(ids: &[&str], ran: &dyn Fn(&str) -> bool, findings: &[Diagnostic]) -> Vec<Scorecard<'static>> {
+pub fn evaluate(ids: &[&str], ran: &dyn Fn(&str) -> bool, findings: &[Diagnostic]) -> Vec<Scorecard<'static>> {
     ids.iter()
         .filter_map(|id| compliance::framework(id))
         .map(|framework| compliance::evaluate(framework, ran, findings))
