@@ -1,6 +1,8 @@
 //! `dockward audit` end to end: against fake engines for faults, and against the real
 //! daemon (through a recording proxy) for findings, formats, secrets and read-only.
 
+#[path = "support/browser.rs"]
+mod browser;
 #[path = "../../dockward_engine/tests/support/mod.rs"]
 mod fixture;
 #[path = "support/report.rs"]
@@ -184,7 +186,7 @@ fn real_daemon_findings_formats_secrets_ignores_and_read_only() {
     }
 
     // No format prints a secret.
-    for format in ["text", "json", "sarif", "junit", "github", "cis", "cis-json"] {
+    for format in ["text", "json", "sarif", "junit", "github", "cis", "cis-json", "html", "compliance"] {
         let (out, _) = audit_via_proxy(&fx, &["--format", format, "--select", "ALL"]);
         let all = stdout(&out) + &stderr(&out);
         assert!(matches!(out.status.code(), Some(0 | 1)), "{format}: {all}");
@@ -197,6 +199,35 @@ fn real_daemon_findings_formats_secrets_ignores_and_read_only() {
             assert!(loc.as_str().is_some_and(|s| s.contains('/')), "{v}");
         }
     }
+
+    // Compliance scorecards of the live audit: the NW001 finding fails the 800-190
+    // network separation control; the engine's version was read, so 4.4.1 is judged;
+    // host files were not (no --host-root), so 4.5.4 is not checked.
+    let (out, _) = audit_via_proxy(&fx, &["--format", "compliance", "--compliance", "nist-800-190"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let controls = doc["frameworks"][0]["controls"].as_array().unwrap();
+    let outcome = |id: &str| controls.iter().find(|c| c["id"] == id).unwrap()["outcome"].as_str().unwrap().to_owned();
+    assert_eq!(outcome("4.3.3"), "fail");
+    assert!(matches!(outcome("4.4.1").as_str(), "pass" | "partial" | "fail"), "{}", outcome("4.4.1"));
+    assert_eq!(outcome("4.5.4"), "not-checked");
+    let failing = controls.iter().find(|c| c["id"] == "4.3.3").unwrap();
+    assert!(failing["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["location"].as_str().unwrap().contains(&on_bridge)));
+
+    // The HTML report of the audit, in a real browser.
+    let page_path = fx.dir.path().join("audit.html");
+    let (out, _) = audit_via_proxy(
+        &fx,
+        &["--format", "html", "--compliance", "nist-800-190,cis-docker", "-o", page_path.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let page =
+        browser::assert_renders(&page_path, &["<title>dockward audit</title>", "NW001", "4.3.3", "5.30"], "NW001");
+    assert!(page.dom.contains(&format!("container/{on_bridge}")), "the finding's container is named");
+    browser::screenshots(&page_path, "audit");
 
     // The CIS scorecard.
     let (out, _) = audit_via_proxy(&fx, &["--format", "cis-json"]);

@@ -6,6 +6,8 @@
 //! The tests marked "needs the matcher" compare real matches: they pass once
 //! `dockward_vulnmatch::match_inventory` is implemented.
 
+#[path = "support/browser.rs"]
+mod browser;
 #[path = "support/corpus_images.rs"]
 mod corpus_images;
 
@@ -149,6 +151,32 @@ fn ignore_unfixed_leaves_only_the_fixed_ones_and_the_exit_code_follows() {
     // Fixable findings at warning or above fail the default --fail-on warning.
     let failing = doc["findings"].as_array().unwrap().iter().any(|f| f["severity"] != "info");
     assert_eq!(out.status.code(), Some(if failing { 1 } else { 0 }), "{}", text(&out));
+}
+
+/// The scan's compliance scorecards and its HTML report in a real browser: the
+/// vulnerabilities fail 800-190's image-vulnerability control and 800-53 RA-5; the
+/// controls no VU rule covers are not checked.
+#[test]
+fn compliance_and_the_html_report_of_a_scan() {
+    let s = setup();
+    let out = s.scan(&["--format", "compliance", "--compliance", "nist-800-190,nist-800-53", s.minbase()]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+    let outcome = |framework: usize, id: &str| {
+        let controls = doc["frameworks"][framework]["controls"].as_array().unwrap();
+        controls.iter().find(|c| c["id"] == id).unwrap()["outcome"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(outcome(0, "4.1.1"), "fail");
+    assert_eq!(outcome(1, "RA-5"), "fail");
+    assert_eq!(outcome(0, "4.4.3"), "not-checked");
+    assert_eq!(outcome(0, "4.1.3"), "manual");
+
+    let page_path = s.dir.path().join("scan.html");
+    let out =
+        s.scan(&["--format", "html", "--compliance", "nist-800-190", "-o", page_path.to_str().unwrap(), s.minbase()]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+    let page = browser::assert_renders(&page_path, &["<title>dockward scan</title>", "VU001", "4.1.1"], "VU002");
+    assert!(page.dom.contains("image/corpus/bookworm-minbase:1"));
+    browser::screenshots(&page_path, "scan");
 }
 
 /// Needs the matcher.

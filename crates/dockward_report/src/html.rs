@@ -284,6 +284,7 @@ pub fn render_html(
             for row in &card.rows {
                 let class: String = row.outcome.to_ascii_lowercase().replace([' ', '/'], "-");
                 let mut codes: Vec<&str> = row.findings.iter().map(String::as_str).collect();
+                codes.sort_unstable();
                 codes.dedup();
                 let links: Vec<String> =
                     codes.iter().map(|c| format!("<a href=\"#{}\">{}</a>", rule_anchor(c), esc(c))).collect();

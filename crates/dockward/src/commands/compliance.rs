@@ -306,7 +306,7 @@ pub fn html_views(cards: &[Scorecard<'_>], findings: &[Diagnostic]) -> Vec<Score
                     title: r.control.title.clone(),
                     outcome: r.outcome.as_str().to_owned(),
                     findings: r.findings.iter().map(|&i| findings[i].rule.code.to_owned()).collect(),
-                    note: if r.not_run.is_empty() {
+                    note: if r.not_run.is_empty() || r.outcome == Outcome::NotChecked {
                         r.control.interpretation.clone()
                     } else {
                         format!("{} Not run: {}.", r.control.interpretation, r.not_run.join(", "))
