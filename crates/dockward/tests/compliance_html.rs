@@ -67,8 +67,41 @@ fn scorecards_follow_the_findings_and_what_was_read() {
     let out = dockward(&["check", "--isolated", &example("insecure"), "--compliance", "pci"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown compliance framework `pci`"));
-    let out = dockward(&["check", "--isolated", &example("insecure"), "--compliance", "hipaa", "--format", "sarif"]);
+    let out = dockward(&["check", "--isolated", &example("insecure"), "--compliance", "hipaa", "--format", "junit"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// SARIF with `--compliance`: each framework a taxonomy, each rule related to the
+/// controls it gives evidence for; still valid SARIF 2.1.0.
+#[test]
+fn sarif_carries_the_frameworks_as_taxonomies() {
+    let out = dockward(&[
+        "check",
+        "--isolated",
+        &example("insecure"),
+        "--format",
+        "sarif",
+        "--compliance",
+        "nist-800-190,hipaa",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schema_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/schemas/sarif-schema-2.1.0.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::draft4::options().build(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let run = &doc["runs"][0];
+    let names: Vec<&str> = run["taxonomies"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["nist-800-190", "hipaa"]);
+    let ct001 = run["tool"]["driver"]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "CT001").unwrap();
+    let targets: Vec<(&str, &str)> = ct001["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["target"]["toolComponent"]["name"].as_str().unwrap(), r["target"]["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(targets, [("nist-800-190", "4.4.3"), ("nist-800-190", "4.5.2")]);
 }
 
 #[test]

@@ -120,6 +120,14 @@ pub fn render(
             };
             dockward_report::render_html(report, options, &sections, out)
         }
+        Output::Findings(dockward_report::Format::Sarif) if !cards.is_empty() => {
+            let mut sarif = Vec::new();
+            dockward_report::render(dockward_report::Format::Sarif, report, options, &mut sarif)?;
+            let mut doc: serde_json::Value = serde_json::from_slice(&sarif).map_err(io::Error::other)?;
+            add_taxonomies(&mut doc, cards);
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)
+        }
         Output::Findings(format) => {
             dockward_report::render(format, report, options, out)?;
             if format == dockward_report::Format::Text {
@@ -137,9 +145,16 @@ pub fn frameworks_for(list: &[String], output: Output) -> Result<Vec<&'static st
     if ids.is_empty() && output == Output::Scorecards {
         ids = compliance::ids();
     }
-    let shown = matches!(output, Output::Scorecards | Output::Html | Output::Findings(dockward_report::Format::Text));
+    let shown = matches!(
+        output,
+        Output::Scorecards
+            | Output::Html
+            | Output::Findings(dockward_report::Format::Text | dockward_report::Format::Sarif)
+    );
     if !ids.is_empty() && !shown {
-        return Err("--compliance scorecards are shown by --format text, html or compliance".into());
+        return Err(
+            "--compliance scorecards are shown by --format text, html, sarif (as taxonomies) or compliance".into()
+        );
     }
     Ok(ids)
 }
@@ -288,6 +303,53 @@ fn masked_message(d: &Diagnostic) -> std::borrow::Cow<'_, str> {
         None => Vec::new(),
     };
     dockward_diagnostics::mask_copies(&d.message, &secrets)
+}
+
+/// Adds each framework to a SARIF log as a taxonomy (SARIF 2.1.0 section 3.19.3), its
+/// controls as taxa, and on each rule a `relevant` relationship to every control it
+/// gives evidence for, so code-scanning tools can group results by control.
+fn add_taxonomies(doc: &mut serde_json::Value, cards: &[Scorecard<'_>]) {
+    use serde_json::json;
+    let Some(run) = doc.pointer_mut("/runs/0") else { return };
+    let taxonomies: Vec<serde_json::Value> = cards
+        .iter()
+        .map(|card| {
+            let about = &card.framework.about;
+            let taxa: Vec<serde_json::Value> = card
+                .framework
+                .controls
+                .iter()
+                .map(|c| json!({"id": c.id, "name": c.title, "shortDescription": {"text": c.title}, "fullDescription": {"text": c.interpretation}}))
+                .collect();
+            json!({"name": about.id, "fullName": about.title, "informationUri": about.source, "isComprehensive": false, "taxa": taxa})
+        })
+        .collect();
+    let supported: Vec<serde_json::Value> = cards.iter().map(|c| json!({"name": c.framework.about.id})).collect();
+    if let Some(driver) = run.pointer_mut("/tool/driver").and_then(|d| d.as_object_mut()) {
+        driver.insert("supportedTaxonomies".into(), supported.into());
+        if let Some(rules) = driver.get_mut("rules").and_then(|r| r.as_array_mut()) {
+            for rule in rules {
+                let Some(code) = rule.get("id").and_then(|i| i.as_str()).map(str::to_owned) else { continue };
+                let relationships: Vec<serde_json::Value> = cards
+                    .iter()
+                    .flat_map(|card| {
+                        let framework = card.framework.about.id.as_str();
+                        card.framework.controls.iter().filter(|c| c.rules.iter().any(|r| *r == code)).map(move |c| {
+                            json!({"target": {"id": c.id, "toolComponent": {"name": framework}}, "kinds": ["relevant"]})
+                        })
+                    })
+                    .collect();
+                if !relationships.is_empty() {
+                    if let Some(rule) = rule.as_object_mut() {
+                        rule.insert("relationships".into(), relationships.into());
+                    }
+                }
+            }
+        }
+    }
+    if let Some(run) = run.as_object_mut() {
+        run.insert("taxonomies".into(), taxonomies.into());
+    }
 }
 
 /// The scorecards as the HTML report draws them.
