@@ -334,7 +334,7 @@ fn add_taxonomies(doc: &mut serde_json::Value, cards: &[Scorecard<'_>]) {
                     .iter()
                     .flat_map(|card| {
                         let framework = card.framework.about.id.as_str();
-                        card.framework.controls.iter().filter(|c| c.rules.iter().any(|r| *r == code)).map(move |c| {
+                        card.framework.controls.iter().filter(|c| c.rules.contains(&code)).map(move |c| {
                             json!({"target": {"id": c.id, "toolComponent": {"name": framework}}, "kinds": ["relevant"]})
                         })
                     })
