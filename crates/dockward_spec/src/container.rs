@@ -20,6 +20,18 @@ pub enum SpecSource {
     LiveContainer,
     /// A swarm service's task template (`/services`), as a manager reports it.
     SwarmService,
+    /// A container, init container or ephemeral container of a Kubernetes workload's
+    /// pod template (Pod, Deployment, CronJob, ...). Docker-only settings (pids limit,
+    /// devices, ulimits, cgroup parent, restart policy, init) do not exist there.
+    KubernetesWorkload,
+}
+
+impl SpecSource {
+    /// True for Kubernetes workloads, where some Docker settings and defaults do not
+    /// apply (no dockerd default for no-new-privileges, no seccomp unless asked for).
+    pub fn is_kubernetes(self) -> bool {
+        self == SpecSource::KubernetesWorkload
+    }
 }
 
 /// One container's runtime settings.
@@ -55,6 +67,11 @@ pub struct ContainerSpec {
     pub security_opt: Vec<Val<String>>,
     /// `AppArmorProfile` of a live container (Compose and run lines use `security_opt`).
     pub apparmor_profile: Option<Val<String>>,
+    /// The runtime's masking of `/proc` and `/sys` paths (`/proc/kcore`, `/proc/keys`,
+    /// `/sys/firmware`, ...) is switched off: `--security-opt systempaths=unconfined`
+    /// (Compose `security_opt`, run lines), an empty `HostConfig.MaskedPaths` on an
+    /// unprivileged live container, or Kubernetes `procMount: Unmasked`.
+    pub masked_paths_disabled: Option<Val<bool>>,
 
     pub resources: Resources,
 
@@ -155,6 +172,7 @@ impl ContainerSpec {
             read_only: None,
             security_opt: Vec::new(),
             apparmor_profile: None,
+            masked_paths_disabled: None,
             resources: Resources::default(),
             network_mode: None,
             pid: None,
@@ -197,6 +215,15 @@ impl ContainerSpec {
             };
             (v, k, val)
         })
+    }
+
+    /// `systempaths=unconfined` among the security options, as a value located at that
+    /// option: what Docker sources set [`ContainerSpec::masked_paths_disabled`] from.
+    pub fn systempaths_unconfined(&self) -> Option<Val<bool>> {
+        self.security_options()
+            .filter(|(_, k, v)| k.eq_ignore_ascii_case("systempaths") && v.eq_ignore_ascii_case("unconfined"))
+            .map(|(val, _, _)| Val { value: true, at: val.at.clone(), via: val.via.clone() })
+            .last()
     }
 
     pub fn label(&self, key: &str) -> Option<&Val<String>> {

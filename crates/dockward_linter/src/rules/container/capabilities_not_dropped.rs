@@ -36,7 +36,7 @@ declare_rule! {
     pub struct CapabilitiesNotDropped;
     code = "CT003", name = "capabilities-not-dropped", severity = Warning,
     category = Security, target = Container, fix = Sometimes,
-    summary = "The container does not drop all capabilities", aliases = ["ce76b7d0-9e77-464d-b86f-c5c48e03e22d"],
+    summary = "The container does not drop all capabilities", aliases = ["ce76b7d0-9e77-464d-b86f-c5c48e03e22d", "CKV_K8S_28", "CKV_K8S_37", "KSV-0003", "KSV-0004", "KSV-0106", "C-0055", "drop-net-raw-capability", "insecureCapabilities"],
     cis = ["5.4"], practices = ["b: Runtime Hardening"],
 }
 
@@ -53,7 +53,14 @@ impl ContainerRule for CapabilitiesNotDropped {
         if spec.privileged.as_ref().is_some_and(|p| p.value) {
             return;
         }
-        let msg = format!("{} keeps Docker's default capabilities (no `cap_drop: [ALL]`)", describe(spec));
+        let msg = if spec.source.is_kubernetes() {
+            format!(
+                "{} keeps the runtime's default capabilities (no `securityContext.capabilities.drop: [ALL]`)",
+                describe(spec)
+            )
+        } else {
+            format!("{} keeps Docker's default capabilities (no `cap_drop: [ALL]`)", describe(spec))
+        };
         let edit = if spec.cap_drop.is_empty() {
             add_setting_edit(spec, "cap_drop:\n  - ALL", "--cap-drop ALL")
         } else {

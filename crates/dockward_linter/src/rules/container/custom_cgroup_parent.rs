@@ -46,6 +46,10 @@ impl ContainerRule for CustomCgroupParent {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         let Some(parent) = spec.cgroup_parent.as_ref().filter(|p| !p.value.is_empty()) else { return };
         let msg = format!("{} runs under cgroup parent `{}` instead of the daemon's", describe(spec), parent.value);
         cx.report_value(&Self::META, parent, msg);

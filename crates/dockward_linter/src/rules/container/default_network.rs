@@ -53,6 +53,10 @@ impl ContainerRule for DefaultNetwork {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         if let Some(mode) = &spec.network_mode {
             let default_bridge =
                 matches!(mode.value.as_str(), "bridge" | "default") && spec.source != SpecSource::ComposeService;

@@ -44,6 +44,10 @@ impl ContainerRule for HealthcheckDisabled {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         match &spec.healthcheck {
             Some(h) if h.is_disabled() => {
                 let msg = format!("{} disables its healthcheck", describe(spec));

@@ -36,6 +36,10 @@ impl ContainerRule for HostDevicePassedThrough {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         for d in &spec.devices {
             let host = d.value.split(':').next().unwrap_or(&d.value);
             let msg = format!("{} gets the host device `{host}`", describe(spec));

@@ -21,6 +21,7 @@ pub mod host_namespace_shared;
 pub mod image_not_pinned_by_digest;
 pub mod image_tag_latest;
 pub mod kernel_weakening_sysctl;
+pub mod masked_paths_disabled;
 pub mod memory_limit_missing;
 pub mod no_new_privileges_missing;
 pub mod oom_kill_disabled_without_memory_limit;
@@ -146,7 +147,15 @@ pub(crate) fn describe(spec: &ContainerSpec) -> String {
         SpecSource::RunCommand => format!("`docker run` of `{}`", spec.name),
         SpecSource::LiveContainer => format!("container `{}`", spec.name),
         SpecSource::SwarmService => format!("swarm service `{}`", spec.name),
+        SpecSource::KubernetesWorkload => format!("container `{}`", spec.name),
     }
+}
+
+/// True for specs where a Docker-only setting (pids limit, devices, ulimits, cgroup
+/// parent, restart policy, `init`, the default bridge) does not exist per container:
+/// Kubernetes workloads. The rules about those settings stay silent there.
+pub(crate) fn docker_only_setting_not_applicable(spec: &ContainerSpec) -> bool {
+    spec.source.is_kubernetes()
 }
 
 /// A host path with `//`, `.`, `..` and trailing slashes resolved, so
@@ -383,5 +392,45 @@ mod compose_unique_key_tests {
         let text = reports[0].fixed.as_ref().map_or(yaml, |f| f.text.as_str());
         assert!(text.contains("127.0.0.1:80:80") && text.contains("read_only: true"), "{text}");
         assert_eq!(yaml_duplicate_keys(text), 0, "{text}");
+    }
+}
+
+#[cfg(test)]
+mod kubernetes_not_applicable_tests {
+    use dockward_spec::{EngineDefaults, Healthcheck, RestartPolicy, Ulimit, Val};
+
+    use super::testing::*;
+    use crate::check::lint_container_specs;
+    use crate::settings::SettingsBuilder;
+
+    /// Docker-only settings (pids limit, devices, ulimits, cgroup parent, restart
+    /// policy, init, the default bridge, healthchecks) do not exist per container on
+    /// Kubernetes: their rules say nothing, even on a spec that carries them.
+    #[test]
+    fn docker_only_rules_are_silent_on_kubernetes_specs() {
+        let yaml = deployment("", "command: [sh, -c, 'exec app']");
+        let mut spec = k8s_specs(&yaml).remove(0);
+        let at = spec.origin.clone();
+        spec.devices.push(Val::new("/dev/mem".into(), at.clone()));
+        spec.resources.ulimits.push(Ulimit {
+            name: Val::new("nofile".into(), at.clone()),
+            soft: Some(-1),
+            hard: Some(-1),
+        });
+        spec.cgroup_parent = Some(Val::new("/".into(), at.clone()));
+        spec.restart = Some(RestartPolicy { policy: Val::new("always".into(), at.clone()), max_retries: None });
+        spec.healthcheck = Some(Healthcheck { disabled: Some(Val::new(true, at.clone())), test: None, at });
+        let settings = SettingsBuilder::default().build();
+        let codes: Vec<_> = lint_container_specs(&[spec], &EngineDefaults::default(), &settings)
+            .into_iter()
+            .map(|d| d.rule.code)
+            .collect();
+        for na in ["CT009", "CT016", "CT019", "CT026", "CT027", "CT028", "CT030", "CT031"] {
+            assert!(!codes.contains(&na), "{na} reported on a Kubernetes spec: {codes:?}");
+        }
+        // The rules that apply still run.
+        for code in ["CT003", "CT005", "CT006", "CT007", "CT020"] {
+            assert!(codes.contains(&code), "{code} missing: {codes:?}");
+        }
     }
 }

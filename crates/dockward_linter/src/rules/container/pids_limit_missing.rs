@@ -41,6 +41,10 @@ impl ContainerRule for PidsLimitMissing {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         match &spec.resources.pids_limit {
             Some(p) if p.value > 0 => {}
             Some(p) => {

@@ -42,6 +42,10 @@ impl ContainerRule for ShellAsPid1WithoutInit {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         if spec.init.as_ref().is_some_and(|i| i.value) {
             return;
         }

@@ -48,6 +48,10 @@ impl ContainerRule for UnboundedRestartPolicy {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         let Some(r) = &spec.restart else { return };
         if !r.policy.value.eq_ignore_ascii_case("on-failure") {
             return;

@@ -46,6 +46,10 @@ impl ContainerRule for UnlimitedUlimit {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         for u in &spec.resources.ulimits {
             let limits = [u.soft, u.hard];
             let counted = matches!(u.name.value.as_str(), "nofile" | "nproc");

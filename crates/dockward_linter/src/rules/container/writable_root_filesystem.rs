@@ -35,6 +35,7 @@ declare_rule! {
     code = "CT004", name = "writable-root-filesystem", severity = Warning,
     category = Security, target = Container, fix = Sometimes,
     summary = "The container's root filesystem is writable",
+    aliases = ["CKV_K8S_22", "KSV-0014", "C-0017", "no-read-only-root-fs", "notReadOnlyRootFilesystem", "container-security-context-readonlyrootfilesystem"],
     cis = ["5.13"], practices = ["b: Runtime Hardening"],
 }
 
