@@ -22,7 +22,10 @@ use std::sync::Arc;
 
 use dockward_diagnostics::Location;
 use dockward_source::{SourceFile, TextRange};
-use dockward_spec::{ContainerSpec, EnvVar, Healthcheck, Mount, MountKind, PortMapping, SpecSource, Val, Via};
+use dockward_spec::{
+    ContainerSpec, EnvVar, Healthcheck, InsertPoint, Mount, MountKind, PortMapping, SecurityContextInsert, SpecSource,
+    Val, Via,
+};
 use dockward_yaml::{Entry, Node};
 
 use crate::quantity::Quantity;
@@ -138,6 +141,7 @@ impl<'a> Pod<'a> {
         spec.command = c.get("args").and_then(|n| self.strings_val(n));
 
         self.security(&mut spec, c.get("securityContext").filter(|s| s.as_map().is_some()), &name);
+        spec.security_context_insert = self.security_context_insert(c);
         self.host_namespaces(&mut spec);
         self.resources(&mut spec, c, problems);
         self.mounts(&mut spec, c, &name);
@@ -155,6 +159,22 @@ impl<'a> Pod<'a> {
             spec.healthcheck = Some(Healthcheck { disabled: None, test, at: self.at(probe.key.range) });
         }
         spec
+    }
+
+    /// Where a fix can add a key to the container's `securityContext`: only block
+    /// mappings written in place (no flow mapping, no alias copy), indented with spaces.
+    fn security_context_insert(&self, c: &Node) -> Option<SecurityContextInsert> {
+        let (mapping, create) = match c.entry("securityContext") {
+            Some(e) if e.value.as_map().is_some_and(|m| !m.is_empty()) => (&e.value, false),
+            Some(_) => return None,
+            None => (c, true),
+        };
+        let point = block_insert_point(self.file, mapping)?;
+        // Inside an alias copy the ranges point at the anchor: no edit there.
+        if c.origin.is_some() || mapping.origin.is_some() {
+            return None;
+        }
+        Some(SecurityContextInsert { point, create })
     }
 
     fn strings_val(&self, node: &Node) -> Option<Val<Vec<String>>> {
@@ -386,6 +406,36 @@ impl<'a> Pod<'a> {
             }
         }
     }
+}
+
+/// The line after a block mapping's last line, at its keys' column.
+fn block_insert_point(file: &Arc<SourceFile>, mapping: &Node) -> Option<InsertPoint> {
+    let entries = mapping.as_map()?;
+    let text = file.text();
+    let first = entries.first()?.key.range;
+    let (start, end) = (usize::from(first.start()), usize::from(mapping.range.end()));
+    if text.get(usize::from(mapping.range.start())..)?.starts_with('{') || end > text.len() {
+        return None;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    // `- name: x` puts the first key after the dash: count it as indentation.
+    let prefix = &text[line_start..start];
+    if !prefix.bytes().all(|b| b == b' ' || b == b'-') {
+        return None;
+    }
+    // Every other key must start at the same column, on its own line.
+    let column = start - line_start;
+    let aligned = entries.iter().all(|e| {
+        let s = usize::from(e.key.range.start());
+        let ls = text[..s].rfind('\n').map_or(0, |i| i + 1);
+        s - ls == column
+    });
+    if !aligned {
+        return None;
+    }
+    let offset = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    let keys = entries.iter().filter_map(|e| e.key.as_str().map(str::to_string)).collect();
+    Some(InsertPoint { file: file.clone(), offset: (offset as u32).into(), indent: " ".repeat(column), keys })
 }
 
 /// A `securityContext` entry and, when it came from the pod level, how.

@@ -112,6 +112,9 @@ pub struct ContainerSpec {
     pub insert_point: Option<InsertPoint>,
     /// Where a fix can add flags to this container's `docker run` line (run lines only).
     pub flag_insert_point: Option<FlagInsertPoint>,
+    /// Where a fix can add a key to this container's `securityContext` (Kubernetes
+    /// workloads only).
+    pub security_context_insert: Option<SecurityContextInsert>,
     /// `docker exec` instances of a live container (its `ExecIDs`: created and not yet
     /// exited), sorted by id. Empty for Compose services and `docker run` lines.
     pub execs: Vec<ExecSpec>,
@@ -137,6 +140,18 @@ pub struct ExecSpec {
 pub struct FlagInsertPoint {
     pub file: std::sync::Arc<dockward_source::SourceFile>,
     pub offset: dockward_source::TextSize,
+}
+
+/// Where a fix adds a key to a Kubernetes container's `securityContext`.
+#[derive(Debug, Clone)]
+pub struct SecurityContextInsert {
+    /// After the last line of the container's block `securityContext` mapping, at its
+    /// keys' indentation (its `keys` are the mapping's); or, when `create`, after the
+    /// container's last line at the container's keys' indentation (its `keys` are the
+    /// container's, without `securityContext`).
+    pub point: InsertPoint,
+    /// The container has no `securityContext` yet: the fix writes the key first.
+    pub create: bool,
 }
 
 /// A place in a source file where a new key of a mapping can be inserted.
@@ -200,6 +215,7 @@ impl ContainerSpec {
             command: None,
             insert_point: None,
             flag_insert_point: None,
+            security_context_insert: None,
             execs: Vec::new(),
         }
     }

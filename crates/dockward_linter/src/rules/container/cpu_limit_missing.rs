@@ -8,6 +8,10 @@ declare_rule! {
     /// `deploy.resources.limits.cpus`), nor `cpu_shares` (`-c`), nor a `cpuset`.
     /// Without one, Docker's default applies: the container may use every CPU.
     ///
+    /// On Kubernetes (`resources.limits.cpu`) the finding stays information and its
+    /// message names the controversy: a CPU limit is enforced by CFS quota and
+    /// throttles a container even on an idle node, so many operators set requests only.
+    ///
     /// ## Why is this bad?
     /// A busy or compromised container can starve every other container and the host
     /// of CPU time.

@@ -9,6 +9,9 @@ declare_rule! {
     /// goes under the daemon's parent (`/docker`, or the daemon's `cgroup-parent`,
     /// which DM023 reviews).
     ///
+    /// Not reported for Kubernetes workloads: the kubelet places every pod in its own
+    /// cgroup.
+    ///
     /// ## Why is this bad?
     /// The cgroup parent decides which limits and accounting apply to the container.
     /// A parent outside Docker's hierarchy (`/`, a system slice) can escape the limits

@@ -18,6 +18,9 @@ declare_rule! {
     /// `bridge`. When the daemon is known to run with `icc: false`, the default bridge
     /// is not reported.
     ///
+    /// Not reported for Kubernetes workloads: pods have no default bridge; NetworkPolicy
+    /// coverage is judged by its own rules.
+    ///
     /// ## Why is this bad?
     /// Containers on the same network can reach each other's every port. Separate
     /// networks per tier (front end, back end, database) stop a compromised container

@@ -7,6 +7,9 @@ declare_rule! {
     /// Flags host devices passed into the container (`devices:`, `--device`,
     /// `HostConfig.Devices`).
     ///
+    /// Not reported for Kubernetes workloads: devices reach a pod through device plugins,
+    /// not a per-container list.
+    ///
     /// ## Why is this bad?
     /// A device node gives direct access to hardware or kernel interfaces: a disk
     /// (`/dev/sda`) can be read or mounted wholesale, `/dev/mem` and `/dev/kmsg` expose

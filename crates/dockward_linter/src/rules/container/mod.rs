@@ -127,6 +127,39 @@ pub(crate) fn add_setting_edit(spec: &ContainerSpec, compose_yaml: &str, run_fla
     spec.flag_insert_point.as_ref().map(|p| Edit::insert(p.offset, format!(" {run_flags}")))
 }
 
+/// An edit that adds `yaml` (lines without indentation, the first one a key) to a
+/// Kubernetes container's `securityContext`, creating the `securityContext` key when
+/// the container has none. `None` when the key is already there or the container's
+/// text offers no place to insert (flow mappings, alias copies).
+pub(crate) fn add_security_context_edit(spec: &ContainerSpec, yaml: &str) -> Option<Edit> {
+    let insert = spec.security_context_insert.as_ref()?;
+    let p = &insert.point;
+    let key = yaml.split(':').next()?.trim();
+    let mut content = String::new();
+    if insert.create {
+        if p.keys.iter().any(|k| k == "securityContext") {
+            return None;
+        }
+        content.push_str(&p.indent);
+        content.push_str("securityContext:\n");
+    } else if p.keys.iter().any(|k| k == key) {
+        return None;
+    }
+    let indent = if insert.create { format!("{}  ", p.indent) } else { p.indent.clone() };
+    for line in yaml.lines() {
+        content.push_str(&indent);
+        content.push_str(line);
+        content.push('\n');
+    }
+    // At the end of a file without a final newline: start the line instead.
+    let text = p.file.text();
+    if usize::from(p.offset) == text.len() && !text.is_empty() && !text.ends_with('\n') {
+        content.pop();
+        content.insert(0, '\n');
+    }
+    Some(Edit::insert(p.offset, content))
+}
+
 /// True when the service's image is the one its `build:` section builds: Compose tags
 /// the build with `image:`, so that name is the build's output, not an image pulled
 /// from a registry, and its tag, digest and registry are not judged. A `pull_policy`
@@ -432,5 +465,90 @@ mod kubernetes_not_applicable_tests {
         for code in ["CT003", "CT005", "CT006", "CT007", "CT020"] {
             assert!(codes.contains(&code), "{code} missing: {codes:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod kubernetes_fix_tests {
+    use super::no_new_privileges_missing::NoNewPrivilegesMissing;
+    use super::security_profile_disabled::SecurityProfileDisabled;
+    use super::testing::*;
+    use super::writable_root_filesystem::WritableRootFilesystem;
+    use crate::check::apply_fixes_keeping_keys_unique;
+    use crate::check_compose::yaml_duplicate_keys;
+    use crate::settings::SettingsBuilder;
+
+    #[test]
+    fn fixes_add_keys_to_an_existing_security_context() {
+        let yaml = deployment("", "securityContext:\n  runAsNonRoot: true\nports: [{containerPort: 80}]");
+        let fixed = deployment(
+            "",
+            "securityContext:\n  runAsNonRoot: true\n  allowPrivilegeEscalation: false\nports: [{containerPort: 80}]",
+        );
+        assert_k8s_fix(&NoNewPrivilegesMissing, &yaml, false, &fixed);
+        let fixed = deployment(
+            "",
+            "securityContext:\n  runAsNonRoot: true\n  seccompProfile:\n    type: RuntimeDefault\nports: [{containerPort: 80}]",
+        );
+        assert_k8s_fix(&SecurityProfileDisabled, &yaml, false, &fixed);
+        // readOnlyRootFilesystem is unsafe: only applied when asked.
+        let d = lint_k8s(&WritableRootFilesystem, &yaml);
+        assert_eq!(d[0].fix.as_ref().map(|f| f.applicability), Some(dockward_diagnostics::Applicability::Unsafe));
+        let fixed = deployment(
+            "",
+            "securityContext:\n  runAsNonRoot: true\n  readOnlyRootFilesystem: true\nports: [{containerPort: 80}]",
+        );
+        assert_k8s_fix(&WritableRootFilesystem, &yaml, true, &fixed);
+    }
+
+    #[test]
+    fn fixes_create_the_security_context_and_end_of_file_without_newline() {
+        let yaml = deployment("", "");
+        let fixed = deployment("", "securityContext:\n  allowPrivilegeEscalation: false");
+        assert_k8s_fix(&NoNewPrivilegesMissing, &yaml, false, &fixed);
+        let trimmed = yaml.trim_end();
+        let out = deployment("", "securityContext:\n  allowPrivilegeEscalation: false");
+        assert_k8s_fix(&NoNewPrivilegesMissing, trimmed, false, out.trim_end());
+    }
+
+    #[test]
+    fn no_fix_where_the_text_cannot_take_a_key() {
+        // A flow container, a flow securityContext.
+        let flow = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x}]\n";
+        assert!(lint_k8s(&NoNewPrivilegesMissing, flow)[0].fix.is_none());
+        let yaml = deployment("", "securityContext: {runAsNonRoot: true}");
+        assert!(lint_k8s(&NoNewPrivilegesMissing, &yaml)[0].fix.is_none());
+    }
+
+    #[test]
+    fn several_fixes_on_one_container_keep_keys_unique_through_the_fix_loop() {
+        let settings = SettingsBuilder {
+            select: Some(vec!["CT004".into(), "CT005".into(), "CT006".into()]),
+            ..Default::default()
+        }
+        .build();
+        let mut text = deployment("", "");
+        // The fix loop: lint, apply what keeps keys unique, until nothing changes.
+        for _ in 0..5 {
+            let file = dockward_source::SourceFile::new("manifest.yaml", None, text.as_str());
+            let read = dockward_k8s::objects_in(&file, &dockward_yaml::Budget::default());
+            let specs: Vec<_> = read.objects.iter().flat_map(|o| dockward_k8s::container_specs(o).0).collect();
+            let diags =
+                crate::check::lint_container_specs(&specs, &dockward_spec::EngineDefaults::default(), &settings);
+            let out = apply_fixes_keeping_keys_unique(
+                &text,
+                diags.iter().filter_map(|d| d.fix.as_ref()).collect(),
+                &yaml_duplicate_keys,
+            );
+            if out.text == text {
+                break;
+            }
+            text = out.text;
+        }
+        assert_eq!(yaml_duplicate_keys(&text), 0, "{text}");
+        for key in ["allowPrivilegeEscalation: false", "type: RuntimeDefault", "readOnlyRootFilesystem: true"] {
+            assert!(text.contains(key), "{key} missing:\n{text}");
+        }
+        assert_eq!(text.matches("securityContext:").count(), 1, "{text}");
     }
 }

@@ -1,7 +1,7 @@
 use dockward_diagnostics::Fix;
 
 use crate::declare_rule;
-use crate::rules::container::{add_setting_edit, describe, ContainerContext, ContainerRule};
+use crate::rules::container::{add_security_context_edit, add_setting_edit, describe, ContainerContext, ContainerRule};
 use dockward_spec::ContainerSpec;
 
 declare_rule! {
@@ -10,6 +10,10 @@ declare_rule! {
     /// `--security-opt`, or with it set to `false`. When the daemon is known to set
     /// `no-new-privileges` for every container (daemon.json), nothing is reported;
     /// when the daemon is unknown the rule assumes Docker's default (off) and says so.
+    ///
+    /// On Kubernetes the setting is `securityContext.allowPrivilegeEscalation: false`
+    /// (container level only). There is no daemon-wide default: unset means escalation
+    /// is allowed, so an unset field is always reported, and the message says so.
     ///
     /// ## Why is this bad?
     /// Without it a process can gain privileges through setuid/setgid binaries or file
@@ -28,8 +32,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// A safe fix adds `security_opt:` / `- no-new-privileges:true` to a Compose
-    /// service without `security_opt`, or `--security-opt no-new-privileges` after
-    /// `docker run`.
+    /// service without `security_opt`, `--security-opt no-new-privileges` after
+    /// `docker run`, or `allowPrivilegeEscalation: false` to a Kubernetes container's
+    /// `securityContext` (creating it when needed).
     ///
     /// ## References
     /// - CIS Docker Benchmark 5.26 (5.25 in older versions); practices b, "Runtime Hardening"
@@ -65,7 +70,11 @@ impl ContainerRule for NoNewPrivilegesMissing {
                     "{} does not set `allowPrivilegeEscalation: false`, and Kubernetes allows privilege escalation by default",
                     describe(spec)
                 );
-                cx.report(&Self::META, &spec.origin, msg);
+                let edit = add_security_context_edit(spec, "allowPrivilegeEscalation: false");
+                let d = cx.report(&Self::META, &spec.origin, msg);
+                if let Some(edit) = edit {
+                    d.fix(Fix::safe("Set allowPrivilegeEscalation: false", vec![edit]));
+                }
             }
             Some((val, false)) => {
                 let msg = format!("{} turns no-new-privileges off", describe(spec));

@@ -1,5 +1,7 @@
 use crate::declare_rule;
-use crate::rules::container::{describe, ContainerContext, ContainerRule};
+use dockward_diagnostics::Fix;
+
+use crate::rules::container::{add_security_context_edit, describe, ContainerContext, ContainerRule};
 use dockward_spec::ContainerSpec;
 
 declare_rule! {
@@ -8,6 +10,14 @@ declare_rule! {
     /// `seccomp=unconfined`, `apparmor=unconfined`, `label=disable` (SELinux), in
     /// either the `key=value` or the older `key:value` spelling, and a live
     /// container whose AppArmor profile is `unconfined`.
+    ///
+    /// On Kubernetes: `seccompProfile.type: Unconfined`, `appArmorProfile.type:
+    /// Unconfined` (or the `container.apparmor.security.beta.kubernetes.io/<name>:
+    /// unconfined` annotation), and SELinux type `spc_t`, at the container or the pod
+    /// level. Kubernetes differs from Docker where nothing is set: a pod without a
+    /// seccomp profile runs **Unconfined** unless the kubelet runs with
+    /// `seccompDefault: true`. Such a container is reported one level lower
+    /// (warning), and the message says why.
     ///
     /// ## Why is this bad?
     /// The default seccomp profile blocks about 50 dangerous system calls, AppArmor
@@ -26,12 +36,14 @@ declare_rule! {
     ///
     /// ## Fix
     /// Remove the option, or give a custom profile that allows just the extra calls.
+    /// For a Kubernetes container without a seccomp profile, a safe fix adds
+    /// `seccompProfile: {type: RuntimeDefault}` to its `securityContext`.
     ///
     /// ## References
     /// - CIS Docker Benchmark 5.2, 5.3, 5.22; practices b, "Runtime Hardening"
     pub struct SecurityProfileDisabled;
     code = "CT006", name = "security-profile-disabled", severity = Error,
-    category = Security, target = Container, fix = None,
+    category = Security, target = Container, fix = Sometimes,
     summary = "seccomp, AppArmor or SELinux confinement is disabled",
     aliases = ["404fde2c-bc4b-4371-9747-7054132ac953", "CKV_K8S_31", "CKV_K8S_32", "KSV-0002", "KSV-0025", "KSV-0104", "C-0055", "linuxHardening", "container-seccomp-profile"],
     cis = ["5.2", "5.3", "5.22"], practices = ["b: Runtime Hardening"],
@@ -77,10 +89,15 @@ fn unset_seccomp_on_kubernetes(spec: &ContainerSpec, cx: &mut ContainerContext<'
         describe(spec)
     );
     // Weaker than an explicit `Unconfined`: the node may set the default.
-    cx.report(&SecurityProfileDisabled::META, &spec.origin, msg)
+    let edit = add_security_context_edit(spec, "seccompProfile:\n  type: RuntimeDefault");
+    let d = cx
+        .report(&SecurityProfileDisabled::META, &spec.origin, msg)
         .cis_controls(&["5.22"])
         .help("set `securityContext.seccompProfile.type: RuntimeDefault` on the pod or the container")
         .lower_severity();
+    if let Some(edit) = edit {
+        d.fix(Fix::safe("Use the runtime's default seccomp profile", vec![edit]));
+    }
 }
 
 #[cfg(test)]

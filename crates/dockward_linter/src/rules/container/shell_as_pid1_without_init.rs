@@ -8,6 +8,9 @@ declare_rule! {
     /// `bash`, `ash`, `dash`, `zsh`, with or without a directory) as PID 1 without
     /// `init: true` / `--init`.
     ///
+    /// Not reported for Kubernetes workloads: there is no `init` option, and
+    /// `shareProcessNamespace` makes the pause container PID 1.
+    ///
     /// ## Why is this bad?
     /// PID 1 gets no default signal handlers: a shell as PID 1 ignores `SIGTERM`, so
     /// `docker stop` waits its full timeout and then kills everything, and the shell

@@ -266,3 +266,17 @@ pub fn deployment(pod: &str, container: &str) -> String {
         indent(container, 8)
     )
 }
+
+/// Applies the fixes of `rule` (unsafe ones too when `unsafe_fixes`) to the manifest
+/// `yaml`, asserts the result is `expected` and no longer triggers the rule.
+#[track_caller]
+pub fn assert_k8s_fix(rule: &dyn ContainerRule, yaml: &str, unsafe_fixes: bool, expected: &str) {
+    let diags = lint_k8s(rule, yaml);
+    let fixes = diags
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| unsafe_fixes || f.applicability == dockward_diagnostics::Applicability::Safe);
+    let out = apply_fixes(yaml, fixes);
+    assert_eq!(out.text, expected, "fix of {}", rule.meta().code);
+    assert!(lint_k8s(rule, &out.text).is_empty(), "fixed text still triggers {}:\n{}", rule.meta().code, out.text);
+}

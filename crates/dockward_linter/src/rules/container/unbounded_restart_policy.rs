@@ -15,6 +15,9 @@ declare_rule! {
     /// crash loop cannot spin. `on-failure` is meant for jobs that may fail, and
     /// there a bound keeps a job that can never succeed from retrying forever.
     ///
+    /// Not reported for Kubernetes workloads: restarts are the pod's `restartPolicy` and
+    /// its controller's, with back-off.
+    ///
     /// ## Why is this bad?
     /// An unbounded retry loop hides a broken deployment, hammers dependencies (a
     /// database, an API with rate limits) and fills logs.
