@@ -18,6 +18,7 @@
 //! - pids limits, devices, ulimits, cgroup parents, restart policies and `init` do
 //!   not exist per container, and are never set.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use dockward_diagnostics::Location;
@@ -75,6 +76,9 @@ struct Pod<'a> {
     pod: &'a Node,
     /// The pod-level `securityContext` entry, when it is a mapping.
     security: Option<&'a Entry>,
+    /// `hostPath.path` of each volume by name (the first of a name: the API server
+    /// rejects duplicates), so each volumeMount is one lookup however many there are.
+    host_paths: HashMap<&'a str, Option<&'a Node>>,
 }
 
 fn loc(file: &Arc<SourceFile>, range: TextRange) -> Location {
@@ -90,7 +94,13 @@ fn as_bool(node: &Node) -> Option<bool> {
 impl<'a> Pod<'a> {
     fn new(object: &'a Object, pod: &'a Node) -> Self {
         let security = pod.entry("securityContext").filter(|e| e.value.as_map().is_some());
-        Self { object, file: &object.file, pod, security }
+        let mut host_paths = HashMap::new();
+        for v in pod.get("volumes").and_then(Node::as_seq).unwrap_or_default() {
+            if let Some(name) = v.get("name").and_then(Node::as_str) {
+                host_paths.entry(name).or_insert_with(|| v.get("hostPath").and_then(|h| h.get("path")));
+            }
+        }
+        Self { object, file: &object.file, pod, security, host_paths }
     }
 
     fn at(&self, range: TextRange) -> Location {
@@ -333,18 +343,10 @@ impl<'a> Pod<'a> {
 
     /// `hostPath` volumes mounted by the container, as bind mounts.
     fn mounts(&self, spec: &mut ContainerSpec, c: &Node, name: &str) {
-        let volumes = self.pod.get("volumes").and_then(Node::as_seq).unwrap_or_default();
         for m in c.get("volumeMounts").and_then(Node::as_seq).unwrap_or_default() {
             let Some(volume) = m.get("name").and_then(Node::as_str) else { continue };
             let Some(target) = m.get("mountPath").and_then(|n| self.text_val(n)) else { continue };
-            let Some(host) = volumes
-                .iter()
-                .find(|v| v.get("name").and_then(Node::as_str) == Some(volume))
-                .and_then(|v| v.get("hostPath"))
-                .and_then(|h| h.get("path"))
-            else {
-                continue;
-            };
+            let Some(host) = self.host_paths.get(volume).copied().flatten() else { continue };
             let Some(mut source) = self.text_val(host) else { continue };
             // A `subPath` mounts a path below the host path.
             if let Some(sub) = m.get("subPath").and_then(Node::as_str).filter(|s| !s.is_empty()) {
@@ -668,6 +670,23 @@ mod tests {
         assert!(problems[0].message.contains("limits.memory") && problems[0].message.contains("suffix"));
         assert!(specs[0].resources.memory.is_none() && specs[0].resources.cpus.is_none());
         assert!(specs[0].privileged.is_some());
+    }
+
+    #[test]
+    fn many_volumes_and_mounts_are_matched_by_name() {
+        // 20,000 volumes and mounts: one lookup per mount, not a scan of the volumes.
+        let n = 20_000;
+        let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes:\n");
+        for i in 0..n {
+            text.push_str(&format!("  - {{name: v{i}, hostPath: {{path: /data/{i}}}}}\n"));
+        }
+        text.push_str("  - {name: v0, emptyDir: {}}\n  containers:\n  - name: a\n    volumeMounts:\n");
+        for i in (0..n).rev() {
+            text.push_str(&format!("    - {{name: v{i}, mountPath: /m/{i}}}\n"));
+        }
+        let s = &specs(&text)[0];
+        assert_eq!(s.mounts.len(), n);
+        assert_eq!(s.mounts[n - 1].source.as_ref().unwrap().value, "/data/0", "the first volume of a name");
     }
 
     #[test]

@@ -552,3 +552,103 @@ mod kubernetes_fix_tests {
         assert_eq!(text.matches("securityContext:").count(), 1, "{text}");
     }
 }
+
+/// The CT rules whose semantics are the same on Kubernetes, each over a manifest:
+/// one failing and one passing case, and the exact text each finding points at.
+#[cfg(test)]
+mod kubernetes_semantics_tests {
+    use super::capabilities_not_dropped::CapabilitiesNotDropped;
+    use super::dangerous_capability_added::DangerousCapabilityAdded;
+    use super::host_namespace_shared::HostNamespaceShared;
+    use super::image_tag_latest::ImageTagLatest;
+    use super::kernel_weakening_sysctl::KernelWeakeningSysctl;
+    use super::privileged_host_port::PrivilegedHostPort;
+    use super::secret_in_environment::SecretInEnvironment;
+    use super::sensitive_host_path_mounted::SensitiveHostPathMounted;
+    use super::shared_mount_propagation::SharedMountPropagation;
+    use super::testing::*;
+    use super::writable_host_bind::WritableHostBind;
+    use super::writable_root_filesystem::WritableRootFilesystem;
+
+    #[test]
+    fn capabilities() {
+        let caps = "securityContext:\n  capabilities:\n    add: [SYS_ADMIN, NET_BIND_SERVICE]\n    drop: [ALL]";
+        assert_k8s_flags(&DangerousCapabilityAdded, &deployment("", caps), &["SYS_ADMIN"]);
+        assert_k8s_clean(&CapabilitiesNotDropped, &deployment("", caps));
+        let d = assert_k8s_flags(
+            &CapabilitiesNotDropped,
+            &deployment("", "securityContext:\n  capabilities: {drop: [NET_RAW]}"),
+            &["app"],
+        );
+        assert!(d[0].message.contains("capabilities.drop: [ALL]"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn read_only_root_filesystem() {
+        assert_k8s_clean(&WritableRootFilesystem, &deployment("", "securityContext: {readOnlyRootFilesystem: true}"));
+        assert_k8s_flags(
+            &WritableRootFilesystem,
+            &deployment("", "securityContext: {readOnlyRootFilesystem: false}"),
+            &["readOnlyRootFilesystem"],
+        );
+    }
+
+    #[test]
+    fn host_namespaces_are_pod_level_keys() {
+        let pod = "hostNetwork: true\nhostPID: true\nhostIPC: false";
+        assert_k8s_flags(&HostNamespaceShared, &deployment(pod, ""), &["hostNetwork", "hostPID"]);
+        assert_k8s_clean(&HostNamespaceShared, &deployment("hostNetwork: false", ""));
+    }
+
+    #[test]
+    fn host_path_mounts() {
+        let pod = "volumes:\n- {name: etc, hostPath: {path: /etc}}\n- {name: logs, hostPath: {path: /var/log/app}}";
+        let container = "volumeMounts:\n- {name: etc, mountPath: /host/etc}\n- {name: logs, mountPath: /logs, readOnly: true, mountPropagation: Bidirectional}";
+        assert_k8s_flags(&SensitiveHostPathMounted, &deployment(pod, container), &["/etc"]);
+        // At the volumeMount, where `readOnly: true` goes.
+        assert_k8s_flags(&WritableHostBind, &deployment(pod, container), &["{name: etc, mountPath: /host/etc}"]);
+        assert_k8s_flags(&SharedMountPropagation, &deployment(pod, container), &["mountPropagation"]);
+        // A volume no container mounts is no mount of this container.
+        assert_k8s_clean(&SensitiveHostPathMounted, &deployment(pod, ""));
+        assert_k8s_clean(
+            &SharedMountPropagation,
+            &deployment(pod, "volumeMounts:\n- {name: logs, mountPath: /l, mountPropagation: HostToContainer}"),
+        );
+    }
+
+    #[test]
+    fn privileged_host_ports_only_with_host_port() {
+        assert_k8s_flags(&PrivilegedHostPort, &deployment("", "ports:\n- {containerPort: 80, hostPort: 80}"), &["80"]);
+        assert_k8s_clean(&PrivilegedHostPort, &deployment("", "ports:\n- {containerPort: 80}"));
+    }
+
+    #[test]
+    fn literal_env_values_only() {
+        let env = "env:\n- {name: DB_PASSWORD, value: s3cr3t-Pa55w0rd}\n- name: API_TOKEN\n  valueFrom: {secretKeyRef: {name: api, key: token}}";
+        let d = lint_k8s(&SecretInEnvironment, &deployment("", env));
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].message.contains("DB_PASSWORD"), "{}", d[0].message);
+        assert!(!d[0].message.contains("s3cr3t"), "the value is masked: {}", d[0].message);
+    }
+
+    #[test]
+    fn image_without_tag_is_latest() {
+        let yaml = deployment("", "").replace("image: nginx:1.27", "image: nginx");
+        assert_k8s_flags(&ImageTagLatest, &yaml, &["nginx"]);
+        assert_k8s_clean(&ImageTagLatest, &deployment("", ""));
+    }
+
+    #[test]
+    fn pod_sysctls() {
+        let pod = "securityContext:\n  sysctls:\n  - {name: kernel.core_pattern, value: \"|/tmp/x\"}";
+        let d = lint_k8s(&KernelWeakeningSysctl, &deployment(pod, ""));
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_k8s_clean(
+            &KernelWeakeningSysctl,
+            &deployment(
+                "securityContext:\n  sysctls: [{name: net.ipv4.ip_local_port_range, value: \"1024 65535\"}]",
+                "",
+            ),
+        );
+    }
+}
