@@ -40,12 +40,8 @@ pub struct WorkloadProblem {
     pub message: String,
 }
 
-/// The three lists of containers a pod spec holds.
-const CONTAINER_LISTS: &[(&str, &str)] = &[
-    ("initContainers", "init container"),
-    ("containers", "container"),
-    ("ephemeralContainers", "ephemeral container"),
-];
+/// The three lists of containers a pod spec holds, in the order specs are made.
+const CONTAINER_LISTS: &[&str] = &["initContainers", "containers", "ephemeralContainers"];
 
 /// The annotation prefix of the pre-1.30 AppArmor profile, per container name.
 const APPARMOR_ANNOTATION: &str = "container.apparmor.security.beta.kubernetes.io/";
@@ -59,7 +55,7 @@ pub fn container_specs(object: &Object) -> (Vec<ContainerSpec>, Vec<WorkloadProb
     let Some(pod) = object.pod_spec() else { return (Vec::new(), problems) };
     let cx = Pod::new(object, pod);
     let mut specs = Vec::new();
-    for (list, _) in CONTAINER_LISTS {
+    for list in CONTAINER_LISTS {
         for container in pod.get(list).and_then(Node::as_seq).unwrap_or_default() {
             if container.as_map().is_some() {
                 specs.push(cx.container_spec(container, &mut problems));
