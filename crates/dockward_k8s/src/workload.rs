@@ -18,6 +18,7 @@
 //! - pids limits, devices, ulimits, cgroup parents, restart policies and `init` do
 //!   not exist per container, and are never set.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -75,6 +76,10 @@ struct Pod<'a> {
     /// `hostPath.path` of each volume by name (the first of a name: the API server
     /// rejects duplicates), so each volumeMount is one lookup however many there are.
     host_paths: HashMap<&'a str, Option<&'a Node>>,
+    /// The alias copies the current container is read through (the container itself,
+    /// its `securityContext`, the pod's): their range, which is the anchored node's,
+    /// and a note at the alias use site. Values read inside get the note as related.
+    aliases: RefCell<Vec<(TextRange, Via)>>,
 }
 
 fn loc(file: &Arc<SourceFile>, range: TextRange) -> Location {
@@ -96,7 +101,7 @@ impl<'a> Pod<'a> {
                 host_paths.entry(name).or_insert_with(|| v.get("hostPath").and_then(|h| h.get("path")));
             }
         }
-        Self { object, file: &object.file, pod, security, host_paths }
+        Self { object, file: &object.file, pod, security, host_paths, aliases: RefCell::new(Vec::new()) }
     }
 
     fn at(&self, range: TextRange) -> Location {
@@ -105,12 +110,35 @@ impl<'a> Pod<'a> {
 
     /// The value of a scalar entry located at its key.
     fn key_val<T>(&self, entry: &Entry, value: T) -> Val<T> {
-        Val::new(value, self.at(entry.key.range))
+        self.located(value, entry.key.range)
+    }
+
+    /// A value at `range`, with the aliases it was reached through as related.
+    fn located<T>(&self, value: T, range: TextRange) -> Val<T> {
+        let mut val = Val::new(value, self.at(range));
+        for (within, via) in self.aliases.borrow().iter() {
+            if within.contains_range(range) {
+                val.via.push(via.clone());
+            }
+        }
+        val
+    }
+
+    /// Records the alias copies among `nodes` for the values read next.
+    fn through_aliases(&self, nodes: &[Option<&Node>], name: &str) {
+        let mut aliases = self.aliases.borrow_mut();
+        aliases.clear();
+        for node in nodes.iter().flatten() {
+            if let Some(origin) = node.origin {
+                let note = format!("reached through this alias, for container `{name}`");
+                aliases.push((node.range, Via { note, location: self.at(origin.alias) }));
+            }
+        }
     }
 
     /// A scalar's text located at the scalar itself (an image, a path).
     fn text_val(&self, node: &Node) -> Option<Val<String>> {
-        Some(Val::new(node.as_str()?.to_string(), self.at(node.range)))
+        Some(self.located(node.as_str()?.to_string(), node.range))
     }
 
     /// `key` of the container's `securityContext`, else of the pod's, with provenance.
@@ -141,6 +169,7 @@ impl<'a> Pod<'a> {
         let name = name_node.and_then(Node::as_str).unwrap_or("<unnamed>").to_string();
         let origin = self.at(name_node.map_or(c.range, |n| n.range));
         let mut spec = ContainerSpec::new(SpecSource::KubernetesWorkload, self.spec_name(&name), origin);
+        self.through_aliases(&[Some(c), c.get("securityContext"), self.security.map(|e| &e.value)], &name);
 
         spec.image = c.get("image").and_then(|n| self.text_val(n)).filter(|v| !v.value.is_empty());
         spec.entrypoint = c.get("command").and_then(|n| self.strings_val(n));
@@ -186,7 +215,7 @@ impl<'a> Pod<'a> {
     fn strings_val(&self, node: &Node) -> Option<Val<Vec<String>>> {
         let items = node.as_seq()?;
         let words = items.iter().map(|i| i.as_str().map(str::to_string)).collect::<Option<Vec<_>>>()?;
-        Some(Val::new(words, self.at(node.range)))
+        Some(self.located(words, node.range))
     }
 
     fn security(&self, spec: &mut ContainerSpec, sc: Option<&Node>, name: &str) {
@@ -683,6 +712,19 @@ mod tests {
         let s = &specs(&text)[0];
         assert_eq!(s.mounts.len(), n);
         assert_eq!(s.mounts[n - 1].source.as_ref().unwrap().value, "/data/0", "the first volume of a name");
+    }
+
+    #[test]
+    fn values_reached_through_an_alias_relate_to_the_alias() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x\n    \
+                    securityContext: &hardened\n      privileged: true\n  - name: b\n    image: x\n    securityContext: *hardened\n";
+        let specs = specs(text);
+        let (a, b) = (specs[0].privileged.as_ref().unwrap(), specs[1].privileged.as_ref().unwrap());
+        assert_eq!(at_text(&a.at), "privileged");
+        assert!(a.via.is_empty(), "the anchor's own container: {:?}", a.via);
+        assert_eq!(a.at.range(), b.at.range(), "the alias copy points at the anchored key");
+        assert_eq!(via_texts(b), ["*hardened"]);
+        assert!(b.via[0].note.contains("container `b`"));
     }
 
     #[test]
