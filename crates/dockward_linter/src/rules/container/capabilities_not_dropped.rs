@@ -2,7 +2,7 @@ use dockward_diagnostics::Fix;
 
 use crate::declare_rule;
 use crate::rules::container::dangerous_capability_added::capability_name;
-use crate::rules::container::{add_setting_edit, describe, ContainerContext, ContainerRule};
+use crate::rules::container::{add_security_context_edit, add_setting_edit, describe, ContainerContext, ContainerRule};
 use dockward_spec::ContainerSpec;
 
 declare_rule! {
@@ -28,8 +28,10 @@ declare_rule! {
     ///
     /// ## Fix
     /// A safe fix adds `cap_drop:` / `- ALL` to a Compose service that has no
-    /// `cap_drop` key, or `--cap-drop ALL` after `docker run`. Add back what the
-    /// process needs with `cap_add`.
+    /// `cap_drop` key, `--cap-drop ALL` after `docker run`, or `capabilities: {drop:
+    /// [ALL]}` to the `securityContext` of a Kubernetes container that has no
+    /// `capabilities` key. Add back what the process needs with `cap_add`
+    /// (`capabilities.add`).
     ///
     /// ## References
     /// - CIS Docker Benchmark 5.4; practices b, "Runtime Hardening"
@@ -61,10 +63,13 @@ impl ContainerRule for CapabilitiesNotDropped {
         } else {
             format!("{} keeps Docker's default capabilities (no `cap_drop: [ALL]`)", describe(spec))
         };
-        let edit = if spec.cap_drop.is_empty() {
-            add_setting_edit(spec, "cap_drop:\n  - ALL", "--cap-drop ALL")
-        } else {
+        let edit = if !spec.cap_drop.is_empty() {
             None
+        } else if spec.source.is_kubernetes() {
+            // Only when the container has no `capabilities` key yet.
+            add_security_context_edit(spec, "capabilities:\n  drop:\n    - ALL")
+        } else {
+            add_setting_edit(spec, "cap_drop:\n  - ALL", "--cap-drop ALL")
         };
         let d = cx.report(&Self::META, &spec.origin, msg);
         d.help("drop all capabilities and add back only those the process needs");

@@ -512,6 +512,16 @@ mod kubernetes_fix_tests {
     }
 
     #[test]
+    fn capabilities_drop_all_is_added_only_without_a_capabilities_key() {
+        use super::capabilities_not_dropped::CapabilitiesNotDropped;
+        let yaml = deployment("", "securityContext:\n  runAsNonRoot: true");
+        let fixed = deployment("", "securityContext:\n  runAsNonRoot: true\n  capabilities:\n    drop:\n      - ALL");
+        assert_k8s_fix(&CapabilitiesNotDropped, &yaml, false, &fixed);
+        let yaml = deployment("", "securityContext:\n  capabilities:\n    add: [NET_ADMIN]");
+        assert!(lint_k8s(&CapabilitiesNotDropped, &yaml)[0].fix.is_none());
+    }
+
+    #[test]
     fn no_fix_where_the_text_cannot_take_a_key() {
         // A flow container, a flow securityContext.
         let flow = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x}]\n";
