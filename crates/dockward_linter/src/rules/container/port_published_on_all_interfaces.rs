@@ -120,8 +120,9 @@ impl ContainerRule for PortPublishedOnAllInterfaces {
                 continue;
             }
             let host = port.host_port.as_ref().map(|p| p.value.as_str()).unwrap_or("an ephemeral port");
+            let whose = if spec.source.is_kubernetes() { " of the node" } else { "" };
             let msg = format!(
-                "{} publishes container port {} on host port {host} of every interface",
+                "{} publishes container port {} on host port {host} of every interface{whose}",
                 describe(spec),
                 port.container_port.value
             );
@@ -241,6 +242,7 @@ mod kubernetes_tests {
             &["containerPort: 80\n          hostPort: 8080"],
         );
         assert!(d[0].fix.is_none(), "no text to prefix in a Kubernetes port");
+        assert!(d[0].message.ends_with("every interface of the node"), "{}", d[0].message);
         assert_k8s_clean(
             &PortPublishedOnAllInterfaces,
             &deployment("", "ports:\n- {containerPort: 80, hostPort: 8080, hostIP: 127.0.0.1}"),
