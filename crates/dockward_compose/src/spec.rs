@@ -161,6 +161,7 @@ pub(crate) fn service_spec(service: &Service<'_>, volumes: &[Entry], problems: &
     spec.cap_add = strings(s.get("cap_add"));
     spec.cap_drop = strings(s.get("cap_drop"));
     spec.security_opt = strings(s.get("security_opt"));
+    spec.masked_paths_disabled = spec.systempaths_unconfined();
     spec.devices = match s.get("devices").and_then(Value::as_seq) {
         Some(items) => items.iter().filter_map(|d| val(d).or_else(|| d.get("source").and_then(val))).collect(),
         None => Vec::new(),

@@ -99,6 +99,12 @@ pub fn container_spec(c: &ContainerInspectResponse, images: &HashMap<String, &Im
             spec.security_opt.push(f.val((*opt).clone(), format!("HostConfig.SecurityOpt[{i}]")));
         }
     }
+    // `systempaths=unconfined` empties `MaskedPaths`; so does `--privileged`, which
+    // CT001 reports: only an unprivileged container with nothing masked is reported.
+    spec.masked_paths_disabled = spec.systempaths_unconfined().or_else(|| {
+        (!privileged && hc.masked_paths.as_ref().is_some_and(Vec::is_empty))
+            .then(|| f.val(true, "HostConfig.MaskedPaths"))
+    });
     // A privileged container is always `unconfined` (CT001 says so); an explicit
     // `apparmor=unconfined` shows in `SecurityOpt` as well.
     spec.apparmor_profile =
@@ -641,6 +647,25 @@ mod tests {
             serde_json::json!({"Name": "/r", "HostConfig": {"PidMode": "host", "SecurityOpt": ["label=disable"]}}),
         );
         assert!(container_spec(&c, &HashMap::new()).security_opt.is_empty());
+    }
+
+    #[test]
+    fn masked_paths_disabled_from_security_opt_or_an_empty_masked_paths() {
+        let spec = |hc: serde_json::Value| {
+            let s = container_spec(&inspect(serde_json::json!({"Name": "/m", "HostConfig": hc})), &HashMap::new());
+            s.masked_paths_disabled.map(|m| (m.value, at(&m.at)))
+        };
+        assert_eq!(
+            spec(serde_json::json!({"SecurityOpt": ["systempaths=unconfined"], "MaskedPaths": []})),
+            Some((true, "container/m/HostConfig.SecurityOpt[0]".into()))
+        );
+        assert_eq!(
+            spec(serde_json::json!({"MaskedPaths": []})),
+            Some((true, "container/m/HostConfig.MaskedPaths".into()))
+        );
+        assert_eq!(spec(serde_json::json!({"MaskedPaths": ["/proc/kcore"]})), None);
+        assert_eq!(spec(serde_json::json!({})), None, "an old daemon without the field: unknown");
+        assert_eq!(spec(serde_json::json!({"Privileged": true, "MaskedPaths": []})), None, "CT001's finding");
     }
 
     #[test]

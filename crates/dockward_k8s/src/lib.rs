@@ -8,6 +8,9 @@
 //! API server and the network plugins give them.
 
 pub mod object;
+pub mod quantity;
 pub mod workload;
 
 pub use object::{objects_in, Object, ObjectsRead};
+pub use quantity::{Quantity, QuantityError};
+pub use workload::{container_specs, WorkloadProblem};

@@ -20,6 +20,18 @@ pub enum SpecSource {
     LiveContainer,
     /// A swarm service's task template (`/services`), as a manager reports it.
     SwarmService,
+    /// A container, init container or ephemeral container of a Kubernetes workload's
+    /// pod template (Pod, Deployment, CronJob, ...). Docker-only settings (pids limit,
+    /// devices, ulimits, cgroup parent, restart policy, init) do not exist there.
+    KubernetesWorkload,
+}
+
+impl SpecSource {
+    /// True for Kubernetes workloads, where some Docker settings and defaults do not
+    /// apply (no dockerd default for no-new-privileges, no seccomp unless asked for).
+    pub fn is_kubernetes(self) -> bool {
+        self == SpecSource::KubernetesWorkload
+    }
 }
 
 /// One container's runtime settings.
@@ -55,6 +67,11 @@ pub struct ContainerSpec {
     pub security_opt: Vec<Val<String>>,
     /// `AppArmorProfile` of a live container (Compose and run lines use `security_opt`).
     pub apparmor_profile: Option<Val<String>>,
+    /// The runtime's masking of `/proc` and `/sys` paths (`/proc/kcore`, `/proc/keys`,
+    /// `/sys/firmware`, ...) is switched off: `--security-opt systempaths=unconfined`
+    /// (Compose `security_opt`, run lines), an empty `HostConfig.MaskedPaths` on an
+    /// unprivileged live container, or Kubernetes `procMount: Unmasked`.
+    pub masked_paths_disabled: Option<Val<bool>>,
 
     pub resources: Resources,
 
@@ -95,6 +112,9 @@ pub struct ContainerSpec {
     pub insert_point: Option<InsertPoint>,
     /// Where a fix can add flags to this container's `docker run` line (run lines only).
     pub flag_insert_point: Option<FlagInsertPoint>,
+    /// Where a fix can add a key to this container's `securityContext` (Kubernetes
+    /// workloads only).
+    pub security_context_insert: Option<SecurityContextInsert>,
     /// `docker exec` instances of a live container (its `ExecIDs`: created and not yet
     /// exited), sorted by id. Empty for Compose services and `docker run` lines.
     pub execs: Vec<ExecSpec>,
@@ -120,6 +140,18 @@ pub struct ExecSpec {
 pub struct FlagInsertPoint {
     pub file: std::sync::Arc<dockward_source::SourceFile>,
     pub offset: dockward_source::TextSize,
+}
+
+/// Where a fix adds a key to a Kubernetes container's `securityContext`.
+#[derive(Debug, Clone)]
+pub struct SecurityContextInsert {
+    /// After the last line of the container's block `securityContext` mapping, at its
+    /// keys' indentation (its `keys` are the mapping's); or, when `create`, after the
+    /// container's last line at the container's keys' indentation (its `keys` are the
+    /// container's, without `securityContext`).
+    pub point: InsertPoint,
+    /// The container has no `securityContext` yet: the fix writes the key first.
+    pub create: bool,
 }
 
 /// A place in a source file where a new key of a mapping can be inserted.
@@ -155,6 +187,7 @@ impl ContainerSpec {
             read_only: None,
             security_opt: Vec::new(),
             apparmor_profile: None,
+            masked_paths_disabled: None,
             resources: Resources::default(),
             network_mode: None,
             pid: None,
@@ -182,6 +215,7 @@ impl ContainerSpec {
             command: None,
             insert_point: None,
             flag_insert_point: None,
+            security_context_insert: None,
             execs: Vec::new(),
         }
     }
@@ -197,6 +231,15 @@ impl ContainerSpec {
             };
             (v, k, val)
         })
+    }
+
+    /// `systempaths=unconfined` among the security options, as a value located at that
+    /// option: what Docker sources set [`ContainerSpec::masked_paths_disabled`] from.
+    pub fn systempaths_unconfined(&self) -> Option<Val<bool>> {
+        self.security_options()
+            .filter(|(_, k, v)| k.eq_ignore_ascii_case("systempaths") && v.eq_ignore_ascii_case("unconfined"))
+            .map(|(val, _, _)| Val { value: true, at: val.at.clone(), via: val.via.clone() })
+            .last()
     }
 
     pub fn label(&self, key: &str) -> Option<&Val<String>> {

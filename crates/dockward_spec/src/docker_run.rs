@@ -431,6 +431,7 @@ pub fn parse_run_command(file: &Arc<SourceFile>, cmd: &Command) -> Option<RunLin
         }
     }
     b.spec.flag_insert_point = Some(FlagInsertPoint { file: file.clone(), offset: argv[sub].range.end() });
+    b.spec.masked_paths_disabled = b.spec.systempaths_unconfined();
     Some(RunLine {
         subcommand: argv[sub].text.clone(),
         insert_at: argv[sub].range.end(),

@@ -2,7 +2,7 @@ use dockward_diagnostics::Fix;
 
 use crate::declare_rule;
 use crate::rules::container::dangerous_capability_added::capability_name;
-use crate::rules::container::{add_setting_edit, describe, ContainerContext, ContainerRule};
+use crate::rules::container::{add_security_context_edit, add_setting_edit, describe, ContainerContext, ContainerRule};
 use dockward_spec::ContainerSpec;
 
 declare_rule! {
@@ -28,15 +28,17 @@ declare_rule! {
     ///
     /// ## Fix
     /// A safe fix adds `cap_drop:` / `- ALL` to a Compose service that has no
-    /// `cap_drop` key, or `--cap-drop ALL` after `docker run`. Add back what the
-    /// process needs with `cap_add`.
+    /// `cap_drop` key, `--cap-drop ALL` after `docker run`, or `capabilities: {drop:
+    /// [ALL]}` to the `securityContext` of a Kubernetes container that has no
+    /// `capabilities` key. Add back what the process needs with `cap_add`
+    /// (`capabilities.add`).
     ///
     /// ## References
     /// - CIS Docker Benchmark 5.4; practices b, "Runtime Hardening"
     pub struct CapabilitiesNotDropped;
     code = "CT003", name = "capabilities-not-dropped", severity = Warning,
     category = Security, target = Container, fix = Sometimes,
-    summary = "The container does not drop all capabilities", aliases = ["ce76b7d0-9e77-464d-b86f-c5c48e03e22d"],
+    summary = "The container does not drop all capabilities", aliases = ["ce76b7d0-9e77-464d-b86f-c5c48e03e22d", "CKV_K8S_28", "CKV_K8S_37", "KSV-0003", "KSV-0004", "KSV-0106", "C-0055", "drop-net-raw-capability", "insecureCapabilities"],
     cis = ["5.4"], practices = ["b: Runtime Hardening"],
 }
 
@@ -53,11 +55,21 @@ impl ContainerRule for CapabilitiesNotDropped {
         if spec.privileged.as_ref().is_some_and(|p| p.value) {
             return;
         }
-        let msg = format!("{} keeps Docker's default capabilities (no `cap_drop: [ALL]`)", describe(spec));
-        let edit = if spec.cap_drop.is_empty() {
-            add_setting_edit(spec, "cap_drop:\n  - ALL", "--cap-drop ALL")
+        let msg = if spec.source.is_kubernetes() {
+            format!(
+                "{} keeps the runtime's default capabilities (no `securityContext.capabilities.drop: [ALL]`)",
+                describe(spec)
+            )
         } else {
+            format!("{} keeps Docker's default capabilities (no `cap_drop: [ALL]`)", describe(spec))
+        };
+        let edit = if !spec.cap_drop.is_empty() {
             None
+        } else if spec.source.is_kubernetes() {
+            // Only when the container has no `capabilities` key yet.
+            add_security_context_edit(spec, "capabilities:\n  drop:\n    - ALL")
+        } else {
+            add_setting_edit(spec, "cap_drop:\n  - ALL", "--cap-drop ALL")
         };
         let d = cx.report(&Self::META, &spec.origin, msg);
         d.help("drop all capabilities and add back only those the process needs");

@@ -8,6 +8,10 @@ declare_rule! {
     /// `deploy.resources.limits.cpus`), nor `cpu_shares` (`-c`), nor a `cpuset`.
     /// Without one, Docker's default applies: the container may use every CPU.
     ///
+    /// On Kubernetes (`resources.limits.cpu`) the finding stays information and its
+    /// message names the controversy: a CPU limit is enforced by CFS quota and
+    /// throttles a container even on an idle node, so many operators set requests only.
+    ///
     /// ## Why is this bad?
     /// A busy or compromised container can starve every other container and the host
     /// of CPU time.
@@ -31,7 +35,7 @@ declare_rule! {
     code = "CT008", name = "cpu-limit-missing", severity = Info,
     category = Security, target = Container, fix = None,
     summary = "The container has no CPU limit",
-    aliases = ["6b610c50-99fb-4ef0-a5f3-e312fd945bc3"],
+    aliases = ["6b610c50-99fb-4ef0-a5f3-e312fd945bc3", "CKV_K8S_11", "KSV-0011", "C-0050", "unset-cpu-requirements", "cpuLimitsMissing", "container-resources"],
     cis = ["5.12"], practices = ["b: Runtime Hardening"],
 }
 
@@ -48,7 +52,16 @@ impl ContainerRule for CpuLimitMissing {
         {
             return;
         }
-        let msg = format!("{} has no CPU limit (Docker's default: all CPUs)", describe(spec));
+        let msg = if spec.source.is_kubernetes() {
+            // On Kubernetes a CPU limit throttles (CFS quota) even when the node is idle,
+            // and many operators set only requests on purpose: this stays information.
+            format!(
+                "{} has no `resources.limits.cpu`; on Kubernetes a CPU request alone is a common choice (limits throttle even on an idle node)",
+                describe(spec)
+            )
+        } else {
+            format!("{} has no CPU limit (Docker's default: all CPUs)", describe(spec))
+        };
         match &r.cpus {
             Some(c) => cx.report_value(&Self::META, c, msg),
             None => cx.report(&Self::META, &spec.origin, msg),
@@ -89,5 +102,21 @@ mod compose_tests {
             "services:\n  web:\n    image: x:1\n    deploy:\n      resources:\n        limits:\n          cpus: '1.5'\n",
         );
         assert_compose_flags(&CpuLimitMissing, "services:\n  web:\n    image: x:1\n    cpus: 0\n", &["0"]);
+    }
+}
+
+#[cfg(test)]
+mod kubernetes_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+    use dockward_diagnostics::Severity;
+
+    #[test]
+    fn a_missing_cpu_limit_is_information_that_names_the_controversy() {
+        let d = assert_k8s_flags(&CpuLimitMissing, &deployment("", "resources:\n  requests: {cpu: 100m}"), &["app"]);
+        assert_eq!(d[0].severity, Severity::Info);
+        assert!(d[0].message.contains("throttle"), "{}", d[0].message);
+        assert_k8s_clean(&CpuLimitMissing, &deployment("", "resources:\n  limits: {cpu: 500m}"));
+        assert_k8s_clean(&CpuLimitMissing, &deployment("", "resources:\n  limits: {cpu: \"1.5\"}"));
     }
 }

@@ -9,6 +9,9 @@ declare_rule! {
     /// goes under the daemon's parent (`/docker`, or the daemon's `cgroup-parent`,
     /// which DM023 reviews).
     ///
+    /// Not reported for Kubernetes workloads: the kubelet places every pod in its own
+    /// cgroup.
+    ///
     /// ## Why is this bad?
     /// The cgroup parent decides which limits and accounting apply to the container.
     /// A parent outside Docker's hierarchy (`/`, a system slice) can escape the limits
@@ -46,6 +49,10 @@ impl ContainerRule for CustomCgroupParent {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         let Some(parent) = spec.cgroup_parent.as_ref().filter(|p| !p.value.is_empty()) else { return };
         let msg = format!("{} runs under cgroup parent `{}` instead of the daemon's", describe(spec), parent.value);
         cx.report_value(&Self::META, parent, msg);

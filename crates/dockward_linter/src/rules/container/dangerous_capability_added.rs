@@ -38,11 +38,9 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "cap_add grants ALL or a capability that breaks isolation",
     aliases = [
-        "ce76b7d0-9e77-464d-b86f-c5c48e03e22d",
-        "check_c_5_3_1",
-        "check_c_5_3_2",
-        "check_c_5_3_3",
-        "check_c_5_3_4",
+        "ce76b7d0-9e77-464d-b86f-c5c48e03e22d", "check_c_5_3_1", "check_c_5_3_2", "check_c_5_3_3",
+        "check_c_5_3_4", "CKV_K8S_25", "CKV_K8S_39", "KSV-0005", "KSV-0022", "KSV-0119", "KSV-0120", "C-0046",
+        "dangerousCapabilities",
     ],
     cis = ["5.4"], practices = ["b: Runtime Hardening"],
 }

@@ -18,6 +18,9 @@ declare_rule! {
     /// `bridge`. When the daemon is known to run with `icc: false`, the default bridge
     /// is not reported.
     ///
+    /// Not reported for Kubernetes workloads: pods have no default bridge; NetworkPolicy
+    /// coverage is judged by its own rules.
+    ///
     /// ## Why is this bad?
     /// Containers on the same network can reach each other's every port. Separate
     /// networks per tier (front end, back end, database) stop a compromised container
@@ -53,6 +56,10 @@ impl ContainerRule for DefaultNetwork {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         if let Some(mode) = &spec.network_mode {
             let default_bridge =
                 matches!(mode.value.as_str(), "bridge" | "default") && spec.source != SpecSource::ComposeService;

@@ -10,6 +10,9 @@ declare_rule! {
     /// has no `HEALTHCHECK`). When the image is unknown, a missing healthcheck is not
     /// reported: the image may define one.
     ///
+    /// Not reported for Kubernetes workloads: probes are not Docker healthchecks, and
+    /// Kubernetes ignores the image's HEALTHCHECK.
+    ///
     /// ## Why is this bad?
     /// Without a healthcheck Docker, Compose (`depends_on: condition: service_healthy`)
     /// and orchestrators only know whether the process is alive, not whether it
@@ -44,6 +47,10 @@ impl ContainerRule for HealthcheckDisabled {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         match &spec.healthcheck {
             Some(h) if h.is_disabled() => {
                 let msg = format!("{} disables its healthcheck", describe(spec));

@@ -7,6 +7,9 @@ declare_rule! {
     /// Flags host devices passed into the container (`devices:`, `--device`,
     /// `HostConfig.Devices`).
     ///
+    /// Not reported for Kubernetes workloads: devices reach a pod through device plugins,
+    /// not a per-container list.
+    ///
     /// ## Why is this bad?
     /// A device node gives direct access to hardware or kernel interfaces: a disk
     /// (`/dev/sda`) can be read or mounted wholesale, `/dev/mem` and `/dev/kmsg` expose
@@ -36,6 +39,10 @@ impl ContainerRule for HostDevicePassedThrough {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         for d in &spec.devices {
             let host = d.value.split(':').next().unwrap_or(&d.value);
             let msg = format!("{} gets the host device `{host}`", describe(spec));

@@ -35,10 +35,10 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "The container shares a namespace with the host",
     aliases = [
-        "071a71ff-f868-47a4-ac0b-3c59e4ab5443",
-        "4f31dd9f-2cc3-4751-9b53-67e4af83dac0",
-        "baa3890f-bed7-46f5-ab8f-1da8fc91c729",
-        "8af7162d-6c98-482f-868e-0d33fb675ca8",
+        "071a71ff-f868-47a4-ac0b-3c59e4ab5443", "4f31dd9f-2cc3-4751-9b53-67e4af83dac0",
+        "baa3890f-bed7-46f5-ab8f-1da8fc91c729", "8af7162d-6c98-482f-868e-0d33fb675ca8", "CKV_K8S_17",
+        "CKV_K8S_18", "CKV_K8S_19", "KSV-0008", "KSV-0009", "KSV-0010", "C-0038", "C-0041", "host-network",
+        "host-pid", "host-ipc", "hostNetworkSet", "hostPIDSet", "hostIPCSet",
     ],
     cis = ["5.10", "5.16", "5.17", "5.21", "5.31"], practices = ["b: Runtime Hardening"],
 }

@@ -38,6 +38,7 @@ declare_rule! {
     category = Correctness, target = Container, fix = None,
     summary = "The container image is not pinned by digest",
     default_enabled = false,
+    aliases = ["CKV_K8S_43"],
     practices = ["a: Use Trusted Base Images", "b: Image Security"],
 }
 

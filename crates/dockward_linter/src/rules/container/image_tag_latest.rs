@@ -36,6 +36,7 @@ declare_rule! {
     code = "CT023", name = "image-tag-latest", severity = Warning,
     category = Correctness, target = Container, fix = None,
     summary = "The container image is untagged or uses latest",
+    aliases = ["CKV_K8S_14", "KSV-0013", "C-0075", "latest-tag", "tagNotSpecified", "container-image-tag"],
     practices = ["a: Use Trusted Base Images", "b: Image Security"],
 }
 

@@ -31,6 +31,7 @@ declare_rule! {
     code = "CT029", name = "kernel-weakening-sysctl", severity = Warning,
     category = Security, target = Container, fix = None,
     summary = "A sysctl weakens the kernel's network or memory protections",
+    aliases = ["KSV-0026", "unsafe-sysctls"],
     practices = ["b: Runtime Hardening"],
 }
 

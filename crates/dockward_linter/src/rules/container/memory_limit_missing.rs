@@ -31,7 +31,7 @@ declare_rule! {
     code = "CT007", name = "memory-limit-missing", severity = Warning,
     category = Security, target = Container, fix = None,
     summary = "The container has no memory limit",
-    aliases = ["bb9ac4f7-e13b-423d-a010-c74a1bfbe492"],
+    aliases = ["bb9ac4f7-e13b-423d-a010-c74a1bfbe492", "CKV_K8S_13", "KSV-0018", "C-0004", "unset-memory-requirements", "memoryLimitsMissing", "container-resources"],
     cis = ["5.11"], practices = ["b: Runtime Hardening"],
 }
 
@@ -48,7 +48,11 @@ impl ContainerRule for MemoryLimitMissing {
                 cx.report_value(&Self::META, m, msg);
             }
             None => {
-                let msg = format!("{} has no memory limit (Docker's default: unlimited)", describe(spec));
+                let msg = if spec.source.is_kubernetes() {
+                    format!("{} has no `resources.limits.memory` (unlimited up to the node's memory)", describe(spec))
+                } else {
+                    format!("{} has no memory limit (Docker's default: unlimited)", describe(spec))
+                };
                 cx.report(&Self::META, &spec.origin, msg);
             }
         }
@@ -100,5 +104,20 @@ mod compose_tests {
         ComposeCase::new("services:\n  web:\n    image: x:1\n    mem_limit: ${MEM}\n")
             .env(&[("MEM", "256m")])
             .assert_clean(&MemoryLimitMissing);
+    }
+}
+
+#[cfg(test)]
+mod kubernetes_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn quantities_are_read() {
+        assert_k8s_clean(&MemoryLimitMissing, &deployment("", "resources:\n  limits: {memory: 512Mi}"));
+        assert_k8s_clean(&MemoryLimitMissing, &deployment("", "resources:\n  limits: {memory: 1G}"));
+        let d =
+            assert_k8s_flags(&MemoryLimitMissing, &deployment("", "resources:\n  requests: {memory: 1Gi}"), &["app"]);
+        assert!(d[0].message.contains("resources.limits.memory"), "{}", d[0].message);
     }
 }

@@ -21,6 +21,7 @@ pub mod host_namespace_shared;
 pub mod image_not_pinned_by_digest;
 pub mod image_tag_latest;
 pub mod kernel_weakening_sysctl;
+pub mod masked_paths_disabled;
 pub mod memory_limit_missing;
 pub mod no_new_privileges_missing;
 pub mod oom_kill_disabled_without_memory_limit;
@@ -126,6 +127,39 @@ pub(crate) fn add_setting_edit(spec: &ContainerSpec, compose_yaml: &str, run_fla
     spec.flag_insert_point.as_ref().map(|p| Edit::insert(p.offset, format!(" {run_flags}")))
 }
 
+/// An edit that adds `yaml` (lines without indentation, the first one a key) to a
+/// Kubernetes container's `securityContext`, creating the `securityContext` key when
+/// the container has none. `None` when the key is already there or the container's
+/// text offers no place to insert (flow mappings, alias copies).
+pub(crate) fn add_security_context_edit(spec: &ContainerSpec, yaml: &str) -> Option<Edit> {
+    let insert = spec.security_context_insert.as_ref()?;
+    let p = &insert.point;
+    let key = yaml.split(':').next()?.trim();
+    let mut content = String::new();
+    if insert.create {
+        if p.keys.iter().any(|k| k == "securityContext") {
+            return None;
+        }
+        content.push_str(&p.indent);
+        content.push_str("securityContext:\n");
+    } else if p.keys.iter().any(|k| k == key) {
+        return None;
+    }
+    let indent = if insert.create { format!("{}  ", p.indent) } else { p.indent.clone() };
+    for line in yaml.lines() {
+        content.push_str(&indent);
+        content.push_str(line);
+        content.push('\n');
+    }
+    // At the end of a file without a final newline: start the line instead.
+    let text = p.file.text();
+    if usize::from(p.offset) == text.len() && !text.is_empty() && !text.ends_with('\n') {
+        content.pop();
+        content.insert(0, '\n');
+    }
+    Some(Edit::insert(p.offset, content))
+}
+
 /// True when the service's image is the one its `build:` section builds: Compose tags
 /// the build with `image:`, so that name is the build's output, not an image pulled
 /// from a registry, and its tag, digest and registry are not judged. A `pull_policy`
@@ -146,7 +180,15 @@ pub(crate) fn describe(spec: &ContainerSpec) -> String {
         SpecSource::RunCommand => format!("`docker run` of `{}`", spec.name),
         SpecSource::LiveContainer => format!("container `{}`", spec.name),
         SpecSource::SwarmService => format!("swarm service `{}`", spec.name),
+        SpecSource::KubernetesWorkload => format!("container `{}`", spec.name),
     }
+}
+
+/// True for specs where a Docker-only setting (pids limit, devices, ulimits, cgroup
+/// parent, restart policy, `init`, the default bridge) does not exist per container:
+/// Kubernetes workloads. The rules about those settings stay silent there.
+pub(crate) fn docker_only_setting_not_applicable(spec: &ContainerSpec) -> bool {
+    spec.source.is_kubernetes()
 }
 
 /// A host path with `//`, `.`, `..` and trailing slashes resolved, so
@@ -383,5 +425,240 @@ mod compose_unique_key_tests {
         let text = reports[0].fixed.as_ref().map_or(yaml, |f| f.text.as_str());
         assert!(text.contains("127.0.0.1:80:80") && text.contains("read_only: true"), "{text}");
         assert_eq!(yaml_duplicate_keys(text), 0, "{text}");
+    }
+}
+
+#[cfg(test)]
+mod kubernetes_not_applicable_tests {
+    use dockward_spec::{EngineDefaults, Healthcheck, RestartPolicy, Ulimit, Val};
+
+    use super::testing::*;
+    use crate::check::lint_container_specs;
+    use crate::settings::SettingsBuilder;
+
+    /// Docker-only settings (pids limit, devices, ulimits, cgroup parent, restart
+    /// policy, init, the default bridge, healthchecks) do not exist per container on
+    /// Kubernetes: their rules say nothing, even on a spec that carries them.
+    #[test]
+    fn docker_only_rules_are_silent_on_kubernetes_specs() {
+        let yaml = deployment("", "command: [sh, -c, 'exec app']");
+        let mut spec = k8s_specs(&yaml).remove(0);
+        let at = spec.origin.clone();
+        spec.devices.push(Val::new("/dev/mem".into(), at.clone()));
+        spec.resources.ulimits.push(Ulimit {
+            name: Val::new("nofile".into(), at.clone()),
+            soft: Some(-1),
+            hard: Some(-1),
+        });
+        spec.cgroup_parent = Some(Val::new("/".into(), at.clone()));
+        spec.restart = Some(RestartPolicy { policy: Val::new("always".into(), at.clone()), max_retries: None });
+        spec.healthcheck = Some(Healthcheck { disabled: Some(Val::new(true, at.clone())), test: None, at });
+        let settings = SettingsBuilder::default().build();
+        let codes: Vec<_> = lint_container_specs(&[spec], &EngineDefaults::default(), &settings)
+            .into_iter()
+            .map(|d| d.rule.code)
+            .collect();
+        for na in ["CT009", "CT016", "CT019", "CT026", "CT027", "CT028", "CT030", "CT031"] {
+            assert!(!codes.contains(&na), "{na} reported on a Kubernetes spec: {codes:?}");
+        }
+        // The rules that apply still run.
+        for code in ["CT003", "CT005", "CT006", "CT007", "CT020"] {
+            assert!(codes.contains(&code), "{code} missing: {codes:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod kubernetes_fix_tests {
+    use super::no_new_privileges_missing::NoNewPrivilegesMissing;
+    use super::security_profile_disabled::SecurityProfileDisabled;
+    use super::testing::*;
+    use super::writable_root_filesystem::WritableRootFilesystem;
+    use crate::check::apply_fixes_keeping_keys_unique;
+    use crate::check_compose::yaml_duplicate_keys;
+    use crate::settings::SettingsBuilder;
+
+    #[test]
+    fn fixes_add_keys_to_an_existing_security_context() {
+        let yaml = deployment("", "securityContext:\n  runAsNonRoot: true\nports: [{containerPort: 80}]");
+        let fixed = deployment(
+            "",
+            "securityContext:\n  runAsNonRoot: true\n  allowPrivilegeEscalation: false\nports: [{containerPort: 80}]",
+        );
+        assert_k8s_fix(&NoNewPrivilegesMissing, &yaml, false, &fixed);
+        let fixed = deployment(
+            "",
+            "securityContext:\n  runAsNonRoot: true\n  seccompProfile:\n    type: RuntimeDefault\nports: [{containerPort: 80}]",
+        );
+        assert_k8s_fix(&SecurityProfileDisabled, &yaml, false, &fixed);
+        // readOnlyRootFilesystem is unsafe: only applied when asked.
+        let d = lint_k8s(&WritableRootFilesystem, &yaml);
+        assert_eq!(d[0].fix.as_ref().map(|f| f.applicability), Some(dockward_diagnostics::Applicability::Unsafe));
+        let fixed = deployment(
+            "",
+            "securityContext:\n  runAsNonRoot: true\n  readOnlyRootFilesystem: true\nports: [{containerPort: 80}]",
+        );
+        assert_k8s_fix(&WritableRootFilesystem, &yaml, true, &fixed);
+    }
+
+    #[test]
+    fn fixes_create_the_security_context_and_end_of_file_without_newline() {
+        let yaml = deployment("", "");
+        let fixed = deployment("", "securityContext:\n  allowPrivilegeEscalation: false");
+        assert_k8s_fix(&NoNewPrivilegesMissing, &yaml, false, &fixed);
+        let trimmed = yaml.trim_end();
+        let out = deployment("", "securityContext:\n  allowPrivilegeEscalation: false");
+        assert_k8s_fix(&NoNewPrivilegesMissing, trimmed, false, out.trim_end());
+    }
+
+    #[test]
+    fn capabilities_drop_all_is_added_only_without_a_capabilities_key() {
+        use super::capabilities_not_dropped::CapabilitiesNotDropped;
+        let yaml = deployment("", "securityContext:\n  runAsNonRoot: true");
+        let fixed = deployment("", "securityContext:\n  runAsNonRoot: true\n  capabilities:\n    drop:\n      - ALL");
+        assert_k8s_fix(&CapabilitiesNotDropped, &yaml, false, &fixed);
+        let yaml = deployment("", "securityContext:\n  capabilities:\n    add: [NET_ADMIN]");
+        assert!(lint_k8s(&CapabilitiesNotDropped, &yaml)[0].fix.is_none());
+    }
+
+    #[test]
+    fn no_fix_where_the_text_cannot_take_a_key() {
+        // A flow container, a flow securityContext.
+        let flow = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x}]\n";
+        assert!(lint_k8s(&NoNewPrivilegesMissing, flow)[0].fix.is_none());
+        let yaml = deployment("", "securityContext: {runAsNonRoot: true}");
+        assert!(lint_k8s(&NoNewPrivilegesMissing, &yaml)[0].fix.is_none());
+    }
+
+    #[test]
+    fn several_fixes_on_one_container_keep_keys_unique_through_the_fix_loop() {
+        let settings = SettingsBuilder {
+            select: Some(vec!["CT004".into(), "CT005".into(), "CT006".into()]),
+            ..Default::default()
+        }
+        .build();
+        let mut text = deployment("", "");
+        // The fix loop: lint, apply what keeps keys unique, until nothing changes.
+        for _ in 0..5 {
+            let file = dockward_source::SourceFile::new("manifest.yaml", None, text.as_str());
+            let read = dockward_k8s::objects_in(&file, &dockward_yaml::Budget::default());
+            let specs: Vec<_> = read.objects.iter().flat_map(|o| dockward_k8s::container_specs(o).0).collect();
+            let diags =
+                crate::check::lint_container_specs(&specs, &dockward_spec::EngineDefaults::default(), &settings);
+            let out = apply_fixes_keeping_keys_unique(
+                &text,
+                diags.iter().filter_map(|d| d.fix.as_ref()).collect(),
+                &yaml_duplicate_keys,
+            );
+            if out.text == text {
+                break;
+            }
+            text = out.text;
+        }
+        assert_eq!(yaml_duplicate_keys(&text), 0, "{text}");
+        for key in ["allowPrivilegeEscalation: false", "type: RuntimeDefault", "readOnlyRootFilesystem: true"] {
+            assert!(text.contains(key), "{key} missing:\n{text}");
+        }
+        assert_eq!(text.matches("securityContext:").count(), 1, "{text}");
+    }
+}
+
+/// The CT rules whose semantics are the same on Kubernetes, each over a manifest:
+/// one failing and one passing case, and the exact text each finding points at.
+#[cfg(test)]
+mod kubernetes_semantics_tests {
+    use super::capabilities_not_dropped::CapabilitiesNotDropped;
+    use super::dangerous_capability_added::DangerousCapabilityAdded;
+    use super::host_namespace_shared::HostNamespaceShared;
+    use super::image_tag_latest::ImageTagLatest;
+    use super::kernel_weakening_sysctl::KernelWeakeningSysctl;
+    use super::privileged_host_port::PrivilegedHostPort;
+    use super::secret_in_environment::SecretInEnvironment;
+    use super::sensitive_host_path_mounted::SensitiveHostPathMounted;
+    use super::shared_mount_propagation::SharedMountPropagation;
+    use super::testing::*;
+    use super::writable_host_bind::WritableHostBind;
+    use super::writable_root_filesystem::WritableRootFilesystem;
+
+    #[test]
+    fn capabilities() {
+        let caps = "securityContext:\n  capabilities:\n    add: [SYS_ADMIN, NET_BIND_SERVICE]\n    drop: [ALL]";
+        assert_k8s_flags(&DangerousCapabilityAdded, &deployment("", caps), &["SYS_ADMIN"]);
+        assert_k8s_clean(&CapabilitiesNotDropped, &deployment("", caps));
+        let d = assert_k8s_flags(
+            &CapabilitiesNotDropped,
+            &deployment("", "securityContext:\n  capabilities: {drop: [NET_RAW]}"),
+            &["app"],
+        );
+        assert!(d[0].message.contains("capabilities.drop: [ALL]"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn read_only_root_filesystem() {
+        assert_k8s_clean(&WritableRootFilesystem, &deployment("", "securityContext: {readOnlyRootFilesystem: true}"));
+        assert_k8s_flags(
+            &WritableRootFilesystem,
+            &deployment("", "securityContext: {readOnlyRootFilesystem: false}"),
+            &["readOnlyRootFilesystem"],
+        );
+    }
+
+    #[test]
+    fn host_namespaces_are_pod_level_keys() {
+        let pod = "hostNetwork: true\nhostPID: true\nhostIPC: false";
+        assert_k8s_flags(&HostNamespaceShared, &deployment(pod, ""), &["hostNetwork", "hostPID"]);
+        assert_k8s_clean(&HostNamespaceShared, &deployment("hostNetwork: false", ""));
+    }
+
+    #[test]
+    fn host_path_mounts() {
+        let pod = "volumes:\n- {name: etc, hostPath: {path: /etc}}\n- {name: logs, hostPath: {path: /var/log/app}}";
+        let container = "volumeMounts:\n- {name: etc, mountPath: /host/etc}\n- {name: logs, mountPath: /logs, readOnly: true, mountPropagation: Bidirectional}";
+        assert_k8s_flags(&SensitiveHostPathMounted, &deployment(pod, container), &["/etc"]);
+        // At the volumeMount, where `readOnly: true` goes.
+        assert_k8s_flags(&WritableHostBind, &deployment(pod, container), &["{name: etc, mountPath: /host/etc}"]);
+        assert_k8s_flags(&SharedMountPropagation, &deployment(pod, container), &["mountPropagation"]);
+        // A volume no container mounts is no mount of this container.
+        assert_k8s_clean(&SensitiveHostPathMounted, &deployment(pod, ""));
+        assert_k8s_clean(
+            &SharedMountPropagation,
+            &deployment(pod, "volumeMounts:\n- {name: logs, mountPath: /l, mountPropagation: HostToContainer}"),
+        );
+    }
+
+    #[test]
+    fn privileged_host_ports_only_with_host_port() {
+        assert_k8s_flags(&PrivilegedHostPort, &deployment("", "ports:\n- {containerPort: 80, hostPort: 80}"), &["80"]);
+        assert_k8s_clean(&PrivilegedHostPort, &deployment("", "ports:\n- {containerPort: 80}"));
+    }
+
+    #[test]
+    fn literal_env_values_only() {
+        let env = "env:\n- {name: DB_PASSWORD, value: s3cr3t-Pa55w0rd}\n- name: API_TOKEN\n  valueFrom: {secretKeyRef: {name: api, key: token}}";
+        let d = lint_k8s(&SecretInEnvironment, &deployment("", env));
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].message.contains("DB_PASSWORD"), "{}", d[0].message);
+        assert!(!d[0].message.contains("s3cr3t"), "the value is masked: {}", d[0].message);
+    }
+
+    #[test]
+    fn image_without_tag_is_latest() {
+        let yaml = deployment("", "").replace("image: nginx:1.27", "image: nginx");
+        assert_k8s_flags(&ImageTagLatest, &yaml, &["nginx"]);
+        assert_k8s_clean(&ImageTagLatest, &deployment("", ""));
+    }
+
+    #[test]
+    fn pod_sysctls() {
+        let pod = "securityContext:\n  sysctls:\n  - {name: kernel.core_pattern, value: \"|/tmp/x\"}";
+        let d = lint_k8s(&KernelWeakeningSysctl, &deployment(pod, ""));
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_k8s_clean(
+            &KernelWeakeningSysctl,
+            &deployment(
+                "securityContext:\n  sysctls: [{name: net.ipv4.ip_local_port_range, value: \"1024 65535\"}]",
+                "",
+            ),
+        );
     }
 }

@@ -8,6 +8,9 @@ declare_rule! {
     /// `deploy.resources.limits.pids`), or with `0` / `-1` (unlimited). Without one
     /// Docker's default applies: unlimited.
     ///
+    /// Not reported for Kubernetes workloads: the pids limit is a kubelet setting
+    /// (`podPidsLimit`), not a field of the pod.
+    ///
     /// ## Why is this bad?
     /// A fork bomb or a runaway worker pool in one container exhausts the host's
     /// process table, and nothing else on the host can start a process.
@@ -41,6 +44,10 @@ impl ContainerRule for PidsLimitMissing {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         match &spec.resources.pids_limit {
             Some(p) if p.value > 0 => {}
             Some(p) => {

@@ -37,7 +37,7 @@ declare_rule! {
     code = "CT017", name = "port-published-on-all-interfaces", severity = Warning,
     category = Security, target = Container, fix = Sometimes,
     summary = "A port is published on all host interfaces",
-    aliases = ["451d79dc-0588-476a-ad03-3c7f0320abb3"],
+    aliases = ["451d79dc-0588-476a-ad03-3c7f0320abb3", "CKV_K8S_26", "KSV-0024", "C-0044", "hostPortSet"],
     cis = ["5.14"], practices = ["b: Networking Essentials"],
 }
 
@@ -120,12 +120,16 @@ impl ContainerRule for PortPublishedOnAllInterfaces {
                 continue;
             }
             let host = port.host_port.as_ref().map(|p| p.value.as_str()).unwrap_or("an ephemeral port");
+            let whose = if spec.source.is_kubernetes() { " of the node" } else { "" };
             let msg = format!(
-                "{} publishes container port {} on host port {host} of every interface",
+                "{} publishes container port {} on host port {host} of every interface{whose}",
                 describe(spec),
                 port.container_port.value
             );
-            let edit = bind_to_localhost(port);
+            // A Kubernetes port has no `ip:host:container` text to prefix: only an
+            // existing `hostIP` value can be rewritten.
+            let edit =
+                if spec.source.is_kubernetes() && port.host_ip.is_none() { None } else { bind_to_localhost(port) };
             let d = match &port.host_ip {
                 Some(ip) => cx.report_value(&Self::META, ip, msg),
                 None => cx.report(&Self::META, &port.at, msg),
@@ -221,5 +225,27 @@ mod compose_tests {
         let reports = ComposeCase::new(yaml)
             .reports(&PortPublishedOnAllInterfaces, crate::check::FixMode::Apply { unsafe_fixes: false });
         assert!(reports[0].fixed.is_none(), "binding to loopback is not a safe fix");
+    }
+}
+
+#[cfg(test)]
+mod kubernetes_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn only_host_ports_publish() {
+        assert_k8s_clean(&PortPublishedOnAllInterfaces, &deployment("", "ports:\n- containerPort: 80"));
+        let d = assert_k8s_flags(
+            &PortPublishedOnAllInterfaces,
+            &deployment("", "ports:\n- containerPort: 80\n  hostPort: 8080"),
+            &["containerPort: 80\n          hostPort: 8080"],
+        );
+        assert!(d[0].fix.is_none(), "no text to prefix in a Kubernetes port");
+        assert!(d[0].message.ends_with("every interface of the node"), "{}", d[0].message);
+        assert_k8s_clean(
+            &PortPublishedOnAllInterfaces,
+            &deployment("", "ports:\n- {containerPort: 80, hostPort: 8080, hostIP: 127.0.0.1}"),
+        );
     }
 }

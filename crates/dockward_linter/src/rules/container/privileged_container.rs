@@ -32,7 +32,7 @@ declare_rule! {
     code = "CT001", name = "privileged-container", severity = Error,
     category = Security, target = Container, fix = None,
     summary = "The container runs privileged",
-    aliases = ["ae5b6871-7f45-42e0-bb4c-ab300c4d2026"],
+    aliases = ["ae5b6871-7f45-42e0-bb4c-ab300c4d2026", "CKV_K8S_16", "KSV-0017", "C-0057", "runAsPrivileged", "container-security-context-privileged"],
     cis = ["5.5"], practices = ["b: Runtime Hardening"],
 }
 
@@ -94,5 +94,59 @@ mod compose_tests {
         ComposeCase::new("services:\n  web:\n    image: x:1\n    privileged: ${PRIV}\n")
             .env(&[("PRIV", "false")])
             .assert_clean(&PrivilegedContainer);
+    }
+}
+
+#[cfg(test)]
+mod kubernetes_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    /// `body` (a pod spec) under the pod template path of `kind`.
+    fn workload(kind: &str, body: &str) -> String {
+        let path: &[&str] = match kind {
+            "Pod" => &["spec"],
+            "PodTemplate" => &["template", "spec"],
+            "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
+            _ => &["spec", "template", "spec"],
+        };
+        let mut out = format!("apiVersion: v1\nkind: {kind}\nmetadata:\n  name: w\n");
+        for (depth, key) in path.iter().enumerate() {
+            out.push_str(&format!("{}{key}:\n", "  ".repeat(depth)));
+        }
+        for line in body.lines() {
+            out.push_str(&format!("{}{line}\n", "  ".repeat(path.len())));
+        }
+        out
+    }
+
+    #[test]
+    fn every_workload_kind_is_checked() {
+        let fail = "containers:\n- name: app\n  image: x:1\n  securityContext:\n    privileged: true\n";
+        let pass = "containers:\n- name: app\n  image: x:1\n  securityContext:\n    privileged: false\n";
+        for kind in [
+            "Pod",
+            "PodTemplate",
+            "ReplicationController",
+            "ReplicaSet",
+            "Deployment",
+            "DaemonSet",
+            "StatefulSet",
+            "Job",
+            "CronJob",
+        ] {
+            let d = assert_k8s_flags(&PrivilegedContainer, &workload(kind, fail), &["privileged"]);
+            assert!(d[0].message.contains(&format!("container `{kind}/w:app`")), "{}", d[0].message);
+            assert_k8s_clean(&PrivilegedContainer, &workload(kind, pass));
+        }
+    }
+
+    #[test]
+    fn init_and_ephemeral_containers_are_checked() {
+        let body = "initContainers:\n- name: init\n  image: x:1\n  securityContext: {privileged: true}\n\
+                    containers:\n- name: app\n  image: x:1\n\
+                    ephemeralContainers:\n- name: debug\n  image: x:1\n  securityContext: {privileged: true}\n";
+        let d = assert_k8s_flags(&PrivilegedContainer, &workload("Pod", body), &["privileged", "privileged"]);
+        assert!(d[0].message.contains("Pod/w:init") && d[1].message.contains("Pod/w:debug"), "{d:#?}");
     }
 }

@@ -30,7 +30,7 @@ declare_rule! {
     code = "CT018", name = "privileged-host-port", severity = Info,
     category = Security, target = Container, fix = None,
     summary = "A port is published on a privileged host port (below 1024)",
-    aliases = ["bc2908f3-f73c-40a9-8793-c1b7d5544f79"],
+    aliases = ["bc2908f3-f73c-40a9-8793-c1b7d5544f79", "KSV-0117", "privileged-ports"],
     cis = ["5.8"], practices = ["b: Networking Essentials"],
 }
 

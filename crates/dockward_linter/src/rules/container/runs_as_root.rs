@@ -35,6 +35,7 @@ declare_rule! {
     code = "CT020", name = "runs-as-root", severity = Warning,
     category = Security, target = Container, fix = None,
     summary = "The container runs as root",
+    aliases = ["CKV_K8S_23", "CKV_K8S_40", "KSV-0012", "KSV-0020", "KSV-0105", "C-0013", "run-as-non-root", "runAsRootAllowed", "container-security-context-user-group-id"],
     cis = ["4.1"], practices = ["a: Running as Non-Root", "b: Runtime Hardening"],
 }
 
@@ -55,7 +56,11 @@ impl ContainerRule for RunsAsRoot {
             if u.value.contains('$') || !is_root_user(&u.value) {
                 return;
             }
-            let msg = format!("{} runs as root (`user: {}`)", describe(spec), u.value);
+            let msg = if spec.source.is_kubernetes() {
+                format!("{} runs as root (`runAsUser: {}`)", describe(spec), u.value.split(':').next().unwrap_or(""))
+            } else {
+                format!("{} runs as root (`user: {}`)", describe(spec), u.value)
+            };
             cx.report_value(&Self::META, u, msg);
             return;
         }
@@ -71,10 +76,17 @@ impl ContainerRule for RunsAsRoot {
                 cx.report(&Self::META, &spec.origin, msg).related(at, "the image's user is decided here");
             }
             None => {
-                let msg = format!(
-                    "{} sets no user and its image's USER is unknown; it runs as root unless the image sets one",
-                    describe(spec)
-                );
+                let msg = if spec.source.is_kubernetes() {
+                    format!(
+                        "{} sets neither `runAsUser` nor `runAsNonRoot: true`, and its image's USER is unknown; it runs as root unless the image sets one",
+                        describe(spec)
+                    )
+                } else {
+                    format!(
+                        "{} sets no user and its image's USER is unknown; it runs as root unless the image sets one",
+                        describe(spec)
+                    )
+                };
                 cx.report(&Self::META, &spec.origin, msg);
             }
         }
@@ -153,5 +165,25 @@ mod compose_tests {
         let d = ComposeCase::new(yaml).in_dir(dir.path()).assert_flags(&RunsAsRoot, &["adm"]);
         assert_eq!(related_spans(&d[0]), ["root"]);
         assert!(d[0].message.contains("`USER root`"), "{}", d[0].message);
+    }
+}
+
+#[cfg(test)]
+mod kubernetes_tests {
+    use super::*;
+    use crate::rules::container::testing::*;
+
+    #[test]
+    fn run_as_user_and_run_as_non_root() {
+        let d = assert_k8s_flags(&RunsAsRoot, &deployment("securityContext:\n  runAsUser: 0", ""), &["runAsUser"]);
+        assert!(d[0].message.contains("`runAsUser: 0`"), "{}", d[0].message);
+        assert_eq!(related_spans(&d[0]), ["securityContext"], "inherited from the pod");
+        assert_k8s_clean(
+            &RunsAsRoot,
+            &deployment("securityContext:\n  runAsUser: 0", "securityContext:\n  runAsUser: 1000"),
+        );
+        assert_k8s_clean(&RunsAsRoot, &deployment("securityContext:\n  runAsNonRoot: true", ""));
+        let d = assert_k8s_flags(&RunsAsRoot, &deployment("", "securityContext:\n  runAsNonRoot: false"), &["app"]);
+        assert!(d[0].message.contains("runAsNonRoot"), "{}", d[0].message);
     }
 }

@@ -54,6 +54,7 @@ declare_rule! {
     code = "CT021", name = "secret-in-environment", severity = Error,
     category = Security, target = Container, fix = None,
     summary = "A secret is passed as a literal environment variable",
+    aliases = ["C-0012", "env-var-secret", "sensitiveContainerEnvVar"],
     practices = ["b: Docker Compose Best Practices", "b: Image Security"],
 }
 

@@ -38,7 +38,7 @@ declare_rule! {
     code = "CT013", name = "sensitive-host-path-mounted", severity = Error,
     category = Security, target = Container, fix = None,
     summary = "A sensitive host directory is mounted into the container",
-    aliases = ["1c1325ff-831d-43a1-973e-839ae57dfcc0"],
+    aliases = ["1c1325ff-831d-43a1-973e-839ae57dfcc0", "KSV-0023", "C-0048", "sensitive-host-mounts", "hostPathSet"],
     cis = ["5.6"], practices = ["b: Filesystem & Volume Security"],
 }
 

@@ -8,6 +8,9 @@ declare_rule! {
     /// `bash`, `ash`, `dash`, `zsh`, with or without a directory) as PID 1 without
     /// `init: true` / `--init`.
     ///
+    /// Not reported for Kubernetes workloads: there is no `init` option, and
+    /// `shareProcessNamespace` makes the pause container PID 1.
+    ///
     /// ## Why is this bad?
     /// PID 1 gets no default signal handlers: a shell as PID 1 ignores `SIGTERM`, so
     /// `docker stop` waits its full timeout and then kills everything, and the shell
@@ -42,6 +45,10 @@ impl ContainerRule for ShellAsPid1WithoutInit {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         if spec.init.as_ref().is_some_and(|i| i.value) {
             return;
         }

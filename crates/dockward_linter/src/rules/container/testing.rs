@@ -209,3 +209,74 @@ pub fn assert_compose_fix(rule: &dyn ContainerRule, yaml: &str, unsafe_fixes: bo
 pub fn related_spans(d: &Diagnostic) -> Vec<String> {
     d.related.iter().filter_map(|r| Some(r.location.file()?.text()[r.location.range()?].to_string())).collect()
 }
+
+// ---- Kubernetes ---------------------------------------------------------------------
+
+/// The container specs of every workload of the manifest stream `yaml`, read with the
+/// real loader (`dockward_k8s::objects_in`) and `container_specs`. The stream must be
+/// valid YAML and every quantity valid.
+pub fn k8s_specs(yaml: &str) -> Vec<ContainerSpec> {
+    let file = SourceFile::new("manifest.yaml", None, yaml);
+    let read = dockward_k8s::objects_in(&file, &dockward_yaml::Budget::default());
+    assert!(read.errors.is_empty(), "test manifest has YAML errors: {:?}", read.errors);
+    let mut specs = Vec::new();
+    for object in &read.objects {
+        let (s, problems) = dockward_k8s::container_specs(object);
+        assert!(problems.is_empty(), "test manifest has problems: {problems:#?}");
+        specs.extend(s);
+    }
+    specs
+}
+
+/// The findings of `rule` over the workloads of `yaml`, with the given defaults.
+pub fn lint_k8s_with(rule: &dyn ContainerRule, yaml: &str, defaults: &EngineDefaults) -> Vec<Diagnostic> {
+    let settings = settings_for(rule);
+    lint_container_specs(&k8s_specs(yaml), defaults, &settings)
+        .into_iter()
+        .filter(|d| d.rule.code == rule.meta().code)
+        .collect()
+}
+
+pub fn lint_k8s(rule: &dyn ContainerRule, yaml: &str) -> Vec<Diagnostic> {
+    lint_k8s_with(rule, yaml, &EngineDefaults::default())
+}
+
+/// Asserts one finding of `rule` per entry of `expected` over the workloads of `yaml`,
+/// each covering exactly that text, in order.
+#[track_caller]
+pub fn assert_k8s_flags(rule: &dyn ContainerRule, yaml: &str, expected: &[&str]) -> Vec<Diagnostic> {
+    let diags = lint_k8s(rule, yaml);
+    assert_eq!(file_spans(&diags), expected, "findings of {} on:\n{yaml}\n{diags:#?}", rule.meta().code);
+    diags
+}
+
+#[track_caller]
+pub fn assert_k8s_clean(rule: &dyn ContainerRule, yaml: &str) {
+    assert_k8s_flags(rule, yaml, &[]);
+}
+
+/// A Deployment `web` whose one container `app` has `container` as extra keys (each
+/// line indented by 8 spaces in the result) and whose pod spec has `pod` as extra keys
+/// (indented by 6).
+pub fn deployment(pod: &str, container: &str) -> String {
+    let indent = |text: &str, n: usize| -> String { text.lines().map(|l| format!("{}{l}\n", " ".repeat(n))).collect() };
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n{}      containers:\n      - name: app\n        image: nginx:1.27\n{}",
+        indent(pod, 6),
+        indent(container, 8)
+    )
+}
+
+/// Applies the fixes of `rule` (unsafe ones too when `unsafe_fixes`) to the manifest
+/// `yaml`, asserts the result is `expected` and no longer triggers the rule.
+#[track_caller]
+pub fn assert_k8s_fix(rule: &dyn ContainerRule, yaml: &str, unsafe_fixes: bool, expected: &str) {
+    let diags = lint_k8s(rule, yaml);
+    let fixes = diags
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| unsafe_fixes || f.applicability == dockward_diagnostics::Applicability::Safe);
+    let out = apply_fixes(yaml, fixes);
+    assert_eq!(out.text, expected, "fix of {}", rule.meta().code);
+    assert!(lint_k8s(rule, &out.text).is_empty(), "fixed text still triggers {}:\n{}", rule.meta().code, out.text);
+}

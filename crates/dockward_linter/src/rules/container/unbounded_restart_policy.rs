@@ -15,6 +15,9 @@ declare_rule! {
     /// crash loop cannot spin. `on-failure` is meant for jobs that may fail, and
     /// there a bound keeps a job that can never succeed from retrying forever.
     ///
+    /// Not reported for Kubernetes workloads: restarts are the pod's `restartPolicy` and
+    /// its controller's, with back-off.
+    ///
     /// ## Why is this bad?
     /// An unbounded retry loop hides a broken deployment, hammers dependencies (a
     /// database, an API with rate limits) and fills logs.
@@ -48,6 +51,10 @@ impl ContainerRule for UnboundedRestartPolicy {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         let Some(r) = &spec.restart else { return };
         if !r.policy.value.eq_ignore_ascii_case("on-failure") {
             return;

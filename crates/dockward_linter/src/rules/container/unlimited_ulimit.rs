@@ -12,6 +12,9 @@ declare_rule! {
     /// any resource, or a soft or hard limit above 1,048,576 (the kernel's default
     /// `fs.nr_open`) for `nofile` and `nproc`.
     ///
+    /// Not reported for Kubernetes workloads: ulimits are the container runtime's, not a
+    /// field of the pod.
+    ///
     /// ## Why is this bad?
     /// Ulimits are the per-process brake on runaway resource use. Unlimited processes
     /// or files let one container exhaust the host's tables; unlimited `core` dumps
@@ -46,6 +49,10 @@ impl ContainerRule for UnlimitedUlimit {
     }
 
     fn check(&self, spec: &ContainerSpec, cx: &mut ContainerContext<'_>) {
+        // The setting does not exist per container on Kubernetes (see docs/container-rules.md).
+        if crate::rules::container::docker_only_setting_not_applicable(spec) {
+            return;
+        }
         for u in &spec.resources.ulimits {
             let limits = [u.soft, u.hard];
             let counted = matches!(u.name.value.as_str(), "nofile" | "nproc");

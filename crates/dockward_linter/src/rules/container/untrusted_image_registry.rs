@@ -41,6 +41,7 @@ declare_rule! {
     code = "CT025", name = "untrusted-image-registry", severity = Warning,
     category = Security, target = Container, fix = None,
     summary = "The container image comes from a registry outside the trusted list",
+    aliases = ["KSV-0125", "C-0078"],
     cis = ["4.2"], practices = ["a: Use Trusted Base Images", "b: Image Security"],
 }
 

@@ -34,6 +34,7 @@ declare_rule! {
     code = "CT014", name = "writable-host-bind", severity = Info,
     category = Security, target = Container, fix = None,
     summary = "A host directory is bind-mounted writable",
+    aliases = ["KSV-0121", "C-0045", "writable-host-mount", "hostPathSet"],
     cis = ["5.6"], practices = ["b: Filesystem & Volume Security"],
 }
 

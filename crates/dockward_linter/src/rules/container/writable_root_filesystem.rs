@@ -1,7 +1,7 @@
 use dockward_diagnostics::Fix;
 
 use crate::declare_rule;
-use crate::rules::container::{add_setting_edit, describe, ContainerContext, ContainerRule};
+use crate::rules::container::{add_security_context_edit, add_setting_edit, describe, ContainerContext, ContainerRule};
 use dockward_spec::ContainerSpec;
 
 declare_rule! {
@@ -26,8 +26,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// Make the root filesystem read-only and give the paths the process writes a
-    /// `tmpfs` or a volume. The fix (`read_only: true`, `--read-only`) is unsafe: the
-    /// service fails if it writes elsewhere.
+    /// `tmpfs` or a volume. The fix (`read_only: true`, `--read-only`, Kubernetes
+    /// `readOnlyRootFilesystem: true` in the container's `securityContext`) is unsafe:
+    /// the service fails if it writes elsewhere.
     ///
     /// ## References
     /// - CIS Docker Benchmark 5.13; practices b, "Runtime Hardening"
@@ -35,6 +36,7 @@ declare_rule! {
     code = "CT004", name = "writable-root-filesystem", severity = Warning,
     category = Security, target = Container, fix = Sometimes,
     summary = "The container's root filesystem is writable",
+    aliases = ["CKV_K8S_22", "KSV-0014", "C-0017", "no-read-only-root-fs", "notReadOnlyRootFilesystem", "container-security-context-readonlyrootfilesystem"],
     cis = ["5.13"], practices = ["b: Runtime Hardening"],
 }
 
@@ -53,7 +55,11 @@ impl ContainerRule for WritableRootFilesystem {
             }
             None => {
                 let msg = format!("{} has a writable root filesystem (the default)", describe(spec));
-                let edit = add_setting_edit(spec, "read_only: true", "--read-only");
+                let edit = if spec.source.is_kubernetes() {
+                    add_security_context_edit(spec, "readOnlyRootFilesystem: true")
+                } else {
+                    add_setting_edit(spec, "read_only: true", "--read-only")
+                };
                 let d = cx.report(&Self::META, &spec.origin, msg);
                 d.help("use a read-only root filesystem with tmpfs for writable paths");
                 if let Some(edit) = edit {
