@@ -479,14 +479,35 @@ fn check_peer(peer: &Node) -> Result<Option<AllowAll>, SelectorError> {
                 .get("cidr")
                 .filter(|c| c.as_str().is_some_and(|s| !s.is_empty()))
                 .ok_or_else(|| invalid(block.range, "ipBlock needs a cidr; the API server rejects it"))?;
-            let has_except = block.get("except").and_then(Node::as_seq).is_some_and(|e| !e.is_empty());
-            let what = match cidr.as_str().map(str::trim) {
-                Some("0.0.0.0/0") => "every IPv4 address",
-                Some("::/0") => "every IPv6 address",
+            let cidr_text = cidr.as_str().unwrap_or_default();
+            if !is_cidr(cidr_text) {
+                return Err(invalid(cidr.range, format!("`{cidr_text}` is not a CIDR; the API server rejects it")));
+            }
+            let excepts = block.get("except").and_then(Node::as_seq).unwrap_or_default();
+            if let Some(bad) = excepts.iter().find(|e| !e.as_str().is_some_and(is_cidr)) {
+                return Err(invalid(bad.range, "an ipBlock except entry must be a CIDR; the API server rejects it"));
+            }
+            let has_except = !excepts.is_empty();
+            // A /0 prefix covers the whole family, whatever the address bits.
+            let (address, prefix) = cidr_text.split_once('/').unwrap_or_default();
+            let what = match (address.parse::<std::net::IpAddr>(), prefix.parse::<u8>()) {
+                (Ok(std::net::IpAddr::V4(_)), Ok(0)) => "every IPv4 address",
+                (Ok(std::net::IpAddr::V6(_)), Ok(0)) => "every IPv6 address",
                 _ => return Ok(None),
             };
             Ok((!has_except).then_some(AllowAll { range: cidr.range, what, ports_limited: false }))
         }
+    }
+}
+
+/// `address/prefix` with the prefix within the address family's width.
+fn is_cidr(text: &str) -> bool {
+    let Some((address, prefix)) = text.split_once('/') else { return false };
+    let Ok(prefix) = prefix.parse::<u8>() else { return false };
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => prefix <= 32,
+        Ok(std::net::IpAddr::V6(_)) => prefix <= 128,
+        Err(_) => false,
     }
 }
 
@@ -626,11 +647,18 @@ mod tests {
         let text = deployment("web", Some("n"), "{app: web}")
             + &policy("bad", Some("n"), "{podSelector: {matchExpressions: [{key: app, operator: In, values: []}]}}")
             + &policy("peer", Some("n"), "{podSelector: {}, ingress: [{from: [{}]}]}")
-            + &policy("types", Some("n"), "{podSelector: {}, policyTypes: [Both]}");
+            + &policy("types", Some("n"), "{podSelector: {}, policyTypes: [Both]}")
+            + &policy("cidr", Some("n"), "{podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/33}}]}]}")
+            + &policy(
+                "mixed",
+                Some("n"),
+                "{podSelector: {}, egress: [{to: [{podSelector: {}, ipBlock: {cidr: 10.0.0.0/8}}]}]}",
+            );
         let (objects, namespaces) = scan(&text, None);
         let coverage = Coverage::of(&objects, &namespaces);
         assert!(coverage.policies.is_empty());
-        assert_eq!(coverage.invalid.len(), 3);
+        assert_eq!(coverage.invalid.len(), 5);
+        assert_eq!(objects[0].file.slice(coverage.invalid[3].error.range), "10.0.0.0/33");
         assert!(coverage.workloads[0].ingress.is_empty());
     }
 

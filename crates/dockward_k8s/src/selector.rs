@@ -90,6 +90,56 @@ impl Selector {
     }
 }
 
+/// A label name or value segment: at most 63 characters, alphanumerics at both ends,
+/// `-`, `_` and `.` between (apimachinery `IsQualifiedName` / `IsValidLabelValue`).
+fn is_label_segment(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    !s.is_empty()
+        && s.len() <= 63
+        && bytes[0].is_ascii_alphanumeric()
+        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// A label key: `name` or `prefix/name`, the prefix a DNS subdomain.
+pub fn is_label_key(key: &str) -> bool {
+    let (prefix, name) = key.rsplit_once('/').map_or((None, key), |(p, n)| (Some(p), n));
+    let prefix_ok = prefix.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 253
+            && p.split('.').all(|part| {
+                let b = part.as_bytes();
+                !b.is_empty()
+                    && part.len() <= 63
+                    && b[0].is_ascii_alphanumeric()
+                    && b[b.len() - 1].is_ascii_alphanumeric()
+                    && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+            })
+    });
+    prefix_ok && is_label_segment(name)
+}
+
+/// A label value: empty, or a segment as for names.
+pub fn is_label_value(value: &str) -> bool {
+    value.is_empty() || is_label_segment(value)
+}
+
+fn check_key(node: &Node, key: &str) -> Result<(), SelectorError> {
+    if is_label_key(key) {
+        Ok(())
+    } else {
+        Err(error(node.range, format!("`{key}` is not a valid label key; the API server rejects it")))
+    }
+}
+
+fn check_value(node: &Node, value: &str) -> Result<(), SelectorError> {
+    if is_label_value(value) {
+        Ok(())
+    } else {
+        Err(error(node.range, format!("`{value}` is not a valid label value; the API server rejects it")))
+    }
+}
+
 fn error(range: TextRange, message: impl Into<String>) -> SelectorError {
     SelectorError { range, message: message.into() }
 }
@@ -118,7 +168,9 @@ pub fn parse(node: &Node) -> Result<Selector, SelectorError> {
                     entry.value.as_map().ok_or_else(|| error(entry.value.range, "matchLabels must be a mapping"))?;
                 for pair in pairs {
                     let key = text(&pair.key, "a matchLabels key")?.to_owned();
+                    check_key(&pair.key, &key)?;
                     let value = text(&pair.value, "a matchLabels value")?.to_owned();
+                    check_value(&pair.value, &value)?;
                     selector.requirements.push(Requirement::In { key, values: vec![value] });
                 }
             }
@@ -143,10 +195,9 @@ fn expression(item: &Node) -> Result<Requirement, SelectorError> {
         return Err(error(item.range, "a matchExpressions item must be a mapping"));
     }
     let key = item.get("key").ok_or_else(|| error(item.range, "a matchExpressions item needs a key"))?;
+    let key_node = key;
     let key = text(key, "key")?.to_owned();
-    if key.is_empty() {
-        return Err(error(item.range, "a matchExpressions key must not be empty"));
-    }
+    check_key(key_node, &key)?;
     let operator =
         item.get("operator").ok_or_else(|| error(item.range, "a matchExpressions item needs an operator"))?;
     let op = text(operator, "operator")?;
@@ -155,7 +206,13 @@ fn expression(item: &Node) -> Result<Requirement, SelectorError> {
         None => Vec::new(),
         Some(node) => {
             let seq = node.as_seq().ok_or_else(|| error(node.range, "values must be a list"))?;
-            seq.iter().map(|v| text(v, "a value").map(str::to_owned)).collect::<Result<_, _>>()?
+            let mut values = Vec::with_capacity(seq.len());
+            for v in seq {
+                let value = text(v, "a value")?;
+                check_value(v, value)?;
+                values.push(value.to_owned());
+            }
+            values
         }
     };
     let values_range = values_node.map_or(item.range, |v| v.range);
@@ -240,5 +297,23 @@ mod tests {
         assert!(selector("matchLabels: [app]").is_err());
         assert!(selector("[app]").is_err());
         assert!(selector("matchLabels: {app: {x: 1}}").is_err());
+        let text = "matchLabels: {app name: web}";
+        assert_eq!(&text[selector(text).unwrap_err().range], "app name");
+        assert!(selector("matchLabels: {app: -web}").is_err());
+        assert!(selector("matchExpressions: [{key: 'Example.com/app', operator: Exists}]").is_err());
+        assert!(selector("matchExpressions: [{key: app, operator: In, values: ['a b']}]").is_err());
+    }
+
+    #[test]
+    fn label_keys_and_values_follow_the_api_syntax() {
+        for key in ["app", "app.kubernetes.io/name", "a_b-c.d", "x/y"] {
+            assert!(is_label_key(key), "{key}");
+        }
+        for key in ["", "/app", "app/", "-app", "Ex.com/app", &"a".repeat(64)] {
+            assert!(!is_label_key(key), "{key}");
+        }
+        assert!(is_label_value(""));
+        assert!(is_label_value("v1.2_x"));
+        assert!(!is_label_value("v1 "));
     }
 }
