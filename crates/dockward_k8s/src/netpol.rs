@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use dockward_source::TextRange;
 use dockward_yaml::Node;
 
-use crate::selector::{self, Selector, SelectorError};
+use crate::selector::{self, Requirement, Selector, SelectorError};
 use crate::Object;
 
 /// A direction of traffic, as `policyTypes` names it.
@@ -176,6 +176,8 @@ pub struct Workload<'a> {
     /// Indexes into [`Coverage::policies`] of the policies that isolate its pods.
     pub ingress: Vec<usize>,
     pub egress: Vec<usize>,
+    /// Every policy whose selector matches its pods, whatever its types, in order.
+    pub selected_by: Vec<usize>,
 }
 
 impl Workload<'_> {
@@ -204,6 +206,19 @@ pub struct Coverage<'a> {
     pub invalid: Vec<InvalidPolicy<'a>>,
     pub other_engines: Vec<OtherEngine<'a>>,
     pub workloads: Vec<Workload<'a>>,
+    /// How many workloads each policy selects, by index into `policies`.
+    pub selected_count: Vec<usize>,
+    /// What each namespace holds, by index into the lists above.
+    pub by_namespace: BTreeMap<Option<String>, NamespaceIndex>,
+}
+
+/// The workloads and policies of one namespace, by index into [`Coverage`]'s lists.
+#[derive(Debug, Clone, Default)]
+pub struct NamespaceIndex {
+    pub workloads: Vec<usize>,
+    pub policies: Vec<usize>,
+    pub invalid: Vec<usize>,
+    pub other_engines: Vec<usize>,
 }
 
 /// The API group of an `apiVersion` (`networking.k8s.io/v1` -> `networking.k8s.io`,
@@ -264,8 +279,16 @@ impl<'a> Coverage<'a> {
             let namespace = namespace_of(index);
             if is_network_policy(object) {
                 match read_policy(index, object, namespace) {
-                    Ok(policy) => coverage.policies.push(policy),
-                    Err(error) => coverage.invalid.push(InvalidPolicy { index, object, namespace, error }),
+                    Ok(policy) => {
+                        let entry = coverage.by_namespace.entry(namespace.map(str::to_owned)).or_default();
+                        entry.policies.push(coverage.policies.len());
+                        coverage.policies.push(policy);
+                    }
+                    Err(error) => {
+                        let entry = coverage.by_namespace.entry(namespace.map(str::to_owned)).or_default();
+                        entry.invalid.push(coverage.invalid.len());
+                        coverage.invalid.push(InvalidPolicy { index, object, namespace, error });
+                    }
                 }
             } else if let Some(scope) = other_engine_scope(object, namespace) {
                 coverage.other_engines.push(OtherEngine { index, object, scope });
@@ -273,6 +296,8 @@ impl<'a> Coverage<'a> {
                 && !TEMPLATE_ONLY.contains(&object.kind.as_str())
                 && !owned_in_scan(object, namespace, &present)
             {
+                let entry = coverage.by_namespace.entry(namespace.map(str::to_owned)).or_default();
+                entry.workloads.push(coverage.workloads.len());
                 coverage.workloads.push(Workload {
                     index,
                     object,
@@ -280,19 +305,38 @@ impl<'a> Coverage<'a> {
                     labels: object.pod_labels(),
                     ingress: Vec::new(),
                     egress: Vec::new(),
+                    selected_by: Vec::new(),
                 });
             }
         }
-        for workload in &mut coverage.workloads {
-            for (p, policy) in coverage.policies.iter().enumerate() {
-                if policy.namespace != workload.namespace || !policy.pod_selector.matches(&workload.labels) {
-                    continue;
+        // Other engines after the namespaces are known: a cluster-wide one is in all.
+        for (e, engine) in coverage.other_engines.iter().enumerate() {
+            match engine.scope {
+                Scope::Namespace(n) => {
+                    coverage.by_namespace.entry(n.map(str::to_owned)).or_default().other_engines.push(e)
                 }
-                if policy.ingress {
-                    workload.ingress.push(p);
-                }
-                if policy.egress {
-                    workload.egress.push(p);
+                Scope::Cluster => coverage.by_namespace.values_mut().for_each(|ns| ns.other_engines.push(e)),
+            }
+        }
+        coverage.selected_count = vec![0; coverage.policies.len()];
+        let Coverage { policies, workloads, by_namespace, selected_count, .. } = &mut coverage;
+        for index in by_namespace.values() {
+            let labels = LabelIndex::new(policies, &index.policies);
+            for &w in &index.workloads {
+                let workload = &mut workloads[w];
+                for p in labels.candidates(&workload.labels) {
+                    let policy = &policies[p];
+                    if !policy.pod_selector.matches(&workload.labels) {
+                        continue;
+                    }
+                    selected_count[p] += 1;
+                    workload.selected_by.push(p);
+                    if policy.ingress {
+                        workload.ingress.push(p);
+                    }
+                    if policy.egress {
+                        workload.egress.push(p);
+                    }
                 }
             }
         }
@@ -301,46 +345,104 @@ impl<'a> Coverage<'a> {
 
     /// The namespaces that hold a workload or a NetworkPolicy, in order (`None`, the
     /// "namespace not set" group, first).
-    pub fn namespaces(&self) -> BTreeSet<Option<&'a str>> {
-        self.workloads
+    pub fn namespaces(&self) -> BTreeSet<Option<&str>> {
+        self.by_namespace
             .iter()
-            .map(|w| w.namespace)
-            .chain(self.policies.iter().map(|p| p.namespace))
-            .chain(self.invalid.iter().map(|p| p.namespace))
+            .filter(|(_, i)| !(i.workloads.is_empty() && i.policies.is_empty() && i.invalid.is_empty()))
+            .map(|(n, _)| n.as_deref())
             .collect()
+    }
+
+    fn index(&self, namespace: Option<&str>) -> Option<&NamespaceIndex> {
+        // One small allocation per lookup; lookups are per namespace or workload.
+        self.by_namespace.get(&namespace.map(str::to_owned))
     }
 
     /// The other engines' policies that may select pods of `namespace`: where there
     /// are any, coverage is not judged.
     pub fn other_engines_in(&self, namespace: Option<&str>) -> Vec<&OtherEngine<'a>> {
-        self.other_engines
-            .iter()
-            .filter(|e| match e.scope {
-                Scope::Cluster => true,
-                Scope::Namespace(n) => n == namespace,
-            })
-            .collect()
+        match self.index(namespace) {
+            Some(index) => index.other_engines.iter().map(|&e| &self.other_engines[e]).collect(),
+            // A namespace with nothing of this view (a bare Namespace object) is
+            // still under the cluster-wide engines.
+            None => self.other_engines.iter().filter(|e| e.scope == Scope::Cluster).collect(),
+        }
     }
 
     /// The first default-deny policy of `namespace` for `direction`.
-    pub fn default_deny(&self, namespace: Option<&str>, direction: Direction) -> Option<&Policy<'a>> {
-        self.policies.iter().find(|p| p.namespace == namespace && p.is_default_deny(direction))
+    pub fn default_deny<'s>(&'s self, namespace: Option<&'s str>, direction: Direction) -> Option<&'s Policy<'a>> {
+        self.policies_in(namespace).find(|p| p.is_default_deny(direction))
     }
 
-    /// The workloads a policy (index into `policies`) selects.
-    pub fn selected_by(&self, policy: usize) -> impl Iterator<Item = &Workload<'a>> {
-        let p = &self.policies[policy];
-        self.workloads.iter().filter(move |w| w.namespace == p.namespace && p.pod_selector.matches(&w.labels))
+    /// Whether a policy (index into `policies`) selects a workload of the scan.
+    pub fn selects_any(&self, policy: usize) -> bool {
+        self.selected_count.get(policy).is_some_and(|&n| n > 0)
+    }
+
+    /// The workloads of a namespace.
+    pub fn workloads_in<'s>(&'s self, namespace: Option<&'s str>) -> impl Iterator<Item = &'s Workload<'a>> + 's {
+        self.index(namespace).into_iter().flat_map(|i| i.workloads.iter().map(|&w| &self.workloads[w]))
+    }
+
+    /// The valid policies of a namespace, by index into `policies`, in order.
+    pub fn by_namespace_policies(&self, namespace: Option<&str>) -> &[usize] {
+        self.index(namespace).map_or(&[][..], |i| i.policies.as_slice())
     }
 
     /// The valid policies of a namespace.
     pub fn policies_in<'s>(&'s self, namespace: Option<&'s str>) -> impl Iterator<Item = &'s Policy<'a>> + 's {
-        self.policies.iter().filter(move |p| p.namespace == namespace)
+        self.index(namespace).into_iter().flat_map(|i| i.policies.iter().map(|&p| &self.policies[p]))
     }
 
     /// The policies of a namespace the API server rejects.
     pub fn invalid_in<'s>(&'s self, namespace: Option<&'s str>) -> impl Iterator<Item = &'s InvalidPolicy<'a>> + 's {
-        self.invalid.iter().filter(move |p| p.namespace == namespace)
+        self.index(namespace).into_iter().flat_map(|i| i.invalid.iter().map(|&p| &self.invalid[p]))
+    }
+}
+
+/// The policies of one namespace indexed by one `In` requirement each, so that a
+/// workload is matched only against policies that can select it: a policy with an
+/// `In` requirement selects only pods with that label and one of its values. Policies
+/// without one (`{}`, only `NotIn`/`Exists`/`DoesNotExist`) are candidates for every
+/// workload. Each policy is indexed under one key, so it is a candidate at most once.
+struct LabelIndex<'p> {
+    always: Vec<usize>,
+    by_label: BTreeMap<(&'p str, &'p str), Vec<usize>>,
+}
+
+impl<'p> LabelIndex<'p> {
+    fn new(policies: &'p [Policy<'_>], indexes: &[usize]) -> Self {
+        let mut index = LabelIndex { always: Vec::new(), by_label: BTreeMap::new() };
+        for &p in indexes {
+            let first_in = policies[p].pod_selector.requirements.iter().find_map(|r| match r {
+                Requirement::In { key, values } => Some((key, values)),
+                _ => None,
+            });
+            match first_in {
+                Some((key, values)) => {
+                    let mut values: Vec<&str> = values.iter().map(String::as_str).collect();
+                    values.sort_unstable();
+                    values.dedup();
+                    for value in values {
+                        index.by_label.entry((key.as_str(), value)).or_default().push(p);
+                    }
+                }
+                None => index.always.push(p),
+            }
+        }
+        index
+    }
+
+    /// The candidate policies for a pod's labels, in policy order.
+    fn candidates(&self, labels: &BTreeMap<String, String>) -> Vec<usize> {
+        let mut found = self.always.clone();
+        for (key, value) in labels {
+            if let Some(ps) = self.by_label.get(&(key.as_str(), value.as_str())) {
+                found.extend_from_slice(ps);
+            }
+        }
+        found.sort_unstable();
+        found
     }
 }
 

@@ -11,6 +11,8 @@
 //!   `system:authenticated`, and the user `system:serviceaccount:<ns>:<name>`, also
 //!   name service accounts.
 
+use std::collections::BTreeMap;
+
 use dockward_source::TextRange;
 use dockward_yaml::Node;
 
@@ -110,7 +112,12 @@ impl Subject {
                     || self.name == "system:authenticated"
                     || namespace.is_some_and(|n| self.name.strip_prefix("system:serviceaccounts:") == Some(n))
             }
-            "User" => namespace.is_some_and(|n| self.name == format!("system:serviceaccount:{n}:{name}")),
+            "User" => namespace.is_some_and(|n| {
+                self.name
+                    .strip_prefix("system:serviceaccount:")
+                    .and_then(|rest| rest.split_once(':'))
+                    .is_some_and(|(ns, sa)| ns == n && sa == name)
+            }),
             _ => false,
         }
     }
@@ -152,6 +159,8 @@ impl Binding<'_> {
 pub struct Rbac<'a> {
     pub roles: Vec<Role<'a>>,
     pub bindings: Vec<Binding<'a>>,
+    /// The bindings by `roleRef` (kind, name), by index into `bindings`.
+    by_role_ref: BTreeMap<(String, String), Vec<usize>>,
 }
 
 fn is_rbac(object: &Object) -> bool {
@@ -231,6 +240,10 @@ impl<'a> Rbac<'a> {
                             Some(Subject { kind, name, namespace, range: s.range })
                         })
                         .collect();
+                    rbac.by_role_ref
+                        .entry((text("kind").to_owned(), text("name").to_owned()))
+                        .or_default()
+                        .push(rbac.bindings.len());
                     rbac.bindings.push(Binding {
                         index,
                         object,
@@ -262,15 +275,14 @@ impl<'a> Rbac<'a> {
 
     /// The bindings that grant `role`.
     pub fn bindings_of<'s>(&'s self, role: &'s Role<'_>) -> impl Iterator<Item = &'s Binding<'a>> + 's {
-        let name = role.object.name.as_deref();
-        self.bindings.iter().filter(move |b| {
-            Some(b.role_name.as_str()) == name
-                && if role.cluster {
-                    b.role_kind == "ClusterRole"
-                } else {
-                    b.role_kind == "Role" && !b.cluster && b.namespace == role.namespace
-                }
-        })
+        let kind = if role.cluster { "ClusterRole" } else { "Role" };
+        let key = (kind.to_owned(), role.object.name.clone().unwrap_or_default());
+        let found = if role.object.name.is_some() { self.by_role_ref.get(&key) } else { None };
+        found
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&b| &self.bindings[b])
+            .filter(move |b| role.cluster || (!b.cluster && b.namespace == role.namespace))
     }
 
     /// The bindings of the scan that name the service account `name` of `namespace`

@@ -1,7 +1,7 @@
 use dockward_diagnostics::{Location, RuleMeta};
 use dockward_k8s::rbac::Rbac;
 
-use super::{KubernetesContext, KubernetesRule};
+use super::{grants, KubernetesContext, KubernetesRule};
 use crate::declare_rule;
 
 declare_rule! {
@@ -50,8 +50,7 @@ impl KubernetesRule for ClusterAdminBinding {
             if binding.role_kind != "ClusterRole" || binding.role_name != "cluster-admin" || binding.is_bootstrap() {
                 continue;
             }
-            let subjects: Vec<String> = binding.subjects.iter().map(|s| s.describe()).collect();
-            let to = if subjects.is_empty() { "no subject yet".to_owned() } else { subjects.join(", ") };
+            let to = grants::subjects_text(&binding.subjects, "no subject yet");
             let reach = match (binding.cluster, binding.namespace) {
                 (true, _) => "every verb on every object of the cluster".to_owned(),
                 (false, Some(ns)) => {
@@ -65,7 +64,7 @@ impl KubernetesRule for ClusterAdminBinding {
             let message = format!("{} binds cluster-admin to {to}: {reach}", binding.object.display_name());
             let d = cx.report(&Self::META, binding.object, binding.role_range, message);
             d.help("bind a role that grants only what the subjects need (`edit`, `view` or your own) in the namespaces where they need it");
-            for subject in &binding.subjects {
+            for subject in binding.subjects.iter().take(grants::MAX_NAMED) {
                 d.related(
                     Location::source(&binding.object.file, subject.range),
                     format!("subject {}", subject.describe()),

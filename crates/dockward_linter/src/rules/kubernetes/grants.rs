@@ -25,11 +25,25 @@ pub(super) fn scope(role: &Role<'_>) -> String {
     }
 }
 
-/// Adds the bindings of the scan that grant `role`, with their subjects.
+/// At most this many bindings, or subjects of one, are named per finding.
+pub(super) const MAX_NAMED: usize = 10;
+
+/// The subjects of a binding for a message: the first few, then a count.
+pub(super) fn subjects_text(subjects: &[dockward_k8s::rbac::Subject], none: &str) -> String {
+    if subjects.is_empty() {
+        return none.to_owned();
+    }
+    let mut names: Vec<String> = subjects.iter().take(MAX_NAMED).map(|s| s.describe()).collect();
+    if subjects.len() > MAX_NAMED {
+        names.push(format!("{} more subjects", subjects.len() - MAX_NAMED));
+    }
+    names.join(", ")
+}
+
+/// Adds the bindings of the scan that grant `role` (the first few), with their subjects.
 pub(super) fn relate_bindings(d: &mut Diagnostic, rbac: &Rbac<'_>, role: &Role<'_>) {
-    for binding in rbac.bindings_of(role) {
-        let subjects: Vec<String> = binding.subjects.iter().map(|s| s.describe()).collect();
-        let to = if subjects.is_empty() { "no subject".to_owned() } else { subjects.join(", ") };
+    for binding in rbac.bindings_of(role).take(MAX_NAMED) {
+        let to = subjects_text(&binding.subjects, "no subject");
         d.related(
             Location::source(&binding.object.file, binding.role_range),
             format!("{} grants it to {to}", binding.object.display_name()),

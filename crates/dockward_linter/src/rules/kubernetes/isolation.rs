@@ -24,11 +24,8 @@ pub(super) fn check(cx: &mut KubernetesContext<'_>, meta: &'static RuleMeta, dir
         Direction::Egress => ("egress", "they may connect to every pod and address they can reach"),
     };
     for namespace in coverage.namespaces() {
-        let open_workloads: Vec<&Workload<'_>> = coverage
-            .workloads
-            .iter()
-            .filter(|w| w.namespace == namespace && w.isolated_by(direction).is_empty())
-            .collect();
+        let open_workloads: Vec<&Workload<'_>> =
+            coverage.workloads_in(namespace).filter(|w| w.isolated_by(direction).is_empty()).collect();
         if open_workloads.is_empty() {
             continue;
         }
@@ -36,7 +33,11 @@ pub(super) fn check(cx: &mut KubernetesContext<'_>, meta: &'static RuleMeta, dir
         if let Some(engine) = engines.first() {
             // Another engine's policies may isolate these pods; dockward does not
             // evaluate them, so it says so once and judges nothing.
-            let names: Vec<String> = open_workloads.iter().map(|w| w.object.display_name()).collect();
+            let mut names: Vec<String> =
+                open_workloads.iter().take(MAX_NAMED).map(|w| w.object.display_name()).collect();
+            if open_workloads.len() > MAX_NAMED {
+                names.push(format!("{} more workloads", open_workloads.len() - MAX_NAMED));
+            }
             let message = format!(
                 "{}: {verb} isolation of {} not judged: {} (another policy engine) may select their pods, and dockward evaluates Kubernetes NetworkPolicies only",
                 namespace_label(namespace),
@@ -83,34 +84,52 @@ fn report(
         "add a NetworkPolicy in {ns_text} with `policyTypes: [{}]` whose podSelector matches these pods (a default deny, `podSelector: {{}}`, covers every pod of the namespace), then allow the traffic they need; policies take effect only where the cluster's network plugin enforces NetworkPolicy (Calico, Cilium, Antrea do; flannel and kindnet do not)",
         direction.as_str()
     ));
-    // Why the policies that exist in the namespace do not count.
-    for policy in coverage.policies_in(namespace) {
-        let at = Location::source(&policy.object.file, policy.selector_site());
-        if !policy.pod_selector.matches(&workload.labels) {
-            d.related(
-                at,
-                format!(
-                    "{} selects `{}`, not these pods",
-                    policy.object.display_name(),
-                    policy.pod_selector.describe()
-                ),
-            );
-        } else if !policy.has_type(direction) {
-            let types = if policy.types_written { "its policyTypes" } else { "its defaulted policyTypes" };
-            d.related(
-                at,
-                format!("{} selects these pods, but {types} lack {}", policy.object.display_name(), direction.as_str()),
-            );
-        }
+    // Why the policies that exist in the namespace do not count: those that select
+    // the pods for the other direction only first, then rejected ones, then those
+    // that select other pods; a few of them, as a namespace may hold thousands, so
+    // the messages are built for those few only.
+    let other_type = workload.selected_by.iter().map(|&p| &coverage.policies[p]).filter(|p| !p.has_type(direction));
+    for policy in other_type.take(MAX_RELATED) {
+        let types = if policy.types_written { "its policyTypes" } else { "its defaulted policyTypes" };
+        let text =
+            format!("{} selects these pods, but {types} lack {}", policy.object.display_name(), direction.as_str());
+        d.related(Location::source(&policy.object.file, policy.selector_site()), text);
     }
-    for invalid in coverage.invalid_in(namespace) {
-        d.related(
-            Location::source(&invalid.object.file, invalid.error.range),
-            format!(
-                "{} is rejected by the API server ({}), so it isolates nothing",
-                invalid.object.display_name(),
-                invalid.error.message
-            ),
+    for invalid in coverage.invalid_in(namespace).take(MAX_RELATED.saturating_sub(d.related.len())) {
+        let text = format!(
+            "{} is rejected by the API server ({}), so it isolates nothing",
+            invalid.object.display_name(),
+            invalid.error.message
         );
+        d.related(Location::source(&invalid.object.file, invalid.error.range), text);
+    }
+    // `selected_by` is in policy order, so a merge walk skips the selecting ones.
+    let mut selecting = workload.selected_by.iter().peekable();
+    let others = coverage.by_namespace_policies(namespace).iter().filter(move |&&p| {
+        while selecting.next_if(|&&s| s < p).is_some() {}
+        selecting.peek() != Some(&&p)
+    });
+    for &p in others.take(MAX_RELATED.saturating_sub(d.related.len())) {
+        let policy = &coverage.policies[p];
+        let text =
+            format!("{} selects `{}`, not these pods", policy.object.display_name(), policy.pod_selector.describe());
+        d.related(Location::source(&policy.object.file, policy.selector_site()), text);
+    }
+    let total = workload.selected_by.iter().filter(|&&p| !coverage.policies[p].has_type(direction)).count()
+        + coverage.invalid_in(namespace).count()
+        + (coverage.by_namespace_policies(namespace).len() - workload.selected_by.len());
+    let more = total.saturating_sub(d.related.len());
+    if more > 0 {
+        let help = d.help.take().unwrap_or_default();
+        d.help(format!(
+            "{help} ({more} more policies of the namespace do not select these pods for {})",
+            direction.as_str()
+        ));
     }
 }
+
+/// At most this many policies are named per finding.
+const MAX_RELATED: usize = 5;
+
+/// At most this many workloads are named in a "not judged" note.
+const MAX_NAMED: usize = 10;

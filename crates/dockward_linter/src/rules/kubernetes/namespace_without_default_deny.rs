@@ -82,14 +82,11 @@ impl KubernetesRule for NamespaceWithoutDefaultDeny {
                 .find(|&&i| namespace.is_some() && cx.objects[i].name.as_deref() == namespace)
                 .map(|&i| (i, cx.objects[i].at(&["metadata", "name"]).map_or(cx.objects[i].root.range, |n| n.range)))
                 .or_else(|| {
-                    let first_workload = coverage.workloads.iter().find(|w| w.namespace == namespace).map(|w| w.index);
+                    let first_workload = coverage.workloads_in(namespace).next().map(|w| w.index);
                     let first_policy = coverage
-                        .policies
-                        .iter()
-                        .map(|p| (p.index, p.namespace))
-                        .chain(coverage.invalid.iter().map(|p| (p.index, p.namespace)))
-                        .filter(|(_, n)| *n == namespace)
-                        .map(|(i, _)| i)
+                        .policies_in(namespace)
+                        .map(|p| p.index)
+                        .chain(coverage.invalid_in(namespace).map(|p| p.index))
                         .min();
                     let index = first_workload.into_iter().chain(first_policy).min()?;
                     let object = &cx.objects[index];

@@ -188,6 +188,24 @@ mod tests {
     }
 
     #[test]
+    fn a_few_policies_are_named_and_the_rest_counted() {
+        let mut text = deployment("web", Some("shop"), "{app: web}");
+        for i in 0..8 {
+            text +=
+                &policy(&format!("p{i}"), Some("shop"), &format!("{{podSelector: {{matchLabels: {{app: a{i}}}}}}}"));
+        }
+        text += &policy("out", Some("shop"), "{podSelector: {}, policyTypes: [Egress]}");
+        let found = run(&text);
+        assert_eq!(found[0].related.len(), 5);
+        assert!(found[0].related[0].message.starts_with("NetworkPolicy/out selects these pods"));
+        assert!(found[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .ends_with("(4 more policies of the namespace do not select these pods for Ingress)"));
+    }
+
+    #[test]
     fn an_invalid_selector_isolates_nothing_and_is_named() {
         let text = deployment("web", Some("shop"), "{app: web}")
             + &policy(

@@ -58,10 +58,10 @@ impl KubernetesRule for PolicySelectsNothing {
             return;
         }
         for (p, policy) in coverage.policies.iter().enumerate() {
-            if policy.pod_selector.selects_everything() || coverage.selected_by(p).next().is_some() {
+            if policy.pod_selector.selects_everything() || coverage.selects_any(p) {
                 continue;
             }
-            let candidates = coverage.workloads.iter().filter(|w| w.namespace == policy.namespace).count();
+            let candidates = coverage.workloads_in(policy.namespace).count();
             let message = format!(
                 "{} ({}) selects no workload of the scan: its podSelector `{}` matches none of the {candidates} workload(s) of the namespace",
                 policy.object.display_name(),
