@@ -716,6 +716,41 @@ mod tests {
         assert_eq!(isolation(&text), [("a".into(), true, false), ("b".into(), false, false)]);
     }
 
+    /// The label index must select exactly what matching every policy would.
+    #[test]
+    fn the_label_index_selects_what_a_full_match_does() {
+        let selectors = [
+            "{}",
+            "{matchLabels: {app: a}}",
+            "{matchLabels: {app: a, tier: x}}",
+            "{matchExpressions: [{key: app, operator: In, values: [a, b]}]}",
+            "{matchExpressions: [{key: tier, operator: NotIn, values: [x]}, {key: app, operator: In, values: [b]}]}",
+            "{matchExpressions: [{key: tier, operator: Exists}]}",
+            "{matchExpressions: [{key: app, operator: DoesNotExist}]}",
+            "{matchExpressions: [{key: app, operator: In, values: [a, a]}, {key: tier, operator: In, values: [y]}]}",
+        ];
+        let labels =
+            ["{}", "{app: a}", "{app: b}", "{app: a, tier: x}", "{app: b, tier: y}", "{tier: y}", "{app: a, tier: y}"];
+        let mut text = String::new();
+        for (i, l) in labels.iter().enumerate() {
+            text += &deployment(&format!("w{i}"), Some("n"), l);
+        }
+        for (i, sel) in selectors.iter().enumerate() {
+            text += &policy(&format!("p{i}"), Some("n"), &format!("{{podSelector: {sel}}}"));
+        }
+        let (objects, namespaces) = scan(&text, None);
+        let coverage = Coverage::of(&objects, &namespaces);
+        for workload in &coverage.workloads {
+            let naive: Vec<usize> = (0..coverage.policies.len())
+                .filter(|&p| coverage.policies[p].pod_selector.matches(&workload.labels))
+                .collect();
+            assert_eq!(workload.selected_by, naive, "{:?}", workload.labels);
+        }
+        let total: usize = coverage.workloads.iter().map(|w| w.selected_by.len()).sum();
+        assert_eq!(coverage.selected_count.iter().sum::<usize>(), total);
+        assert!(total > labels.len(), "the cases select something");
+    }
+
     #[test]
     fn allow_all_rules_are_found_where_written() {
         let text = policy("open", Some("n"), "{podSelector: {}, ingress: [{}]}")

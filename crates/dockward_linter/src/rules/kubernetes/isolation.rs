@@ -133,3 +133,35 @@ const MAX_RELATED: usize = 5;
 
 /// At most this many workloads are named in a "not judged" note.
 const MAX_NAMED: usize = 10;
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing;
+    use crate::registry::KUBERNETES_RULES;
+
+    /// Objects of the right kinds with the wrong shapes: every NetworkPolicy and RBAC
+    /// rule reads them without panicking, and the malformed policies are reported
+    /// as rejected rather than read as "select all".
+    #[test]
+    fn malformed_policies_and_rbac_objects_never_panic() {
+        let text = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: a}\nspec: 5\n---\n\
+apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: b}\nspec: {podSelector: [x], ingress: {}}\n---\n\
+apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: c}\nspec: {ingress: [5, {from: 7}], policyTypes: Ingress}\n---\n\
+apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: d}\nspec: {egress: [{to: [{ipBlock: {cidr: 0.0.0.0/0, except: [bad]}}]}]}\n---\n\
+apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules: [5, {verbs: '*', resources: {a: b}}, {apiGroups: [[x]], verbs: [[y]]}]\n---\n\
+apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b}\nroleRef: 5\nsubjects: [5, {kind: [x]}, {kind: User}]\n---\n\
+apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: c}\nsubjects: {kind: Group}\n---\n\
+apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w, ownerReferences: 5}\nspec: {template: {metadata: {labels: [x]}, spec: 5}}\n";
+        for rule in KUBERNETES_RULES {
+            let _ = testing::run(*rule, &[("m.yaml", text)], None);
+        }
+        let found = testing::run_scan(
+            &super::super::policy_selects_nothing::PolicySelectsNothing,
+            &[("m.yaml", text)],
+            None,
+            false,
+        );
+        let rejected: Vec<_> = found.iter().map(|d| d.message.split(' ').next().unwrap()).collect();
+        assert_eq!(rejected, ["NetworkPolicy/a", "NetworkPolicy/b", "NetworkPolicy/c", "NetworkPolicy/d"]);
+    }
+}
