@@ -19,9 +19,12 @@ declare_rule! {
     /// - approving CertificateSigningRequests (`update`/`patch` on
     ///   `certificatesigningrequests/approval`, or `approve` on `signers`).
     ///
-    /// Only grants written by name are reported here; `*` is KS007's. The finding
-    /// points at the resource (or the verb for `escalate`, `bind`, `impersonate`),
-    /// with the verb and the bindings that grant the role as related locations.
+    /// Only resources (and the verbs `escalate`, `bind`, `impersonate`) written by
+    /// name are reported here: a `*` resource, or a `*` verb alone, is KS007's. A `*`
+    /// verb on a named resource (`secrets`) is reported by both: the wildcard, and what
+    /// it grants. The finding points at the resource (or the verb for `escalate`,
+    /// `bind`, `impersonate`), with the verb and the bindings that grant the role as
+    /// related locations.
     ///
     /// ## Why is this bad?
     /// Each of these is a path to more privilege than the role states: Secrets hold

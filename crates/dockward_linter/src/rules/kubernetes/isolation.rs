@@ -49,7 +49,7 @@ pub(super) fn check(cx: &mut KubernetesContext<'_>, meta: &'static RuleMeta, dir
             // A note, never a failure: one level below the rule's severity, whatever
             // it is configured to.
             d.lower_severity();
-            for other in engines.iter().skip(1) {
+            for other in engines.iter().skip(1).take(MAX_RELATED) {
                 let at = other.object.root.get("kind").map_or(other.object.root.range, |k| k.range);
                 d.related(Location::source(&other.object.file, at), "another policy engine's policy");
             }

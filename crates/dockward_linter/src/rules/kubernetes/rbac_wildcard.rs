@@ -71,7 +71,7 @@ impl KubernetesRule for RbacWildcard {
                 );
                 let d = cx.report(&Self::META, role.object, first.range, message);
                 d.help("list the API groups, resources and verbs the subjects need instead of `*`");
-                for (field, item) in wildcards.iter().skip(1) {
+                for (field, item) in wildcards.iter().skip(1).take(grants::MAX_NAMED) {
                     d.related(Location::source(&role.object.file, item.range), format!("`{}` in {field}", item.value));
                 }
                 grants::relate_bindings(d, &rbac, role);
