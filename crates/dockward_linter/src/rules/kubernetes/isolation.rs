@@ -59,6 +59,30 @@ pub(super) fn check(cx: &mut KubernetesContext<'_>, meta: &'static RuleMeta, dir
             report(cx, meta, &coverage, workload, direction, verb, open);
         }
     }
+    // Pods in the host's network namespace: policies that select them are not
+    // applied by most network plugins (the API leaves it undefined), so a selecting
+    // policy is no isolation to count on.
+    for workload in &coverage.workloads {
+        let Some(&first) = workload.isolated_by(direction).first() else { continue };
+        if !coverage.other_engines_in(workload.namespace).is_empty() {
+            continue;
+        }
+        let Some(host_network) = workload.object.pod_spec().and_then(|s| s.get("hostNetwork")) else { continue };
+        // The more permissive reading of YAML 1.1 spellings (`yes`, `on`).
+        if !(host_network.as_bool() == Some(true) || host_network.yaml11_bool() == Some(true)) {
+            continue;
+        }
+        let policy = &coverage.policies[first];
+        let message = format!(
+            "{} ({}) runs in the host's network namespace (`hostNetwork: true`): {} selects it, but most network plugins do not apply NetworkPolicies to host-network pods, so it is not reliably {verb}-isolated",
+            workload.object.display_name(),
+            namespace_label(workload.namespace),
+            policy.object.display_name(),
+        );
+        let d = cx.report(meta, workload.object, host_network.range, message);
+        d.help("drop `hostNetwork` where the pod does not need the host's interfaces; otherwise restrict its traffic on the host (firewall rules)");
+        d.related(Location::source(&policy.object.file, policy.selector_site()), "the policy that selects it");
+    }
 }
 
 fn report(

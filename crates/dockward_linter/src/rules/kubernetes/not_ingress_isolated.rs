@@ -20,7 +20,9 @@ declare_rule! {
     /// or `--k8s-namespace`) are compared with each other as one group, and messages
     /// say "namespace not set". Where a Cilium, Calico or AdminNetworkPolicy object of
     /// the scan may select the pods, the workloads are not judged: one note per
-    /// namespace says so, one level below this rule's severity.
+    /// namespace says so, one level below this rule's severity. A workload with
+    /// `hostNetwork: true` is reported even when a policy selects it: most network
+    /// plugins do not apply policies to host-network pods.
     ///
     /// ## Why is this bad?
     /// A pod that no Ingress policy selects accepts connections from every pod of the
@@ -239,6 +241,19 @@ mod tests {
         let found = run(&text);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, Severity::Info);
+    }
+
+    #[test]
+    fn a_selected_host_network_pod_is_not_counted_as_isolated() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: agent, namespace: ops, labels: {app: agent}}\nspec: {hostNetwork: yes, containers: []}\n---\n";
+        let text = pod.to_owned() + &policy("deny", Some("ops"), "{podSelector: {}}");
+        let found = run(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].location.range().unwrap()], "yes");
+        assert!(found[0].message.contains("NetworkPolicy/deny selects it, but most network plugins do not apply"));
+        let text =
+            pod.replace("hostNetwork: yes", "hostNetwork: false") + &policy("deny", Some("ops"), "{podSelector: {}}");
+        assert!(run(&text).is_empty());
     }
 
     #[test]
