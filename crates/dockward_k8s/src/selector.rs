@@ -169,7 +169,12 @@ pub fn parse(node: &Node) -> Result<Selector, SelectorError> {
                 for pair in pairs {
                     let key = text(&pair.key, "a matchLabels key")?.to_owned();
                     check_key(&pair.key, &key)?;
-                    let value = text(&pair.value, "a matchLabels value")?.to_owned();
+                    // A null value decodes to the empty string in a `map[string]string`.
+                    let value = if pair.value.is_null() {
+                        String::new()
+                    } else {
+                        text(&pair.value, "a matchLabels value")?.to_owned()
+                    };
                     check_value(&pair.value, &value)?;
                     selector.requirements.push(Requirement::In { key, values: vec![value] });
                 }
@@ -269,6 +274,9 @@ mod tests {
         assert!(!s.matches(&labels(&[("app", "web"), ("tier", "edge"), ("debug", "1")])));
         assert!(!s.matches(&labels(&[("app", "api"), ("tier", "edge")])));
         assert_eq!(s.describe(), "app=web,tier in (front,edge),!debug");
+        let s = selector("matchLabels: {app: ~, tier:}").unwrap();
+        assert!(s.matches(&labels(&[("app", ""), ("tier", "")])));
+        assert!(!s.matches(&labels(&[("app", "web"), ("tier", "")])));
     }
 
     #[test]
