@@ -7,8 +7,11 @@
 //! pod template, and NetworkPolicy and RBAC objects are read with the semantics the
 //! API server and the network plugins give them.
 
+pub mod netpol;
 pub mod object;
 pub mod quantity;
+pub mod rbac;
+pub mod selector;
 pub mod workload;
 
 pub use object::{objects_in, Object, ObjectsRead};

@@ -63,6 +63,42 @@ pub const PEERS: &[Peer] = &[
     },
     Peer { key: "dockle", title: "dockle", by_cis: false, data: include_str!("../../../docs/coverage/dockle.txt") },
     Peer {
+        key: "kube-linter",
+        title: "kube-linter (Kubernetes)",
+        by_cis: false,
+        data: include_str!("../../../docs/coverage/kube-linter.txt"),
+    },
+    Peer {
+        key: "polaris",
+        title: "Polaris (Kubernetes)",
+        by_cis: false,
+        data: include_str!("../../../docs/coverage/polaris.txt"),
+    },
+    Peer {
+        key: "kube-score",
+        title: "kube-score (Kubernetes)",
+        by_cis: false,
+        data: include_str!("../../../docs/coverage/kube-score.txt"),
+    },
+    Peer {
+        key: "checkov-kubernetes",
+        title: "Checkov (CKV_K8S, CKV2_K8S)",
+        by_cis: false,
+        data: include_str!("../../../docs/coverage/checkov-kubernetes.txt"),
+    },
+    Peer {
+        key: "trivy-kubernetes",
+        title: "Trivy (Kubernetes checks, KSV)",
+        by_cis: false,
+        data: include_str!("../../../docs/coverage/trivy-kubernetes.txt"),
+    },
+    Peer {
+        key: "kubescape",
+        title: "kubescape (Kubernetes controls)",
+        by_cis: false,
+        data: include_str!("../../../docs/coverage/kubescape.txt"),
+    },
+    Peer {
         key: "docker-bench",
         title: "docker-bench-security / CIS Docker Benchmark",
         by_cis: true,

@@ -228,7 +228,16 @@ pub static COMPOSE_RULES: &[&dyn ComposeRule] = &[
 /// Every Kubernetes rule (KS family: NetworkPolicy, RBAC, service accounts, Pod
 /// Security), in code order. The containers of workloads go through
 /// [`CONTAINER_RULES`].
-pub static KUBERNETES_RULES: &[&dyn crate::rules::kubernetes::KubernetesRule] = &[];
+pub static KUBERNETES_RULES: &[&dyn crate::rules::kubernetes::KubernetesRule] = &[
+    &crate::rules::kubernetes::not_ingress_isolated::NotIngressIsolated,
+    &crate::rules::kubernetes::not_egress_isolated::NotEgressIsolated,
+    &crate::rules::kubernetes::namespace_without_default_deny::NamespaceWithoutDefaultDeny,
+    &crate::rules::kubernetes::policy_allows_all_ingress::PolicyAllowsAllIngress,
+    &crate::rules::kubernetes::policy_selects_nothing::PolicySelectsNothing,
+    &crate::rules::kubernetes::rbac_wildcard::RbacWildcard,
+    &crate::rules::kubernetes::cluster_admin_binding::ClusterAdminBinding,
+    &crate::rules::kubernetes::dangerous_rbac_permission::DangerousRbacPermission,
+];
 
 /// Every vulnerability rule (VU family: `dockward scan`), in code order.
 pub static VULN_RULES: &[&dyn VulnRule] = &[

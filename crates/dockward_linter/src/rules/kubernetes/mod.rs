@@ -4,6 +4,17 @@
 //! The containers of workloads are judged by the container rules (CT family) over the
 //! `ContainerSpec`s that `dockward_k8s` builds.
 
+pub mod cluster_admin_binding;
+pub mod dangerous_rbac_permission;
+mod grants;
+mod isolation;
+pub mod namespace_without_default_deny;
+pub mod not_egress_isolated;
+pub mod not_ingress_isolated;
+pub mod policy_allows_all_ingress;
+pub mod policy_selects_nothing;
+pub mod rbac_wildcard;
+
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
 use dockward_k8s::Object;
 use dockward_source::TextRange;
@@ -78,6 +89,16 @@ pub(crate) mod testing {
     /// Reads each (name, text) as a manifest stream and runs `rule` over all objects;
     /// an object without `metadata.namespace` is judged in `default_namespace`.
     pub fn run(rule: &dyn KubernetesRule, files: &[(&str, &str)], default_namespace: Option<&str>) -> Vec<Diagnostic> {
+        run_scan(rule, files, default_namespace, true)
+    }
+
+    /// [`run`], saying whether the scan holds whole namespaces.
+    pub fn run_scan(
+        rule: &dyn KubernetesRule,
+        files: &[(&str, &str)],
+        default_namespace: Option<&str>,
+        complete_namespaces: bool,
+    ) -> Vec<Diagnostic> {
         let mut objects = Vec::new();
         for (name, text) in files {
             let read = objects_in(&SourceFile::new(*name, None, *text), &Budget::default());
@@ -87,11 +108,26 @@ pub(crate) mod testing {
         let namespaces: Vec<_> =
             objects.iter().map(|o| o.namespace.clone().or_else(|| default_namespace.map(str::to_owned))).collect();
         let settings = Settings::default();
-        let mut cx = KubernetesContext::new(&objects, &namespaces, true, &settings);
+        let mut cx = KubernetesContext::new(&objects, &namespaces, complete_namespaces, &settings);
         rule.check(&mut cx);
         let mut found = cx.into_diagnostics();
         found.sort_by(|a, b| a.sort_key_cmp(b));
         found
+    }
+
+    /// A Deployment document (with its `---`) whose pod template has `labels` (a flow
+    /// mapping).
+    pub fn deployment(name: &str, namespace: Option<&str>, labels: &str) -> String {
+        let ns = namespace.map(|n| format!(", namespace: {n}")).unwrap_or_default();
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}{ns}}}\nspec:\n  template:\n    metadata: {{labels: {labels}}}\n    spec: {{containers: [{{name: c, image: i}}]}}\n---\n"
+        )
+    }
+
+    /// A NetworkPolicy document (with its `---`) with `spec` (a flow mapping).
+    pub fn policy(name: &str, namespace: Option<&str>, spec: &str) -> String {
+        let ns = namespace.map(|n| format!(", namespace: {n}")).unwrap_or_default();
+        format!("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: {name}{ns}}}\nspec: {spec}\n---\n")
     }
 }
 
