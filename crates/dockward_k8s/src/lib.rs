@@ -8,6 +8,7 @@
 //! API server and the network plugins give them.
 
 pub mod object;
+pub mod pss;
 pub mod workload;
 
 pub use object::{objects_in, Object, ObjectsRead};
