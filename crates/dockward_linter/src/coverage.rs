@@ -68,6 +68,18 @@ pub const PEERS: &[Peer] = &[
         by_cis: true,
         data: include_str!("../../../docs/coverage/docker-bench.txt"),
     },
+    Peer {
+        key: "trivy-k8s",
+        title: "Trivy (Kubernetes checks, KSV)",
+        by_cis: false,
+        data: include_str!("../../../docs/coverage/trivy-k8s.txt"),
+    },
+    Peer {
+        key: "checkov-k8s",
+        title: "Checkov (CKV_K8S)",
+        by_cis: false,
+        data: include_str!("../../../docs/coverage/checkov-k8s.txt"),
+    },
 ];
 
 /// The practice sections of the two guides, with a note for those a machine cannot check.

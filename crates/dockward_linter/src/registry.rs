@@ -227,7 +227,13 @@ pub static COMPOSE_RULES: &[&dyn ComposeRule] = &[
 /// Every Kubernetes rule (KS family: NetworkPolicy, RBAC, service accounts, Pod
 /// Security), in code order. The containers of workloads go through
 /// [`CONTAINER_RULES`].
-pub static KUBERNETES_RULES: &[&dyn crate::rules::kubernetes::KubernetesRule] = &[];
+pub static KUBERNETES_RULES: &[&dyn crate::rules::kubernetes::KubernetesRule] = &[
+    &crate::rules::kubernetes::seccomp_profile_not_set::SeccompProfileNotSet,
+    &crate::rules::kubernetes::windows_host_process::WindowsHostProcess,
+    &crate::rules::kubernetes::rejected_by_namespace_pss::RejectedByNamespacePss,
+    &crate::rules::kubernetes::probe_or_lifecycle_host::ProbeOrLifecycleHost,
+    &crate::rules::kubernetes::restricted_volume_type::RestrictedVolumeType,
+];
 
 /// Every vulnerability rule (VU family: `dockward scan`), in code order.
 pub static VULN_RULES: &[&dyn VulnRule] = &[

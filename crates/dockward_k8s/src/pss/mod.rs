@@ -11,6 +11,7 @@
 //! `policy/check_*.go`); `tests/psa_conformance.rs` runs its published fixtures.
 
 mod checks;
+pub mod labels;
 mod pod;
 
 use std::fmt;
@@ -20,7 +21,8 @@ use dockward_source::TextRange;
 use dockward_yaml::Node;
 
 pub use checks::{Check, CheckVersion, CHECKS};
-pub use pod::Pod;
+pub use labels::{namespace_policies, Mode, ModePolicy};
+pub use pod::{Container, Pod};
 
 use crate::Object;
 
@@ -230,6 +232,12 @@ pub fn evaluate_pod(pod: &Pod<'_>, version: Version) -> Evaluation {
         Level::Baseline
     };
     Evaluation { version, level, failures }
+}
+
+/// Runs one check (by PSA id) over a pod at `version`: `None` when the check does not
+/// exist at that version or the pod passes it.
+pub fn run_check(id: &str, pod: &Pod<'_>, version: Version) -> Option<Violation> {
+    CHECKS.iter().find(|c| c.id == id)?.at(version)?(pod)
 }
 
 /// What one check found: the message and the keys.
