@@ -40,9 +40,10 @@ pub struct ModePolicy {
     /// The level judged: the label's, or `restricted` when the label is not a level
     /// (PSA fails closed on a label it cannot read).
     pub level: Level,
-    /// The version judged: the `-version` label's, else `latest`; an unreadable or
-    /// newer-than-known version is judged as `latest`, as PSA does.
-    pub version: Version,
+    /// The version the `-version` label pins; `None` for `latest`, no label, or a
+    /// label PSA cannot read or that is newer than known (all judged as `latest`, as
+    /// PSA does). See [`ModePolicy::version_at`].
+    pub version: Option<Version>,
     /// The labels as written.
     pub level_label: String,
     pub version_label: Option<String>,
@@ -52,6 +53,15 @@ pub struct ModePolicy {
     pub level_range: TextRange,
     /// The `-version` key, when set.
     pub version_range: Option<TextRange>,
+}
+
+impl ModePolicy {
+    /// The version judged on a cluster running `cluster`: `latest` is the cluster's
+    /// own version, and a pinned version newer than the cluster is judged as the
+    /// cluster's (the API server knows no newer checks).
+    pub fn version_at(&self, cluster: Version) -> Version {
+        self.version.map_or(cluster, |pinned| pinned.min(cluster))
+    }
 }
 
 /// The PSA policies a Namespace object sets, in enforce, audit, warn order. Empty for
@@ -77,11 +87,15 @@ pub fn namespace_policies(object: &Object) -> Vec<ModePolicy> {
             Level::Restricted
         });
         let version_judged = match &version {
-            None => Version::LATEST,
-            Some((text, _)) => text.parse::<Version>().unwrap_or_else(|e| {
-                problems.push(format!("{e}: PSA applies latest"));
-                Version::LATEST
-            }),
+            None => None,
+            Some((text, _)) if text == "latest" => None,
+            Some((text, _)) => match text.parse::<Version>() {
+                Ok(version) => Some(version),
+                Err(e) => {
+                    problems.push(format!("{e}: PSA applies latest"));
+                    None
+                }
+            },
         };
         policies.push(ModePolicy {
             mode,
@@ -110,7 +124,10 @@ mod tests {
         let text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n    pod-security.kubernetes.io/enforce-version: v1.25\n    pod-security.kubernetes.io/audit: strict\n    pod-security.kubernetes.io/warn: restricted\n    pod-security.kubernetes.io/warn-version: v1.99\n";
         let read = objects_in(&SourceFile::new("ns.yaml", None, text), &Budget::default());
         let policies = namespace_policies(&read.objects[0]);
-        let summary: Vec<_> = policies.iter().map(|p| (p.mode, p.level, p.version.minor(), p.problems.len())).collect();
+        let summary: Vec<_> = policies
+            .iter()
+            .map(|p| (p.mode, p.level, p.version_at(Version::LATEST).minor(), p.problems.len()))
+            .collect();
         assert_eq!(
             summary,
             [
@@ -122,5 +139,10 @@ mod tests {
         assert_eq!(&text[policies[0].level_range], "pod-security.kubernetes.io/enforce");
         assert_eq!(&text[policies[0].version_range.unwrap()], "pod-security.kubernetes.io/enforce-version");
         assert!(policies[2].problems[0].contains("newer than the newest known"), "{:?}", policies[2].problems);
+        // `latest` is the cluster's version; a pin newer than the cluster is the cluster's.
+        let cluster = Version::new(24).unwrap();
+        assert_eq!(policies[0].version_at(cluster).minor(), 24);
+        assert_eq!(policies[0].version_at(Version::new(30).unwrap()).minor(), 25);
+        assert_eq!(policies[2].version_at(cluster).minor(), 24);
     }
 }

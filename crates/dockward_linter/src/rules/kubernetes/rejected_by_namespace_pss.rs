@@ -9,7 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Evaluates every Pod and workload against the Pod Security Admission `enforce`
     /// label of a Namespace object in the same scan (`pod-security.kubernetes.io/enforce`
-    /// with its `enforce-version`, `latest` when unset) and reports those whose pods
+    /// with its `enforce-version`; `latest`, or no version, means the cluster's version,
+    /// `--pss-version`, itself `latest` by default) and reports those whose pods
     /// the namespace rejects, with each failing check at its key.
     ///
     /// A label PSA cannot read is judged as PSA judges it: an unknown level as
@@ -78,7 +79,7 @@ impl KubernetesRule for RejectedByNamespacePss {
             }
             let Some(namespace) = cx.namespace_of(index) else { continue };
             let Some((ns, _, policy)) = namespaces.iter().find(|(_, name, _)| *name == namespace) else { continue };
-            let Some(evaluation) = evaluate(object, policy.version) else { continue };
+            let Some(evaluation) = evaluate(object, policy.version_at(cx.settings.pss_version)) else { continue };
             if evaluation.satisfies(policy.level) {
                 continue;
             }
