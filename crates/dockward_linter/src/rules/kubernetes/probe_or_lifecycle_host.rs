@@ -35,7 +35,7 @@ declare_rule! {
     /// - Kubernetes, "Pod Security Standards", Baseline: Probes / Lifecycle Hooks
     /// - kubernetes/kubernetes#99425 (probes as an SSRF vector)
     pub struct ProbeOrLifecycleHost;
-    code = "KS017", name = "probe-or-lifecycle-host", severity = Warning,
+    code = "KS020", name = "probe-or-lifecycle-host", severity = Warning,
     category = Security, target = Kubernetes, fix = None,
     summary = "A probe or lifecycle hook makes the kubelet connect to another host",
 }

@@ -34,7 +34,7 @@ declare_rule! {
     /// ## References
     /// - Kubernetes, "Pod Security Standards", Restricted: Volume Types
     pub struct RestrictedVolumeType;
-    code = "KS018", name = "restricted-volume-type", severity = Warning,
+    code = "KS021", name = "restricted-volume-type", severity = Warning,
     category = Security, target = Kubernetes, fix = None,
     summary = "A volume type outside the Restricted Pod Security Standard's list",
     aliases = ["KSV-0028"],
