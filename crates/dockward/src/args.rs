@@ -144,6 +144,10 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// The Kubernetes version Pod Security is judged at (`1.29`, `v1.29` or `latest`):
+    /// the checks change between releases, and a namespace's `latest` means this one.
+    #[arg(long, value_name = "VERSION", value_parser = dockward_linter::pss_report::parse_pss_version)]
+    pub pss_version: Option<dockward_k8s::pss::Version>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
