@@ -216,3 +216,77 @@ fn the_table_is_consistent() {
     assert_eq!(names.len(), sorted.len());
     assert_eq!(CHECKS.iter().find(|c| c.id == "hostProbesAndHostLifecycle").unwrap().since().minor(), 34);
 }
+
+#[test]
+fn every_workload_kind_is_judged_at_its_template() {
+    // The same privileged pod template under each kind; the path of the finding shows
+    // where each kind keeps its template.
+    let pod = "securityContext: {runAsNonRoot: true}\ncontainers:\n- name: app\n  image: x\n  securityContext: {privileged: true}\n";
+    let indent =
+        |text: &str, by: usize| -> String { text.lines().map(|l| format!("{}{l}\n", " ".repeat(by))).collect() };
+    let kinds = [
+        ("v1", "Pod", "spec:\n".to_owned() + &indent(pod, 2), "spec"),
+        ("v1", "PodTemplate", "template:\n  spec:\n".to_owned() + &indent(pod, 4), "template.spec"),
+        (
+            "v1",
+            "ReplicationController",
+            "spec:\n  template:\n    spec:\n".to_owned() + &indent(pod, 6),
+            "spec.template.spec",
+        ),
+        ("apps/v1", "ReplicaSet", "spec:\n  template:\n    spec:\n".to_owned() + &indent(pod, 6), "spec.template.spec"),
+        ("apps/v1", "Deployment", "spec:\n  template:\n    spec:\n".to_owned() + &indent(pod, 6), "spec.template.spec"),
+        ("apps/v1", "DaemonSet", "spec:\n  template:\n    spec:\n".to_owned() + &indent(pod, 6), "spec.template.spec"),
+        (
+            "apps/v1",
+            "StatefulSet",
+            "spec:\n  template:\n    spec:\n".to_owned() + &indent(pod, 6),
+            "spec.template.spec",
+        ),
+        ("batch/v1", "Job", "spec:\n  template:\n    spec:\n".to_owned() + &indent(pod, 6), "spec.template.spec"),
+        (
+            "batch/v1",
+            "CronJob",
+            "spec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n".to_owned() + &indent(pod, 10),
+            "spec.jobTemplate.spec.template.spec",
+        ),
+    ];
+    for (api, kind, body, at) in kinds {
+        let text = format!("apiVersion: {api}\nkind: {kind}\nmetadata: {{name: w}}\n{body}");
+        let e = at_latest(&text);
+        assert_eq!(e.level, Level::Privileged, "{kind}");
+        let privileged = e.failures.iter().find(|f| f.id == "privileged").expect(kind);
+        assert_eq!(privileged.fields[0].path, format!("{at}.containers[0].securityContext.privileged"), "{kind}");
+        assert_eq!(&text[privileged.fields[0].range], "privileged", "{kind}");
+        // The pod-level runAsNonRoot was read at the same place.
+        assert!(e.failures.iter().all(|f| f.id != "runAsNonRoot"), "{kind}: {:?}", ids(&e));
+    }
+}
+
+fn at_latest(text: &str) -> Evaluation {
+    at(text, "latest")
+}
+
+#[test]
+fn container_level_settings_override_and_complete_the_pod_level() {
+    // runAsNonRoot: the pod says true, one container says false.
+    let text = RESTRICTED_DEPLOYMENT
+        .replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: false\n          runAsNonRoot: false");
+    let e = at_latest(&text);
+    assert_eq!(ids(&e), ["runAsNonRoot"]);
+    assert_eq!(&text[e.failures[0].fields[0].range], "runAsNonRoot");
+    assert!(e.failures[0].message.contains("runAsNonRoot=false on container \"app\""), "{}", e.failures[0].message);
+    // seccomp: no pod-level profile, the container's own RuntimeDefault is enough.
+    let text = RESTRICTED_DEPLOYMENT.replace("        seccompProfile: {type: RuntimeDefault}\n", "").replace(
+        "allowPrivilegeEscalation: false",
+        "allowPrivilegeEscalation: false\n          seccompProfile: {type: RuntimeDefault}",
+    );
+    assert_eq!(at_latest(&text).level, Level::Restricted);
+    // An explicit container Unconfined under a RuntimeDefault pod fails both seccomp checks.
+    let text = RESTRICTED_DEPLOYMENT.replace(
+        "allowPrivilegeEscalation: false",
+        "allowPrivilegeEscalation: false\n          seccompProfile: {type: Unconfined}",
+    );
+    let e = at_latest(&text);
+    assert_eq!(ids(&e), ["seccompProfile_baseline", "seccompProfile_restricted"]);
+    assert!(e.failures[0].overridden && !e.failures[1].overridden);
+}
