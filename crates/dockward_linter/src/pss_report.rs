@@ -135,12 +135,17 @@ pub fn build(objects: &[Object], namespaces: &[Option<String>], version: Version
         groups.entry(namespace_of(index)).or_default().push(index);
         workloads.push(workload(object, namespace_of(index), &evaluation));
     }
+    // The first Namespace object of each name.
+    let mut namespace_objects: BTreeMap<&str, &Object> = BTreeMap::new();
+    for object in objects.iter().filter(|o| o.kind == "Namespace") {
+        if let Some(name) = object.name.as_deref() {
+            namespace_objects.entry(name).or_insert(object);
+        }
+    }
     let mut namespace_reports: Vec<NamespacePss> = groups
         .into_iter()
         .map(|(name, members)| {
-            let namespace_object = name
-                .as_ref()
-                .and_then(|n| objects.iter().find(|o| o.kind == "Namespace" && o.name.as_ref() == Some(n)));
+            let namespace_object = name.as_deref().and_then(|n| namespace_objects.get(n).copied());
             let policies = namespace_object.map(namespace_policies).unwrap_or_default();
             let mut violations = Vec::new();
             for policy in &policies {

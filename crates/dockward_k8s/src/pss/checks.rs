@@ -603,9 +603,13 @@ fn run_as_non_root(pod: &Pod<'_>) -> Option<Violation> {
             fields.push(field.clone());
         }
     }
-    let mut unset = Vec::new();
-    let (explicit, found) = per_container(pod, |c| match c.security(&["runAsNonRoot"]) {
-        Some((value, field)) if loose_bool(value) == Some(false) => vec![field],
+    // Containers are named in two lists, by why they fail (explicit false, or not set).
+    let (mut explicit, mut unset) = (Vec::new(), Vec::new());
+    let (_, found) = per_container(pod, |c| match c.security(&["runAsNonRoot"]) {
+        Some((value, field)) if loose_bool(value) == Some(false) => {
+            explicit.push(c.describe());
+            vec![field]
+        }
         Some((value, _)) if strict_bool(value) == Some(true) => Vec::new(),
         _ if pod_true => Vec::new(),
         found => {
@@ -613,7 +617,6 @@ fn run_as_non_root(pod: &Pod<'_>) -> Option<Violation> {
             vec![found.map_or_else(|| c.whole(), |(_, f)| f)]
         }
     });
-    let explicit: Vec<_> = explicit.into_iter().filter(|c| !unset.contains(c)).collect();
     if !explicit.is_empty() {
         who.push(format!("runAsNonRoot=false on {}", explicit.join(", ")));
     }
@@ -666,10 +669,13 @@ fn seccomp_restricted(pod: &Pod<'_>) -> Option<Violation> {
             fields.push(field.clone());
         }
     }
-    let mut unset = Vec::new();
-    let (explicit, found) = per_container(pod, |c| match seccomp_type(c.security(&["seccompProfile"])) {
+    let (mut explicit, mut unset) = (Vec::new(), Vec::new());
+    let (_, found) = per_container(pod, |c| match seccomp_type(c.security(&["seccompProfile"])) {
         Some((kind, _)) if confined(kind) => Vec::new(),
-        Some((_, field)) => vec![field],
+        Some((_, field)) => {
+            explicit.push(c.describe());
+            vec![field]
+        }
         // Unset inherits the pod's profile, flagged above when it is wrong.
         None if pod_level.is_some() => Vec::new(),
         None => {
@@ -677,7 +683,6 @@ fn seccomp_restricted(pod: &Pod<'_>) -> Option<Violation> {
             vec![c.whole()]
         }
     });
-    let explicit: Vec<_> = explicit.into_iter().filter(|c| !unset.contains(c)).collect();
     if !explicit.is_empty() {
         parts.push(format!("seccompProfile neither RuntimeDefault nor Localhost on {}", explicit.join(", ")));
     }

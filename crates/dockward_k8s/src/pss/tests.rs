@@ -290,3 +290,19 @@ fn container_level_settings_override_and_complete_the_pod_level() {
     assert_eq!(ids(&e), ["seccompProfile_baseline", "seccompProfile_restricted"]);
     assert!(e.failures[0].overridden && !e.failures[1].overridden);
 }
+
+#[test]
+fn a_pod_with_thousands_of_containers_names_each_once() {
+    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers:\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("  - {{name: c{i}, image: x, securityContext: {{runAsNonRoot: {}}}}}\n", i % 2 == 0));
+    }
+    let e = at_latest(&text);
+    let non_root = e.failures.iter().find(|f| f.id == "runAsNonRoot").unwrap();
+    // The odd containers set false explicitly; the even ones pass.
+    assert_eq!(non_root.fields.len(), 2_500);
+    assert!(non_root.message.starts_with("runAsNonRoot=false on container \"c1\", container \"c3\""));
+    assert!(!non_root.message.contains("not true on the pod"));
+    let seccomp = e.failures.iter().find(|f| f.id == "seccompProfile_restricted").unwrap();
+    assert_eq!(seccomp.fields.len(), 5_000);
+}

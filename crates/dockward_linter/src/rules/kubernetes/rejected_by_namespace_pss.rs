@@ -60,15 +60,13 @@ impl KubernetesRule for RejectedByNamespacePss {
     }
 
     fn check(&self, cx: &mut KubernetesContext<'_>) {
-        let namespaces: Vec<_> = cx
-            .objects
-            .iter()
-            .filter_map(|ns| {
-                let name = ns.name.as_deref()?;
-                let enforce = namespace_policies(ns).into_iter().find(|p| p.mode == Mode::Enforce)?;
-                Some((ns, name, enforce))
-            })
-            .collect();
+        // By name, the first Namespace object with an enforce label.
+        let mut namespaces = std::collections::BTreeMap::new();
+        for ns in cx.objects {
+            let Some(name) = ns.name.as_deref() else { continue };
+            let Some(enforce) = namespace_policies(ns).into_iter().find(|p| p.mode == Mode::Enforce) else { continue };
+            namespaces.entry(name).or_insert((ns, enforce));
+        }
         if namespaces.is_empty() {
             return;
         }
@@ -78,7 +76,7 @@ impl KubernetesRule for RejectedByNamespacePss {
                 continue;
             }
             let Some(namespace) = cx.namespace_of(index) else { continue };
-            let Some((ns, _, policy)) = namespaces.iter().find(|(_, name, _)| *name == namespace) else { continue };
+            let Some((ns, policy)) = namespaces.get(namespace) else { continue };
             let Some(evaluation) = evaluate(object, policy.version_at(cx.settings.pss_version)) else { continue };
             if evaluation.satisfies(policy.level) {
                 continue;
