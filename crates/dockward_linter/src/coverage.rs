@@ -69,16 +69,10 @@ pub const PEERS: &[Peer] = &[
         data: include_str!("../../../docs/coverage/docker-bench.txt"),
     },
     Peer {
-        key: "trivy-k8s",
-        title: "Trivy (Kubernetes checks, KSV)",
+        key: "kubernetes",
+        title: "Kubernetes linters (kube-linter, Polaris, kube-score, Checkov CKV_K8S, Trivy KSV, kubescape)",
         by_cis: false,
-        data: include_str!("../../../docs/coverage/trivy-k8s.txt"),
-    },
-    Peer {
-        key: "checkov-k8s",
-        title: "Checkov (CKV_K8S)",
-        by_cis: false,
-        data: include_str!("../../../docs/coverage/checkov-k8s.txt"),
+        data: include_str!("../../../docs/coverage/kubernetes.txt"),
     },
 ];
 

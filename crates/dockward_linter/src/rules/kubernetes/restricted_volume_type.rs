@@ -37,7 +37,7 @@ declare_rule! {
     code = "KS021", name = "restricted-volume-type", severity = Warning,
     category = Security, target = Kubernetes, fix = None,
     summary = "A volume type outside the Restricted Pod Security Standard's list",
-    aliases = ["KSV-0028"],
+    aliases = ["KSV-0028", "KSV028"],
 }
 
 impl KubernetesRule for RestrictedVolumeType {

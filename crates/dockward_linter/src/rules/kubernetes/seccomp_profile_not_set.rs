@@ -57,7 +57,7 @@ declare_rule! {
     code = "KS011", name = "seccomp-profile-not-set", severity = Warning,
     category = Security, target = Kubernetes, fix = Sometimes,
     summary = "No seccomp profile on the pod or container: Kubernetes runs it Unconfined",
-    aliases = ["KSV-0030", "CKV_K8S_31"],
+    aliases = ["KSV-0030", "KSV030", "CKV_K8S_31"],
 }
 
 impl KubernetesRule for SeccompProfileNotSet {

@@ -38,7 +38,7 @@ declare_rule! {
     code = "KS012", name = "windows-host-process", severity = Error,
     category = Security, target = Kubernetes, fix = None,
     summary = "Windows HostProcess container: runs on the node without isolation",
-    aliases = ["KSV-0103"],
+    aliases = ["KSV-0103", "KSV103"],
 }
 
 impl KubernetesRule for WindowsHostProcess {
