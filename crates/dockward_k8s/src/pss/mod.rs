@@ -167,9 +167,9 @@ pub struct Failure {
     /// (`allowPrivilegeEscalation` unset on a container without `securityContext`
     /// points at the container instead).
     pub fields: Vec<Field>,
-    /// Restricted checks that replace this baseline check at this version
-    /// (`capabilities_restricted` for `capabilities_baseline`): a restricted namespace
-    /// reports those instead.
+    /// This baseline check is replaced at this version by a stricter restricted one
+    /// (`capabilities_baseline` by `capabilities_restricted`): a restricted namespace
+    /// reports that one instead (see [`Evaluation::failures_at`]).
     pub overridden: bool,
 }
 
