@@ -166,6 +166,10 @@ pub struct CheckArgs {
     /// report, or alone as JSON with `--format compliance`.
     #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK")]
     pub compliance: Vec<String>,
+    /// The Kubernetes version Pod Security is judged at (`1.29`, `v1.29` or `latest`):
+    /// the checks change between releases, and a namespace's `latest` means this one.
+    #[arg(long, value_name = "VERSION", value_parser = dockward_linter::pss_report::parse_pss_version)]
+    pub pss_version: Option<dockward_k8s::pss::Version>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -602,3 +602,19 @@ fn missing_user_follows_the_projects_own_base() {
     assert!(all.iter().all(|f| f.contains("root") || f.contains("tool")), "{all:?}");
     assert_eq!(check(&["images/app/Dockerfile"]).len(), 1);
 }
+
+#[test]
+fn pss_version_is_parsed_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM alpine:3.20\nUSER app\n");
+    let bad = run(bin().args(["check", "--isolated", "--pss-version", "1.x"]).arg(dir.path()));
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("expected `latest` or `1.N` / `v1.N` with N from 0 to 37"), "{stderr}");
+    let newer = run(bin().args(["check", "--isolated", "--pss-version", "v1.99"]).arg(dir.path()));
+    assert!(String::from_utf8_lossy(&newer.stderr).contains("use `latest`"));
+    for ok in ["latest", "1.25", "v1.0"] {
+        let out = run(bin().args(["check", "--isolated", "--fail-on", "none", "--pss-version", ok]).arg(dir.path()));
+        assert_eq!(out.status.code(), Some(0), "{ok}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -9,6 +9,7 @@
 
 pub mod netpol;
 pub mod object;
+pub mod pss;
 pub mod quantity;
 pub mod rbac;
 pub mod selector;

@@ -13,6 +13,7 @@ pub mod docs;
 pub mod host;
 pub mod image_contents;
 pub mod project_images;
+pub mod pss_report;
 pub mod registry;
 pub mod rule;
 pub mod rules;

@@ -237,6 +237,11 @@ pub static KUBERNETES_RULES: &[&dyn crate::rules::kubernetes::KubernetesRule] = 
     &crate::rules::kubernetes::rbac_wildcard::RbacWildcard,
     &crate::rules::kubernetes::cluster_admin_binding::ClusterAdminBinding,
     &crate::rules::kubernetes::dangerous_rbac_permission::DangerousRbacPermission,
+    &crate::rules::kubernetes::seccomp_profile_not_set::SeccompProfileNotSet,
+    &crate::rules::kubernetes::windows_host_process::WindowsHostProcess,
+    &crate::rules::kubernetes::rejected_by_namespace_pss::RejectedByNamespacePss,
+    &crate::rules::kubernetes::probe_or_lifecycle_host::ProbeOrLifecycleHost,
+    &crate::rules::kubernetes::restricted_volume_type::RestrictedVolumeType,
 ];
 
 /// Every vulnerability rule (VU family: `dockward scan`), in code order.

@@ -36,6 +36,9 @@ pub struct Settings {
     /// The images the checked tree's own Dockerfiles build (filled by the binary
     /// before checking; empty when one file is checked alone).
     pub project_images: std::sync::Arc<crate::project_images::ProjectImages>,
+    /// `--pss-version`: the Kubernetes version Pod Security is judged at (what a
+    /// namespace's `latest` means). `latest` when not given.
+    pub pss_version: dockward_k8s::pss::Version,
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +126,7 @@ pub struct SettingsBuilder {
     pub docker_group_allow: Vec<String>,
     pub audit: crate::audit::AuditSettings,
     pub vulnerabilities: crate::vulns::VulnSettings,
+    pub pss_version: Option<dockward_k8s::pss::Version>,
 }
 
 /// A selector that names no rule.
@@ -183,6 +187,7 @@ impl SettingsBuilder {
             audit: self.audit,
             vulnerabilities: self.vulnerabilities,
             project_images: Default::default(),
+            pss_version: self.pss_version.unwrap_or(dockward_k8s::pss::Version::LATEST),
         }
     }
 }

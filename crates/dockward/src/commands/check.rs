@@ -293,6 +293,9 @@ fn selection(args: &CheckArgs) -> CliSelection<'_> {
 }
 
 fn with_build_args(mut builder: SettingsBuilder, args: &CheckArgs) -> Result<SettingsBuilder, String> {
+    if args.pss_version.is_some() {
+        builder.pss_version = args.pss_version;
+    }
     for kv in &args.build_args {
         let (k, v) = kv.split_once('=').ok_or_else(|| format!("--build-arg `{kv}` must be KEY=VALUE"))?;
         builder.build_args.insert(k.to_string(), v.to_string());

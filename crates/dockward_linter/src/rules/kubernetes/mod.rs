@@ -21,6 +21,13 @@ use dockward_source::TextRange;
 
 use crate::settings::Settings;
 
+pub mod probe_or_lifecycle_host;
+mod pss_support;
+pub mod rejected_by_namespace_pss;
+pub mod restricted_volume_type;
+pub mod seccomp_profile_not_set;
+pub mod windows_host_process;
+
 /// A rule over the Kubernetes objects of one scan.
 pub trait KubernetesRule: Sync + Send {
     fn meta(&self) -> &'static RuleMeta;
