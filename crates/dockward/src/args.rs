@@ -70,6 +70,24 @@ pub enum FailOnArg {
     None,
 }
 
+/// A severity `--severity` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Error,
+    Warning,
+    Info,
+}
+
+impl SeverityArg {
+    pub fn severity(self) -> dockward_diagnostics::Severity {
+        match self {
+            SeverityArg::Error => dockward_diagnostics::Severity::Error,
+            SeverityArg::Warning => dockward_diagnostics::Severity::Warning,
+            SeverityArg::Info => dockward_diagnostics::Severity::Info,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -144,6 +162,15 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// Report only the findings not recorded in this baseline file (see docs/baseline.md).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings of this run in a baseline file (exit 0 unless an input could not be read).
+    #[arg(long, value_name = "FILE")]
+    pub baseline_write: Option<PathBuf>,
+    /// Show (and count for the exit code) only findings of these severities: `error,warning`.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY")]
+    pub severity: Vec<SeverityArg>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

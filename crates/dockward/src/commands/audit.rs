@@ -102,6 +102,12 @@ pub struct AuditArgs {
     /// image's bytes (`GET /images/{id}/get`, as `docker save`); also `[audit] image-contents = true`.
     #[arg(long)]
     pub image_contents: bool,
+    /// Report only the findings not recorded in this baseline file (see docs/baseline.md).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings of this run in a baseline file (exit 0 unless nothing could be read).
+    #[arg(long, value_name = "FILE")]
+    pub baseline_write: Option<PathBuf>,
     /// Print only findings: no summary, no per-host lines.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -141,6 +147,8 @@ pub struct HostResult {
 }
 
 fn run_inner(args: AuditArgs) -> Result<u8, String> {
+    // A broken baseline stops the run before any work (exit 2).
+    let baseline = args.baseline.as_deref().map(super::baseline::load).transpose()?;
     let (settings, config_fail_on) = resolve_settings(&args)?;
     let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
     let endpoints = dockward_engine::resolve_endpoints(&args.hosts, &args.contexts, &ConnectEnv::from_process())
@@ -236,6 +244,18 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
     let mut diagnostics: Vec<Diagnostic> = results.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
     diagnostics.extend(unreachable);
     diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
+    let objects = audited_objects(&results, several);
+    let (diagnostics, baseline_summary) = super::baseline::apply(
+        diagnostics,
+        &objects,
+        &super::baseline::Options {
+            baseline: args.baseline.as_deref().zip(baseline.as_ref()),
+            write: args.baseline_write.as_deref(),
+            severities: &[],
+            names: super::baseline::Names::AsIs,
+            quiet: args.quiet,
+        },
+    )?;
     let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
     let mut buf = Vec::with_capacity(8192);
     match args.format {
@@ -249,9 +269,14 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
             .map_err(|e| e.to_string())?;
         }
         other => {
-            let objects = audited_objects(&results, several);
-            let report =
-                Report { diagnostics: &diagnostics, rules: &rules, files: &objects, fixes_applied: 0, fixable: 0 };
+            let report = Report {
+                diagnostics: &diagnostics,
+                rules: &rules,
+                files: &objects,
+                fixes_applied: 0,
+                fixable: 0,
+                baseline: baseline_summary,
+            };
             let format = match other {
                 AuditFormat::Json => Format::Json,
                 AuditFormat::Sarif => Format::Sarif,
@@ -278,7 +303,10 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
         }
     }
 
+    // Recording a baseline is the adoption step: today's findings do not fail it.
+    let recording = args.baseline_write.is_some() && args.baseline.is_none();
     let failing = match fail_on {
+        _ if recording => false,
         FailOn::None => false,
         FailOn::Severity(min) => {
             diagnostics.iter().any(|d| d.severity >= min && d.rule.code != registry::UNREADABLE_FILE.code)

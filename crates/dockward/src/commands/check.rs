@@ -38,6 +38,8 @@ pub fn run(args: CheckArgs) -> u8 {
 }
 
 fn run_inner(args: CheckArgs) -> Result<u8, String> {
+    // A broken baseline stops the run before any work (exit 2).
+    let baseline = args.baseline.as_deref().map(super::baseline::load).transpose()?;
     let (settings, config_fail_on) = resolve_settings(&args)?;
     let settings = Arc::new(settings);
     let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
@@ -194,11 +196,29 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let files: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
     let mut diagnostics: Vec<Diagnostic> = reports.into_iter().flat_map(|r| r.diagnostics).collect();
     diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
+    let (diagnostics, baseline_summary) = super::baseline::apply(
+        diagnostics,
+        &files,
+        &super::baseline::Options {
+            baseline: args.baseline.as_deref().zip(baseline.as_ref()),
+            write: args.baseline_write.as_deref(),
+            severities: &args.severity,
+            names: super::baseline::Names::Paths,
+            quiet: args.quiet,
+        },
+    )?;
     // Without --fix, "fixable" counts what plain `--fix` would apply.
     let threshold = fix_mode.threshold().unwrap_or(dockward_diagnostics::Applicability::Safe);
     let fixable = diagnostics.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= threshold)).count();
     let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
-    let report = Report { diagnostics: &diagnostics, rules: &rules, files: &files, fixes_applied, fixable };
+    let report = Report {
+        diagnostics: &diagnostics,
+        rules: &rules,
+        files: &files,
+        fixes_applied,
+        fixable,
+        baseline: baseline_summary,
+    };
     let to_file = args.output.is_some();
     let options = ReportOptions {
         color: use_color(args.color, to_file),
@@ -219,7 +239,10 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         eprint!("{}", String::from_utf8_lossy(&stats));
     }
 
+    // Recording a baseline is the adoption step: today's findings do not fail it.
+    let recording = args.baseline_write.is_some() && args.baseline.is_none();
     let failing = match fail_on {
+        _ if recording => false,
         FailOn::None => false,
         FailOn::Severity(min) => diagnostics.iter().any(|d| d.severity >= min && !is_input_error(d)),
     };

@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod baseline;
 pub mod check;
 pub mod cis;
 pub mod db;

@@ -1,0 +1,175 @@
+//! Adopting dockward on a repository that already has findings: baselines and the
+//! `--severity` filter (docs/baseline.md).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dockward"));
+    c.env_remove("NO_COLOR").env("TERM", "dumb");
+    c
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("run dockward")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad json ({e}): {}\n{}", String::from_utf8_lossy(&out.stdout), stderr(out)))
+}
+
+/// `(code, line)` of every finding of a JSON report.
+fn findings(out: &Output) -> Vec<(String, u64)> {
+    json(out)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap().to_string(), f["location"]["start"]["line"].as_u64().unwrap_or(0)))
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+/// Four findings: DF102 and DF103 (info) on line 2, DF001 on line 3, DF011 on line 4.
+const DOCKERFILE: &str =
+    "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nUSER root\nADD https://example.com/x /x\n";
+
+fn check_json(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["check", ".", "--format", "json"];
+    args.extend_from_slice(extra);
+    run(bin().current_dir(dir).args(args))
+}
+
+#[test]
+fn a_baseline_hides_recorded_findings_through_line_moves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "app/Dockerfile", DOCKERFILE);
+
+    // Recording exits 0 although there are warnings, and says what it wrote.
+    let out = run(bin().current_dir(dir).args(["check", ".", "--baseline-write", "baseline.json"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("wrote 4 findings to the baseline baseline.json"), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.join("baseline.json")).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["version"], 1);
+    let entries = v["findings"].as_array().unwrap();
+    assert_eq!(entries.len(), 4);
+    assert!(entries.iter().all(|e| e["file"] == "app/Dockerfile"), "{text}");
+    let codes: Vec<&str> = entries.iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["DF001", "DF011", "DF102", "DF103"], "sorted");
+
+    // Unchanged: nothing new, exit 0.
+    let out = check_json(dir, &["--baseline", "baseline.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(findings(&out), []);
+    assert_eq!(json(&out)["summary"]["baseline"], serde_json::json!({"hidden": 4, "stale": 0}));
+
+    // Lines inserted above, a new finding (a second ADD) above the old ones: only
+    // the new one is reported, on its new line.
+    write(
+        dir,
+        "app/Dockerfile",
+        "# syntax note\n\nFROM debian:12\nADD https://example.com/new /new\nRUN apt-get update && apt-get install -y curl\n\nUSER root\nADD https://example.com/x /x\n",
+    );
+    let out = check_json(dir, &["--baseline", "baseline.json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(findings(&out), [("DF011".to_string(), 4)]);
+    assert_eq!(json(&out)["summary"]["baseline"]["hidden"], 4);
+
+    // From another directory, naming the file another way, the entries still match.
+    let out = run(bin().current_dir(dir.join("app")).args([
+        "check",
+        "../app/Dockerfile",
+        "--format",
+        "json",
+        "--baseline",
+        "../baseline.json",
+    ]));
+    assert_eq!(findings(&out), [("DF011".to_string(), 4)], "{}", stderr(&out));
+}
+
+#[test]
+fn a_changed_finding_is_new_and_a_fixed_one_is_stale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "Dockerfile", DOCKERFILE);
+    let out = run(bin().current_dir(dir).args(["check", ".", "-q", "--baseline-write", "b.json"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "quiet: {}", stderr(&out));
+
+    // The ADD line changed (another URL): reported again; USER root fixed: stale.
+    write(
+        dir,
+        "Dockerfile",
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nUSER 10001\nADD https://example.com/y /x\n",
+    );
+    let out = check_json(dir, &["--baseline", "b.json"]);
+    assert_eq!(findings(&out), [("DF011".to_string(), 4)]);
+    assert_eq!(json(&out)["summary"]["baseline"], serde_json::json!({"hidden": 2, "stale": 2}));
+    let out = run(bin().current_dir(dir).args(["check", ".", "--color", "never", "--baseline", "b.json"]));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Baseline: 2 findings hidden, 2 stale entries (recorded but no longer found).\n"), "{text}");
+
+    // Recording again with the old baseline applied: the new file has today's three.
+    let out =
+        run(bin().current_dir(dir).args(["check", ".", "-q", "--baseline", "b.json", "--baseline-write", "b.json"]));
+    assert_eq!(out.status.code(), Some(1), "new findings still fail: {}", stderr(&out));
+    let out = check_json(dir, &["--baseline", "b.json"]);
+    assert_eq!(findings(&out), []);
+    assert_eq!(json(&out)["summary"]["baseline"], serde_json::json!({"hidden": 3, "stale": 0}));
+}
+
+#[test]
+fn a_corrupt_or_missing_baseline_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "Dockerfile", DOCKERFILE);
+    for (content, expected) in [
+        (Some("{\"version\": 1, \"findings\": [{\"file\": 3}]}"), "bad.json: not a dockward baseline"),
+        (Some("{\"version\": 9, \"findings\": []}"), "bad.json: baseline version 9 is not supported"),
+        (Some("not json"), "bad.json: not a dockward baseline (invalid JSON"),
+        (None, "bad.json: cannot read the baseline"),
+    ] {
+        let _ = std::fs::remove_file(dir.join("bad.json"));
+        if let Some(c) = content {
+            write(dir, "bad.json", c);
+        }
+        let out = run(bin().current_dir(dir).args(["check", ".", "--baseline", "bad.json"]));
+        assert_eq!(out.status.code(), Some(2), "{content:?}");
+        assert!(stderr(&out).contains(expected), "{content:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn severity_filters_what_is_shown_and_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "Dockerfile", DOCKERFILE);
+    let out = check_json(dir, &["--severity", "info"]);
+    assert_eq!(findings(&out), [("DF102".to_string(), 2), ("DF103".to_string(), 2)]);
+    // Info findings alone do not fail at the default threshold (warning).
+    assert_eq!(out.status.code(), Some(0));
+    let out = check_json(dir, &["--severity", "error,warning"]);
+    assert_eq!(findings(&out), [("DF001".to_string(), 3), ("DF011".to_string(), 4)]);
+    assert_eq!(json(&out)["summary"]["findings"], 2);
+    assert_eq!(out.status.code(), Some(1));
+    let out = check_json(dir, &["--severity", "error"]);
+    assert_eq!(findings(&out), []);
+    assert_eq!(out.status.code(), Some(0), "hidden warnings do not fail the run");
+    let out = run(bin().current_dir(dir).args(["check", ".", "--severity", "loud"]));
+    assert_eq!(out.status.code(), Some(2));
+}
