@@ -389,7 +389,9 @@ pub fn lint_container_specs(
     let mut cx = ContainerContext::new(settings, defaults);
     for spec in specs {
         for rule in CONTAINER_RULES {
-            if settings.is_enabled(rule.meta()) {
+            if settings.is_enabled(rule.meta())
+                && !crate::rules::container::container_not_hardened::reports_through_group(rule.meta(), spec, settings)
+            {
                 rule.check(spec, &mut cx);
             }
         }

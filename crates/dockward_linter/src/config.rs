@@ -385,6 +385,22 @@ ignore-containers = ["buildx_*"]
     }
 
     #[test]
+    fn categories_are_selectors_in_the_config_file() {
+        let cfg = parse_config(
+            "d.toml",
+            "select = [\"security\"]\nignore = [\"hygiene\"]\n[severity]\ncorrectness = \"error\"\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.builder.select, Some(vec!["security".to_string()]));
+        let settings = cfg.builder.build();
+        let df001 = crate::registry::all_rules().find(|r| r.code == "DF001").unwrap();
+        assert!(settings.is_enabled(df001));
+        let correctness =
+            crate::registry::all_rules().find(|r| r.category == dockward_diagnostics::Category::Correctness).unwrap();
+        assert_eq!(settings.severity(correctness), Severity::Error);
+    }
+
+    #[test]
     fn unknown_selector_points_at_its_line_and_column() {
         let err = parse_config("d.toml", "select = [\"DF001\",\n  \"NOPE42\"]\n").unwrap_err();
         assert_eq!((err.line, err.column), (2, 3));

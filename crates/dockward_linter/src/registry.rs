@@ -125,6 +125,7 @@ pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[
     &container::custom_cgroup_parent::CustomCgroupParent,
     &container::exec_privileged::ExecPrivileged,
     &container::exec_as_root::ExecAsRoot,
+    &container::container_not_hardened::ContainerNotHardened,
 ];
 
 /// Every daemon configuration rule, in code order.

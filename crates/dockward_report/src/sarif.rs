@@ -451,9 +451,9 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
 mod tests {
     use super::*;
     use crate::fingerprint::fnv1a;
-    use dockward_diagnostics::Diagnostic;
     use crate::testutil::*;
     use crate::Format;
+    use dockward_diagnostics::Diagnostic;
     use dockward_diagnostics::{Edit, Fix};
     use serde_json::{json, Value};
 

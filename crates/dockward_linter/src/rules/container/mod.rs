@@ -8,6 +8,7 @@ use dockward_spec::{ContainerSpec, EngineDefaults, SpecSource, Val};
 use crate::settings::Settings;
 
 pub mod capabilities_not_dropped;
+pub mod container_not_hardened;
 pub mod cpu_limit_missing;
 pub mod custom_cgroup_parent;
 pub mod dangerous_capability_added;
