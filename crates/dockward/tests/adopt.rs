@@ -173,3 +173,35 @@ fn severity_filters_what_is_shown_and_counted() {
     let out = run(bin().current_dir(dir).args(["check", ".", "--severity", "loud"]));
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_hadolint_config_is_read_when_there_is_no_dockward_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "Dockerfile", DOCKERFILE);
+    write(
+        dir,
+        ".hadolint.yaml",
+        "ignored:\n  - DL3002\n  - SC2086\noverride:\n  error:\n    - DL3020\nfailure-threshold: error\n",
+    );
+    let out = check_json(dir, &[]);
+    // DL3002 is DF001's alias: left out. SC2086 has no equivalent: a warning, not exit 2.
+    let codes: Vec<String> = findings(&out).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(codes, ["DF102", "DF103", "DF011"], "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            ".hadolint.yaml:3:5: `SC2086` in `ignored` is left out: a ShellCheck check, which dockward does not run"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out).matches("SC2086").count(), 1, "once: {}", stderr(&out));
+    // failure-threshold: error, and the findings left are warnings and info.
+    assert_eq!(out.status.code(), Some(0));
+    // A dockward.toml wins: the hadolint file is not read.
+    write(dir, "dockward.toml", "fail-on = \"warning\"\n");
+    let out = check_json(dir, &[]);
+    assert!(findings(&out).iter().any(|(c, _)| c == "DF001"));
+    assert!(!stderr(&out).contains("SC2086"));
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -148,6 +148,9 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub builder: SettingsBuilder,
     pub fail_on: Option<FailOn>,
+    /// What was left out of a file written for another tool (`.hadolint.yaml`):
+    /// `file:line:column: message`, for the user to read, never an error.
+    pub warnings: Vec<String>,
 }
 
 /// The `--fail-on` threshold.
@@ -166,12 +169,18 @@ impl FailOn {
     }
 }
 
-/// Finds the config file for `start` (a file or directory), searching upward.
+/// Finds the config file for `start` (a file or directory), searching upward: the
+/// nearest `dockward.toml`, else (a repository moving from hadolint) the nearest
+/// `.hadolint.yaml`.
 pub fn find_config(start: &Path) -> Option<PathBuf> {
+    find_named(start, CONFIG_FILE_NAMES).or_else(|| find_named(start, crate::hadolint_config::HADOLINT_FILE_NAMES))
+}
+
+fn find_named(start: &Path, names: &[&str]) -> Option<PathBuf> {
     let start = if start.is_file() { start.parent()? } else { start };
     let abs = std::path::absolute(start).ok()?;
     for dir in abs.ancestors() {
-        for name in CONFIG_FILE_NAMES {
+        for name in names {
             let candidate = dir.join(name);
             // Anything there but a directory: a FIFO or a device is then refused with
             // a clear error by `load_config`, never silently skipped.
@@ -192,7 +201,11 @@ pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
         column: 0,
         message: format!("cannot read the config file: {e}"),
     })?;
-    let mut config = parse_config(&display, &text)?;
+    let mut config = if crate::hadolint_config::is_hadolint_config(path) {
+        crate::hadolint_config::parse_hadolint_config(&display, &text)?
+    } else {
+        parse_config(&display, &text)?
+    };
     config.path = Some(path.to_path_buf());
     config.builder.per_file_base =
         path.parent().and_then(|dir| std::path::absolute(dir).ok()).map(|dir| crate::settings::lexically_normal(&dir));
@@ -325,7 +338,7 @@ pub fn parse_config(name: &str, text: &str) -> Result<Config, ConfigError> {
             )
         })?),
     };
-    Ok(Config { path: None, builder, fail_on })
+    Ok(Config { path: None, builder, fail_on, warnings: Vec::new() })
 }
 
 /// Compiles a per-file-ignores glob. A pattern without `/` matches at any depth,

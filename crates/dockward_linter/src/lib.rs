@@ -9,6 +9,7 @@ pub mod config;
 pub mod coverage;
 pub mod daemon;
 pub mod docs;
+pub mod hadolint_config;
 pub mod host;
 pub mod image_contents;
 pub mod project_images;
