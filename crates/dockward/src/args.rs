@@ -168,6 +168,12 @@ pub struct CheckArgs {
     /// Record the findings of this run in a baseline file (exit 0 unless an input could not be read).
     #[arg(long, value_name = "FILE")]
     pub baseline_write: Option<PathBuf>,
+    /// Print which config file applies to FILE and the settings it gets, then exit.
+    #[arg(long, value_name = "FILE")]
+    pub show_settings: Option<PathBuf>,
+    /// Print the files discovery would check, one per line, then exit.
+    #[arg(long, conflicts_with = "show_settings")]
+    pub show_files: bool,
     /// Show (and count for the exit code) only findings of these severities: `error,warning`.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY")]
     pub severity: Vec<SeverityArg>,

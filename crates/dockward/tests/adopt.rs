@@ -205,3 +205,52 @@ fn a_hadolint_config_is_read_when_there_is_no_dockward_config() {
     assert!(!stderr(&out).contains("SC2086"));
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn show_files_lists_what_discovery_checks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "Dockerfile", DOCKERFILE);
+    write(dir, "deploy/compose.yaml", "services:\n  web:\n    image: x:1\n");
+    write(dir, "scripts/run.sh", "#!/bin/sh\ndocker run --rm x:1\n");
+    write(dir, "README.md", "# not checked\n");
+    write(dir, "ignored/Dockerfile", DOCKERFILE);
+    write(dir, ".gitignore", "ignored/\n");
+    std::fs::create_dir(dir.join(".git")).unwrap();
+    let out = run(bin().current_dir(dir).args(["check", "--show-files"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = listed.lines().map(|l| l.trim_start_matches("./")).collect();
+    assert_eq!(lines, ["Dockerfile", "deploy/compose.yaml", "scripts/run.sh"], "{listed}");
+    let out = run(bin().current_dir(dir).args(["check", "--show-files", "nope"]));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn show_settings_names_the_config_and_the_effective_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "Dockerfile", DOCKERFILE);
+    write(dir, "svc/Dockerfile", DOCKERFILE);
+    write(
+        dir,
+        "svc/dockward.toml",
+        "select = [\"DF001\", \"DF011\"]\nfail-on = \"error\"\n[severity]\nDF011 = \"error\"\n\
+         [per-file-ignores]\n\"Dockerfile\" = [\"DF001\"]\n[dockerfile]\ntrusted-registries = [\"ghcr.io/acme\"]\n",
+    );
+    let out = run(bin().current_dir(dir).args(["check", "--show-settings", "svc/Dockerfile"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let config_line = text.lines().nth(1).unwrap();
+    assert!(config_line.starts_with("config: ") && config_line.ends_with("svc/dockward.toml"), "{text}");
+    assert!(text.contains("fail-on: error\n"), "{text}");
+    assert!(text.contains("trusted-registries: ghcr.io/acme\n"), "{text}");
+    assert!(text.contains("  DF011  error    add-url-without-checksum (default warning)\n"), "{text}");
+    assert!(text.contains("ignored for this file (per-file-ignores): DF001\n"), "{text}");
+    // The file at the top has no config: the defaults, every default rule.
+    let out = run(bin().current_dir(dir).args(["check", "--show-settings", "Dockerfile", "--ignore", "DF001"]));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("config: none (the defaults)\n"), "{text}");
+    assert!(!text.contains("  DF001 "), "{text}");
+    assert!(text.contains("  CT035  warning  container-not-hardened\n"), "{text}");
+}
