@@ -38,6 +38,8 @@ pub enum Command {
     /// Developer tools (AST dumps).
     #[command(subcommand)]
     Debug(DebugCommand),
+    /// Write a commented starter dockward.toml (never overwrites one).
+    Init(crate::commands::init::InitArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -254,3 +254,26 @@ fn show_settings_names_the_config_and_the_effective_rules() {
     assert!(!text.contains("  DF001 "), "{text}");
     assert!(text.contains("  CT035  warning  container-not-hardened\n"), "{text}");
 }
+
+#[test]
+fn init_writes_a_starter_config_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let out = run(bin().current_dir(dir).args(["init"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.join("dockward.toml")).unwrap();
+    assert!(text.starts_with("# dockward.toml"), "{text}");
+    // It is the config `check` then uses, and it is valid.
+    write(dir, "Dockerfile", DOCKERFILE);
+    let out = run(bin().current_dir(dir).args(["check", "--show-settings", "Dockerfile"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).lines().nth(1).unwrap().ends_with("dockward.toml"));
+    // A second run refuses to overwrite, and leaves the file alone.
+    std::fs::write(dir.join("dockward.toml"), "fail-on = \"error\"\n").unwrap();
+    let out = run(bin().current_dir(dir).args(["init"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.join("dockward.toml")).unwrap(), "fail-on = \"error\"\n");
+    let out = run(bin().current_dir(dir).args(["init", "sub"]));
+    assert_eq!(out.status.code(), Some(2), "a directory that does not exist");
+}

@@ -178,6 +178,8 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
 
 fn find_named(start: &Path, names: &[&str]) -> Option<PathBuf> {
     let start = if start.is_file() { start.parent()? } else { start };
+    // `Dockerfile`'s parent is the empty path, which `absolute` refuses.
+    let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
     let abs = std::path::absolute(start).ok()?;
     for dir in abs.ancestors() {
         for name in names {

@@ -6,6 +6,7 @@ pub mod check;
 pub mod check_compose;
 pub mod cis;
 pub mod config;
+pub mod config_schema;
 pub mod coverage;
 pub mod daemon;
 pub mod docs;

@@ -4,6 +4,7 @@ pub mod check;
 pub mod cis;
 pub mod db;
 pub mod debug;
+pub mod init;
 pub mod output;
 pub mod rules;
 pub mod sbom;
