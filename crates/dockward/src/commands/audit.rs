@@ -181,6 +181,12 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
     let now =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let several = endpoints.len() > 1;
+    if let Some(bar) = &bar {
+        // A fleet: the bar counts the containers of every engine, read in parallel.
+        if several {
+            bar.set_message(format!("on {} engines", endpoints.len()));
+        }
+    }
     // The VU rules run with --image-contents, when selected (a missing database is a note).
     let contents_wanted = args.image_contents || settings.audit.image_contents;
     let vu_db = if contents_wanted { super::vulns::open_if_selected(&settings, args.quiet)? } else { None };
@@ -328,7 +334,7 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
-    let style = indicatif::ProgressStyle::with_template("{spinner} inspecting containers {pos}/{len} {wide_bar}")
+    let style = indicatif::ProgressStyle::with_template("{spinner} inspecting containers {pos}/{len} {msg} {wide_bar}")
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     Some(bar)
@@ -512,9 +518,14 @@ where
 {
     let in_use: Vec<&dockward_spec::ImageView> = snapshot.images.iter().filter(|i| !i.used_by.is_empty()).collect();
     let ids: Vec<String> = in_use.iter().map(|i| i.id.clone()).collect();
-    let consume: dockward_engine::export::ArchiveConsumer<_> =
-        Arc::new(move |_id: &str, r: &mut dyn std::io::Read| read(r).map_err(|e| e.to_string()));
     let label = &snapshot.endpoint.label;
+    let bar =
+        super::progress::bytes(args.quiet, format!("exporting {} image(s) from {label} ({what})", ids.len()), None);
+    let counted = bar.clone();
+    let consume: dockward_engine::export::ArchiveConsumer<_> = Arc::new(move |_id: &str, r: &mut dyn std::io::Read| {
+        let mut r = super::progress::Counting::new(r, counted.clone());
+        read(&mut r).map_err(|e| e.to_string())
+    });
     let outcomes = match dockward_engine::export::export_images(
         &snapshot.endpoint,
         args.timeout.max(1),
@@ -524,10 +535,12 @@ where
     ) {
         Ok(o) => o,
         Err(e) => {
+            super::progress::finish(&bar);
             eprintln!("dockward: {label}: cannot export images: {e}");
             return Vec::new();
         }
     };
+    super::progress::finish(&bar);
     let mut out = Vec::new();
     for (view, outcome) in in_use.into_iter().zip(outcomes) {
         match outcome.and_then(|r| r) {

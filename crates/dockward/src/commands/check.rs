@@ -110,10 +110,16 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let units = compose::group(inputs, &args.compose_files);
     let unit_settings = with_project_images(&units, &streams.bytes, settings_per_unit(&args, &units, &settings)?);
     let compose_options = compose::options(&args);
+    let bar = super::progress::files(args.quiet, units.len());
     let mut reports: Vec<FileReport> = pool.install(|| {
         units
             .par_iter()
             .zip(&unit_settings)
+            .inspect(|_| {
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+            })
             .flat_map_iter(|(unit, settings)| match unit {
                 compose::Unit::Single(input) => {
                     vec![check_input(input, &streams.bytes, settings, fix_mode)]
@@ -124,6 +130,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
             })
             .collect()
     });
+    super::progress::finish(&bar);
     reports.extend(streams.reports);
     if let Some(db) = &vu_db {
         for (display, path) in &archives {

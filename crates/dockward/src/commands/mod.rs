@@ -6,6 +6,7 @@ pub mod db;
 pub mod debug;
 pub mod init;
 pub mod output;
+pub mod progress;
 pub mod rules;
 pub mod sbom;
 pub mod scan;
