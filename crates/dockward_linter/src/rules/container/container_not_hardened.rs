@@ -23,7 +23,7 @@ declare_rule! {
     /// | runs as root | CT020 `runs-as-root` |
     /// | capabilities not dropped | CT003 `capabilities-not-dropped` |
     /// | writable root filesystem | CT004 `writable-root-filesystem` |
-    /// | no `no-new-privileges` | CT005 `no-new-privileges-missing` |
+    /// | `no-new-privileges` not set | CT005 `no-new-privileges-missing` |
     /// | no memory limit | CT007 `memory-limit-missing` |
     /// | no CPU limit | CT008 `cpu-limit-missing` |
     /// | no pids limit | CT009 `pids-limit-missing` |
@@ -101,7 +101,7 @@ const MEMBERS: &[(&dyn ContainerRule, &str)] = &[
     (&RunsAsRoot, "runs as root"),
     (&CapabilitiesNotDropped, "capabilities not dropped"),
     (&WritableRootFilesystem, "writable root filesystem"),
-    (&NoNewPrivilegesMissing, "no no-new-privileges"),
+    (&NoNewPrivilegesMissing, "no-new-privileges not set"),
     (&MemoryLimitMissing, "no memory limit"),
     (&CpuLimitMissing, "no CPU limit"),
     (&PidsLimitMissing, "no pids limit"),
@@ -233,7 +233,7 @@ mod tests {
         assert_eq!(
             d[0].message,
             "`docker run` of `nginx:1.27` is not hardened: runs as root, capabilities not dropped, writable root \
-             filesystem, no no-new-privileges, no memory limit, no CPU limit, no pids limit, default network \
+             filesystem, no-new-privileges not set, no memory limit, no CPU limit, no pids limit, default network \
              (CT020, CT003, CT004, CT005, CT007, CT008, CT009, CT019)"
         );
         assert_eq!(d[0].severity, dockward_diagnostics::Severity::Warning);
