@@ -6,6 +6,11 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+// Only the fake engine is used here.
+#[allow(dead_code)]
+mod support;
+use support::fake_engine;
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_dockward"));
     c.env_remove("NO_COLOR").env("TERM", "dumb");
@@ -276,4 +281,50 @@ fn init_writes_a_starter_config_once() {
     assert_eq!(std::fs::read_to_string(dir.join("dockward.toml")).unwrap(), "fail-on = \"error\"\n");
     let out = run(bin().current_dir(dir).args(["init", "sub"]));
     assert_eq!(out.status.code(), Some(2), "a directory that does not exist");
+}
+
+#[test]
+fn audit_takes_a_baseline_too() {
+    let engine = fake_engine::start(fake_engine::healthy);
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("audit-baseline.json");
+    let file = file.to_str().unwrap();
+    let host = engine.host();
+    let audit = |extra: &[&str]| {
+        let mut args = vec!["audit", "--isolated", "--host", host.as_str(), "--select", "NW", "--format", "json"];
+        args.extend_from_slice(extra);
+        run(bin().args(args).env_remove("DOCKER_HOST").env_remove("DOCKER_CONTEXT"))
+    };
+    let out = audit(&[]);
+    assert_eq!(findings(&out).len(), 1, "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1));
+    let out = audit(&["--baseline-write", file]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    assert_eq!(v["findings"][0]["file"], "container/web", "objects keep their names");
+    let out = audit(&["--baseline", file]);
+    assert_eq!(findings(&out), []);
+    assert_eq!(json(&out)["summary"]["baseline"], serde_json::json!({"hidden": 1, "stale": 0}));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_large_check_shows_files_on_a_terminal_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for i in 0..120 {
+        write(dir, &format!("s{i}/Dockerfile"), "FROM debian:12\nUSER 10001\n");
+    }
+    let out = run(bin().current_dir(dir).args(["check", "."]));
+    assert!(!stderr(&out).contains("checking"), "not a terminal: {}", stderr(&out));
+    // `script` gives the command a pseudo-terminal.
+    let bin = env!("CARGO_BIN_EXE_dockward");
+    let on_tty = |extra: &str| {
+        let cmd = format!("cd {} && {bin} check . --color never {extra}", dir.display());
+        let out = Command::new("script").args(["-qc", &cmd, "/dev/null"]).output().expect("script (util-linux)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let tty = on_tty("");
+    assert!(tty.contains("checking") && tty.contains("/120 files"), "{tty}");
+    assert!(!on_tty("--quiet").contains("/120 files"));
 }
