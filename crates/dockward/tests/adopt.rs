@@ -306,6 +306,11 @@ fn audit_takes_a_baseline_too() {
     assert_eq!(findings(&out), []);
     assert_eq!(json(&out)["summary"]["baseline"], serde_json::json!({"hidden": 1, "stale": 0}));
     assert_eq!(out.status.code(), Some(0));
+    // --severity works on audits too: NW001 is a warning.
+    let out = audit(&["--severity", "error"]);
+    assert_eq!((findings(&out).len(), out.status.code()), (0, Some(0)));
+    let out = audit(&["--severity", "warning,info"]);
+    assert_eq!((findings(&out).len(), out.status.code()), (1, Some(1)));
 }
 
 #[test]

@@ -108,6 +108,9 @@ pub struct AuditArgs {
     /// Record the findings of this run in a baseline file (exit 0 unless nothing could be read).
     #[arg(long, value_name = "FILE")]
     pub baseline_write: Option<PathBuf>,
+    /// Show (and count for the exit code) only findings of these severities: `error,warning`.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY")]
+    pub severity: Vec<crate::args::SeverityArg>,
     /// Print only findings: no summary, no per-host lines.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -257,7 +260,7 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
         &super::baseline::Options {
             baseline: args.baseline.as_deref().zip(baseline.as_ref()),
             write: args.baseline_write.as_deref(),
-            severities: &[],
+            severities: &args.severity,
             names: super::baseline::Names::AsIs,
             quiet: args.quiet,
         },
