@@ -43,8 +43,9 @@ declare_rule! {
     /// `--ignore CT035` brings back every member's own finding. Live containers and
     /// swarm services (`dockward audit`) always get the member rules' own findings,
     /// which the CIS scorecard reads control by control. An inline suppression
-    /// silences the group with `ignore[CT035]`; one that names a member rule does not
-    /// remove that member from the group (name the rule in `per-file-ignores`).
+    /// silences the group with `ignore[CT035]`; one that names member rules
+    /// (`# dockward: ignore[CT008, CT009]` above the service or the `docker run` line)
+    /// takes them off its list, and the finding goes when none is left.
     ///
     /// **One-shot containers.** A `docker run --rm` line that is not detached (`-d`)
     /// is a utility run from a script (a build step, a migration, a linter): its
@@ -121,6 +122,46 @@ pub(crate) fn reports_through_group(rule: &RuleMeta, spec: &ContainerSpec, setti
         && groups_source(spec)
         && MEMBERS.iter().any(|(m, _)| m.meta().code == rule.code)
         && !settings.is_explicitly_selected(rule)
+}
+
+/// Applies inline suppressions of member rules to a CT035 finding `d`: `suppressed`
+/// says (and marks used) whether a suppression at the finding's place names a code.
+/// The members it names leave the finding (its message, related locations and help
+/// are rewritten; its fix is dropped, since it may be a suppressed member's). Returns
+/// false when no member is left, so the finding goes.
+pub(crate) fn drop_suppressed_members(
+    d: &mut dockward_diagnostics::Diagnostic,
+    mut suppressed: impl FnMut(&str) -> bool,
+) -> bool {
+    if d.rule.code != ContainerNotHardened::META.code {
+        return true;
+    }
+    // Every member is asked, so each matching suppression is marked used.
+    let gone: Vec<&'static str> = MEMBERS.iter().map(|(r, _)| r.meta().code).filter(|code| suppressed(code)).collect();
+    let listed = |code: &str| d.message.contains(&format!("{code}, ")) || d.message.contains(&format!("{code})"));
+    let gone: Vec<&'static str> = gone.into_iter().filter(|c| listed(c)).collect();
+    if gone.is_empty() {
+        return true;
+    }
+    let Some((head, _)) = d.message.split_once(" is not hardened: ") else { return true };
+    let left: Vec<(&'static str, &str)> = MEMBERS
+        .iter()
+        .map(|(r, words)| (r.meta().code, *words))
+        .filter(|(code, _)| listed(code) && !gone.contains(code))
+        .collect();
+    if left.is_empty() {
+        return false;
+    }
+    let codes: Vec<&str> = left.iter().map(|(c, _)| *c).collect();
+    let words: Vec<&str> = left.iter().map(|(_, w)| *w).collect();
+    d.message = format!("{head} is not hardened: {} ({})", words.join(", "), codes.join(", "));
+    d.related.retain(|r| !gone.iter().any(|c| r.message.starts_with(&format!("{c}: "))));
+    d.help = Some(format!(
+        "select a rule by name to see it on its own, with its fix: `--extend-select {}`",
+        codes.join(",")
+    ));
+    d.fix = None;
+    true
 }
 
 /// A one-shot utility run: `docker run --rm` without `-d`.
@@ -319,5 +360,48 @@ mod tests {
             .map(|d| (d.rule.code, text[d.location.range().unwrap()].to_string()))
             .collect();
         assert_eq!(got, [("CT035", "web".to_string()), ("CT035", "db".to_string())]);
+    }
+
+    #[test]
+    fn member_suppressions_take_members_off_the_list() {
+        let run = |text: &str| {
+            let case = ComposeCase::new(text);
+            crate::check_compose::check_compose_project(
+                &case.files(),
+                &case.options(),
+                &Settings::default(),
+                crate::check::FixMode::Off,
+            )
+            .into_iter()
+            .flat_map(|r| r.diagnostics)
+            .collect::<Vec<_>>()
+        };
+        let some = "services:\n  # dockward: ignore[CT008, pids-limit-missing] a batch job\n  web:\n    image: x:1\n";
+        let d = run(some);
+        assert_eq!(codes(&d), ["CT035"], "used, so no unused-suppression finding: {d:#?}");
+        assert!(
+            d[0].message.ends_with("no memory limit, default network (CT020, CT003, CT004, CT005, CT007, CT019)"),
+            "{}",
+            d[0].message
+        );
+        assert!(d[0].fix.is_none());
+        let all = "services:\n  # dockward: ignore[CT020, CT003, CT004, CT005, CT007, CT008, CT009, CT019]\n  web:\n    image: x:1\n";
+        assert!(run(all).is_empty(), "{:#?}", run(all));
+        // On a docker run line, the same.
+        let d = lint_file("# dockward: ignore[CT019]\ndocker run nginx:1.27\n");
+        assert_eq!(codes(&d), ["CT035"]);
+        assert!(!d[0].message.contains("CT019"), "{}", d[0].message);
+    }
+
+    fn lint_file(text: &str) -> Vec<dockward_diagnostics::Diagnostic> {
+        crate::run_lines::check_run_lines_bytes(
+            "run.sh",
+            None,
+            text.as_bytes(),
+            crate::run_lines::RunLineFile::ShellScript,
+            &Settings::default(),
+            crate::check::FixMode::Off,
+        )
+        .diagnostics
     }
 }
