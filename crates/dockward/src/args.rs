@@ -38,6 +38,8 @@ pub enum Command {
     /// Developer tools (AST dumps).
     #[command(subcommand)]
     Debug(DebugCommand),
+    /// Write a commented starter dockward.toml (never overwrites one).
+    Init(crate::commands::init::InitArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,6 +87,24 @@ pub enum FailOnArg {
     Warning,
     Info,
     None,
+}
+
+/// A severity `--severity` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Error,
+    Warning,
+    Info,
+}
+
+impl SeverityArg {
+    pub fn severity(self) -> dockward_diagnostics::Severity {
+        match self {
+            SeverityArg::Error => dockward_diagnostics::Severity::Error,
+            SeverityArg::Warning => dockward_diagnostics::Severity::Warning,
+            SeverityArg::Info => dockward_diagnostics::Severity::Info,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -170,6 +190,21 @@ pub struct CheckArgs {
     /// the checks change between releases, and a namespace's `latest` means this one.
     #[arg(long, value_name = "VERSION", value_parser = dockward_linter::pss_report::parse_pss_version)]
     pub pss_version: Option<dockward_k8s::pss::Version>,
+    /// Report only the findings not recorded in this baseline file (see docs/baseline.md).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings of this run in a baseline file (exit 0 unless an input could not be read).
+    #[arg(long, value_name = "FILE")]
+    pub baseline_write: Option<PathBuf>,
+    /// Print which config file applies to FILE and the settings it gets, then exit.
+    #[arg(long, value_name = "FILE")]
+    pub show_settings: Option<PathBuf>,
+    /// Print the files discovery would check, one per line, then exit.
+    #[arg(long, conflicts_with = "show_settings")]
+    pub show_files: bool,
+    /// Show (and count for the exit code) only findings of these severities: `error,warning`.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY")]
+    pub severity: Vec<SeverityArg>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -47,6 +47,7 @@ fn main() -> ExitCode {
         args::Command::Rules(a) => commands::rules::list(a),
         args::Command::Rule(a) => commands::rules::show(a),
         args::Command::Debug(args::DebugCommand::Ast(a)) => commands::debug::ast(a),
+        args::Command::Init(a) => commands::init::run(a),
     };
     ExitCode::from(code)
 }

@@ -22,6 +22,19 @@ impl Category {
             Category::Syntax => "syntax",
         }
     }
+
+    /// A category by name, as a rule selector names it. `hygiene` is another name for
+    /// best practice (what other linters call image and build hygiene).
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_lowercase();
+        match s.as_str() {
+            "security" => Some(Category::Security),
+            "correctness" => Some(Category::Correctness),
+            "best-practice" | "best_practice" | "hygiene" => Some(Category::BestPractice),
+            "syntax" => Some(Category::Syntax),
+            _ => None,
+        }
+    }
 }
 
 /// Whether a rule can offer fixes.
@@ -133,14 +146,16 @@ impl RuleMeta {
             || docker_bench_control(sel).is_some_and(|control| self.cis.iter().any(|c| *c == control))
     }
 
-    /// True if `selector` names this rule: its code, name, an alias, `cis-N`, or a
-    /// code prefix (`DF`, `DF0`).
+    /// True if `selector` names this rule: its code, name, an alias, `cis-N`, its
+    /// category (`security`, `correctness`, `best-practice` or `hygiene`, `syntax`), or
+    /// a code prefix (`DF`, `DF0`).
     pub fn matches(&self, selector: &str) -> bool {
         let sel = selector.trim();
         if sel.eq_ignore_ascii_case("ALL") {
             return true;
         }
         self.is_named(sel)
+            || Category::parse(sel) == Some(self.category)
             || sel.strip_prefix("cis-").or_else(|| sel.strip_prefix("CIS-")).is_some_and(|c| self.cis.contains(&c))
             || (!sel.is_empty()
                 && sel.len() < self.code.len()

@@ -355,12 +355,18 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
         }
     }
     let mut suppressions = suppression::collect(text, &dockerfile);
-    for d in rule_findings {
+    for mut d in rule_findings {
         let at = d.location.range().map(|r| r.start()).unwrap_or_default();
         // Every matching suppression is marked used, not just the first.
         let mut suppressed = false;
         for s in &mut suppressions {
             suppressed |= s.covers(d.rule.code, at);
+        }
+        // CT035 lists members: a suppression of one of them takes it off the list.
+        if !suppressed {
+            suppressed = !crate::rules::container::container_not_hardened::drop_suppressed_members(&mut d, |code| {
+                suppressions.iter_mut().fold(false, |hit, s| s.covers(code, at) | hit)
+            });
         }
         if !suppressed {
             found.push(d);
@@ -389,7 +395,9 @@ pub fn lint_container_specs(
     let mut cx = ContainerContext::new(settings, defaults);
     for spec in specs {
         for rule in CONTAINER_RULES {
-            if settings.is_enabled(rule.meta()) {
+            if settings.is_enabled(rule.meta())
+                && !crate::rules::container::container_not_hardened::reports_through_group(rule.meta(), spec, settings)
+            {
                 rule.check(spec, &mut cx);
             }
         }

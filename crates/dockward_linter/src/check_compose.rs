@@ -219,12 +219,19 @@ fn lint_compose_project(
             suppressions.insert(f.file.name().to_string(), (f.file.clone(), list));
         }
     }
-    for d in rule_findings {
+    for mut d in rule_findings {
         let at = d.location.range().map(|r| r.start()).unwrap_or_default();
         let mut suppressed = false;
         if let Some((_, list)) = suppressions.get_mut(d.location.name()) {
             for s in list.iter_mut() {
                 suppressed |= s.covers(d.rule.code, at);
+            }
+            // CT035 lists members: a suppression of one of them takes it off the list.
+            if !suppressed {
+                suppressed =
+                    !crate::rules::container::container_not_hardened::drop_suppressed_members(&mut d, |code| {
+                        list.iter_mut().fold(false, |hit, s| s.covers(code, at) | hit)
+                    });
             }
         }
         if !suppressed {

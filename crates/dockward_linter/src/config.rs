@@ -148,6 +148,9 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub builder: SettingsBuilder,
     pub fail_on: Option<FailOn>,
+    /// What was left out of a file written for another tool (`.hadolint.yaml`):
+    /// `file:line:column: message`, for the user to read, never an error.
+    pub warnings: Vec<String>,
 }
 
 /// The `--fail-on` threshold.
@@ -166,12 +169,20 @@ impl FailOn {
     }
 }
 
-/// Finds the config file for `start` (a file or directory), searching upward.
+/// Finds the config file for `start` (a file or directory), searching upward: the
+/// nearest `dockward.toml`, else (a repository moving from hadolint) the nearest
+/// `.hadolint.yaml`.
 pub fn find_config(start: &Path) -> Option<PathBuf> {
+    find_named(start, CONFIG_FILE_NAMES).or_else(|| find_named(start, crate::hadolint_config::HADOLINT_FILE_NAMES))
+}
+
+fn find_named(start: &Path, names: &[&str]) -> Option<PathBuf> {
     let start = if start.is_file() { start.parent()? } else { start };
+    // `Dockerfile`'s parent is the empty path, which `absolute` refuses.
+    let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
     let abs = std::path::absolute(start).ok()?;
     for dir in abs.ancestors() {
-        for name in CONFIG_FILE_NAMES {
+        for name in names {
             let candidate = dir.join(name);
             // Anything there but a directory: a FIFO or a device is then refused with
             // a clear error by `load_config`, never silently skipped.
@@ -192,7 +203,11 @@ pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
         column: 0,
         message: format!("cannot read the config file: {e}"),
     })?;
-    let mut config = parse_config(&display, &text)?;
+    let mut config = if crate::hadolint_config::is_hadolint_config(path) {
+        crate::hadolint_config::parse_hadolint_config(&display, &text)?
+    } else {
+        parse_config(&display, &text)?
+    };
     config.path = Some(path.to_path_buf());
     config.builder.per_file_base =
         path.parent().and_then(|dir| std::path::absolute(dir).ok()).map(|dir| crate::settings::lexically_normal(&dir));
@@ -325,7 +340,7 @@ pub fn parse_config(name: &str, text: &str) -> Result<Config, ConfigError> {
             )
         })?),
     };
-    Ok(Config { path: None, builder, fail_on })
+    Ok(Config { path: None, builder, fail_on, warnings: Vec::new() })
 }
 
 /// Compiles a per-file-ignores glob. A pattern without `/` matches at any depth,
@@ -382,6 +397,22 @@ ignore-containers = ["buildx_*"]
         assert_eq!(cfg.builder.audit.min_engine_version, "26.1");
         assert_eq!(cfg.builder.audit.max_image_age_days, 365);
         assert_eq!(cfg.builder.audit.ignore_containers, ["buildx_*"]);
+    }
+
+    #[test]
+    fn categories_are_selectors_in_the_config_file() {
+        let cfg = parse_config(
+            "d.toml",
+            "select = [\"security\"]\nignore = [\"hygiene\"]\n[severity]\ncorrectness = \"error\"\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.builder.select, Some(vec!["security".to_string()]));
+        let settings = cfg.builder.build();
+        let df001 = crate::registry::all_rules().find(|r| r.code == "DF001").unwrap();
+        assert!(settings.is_enabled(df001));
+        let correctness =
+            crate::registry::all_rules().find(|r| r.category == dockward_diagnostics::Category::Correctness).unwrap();
+        assert_eq!(settings.severity(correctness), Severity::Error);
     }
 
     #[test]

@@ -126,6 +126,7 @@ pub static CONTAINER_RULES: &[&dyn ContainerRule] = &[
     &container::exec_privileged::ExecPrivileged,
     &container::exec_as_root::ExecAsRoot,
     &container::masked_paths_disabled::MaskedPathsDisabled,
+    &container::container_not_hardened::ContainerNotHardened,
 ];
 
 /// Every daemon configuration rule, in code order.

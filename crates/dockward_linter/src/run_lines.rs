@@ -373,11 +373,17 @@ pub fn lint_run_lines(file: &Arc<SourceFile>, kind: RunLineFile, settings: &Sett
     } else {
         Vec::new()
     };
-    for d in rule_findings {
+    for mut d in rule_findings {
         let at = d.location.range().map(|r| r.start()).unwrap_or_default();
         let mut suppressed = false;
         for s in &mut suppressions {
             suppressed |= s.covers(d.rule.code, at);
+        }
+        // CT035 lists members: a suppression of one of them takes it off the list.
+        if !suppressed {
+            suppressed = !crate::rules::container::container_not_hardened::drop_suppressed_members(&mut d, |code| {
+                suppressions.iter_mut().fold(false, |hit, s| s.covers(code, at) | hit)
+            });
         }
         if !suppressed {
             found.push(d);

@@ -14,6 +14,9 @@ use crate::registry;
 #[derive(Debug, Clone)]
 pub struct Settings {
     enabled: HashSet<&'static str>,
+    /// Rules named exactly (code, name or alias) by `select`/`extend-select`, not only
+    /// through a prefix, a category or `ALL`: grouped rules report them on their own.
+    explicit: HashSet<&'static str>,
     severity_overrides: HashMap<&'static str, Severity>,
     pub per_file_ignores: Vec<PerFileIgnore>,
     /// The directory of the config file the per-file-ignores globs came from (absolute):
@@ -85,6 +88,12 @@ impl Settings {
         });
         let path = below_base.as_deref().unwrap_or(path);
         self.per_file_ignores.iter().any(|p| p.codes.contains(&rule.code) && p.matcher.is_match(path))
+    }
+
+    /// True if `rule` is enabled and was named exactly by a selection (its code, name
+    /// or an alias), not only through a prefix, a category or `ALL`.
+    pub fn is_explicitly_selected(&self, rule: &RuleMeta) -> bool {
+        self.explicit.contains(rule.code) && self.is_enabled(rule)
     }
 
     pub fn enabled_codes(&self) -> impl Iterator<Item = &&'static str> {
@@ -169,6 +178,13 @@ impl SettingsBuilder {
         for r in registry::all_rules().filter(|r| is_always_on(r)) {
             enabled.insert(r.code);
         }
+        let explicit: HashSet<&'static str> = self
+            .select
+            .iter()
+            .flatten()
+            .chain(&self.extend_select)
+            .flat_map(|s| registry::all_rules().filter(move |r| r.is_named(s)).map(|r| r.code))
+            .collect();
         let mut severity_overrides = HashMap::new();
         for (sel, sev) in &self.severity {
             for code in resolve_selector(sel) {
@@ -177,6 +193,7 @@ impl SettingsBuilder {
         }
         Settings {
             enabled,
+            explicit,
             severity_overrides,
             per_file_ignores: self.per_file_ignores,
             per_file_base: self.per_file_base,
@@ -225,6 +242,42 @@ mod tests {
         let mut codes: Vec<_> = s.enabled_codes().copied().filter(|c| c.starts_with("VU")).collect();
         codes.sort();
         codes
+    }
+
+    #[test]
+    fn categories_select_and_ignore_their_rules() {
+        use dockward_diagnostics::Category;
+        let build = |b: SettingsBuilder| b.build();
+        let security = build(SettingsBuilder { select: Some(vec!["security".into()]), ..Default::default() });
+        let mut n = 0;
+        for r in registry::all_rules() {
+            let on = security.is_enabled(r);
+            if r.category == Category::Security {
+                // Rules off by default stay off: a category is a group, like a prefix.
+                assert_eq!(on, r.default_enabled, "{}", r.code);
+                n += usize::from(on);
+            } else {
+                assert!(!on || is_always_on(r), "{} is not a security rule", r.code);
+            }
+        }
+        assert!(n > 20, "{n}");
+        let no_hygiene = build(SettingsBuilder { ignore: vec!["hygiene".into()], ..Default::default() });
+        let no_best = build(SettingsBuilder { ignore: vec!["Best-Practice".into()], ..Default::default() });
+        assert_eq!(
+            {
+                let mut v: Vec<_> = no_hygiene.enabled_codes().collect();
+                v.sort();
+                v
+            },
+            {
+                let mut v: Vec<_> = no_best.enabled_codes().collect();
+                v.sort();
+                v
+            }
+        );
+        assert!(registry::all_rules().filter(|r| r.category == Category::BestPractice).all(|r| !no_best.is_enabled(r)));
+        assert!(!resolve_selector("correctness").is_empty());
+        assert!(SettingsBuilder { ignore: vec!["securty".into()], ..Default::default() }.validate().is_err());
     }
 
     #[test]

@@ -52,6 +52,9 @@ struct Summary {
     /// Only when some finding is about a vulnerability.
     #[serde(skip_serializing_if = "Option::is_none")]
     vulnerabilities: Option<VulnCounts>,
+    /// Only with `--baseline`: findings it hid, entries no finding matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<crate::baseline::BaselineSummary>,
 }
 
 #[derive(Serialize)]
@@ -193,6 +196,7 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
             fixes_applied: report.fixes_applied,
             fixable: report.fixable,
             vulnerabilities: VulnCounts::of(report.diagnostics),
+            baseline: report.baseline,
         },
         findings: Findings(report.diagnostics),
     };
@@ -228,6 +232,9 @@ mod tests {
             v["summary"],
             json!({"files": 1, "findings": 2, "errors": 1, "warnings": 1, "info": 0, "fixes_applied": 3, "fixable": 1})
         );
+        r.baseline = Some(crate::baseline::BaselineSummary { hidden: 4, stale: 2 });
+        let with: Value = serde_json::from_str(&render_to_string(Format::Json, &r, &plain())).unwrap();
+        assert_eq!(with["summary"]["baseline"], json!({"hidden": 4, "stale": 2}));
         let a = &v["findings"][0];
         assert_eq!(a["code"], "DF001");
         assert_eq!(a["name"], "last-user-is-root");

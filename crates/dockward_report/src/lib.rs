@@ -14,6 +14,8 @@
 //! prints source text, and scrubs the secret's text from every other string it prints
 //! (messages, fix contents), so output can be uploaded or logged safely.
 
+pub mod baseline;
+pub mod fingerprint;
 mod github;
 mod html;
 mod json;
@@ -150,6 +152,8 @@ pub struct Report<'a> {
     pub fixes_applied: usize,
     /// Findings that have a fix which was not applied (for the `[*]` hint).
     pub fixable: usize,
+    /// With `--baseline`: the findings it hid and its stale entries (for the summary).
+    pub baseline: Option<baseline::BaselineSummary>,
 }
 
 /// Finding counts by severity.

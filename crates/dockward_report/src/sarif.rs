@@ -6,10 +6,11 @@
 
 use std::io::{self, Write};
 
-use dockward_diagnostics::{Diagnostic, Edit, Fix, Location, RuleMeta, Severity, VulnFacts};
+use dockward_diagnostics::{Edit, Fix, Location, RuleMeta, Severity, VulnFacts};
 use dockward_source::{SourceFile, TextRange, TextSize};
 use serde::Serialize;
 
+use crate::fingerprint::Fingerprinter;
 use crate::scrub::Secrets;
 use crate::{Report, ReportOptions};
 
@@ -374,37 +375,6 @@ fn fix_out(file: &SourceFile, fix: &Fix, secrets: &Secrets) -> FixOut {
     }
 }
 
-/// 64-bit FNV-1a: tiny, and unlike `std`'s hasher its output is specified, so
-/// fingerprints stay the same across Rust versions and platforms.
-fn fnv1a(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            h = (h ^ 0xff).wrapping_mul(0x0100_0000_01b3); // separator no text contains
-        }
-        for b in part.bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
-}
-
-/// What the fingerprint hashes: the rule code and the primary line's text with
-/// whitespace collapsed (masked, so the hash cannot be used to confirm a guess of a
-/// secret), or the logical location's name. Line numbers are left out on purpose so
-/// that alerts survive lines being added above them.
-fn fingerprint_input(d: &Diagnostic, secrets: &Secrets) -> (String, String) {
-    match &d.location {
-        Location::Source { file, range } => {
-            let line = file.position(range.start()).line;
-            let start = u32::from(file.line_index().line_start(line));
-            let text = secrets.source(file, file.line_text(line), start);
-            (file.name().to_string(), text.split_whitespace().collect::<Vec<_>>().join(" "))
-        }
-        other => (other.name().to_string(), other.to_string()),
-    }
-}
-
 pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
     // Every known rule, in the caller's order; rules only met in findings (not in
     // `report.rules`) are appended so every `ruleIndex` is valid.
@@ -414,30 +384,13 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
             rules.push(rule);
         }
     }
-    let mut seen: Vec<(String, u64, usize)> = Vec::new();
+    let mut fingerprinter = Fingerprinter::new();
     let results = report
         .diagnostics
         .iter()
         .map(|d| {
             let secrets = Secrets::of(d);
-            let (artifact_name, line) = fingerprint_input(d, &secrets);
-            // A vulnerability is told apart by its package and advisory, whatever else
-            // shares its location (every dpkg package is in one status file).
-            let hash = match d.vuln.as_deref() {
-                Some(v) => fnv1a(&[d.rule.code, &line, &v.package, &v.advisory]),
-                None => fnv1a(&[d.rule.code, &line]),
-            };
-            // Identical lines in one file are told apart by their occurrence index.
-            let occurrence = match seen.iter_mut().find(|(n, h, _)| *n == artifact_name && *h == hash) {
-                Some((_, _, count)) => {
-                    *count += 1;
-                    *count
-                }
-                None => {
-                    seen.push((artifact_name, hash, 1));
-                    1
-                }
-            };
+            let fingerprint = fingerprinter.fingerprint(d);
             let related_locations = d
                 .related
                 .iter()
@@ -462,7 +415,7 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
                 locations: vec![location_out(&d.location, &secrets, None, None)],
                 related_locations,
                 fixes,
-                partial_fingerprints: Fingerprints { primary_location_line_hash: format!("{hash:016x}:{occurrence}") },
+                partial_fingerprints: Fingerprints { primary_location_line_hash: fingerprint.line_hash() },
                 properties: d.vuln.as_deref().map(vuln_properties),
             }
         })
@@ -497,8 +450,10 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fingerprint::fnv1a;
     use crate::testutil::*;
     use crate::Format;
+    use dockward_diagnostics::Diagnostic;
     use dockward_diagnostics::{Edit, Fix};
     use serde_json::{json, Value};
 
@@ -679,7 +634,8 @@ mod tests {
     fn rules_missing_from_the_list_are_added() {
         let f = file("Dockerfile", "FROM a\n");
         let diags = vec![diag(&RULE_C, &f, 0, 4, "x")];
-        let r = Report { diagnostics: &diags, rules: &[&RULE_A], files: &[], fixes_applied: 0, fixable: 0 };
+        let r =
+            Report { diagnostics: &diags, rules: &[&RULE_A], files: &[], fixes_applied: 0, fixable: 0, baseline: None };
         let v: Value = serde_json::from_str(&render_to_string(Format::Sarif, &r, &plain())).unwrap();
         assert_eq!(v["runs"][0]["tool"]["driver"]["rules"][1]["id"], "DF003");
         assert_eq!(v["runs"][0]["results"][0]["ruleIndex"], 1);

@@ -345,6 +345,14 @@ fn summary(report: &Report, subject: (&str, &str), styles: &Styles, out: &mut dy
     if report.fixable > 0 {
         writeln!(out, "{} {} fixable with --fix.", paint(styles.fix, "[*]"), report.fixable)?;
     }
+    if let Some(b) = report.baseline {
+        writeln!(
+            out,
+            "Baseline: {} hidden, {} (recorded but no longer found).",
+            plural(b.hidden, "finding", "findings"),
+            plural(b.stale, "stale entry", "stale entries"),
+        )?;
+    }
     Ok(())
 }
 
@@ -575,5 +583,16 @@ Found 1 finding (0 errors, 1 warning, 0 info) in 1 file.
         let f = file("Dockerfile", "FROM a\n");
         let plain_diags = vec![diag(&RULE_A, &f, 0, 4, "x")];
         assert!(!text(&report(&plain_diags, &files), &plain()).contains("vulnerabilities"));
+    }
+
+    #[test]
+    fn summary_tells_what_the_baseline_hid() {
+        let files = vec!["Dockerfile".to_string()];
+        let mut r = report(&[], &files);
+        r.baseline = Some(crate::baseline::BaselineSummary { hidden: 1, stale: 3 });
+        assert_eq!(
+            text(&r, &plain()),
+            "All checked: no findings in 1 file.\nBaseline: 1 finding hidden, 3 stale entries (recorded but no longer found).\n"
+        );
     }
 }

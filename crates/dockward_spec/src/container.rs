@@ -105,6 +105,10 @@ pub struct ContainerSpec {
     pub sysctls: Vec<(Val<String>, Val<String>)>,
     pub logging: Option<Logging>,
     pub init: Option<Val<bool>>,
+    /// `docker run --rm`: the container is removed when it exits.
+    pub auto_remove: Option<Val<bool>>,
+    /// `docker run -d`: started in the background.
+    pub detach: Option<Val<bool>>,
     pub entrypoint: Option<Val<Vec<String>>>,
     pub command: Option<Val<Vec<String>>>,
     /// Where a fix can add a key to this container's definition (Compose services
@@ -211,6 +215,8 @@ impl ContainerSpec {
             sysctls: Vec::new(),
             logging: None,
             init: None,
+            auto_remove: None,
+            detach: None,
             entrypoint: None,
             command: None,
             insert_point: None,

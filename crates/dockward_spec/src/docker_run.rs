@@ -484,6 +484,8 @@ impl Builder {
                 "privileged" => self.spec.privileged = Some(val),
                 "read-only" => self.spec.read_only = Some(val),
                 "init" => self.spec.init = Some(val),
+                "rm" => self.spec.auto_remove = Some(val),
+                "detach" => self.spec.detach = Some(val),
                 "oom-kill-disable" => self.spec.resources.oom_kill_disable = Some(val),
                 "publish-all" => self.spec.publish_all = Some(val),
                 "no-healthcheck" => {

@@ -110,6 +110,15 @@ pub struct AuditArgs {
     /// image's bytes (`GET /images/{id}/get`, as `docker save`); also `[audit] image-contents = true`.
     #[arg(long)]
     pub image_contents: bool,
+    /// Report only the findings not recorded in this baseline file (see docs/baseline.md).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings of this run in a baseline file (exit 0 unless nothing could be read).
+    #[arg(long, value_name = "FILE")]
+    pub baseline_write: Option<PathBuf>,
+    /// Show (and count for the exit code) only findings of these severities: `error,warning`.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY")]
+    pub severity: Vec<crate::args::SeverityArg>,
     /// Print only findings: no summary, no per-host lines.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -149,6 +158,8 @@ pub struct HostResult {
 }
 
 fn run_inner(args: AuditArgs) -> Result<u8, String> {
+    // A broken baseline stops the run before any work (exit 2).
+    let baseline = args.baseline.as_deref().map(super::baseline::load).transpose()?;
     let (settings, config_fail_on) = resolve_settings(&args)?;
     let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
     let endpoints = dockward_engine::resolve_endpoints(&args.hosts, &args.contexts, &ConnectEnv::from_process())
@@ -181,6 +192,12 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
     let now =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let several = endpoints.len() > 1;
+    if let Some(bar) = &bar {
+        // A fleet: the bar counts the containers of every engine, read in parallel.
+        if several {
+            bar.set_message(format!("on {} engines", endpoints.len()));
+        }
+    }
     // The VU rules run with --image-contents, when selected (a missing database is a note).
     let contents_wanted = args.image_contents || settings.audit.image_contents;
     let vu_db = if contents_wanted { super::vulns::open_if_selected(&settings, args.quiet)? } else { None };
@@ -244,6 +261,18 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
     let mut diagnostics: Vec<Diagnostic> = results.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
     diagnostics.extend(unreachable);
     diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
+    let objects = audited_objects(&results, several);
+    let (diagnostics, baseline_summary) = super::baseline::apply(
+        diagnostics,
+        &objects,
+        &super::baseline::Options {
+            baseline: args.baseline.as_deref().zip(baseline.as_ref()),
+            write: args.baseline_write.as_deref(),
+            severities: &args.severity,
+            names: super::baseline::Names::AsIs,
+            quiet: args.quiet,
+        },
+    )?;
     let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
     let mut buf = Vec::with_capacity(8192);
     match args.format {
@@ -276,9 +305,14 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 registry::find(code).is_some_and(|rule| super::cis::ran_in_audit(rule, &results, &settings))
             };
             let cards = super::compliance::evaluate(&frameworks, &ran, &diagnostics);
-            let objects = audited_objects(&results, several);
-            let report =
-                Report { diagnostics: &diagnostics, rules: &rules, files: &objects, fixes_applied: 0, fixable: 0 };
+            let report = Report {
+                diagnostics: &diagnostics,
+                rules: &rules,
+                files: &objects,
+                fixes_applied: 0,
+                fixable: 0,
+                baseline: baseline_summary,
+            };
             let options = ReportOptions {
                 color: use_color(args.color, args.output.is_some()),
                 show_source: true,
@@ -299,7 +333,10 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
         }
     }
 
+    // Recording a baseline is the adoption step: today's findings do not fail it.
+    let recording = args.baseline_write.is_some() && args.baseline.is_none();
     let failing = match fail_on {
+        _ if recording => false,
         FailOn::None => false,
         FailOn::Severity(min) => {
             diagnostics.iter().any(|d| d.severity >= min && d.rule.code != registry::UNREADABLE_FILE.code)
@@ -321,7 +358,7 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
-    let style = indicatif::ProgressStyle::with_template("{spinner} inspecting containers {pos}/{len} {wide_bar}")
+    let style = indicatif::ProgressStyle::with_template("{spinner} inspecting containers {pos}/{len} {msg} {wide_bar}")
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     Some(bar)
@@ -505,9 +542,14 @@ where
 {
     let in_use: Vec<&dockward_spec::ImageView> = snapshot.images.iter().filter(|i| !i.used_by.is_empty()).collect();
     let ids: Vec<String> = in_use.iter().map(|i| i.id.clone()).collect();
-    let consume: dockward_engine::export::ArchiveConsumer<_> =
-        Arc::new(move |_id: &str, r: &mut dyn std::io::Read| read(r).map_err(|e| e.to_string()));
     let label = &snapshot.endpoint.label;
+    let bar =
+        super::progress::bytes(args.quiet, format!("exporting {} image(s) from {label} ({what})", ids.len()), None);
+    let counted = bar.clone();
+    let consume: dockward_engine::export::ArchiveConsumer<_> = Arc::new(move |_id: &str, r: &mut dyn std::io::Read| {
+        let mut r = super::progress::Counting::new(r, counted.clone());
+        read(&mut r).map_err(|e| e.to_string())
+    });
     let outcomes = match dockward_engine::export::export_images(
         &snapshot.endpoint,
         args.timeout.max(1),
@@ -517,10 +559,12 @@ where
     ) {
         Ok(o) => o,
         Err(e) => {
+            super::progress::finish(&bar);
             eprintln!("dockward: {label}: cannot export images: {e}");
             return Vec::new();
         }
     };
+    super::progress::finish(&bar);
     let mut out = Vec::new();
     for (view, outcome) in in_use.into_iter().zip(outcomes) {
         match outcome.and_then(|r| r) {

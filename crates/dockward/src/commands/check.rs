@@ -40,6 +40,14 @@ pub fn run(args: CheckArgs) -> u8 {
 }
 
 fn run_inner(args: CheckArgs) -> Result<u8, String> {
+    if args.show_files {
+        return show_files(&args);
+    }
+    if let Some(file) = &args.show_settings {
+        return show_settings(&args, file);
+    }
+    // A broken baseline stops the run before any work (exit 2).
+    let baseline = args.baseline.as_deref().map(super::baseline::load).transpose()?;
     let (settings, config_fail_on) = resolve_settings(&args)?;
     let settings = Arc::new(settings);
     let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
@@ -106,10 +114,16 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let units = compose::group(inputs, &args.compose_files);
     let unit_settings = with_project_images(&units, &streams.bytes, settings_per_unit(&args, &units, &settings)?);
     let compose_options = compose::options(&args);
+    let bar = super::progress::files(args.quiet, units.len());
     let mut reports: Vec<FileReport> = pool.install(|| {
         units
             .par_iter()
             .zip(&unit_settings)
+            .inspect(|_| {
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+            })
             .flat_map_iter(|(unit, settings)| match unit {
                 compose::Unit::Single(input) => {
                     vec![check_input(input, &streams.bytes, settings, fix_mode)]
@@ -120,6 +134,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
             })
             .collect()
     });
+    super::progress::finish(&bar);
     reports.extend(streams.reports);
     if let Some(db) = &vu_db {
         for (display, path) in &archives {
@@ -198,11 +213,29 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let files: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
     let mut diagnostics: Vec<Diagnostic> = reports.into_iter().flat_map(|r| r.diagnostics).collect();
     diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
+    let (diagnostics, baseline_summary) = super::baseline::apply(
+        diagnostics,
+        &files,
+        &super::baseline::Options {
+            baseline: args.baseline.as_deref().zip(baseline.as_ref()),
+            write: args.baseline_write.as_deref(),
+            severities: &args.severity,
+            names: super::baseline::Names::Paths,
+            quiet: args.quiet,
+        },
+    )?;
     // Without --fix, "fixable" counts what plain `--fix` would apply.
     let threshold = fix_mode.threshold().unwrap_or(dockward_diagnostics::Applicability::Safe);
     let fixable = diagnostics.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= threshold)).count();
     let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
-    let report = Report { diagnostics: &diagnostics, rules: &rules, files: &files, fixes_applied, fixable };
+    let report = Report {
+        diagnostics: &diagnostics,
+        rules: &rules,
+        files: &files,
+        fixes_applied,
+        fixable,
+        baseline: baseline_summary,
+    };
     let to_file = args.output.is_some();
     let options = ReportOptions {
         color: use_color(args.color, to_file),
@@ -229,7 +262,10 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         eprint!("{}", String::from_utf8_lossy(&stats));
     }
 
+    // Recording a baseline is the adoption step: today's findings do not fail it.
+    let recording = args.baseline_write.is_some() && args.baseline.is_none();
     let failing = match fail_on {
+        _ if recording => false,
         FailOn::None => false,
         FailOn::Severity(min) => diagnostics.iter().any(|d| d.severity >= min && !is_input_error(d)),
     };
@@ -272,6 +308,92 @@ fn families_read(inputs: &[Input], args: &CheckArgs, vulnerabilities: bool) -> B
         families.insert(Family::Vulnerability);
     }
     families
+}
+
+/// `--show-files`: what discovery would check (after .gitignore and the file-name
+/// rules), one path per line, sorted; a path that cannot be walked is exit 2.
+fn show_files(args: &CheckArgs) -> Result<u8, String> {
+    let (inputs, errors) = discover(&args.paths, args.stdin_filename.as_deref());
+    let mut names: Vec<&str> = inputs
+        .iter()
+        .map(|i| match i {
+            Input::File { display, .. } | Input::Stream { display, .. } => display.as_str(),
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut out = String::new();
+    for n in names {
+        out.push_str(n);
+        out.push('\n');
+    }
+    super::output::print(out.as_bytes())?;
+    for e in &errors {
+        eprintln!("dockward: {}: {}", e.path, e.message);
+    }
+    Ok(if errors.is_empty() { exit::CLEAN } else { exit::ERROR })
+}
+
+/// `--show-settings FILE`: the config file that applies to FILE (as `check` picks it:
+/// `--config`, `--isolated`, else the nearest above the file) and the settings FILE
+/// gets with the command line on top: every enabled rule with its severity, and those
+/// per-file-ignores turn off for it.
+fn show_settings(args: &CheckArgs, file: &Path) -> Result<u8, String> {
+    use std::fmt::Write as _;
+    let config = if args.isolated {
+        None
+    } else if let Some(c) = &args.config {
+        Some(c.clone())
+    } else {
+        config::find_config(file)
+    };
+    let (builder, fail_on) = builder_from_config(config.as_deref(), selection(args))?;
+    let builder = with_build_args(builder, args)?;
+    let trusted = builder.trusted_registries.clone();
+    let build_args = builder.build_args.clone();
+    let settings = builder.build();
+    let fail_on = super::settings::fail_on(args.fail_on, fail_on);
+    let mut out = String::new();
+    let _ = writeln!(out, "file: {}", file.display());
+    let _ = match &config {
+        Some(c) => writeln!(out, "config: {}", c.display()),
+        None if args.isolated => writeln!(out, "config: none (--isolated)"),
+        None => writeln!(out, "config: none (the defaults)"),
+    };
+    let _ = writeln!(
+        out,
+        "fail-on: {}",
+        match fail_on {
+            FailOn::None => "none",
+            FailOn::Severity(s) => s.as_str(),
+        }
+    );
+    if !args.severity.is_empty() {
+        let shown: Vec<&str> = args.severity.iter().map(|s| s.severity().as_str()).collect();
+        let _ = writeln!(out, "severity shown: {}", shown.join(", "));
+    }
+    if !trusted.is_empty() {
+        let _ = writeln!(out, "trusted-registries: {}", trusted.join(", "));
+    }
+    for (k, v) in &build_args {
+        let _ = writeln!(out, "build-arg: {k}={v}");
+    }
+    let name = file.to_string_lossy();
+    let mut rules: Vec<&'static RuleMeta> = registry::all_rules().filter(|r| settings.is_enabled(r)).collect();
+    rules.sort_by_key(|r| r.code);
+    let (ignored, on): (Vec<_>, Vec<_>) = rules.into_iter().partition(|r| settings.ignored_for_path(r, &name));
+    let _ = writeln!(out, "rules enabled: {}", on.len());
+    for r in &on {
+        let sev = settings.severity(r);
+        let changed = if sev != r.severity { format!(" (default {})", r.severity.as_str()) } else { String::new() };
+        let _ = writeln!(out, "  {:<6} {:<8} {}{changed}", r.code, sev.as_str(), r.name);
+    }
+    if !ignored.is_empty() {
+        let codes: Vec<&str> = ignored.iter().map(|r| r.code).collect();
+        let _ = writeln!(out, "ignored for this file (per-file-ignores): {}", codes.join(", "));
+    }
+    super::output::print(out.as_bytes())?;
+    Ok(exit::CLEAN)
 }
 
 /// Unreadable files already decide the exit code (2); they are not "findings".

@@ -1,10 +1,13 @@
 pub mod audit;
+pub mod baseline;
 pub mod check;
 pub mod cis;
 pub mod compliance;
 pub mod db;
 pub mod debug;
+pub mod init;
 pub mod output;
+pub mod progress;
 pub mod rules;
 pub mod sbom;
 pub mod scan;

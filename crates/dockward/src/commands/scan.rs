@@ -71,6 +71,12 @@ pub struct ScanArgs {
     /// Ignore every config file.
     #[arg(long, conflicts_with = "config")]
     pub isolated: bool,
+    /// Report only the findings not recorded in this baseline file (see docs/baseline.md).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings of this run in a baseline file (exit 0 unless nothing could be read).
+    #[arg(long, value_name = "FILE")]
+    pub baseline_write: Option<PathBuf>,
     /// Print only findings: no summary, no warnings or notes on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -98,6 +104,8 @@ pub fn run(args: ScanArgs) -> u8 {
 }
 
 fn run_inner(args: &ScanArgs) -> Result<u8, String> {
+    // A broken baseline stops the run before any work (exit 2).
+    let baseline = args.baseline.as_deref().map(super::baseline::load).transpose()?;
     let (settings, config_fail_on) = resolve_settings(args)?;
     let frameworks = super::compliance::frameworks_for(&args.compliance, args.format.output())?;
     let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
@@ -121,9 +129,27 @@ fn run_inner(args: &ScanArgs) -> Result<u8, String> {
     diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
     scopes.sort();
     scopes.dedup();
+    let (diagnostics, baseline_summary) = super::baseline::apply(
+        diagnostics,
+        &scopes,
+        &super::baseline::Options {
+            baseline: args.baseline.as_deref().zip(baseline.as_ref()),
+            write: args.baseline_write.as_deref(),
+            severities: &[],
+            names: super::baseline::Names::AsIs,
+            quiet: args.quiet,
+        },
+    )?;
 
     let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
-    let report = Report { diagnostics: &diagnostics, rules: &rules, files: &scopes, fixes_applied: 0, fixable: 0 };
+    let report = Report {
+        diagnostics: &diagnostics,
+        rules: &rules,
+        files: &scopes,
+        fixes_applied: 0,
+        fixable: 0,
+        baseline: baseline_summary,
+    };
     let options = ReportOptions {
         color: use_color(args.color, args.output.is_some()),
         show_source: true,
@@ -142,7 +168,10 @@ fn run_inner(args: &ScanArgs) -> Result<u8, String> {
         .map_err(|e| e.to_string())?;
     write_output(args.output.as_ref(), &buf)?;
 
+    // Recording a baseline is the adoption step: today's findings do not fail it.
+    let recording = args.baseline_write.is_some() && args.baseline.is_none();
     let failing = match fail_on {
+        _ if recording => false,
         FailOn::None => false,
         FailOn::Severity(min) => diagnostics.iter().any(|d| d.severity >= min),
     };

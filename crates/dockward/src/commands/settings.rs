@@ -44,6 +44,16 @@ pub fn builder_from_config(
         Some(path) => Some(config::load_config(path).map_err(|e| e.to_string())?),
         None => None,
     };
+    // A `.hadolint.yaml` read in place of a dockward.toml: what it could not map.
+    // Printed once per run, though a file may be loaded twice (run and unit settings).
+    static PRINTED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    for w in config.iter().flat_map(|c| &c.warnings) {
+        let mut printed = PRINTED.lock().unwrap_or_else(|e| e.into_inner());
+        if !printed.contains(w) {
+            eprintln!("dockward: warning: {w}");
+            printed.push(w.clone());
+        }
+    }
     let (mut builder, fail_on) = match config {
         Some(c) => (c.builder, c.fail_on),
         None => (SettingsBuilder::default(), None),

@@ -91,8 +91,12 @@ pub fn inventories(args: &TargetArgs, quiet: bool) -> Result<(Vec<Inventory>, bo
                 if std::io::stdin().is_terminal() {
                     return Err("`-` reads an image archive from stdin, but stdin is a terminal".into());
                 }
-                let stdin = std::io::stdin().lock();
-                match dockward_sbom::inventory::inventory_archive(BufReader::with_capacity(1 << 20, stdin), &limits()) {
+                let bar = super::progress::bytes(quiet, "reading stdin", None);
+                let stdin = super::progress::Counting::new(std::io::stdin().lock(), bar.clone());
+                let read =
+                    dockward_sbom::inventory::inventory_archive(BufReader::with_capacity(1 << 20, stdin), &limits());
+                super::progress::finish(&bar);
+                match read {
                     Ok(found) => inventories.extend(found),
                     Err(e) => {
                         eprintln!("dockward: -: {e}");
@@ -108,7 +112,13 @@ pub fn inventories(args: &TargetArgs, quiet: bool) -> Result<(Vec<Inventory>, bo
                 dockward_source::input::open_regular(path)
             } {
                 Ok(f) => {
-                    match dockward_sbom::inventory::inventory_archive(BufReader::with_capacity(1 << 20, f), &limits()) {
+                    let size = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+                    let bar = super::progress::bytes(quiet, format!("reading {}", path.display()), size);
+                    let f = super::progress::Counting::new(f, bar.clone());
+                    let read =
+                        dockward_sbom::inventory::inventory_archive(BufReader::with_capacity(1 << 20, f), &limits());
+                    super::progress::finish(&bar);
+                    match read {
                         Ok(found) => inventories.extend(found),
                         Err(e) => {
                             eprintln!("dockward: {}: {e}", path.display());
@@ -152,7 +162,13 @@ pub fn inventories(args: &TargetArgs, quiet: bool) -> Result<(Vec<Inventory>, bo
                     }
                 }
             }
-            let (found, ok) = export_and_inventory(endpoint, &images, args.timeout, endpoints.len() > 1);
+            let bar = super::progress::bytes(
+                quiet,
+                format!("exporting {} image(s) from {}", images.len(), endpoint.label),
+                None,
+            );
+            let (found, ok) = export_and_inventory(endpoint, &images, args.timeout, endpoints.len() > 1, bar.clone());
+            super::progress::finish(&bar);
             inventories.extend(found);
             failed |= !ok;
         }
@@ -198,8 +214,15 @@ fn images_in_use(endpoint: &Endpoint, timeout: u64) -> Result<Vec<String>, Strin
 }
 
 /// Exports each image (GET only) and inventories it while it streams.
-fn export_and_inventory(endpoint: &Endpoint, images: &[String], timeout: u64, prefix: bool) -> (Vec<Inventory>, bool) {
-    let consume: dockward_engine::export::ArchiveConsumer<_> = Arc::new(|_id: &str, r: &mut dyn Read| {
+fn export_and_inventory(
+    endpoint: &Endpoint,
+    images: &[String],
+    timeout: u64,
+    prefix: bool,
+    bar: Option<indicatif::ProgressBar>,
+) -> (Vec<Inventory>, bool) {
+    let consume: dockward_engine::export::ArchiveConsumer<_> = Arc::new(move |_id: &str, r: &mut dyn Read| {
+        let r = super::progress::Counting::new(r, bar.clone());
         dockward_sbom::inventory::inventory_archive(BufReader::with_capacity(1 << 20, r), &limits())
     });
     let outcomes = match dockward_engine::export::export_images(endpoint, timeout.max(1), images, 2, consume) {
