@@ -38,6 +38,10 @@ pub enum Command {
     /// Developer tools (AST dumps).
     #[command(subcommand)]
     Debug(DebugCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(crate::commands::completions::CompletionsArgs),
+    /// Print the man page (roff), or a subcommand's.
+    Man(crate::commands::completions::ManArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -47,6 +51,12 @@ pub enum OutputFormat {
     Sarif,
     Junit,
     Github,
+    /// One line per finding: `path:line:col: CODE [severity] message`.
+    Concise,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 impl OutputFormat {
@@ -58,6 +68,9 @@ impl OutputFormat {
             OutputFormat::Sarif => dockward_report::Format::Sarif,
             OutputFormat::Junit => dockward_report::Format::Junit,
             OutputFormat::Github => dockward_report::Format::Github,
+            OutputFormat::Concise => dockward_report::Format::Concise,
+            OutputFormat::Checkstyle => dockward_report::Format::Checkstyle,
+            OutputFormat::Gitlab => dockward_report::Format::Gitlab,
         }
     }
 }

@@ -47,6 +47,8 @@ fn main() -> ExitCode {
         args::Command::Rules(a) => commands::rules::list(a),
         args::Command::Rule(a) => commands::rules::show(a),
         args::Command::Debug(args::DebugCommand::Ast(a)) => commands::debug::ast(a),
+        args::Command::Completions(a) => commands::completions::completions(a),
+        args::Command::Man(a) => commands::completions::man(a),
     };
     ExitCode::from(code)
 }

@@ -7,13 +7,19 @@
 //! * [`Format::Json`]: a stable, versioned schema (`docs/output-formats.md`);
 //! * [`Format::Sarif`]: SARIF 2.1.0 for code-scanning dashboards;
 //! * [`Format::Junit`]: JUnit XML, one test case per checked file;
-//! * [`Format::Github`]: GitHub Actions workflow commands (inline annotations).
+//! * [`Format::Github`]: GitHub Actions workflow commands (inline annotations);
+//! * [`Format::Concise`]: one line per finding (`path:line:col: CODE [severity] message`);
+//! * [`Format::Checkstyle`]: Checkstyle XML (Jenkins, reviewdog, SonarQube);
+//! * [`Format::Gitlab`]: GitLab Code Quality JSON.
 //!
 //! Secrets: every format masks the byte ranges in [`Diagnostic::redactions`] wherever it
 //! prints source text, and scrubs the secret's text from every other string it prints
 //! (messages, fix contents), so output can be uploaded or logged safely.
 
+mod checkstyle;
+mod concise;
 mod github;
+mod gitlab;
 mod json;
 mod junit;
 mod sarif;
@@ -39,11 +45,26 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands.
     Github,
+    /// One line per finding.
+    Concise,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// GitLab Code Quality (Code Climate issues).
+    Gitlab,
 }
 
 impl Format {
     /// Every format, in the order shown in help texts.
-    pub const ALL: [Format; 5] = [Format::Text, Format::Json, Format::Sarif, Format::Junit, Format::Github];
+    pub const ALL: [Format; 8] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+        Format::Concise,
+        Format::Checkstyle,
+        Format::Gitlab,
+    ];
 
     /// The name used on the command line and in configuration.
     pub fn as_str(self) -> &'static str {
@@ -53,6 +74,9 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Junit => "junit",
             Format::Github => "github",
+            Format::Concise => "concise",
+            Format::Checkstyle => "checkstyle",
+            Format::Gitlab => "gitlab",
         }
     }
 }
@@ -88,6 +112,9 @@ impl FromStr for Format {
             "sarif" => Ok(Format::Sarif),
             "junit" => Ok(Format::Junit),
             "github" | "github-actions" | "gha" => Ok(Format::Github),
+            "concise" => Ok(Format::Concise),
+            "checkstyle" => Ok(Format::Checkstyle),
+            "gitlab" | "gitlab-codequality" | "codeclimate" => Ok(Format::Gitlab),
             _ => Err(UnknownFormat(s.to_string())),
         }
     }
@@ -231,6 +258,9 @@ pub fn render(format: Format, report: &Report, options: &ReportOptions, out: &mu
         Format::Sarif => sarif::render(report, options, out),
         Format::Junit => junit::render(report, out),
         Format::Github => github::render(report, out),
+        Format::Concise => concise::render(report, out),
+        Format::Checkstyle => checkstyle::render(report, out),
+        Format::Gitlab => gitlab::render(report, out),
     }
 }
 

@@ -376,7 +376,7 @@ fn fix_out(file: &SourceFile, fix: &Fix, secrets: &Secrets) -> FixOut {
 
 /// 64-bit FNV-1a: tiny, and unlike `std`'s hasher its output is specified, so
 /// fingerprints stay the same across Rust versions and platforms.
-fn fnv1a(parts: &[&str]) -> u64 {
+pub(crate) fn fnv1a(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
@@ -393,7 +393,7 @@ fn fnv1a(parts: &[&str]) -> u64 {
 /// whitespace collapsed (masked, so the hash cannot be used to confirm a guess of a
 /// secret), or the logical location's name. Line numbers are left out on purpose so
 /// that alerts survive lines being added above them.
-fn fingerprint_input(d: &Diagnostic, secrets: &Secrets) -> (String, String) {
+pub(crate) fn fingerprint_input(d: &Diagnostic, secrets: &Secrets) -> (String, String) {
     match &d.location {
         Location::Source { file, range } => {
             let line = file.position(range.start()).line;

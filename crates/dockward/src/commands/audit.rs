@@ -33,6 +33,12 @@ pub enum AuditFormat {
     Sarif,
     Junit,
     Github,
+    /// One line per finding: `object/field: CODE [severity] message`.
+    Concise,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// GitLab Code Quality JSON.
+    Gitlab,
     /// The CIS Docker Benchmark scorecard (`--cis-version`): every control, pass / fail / not applicable / manual.
     Cis,
     /// The CIS scorecard as JSON.
@@ -257,6 +263,9 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 AuditFormat::Sarif => Format::Sarif,
                 AuditFormat::Junit => Format::Junit,
                 AuditFormat::Github => Format::Github,
+                AuditFormat::Concise => Format::Concise,
+                AuditFormat::Checkstyle => Format::Checkstyle,
+                AuditFormat::Gitlab => Format::Gitlab,
                 _ => Format::Text,
             };
             let options = ReportOptions {

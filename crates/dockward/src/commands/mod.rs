@@ -1,6 +1,7 @@
 pub mod audit;
 pub mod check;
 pub mod cis;
+pub mod completions;
 pub mod db;
 pub mod debug;
 pub mod output;
