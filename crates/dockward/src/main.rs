@@ -3,6 +3,8 @@
 mod args;
 mod commands;
 mod discover;
+#[cfg(test)]
+mod hook_files;
 
 use std::process::ExitCode;
 

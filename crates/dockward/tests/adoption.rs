@@ -81,3 +81,87 @@ fn completions_and_man_print_the_checked_in_files() {
     let out = run(bin().args(["completions", "tcsh"]));
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A small git repository with files dockward handles and files it must not see.
+fn sample_repository(dir: &Path) {
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    // Root at the end: a finding (the hook fails the commit).
+    write("app/Dockerfile", "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER root\n");
+    write("compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n");
+    // Not Docker files; as a Dockerfile, README.md would be a parse error.
+    write("README.md", "# Sample\n\nRun `docker compose up`.\n");
+    write("docs/Dockerfile.md", "How we write Dockerfiles.\n");
+    write("src/main.py", "print('hi')\n");
+    let git = |args: &[&str]| {
+        let out = Command::new("git").current_dir(dir).args(args).output().expect("git");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+}
+
+/// The hook definitions (`.pre-commit-hooks.yaml`), read with dockward's YAML parser.
+fn hooks() -> Vec<dockward_yaml::Node> {
+    let text = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap();
+    let doc = dockward_yaml::parse(&text, &dockward_yaml::Budget::default()).unwrap();
+    doc.root.unwrap().as_seq().unwrap().to_vec()
+}
+
+/// What pre-commit does with the `dockward` hook: list the staged files, keep those
+/// `files` matches (Python `re.search`), run `entry` with them appended. Only the
+/// Docker files reach dockward, and the commit is refused for their findings.
+#[test]
+fn the_pre_commit_hook_runs_on_the_docker_files_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    sample_repository(tmp.path());
+    let hook = hooks().into_iter().find(|h| h.get("id").and_then(|n| n.as_str()) == Some("dockward")).unwrap();
+    let files = fancy_regex::Regex::new(hook.get("files").unwrap().as_str().unwrap()).unwrap();
+    let entry: Vec<String> =
+        hook.get("entry").unwrap().as_str().unwrap().split_whitespace().map(String::from).collect();
+    assert_eq!(hook.get("language").unwrap().as_str(), Some("system"));
+
+    let listed = Command::new("git").current_dir(tmp.path()).args(["ls-files"]).output().unwrap();
+    let staged: Vec<String> = String::from_utf8(listed.stdout).unwrap().lines().map(String::from).collect();
+    let passed: Vec<&String> = staged.iter().filter(|f| files.is_match(f).unwrap()).collect();
+    assert_eq!(passed, ["app/Dockerfile", "compose.yaml"]);
+
+    assert_eq!(entry[0], "dockward", "the hook runs the installed binary");
+    let out = run(Command::new(env!("CARGO_BIN_EXE_dockward")).current_dir(tmp.path()).args(&entry[1..]).args(&passed));
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("app/Dockerfile") && text.contains("compose.yaml"), "{text}");
+    assert!(!text.contains("README") && !text.contains("main.py"), "{text}");
+}
+
+/// The same with the real `pre-commit` (`pip install pre-commit`), when it is
+/// installed: `pre-commit try-repo` reads this repository's hook file as a user's
+/// configuration would. Skipped (with a note) where pre-commit is not installed; the
+/// test above covers the hook definition either way.
+#[test]
+fn the_real_pre_commit_runs_the_hook() {
+    if Command::new("pre-commit").arg("--version").output().map(|o| !o.status.success()).unwrap_or(true) {
+        eprintln!("pre-commit is not installed: skipped (pip install pre-commit)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path().join("work");
+    sample_repository(&work);
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_dockward")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let out = Command::new("pre-commit")
+        .current_dir(&work)
+        .env("PATH", path)
+        .env("PRE_COMMIT_HOME", tmp.path().join("cache"))
+        .args(["try-repo", repo().to_str().unwrap(), "dockward", "--all-files", "--verbose"])
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("app/Dockerfile") && text.contains("compose.yaml"), "{text}");
+    assert!(!text.contains("README.md") && !text.contains("main.py"), "{text}");
+    assert!(text.contains("dockward") && text.contains("Failed"), "{text}");
+}
