@@ -165,3 +165,108 @@ fn the_real_pre_commit_runs_the_hook() {
     assert!(!text.contains("README.md") && !text.contains("main.py"), "{text}");
     assert!(text.contains("dockward") && text.contains("Failed"), "{text}");
 }
+
+fn yaml(path: &str) -> dockward_yaml::Node {
+    let text = std::fs::read_to_string(repo().join(path)).unwrap();
+    let doc =
+        dockward_yaml::parse(&text, &dockward_yaml::Budget::default()).unwrap_or_else(|e| panic!("{path}: {e:?}"));
+    assert!(doc.errors.is_empty(), "{path}: {:?}", doc.errors);
+    doc.root.unwrap_or_else(|| panic!("{path} is empty"))
+}
+
+fn str_at<'a>(node: &'a dockward_yaml::Node, keys: &[&str]) -> &'a str {
+    let mut n = node;
+    for k in keys {
+        n = n.get(k).unwrap_or_else(|| panic!("no `{k}` in {keys:?}"));
+    }
+    n.as_str().unwrap_or_else(|| panic!("{keys:?} is not a string"))
+}
+
+/// A PATH with the dockward under test first.
+fn path_with_dockward() -> String {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_dockward")).parent().unwrap();
+    format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+/// `action.yml` is a composite action that uploads SARIF, and its "Run dockward" step,
+/// run as the runner would (bash, inputs in the environment), writes a SARIF report
+/// with the findings and passes exit 1 on to the later steps instead of failing.
+#[test]
+fn the_github_action_runs_dockward_and_uploads_sarif() {
+    let action = yaml("action.yml");
+    assert_eq!(str_at(&action, &["runs", "using"]), "composite");
+    assert_eq!(str_at(&action, &["inputs", "command", "default"]), "check");
+    let steps = action.get("runs").unwrap().get("steps").unwrap().as_seq().unwrap();
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s.get("uses").and_then(|u| u.as_str())).collect();
+    assert_eq!(uses, ["github/codeql-action/upload-sarif@v3"]);
+    let run_step = steps.iter().find(|s| s.get("id").and_then(|i| i.as_str()) == Some("run")).unwrap();
+    let script = str_at(run_step, &["run"]);
+    assert!(script.contains("--format sarif"), "{script}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let (sarif, output) = (tmp.path().join("out.sarif"), tmp.path().join("github_output"));
+    let step = |command: &str| {
+        Command::new("bash")
+            .current_dir(repo())
+            .args(["-c", script])
+            .env("PATH", path_with_dockward())
+            .env("INPUT_COMMAND", command)
+            .env("INPUT_ARGS", "examples/insecure --ignore DF005")
+            .env("INPUT_SARIF_FILE", &sarif)
+            .env("GITHUB_OUTPUT", &output)
+            .output()
+            .unwrap()
+    };
+    let out = step("check");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "exit-code=1\n");
+    let log: Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|r| r["ruleId"] != "DF005"), "the extra args reach dockward");
+
+    let out = step("audit");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("::error::"), "{out:?}");
+}
+
+/// The GitLab template: a job whose `codequality` report is what its script writes
+/// with `--format gitlab`; the dockward lines of the script, run by `sh` in a copy of
+/// the insecure example, write a non-empty report and exit 1, which the job allows.
+#[test]
+fn the_gitlab_template_writes_the_code_quality_report() {
+    let template = yaml("ci/gitlab/dockward.gitlab-ci.yml");
+    let job = template.get("dockward").expect("a `dockward` job");
+    let report = str_at(job, &["artifacts", "reports", "codequality"]);
+    assert_eq!(str_at(job, &["artifacts", "when"]), "always");
+    let allowed = job.get("allow_failure").unwrap().get("exit_codes").unwrap().as_seq().unwrap();
+    assert_eq!(allowed.iter().filter_map(|n| n.as_str()).collect::<Vec<_>>(), ["1"]);
+    let script: Vec<&str> = job.get("script").unwrap().as_seq().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    let lines: Vec<&str> = script.iter().copied().filter(|l| l.starts_with("dockward ")).collect();
+    assert_eq!(lines.len(), 2, "{script:?}");
+    assert!(lines[1].contains("--format gitlab") && lines[1].contains(&format!("--output {report}")), "{lines:?}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(repo().join("examples/insecure")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, tmp.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let sh = |line: &str| {
+        Command::new("sh")
+            .current_dir(tmp.path())
+            .args(["-c", line])
+            .env("PATH", path_with_dockward())
+            .env("DOCKWARD_ARGS", ".")
+            .output()
+            .unwrap()
+    };
+    let log = sh(lines[0]);
+    assert_eq!(log.status.code(), Some(0), "the log line never fails the job");
+    assert!(stdout(&log).lines().count() > 5, "{}", stdout(&log));
+    let out = sh(lines[1]);
+    assert_eq!(out.status.code(), Some(1));
+    let issues: Value = serde_json::from_slice(&std::fs::read(tmp.path().join(report)).unwrap()).unwrap();
+    assert_eq!(issues.as_array().unwrap().len(), stdout(&log).lines().count());
+    assert!(issues[0]["location"]["path"].as_str().is_some_and(|p| !p.starts_with("./")), "{issues}");
+}
