@@ -71,7 +71,7 @@ fn the_image_is_clean_runs_hardened_and_its_container_audits_clean() {
         .unwrap();
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
 
-    let mut fx = Fixture::new();
+    let fx = Fixture::new();
     // The build context: the Dockerfile and the binary where it expects it (the
     // repository's .dockerignore does the same for `docker build .`).
     let ctx = fx.dir.path().join("image-ctx");
