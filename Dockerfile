@@ -20,5 +20,7 @@ COPY target/dist/dockward /usr/local/bin/dockward
 WORKDIR /src
 # A numeric user: there is no /etc/passwd to resolve a name in.
 USER 65532:65532
+# The binary answers: enough for a long-running `audit` loop, costless for one-shot checks.
+HEALTHCHECK --interval=5m --timeout=10s CMD ["/usr/local/bin/dockward", "--version"]
 ENTRYPOINT ["/usr/local/bin/dockward"]
 CMD ["check", "."]
