@@ -40,6 +40,10 @@ pub enum Command {
     Debug(DebugCommand),
     /// Write a commented starter dockward.toml (never overwrites one).
     Init(crate::commands::init::InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(crate::commands::completions::CompletionsArgs),
+    /// Print the man page (roff), or a subcommand's.
+    Man(crate::commands::completions::ManArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -53,6 +57,12 @@ pub enum OutputFormat {
     Html,
     /// The `--compliance` scorecards as JSON.
     Compliance,
+    /// One line per finding: `path:line:col: CODE [severity] message`.
+    Concise,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 impl OutputFormat {
@@ -77,6 +87,9 @@ impl OutputFormat {
             OutputFormat::Html => dockward_report::Format::Html,
             // Written by the compliance module, not the report crate.
             OutputFormat::Compliance => dockward_report::Format::Json,
+            OutputFormat::Concise => dockward_report::Format::Concise,
+            OutputFormat::Checkstyle => dockward_report::Format::Checkstyle,
+            OutputFormat::Gitlab => dockward_report::Format::Gitlab,
         }
     }
 }

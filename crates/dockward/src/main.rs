@@ -3,6 +3,8 @@
 mod args;
 mod commands;
 mod discover;
+#[cfg(test)]
+mod hook_files;
 
 use std::process::ExitCode;
 
@@ -48,6 +50,8 @@ fn main() -> ExitCode {
         args::Command::Rule(a) => commands::rules::show(a),
         args::Command::Debug(args::DebugCommand::Ast(a)) => commands::debug::ast(a),
         args::Command::Init(a) => commands::init::run(a),
+        args::Command::Completions(a) => commands::completions::completions(a),
+        args::Command::Man(a) => commands::completions::man(a),
     };
     ExitCode::from(code)
 }

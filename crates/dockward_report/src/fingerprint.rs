@@ -80,7 +80,7 @@ pub(crate) fn fnv1a(parts: &[&str]) -> u64 {
 /// whitespace collapsed (masked, so the hash cannot be used to confirm a guess of a
 /// secret), or the logical location's name. Line numbers are left out on purpose so
 /// that findings keep their fingerprint when lines are added above them.
-fn fingerprint_input(d: &Diagnostic, secrets: &Secrets) -> (String, String) {
+pub(crate) fn fingerprint_input(d: &Diagnostic, secrets: &Secrets) -> (String, String) {
     match &d.location {
         Location::Source { file, range } => {
             let line = file.position(range.start()).line;

@@ -8,6 +8,9 @@
 //! * [`Format::Sarif`]: SARIF 2.1.0 for code-scanning dashboards;
 //! * [`Format::Junit`]: JUnit XML, one test case per checked file;
 //! * [`Format::Github`]: GitHub Actions workflow commands (inline annotations);
+//! * [`Format::Concise`]: one line per finding (`path:line:col: CODE [severity] message`);
+//! * [`Format::Checkstyle`]: Checkstyle XML (Jenkins, reviewdog, SonarQube);
+//! * [`Format::Gitlab`]: GitLab Code Quality JSON;
 //! * [`Format::Html`]: one self-contained page with charts, scorecards and filters.
 //!
 //! Secrets: every format masks the byte ranges in [`Diagnostic::redactions`] wherever it
@@ -15,8 +18,11 @@
 //! (messages, fix contents), so output can be uploaded or logged safely.
 
 pub mod baseline;
+mod checkstyle;
+mod concise;
 pub mod fingerprint;
 mod github;
+mod gitlab;
 mod html;
 mod json;
 mod junit;
@@ -46,12 +52,27 @@ pub enum Format {
     Github,
     /// One self-contained HTML page ([`render_html`] adds scorecards).
     Html,
+    /// One line per finding.
+    Concise,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// GitLab Code Quality (Code Climate issues).
+    Gitlab,
 }
 
 impl Format {
     /// Every format, in the order shown in help texts.
-    pub const ALL: [Format; 6] =
-        [Format::Text, Format::Json, Format::Sarif, Format::Junit, Format::Github, Format::Html];
+    pub const ALL: [Format; 9] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+        Format::Concise,
+        Format::Checkstyle,
+        Format::Gitlab,
+        Format::Html,
+    ];
 
     /// The name used on the command line and in configuration.
     pub fn as_str(self) -> &'static str {
@@ -62,6 +83,9 @@ impl Format {
             Format::Junit => "junit",
             Format::Github => "github",
             Format::Html => "html",
+            Format::Concise => "concise",
+            Format::Checkstyle => "checkstyle",
+            Format::Gitlab => "gitlab",
         }
     }
 }
@@ -98,6 +122,9 @@ impl FromStr for Format {
             "junit" => Ok(Format::Junit),
             "github" | "github-actions" | "gha" => Ok(Format::Github),
             "html" => Ok(Format::Html),
+            "concise" => Ok(Format::Concise),
+            "checkstyle" => Ok(Format::Checkstyle),
+            "gitlab" | "gitlab-codequality" | "codeclimate" => Ok(Format::Gitlab),
             _ => Err(UnknownFormat(s.to_string())),
         }
     }
@@ -244,6 +271,9 @@ pub fn render(format: Format, report: &Report, options: &ReportOptions, out: &mu
         Format::Junit => junit::render(report, out),
         Format::Github => github::render(report, out),
         Format::Html => html::render_html(report, options, &HtmlSections::default(), out),
+        Format::Concise => concise::render(report, out),
+        Format::Checkstyle => checkstyle::render(report, out),
+        Format::Gitlab => gitlab::render(report, out),
     }
 }
 

@@ -34,6 +34,12 @@ pub enum AuditFormat {
     Sarif,
     Junit,
     Github,
+    /// One line per finding: `object/field: CODE [severity] message`.
+    Concise,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// GitLab Code Quality JSON.
+    Gitlab,
     /// The CIS Docker Benchmark scorecard (`--cis-version`): every control, pass / fail / not applicable / manual.
     Cis,
     /// The CIS scorecard as JSON.
@@ -298,6 +304,9 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 AuditFormat::Sarif => Output::Findings(Format::Sarif),
                 AuditFormat::Junit => Output::Findings(Format::Junit),
                 AuditFormat::Github => Output::Findings(Format::Github),
+                AuditFormat::Concise => Output::Findings(Format::Concise),
+                AuditFormat::Checkstyle => Output::Findings(Format::Checkstyle),
+                AuditFormat::Gitlab => Output::Findings(Format::Gitlab),
                 _ => Output::Findings(Format::Text),
             };
             let frameworks = super::compliance::frameworks_for(&args.compliance, output)?;

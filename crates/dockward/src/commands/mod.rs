@@ -2,6 +2,7 @@ pub mod audit;
 pub mod baseline;
 pub mod check;
 pub mod cis;
+pub mod completions;
 pub mod compliance;
 pub mod db;
 pub mod debug;
