@@ -39,3 +39,11 @@ pub fn parse(text: &str) -> Dockerfile {
     df.source = text.into();
     df
 }
+
+/// [`parse`] of a text the caller already shares (a `SourceFile`'s): the tree keeps
+/// it without a copy of its own.
+pub fn parse_shared(text: &std::sync::Arc<str>) -> Dockerfile {
+    let mut df = parser::parse(text);
+    df.source = std::sync::Arc::clone(text);
+    df
+}

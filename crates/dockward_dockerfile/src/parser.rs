@@ -28,6 +28,10 @@ pub(crate) fn parse(text: &str) -> Dockerfile {
     p.run();
     let mut df = p.df;
     df.errors.sort_by_key(|e| e.range.start());
+    // The tree lives while every rule runs: give back what doubling left unused (a
+    // 10 MB Dockerfile has 125,000 instructions; issue 19 #5).
+    df.instructions.shrink_to_fit();
+    df.comments.shrink_to_fit();
     df
 }
 

@@ -1,6 +1,7 @@
 //! Checking one file: read, parse, run the enabled rules, apply suppressions,
 //! per-file ignores and severity overrides, and optionally apply fixes.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -203,6 +204,24 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|b| *b == 0)
 }
 
+/// [`check_dockerfile_bytes`] for bytes the caller no longer needs: the text is checked
+/// in the buffer it was read into, not in a copy (a file is otherwise held twice while
+/// its rules run; issue 19 #5).
+pub fn check_dockerfile_owned(
+    name: &str,
+    path: Option<PathBuf>,
+    bytes: Vec<u8>,
+    settings: &Settings,
+    fix: FixMode,
+) -> FileReport {
+    if let Err(report) = decode_text(name, path.as_ref(), &bytes) {
+        return *report;
+    }
+    // Valid UTF-8: `decode_text` said so, so the lossy branch never runs.
+    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    check_text_with_fixes(name, path, text, fix, |file| lint_dockerfile(file, settings))
+}
+
 /// Checks Dockerfile text, applying fixes per `fix`.
 pub fn check_dockerfile_text(
     name: &str,
@@ -217,10 +236,10 @@ pub fn check_dockerfile_text(
 /// Lints one file's text with `lint`; with fixes on, applies the fixes at or above the
 /// threshold, re-reads and re-lints, up to `MAX_FIX_ROUNDS` times (overlapping fixes
 /// wait for the next round).
-pub(crate) fn check_text_with_fixes(
+pub(crate) fn check_text_with_fixes<'t>(
     name: &str,
     path: Option<PathBuf>,
-    text: &str,
+    text: impl Into<Cow<'t, str>>,
     fix: FixMode,
     lint: impl Fn(&Arc<SourceFile>) -> Vec<Diagnostic>,
 ) -> FileReport {
@@ -230,15 +249,21 @@ pub(crate) fn check_text_with_fixes(
 /// [`check_text_with_fixes`] for a file of keys (JSON, YAML): `duplicate_keys`
 /// counts the keys a text defines twice in one object, and no round of fixes may
 /// raise it (see [`apply_fixes_keeping_keys_unique`]).
-pub(crate) fn check_text_with_fixes_and_keys(
+pub(crate) fn check_text_with_fixes_and_keys<'t>(
     name: &str,
     path: Option<PathBuf>,
-    text: &str,
+    text: impl Into<Cow<'t, str>>,
     fix: FixMode,
     lint: impl Fn(&Arc<SourceFile>) -> Vec<Diagnostic>,
     duplicate_keys: impl Fn(&str) -> usize,
 ) -> FileReport {
-    let mut file = SourceFile::new(name, path.clone(), text);
+    // An owned text becomes the source file without a copy.
+    let mut file = match text.into() {
+        Cow::Borrowed(text) => SourceFile::new(name, path.clone(), text),
+        Cow::Owned(text) => SourceFile::new(name, path.clone(), text),
+    };
+    let first = Arc::clone(&file);
+    let text = first.text();
     let mut diagnostics = lint(&file);
     let original_secrets = file_secrets(&diagnostics, name);
     let mut applied = 0;
@@ -306,7 +331,7 @@ pub(crate) fn apply_fixes_keeping_keys_unique(
 /// survive suppressions and per-file ignores, with configured severities, sorted.
 pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagnostic> {
     let text = file.text();
-    let dockerfile = dockward_dockerfile::parse(text);
+    let dockerfile = dockward_dockerfile::parse_shared(file.shared_text());
     let model = Model::build(&dockerfile, &settings.build_args);
 
     let mut found: Vec<Diagnostic> = Vec::new();
@@ -355,7 +380,7 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
         }
     }
     let mut suppressions = suppression::collect(text, &dockerfile);
-    for mut d in rule_findings {
+    rule_findings.retain_mut(|d| {
         let at = d.location.range().map(|r| r.start()).unwrap_or_default();
         // Every matching suppression is marked used, not just the first.
         let mut suppressed = false;
@@ -364,13 +389,17 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
         }
         // CT035 lists members: a suppression of one of them takes it off the list.
         if !suppressed {
-            suppressed = !crate::rules::container::container_not_hardened::drop_suppressed_members(&mut d, |code| {
+            suppressed = !crate::rules::container::container_not_hardened::drop_suppressed_members(d, |code| {
                 suppressions.iter_mut().fold(false, |hit, s| s.covers(code, at) | hit)
             });
         }
-        if !suppressed {
-            found.push(d);
-        }
+        !suppressed
+    });
+    // Moved, not pushed one by one: a growing copy would hold the findings twice.
+    if found.is_empty() {
+        found = rule_findings;
+    } else {
+        found.append(&mut rule_findings);
     }
     report_suppression_problems(file, &suppressions, settings, &mut found);
 
@@ -380,7 +409,7 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
     }
     // Snippets of any finding may show a line holding a secret found by another rule.
     redact_secrets(&mut found, &secrets);
-    found.sort_by(|a, b| a.sort_key_cmp(b));
+    dockward_diagnostics::sort_diagnostics(&mut found);
     found
 }
 
@@ -409,7 +438,7 @@ pub fn lint_container_specs(
     for d in &mut found {
         d.configure_severity(settings.severity(d.rule));
     }
-    found.sort_by(|a, b| a.sort_key_cmp(b));
+    dockward_diagnostics::sort_diagnostics(&mut found);
     found
 }
 

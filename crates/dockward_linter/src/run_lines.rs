@@ -397,7 +397,7 @@ pub fn lint_run_lines(file: &Arc<SourceFile>, kind: RunLineFile, settings: &Sett
     for d in &mut found {
         d.configure_severity(settings.severity(d.rule));
     }
-    found.sort_by(|a, b| a.sort_key_cmp(b));
+    dockward_diagnostics::sort_diagnostics(&mut found);
     found
 }
 

@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use dockward_diagnostics::{Edit, Fix, Location, RuleMeta, Severity, VulnFacts};
+use dockward_diagnostics::{Diagnostic, Edit, Fix, Location, RuleMeta, Severity, VulnFacts};
 use dockward_source::{SourceFile, TextRange, TextSize};
 use serde::Serialize;
 
@@ -36,7 +36,29 @@ struct Run<'a> {
     tool: Tool<'a>,
     original_uri_base_ids: UriBaseIds,
     column_kind: &'static str,
-    results: Vec<ResultOut>,
+    results: Results<'a>,
+}
+
+/// The results, each built only when the serializer reaches it: a report of 100,000
+/// findings never holds 100,000 `ResultOut`s (issue 19 #5). `serde` serializes through
+/// `&self`, hence the cell for the fingerprint occurrence counts.
+struct Results<'a> {
+    diagnostics: &'a [Diagnostic],
+    rules: &'a [&'static RuleMeta],
+    /// Numbers identical fingerprints by occurrence as results are written.
+    seen: std::cell::RefCell<Fingerprinter>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.diagnostics.len()))?;
+        let mut seen = self.seen.borrow_mut();
+        for d in self.diagnostics {
+            seq.serialize_element(&result_out(d, self.rules, &mut seen))?;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -375,6 +397,36 @@ fn fix_out(file: &SourceFile, fix: &Fix, secrets: &Secrets) -> FixOut {
     }
 }
 
+fn result_out(d: &Diagnostic, rules: &[&'static RuleMeta], fingerprinter: &mut Fingerprinter) -> ResultOut {
+    let secrets = Secrets::of(d);
+    let fingerprint = fingerprinter.fingerprint(d);
+    let related_locations = d
+        .related
+        .iter()
+        .enumerate()
+        .map(|(i, r)| location_out(&r.location, &secrets, Some(i + 1), Some(message(secrets.scrub(&r.message)))))
+        .collect();
+    let fixes = match (&d.fix, d.location.file()) {
+        (Some(fix), Some(file)) if !fix.edits.is_empty() => vec![fix_out(file, fix, &secrets)],
+        _ => vec![],
+    };
+    let mut text = secrets.scrub(&d.message).into_owned();
+    if let Some(v) = d.vuln.as_deref().filter(|v| !text.contains(&v.advisory)) {
+        text = format!("{}: {text}", v.advisory);
+    }
+    ResultOut {
+        rule_id: d.rule.code,
+        rule_index: rules.iter().position(|r| r.code == d.rule.code).unwrap_or(0),
+        level: level(d.severity),
+        message: message(text),
+        locations: vec![location_out(&d.location, &secrets, None, None)],
+        related_locations,
+        fixes,
+        partial_fingerprints: Fingerprints { primary_location_line_hash: fingerprint.line_hash() },
+        properties: d.vuln.as_deref().map(vuln_properties),
+    }
+}
+
 pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Write) -> io::Result<()> {
     // Every known rule, in the caller's order; rules only met in findings (not in
     // `report.rules`) are appended so every `ruleIndex` is valid.
@@ -384,42 +436,7 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
             rules.push(rule);
         }
     }
-    let mut fingerprinter = Fingerprinter::new();
-    let results = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let secrets = Secrets::of(d);
-            let fingerprint = fingerprinter.fingerprint(d);
-            let related_locations = d
-                .related
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    location_out(&r.location, &secrets, Some(i + 1), Some(message(secrets.scrub(&r.message))))
-                })
-                .collect();
-            let fixes = match (&d.fix, d.location.file()) {
-                (Some(fix), Some(file)) if !fix.edits.is_empty() => vec![fix_out(file, fix, &secrets)],
-                _ => vec![],
-            };
-            let mut text = secrets.scrub(&d.message).into_owned();
-            if let Some(v) = d.vuln.as_deref().filter(|v| !text.contains(&v.advisory)) {
-                text = format!("{}: {text}", v.advisory);
-            }
-            ResultOut {
-                rule_id: d.rule.code,
-                rule_index: rules.iter().position(|r| r.code == d.rule.code).unwrap_or(0),
-                level: level(d.severity),
-                message: message(text),
-                locations: vec![location_out(&d.location, &secrets, None, None)],
-                related_locations,
-                fixes,
-                partial_fingerprints: Fingerprints { primary_location_line_hash: fingerprint.line_hash() },
-                properties: d.vuln.as_deref().map(vuln_properties),
-            }
-        })
-        .collect();
+    let results = Results { diagnostics: report.diagnostics, rules: &rules, seen: Default::default() };
     let log = Log {
         schema: SCHEMA_URI,
         version: "2.1.0",

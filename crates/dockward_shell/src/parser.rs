@@ -174,7 +174,9 @@ impl<'a> Parser<'a> {
         let sets_pipefail = self.pipefail_at_first_pipe.unwrap_or(self.pipefail);
         let mut errors = self.lx.errors;
         errors.sort_by_key(|(range, _)| range.start());
-        Script { commands: self.commands, sets_pipefail, errors }
+        let mut commands = self.commands;
+        commands.shrink_to_fit();
+        Script { commands, sets_pipefail, errors }
     }
 
     fn step(&mut self, tok: Tok) {
@@ -456,7 +458,12 @@ impl<'a> Parser<'a> {
     fn finish(&mut self, followed_by: Option<Operator>) {
         self.lx.test_mode = false;
         let Some(range) = self.cur.range else { return };
-        let partial = std::mem::take(&mut self.cur);
+        let mut partial = std::mem::take(&mut self.cur);
+        // A RUN-heavy Dockerfile keeps every command of every RUN until its rules have
+        // run: the vectors grew by doubling, so give back the unused tail (issue 19 #5).
+        partial.argv.shrink_to_fit();
+        partial.assignments.shrink_to_fit();
+        partial.redirects.shrink_to_fit();
         let cmd = Command {
             assignments: partial.assignments,
             argv: partial.argv,

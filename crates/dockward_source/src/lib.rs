@@ -46,13 +46,14 @@ pub fn display_path(p: &std::path::Path) -> String {
 pub struct SourceFile {
     name: String,
     path: Option<PathBuf>,
-    text: Box<str>,
+    /// Shared, so a parser that keeps the text (the Dockerfile tree does) needs no copy.
+    text: Arc<str>,
     line_index: LineIndex,
 }
 
 impl SourceFile {
     /// `name` is the display name (relative path as given, or `--stdin-filename`).
-    pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: impl Into<Box<str>>) -> Arc<Self> {
+    pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: impl Into<Arc<str>>) -> Arc<Self> {
         let text = text.into();
         let line_index = LineIndex::new(&text);
         Arc::new(Self { name: name.into(), path, text, line_index })
@@ -68,6 +69,11 @@ impl SourceFile {
     }
 
     pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text, shared (no copy).
+    pub fn shared_text(&self) -> &Arc<str> {
         &self.text
     }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
-use dockward_linter::check::{check_dockerfile_bytes, FileReport, FixMode};
+use dockward_linter::check::{check_dockerfile_bytes, check_dockerfile_owned, FileReport, FixMode};
 use dockward_linter::config::{self, FailOn};
 use dockward_linter::daemon::{check_daemon_json_bytes, check_flag_file_bytes, FlagFileKind};
 use dockward_linter::project_images::ProjectImages;
@@ -211,8 +211,8 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     }
 
     let files: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
-    let mut diagnostics: Vec<Diagnostic> = reports.into_iter().flat_map(|r| r.diagnostics).collect();
-    diagnostics.sort_by(|a, b| a.sort_key_cmp(b));
+    let mut diagnostics = all_diagnostics(reports);
+    dockward_diagnostics::sort_diagnostics(&mut diagnostics);
     let (diagnostics, baseline_summary) = super::baseline::apply(
         diagnostics,
         &files,
@@ -394,6 +394,21 @@ fn show_settings(args: &CheckArgs, file: &Path) -> Result<u8, String> {
     }
     super::output::print(out.as_bytes())?;
     Ok(exit::CLEAN)
+}
+
+/// Every report's findings in one list, in report order. One file's findings are moved,
+/// not copied, and several files' go into a list of the exact size: growing it one by
+/// one would hold up to twice the findings at once (issue 19 #5).
+fn all_diagnostics(reports: Vec<FileReport>) -> Vec<Diagnostic> {
+    let total: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+    if reports.iter().filter(|r| !r.diagnostics.is_empty()).count() <= 1 {
+        return reports.into_iter().map(|r| r.diagnostics).find(|d| !d.is_empty()).unwrap_or_default();
+    }
+    let mut all = Vec::with_capacity(total);
+    for r in reports {
+        all.extend(r.diagnostics);
+    }
+    all
 }
 
 /// Unreadable files already decide the exit code (2); they are not "findings".
@@ -596,6 +611,11 @@ fn check_input(input: &Input, streams: &HashMap<String, Vec<u8>>, settings: &Set
                 std::io::BufReader::with_capacity(1 << 20, f),
                 settings,
             ),
+            Err(e) => unreadable(display, path, e),
+        },
+        // The bytes are checked in place: no second copy of a large file.
+        Input::File { display, path, kind: FileKind::Dockerfile } => match dockward_source::input::read(path) {
+            Ok(bytes) => check_dockerfile_owned(display, Some(path.clone()), bytes, settings, fix),
             Err(e) => unreadable(display, path, e),
         },
         Input::File { display, path, kind } => match dockward_source::input::read(path) {

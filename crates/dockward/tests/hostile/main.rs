@@ -6,6 +6,7 @@
 
 mod archives;
 mod ignore_files;
+mod memory;
 mod special_files;
 
 use std::io::Read;
@@ -41,10 +42,26 @@ impl Run {
 /// Runs `dockward args` in `dir` with extra environment variables and stdin from
 /// `stdin` (a path) or nothing.
 pub fn run(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&Path>) -> Run {
+    run_within(MAX_ADDRESS_SPACE, dir, args, env, stdin)
+}
+
+/// Whether `prlimit` is there to bound a run's address space.
+pub fn has_prlimit() -> bool {
+    Command::new("prlimit").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+/// [`run`] with an address-space limit of `max_address_space` bytes.
+pub fn run_within(
+    max_address_space: u64,
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: Option<&Path>,
+) -> Run {
     let bin = env!("CARGO_BIN_EXE_dockward");
-    let mut cmd = if Command::new("prlimit").arg("--version").output().is_ok_and(|o| o.status.success()) {
+    let mut cmd = if has_prlimit() {
         let mut c = Command::new("prlimit");
-        c.arg(format!("--as={MAX_ADDRESS_SPACE}")).arg("--").arg(bin);
+        c.arg(format!("--as={max_address_space}")).arg("--").arg(bin);
         c
     } else {
         Command::new(bin)

@@ -113,7 +113,7 @@ pub(crate) mod testing {
         let mut cx = ComposeContext::new(&project, &problems, &specs, &settings);
         rule.check(&mut cx);
         let mut found = cx.into_diagnostics();
-        found.sort_by(|a, b| a.sort_key_cmp(b));
+        dockward_diagnostics::sort_diagnostics(&mut found);
         let first = std::fs::read_to_string(dir.path().join(files[0].0)).unwrap();
         let fixes: Vec<_> = found
             .iter()
