@@ -245,12 +245,14 @@ pub fn evaluate<'a>(framework: &'a Framework, ran: &dyn Fn(&str) -> bool, findin
         .controls
         .iter()
         .map(|control| {
-            let found: Vec<usize> = findings
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| control.rules.iter().any(|r| r == d.rule.code))
-                .map(|(i, _)| i)
-                .collect();
+            // A grouped CT035 finding counts for each member rule it lists.
+            let counts = |d: &Diagnostic| {
+                control.rules.iter().any(|r| r == d.rule.code)
+                    || crate::rules::container::container_not_hardened::members_of(d)
+                        .iter()
+                        .any(|m| control.rules.iter().any(|r| r == m))
+            };
+            let found: Vec<usize> = findings.iter().enumerate().filter(|(_, d)| counts(d)).map(|(i, _)| i).collect();
             let not_run: Vec<&str> = control.rules.iter().map(String::as_str).filter(|code| !ran(code)).collect();
             let outcome = match control.status {
                 Coverage::Manual => Outcome::Manual,
@@ -342,6 +344,13 @@ mod tests {
         assert_eq!(outcome(&card, "4.1.2"), Outcome::Fail);
         assert_eq!(outcome(&card, "4.1.4"), Outcome::Pass);
         assert_eq!(card.counts()[&Outcome::Fail], 3);
+        // A grouped CT035 finding fails the controls of the members it lists, no others.
+        let mut grouped = finding("CT035");
+        grouped.message = "service `app` is not hardened: runs as root (CT020)".into();
+        let pci = find("pci-dss-4.0.1").unwrap();
+        let card = evaluate(pci, &|_| true, std::slice::from_ref(&grouped));
+        assert_eq!(outcome(&card, "7.2.5"), Outcome::Fail);
+        assert_eq!(outcome(&card, "2.2.6"), Outcome::Pass);
         assert_eq!(card.evidence_split(), (19, 4));
     }
 }

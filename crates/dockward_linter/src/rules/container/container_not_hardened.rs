@@ -129,6 +129,17 @@ pub(crate) fn reports_through_group(rule: &RuleMeta, spec: &ContainerSpec, setti
 /// The members it names leave the finding (its message, related locations and help
 /// are rewritten; its fix is dropped, since it may be a suppressed member's). Returns
 /// false when no member is left, so the finding goes.
+/// The member rules a CT035 finding lists (`(CT003, CT020)` at the end of its message);
+/// empty for any other finding. Compliance scorecards count a CT035 finding against the
+/// controls of each member it names.
+pub fn members_of(d: &dockward_diagnostics::Diagnostic) -> Vec<&'static str> {
+    if d.rule.code != ContainerNotHardened::META.code {
+        return Vec::new();
+    }
+    let listed = |code: &str| d.message.contains(&format!("{code}, ")) || d.message.contains(&format!("{code})"));
+    MEMBERS.iter().map(|(r, _)| r.meta().code).filter(|c| listed(c)).collect()
+}
+
 pub(crate) fn drop_suppressed_members(
     d: &mut dockward_diagnostics::Diagnostic,
     mut suppressed: impl FnMut(&str) -> bool,
