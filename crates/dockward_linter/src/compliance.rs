@@ -348,9 +348,9 @@ mod tests {
         let mut grouped = finding("CT035");
         grouped.message = "service `app` is not hardened: runs as root (CT020)".into();
         let pci = find("pci-dss-4.0.1").unwrap();
-        let card = evaluate(pci, &|_| true, std::slice::from_ref(&grouped));
-        assert_eq!(outcome(&card, "7.2.5"), Outcome::Fail);
-        assert_eq!(outcome(&card, "2.2.6"), Outcome::Pass);
+        let pci_card = evaluate(pci, &|_| true, std::slice::from_ref(&grouped));
+        assert_eq!(outcome(&pci_card, "7.2.5"), Outcome::Fail);
+        assert_eq!(outcome(&pci_card, "2.2.6"), Outcome::Pass);
         assert_eq!(card.evidence_split(), (19, 4));
     }
 }
