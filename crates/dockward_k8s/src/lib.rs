@@ -7,7 +7,10 @@
 //! pod template, and NetworkPolicy and RBAC objects are read with the semantics the
 //! API server and the network plugins give them.
 
+pub mod loader;
 pub mod object;
+pub mod typing;
 pub mod workload;
 
+pub use loader::{load_manifest, LoadOptions, Manifest, Problem};
 pub use object::{objects_in, Object, ObjectsRead};
