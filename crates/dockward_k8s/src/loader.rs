@@ -375,7 +375,7 @@ mod tests {
         let mut bomb = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..9 {
             let prev = format!("*a{}", i - 1);
-            bomb.push_str(&format!("  a{i}: &a{i} [{}]\n", vec![prev.as_str(); 10].join(", ")));
+            bomb.push_str(&format!("  a{i}: &a{i} [{}]\n", [prev.as_str(); 10].join(", ")));
         }
         let text = format!("{bomb}---\napiVersion: v1\nkind: Service\nmetadata: {{name: after}}\n");
         let m = load(&text);
