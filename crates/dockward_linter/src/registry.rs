@@ -9,7 +9,9 @@ use crate::image_contents::ImageContentsRule;
 use crate::rule::DockerfileRule;
 use crate::rules::compose::ComposeRule;
 use crate::rules::container::ContainerRule;
-use crate::rules::{compose, container, daemon, dockerfile, engine, host, image, meta, network, swarm, vuln};
+use crate::rules::{
+    compose, container, daemon, dockerfile, engine, host, image, kubernetes, meta, network, swarm, vuln,
+};
 use crate::vulns::VulnRule;
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
@@ -227,7 +229,14 @@ pub static COMPOSE_RULES: &[&dyn ComposeRule] = &[
 /// Every Kubernetes rule (KS family: NetworkPolicy, RBAC, service accounts, Pod
 /// Security), in code order. The containers of workloads go through
 /// [`CONTAINER_RULES`].
-pub static KUBERNETES_RULES: &[&dyn crate::rules::kubernetes::KubernetesRule] = &[];
+pub static KUBERNETES_RULES: &[&dyn crate::rules::kubernetes::KubernetesRule] = &[
+    &kubernetes::automount_service_account_token::AutomountServiceAccountToken,
+    &kubernetes::secret_in_configmap::SecretInConfigmap,
+    &kubernetes::ambiguous_yaml_value::AmbiguousYamlValue,
+    &kubernetes::secret_in_env::SecretInEnv,
+    &kubernetes::missing_probes::MissingProbes,
+    &kubernetes::helm_chart_not_rendered::HelmChartNotRendered,
+];
 
 /// Every vulnerability rule (VU family: `dockward scan`), in code order.
 pub static VULN_RULES: &[&dyn VulnRule] = &[

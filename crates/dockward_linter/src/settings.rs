@@ -36,6 +36,9 @@ pub struct Settings {
     /// The images the checked tree's own Dockerfiles build (filled by the binary
     /// before checking; empty when one file is checked alone).
     pub project_images: std::sync::Arc<crate::project_images::ProjectImages>,
+    /// `[kubernetes]` with the command line's `--k8s-namespace` and
+    /// `--complete-namespace` on top.
+    pub kubernetes: crate::check_k8s::KubernetesSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +126,7 @@ pub struct SettingsBuilder {
     pub docker_group_allow: Vec<String>,
     pub audit: crate::audit::AuditSettings,
     pub vulnerabilities: crate::vulns::VulnSettings,
+    pub kubernetes: crate::check_k8s::KubernetesSettings,
 }
 
 /// A selector that names no rule.
@@ -183,6 +187,7 @@ impl SettingsBuilder {
             audit: self.audit,
             vulnerabilities: self.vulnerabilities,
             project_images: Default::default(),
+            kubernetes: self.kubernetes,
         }
     }
 }
