@@ -144,6 +144,14 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// Kubernetes: the namespace of objects that name none (after the
+    /// kustomization's `namespace:`); without it they form one group, "namespace not set".
+    #[arg(long, value_name = "NS")]
+    pub k8s_namespace: Option<String>,
+    /// Kubernetes: the scan holds every object of its namespaces, so what a namespace
+    /// lacks (a policy that selects nothing) can be judged.
+    #[arg(long)]
+    pub complete_namespace: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -244,6 +244,13 @@ pub fn looks_like_manifest(head: &str) -> bool {
     api && kind && !services
 }
 
+/// The `namespace:` a kustomization sets on the objects it renders.
+pub fn kustomization_namespace(text: &str) -> Option<String> {
+    let document = dockward_yaml::parse(text, &Budget::default()).ok()?;
+    let namespace = document.root?.get("namespace")?.as_str()?.trim().to_owned();
+    (!namespace.is_empty()).then_some(namespace)
+}
+
 /// Kinds Kubernetes itself serves (in its own API groups: no dot in the group, or one
 /// ending `.k8s.io`). Objects of other kinds (CRDs, other policy engines) are read
 /// and counted, but no rule judges what it does not know.
@@ -420,6 +427,13 @@ mod tests {
     fn kustomize_origins_name_the_file() {
         let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  annotations:\n    config.kubernetes.io/origin: |\n      path: ../base/svc.yaml\n";
         assert_eq!(load(text).objects[0].origin.as_deref(), Some("../base/svc.yaml"));
+    }
+
+    #[test]
+    fn kustomization_namespaces() {
+        assert_eq!(kustomization_namespace("namespace: shop\nresources: [a.yaml]\n").as_deref(), Some("shop"));
+        assert_eq!(kustomization_namespace("resources: [a.yaml]\n"), None);
+        assert_eq!(kustomization_namespace("namespace: [\n"), None);
     }
 
     #[test]

@@ -241,7 +241,7 @@ pub fn helm_chart_report(chart: &str, path: Option<PathBuf>, templates: usize, s
             rule,
             Location::File { name: chart.to_string() },
             format!(
-                "Helm chart `{dir}`: its {templates} template{} are Go templates and were not checked",
+                "Helm chart `{dir}`: {templates} template{} not checked (Go templates, not YAML)",
                 if templates == 1 { "" } else { "s" }
             ),
         );

@@ -68,6 +68,12 @@ pub const PEERS: &[Peer] = &[
         by_cis: true,
         data: include_str!("../../../docs/coverage/docker-bench.txt"),
     },
+    Peer {
+        key: "kubernetes",
+        title: "Kubernetes linters (kube-linter, Polaris, kube-score, Checkov CKV_K8S, Trivy KSV, kubescape)",
+        by_cis: false,
+        data: include_str!("../../../docs/coverage/kubernetes.txt"),
+    },
 ];
 
 /// The practice sections of the two guides, with a note for those a machine cannot check.
