@@ -631,6 +631,47 @@ mod tests {
     }
 
     #[test]
+    fn manifests_are_found_by_content_and_helm_templates_by_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("k8s/app.yaml", "# app\napiVersion: apps/v1\nkind: Deployment\n");
+        write("k8s/list.json", "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": []}");
+        write("k8s/kustomization.yaml", "resources: [app.yaml]\n");
+        write("stack.yaml", "services:\n  a: {image: x}\n");
+        write("package.json", "{\"name\": \"x\"}");
+        write("chart/Chart.yaml", "apiVersion: v2\nname: c\n");
+        write("chart/templates/d.yaml", "apiVersion: v1\nkind: {{ .Values.kind }}\n");
+        let (inputs, errors) = discover(&[dir.path().to_path_buf()], None);
+        assert!(errors.is_empty());
+        let mut found: Vec<(String, FileKind)> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::File { path, kind, .. } => {
+                    Some((path.strip_prefix(dir.path()).ok()?.to_string_lossy().into_owned(), *kind))
+                }
+                Input::Stream { .. } => None,
+            })
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("chart/templates/d.yaml".to_string(), FileKind::HelmTemplate),
+                ("k8s/app.yaml".to_string(), FileKind::Kubernetes),
+                ("k8s/kustomization.yaml".to_string(), FileKind::Kustomization),
+                ("k8s/list.json".to_string(), FileKind::Kubernetes),
+            ]
+        );
+        // Named explicitly, a YAML file that is no manifest is still read as Compose.
+        assert_eq!(FileKind::of_explicit(&dir.path().join("stack.yaml")), FileKind::Compose);
+        assert_eq!(FileKind::of_explicit(&dir.path().join("k8s/app.yaml")), FileKind::Kubernetes);
+    }
+
+    #[test]
     fn streams_are_judged_by_their_first_bytes() {
         assert_eq!(FileKind::of_stream(Path::new("-"), b"#!/bin/bash\ndocker run x\n"), FileKind::ShellScript);
         assert_eq!(FileKind::of_stream(Path::new("-"), b"FROM alpine\n"), FileKind::Dockerfile);
