@@ -7,12 +7,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dockward_diagnostics::{Diagnostic, Location};
+use dockward_diagnostics::{Diagnostic, Fix, Location};
 use dockward_k8s::{load_manifest, LoadOptions, Manifest, Object};
 use dockward_source::{SourceFile, TextRange, TextSize};
 use dockward_spec::EngineDefaults;
 
-use crate::check::{decode_text, lint_container_specs, redact_secrets, report_suppression_problems, FileReport};
+use crate::check::{
+    apply_fixes_keeping_keys_unique, decode_text, file_secrets, lint_container_specs, redact_secrets,
+    report_suppression_problems, FileReport, FixMode, FixedText, MAX_FIX_ROUNDS,
+};
 use crate::registry::{self, KUBERNETES_RULES};
 use crate::rules::container::secret_in_environment::secret_ranges;
 use crate::rules::kubernetes::KubernetesContext;
@@ -48,12 +51,70 @@ pub struct ManifestInput {
     /// The directory Kustomize origin paths (`config.kubernetes.io/origin`) are
     /// relative to, for a stream `kubectl kustomize` rendered.
     pub origin_base: Option<PathBuf>,
+    /// Rendered output (Kustomize): its findings carry fixes, but no file to write them to.
+    pub rendered: bool,
 }
 
 impl ManifestInput {
     pub fn file(display: impl Into<String>, path: Option<PathBuf>, bytes: Vec<u8>) -> Self {
-        Self { display: display.into(), path, bytes, default_namespace: None, origin_base: None }
+        Self { display: display.into(), path, bytes, default_namespace: None, origin_base: None, rendered: false }
     }
+}
+
+/// [`check_manifests`], applying fixes per `fix`: each file's fixes at or above the
+/// threshold, then the whole scan again (a fix in one file can change findings in
+/// another), up to `MAX_FIX_ROUNDS` rounds. A fix set that would add a syntax error
+/// or a duplicate key to a file waits for a later round, one fix at a time.
+pub fn check_manifests_with_fixes(inputs: &[ManifestInput], settings: &Settings, fix: FixMode) -> KubernetesOutcome {
+    let mut current = inputs.to_vec();
+    let mut outcome = check_manifests(&current, settings);
+    let Some(threshold) = fix.threshold() else { return outcome };
+    // By input index: the text before the first fix, its secrets, fixes applied.
+    let mut originals: BTreeMap<usize, (String, Vec<TextRange>, usize)> = BTreeMap::new();
+    let options = LoadOptions { podspec_paths: settings.kubernetes.podspec_paths.clone(), ..LoadOptions::default() };
+    let problems = |text: &str| load_manifest(&SourceFile::new("fix", None, text), &options).problems.len();
+    for _ in 0..MAX_FIX_ROUNDS {
+        let mut changed = false;
+        for (i, input) in current.iter_mut().enumerate() {
+            if input.rendered {
+                continue;
+            }
+            let Ok(text) = std::str::from_utf8(&input.bytes) else { continue };
+            let report = &outcome.reports[i];
+            let fixes: Vec<&Fix> = report
+                .diagnostics
+                .iter()
+                .filter_map(|d| d.fix.as_ref())
+                .filter(|f| f.applicability >= threshold)
+                .collect();
+            if fixes.is_empty() {
+                continue;
+            }
+            let result = apply_fixes_keeping_keys_unique(text, fixes, &problems);
+            if result.applied == 0 || result.text == text {
+                continue;
+            }
+            let entry = originals
+                .entry(i)
+                .or_insert_with(|| (text.to_string(), file_secrets(&report.diagnostics, &input.display), 0));
+            entry.2 += result.applied;
+            input.bytes = result.text.into_bytes();
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+        outcome = check_manifests(&current, settings);
+    }
+    for (i, (original, original_secrets, applied)) in originals {
+        let text = String::from_utf8_lossy(&current[i].bytes).into_owned();
+        let report = &mut outcome.reports[i];
+        if text != original {
+            let text_secrets = file_secrets(&report.diagnostics, &report.name);
+            report.fixed = Some(FixedText { original, text, applied, original_secrets, text_secrets });
+        }
+    }
+    outcome
 }
 
 /// What a scan of manifests found.
@@ -467,6 +528,20 @@ mod tests {
         );
         let out = check(&[("big.yaml", &big)], &settings(&["KS006", "KS010"]));
         assert_eq!(codes(&out), [("big.yaml".into(), "KS006", 9)]);
+    }
+
+    #[test]
+    fn fixes_are_applied_per_file_and_the_scan_rechecked() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: on\n  containers: []\n";
+        let inputs = [ManifestInput::file("p.yaml", None, text.as_bytes().to_vec())];
+        let s = settings(&["KS014"]);
+        let safe = check_manifests_with_fixes(&inputs, &s, FixMode::Apply { unsafe_fixes: false });
+        assert!(safe.reports[0].fixed.is_none());
+        let out = check_manifests_with_fixes(&inputs, &s, FixMode::Apply { unsafe_fixes: true });
+        let fixed = out.reports[0].fixed.as_ref().unwrap();
+        assert_eq!(fixed.text, text.replace("hostNetwork: on", "hostNetwork: true"));
+        assert_eq!(fixed.applied, 1);
+        assert!(out.reports[0].diagnostics.is_empty());
     }
 
     // For the lead: once `workload::container_specs` builds specs (k8s-spec), this

@@ -122,7 +122,9 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     if !k8s_inputs.is_empty() {
         // One scan for every manifest: NetworkPolicies and RBAC cross files.
         let k8s_settings = kubernetes::settings(&settings, &args);
-        reports.extend(pool.install(|| kubernetes::check(k8s_inputs, &streams.bytes, &k8s_settings, args.quiet)));
+        reports.extend(
+            pool.install(|| kubernetes::check(k8s_inputs, &streams.bytes, &k8s_settings, fix_mode, args.quiet)),
+        );
     }
     if let Some(db) = &vu_db {
         for (display, path) in &archives {
@@ -497,7 +499,7 @@ fn check_bytes(
         // Kubernetes inputs are split off and checked as one scan (`kubernetes::check`).
         FileKind::Kubernetes | FileKind::Kustomization | FileKind::HelmTemplate => {
             let input = dockward_linter::check_k8s::ManifestInput::file(name, path, bytes.to_vec());
-            dockward_linter::check_k8s::check_manifests(&[input], settings).reports.swap_remove(0)
+            dockward_linter::check_k8s::check_manifests_with_fixes(&[input], settings, fix).reports.swap_remove(0)
         }
         // Compose inputs are grouped into projects before checking.
         FileKind::Compose => {

@@ -10,8 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use dockward_diagnostics::{Diagnostic, Location};
-use dockward_linter::check::FileReport;
-use dockward_linter::check_k8s::{check_manifests, helm_chart_report, KubernetesOutcome, ManifestInput};
+use dockward_linter::check::{FileReport, FixMode};
+use dockward_linter::check_k8s::{check_manifests_with_fixes, helm_chart_report, KubernetesOutcome, ManifestInput};
 use dockward_linter::registry;
 use dockward_linter::settings::Settings;
 use dockward_source::{SourceFile, TextRange};
@@ -70,6 +70,7 @@ pub fn check(
     k8s: KubernetesInputs,
     streams: &HashMap<String, Vec<u8>>,
     settings: &Settings,
+    fix: FixMode,
     quiet: bool,
 ) -> Vec<FileReport> {
     let mut reports = Vec::new();
@@ -147,7 +148,7 @@ pub fn check(
     }
 
     if !inputs.is_empty() {
-        let outcome = check_manifests(&inputs, settings);
+        let outcome = check_manifests_with_fixes(&inputs, settings, fix);
         if !quiet {
             eprintln!("dockward: {}", summary(&outcome, inputs.len()));
         }
@@ -236,6 +237,7 @@ fn render(kubectl: &Path, display: &str, path: &Path) -> Result<Option<ManifestI
             bytes,
             default_namespace: namespace,
             origin_base,
+            rendered: true,
         })),
         Err(_) => {
             let bytes = run_kubectl(kubectl, &dir)?;
@@ -245,6 +247,7 @@ fn render(kubectl: &Path, display: &str, path: &Path) -> Result<Option<ManifestI
                 bytes,
                 default_namespace: namespace,
                 origin_base: None,
+                rendered: true,
             }))
         }
     }
