@@ -330,12 +330,23 @@ fn resolve_namespace(object: &Object, input: &ManifestInput, settings: &Settings
 /// Kustomize's origin annotation) names that file as related, so the user knows which
 /// template to edit.
 fn name_origins(found: &mut [Diagnostic], objects: &[Object]) {
+    // (file, start) -> (end, origin), for a lookup per finding in logarithmic time.
+    let origins: BTreeMap<(&str, TextSize), (TextSize, &str)> = objects
+        .iter()
+        .filter_map(|o| Some(((o.file.name(), o.root.range.start()), (o.root.range.end(), o.origin.as_deref()?))))
+        .collect();
+    if origins.is_empty() {
+        return;
+    }
     for d in found {
         let Some(range) = d.location.range() else { continue };
-        let object = objects.iter().find(|o| {
-            o.origin.is_some() && o.file.name() == d.location.name() && o.root.range.contains_inclusive(range.start())
-        });
-        if let Some(origin) = object.and_then(|o| o.origin.as_ref()) {
+        let name = d.location.name();
+        let Some((_, (end, origin))) = origins.range((name, TextSize::from(0))..=(name, range.start())).next_back()
+        else {
+            continue;
+        };
+        if range.start() <= *end {
+            let origin = origin.to_string();
             d.related(Location::File { name: origin.clone() }, format!("rendered from `{origin}`"));
         }
     }
@@ -542,6 +553,30 @@ mod tests {
         assert_eq!(fixed.text, text.replace("hostNetwork: on", "hostNetwork: true"));
         assert_eq!(fixed.applied, 1);
         assert!(out.reports[0].diagnostics.is_empty());
+    }
+
+    #[test]
+    fn configmap_secrets_are_masked_in_every_finding_even_with_ks010_off() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {API_TOKEN: Qx7-not-shown, on: yes}\n";
+        let out = check(&[("c.yaml", text)], &settings(&["KS014"]));
+        let d = &out.reports[0].diagnostics[0];
+        assert_eq!(d.rule.code, "KS014");
+        let masked: Vec<_> = d.redactions.iter().map(|r| &text[*r]).collect();
+        assert_eq!(masked, ["Qx7-not-shown"]);
+    }
+
+    #[test]
+    fn a_long_stream_and_invalid_values_are_checked_through() {
+        let mut text = String::new();
+        for i in 0..10_000 {
+            text.push_str(&format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndata: {{k: v}}\n"));
+        }
+        // Quantities that mean nothing, ports of the wrong type: read, never a panic.
+        text.push_str("---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: b\n    ports: [{containerPort: http, hostPort: [1]}]\n    resources: {limits: {memory: 12XYZ, cpu: -1.5e99m}}\n");
+        let out = check(&[("long.yaml", &text)], &settings(&["KS006", "CT007", "CT017"]));
+        assert_eq!(out.objects, 10_001);
+        let found = codes(&out);
+        assert!(found.iter().any(|(_, c, _)| *c == "KS006"), "{found:?}");
     }
 
     // For the lead: once `workload::container_specs` builds specs (k8s-spec), this

@@ -59,6 +59,16 @@ impl KubernetesRule for AutomountServiceAccountToken {
 
     fn check(&self, cx: &mut KubernetesContext<'_>) {
         let objects = cx.objects;
+        // ServiceAccounts by (namespace, name), indexed once: a scan can hold thousands
+        // of workloads.
+        let mut accounts: std::collections::HashMap<(Option<&str>, &str), (usize, &Object)> =
+            std::collections::HashMap::new();
+        for (j, o) in objects.iter().enumerate() {
+            if let (true, Some(name)) = (o.kind == "ServiceAccount", o.name.as_deref()) {
+                accounts.entry((cx.namespace_of(j), name)).or_insert((j, o));
+            }
+        }
+        let has_bindings = objects.iter().any(|o| o.kind == "RoleBinding" || o.kind == "ClusterRoleBinding");
         for (index, object) in objects.iter().enumerate() {
             let Some(spec) = object.pod_spec() else { continue };
             let namespace = cx.namespace_of(index);
@@ -69,9 +79,7 @@ impl KubernetesRule for AutomountServiceAccountToken {
                 .filter(|s| !s.is_empty())
                 .unwrap_or("default");
             let pod_value = spec.entry("automountServiceAccountToken");
-            let account_object = objects.iter().enumerate().find(|(j, o)| {
-                o.kind == "ServiceAccount" && o.name.as_deref() == Some(account) && cx.namespace_of(*j) == namespace
-            });
+            let account_object = accounts.get(&(namespace, account)).copied();
             let account_value = account_object.and_then(|(_, o)| o.root.entry("automountServiceAccountToken"));
             // (mounted, where it is decided: on the pod spec or the ServiceAccount, why)
             let (mounted, pod_at, account_at, why) = match pod_value.map(|e| (e, bool_reading(&e.value))) {
@@ -98,7 +106,7 @@ impl KubernetesRule for AutomountServiceAccountToken {
             if !mounted {
                 continue;
             }
-            let bindings = bindings_of(cx, account, namespace);
+            let bindings = if has_bindings { bindings_of(cx, account, namespace) } else { Vec::new() };
             let range = pod_at.map_or_else(|| name_range(object), |e| e.value.range);
             let where_ns = match namespace {
                 Some(ns) => format!("namespace `{ns}`"),
