@@ -160,17 +160,23 @@ fn read_document(
 
 /// The ranges of each document of `text`: cut before every line that starts with
 /// `---` followed by a space, a tab or the end of the line (a YAML document marker,
-/// which ends any block scalar too).
+/// which ends any block scalar too). What precedes a marker without content (blank
+/// lines, comments, `%YAML` directives) stays with the document after it.
 pub fn document_chunks(text: &str) -> Vec<(usize, usize)> {
     let mut cuts = vec![0];
     let bytes = text.as_bytes();
     let mut line_start = 0;
+    let mut content_since_cut = false;
     while line_start < bytes.len() {
         let line_end = memchr_newline(&bytes[line_start..]).map_or(bytes.len(), |i| line_start + i);
         let line = &bytes[line_start..line_end];
-        if line_start > 0 && line.starts_with(b"---") && line.get(3).is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+        let marker = line.starts_with(b"---") && line.get(3).is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r'));
+        if marker && content_since_cut {
             cuts.push(line_start);
+            content_since_cut = false;
         }
+        let trimmed = line.trim_ascii_start();
+        content_since_cut |= marker || !(trimmed.is_empty() || trimmed.starts_with(b"#") || trimmed.starts_with(b"%"));
         line_start = line_end + 1;
     }
     cuts.push(text.len());
@@ -408,6 +414,12 @@ mod tests {
     fn a_document_marker_inside_a_block_scalar_ends_the_document() {
         let chunks = document_chunks("a: |\n  x\n---\nb: 1\n---x: not a marker\n");
         assert_eq!(chunks, [(0, 9), (9, 37)]);
+        // Comments and directives before the first marker stay with its document.
+        let text = "# licence\n%YAML 1.1\n---\na: 1\n---\n---\nb: 2\n";
+        assert_eq!(document_chunks(text), [(0, 29), (29, 33), (33, 42)]);
+        let m = load("# licence\n%YAML 1.1\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n");
+        assert!(m.problems.is_empty(), "{:?}", m.problems);
+        assert_eq!(m.objects.len(), 1);
     }
 
     #[test]
