@@ -242,7 +242,7 @@ pub fn looks_like_manifest(head: &str) -> bool {
         return head.contains("\"apiVersion\"") && head.contains("\"kind\"");
     }
     let (mut api, mut kind, mut services) = (false, false, false);
-    for line in head.lines() {
+    for line in head.trim_start_matches('\u{feff}').lines() {
         api |= line.starts_with("apiVersion:");
         kind |= line.starts_with("kind:");
         services |= line.starts_with("services:");
@@ -451,6 +451,7 @@ mod tests {
     #[test]
     fn manifests_are_told_from_compose_files() {
         assert!(looks_like_manifest("# c\napiVersion: v1\nkind: Pod\n"));
+        assert!(looks_like_manifest("\u{feff}apiVersion: v1\nkind: Pod\n"));
         assert!(looks_like_manifest("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": []}"));
         assert!(!looks_like_manifest("services:\n  web: {image: x}\n"));
         assert!(!looks_like_manifest("apiVersion: v1\nkind: X\nservices:\n  a: 1\n"));
