@@ -11,6 +11,7 @@ use dockward_diagnostics::{Diagnostic, Fix, Location};
 use dockward_k8s::{load_manifest, LoadOptions, Manifest, Object};
 use dockward_source::{SourceFile, TextRange, TextSize};
 use dockward_spec::EngineDefaults;
+use rayon::prelude::*;
 
 use crate::check::{
     apply_fixes_keeping_keys_unique, decode_text, file_secrets, lint_container_specs, redact_secrets,
@@ -136,16 +137,21 @@ pub fn check_manifests(inputs: &[ManifestInput], settings: &Settings) -> Kuberne
     let options = LoadOptions { podspec_paths: settings.kubernetes.podspec_paths.clone(), ..LoadOptions::default() };
     let mut outcome = KubernetesOutcome::default();
     let mut unreadable: BTreeMap<usize, FileReport> = BTreeMap::new();
-    // (input index, manifest); the objects are moved out into one list.
+    // Files are read and parsed in parallel (the rules then see them in input order).
+    let loaded: Vec<Result<Manifest, Box<FileReport>>> = inputs
+        .par_iter()
+        .map(|input| {
+            let text = decode_text(&input.display, input.path.as_ref(), &input.bytes)?;
+            let file = SourceFile::new(input.display.as_str(), input.path.clone(), text);
+            Ok(load_manifest(&file, &options))
+        })
+        .collect();
     let mut manifests: Vec<(usize, Manifest)> = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        match decode_text(&input.display, input.path.as_ref(), &input.bytes) {
+    for (i, result) in loaded.into_iter().enumerate() {
+        match result {
+            Ok(m) => manifests.push((i, m)),
             Err(report) => {
                 unreadable.insert(i, *report);
-            }
-            Ok(text) => {
-                let file = SourceFile::new(input.display.as_str(), input.path.clone(), text);
-                manifests.push((i, load_manifest(&file, &options)));
             }
         }
     }
