@@ -37,6 +37,7 @@ dict_for() {
     shell_tokenize) echo fuzz/dict/shell.dict ;;
     yaml_tree) echo fuzz/dict/yaml.dict ;;
     compose_check) echo fuzz/dict/compose.dict ;;
+    k8s_loader) echo fuzz/dict/k8s.dict ;;
     daemon_json | osv_record) echo fuzz/dict/json.dict ;;
     dockerd_flags) echo fuzz/dict/dockerd.dict ;;
     run_lines) echo fuzz/dict/run.dict ;;

@@ -127,6 +127,13 @@ def main():
              bytes([11]) + b'lodash@^4.17.20:\n  version "4.17.20"\n']
     write(out, "sbom_catalogers", sbom)
     write(out, "osv_record", osv)
+    # Manifests: the PSA fixtures (every workload kind, fields at every level) and a few
+    # streams with what the loader handles specially (Lists, Helm sources, broken documents).
+    k8s = read(files(["psa-testdata"], lambda p: p.suffix in (".yaml", ".yml")))[:200]
+    k8s += [b"\x80apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}, data: {PASSWORD: x9}}\n---\n- 1\n",
+            b"\x40---\n# Source: c/templates/d.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  annotations: {dockward.io/ignore: \"KS006: ok\"}\nspec: {template: {spec: {hostNetwork: on, containers: [{name: a, image: b}]}}}\n---\nkind: [\n",
+            b"\x20apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\nautomountServiceAccountToken: no\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b}\nroleRef: {kind: Role, name: r}\nsubjects: [{kind: ServiceAccount, name: sa}]\n"]
+    write(out, "k8s_loader", k8s)
     versions = [b"\x00" + b"1:1.2.13.dfsg-1\n1.2.13-1", b"\x01" + b"1.2.4-r2\n1.2.4_p1-r0", b"\x02" + b"2:1.0-1.el9\n1.0-2",
                 b"\x03" + b"1.0rc1\n1.0.post1", b"\x04" + b"1.2.3-alpha.1\n1.2.3", b"\x05" + b"v1.2.3\nv1.2.3-0.2023",
                 b"\x06" + b"1.0-SNAPSHOT\n1.0", b"\x07" + b"1.0.a\n1.0"]

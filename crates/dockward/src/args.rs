@@ -218,6 +218,14 @@ pub struct CheckArgs {
     /// Show (and count for the exit code) only findings of these severities: `error,warning`.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY")]
     pub severity: Vec<SeverityArg>,
+    /// Kubernetes: the namespace of objects that name none (after the
+    /// kustomization's `namespace:`); without it they form one group, "namespace not set".
+    #[arg(long, value_name = "NS")]
+    pub k8s_namespace: Option<String>,
+    /// Kubernetes: the scan holds every object of its namespaces, so what a namespace
+    /// lacks (a policy that selects nothing) can be judged.
+    #[arg(long)]
+    pub complete_namespace: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

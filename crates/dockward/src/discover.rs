@@ -30,6 +30,15 @@ pub enum FileKind {
     /// A `docker save` archive (docker-archive or OCI layout, plain or gzip): its
     /// layers are checked (IM008 and up).
     ImageArchive,
+    /// Kubernetes manifests: a `.yaml`/`.yml`/`.json` file whose documents have
+    /// `apiVersion` and `kind` (never a Compose file).
+    Kubernetes,
+    /// `kustomization.yaml`, `kustomization.yml` or `Kustomization`: its directory is
+    /// rendered with `kubectl kustomize`.
+    Kustomization,
+    /// A file under `templates/` of a Helm chart (a directory with `Chart.yaml`): a Go
+    /// template, never read as YAML.
+    HelmTemplate,
 }
 
 impl FileKind {
@@ -39,6 +48,9 @@ impl FileKind {
     pub fn of_explicit(path: &Path) -> FileKind {
         if is_image_archive(path) {
             return FileKind::ImageArchive;
+        }
+        if let Some(kind) = classify(path).or_else(|| manifest_kind_of_file(path)) {
+            return kind;
         }
         FileKind::by_name(path).or_else(|| shebang_kind_of_file(path)).unwrap_or(FileKind::Dockerfile)
     }
@@ -62,6 +74,57 @@ impl FileKind {
         }
         FileKind::by_name(name).or_else(|| shebang_kind(head)).unwrap_or(FileKind::Dockerfile)
     }
+}
+
+/// Whether a name has one of the extensions manifests are written in.
+pub fn is_manifest_extension(path: &Path) -> bool {
+    let ext = path.extension().map(|e| e.to_ascii_lowercase());
+    ext.as_deref().is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+}
+
+/// How many bytes of a `.yaml`/`.json` file are read to tell whether it holds
+/// Kubernetes manifests.
+const MANIFEST_SNIFF_LEN: u64 = 64 * 1024;
+
+/// The kind of a `.yaml`/`.yml`/`.json` file that [`classify`] does not know by name:
+/// a Helm template by its place, else Kubernetes manifests by their first bytes
+/// (`dockward_k8s::loader::looks_like_manifest`); `None` for anything else.
+fn manifest_kind_of_file(path: &Path) -> Option<FileKind> {
+    use std::io::Read;
+    if !is_manifest_extension(path) {
+        return None;
+    }
+    if helm_chart_of(path).is_some() {
+        return Some(FileKind::HelmTemplate);
+    }
+    let mut head = Vec::new();
+    dockward_source::input::open_regular(path).ok()?.take(MANIFEST_SNIFF_LEN).read_to_end(&mut head).ok()?;
+    manifest_kind_of_head(&head)
+}
+
+/// Kubernetes manifests by their first bytes.
+pub fn manifest_kind_of_head(head: &[u8]) -> Option<FileKind> {
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).ok()?,
+    };
+    dockward_k8s::loader::looks_like_manifest(text).then_some(FileKind::Kubernetes)
+}
+
+/// The chart directory (holding `Chart.yaml`) whose `templates/` holds `path`.
+pub fn helm_chart_of(path: &Path) -> Option<PathBuf> {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d.file_name().is_some_and(|n| n == "templates") {
+            let chart = d.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let chart = if chart.as_os_str().is_empty() { PathBuf::from(".") } else { chart };
+            if chart.join("Chart.yaml").is_file() {
+                return Some(chart);
+            }
+        }
+        dir = d.parent();
+    }
+    None
 }
 
 /// A file whose first tar member is one `docker save` writes (`manifest.json`,
@@ -160,6 +223,9 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     }
     if is_dockerfile_name(&lower) {
         return Some(FileKind::Dockerfile);
+    }
+    if matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization") {
+        return Some(FileKind::Kustomization);
     }
     if is_compose_name(&lower) {
         return Some(FileKind::Compose);
@@ -348,7 +414,10 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<DiscoveryError>) 
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                if let Some(kind) = classify(e.path()).or_else(|| classify_walked_archive(e.path())) {
+                let kind = classify(e.path())
+                    .or_else(|| classify_walked_archive(e.path()))
+                    .or_else(|| manifest_kind_of_file(e.path()));
+                if let Some(kind) = kind {
                     inputs.push(Input::File { display: display_path(e.path()), path: e.path().to_path_buf(), kind });
                 }
             }
@@ -559,6 +628,47 @@ mod tests {
                 ("stack/monitoring-compose.yaml".to_string(), FileKind::Compose),
             ]
         );
+    }
+
+    #[test]
+    fn manifests_are_found_by_content_and_helm_templates_by_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("k8s/app.yaml", "# app\napiVersion: apps/v1\nkind: Deployment\n");
+        write("k8s/list.json", "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": []}");
+        write("k8s/kustomization.yaml", "resources: [app.yaml]\n");
+        write("stack.yaml", "services:\n  a: {image: x}\n");
+        write("package.json", "{\"name\": \"x\"}");
+        write("chart/Chart.yaml", "apiVersion: v2\nname: c\n");
+        write("chart/templates/d.yaml", "apiVersion: v1\nkind: {{ .Values.kind }}\n");
+        let (inputs, errors) = discover(&[dir.path().to_path_buf()], None);
+        assert!(errors.is_empty());
+        let mut found: Vec<(String, FileKind)> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::File { path, kind, .. } => {
+                    Some((path.strip_prefix(dir.path()).ok()?.to_string_lossy().into_owned(), *kind))
+                }
+                Input::Stream { .. } => None,
+            })
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("chart/templates/d.yaml".to_string(), FileKind::HelmTemplate),
+                ("k8s/app.yaml".to_string(), FileKind::Kubernetes),
+                ("k8s/kustomization.yaml".to_string(), FileKind::Kustomization),
+                ("k8s/list.json".to_string(), FileKind::Kubernetes),
+            ]
+        );
+        // Named explicitly, a YAML file that is no manifest is still read as Compose.
+        assert_eq!(FileKind::of_explicit(&dir.path().join("stack.yaml")), FileKind::Compose);
+        assert_eq!(FileKind::of_explicit(&dir.path().join("k8s/app.yaml")), FileKind::Kubernetes);
     }
 
     #[test]

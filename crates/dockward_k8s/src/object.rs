@@ -28,6 +28,13 @@ pub struct Object {
     pub file: Arc<SourceFile>,
     /// The index of the document in its file (0-based), for messages and sorting.
     pub document: usize,
+    /// Where the object was written before it was rendered: Helm's `# Source:
+    /// chart/templates/x.yaml` comment, or Kustomize's `config.kubernetes.io/origin`
+    /// annotation. Findings name it.
+    pub origin: Option<String>,
+    /// The keys leading to the pod spec for a kind Kubernetes does not know (a custom
+    /// controller named in the `podspec-paths` setting).
+    pub pod_spec_override: Option<Vec<String>>,
 }
 
 /// The kinds whose objects carry a pod template, and where it is.
@@ -70,6 +77,8 @@ impl Object {
             root,
             file,
             document,
+            origin: None,
+            pod_spec_override: None,
         })
     }
 
@@ -79,14 +88,18 @@ impl Object {
     }
 
     /// Where the pod template's keys are for this kind (`spec.template.spec` for a
-    /// Deployment), or `None` for kinds that run no pods.
-    pub fn pod_spec_path(&self) -> Option<&'static [&'static str]> {
-        POD_SPEC_PATHS.iter().find(|(kind, _)| *kind == self.kind).map(|(_, path)| *path)
+    /// Deployment; for a custom controller, what the `podspec-paths` setting says), or
+    /// `None` for kinds that run no pods.
+    pub fn pod_spec_path(&self) -> Option<Vec<&str>> {
+        if let Some(path) = &self.pod_spec_override {
+            return Some(path.iter().map(String::as_str).collect());
+        }
+        POD_SPEC_PATHS.iter().find(|(kind, _)| *kind == self.kind).map(|(_, path)| path.to_vec())
     }
 
     /// The pod spec (`containers`, `volumes`, `securityContext`, ...), for workloads.
     pub fn pod_spec(&self) -> Option<&Node> {
-        self.at(self.pod_spec_path()?)
+        self.at(&self.pod_spec_path()?)
     }
 
     /// The metadata of the pods this object runs: the template's, or the Pod's own.

@@ -43,6 +43,20 @@ pub struct ConfigFile {
     pub audit: AuditSection,
     #[serde(default)]
     pub vulnerabilities: VulnerabilitiesSection,
+    #[serde(default)]
+    pub kubernetes: KubernetesSection,
+}
+
+/// `[kubernetes]`: how manifests are read.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct KubernetesSection {
+    /// `Kind = "spec.template.spec"`: where a custom controller (Argo Rollouts,
+    /// Knative, OpenShift DeploymentConfig) keeps its pod spec.
+    #[serde(default)]
+    pub podspec_paths: BTreeMap<String, Spanned<String>>,
+    /// The namespace of objects that name none (like `--k8s-namespace`).
+    pub namespace: Option<String>,
 }
 
 /// `[vulnerabilities]`: the policy of `dockward scan` (the VU rules).
@@ -331,6 +345,21 @@ pub fn parse_config(name: &str, text: &str) -> Result<Config, ConfigError> {
     if let Some(days) = v.max_db_age_days {
         policy.max_db_age_days = days;
     }
+    for (kind, path) in &file.kubernetes.podspec_paths {
+        let keys: Vec<String> =
+            path.get_ref().trim().trim_start_matches('.').split('.').map(|k| k.trim().to_string()).collect();
+        if kind.trim().is_empty() || keys.iter().any(String::is_empty) {
+            return Err(err_at(
+                path.span().start,
+                format!(
+                    "`{kind} = \"{}\"`: a pod spec path is keys joined by dots, like `spec.template.spec`",
+                    path.get_ref()
+                ),
+            ));
+        }
+        builder.kubernetes.podspec_paths.insert(kind.clone(), keys);
+    }
+    builder.kubernetes.namespace = file.kubernetes.namespace.clone().filter(|n| !n.trim().is_empty());
     let fail_on = match &file.fail_on {
         None => None,
         Some(s) => Some(FailOn::parse(s.get_ref()).ok_or_else(|| {
@@ -413,6 +442,22 @@ ignore-containers = ["buildx_*"]
         let correctness =
             crate::registry::all_rules().find(|r| r.category == dockward_diagnostics::Category::Correctness).unwrap();
         assert_eq!(settings.severity(correctness), Severity::Error);
+    }
+
+    #[test]
+    fn kubernetes_section() {
+        let cfg = parse_config(
+            "d.toml",
+            "[kubernetes]\nnamespace = \"shop\"\npodspec-paths = { Rollout = \"spec.template.spec\", Service = \".spec.template.spec\" }\n",
+        )
+        .unwrap();
+        let k = &cfg.builder.kubernetes;
+        assert_eq!(k.namespace.as_deref(), Some("shop"));
+        assert_eq!(k.podspec_paths["Rollout"], ["spec", "template", "spec"]);
+        assert_eq!(k.podspec_paths["Service"], ["spec", "template", "spec"]);
+        let err = parse_config("d.toml", "[kubernetes]\npodspec-paths = { X = \"spec..spec\" }\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 23));
+        assert!(err.message.contains("keys joined by dots"), "{err}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod check;
 pub mod check_compose;
+pub mod check_k8s;
 pub mod cis;
 pub mod compliance;
 pub mod config;

@@ -9,7 +9,9 @@ use crate::image_contents::ImageContentsRule;
 use crate::rule::DockerfileRule;
 use crate::rules::compose::ComposeRule;
 use crate::rules::container::ContainerRule;
-use crate::rules::{compose, container, daemon, dockerfile, engine, host, image, meta, network, swarm, vuln};
+use crate::rules::{
+    compose, container, daemon, dockerfile, engine, host, image, kubernetes, meta, network, swarm, vuln,
+};
 use crate::vulns::VulnRule;
 
 pub const SYNTAX_ERROR: &RuleMeta = &meta::syntax_error::SyntaxError::META;
@@ -243,6 +245,12 @@ pub static KUBERNETES_RULES: &[&dyn crate::rules::kubernetes::KubernetesRule] = 
     &crate::rules::kubernetes::rejected_by_namespace_pss::RejectedByNamespacePss,
     &crate::rules::kubernetes::probe_or_lifecycle_host::ProbeOrLifecycleHost,
     &crate::rules::kubernetes::restricted_volume_type::RestrictedVolumeType,
+    &kubernetes::automount_service_account_token::AutomountServiceAccountToken,
+    &kubernetes::secret_in_configmap::SecretInConfigmap,
+    &kubernetes::ambiguous_yaml_value::AmbiguousYamlValue,
+    &kubernetes::secret_in_env::SecretInEnv,
+    &kubernetes::missing_probes::MissingProbes,
+    &kubernetes::helm_chart_not_rendered::HelmChartNotRendered,
 ];
 
 /// Every vulnerability rule (VU family: `dockward scan`), in code order.

@@ -42,6 +42,9 @@ pub struct Settings {
     /// `--pss-version`: the Kubernetes version Pod Security is judged at (what a
     /// namespace's `latest` means). `latest` when not given.
     pub pss_version: dockward_k8s::pss::Version,
+    /// `[kubernetes]` with the command line's `--k8s-namespace` and
+    /// `--complete-namespace` on top.
+    pub kubernetes: crate::check_k8s::KubernetesSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -136,6 +139,7 @@ pub struct SettingsBuilder {
     pub audit: crate::audit::AuditSettings,
     pub vulnerabilities: crate::vulns::VulnSettings,
     pub pss_version: Option<dockward_k8s::pss::Version>,
+    pub kubernetes: crate::check_k8s::KubernetesSettings,
 }
 
 /// A selector that names no rule.
@@ -205,6 +209,7 @@ impl SettingsBuilder {
             vulnerabilities: self.vulnerabilities,
             project_images: Default::default(),
             pss_version: self.pss_version.unwrap_or(dockward_k8s::pss::Version::LATEST),
+            kubernetes: self.kubernetes,
         }
     }
 }

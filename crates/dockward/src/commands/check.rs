@@ -26,6 +26,7 @@ use dockward_linter::check_compose::check_compose_project;
 use std::collections::BTreeSet;
 
 mod compose;
+mod kubernetes;
 mod vu;
 use crate::exit;
 
@@ -111,6 +112,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let (inputs, streams) = read_streams(inputs, &settings)?;
+    let (inputs, k8s_inputs) = kubernetes::split(inputs);
     let units = compose::group(inputs, &args.compose_files);
     let unit_settings = with_project_images(&units, &streams.bytes, settings_per_unit(&args, &units, &settings)?);
     let compose_options = compose::options(&args);
@@ -136,6 +138,13 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     });
     super::progress::finish(&bar);
     reports.extend(streams.reports);
+    if !k8s_inputs.is_empty() {
+        // One scan for every manifest: NetworkPolicies and RBAC cross files.
+        let k8s_settings = kubernetes::settings(&settings, &args);
+        reports.extend(
+            pool.install(|| kubernetes::check(k8s_inputs, &streams.bytes, &k8s_settings, fix_mode, args.quiet)),
+        );
+    }
     if let Some(db) = &vu_db {
         for (display, path) in &archives {
             let Some(path) = path else {
@@ -296,6 +305,9 @@ fn families_read(inputs: &[Input], args: &CheckArgs, vulnerabilities: bool) -> B
             }
             FileKind::Compose => &[Family::Compose, Family::Container][..],
             FileKind::ImageArchive => &[Family::ImageContents][..],
+            FileKind::Kubernetes | FileKind::Kustomization => &[Family::Kubernetes, Family::Container][..],
+            // A raw chart is reported (KS017), not checked.
+            FileKind::HelmTemplate => &[Family::Kubernetes][..],
         });
     }
     if !args.compose_files.is_empty() {
@@ -580,6 +592,13 @@ fn read_streams(inputs: Vec<Input>, settings: &Settings) -> Result<(Vec<Input>, 
         }
         // A name that says what the file is wins over a shebang.
         let kind = if FileKind::by_name(name).is_some() { kind } else { sniffed };
+        // `helm template ... | dockward check --stdin-filename chart.yaml -`: a YAML
+        // or JSON name that is not a Compose name, with manifests in it.
+        let kind = if crate::discover::classify(name).is_none() && crate::discover::is_manifest_extension(name) {
+            crate::discover::manifest_kind_of_head(&head).unwrap_or(kind)
+        } else {
+            kind
+        };
         // Bounded like a file: `check - < /dev/zero` is an error, not all of memory.
         let max = dockward_source::input::limits().max_file_size;
         let mut bytes = head;
@@ -667,6 +686,11 @@ fn check_bytes(
         FileKind::DefaultDocker => check_flag_file_bytes(FlagFileKind::DefaultDocker, name, path, bytes, settings),
         FileKind::SysconfigDocker => check_flag_file_bytes(FlagFileKind::SysconfigDocker, name, path, bytes, settings),
         FileKind::ImageArchive => dockward_linter::image_contents::check_image_archive(name, path, bytes, settings),
+        // Kubernetes inputs are split off and checked as one scan (`kubernetes::check`).
+        FileKind::Kubernetes | FileKind::Kustomization | FileKind::HelmTemplate => {
+            let input = dockward_linter::check_k8s::ManifestInput::file(name, path, bytes.to_vec());
+            dockward_linter::check_k8s::check_manifests_with_fixes(&[input], settings, fix).reports.swap_remove(0)
+        }
         // Compose inputs are grouped into projects before checking.
         FileKind::Compose => {
             let file = ProjectFile {

@@ -18,15 +18,34 @@ pub mod rbac_wildcard;
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
 use dockward_k8s::Object;
 use dockward_source::TextRange;
+use dockward_yaml::Node;
 
 use crate::settings::Settings;
 
+pub mod ambiguous_yaml_value;
+pub mod automount_service_account_token;
+pub mod helm_chart_not_rendered;
+pub mod missing_probes;
 pub mod probe_or_lifecycle_host;
 mod pss_support;
 pub mod rejected_by_namespace_pss;
 pub mod restricted_volume_type;
 pub mod seccomp_profile_not_set;
+pub mod secret_in_configmap;
+pub mod secret_in_env;
 pub mod windows_host_process;
+
+/// Every container of a workload's pod spec (`containers`, `initContainers`,
+/// `ephemeralContainers`), with its name (`?` when unnamed).
+pub fn containers_of(object: &Object) -> Vec<(&Node, &str)> {
+    let Some(spec) = object.pod_spec() else { return Vec::new() };
+    ["initContainers", "containers", "ephemeralContainers"]
+        .iter()
+        .filter_map(|list| spec.get(list).and_then(Node::as_seq))
+        .flatten()
+        .map(|c| (c, c.get("name").and_then(Node::as_str).unwrap_or("?")))
+        .collect()
+}
 
 /// A rule over the Kubernetes objects of one scan.
 pub trait KubernetesRule: Sync + Send {
