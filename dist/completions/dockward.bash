@@ -263,14 +263,14 @@ _dockward() {
             return 0
             ;;
         dockward__subcmd__check)
-            opts="-o -q -f -j -h -V --format --output --fail-on --select --extend-select --ignore --fix --diff --unsafe-fixes --config --isolated --stdin-filename --build-arg --quiet --statistics --color --host-root --file --env-file --threads --compliance --pss-version --baseline --baseline-write --show-settings --show-files --severity --help --version"
+            opts="-o -q -f -j -h -V --format --output --fail-on --select --extend-select --ignore --fix --diff --unsafe-fixes --config --isolated --stdin-filename --build-arg --quiet --statistics --color --host-root --file --env-file --threads --compliance --pss-version --baseline --baseline-write --show-settings --show-files --severity --k8s-namespace --complete-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif junit github html compliance concise checkstyle gitlab" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif junit github html compliance pss concise checkstyle gitlab" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -359,6 +359,10 @@ _dockward() {
                     ;;
                 --severity)
                     COMPREPLY=($(compgen -W "error warning info" -- "${cur}"))
+                    return 0
+                    ;;
+                --k8s-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -994,7 +998,7 @@ _dockward() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif junit github html compliance concise checkstyle gitlab" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif junit github html compliance pss concise checkstyle gitlab" -- "${cur}"))
                     return 0
                     ;;
                 --output)

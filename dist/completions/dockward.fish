@@ -45,6 +45,7 @@ junit\t''
 github\t''
 html\t'One self-contained HTML page: charts, scorecards (`--compliance`), filters'
 compliance\t'The `--compliance` scorecards as JSON'
+pss\t'`check` of Kubernetes manifests: the Pod Security Standards level of each workload and the namespaces\' admission labels, as JSON (docs/kubernetes.md)'
 concise\t'One line per finding: `path:line:col: CODE [severity] message`'
 checkstyle\t'Checkstyle XML'
 gitlab\t'GitLab Code Quality JSON'"
@@ -74,6 +75,7 @@ complete -c dockward -n "__fish_dockward_using_subcommand check" -l show-setting
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l severity -d 'Show (and count for the exit code) only findings of these severities: `error,warning`' -r -f -a "error\t''
 warning\t''
 info\t''"
+complete -c dockward -n "__fish_dockward_using_subcommand check" -l k8s-namespace -d 'Kubernetes: the namespace of objects that name none (after the kustomization\'s `namespace:`); without it they form one group, "namespace not set"' -r
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l fix -d 'Apply safe fixes to the files'
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l diff -d 'Print the fixes as a unified diff instead of writing them; exit 1 if there is any'
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l unsafe-fixes -d 'With --fix or --diff, also apply fixes that may change behaviour'
@@ -81,6 +83,7 @@ complete -c dockward -n "__fish_dockward_using_subcommand check" -l isolated -d 
 complete -c dockward -n "__fish_dockward_using_subcommand check" -s q -l quiet -d 'Print only findings, no summary'
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l statistics -d 'Print a count of findings per rule after the report'
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l show-files -d 'Print the files discovery would check, one per line, then exit'
+complete -c dockward -n "__fish_dockward_using_subcommand check" -l complete-namespace -d 'Kubernetes: the scan holds every object of its namespaces, so what a namespace lacks (a policy that selects nothing) can be judged'
 complete -c dockward -n "__fish_dockward_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dockward -n "__fish_dockward_using_subcommand check" -s V -l version -d 'Print version'
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -s H -l host -d 'Engine to audit (`unix:///path`, `tcp://host:2376`, `ssh://user@host`); repeat for several' -r
@@ -151,6 +154,7 @@ junit\t''
 github\t''
 html\t'One self-contained HTML page: charts, scorecards (`--compliance`), filters'
 compliance\t'The `--compliance` scorecards as JSON'
+pss\t'`check` of Kubernetes manifests: the Pod Security Standards level of each workload and the namespaces\' admission labels, as JSON (docs/kubernetes.md)'
 concise\t'One line per finding: `path:line:col: CODE [severity] message`'
 checkstyle\t'Checkstyle XML'
 gitlab\t'GitLab Code Quality JSON'"

@@ -57,6 +57,9 @@ pub enum OutputFormat {
     Html,
     /// The `--compliance` scorecards as JSON.
     Compliance,
+    /// `check` of Kubernetes manifests: the Pod Security Standards level of each workload
+    /// and the namespaces' admission labels, as JSON (docs/kubernetes.md).
+    Pss,
     /// One line per finding: `path:line:col: CODE [severity] message`.
     Concise,
     /// Checkstyle XML.
@@ -86,7 +89,7 @@ impl OutputFormat {
             OutputFormat::Github => dockward_report::Format::Github,
             OutputFormat::Html => dockward_report::Format::Html,
             // Written by the compliance module, not the report crate.
-            OutputFormat::Compliance => dockward_report::Format::Json,
+            OutputFormat::Compliance | OutputFormat::Pss => dockward_report::Format::Json,
             OutputFormat::Concise => dockward_report::Format::Concise,
             OutputFormat::Checkstyle => dockward_report::Format::Checkstyle,
             OutputFormat::Gitlab => dockward_report::Format::Gitlab,

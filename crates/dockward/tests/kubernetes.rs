@@ -203,3 +203,46 @@ fn kustomizations_are_rendered_or_skipped_with_a_note() {
         "{found:?}"
     );
 }
+
+/// `--format pss`: each workload's highest Pod Security level with the failing checks at
+/// their fields, and per namespace the workloads its enforce label would reject, at the
+/// version `--pss-version` names.
+#[test]
+fn the_pod_security_report_of_a_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "ns.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n",
+    );
+    write(
+        dir.path(),
+        "apps.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n        securityContext: {privileged: true}\n---\n\
+         apiVersion: v1\nkind: Pod\nmetadata: {name: tight, namespace: shop}\nspec:\n  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_dockward"))
+        .args(["check", "--isolated", "--format", "pss", "--pss-version", "1.30"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let doc = json(&out);
+    assert_eq!(doc["version"], "v1.30");
+    let level =
+        |name: &str| doc["workloads"].as_array().unwrap().iter().find(|w| w["name"] == name).unwrap()["level"].clone();
+    assert_eq!(level("web"), "privileged");
+    assert_eq!(level("tight"), "restricted");
+    let web = doc["workloads"].as_array().unwrap().iter().find(|w| w["name"] == "web").unwrap();
+    let privileged = web["checks"].as_array().unwrap().iter().find(|c| c["id"] == "privileged").unwrap();
+    assert_eq!(privileged["fields"][0]["path"], "spec.template.spec.containers[0].securityContext.privileged");
+    assert_eq!(privileged["fields"][0]["line"], 10);
+    let shop = &doc["namespaces"][0];
+    assert_eq!(shop["name"], "shop");
+    let rejected: Vec<&str> =
+        shop["violations"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+    assert_eq!(rejected, ["web"]);
+    // Not a format of scan.
+    let out = Command::new(env!("CARGO_BIN_EXE_dockward")).args(["scan", "--format", "pss", "x.tar"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format pss is the Pod Security report"));
+}

@@ -130,6 +130,9 @@ pub struct KubernetesOutcome {
     /// Objects of kinds dockward does not judge (CRDs, other policy engines), by
     /// `apiVersion/kind`: read and counted, never dropped silently.
     pub unknown_kinds: BTreeMap<String, usize>,
+    /// The Pod Security Standards report of the scan (`--format pss`), at
+    /// `settings.pss_version`.
+    pub pss: crate::pss_report::PssReport,
 }
 
 /// Checks the manifests of one scan together.
@@ -177,6 +180,7 @@ pub fn check_manifests(inputs: &[ManifestInput], settings: &Settings) -> Kuberne
         }
     }
     outcome.objects = objects.len();
+    outcome.pss = crate::pss_report::build(&objects, &namespaces, settings.pss_version);
 
     let mut rule_findings = {
         let mut cx = KubernetesContext::new(&objects, &namespaces, settings.kubernetes.complete_namespaces, settings);

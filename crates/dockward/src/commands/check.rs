@@ -138,12 +138,14 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     });
     super::progress::finish(&bar);
     reports.extend(streams.reports);
+    let mut pss = None;
     if !k8s_inputs.is_empty() {
         // One scan for every manifest: NetworkPolicies and RBAC cross files.
         let k8s_settings = kubernetes::settings(&settings, &args);
-        reports.extend(
-            pool.install(|| kubernetes::check(k8s_inputs, &streams.bytes, &k8s_settings, fix_mode, args.quiet)),
-        );
+        let (k8s_reports, k8s_pss) =
+            pool.install(|| kubernetes::check(k8s_inputs, &streams.bytes, &k8s_settings, fix_mode, args.quiet));
+        reports.extend(k8s_reports);
+        pss = k8s_pss;
     }
     if let Some(db) = &vu_db {
         for (display, path) in &archives {
@@ -262,9 +264,15 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     families.extend(diagnostics.iter().map(|d| super::compliance::family_of(d.rule)));
     let ran = super::compliance::ran_in(&settings, &families);
     let cards = super::compliance::evaluate(&frameworks, &ran, &diagnostics);
-    stream_output(args.output.as_ref(), |out| {
-        super::compliance::render(args.format.output(), "dockward check", &report, &options, &cards, out)
-    })?;
+    if args.format == OutputFormat::Pss {
+        // The Pod Security report of the manifests (an empty one when there were none).
+        let pss = pss.unwrap_or_else(|| dockward_linter::pss_report::build(&[], &[], settings.pss_version));
+        write_output(args.output.as_ref(), dockward_linter::pss_report::to_json(&pss).as_bytes())?;
+    } else {
+        stream_output(args.output.as_ref(), |out| {
+            super::compliance::render(args.format.output(), "dockward check", &report, &options, &cards, out)
+        })?;
+    }
     if args.statistics && args.format != OutputFormat::Text {
         let mut stats = Vec::new();
         dockward_report::render_statistics(&report, &mut stats).map_err(|e| e.to_string())?;

@@ -107,6 +107,9 @@ fn run_inner(args: &ScanArgs) -> Result<u8, String> {
     // A broken baseline stops the run before any work (exit 2).
     let baseline = args.baseline.as_deref().map(super::baseline::load).transpose()?;
     let (settings, config_fail_on) = resolve_settings(args)?;
+    if args.format == OutputFormat::Pss {
+        return Err("--format pss is the Pod Security report of `dockward check` over Kubernetes manifests".into());
+    }
     let frameworks = super::compliance::frameworks_for(&args.compliance, args.format.output())?;
     let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
     let path = match &args.db {

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use dockward_diagnostics::{Diagnostic, Location};
 use dockward_linter::check::{FileReport, FixMode};
 use dockward_linter::check_k8s::{check_manifests_with_fixes, helm_chart_report, KubernetesOutcome, ManifestInput};
+use dockward_linter::pss_report::PssReport;
 use dockward_linter::registry;
 use dockward_linter::settings::Settings;
 use dockward_source::{SourceFile, TextRange};
@@ -72,7 +73,7 @@ pub fn check(
     settings: &Settings,
     fix: FixMode,
     quiet: bool,
-) -> Vec<FileReport> {
+) -> (Vec<FileReport>, Option<PssReport>) {
     let mut reports = Vec::new();
     let mut inputs: Vec<ManifestInput> = Vec::new();
 
@@ -147,14 +148,16 @@ pub fn check(
         reports.push(helm_chart_report(&dockward_source::display_path(&file), Some(file), templates, settings));
     }
 
+    let mut pss = None;
     if !inputs.is_empty() {
         let outcome = check_manifests_with_fixes(&inputs, settings, fix);
         if !quiet {
             eprintln!("dockward: {}", summary(&outcome, inputs.len()));
         }
         reports.extend(outcome.reports);
+        pss = Some(outcome.pss);
     }
-    reports
+    (reports, pss)
 }
 
 /// `Kubernetes: 3 files, 12 documents, 14 objects; not judged: 2 objects of unknown
