@@ -3,10 +3,9 @@
 //!
 //! Ignored by `cargo test`: the image holds the static release binary of `cargo xtask
 //! dist` (a `FROM scratch` image cannot run the dynamically linked test binary), and
-//! that build takes minutes, more than the whole test suite should wait for. `.ci/run`
-//! runs `cargo xtask dist` and then this test (`cargo test -p dockward --test image --
-//! --ignored`); the dist build is cached in `target/`, so after the first CI run only
-//! what changed is rebuilt. Nothing is pulled (the image is `FROM scratch`, built by
+//! that build takes about ten minutes on a clean clone, more than CI should spend on
+//! it. `bench/startup.sh` runs `cargo xtask dist` and then this test (`cargo test -p
+//! dockward --test image -- --ignored`). Nothing is pulled (the image is `FROM scratch`, built by
 //! the legacy builder from a context holding the Dockerfile and the binary); every
 //! object carries `dockward.test=<run id>` and is removed by the fixture's drop guard,
 //! also when an assertion fails.
@@ -59,7 +58,7 @@ fn socket_flags(socket_gid: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "needs `cargo xtask dist` (static release build); run by .ci/run"]
+#[ignore = "needs `cargo xtask dist` (static release build); run by bench/startup.sh"]
 fn the_image_is_clean_runs_hardened_and_its_container_audits_clean() {
     // The Dockerfile passes dockward's own check, every rule included.
     let out = Command::new(env!("CARGO_BIN_EXE_dockward"))
