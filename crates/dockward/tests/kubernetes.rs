@@ -6,7 +6,12 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-/// The Kubernetes and meta rules only: the container rules have their own tests.
+/// The loader's own Kubernetes rules that are on by default (service accounts, ConfigMaps, YAML typing, Helm)
+/// and the meta rules: the NetworkPolicy, RBAC, Pod Security and container rules have
+/// their own tests.
+const LOADER_RULES: &str = "DW,KS006,KS010,KS014,KS017";
+
+/// A JSON check with only `select`.
 fn bin(select: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_dockward"));
     c.env_remove("NO_COLOR").args(["check", "--isolated", "--format", "json", "--select", select]);
@@ -70,7 +75,7 @@ fn a_directory_of_manifests_is_one_scan() {
     write(d, "compose.yaml", "services:\n  web: {image: nginx}\n");
     write(d, "values.yaml", "replicas: yes\n");
     write(d, "Dockerfile", "FROM alpine:3.20\n");
-    let out = bin("KS,DW").arg(d).output().unwrap();
+    let out = bin(LOADER_RULES).arg(d).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert_eq!(
@@ -100,7 +105,7 @@ fn clean_manifests_exit_zero_and_namespaces_come_from_the_option() {
         .replace(", namespace: shop", "")
         .replace("    spec:\n", "    spec:\n      automountServiceAccountToken: false\n");
     write(d, "web.yaml", &text);
-    let out = bin("KS,DW").arg(d).output().unwrap();
+    let out = bin(LOADER_RULES).arg(d).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     write(d, "web.yaml", &DEPLOYMENT.replace(", namespace: shop", ""));
     let out = bin("KS006").arg("--fail-on").arg("info").arg(d).output().unwrap();
@@ -116,7 +121,7 @@ fn clean_manifests_exit_zero_and_namespaces_come_from_the_option() {
 fn a_rendered_helm_stream_on_stdin_names_each_template() {
     let stream =
         std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kubernetes/helm-rendered.yaml")).unwrap();
-    let mut child = bin("KS")
+    let mut child = bin(LOADER_RULES)
         .args(["--stdin-filename", "shop.yaml", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -153,7 +158,7 @@ fn raw_helm_charts_get_one_note_and_no_syntax_error() {
     write(d, "chart/values.yaml", "replicas: 1\n");
     write(d, "chart/templates/deployment.yaml", "{{- if .Values.enabled }}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"x\" . }}\n{{- end }}\n");
     write(d, "chart/templates/service.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: {{ .Release.Name }}}\n");
-    let out = bin("KS,DW").arg(d).output().unwrap();
+    let out = bin(LOADER_RULES).arg(d).output().unwrap();
     assert_eq!(findings(&out, d), [("chart/Chart.yaml".into(), "KS017".into(), 0)]);
     let message = json(&out)["findings"][0]["message"].as_str().unwrap().to_string();
     assert!(message.contains("2 templates"), "{message}");
