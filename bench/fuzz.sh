@@ -65,11 +65,13 @@ for t in "${targets[@]}"; do
     -print_final_stats=1 ${dict:+-dict=$dict} >"$logs/$t.log" 2>&1
   code=$?
   set -e
-  execs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$logs/$t.log" | awk '{print $2}' | tail -1)
-  rate=$(grep -ao 'stat::average_exec_per_sec: *[0-9]*' "$logs/$t.log" | awk '{print $2}' | tail -1)
-  rss=$(grep -ao 'stat::peak_rss_mb: *[0-9]*' "$logs/$t.log" | awk '{print $2}' | tail -1)
-  cov=$(grep -aEo 'cov: [0-9]+' "$logs/$t.log" | tail -1 | awk '{print $2}')
-  ft=$(grep -aEo 'ft: [0-9]+' "$logs/$t.log" | tail -1 | awk '{print $2}')
+  # A target that fails before fuzzing prints no statistics: `|| true` keeps the row
+  # (set -e with pipefail would end the script silently at the missing match).
+  execs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$logs/$t.log" | awk '{print $2}' | tail -1 || true)
+  rate=$(grep -ao 'stat::average_exec_per_sec: *[0-9]*' "$logs/$t.log" | awk '{print $2}' | tail -1 || true)
+  rss=$(grep -ao 'stat::peak_rss_mb: *[0-9]*' "$logs/$t.log" | awk '{print $2}' | tail -1 || true)
+  cov=$(grep -aEo 'cov: [0-9]+' "$logs/$t.log" | tail -1 | awk '{print $2}' || true)
+  ft=$(grep -aEo 'ft: [0-9]+' "$logs/$t.log" | tail -1 | awk '{print $2}' || true)
   corpus=$(ls "target/fuzz-corpus/$t" | wc -l)
   if [ "$code" -eq 0 ]; then result=ok; else result="FAILED (exit $code, see $logs/$t.log)"; status=1; fi
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$seconds" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$corpus" "${rss:-?}" "$result"
