@@ -433,6 +433,7 @@ td.num,th.num{text-align:right;white-space:nowrap}
 tr.sev-error .badge{background:#c62828}tr.sev-warning .badge{background:#ef6c00}tr.sev-info .badge{background:#1565c0}
 .badge{color:#fff;border-radius:4px;padding:0 6px;font-size:.85em}
 td{overflow-wrap:anywhere}
+#ft tbody tr{content-visibility:auto;contain-intrinsic-size:auto 2.2em}
 pre{background:var(--alt);padding:8px;overflow-x:auto;font-size:13px;margin:6px 0}
 pre.doc{white-space:pre-wrap}
 .ln{color:var(--muted)}
@@ -481,9 +482,10 @@ const SCRIPT: &str = r#"
     });
   });
   // `#filter=TEXT` in the address fills the filter: a link can show one rule or file.
+  // Filtering reads every row's text: on a large report that costs seconds, so the page
+  // opens with every row shown and filters only when asked.
   var m=/^#filter=(.*)$/.exec(location.hash);var qi=document.getElementById('q');
-  if(m&&qi){qi.value=decodeURIComponent(m[1]);}
-  apply();
+  if(m&&qi){qi.value=decodeURIComponent(m[1]);apply();}
   if(window.matchMedia){window.matchMedia('print').addListener(function(m){if(m.matches)document.querySelectorAll('details').forEach(function(d){d.open=true})})}
 })();
 "#;
