@@ -606,18 +606,7 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "FROM alpine:3.20\n").unwrap();
         }
-        let (inputs, errors) = discover(&[dir.path().to_path_buf()], None);
-        assert!(errors.is_empty());
-        let mut found: Vec<(String, FileKind)> = inputs
-            .iter()
-            .filter_map(|i| match i {
-                Input::File { path, kind, .. } => {
-                    Some((path.strip_prefix(dir.path()).ok()?.to_string_lossy().into_owned(), *kind))
-                }
-                Input::Stream { .. } => None,
-            })
-            .collect();
-        found.sort();
+        let found = kinds_found(dir.path());
         assert_eq!(
             found,
             [
@@ -628,6 +617,23 @@ mod tests {
                 ("stack/monitoring-compose.yaml".to_string(), FileKind::Compose),
             ]
         );
+    }
+
+    /// Every file discovery finds under `dir`, relative to it, with its kind, sorted.
+    fn kinds_found(dir: &Path) -> Vec<(String, FileKind)> {
+        let (inputs, errors) = discover(&[dir.to_path_buf()], None);
+        assert!(errors.is_empty());
+        let mut found: Vec<(String, FileKind)> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::File { path, kind, .. } => {
+                    Some((path.strip_prefix(dir).ok()?.to_string_lossy().into_owned(), *kind))
+                }
+                Input::Stream { .. } => None,
+            })
+            .collect();
+        found.sort();
+        found
     }
 
     #[test]
@@ -645,18 +651,7 @@ mod tests {
         write("package.json", "{\"name\": \"x\"}");
         write("chart/Chart.yaml", "apiVersion: v2\nname: c\n");
         write("chart/templates/d.yaml", "apiVersion: v1\nkind: {{ .Values.kind }}\n");
-        let (inputs, errors) = discover(&[dir.path().to_path_buf()], None);
-        assert!(errors.is_empty());
-        let mut found: Vec<(String, FileKind)> = inputs
-            .iter()
-            .filter_map(|i| match i {
-                Input::File { path, kind, .. } => {
-                    Some((path.strip_prefix(dir.path()).ok()?.to_string_lossy().into_owned(), *kind))
-                }
-                Input::Stream { .. } => None,
-            })
-            .collect();
-        found.sort();
+        let found = kinds_found(dir.path());
         assert_eq!(
             found,
             [

@@ -38,6 +38,9 @@ pub struct KubernetesSettings {
     pub namespace: Option<String>,
     /// The scan holds every object of its namespaces (`--complete-namespace`).
     pub complete_namespaces: bool,
+    /// Build the Pod Security report of the scan (`--format pss`); off, nothing of it is
+    /// evaluated beyond what the KS rules ask.
+    pub pss_report: bool,
 }
 
 /// One manifest stream to check.
@@ -130,9 +133,9 @@ pub struct KubernetesOutcome {
     /// Objects of kinds dockward does not judge (CRDs, other policy engines), by
     /// `apiVersion/kind`: read and counted, never dropped silently.
     pub unknown_kinds: BTreeMap<String, usize>,
-    /// The Pod Security Standards report of the scan (`--format pss`), at
-    /// `settings.pss_version`.
-    pub pss: crate::pss_report::PssReport,
+    /// The Pod Security Standards report of the scan at `settings.pss_version`, when
+    /// `settings.kubernetes.pss_report` asks for it (`--format pss`).
+    pub pss: Option<crate::pss_report::PssReport>,
 }
 
 /// Checks the manifests of one scan together.
@@ -180,7 +183,9 @@ pub fn check_manifests(inputs: &[ManifestInput], settings: &Settings) -> Kuberne
         }
     }
     outcome.objects = objects.len();
-    outcome.pss = crate::pss_report::build(&objects, &namespaces, settings.pss_version);
+    if settings.kubernetes.pss_report {
+        outcome.pss = Some(crate::pss_report::build(&objects, &namespaces, settings.pss_version));
+    }
 
     let mut rule_findings = {
         let mut cx = KubernetesContext::new(&objects, &namespaces, settings.kubernetes.complete_namespaces, settings);

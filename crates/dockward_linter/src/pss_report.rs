@@ -18,7 +18,7 @@ pub fn parse_pss_version(text: &str) -> Result<Version, String> {
 }
 
 /// The whole report.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PssReport {
     /// The version workloads are judged at (`v1.37`), and what a namespace's
     /// `latest` means.

@@ -18,6 +18,9 @@ use std::io::{self, Write};
 
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta, Severity};
 
+// The XML escape serves HTML too: element content and double-quoted attributes, line
+// breaks as character references (which `<pre>` shows as breaks).
+use crate::checkstyle::escape_attr as esc;
 use crate::scrub::Secrets;
 use crate::{Counts, Report, ReportOptions};
 
@@ -75,22 +78,6 @@ fn severity_color(s: Severity) -> &'static str {
         Severity::Warning => "#ef6c00",
         Severity::Info => "#1565c0",
     }
-}
-
-/// Escapes text for element content and double-quoted attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A rule code as an element id (`r-DF001`).

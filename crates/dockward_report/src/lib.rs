@@ -259,6 +259,12 @@ impl VulnCounts {
     }
 }
 
+/// A finding's message with its secrets masked as every format masks it, for callers
+/// that print findings outside a [`Report`] (the compliance scorecards).
+pub fn masked_message(d: &Diagnostic) -> std::borrow::Cow<'_, str> {
+    scrub::Secrets::of(d).scrub(&d.message)
+}
+
 /// Writes `report` to `out` in `format`.
 ///
 /// Output is deterministic: the same report gives the same bytes (no timestamps,

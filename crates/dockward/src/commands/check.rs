@@ -265,7 +265,8 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let ran = super::compliance::ran_in(&settings, &families);
     let cards = super::compliance::evaluate(&frameworks, &ran, &diagnostics);
     if args.format == OutputFormat::Pss {
-        // The Pod Security report of the manifests (an empty one when there were none).
+        // The Pod Security report of the manifests (an empty one when there were none:
+        // `kubernetes::settings` asks the scan for it only with this format).
         let pss = pss.unwrap_or_else(|| dockward_linter::pss_report::build(&[], &[], settings.pss_version));
         write_output(args.output.as_ref(), dockward_linter::pss_report::to_json(&pss).as_bytes())?;
     } else {

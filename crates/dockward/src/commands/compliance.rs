@@ -281,7 +281,7 @@ pub fn render_json(cards: &[Scorecard<'_>], findings: &[Diagnostic], out: &mut d
                             JsonFinding {
                                 rule: d.rule.code,
                                 location: d.location.to_string(),
-                                message: masked_message(d),
+                                message: dockward_report::masked_message(d),
                             }
                         })
                         .collect(),
@@ -291,18 +291,6 @@ pub fn render_json(cards: &[Scorecard<'_>], findings: &[Diagnostic], out: &mut d
         .collect();
     serde_json::to_writer_pretty(&mut *out, &JsonReport { version: 1, frameworks })?;
     writeln!(out)
-}
-
-/// A finding's message with its secrets masked, as every report format does.
-fn masked_message(d: &Diagnostic) -> std::borrow::Cow<'_, str> {
-    let file = d.location.file();
-    let secrets: Vec<&str> = match file {
-        Some(f) => {
-            d.redactions.iter().filter_map(|r| f.text().get(usize::from(r.start())..usize::from(r.end()))).collect()
-        }
-        None => Vec::new(),
-    };
-    dockward_diagnostics::mask_copies(&d.message, &secrets)
 }
 
 /// Adds each framework to a SARIF log as a taxonomy (SARIF 2.1.0 section 3.19.3), its

@@ -61,6 +61,7 @@ pub fn settings(run: &Settings, args: &CheckArgs) -> Settings {
         s.kubernetes.namespace = Some(ns.clone());
     }
     s.kubernetes.complete_namespaces |= args.complete_namespace;
+    s.kubernetes.pss_report = args.format == crate::args::OutputFormat::Pss;
     s
 }
 
@@ -155,7 +156,7 @@ pub fn check(
             eprintln!("dockward: {}", summary(&outcome, inputs.len()));
         }
         reports.extend(outcome.reports);
-        pss = Some(outcome.pss);
+        pss = outcome.pss;
     }
     (reports, pss)
 }
