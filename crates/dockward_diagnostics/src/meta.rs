@@ -120,7 +120,8 @@ pub struct RuleMeta {
     pub aliases: &'static [&'static str],
     /// CIS Docker Benchmark controls this rule checks, e.g. `4.1`.
     pub cis: &'static [&'static str],
-    /// The practices (`a:` / `b:` guide, section) this rule enforces.
+    /// The practices of the hardening guides this rule enforces, by id of the catalogue
+    /// `docs/coverage/practices.txt` (`b-no-privileged`; `dockward_linter::practices`).
     pub practices: &'static [&'static str],
 }
 

@@ -112,9 +112,6 @@ pub const PEERS: &[Peer] = &[
     },
 ];
 
-/// The practice sections of the two guides, with a note for those a machine cannot check.
-pub const PRACTICES: &str = include_str!("../../../docs/coverage/practices.txt");
-
 /// One line of a list file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row<'a> {
@@ -154,17 +151,9 @@ fn alias_names(alias: &str, id: &str) -> bool {
         || alias.strip_prefix("check_").is_some_and(|n| n.replace('_', ".").eq_ignore_ascii_case(id))
 }
 
-/// `"a: Minimal and Lean Images (multi-stage)"` -> `"a: minimal and lean images"`.
-fn practice_key(p: &str) -> String {
-    let base = p.split('(').next().unwrap_or(p);
-    let (guide, section) = base.split_once(':').unwrap_or(("", base));
-    format!("{}: {}", guide.trim(), section.trim()).to_lowercase()
-}
-
-/// The rules whose `practices` name section `section` (`"a: Running as Non-Root"`).
-pub fn practice_rules(section: &str) -> Vec<&'static RuleMeta> {
-    let want = practice_key(section);
-    registry::all_rules().filter(|r| r.practices.iter().any(|p| practice_key(p) == want)).collect()
+/// The rules whose `practices` name practice `id` (`b-no-privileged`).
+pub fn practice_rules(id: &str) -> Vec<&'static RuleMeta> {
+    registry::all_rules().filter(|r| r.practices.contains(&id)).collect()
 }
 
 fn links(rules: &[&RuleMeta]) -> String {
@@ -213,14 +202,22 @@ pub fn coverage_page() -> String {
     }
     md.push_str("\n## Practices of the hardening guides\n\n");
     md.push_str(
-        "Sections of `docker-security-practices-a.md` (a) and `-b.md` (b), with the rules that check them.\n\n",
+        "Every practice of `docker-security-practices-a.md` (guide A) and `-b.md` (guide B), from the catalogue \
+         `docs/coverage/practices.txt`, with the rules that check it and what is left to a human.\n\n",
     );
-    md.push_str("| Section | What it asks | Rules | Needs a human |\n|---|---|---|---|\n");
-    for row in rows(PRACTICES) {
-        let rules = practice_rules(row.id);
-        let rules_cell = if rules.is_empty() { "none yet".to_string() } else { links(&rules) };
-        let _ =
-            writeln!(md, "| {} | {} | {} | {} |", row.id, cell(row.title), rules_cell, cell(row.reason.unwrap_or("")));
+    md.push_str("| Practice | Section | Rules | Needs a human |\n|---|---|---|---|\n");
+    for practice in crate::practices::all() {
+        let rules = practice_rules(practice.id);
+        let rules_cell = if rules.is_empty() { "none: see the next column".to_string() } else { links(&rules) };
+        let _ = writeln!(
+            md,
+            "| {} <a id=\"{}\"></a> | {} | {} | {} |",
+            cell(practice.text),
+            practice.id,
+            practice.section,
+            rules_cell,
+            cell(practice.needs_human.unwrap_or(""))
+        );
     }
     md
 }

@@ -39,7 +39,8 @@ pub fn rule_page(rule: &RuleMeta) -> String {
         let _ = writeln!(md, "| CIS Docker Benchmark | {} |", crate::cis::cis_ids_by_version(rule.code, rule.cis));
     }
     if !rule.practices.is_empty() {
-        let _ = writeln!(md, "| Practices | {} |", rule.practices.join("; "));
+        let words: Vec<String> = rule.practices.iter().map(|id| crate::practices::describe(id)).collect();
+        let _ = writeln!(md, "| Practices | {} |", words.join("; "));
     }
     let controls = compliance_controls(rule.code);
     if !controls.is_empty() {

@@ -15,6 +15,7 @@ pub mod docs;
 pub mod hadolint_config;
 pub mod host;
 pub mod image_contents;
+pub mod practices;
 pub mod project_images;
 pub mod pss_report;
 pub mod registry;

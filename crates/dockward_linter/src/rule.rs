@@ -20,7 +20,7 @@ use crate::settings::Settings;
 ///     code = "DF001", name = "last-user-is-root", severity = Warning,
 ///     category = Security, target = Dockerfile, fix = None,
 ///     summary = "The final stage runs as root",
-///     aliases = ["DL3002"], cis = ["4.1"], practices = ["a:2 Running as Non-Root"],
+///     aliases = ["DL3002"], cis = ["4.1"], practices = ["a-non-root", "b-non-root"],
 /// }
 /// ```
 #[macro_export]

@@ -22,8 +22,16 @@ struct RuleJson<'a> {
     default_enabled: bool,
     aliases: Vec<String>,
     cis: &'a [&'a str],
-    practices: &'a [&'a str],
+    practices: Vec<PracticeJson>,
     docs: String,
+}
+
+/// A practice of the hardening guides, with its words (`dockward_linter::practices`).
+#[derive(Serialize)]
+struct PracticeJson {
+    id: &'static str,
+    section: &'static str,
+    text: &'static str,
 }
 
 pub fn list(args: RulesArgs) -> u8 {
@@ -42,7 +50,12 @@ pub fn list(args: RulesArgs) -> u8 {
                     default_enabled: r.default_enabled,
                     aliases: r.peer_ids(),
                     cis: r.cis,
-                    practices: r.practices,
+                    practices: r
+                        .practices
+                        .iter()
+                        .filter_map(|id| dockward_linter::practices::get(id))
+                        .map(|p| PracticeJson { id: p.id, section: p.section, text: p.text })
+                        .collect(),
                     docs: dockward_linter::docs::rule_docs(r),
                 })
                 .collect();

@@ -37,7 +37,6 @@ declare_rule! {
     code = "CO001", name = "obsolete-version-key", severity = Info,
     category = BestPractice, target = Compose, fix = Sometimes,
     summary = "The top-level `version` key is obsolete",
-    practices = ["b: Docker Compose Best Practices"],
 }
 
 impl ComposeRule for ObsoleteVersion {

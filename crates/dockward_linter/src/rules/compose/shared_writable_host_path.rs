@@ -54,7 +54,7 @@ declare_rule! {
     category = Security, target = Compose, fix = None,
     summary = "A host path or named volume is mounted read-write into several services",
     aliases = ["8c978947-0ff6-485c-b0c2-0bfca6026466"],
-    practices = ["b: Filesystem & Volume Security"],
+    practices = ["b-read-only-volumes"],
 }
 
 /// What several services may share: a host path or a named volume.

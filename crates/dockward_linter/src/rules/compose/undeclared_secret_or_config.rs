@@ -40,7 +40,7 @@ declare_rule! {
     code = "CO008", name = "undeclared-secret-or-config", severity = Error,
     category = Correctness, target = Compose, fix = None,
     summary = "A service uses a secret or config that is not declared",
-    practices = ["b: Docker Compose Best Practices", "a: Secrets and Configuration Management"],
+    practices = ["b-compose-secrets", "a-secret-manager"],
 }
 
 impl ComposeRule for UndeclaredSecretOrConfig {

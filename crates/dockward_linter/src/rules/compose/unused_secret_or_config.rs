@@ -34,7 +34,7 @@ declare_rule! {
     code = "CO009", name = "unused-secret-or-config", severity = Warning,
     category = BestPractice, target = Compose, fix = None,
     summary = "A declared secret or config is used by no service",
-    practices = ["b: Docker Compose Best Practices"],
+    practices = ["b-compose-secrets"],
 }
 
 /// Every use of a secret (`section` = "secrets") or config by a service or its

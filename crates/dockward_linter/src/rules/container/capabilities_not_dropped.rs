@@ -39,7 +39,8 @@ declare_rule! {
     code = "CT003", name = "capabilities-not-dropped", severity = Warning,
     category = Security, target = Container, fix = Sometimes,
     summary = "The container does not drop all capabilities", aliases = ["ce76b7d0-9e77-464d-b86f-c5c48e03e22d", "CKV_K8S_28", "CKV_K8S_37", "KSV-0003", "KSV-0004", "KSV-0106", "C-0055", "drop-net-raw-capability", "insecureCapabilities"],
-    cis = ["5.4"], practices = ["b: Runtime Hardening"],
+    cis = ["5.4"],
+    practices = ["b-drop-capabilities"],
 }
 
 impl ContainerRule for CapabilitiesNotDropped {

@@ -95,6 +95,7 @@ declare_rule! {
     code = "CT035", name = "container-not-hardened", severity = Warning,
     category = Security, target = Container, fix = Sometimes,
     summary = "The container lacks some of the hardening baseline (one finding listing what is missing)",
+    practices = ["b-drop-capabilities", "b-read-only", "b-no-new-privileges", "b-resource-limits", "b-non-root", "b-custom-networks"],
 }
 
 /// The member rules, in the order the message lists them, with the words it uses.

@@ -36,7 +36,8 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "The container has no CPU limit",
     aliases = ["6b610c50-99fb-4ef0-a5f3-e312fd945bc3", "CKV_K8S_11", "KSV-0011", "C-0050", "unset-cpu-requirements", "cpuLimitsMissing", "container-resources"],
-    cis = ["5.12"], practices = ["b: Runtime Hardening"],
+    cis = ["5.12"],
+    practices = ["a-resource-limits", "b-resource-limits", "b-compose-limits"],
 }
 
 impl ContainerRule for CpuLimitMissing {

@@ -40,7 +40,8 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "The container sets its own cgroup parent",
     aliases = ["4d9f44c6-2f4a-4317-9bb5-267adbea0232"],
-    cis = ["5.25"], practices = ["b: Runtime Hardening"],
+    cis = ["5.25"],
+    practices = ["b-runtime-hardening"],
 }
 
 impl ContainerRule for CustomCgroupParent {

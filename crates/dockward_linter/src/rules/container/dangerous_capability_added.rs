@@ -42,7 +42,8 @@ declare_rule! {
         "check_c_5_3_4", "CKV_K8S_25", "CKV_K8S_39", "KSV-0005", "KSV-0022", "KSV-0119", "KSV-0120", "C-0046",
         "dangerousCapabilities",
     ],
-    cis = ["5.4"], practices = ["b: Runtime Hardening"],
+    cis = ["5.4"],
+    practices = ["b-drop-capabilities"],
 }
 
 const DANGEROUS: &[&str] = &[

@@ -47,7 +47,8 @@ declare_rule! {
     code = "CT019", name = "default-network", severity = Info,
     category = Security, target = Container, fix = None,
     summary = "The container is left on the default network",
-    cis = ["5.30"], practices = ["b: Networking Essentials", "b: Docker Compose Best Practices"],
+    cis = ["5.30"],
+    practices = ["a-custom-networks", "b-custom-networks"],
 }
 
 impl ContainerRule for DefaultNetwork {

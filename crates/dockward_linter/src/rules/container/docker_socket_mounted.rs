@@ -43,7 +43,8 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "A container runtime's socket (Docker, containerd, CRI-O) is mounted into the container",
     aliases = ["d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b", "KSV-0006", "CKV_K8S_27", "C-0074", "docker-sock"],
-    cis = ["5.32"], practices = ["b: Runtime Hardening"],
+    cis = ["5.32"],
+    practices = ["b-no-docker-socket"],
 }
 
 /// Socket file names of container runtimes, and the runtime each belongs to.

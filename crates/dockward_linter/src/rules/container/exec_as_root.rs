@@ -36,7 +36,8 @@ declare_rule! {
     code = "CT033", name = "exec-as-root", severity = Warning,
     category = Security, target = Container, fix = None,
     summary = "A docker exec process of the container runs as root by --user",
-    cis = ["5.24"], practices = ["b: Runtime Hardening"],
+    cis = ["5.24"],
+    practices = ["b-non-root"],
 }
 
 impl ContainerRule for ExecAsRoot {

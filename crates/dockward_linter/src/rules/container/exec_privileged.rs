@@ -34,7 +34,8 @@ declare_rule! {
     code = "CT032", name = "exec-privileged", severity = Error,
     category = Security, target = Container, fix = None,
     summary = "A docker exec process of the container is privileged",
-    cis = ["5.23"], practices = ["b: Runtime Hardening"],
+    cis = ["5.23"],
+    practices = ["b-no-privileged"],
 }
 
 impl ContainerRule for ExecPrivileged {

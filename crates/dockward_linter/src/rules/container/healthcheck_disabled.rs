@@ -38,7 +38,8 @@ declare_rule! {
     category = Correctness, target = Container, fix = None,
     summary = "The container has its healthcheck disabled or none at all",
     aliases = ["698ed579-b239-4f8f-a388-baa4bcb13ef8"],
-    cis = ["5.27"], practices = ["b: Monitoring & Compliance"],
+    cis = ["5.27"],
+    practices = ["b-runtime-hardening"],
 }
 
 impl ContainerRule for HealthcheckDisabled {

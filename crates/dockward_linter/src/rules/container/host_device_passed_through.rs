@@ -30,7 +30,8 @@ declare_rule! {
     code = "CT016", name = "host-device-passed-through", severity = Warning,
     category = Security, target = Container, fix = None,
     summary = "A host device is passed into the container",
-    cis = ["5.18"], practices = ["b: Runtime Hardening"],
+    cis = ["5.18"],
+    practices = ["b-runtime-hardening"],
 }
 
 impl ContainerRule for HostDevicePassedThrough {

@@ -40,7 +40,8 @@ declare_rule! {
         "CKV_K8S_18", "CKV_K8S_19", "KSV-0008", "KSV-0009", "KSV-0010", "C-0038", "C-0041", "host-network",
         "host-pid", "host-ipc", "hostNetworkSet", "hostPIDSet", "hostIPCSet",
     ],
-    cis = ["5.10", "5.16", "5.17", "5.21", "5.31"], practices = ["b: Runtime Hardening"],
+    cis = ["5.10", "5.16", "5.17", "5.21", "5.31"],
+    practices = ["b-no-host-network", "b-compose-no-host-network", "a-isolation"],
 }
 
 impl ContainerRule for HostNamespaceShared {

@@ -39,7 +39,7 @@ declare_rule! {
     summary = "The container image is not pinned by digest",
     default_enabled = false,
     aliases = ["CKV_K8S_43"],
-    practices = ["a: Use Trusted Base Images", "b: Image Security"],
+    practices = ["a-trusted-source", "b-pin-versions", "b-compose-pin"],
 }
 
 impl ContainerRule for ImageNotPinnedByDigest {

@@ -37,7 +37,7 @@ declare_rule! {
     category = Correctness, target = Container, fix = None,
     summary = "The container image is untagged or uses latest",
     aliases = ["CKV_K8S_14", "KSV-0013", "C-0075", "latest-tag", "tagNotSpecified", "container-image-tag"],
-    practices = ["a: Use Trusted Base Images", "b: Image Security"],
+    practices = ["b-pin-versions", "b-compose-pin"],
 }
 
 impl ContainerRule for ImageTagLatest {

@@ -32,7 +32,7 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "A sysctl weakens the kernel's network or memory protections",
     aliases = ["KSV-0026", "unsafe-sysctls"],
-    practices = ["b: Runtime Hardening"],
+    practices = ["b-runtime-hardening"],
 }
 
 /// Why `name=value` weakens the kernel, if it does.

@@ -44,7 +44,7 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "The masks of sensitive /proc and /sys paths are disabled",
     aliases = ["KSV-0027", "unsafe-proc-mount", "procMount"],
-    practices = ["b: Runtime Hardening"],
+    practices = ["b-runtime-hardening"],
 }
 
 impl ContainerRule for MaskedPathsDisabled {

@@ -32,7 +32,8 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "The container has no memory limit",
     aliases = ["bb9ac4f7-e13b-423d-a010-c74a1bfbe492", "CKV_K8S_13", "KSV-0018", "C-0004", "unset-memory-requirements", "memoryLimitsMissing", "container-resources"],
-    cis = ["5.11"], practices = ["b: Runtime Hardening"],
+    cis = ["5.11"],
+    practices = ["a-resource-limits", "b-resource-limits", "b-compose-limits"],
 }
 
 impl ContainerRule for MemoryLimitMissing {

@@ -43,7 +43,8 @@ declare_rule! {
     category = Security, target = Container, fix = Sometimes,
     summary = "The container can gain new privileges (no-new-privileges is not set)",
     aliases = ["27fcc7d6-c49b-46e0-98f1-6c082a6a2750", "610e266e-6c12-4bca-9925-1ed0cd29742b", "CKV_K8S_20", "KSV-0001", "C-0016", "privilege-escalation-container", "privilegeEscalationAllowed"],
-    cis = ["5.26"], practices = ["b: Runtime Hardening"],
+    cis = ["5.26"],
+    practices = ["b-no-new-privileges"],
 }
 
 impl ContainerRule for NoNewPrivilegesMissing {

@@ -31,7 +31,8 @@ declare_rule! {
     code = "CT010", name = "oom-kill-disabled-without-memory-limit", severity = Warning,
     category = Security, target = Container, fix = None,
     summary = "The OOM killer is disabled for a container without a memory limit",
-    cis = ["5.11"], practices = ["b: Runtime Hardening"],
+    cis = ["5.11"],
+    practices = ["a-resource-limits", "b-resource-limits"],
 }
 
 impl ContainerRule for OomKillDisabledWithoutMemoryLimit {

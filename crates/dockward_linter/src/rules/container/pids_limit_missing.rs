@@ -35,7 +35,8 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "The container has no PIDs limit",
     aliases = ["221e0658-cb2a-44e3-b08a-db96a341d6fa"],
-    cis = ["5.29"], practices = ["b: Runtime Hardening"],
+    cis = ["5.29"],
+    practices = ["b-resource-limits", "b-compose-limits"],
 }
 
 impl ContainerRule for PidsLimitMissing {

@@ -38,7 +38,8 @@ declare_rule! {
     category = Security, target = Container, fix = Sometimes,
     summary = "A port is published on all host interfaces",
     aliases = ["451d79dc-0588-476a-ad03-3c7f0320abb3", "CKV_K8S_26", "KSV-0024", "C-0044", "hostPortSet"],
-    cis = ["5.14"], practices = ["b: Networking Essentials"],
+    cis = ["5.14"],
+    practices = ["b-bind-ports"],
 }
 
 /// True if `val`'s source range holds exactly its value, so it can be edited in place.

@@ -33,7 +33,8 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "The container runs privileged",
     aliases = ["ae5b6871-7f45-42e0-bb4c-ab300c4d2026", "CKV_K8S_16", "KSV-0017", "C-0057", "runAsPrivileged", "container-security-context-privileged"],
-    cis = ["5.5"], practices = ["b: Runtime Hardening"],
+    cis = ["5.5"],
+    practices = ["b-no-privileged"],
 }
 
 impl ContainerRule for PrivilegedContainer {

@@ -31,7 +31,8 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "A port is published on a privileged host port (below 1024)",
     aliases = ["bc2908f3-f73c-40a9-8793-c1b7d5544f79", "KSV-0117", "privileged-ports"],
-    cis = ["5.8"], practices = ["b: Networking Essentials"],
+    cis = ["5.8"],
+    practices = ["b-network-hardening"],
 }
 
 impl ContainerRule for PrivilegedHostPort {

@@ -36,7 +36,8 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "The container runs as root",
     aliases = ["CKV_K8S_23", "CKV_K8S_40", "KSV-0012", "KSV-0020", "KSV-0105", "C-0013", "run-as-non-root", "runAsRootAllowed", "container-security-context-user-group-id"],
-    cis = ["4.1"], practices = ["a: Running as Non-Root", "b: Runtime Hardening"],
+    cis = ["4.1"],
+    practices = ["a-non-root", "b-non-root", "b-compose-non-root"],
 }
 
 /// True if a `user` value (`name`, `uid`, `name:group`) is root.

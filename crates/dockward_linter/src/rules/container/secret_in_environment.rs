@@ -55,7 +55,7 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "A secret is passed as a literal environment variable",
     aliases = ["C-0012", "env-var-secret", "sensitiveContainerEnvVar"],
-    practices = ["b: Docker Compose Best Practices", "b: Image Security"],
+    practices = ["a-env-config", "a-no-hardcoded-secrets", "b-compose-secrets"],
 }
 
 /// Why `var` is reported, if it is.

@@ -46,7 +46,8 @@ declare_rule! {
     category = Security, target = Container, fix = Sometimes,
     summary = "seccomp, AppArmor or SELinux confinement is disabled",
     aliases = ["404fde2c-bc4b-4371-9747-7054132ac953", "CKV_K8S_31", "CKV_K8S_32", "KSV-0002", "KSV-0025", "KSV-0104", "C-0055", "linuxHardening", "container-seccomp-profile"],
-    cis = ["5.2", "5.3", "5.22"], practices = ["b: Runtime Hardening"],
+    cis = ["5.2", "5.3", "5.22"],
+    practices = ["b-runtime-hardening"],
 }
 
 impl ContainerRule for SecurityProfileDisabled {

@@ -39,7 +39,8 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "A sensitive host directory is mounted into the container",
     aliases = ["1c1325ff-831d-43a1-973e-839ae57dfcc0", "KSV-0023", "C-0048", "sensitive-host-mounts", "hostPathSet"],
-    cis = ["5.6"], practices = ["b: Filesystem & Volume Security"],
+    cis = ["5.6"],
+    practices = ["b-no-sensitive-mounts"],
 }
 
 const SENSITIVE: &[&str] = &[

@@ -33,7 +33,8 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "A mount propagates mounts back to the host (shared or rshared)",
     aliases = ["baa452f0-1f21-4a25-ace5-844e7a5f410d"],
-    cis = ["5.20"], practices = ["b: Filesystem & Volume Security"],
+    cis = ["5.20"],
+    practices = ["a-isolation"],
 }
 
 impl ContainerRule for SharedMountPropagation {

@@ -43,6 +43,7 @@ declare_rule! {
     summary = "The on-failure restart policy has no retry bound of at most 5",
     aliases = ["2fc99041-ddad-49d5-853f-e35e70a48391"],
     cis = ["5.15"],
+    practices = ["b-runtime-hardening"],
 }
 
 impl ContainerRule for UnboundedRestartPolicy {

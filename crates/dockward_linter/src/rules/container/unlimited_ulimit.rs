@@ -40,7 +40,8 @@ declare_rule! {
     code = "CT030", name = "unlimited-ulimit", severity = Info,
     category = Security, target = Container, fix = None,
     summary = "A ulimit is set to unlimited",
-    cis = ["5.19"], practices = ["b: Runtime Hardening"],
+    cis = ["5.19"],
+    practices = ["b-resource-limits"],
 }
 
 impl ContainerRule for UnlimitedUlimit {

@@ -42,7 +42,8 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "The container image comes from a registry outside the trusted list",
     aliases = ["KSV-0125", "C-0078"],
-    cis = ["4.2"], practices = ["a: Use Trusted Base Images", "b: Image Security"],
+    cis = ["4.2"],
+    practices = ["a-trusted-source", "b-minimal-trusted-images"],
 }
 
 impl ContainerRule for UntrustedImageRegistry {

@@ -35,7 +35,7 @@ declare_rule! {
     code = "CT022", name = "world-readable-env-file", severity = Warning,
     category = Security, target = Container, fix = None,
     summary = "An env_file is readable by every user",
-    practices = ["b: Docker Compose Best Practices", "b: Filesystem & Volume Security"],
+    practices = ["a-env-config"],
 }
 
 /// The path `written` refers to, relative to the directory of the file it is written in.

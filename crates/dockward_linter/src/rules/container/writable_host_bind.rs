@@ -35,7 +35,8 @@ declare_rule! {
     category = Security, target = Container, fix = None,
     summary = "A host directory is bind-mounted writable",
     aliases = ["KSV-0121", "C-0045", "writable-host-mount", "hostPathSet"],
-    cis = ["5.6"], practices = ["b: Filesystem & Volume Security"],
+    cis = ["5.6"],
+    practices = ["b-read-only-volumes"],
 }
 
 impl ContainerRule for WritableHostBind {

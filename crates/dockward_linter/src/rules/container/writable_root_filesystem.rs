@@ -37,7 +37,8 @@ declare_rule! {
     category = Security, target = Container, fix = Sometimes,
     summary = "The container's root filesystem is writable",
     aliases = ["CKV_K8S_22", "KSV-0014", "C-0017", "no-read-only-root-fs", "notReadOnlyRootFilesystem", "container-security-context-readonlyrootfilesystem"],
-    cis = ["5.13"], practices = ["b: Runtime Hardening"],
+    cis = ["5.13"],
+    practices = ["b-read-only", "b-compose-read-only", "b-tmpfs"],
 }
 
 impl ContainerRule for WritableRootFilesystem {

@@ -26,7 +26,8 @@ declare_rule! {
     code = "DM023", name = "custom-cgroup-parent", severity = Info,
     category = BestPractice, target = Daemon, fix = None,
     summary = "A custom cgroup parent is set for all containers; confirm it",
-    cis = ["2.10"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.10"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl DaemonRule for CustomCgroupParent {

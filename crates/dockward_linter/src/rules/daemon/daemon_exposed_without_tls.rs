@@ -30,7 +30,8 @@ declare_rule! {
     code = "DM011", name = "daemon-exposed-without-tls", severity = Error,
     category = Security, target = Daemon, fix = None,
     summary = "The Docker API listens on every interface without TLS",
-    cis = ["2.7"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.7"],
+    practices = ["a-daemon-tls", "b-socket-tls"],
 }
 
 impl DaemonRule for DaemonExposedWithoutTls {

@@ -33,7 +33,7 @@ declare_rule! {
     code = "DM025", name = "default-bind-all-interfaces", severity = Info,
     category = Security, target = Daemon, fix = None,
     summary = "Published ports bind to every interface by default",
-    practices = ["b: Networking Essentials"],
+    practices = ["b-bind-ports"],
 }
 
 impl DaemonRule for DefaultBindAllInterfaces {

@@ -31,7 +31,8 @@ declare_rule! {
     code = "DM022", name = "default-ulimits-unset", severity = Info,
     category = BestPractice, target = Daemon, fix = None,
     summary = "No default ulimits bound containers' open files and processes",
-    cis = ["2.8"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.8"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl DaemonRule for DefaultUlimitsUnset {

@@ -33,7 +33,8 @@ declare_rule! {
     code = "DM018", name = "deprecated-storage-driver", severity = Warning,
     category = BestPractice, target = Daemon, fix = None,
     summary = "The storage driver is deprecated or removed",
-    cis = ["2.6"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.6"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl DaemonRule for DeprecatedStorageDriver {

@@ -34,7 +34,7 @@ declare_rule! {
     code = "DM015", name = "experimental-enabled", severity = Warning,
     category = Security, target = Daemon, fix = Sometimes,
     summary = "Experimental daemon features are on", cis = ["2.18"],
-    practices = ["b: Host & Daemon Security"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl DaemonRule for ExperimentalEnabled {

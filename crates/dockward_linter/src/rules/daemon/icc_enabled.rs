@@ -36,7 +36,7 @@ declare_rule! {
     code = "DM006", name = "icc-enabled", severity = Warning,
     category = Security, target = Daemon, fix = Sometimes,
     summary = "Inter-container communication on the default bridge is not disabled", cis = ["2.2"],
-    practices = ["b: Host & Daemon Security"],
+    practices = ["b-no-icc"],
 }
 
 impl DaemonRule for IccEnabled {

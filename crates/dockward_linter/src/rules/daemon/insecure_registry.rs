@@ -32,7 +32,8 @@ declare_rule! {
     code = "DM016", name = "insecure-registry", severity = Warning,
     category = Security, target = Daemon, fix = None,
     summary = "A registry is reached without TLS verification",
-    cis = ["2.5"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.5"],
+    practices = ["a-trusted-source", "b-daemon-hardening"],
 }
 
 /// True for entries only reachable over loopback.

@@ -33,7 +33,7 @@ declare_rule! {
     code = "DM017", name = "iptables-disabled", severity = Warning,
     category = Security, target = Daemon, fix = None,
     summary = "dockerd does not manage iptables rules", cis = ["2.4"],
-    practices = ["b: Host & Daemon Security"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl DaemonRule for IptablesDisabled {

@@ -35,7 +35,7 @@ declare_rule! {
     code = "DM007", name = "live-restore-disabled", severity = Warning,
     category = BestPractice, target = Daemon, fix = Sometimes,
     summary = "live-restore is off, so containers stop when the daemon stops", cis = ["2.15"],
-    practices = ["b: Host & Daemon Security"],
+    practices = ["b-live-restore"],
 }
 
 impl DaemonRule for LiveRestoreDisabled {

@@ -31,7 +31,8 @@ declare_rule! {
     code = "DM009", name = "log-level-not-info", severity = Warning,
     category = BestPractice, target = Daemon, fix = Sometimes,
     summary = "The daemon's log level is not info",
-    cis = ["2.3"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.3"],
+    practices = ["b-log-level"],
 }
 
 impl DaemonRule for LogLevelNotInfo {

@@ -36,7 +36,7 @@ declare_rule! {
     code = "DM021", name = "log-rotation-missing", severity = Warning,
     category = BestPractice, target = Daemon, fix = Sometimes,
     summary = "Container logs grow without limit: json-file without max-size",
-    practices = ["b: Monitoring & Compliance"],
+    practices = ["a-central-logging"],
 }
 
 const FIX_MESSAGE: &str = "Add `\"max-size\": \"10m\"` and `\"max-file\": \"3\"` to `log-opts`";

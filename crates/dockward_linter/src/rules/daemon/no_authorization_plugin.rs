@@ -32,7 +32,8 @@ declare_rule! {
     code = "DM019", name = "no-authorization-plugin", severity = Info,
     category = Security, target = Daemon, fix = None,
     summary = "No authorization plugin limits what API clients may do",
-    cis = ["2.12"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.12"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl DaemonRule for NoAuthorizationPlugin {

@@ -36,7 +36,7 @@ declare_rule! {
     code = "DM012", name = "no-new-privileges-disabled", severity = Warning,
     category = Security, target = Daemon, fix = Sometimes,
     summary = "Containers may gain privileges through setuid binaries by default", cis = ["2.14"],
-    practices = ["b: Host & Daemon Security"],
+    practices = ["b-no-new-privileges"],
 }
 
 impl DaemonRule for NoNewPrivilegesDisabled {

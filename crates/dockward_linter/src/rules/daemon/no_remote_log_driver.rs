@@ -34,7 +34,8 @@ declare_rule! {
     code = "DM020", name = "no-remote-log-driver", severity = Info,
     category = BestPractice, target = Daemon, fix = None,
     summary = "Container logs stay on the host: no remote or central log driver",
-    cis = ["2.13"], practices = ["b: Monitoring & Compliance"],
+    cis = ["2.13"],
+    practices = ["a-central-logging"],
 }
 
 impl DaemonRule for NoRemoteLogDriver {

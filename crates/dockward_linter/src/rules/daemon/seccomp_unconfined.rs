@@ -32,7 +32,8 @@ declare_rule! {
     code = "DM014", name = "seccomp-unconfined", severity = Error,
     category = Security, target = Daemon, fix = None,
     summary = "The default seccomp profile is disabled for every container",
-    cis = ["2.17"], practices = ["b: Host & Daemon Security", "a: Container Runtime Security"],
+    cis = ["2.17"],
+    practices = ["b-runtime-hardening"],
 }
 
 impl DaemonRule for SeccompUnconfined {

@@ -35,7 +35,7 @@ declare_rule! {
     code = "DM024", name = "selinux-disabled", severity = Info,
     category = Security, target = Daemon, fix = None,
     summary = "SELinux support in dockerd is not enabled",
-    practices = ["b: Host & Daemon Security"],
+    practices = ["b-runtime-hardening"],
 }
 
 impl DaemonRule for SelinuxDisabled {

@@ -37,7 +37,8 @@ declare_rule! {
     code = "DM010", name = "tcp-socket-without-tls-verify", severity = Warning,
     category = Security, target = Daemon, fix = None,
     summary = "The daemon listens on TCP without verifying client certificates",
-    cis = ["2.7"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.7"],
+    practices = ["a-daemon-tls", "b-socket-tls"],
 }
 
 impl DaemonRule for TcpSocketWithoutTlsVerify {

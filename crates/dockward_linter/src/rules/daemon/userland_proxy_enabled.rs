@@ -35,7 +35,7 @@ declare_rule! {
     code = "DM013", name = "userland-proxy-enabled", severity = Info,
     category = Security, target = Daemon, fix = Sometimes,
     summary = "The userland proxy is on; published ports go through docker-proxy", cis = ["2.16"],
-    practices = ["b: Host & Daemon Security"],
+    practices = ["b-network-hardening"],
 }
 
 impl DaemonRule for UserlandProxyEnabled {

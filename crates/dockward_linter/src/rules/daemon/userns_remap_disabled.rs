@@ -35,7 +35,8 @@ declare_rule! {
     code = "DM008", name = "userns-remap-disabled", severity = Warning,
     category = Security, target = Daemon, fix = None,
     summary = "Container root is host root: userns-remap is not enabled",
-    cis = ["2.9"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.9"],
+    practices = ["b-userns-remap"],
 }
 
 impl DaemonRule for UsernsRemapDisabled {

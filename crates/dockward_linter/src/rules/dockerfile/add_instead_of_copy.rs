@@ -40,7 +40,7 @@ declare_rule! {
     summary = "ADD is used to copy plain local files",
     aliases = ["DL3020", "DS-0005", "CKV_DOCKER_4", "9513a694-aa0d-41d8-be61-3271e056f36b", "CIS-DI-0009"],
     cis = ["4.9"],
-    practices = ["a: Minimal and Lean Images"],
+    practices = ["a-trusted-source"],
 }
 
 /// True if COPY would refuse `flag` (`--checksum`, `--keep-git-dir`, `--unpack`: ADD

@@ -32,7 +32,7 @@ declare_rule! {
     code = "DF011", name = "add-url-without-checksum", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "ADD downloads a URL without verifying a checksum", aliases = ["CKV_DOCKER_4", "DS-0005", "9513a694-aa0d-41d8-be61-3271e056f36b", "4b410d24-1cbe-4430-a632-62c9a931cf1c"],
-    practices = ["a: Use Trusted Base Images", "b: Image Security"],
+    practices = ["a-trusted-source"],
 }
 
 impl DockerfileRule for AddUrlWithoutChecksum {

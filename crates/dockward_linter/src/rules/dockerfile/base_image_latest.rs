@@ -39,7 +39,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "FROM uses an untagged or `latest` image",
     aliases = ["DL3006", "DL3007", "DS-0001", "CKV_DOCKER_7", "9efb0b2d-89c9-41a3-91ca-dcc0aec911fd", "f45ea400-6bbe-4501-9fc7-1c3d75c32067"],
-    practices = ["b: Image Security (pin versions)", "a: Use Trusted Base Images"],
+    practices = ["a-trusted-source", "b-pin-versions"],
 }
 
 impl DockerfileRule for BaseImageLatest {

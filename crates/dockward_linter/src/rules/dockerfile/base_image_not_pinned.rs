@@ -37,7 +37,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "FROM uses an image without a digest",
     default_enabled = false,
-    practices = ["b: Image Security", "a: Use Trusted Base Images"],
+    practices = ["a-trusted-source", "b-pin-versions"],
 }
 
 impl DockerfileRule for BaseImageNotPinned {

@@ -52,7 +52,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "A multi-stage build installs compilers or build tools in the final stage",
     cis = ["4.3"],
-    practices = ["a: Minimal and Lean Images (Multi-Stage Builds)", "b: Image Security"],
+    practices = ["a-multi-stage", "b-multi-stage"],
 }
 
 declare_rule! {
@@ -93,7 +93,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "A single-stage build installs compilers or build tools that ship in the image",
     cis = ["4.3"],
-    practices = ["a: Minimal and Lean Images (Multi-Stage Builds)", "b: Image Security"],
+    practices = ["a-multi-stage", "b-multi-stage"],
 }
 
 const TOOLCHAIN: &[&str] = &[

@@ -49,7 +49,7 @@ declare_rule! {
     summary = "Consecutive RUN instructions, or COPY/ADD into one directory, could be one layer",
     default_enabled = false,
     aliases = ["DL3059", "0008c003-79aa-42d8-95b8-1c2fe37dbfe6"],
-    practices = ["a: Minimal and Lean Images"],
+    practices = ["a-minimal-base"],
 }
 
 impl DockerfileRule for ConsecutiveRun {

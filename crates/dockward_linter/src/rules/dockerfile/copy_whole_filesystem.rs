@@ -46,7 +46,7 @@ declare_rule! {
     category = BestPractice, target = Dockerfile, fix = None,
     summary = "COPY --from copies the whole root filesystem of a build stage",
     aliases = ["DL3067"],
-    practices = ["a: Minimal and Lean Images"],
+    practices = ["a-minimal-base"],
 }
 
 fn is_root(path: &str) -> bool {

@@ -43,7 +43,7 @@ declare_rule! {
     summary = "The final stage uses a full distribution image where a slim variant exists",
     default_enabled = false,
     cis = ["4.3"],
-    practices = ["a: Minimal and Lean Images", "b: Image Security"],
+    practices = ["a-minimal-base", "b-minimal-trusted-images"],
 }
 
 /// Repositories with slim, alpine or distroless variants.

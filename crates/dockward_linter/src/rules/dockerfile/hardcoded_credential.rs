@@ -44,7 +44,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "A credential in a known format (cloud key, token, private key, URL password) is written in the Dockerfile", aliases = ["781e75f7-bf43-4ab7-bae7-a08ad6607af3"],
     cis = ["4.10"],
-    practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
+    practices = ["a-no-hardcoded-secrets", "b-no-secrets-in-images"],
 }
 
 impl DockerfileRule for HardcodedCredential {

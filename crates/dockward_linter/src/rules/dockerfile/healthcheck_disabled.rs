@@ -36,7 +36,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "HEALTHCHECK NONE disables the health check in the final image",
     cis = ["4.6"],
-    practices = ["a: Compliance and Auditing", "b: Monitoring & Compliance"],
+    practices = ["b-image-hardening"],
 }
 
 impl DockerfileRule for HealthcheckDisabled {

@@ -47,7 +47,7 @@ declare_rule! {
     summary = "The final stage's last USER is root",
     aliases = ["DL3002", "DS-0002", "CKV_DOCKER_8", "67fd0c4a-68cf-46d7-8c41-bc9fba7e40ae"],
     cis = ["4.1"],
-    practices = ["a: Running as Non-Root", "b: Runtime Hardening"],
+    practices = ["a-non-root", "b-non-root"],
 }
 
 /// True for a USER value that means uid 0.

@@ -48,7 +48,7 @@ declare_rule! {
     default_enabled = false,
     aliases = ["DL3057", "DS-0026", "CKV_DOCKER_2", "b03a748a-542d-44f4-bb86-9199ab4fd2d5", "698ed579-b239-4f8f-a388-baa4bcb13ef8"],
     cis = ["4.6"],
-    practices = ["a: Compliance and Auditing", "b: Monitoring & Compliance"],
+    practices = ["b-image-hardening"],
 }
 
 /// The HEALTHCHECK in force in the final image, if this file sets one: the last one

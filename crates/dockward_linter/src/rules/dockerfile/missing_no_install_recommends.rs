@@ -38,7 +38,7 @@ declare_rule! {
     category = BestPractice, target = Dockerfile, fix = Always,
     summary = "apt installs recommended packages too",
     aliases = ["DL3015", "DS-0029", "7384dfb2-fcd1-4fbf-91cd-6c44c318c33c"],
-    practices = ["a: Minimal and Lean Images", "b: Image Security"],
+    practices = ["a-minimal-base"],
 }
 
 impl DockerfileRule for MissingNoInstallRecommends {

@@ -54,7 +54,7 @@ declare_rule! {
     summary = "The final stage never sets USER, so it runs as the base image's user",
     aliases = ["CKV_DOCKER_3", "fd54f200-402c-4333-a5a4-36ef6709af2f", "DS-0002"],
     cis = ["4.1"],
-    practices = ["a: Running as Non-Root", "b: Runtime Hardening"],
+    practices = ["a-non-root", "b-non-root"],
 }
 
 /// True if the final stage chain starts `FROM ${VAR}` (a base chosen by the build)

@@ -38,7 +38,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "The final USER is a name, which orchestrators cannot verify as non-root",
     aliases = ["DL3066"],
-    practices = ["a: Running as Non-Root", "b: Runtime Hardening"],
+    practices = ["a-non-root"],
 }
 
 impl DockerfileRule for NonNumericUser {

@@ -65,7 +65,7 @@ declare_rule! {
         "295acb63-9246-4b21-b441-7c1f1fb62dc0", "38300d1a-feb2-4a48-936a-d1ef1cd24313",
         "f2f903fb-b977-461e-98d7-b3e2185c6118", "00481784-25aa-4a55-8633-3136dfcf4f37",
     ],
-    practices = ["a: Minimal and Lean Images"],
+    practices = ["a-minimal-base"],
 }
 
 /// What to do about one finding.

@@ -47,7 +47,7 @@ declare_rule! {
     summary = "A package manager is told to skip signature checks",
     aliases = ["CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11"],
     cis = ["4.11"],
-    practices = ["b: Image Security"],
+    practices = ["a-trusted-source"],
 }
 
 fn bypass_flags(prog: &str) -> &'static [&'static str] {

@@ -40,7 +40,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "A user password is set while building the image",
     aliases = ["CKV2_DOCKER_17"],
-    practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
+    practices = ["a-no-hardcoded-secrets", "b-no-secrets-in-images"],
 }
 
 impl DockerfileRule for PasswordSetAtBuild {

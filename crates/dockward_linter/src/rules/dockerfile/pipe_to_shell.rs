@@ -38,7 +38,7 @@ declare_rule! {
     code = "DF012", name = "pipe-to-shell", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "A downloaded script is piped into an interpreter without verification",
-    practices = ["b: Image Security", "a: Use Trusted Base Images"],
+    practices = ["a-trusted-source"],
 }
 
 const DOWNLOADERS: &[&str] = &["curl", "wget", "fetch"];

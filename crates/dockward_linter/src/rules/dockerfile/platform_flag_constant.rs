@@ -36,7 +36,6 @@ declare_rule! {
     category = Correctness, target = Dockerfile, fix = None,
     summary = "FROM --platform is hard-coded",
     aliases = ["DL3029", "b16e8501-ef3c-44e1-a543-a093238099c9", "FromPlatformFlagConstDisallowed"],
-    practices = ["b: Runtime Hardening (avoid --privileged)"],
 }
 
 impl DockerfileRule for PlatformFlagConstant {

@@ -37,7 +37,7 @@ declare_rule! {
     summary = "EXPOSE publishes a remote administration port (SSH, telnet, RDP, VNC, Docker API)",
     aliases = ["CKV_DOCKER_1", "DS-0004", "5907595b-5b6d-4142-b173-dbb0e73fbff8"],
     cis = ["5.7"],
-    practices = ["a: Secure Communication and Networking", "b: Networking Essentials"],
+    practices = ["b-network-hardening"],
 }
 
 const ADMIN_PORTS: &[(u32, &str)] = &[

@@ -33,7 +33,7 @@ declare_rule! {
     code = "DF015", name = "run-security-insecure", severity = Error,
     category = Security, target = Dockerfile, fix = None,
     summary = "RUN --security=insecure runs a build step without the sandbox",
-    practices = ["b: Runtime Hardening (avoid --privileged)", "a: Running as Non-Root"],
+    practices = ["b-no-privileged"],
 }
 
 impl DockerfileRule for RunSecurityInsecure {

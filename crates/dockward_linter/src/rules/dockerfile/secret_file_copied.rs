@@ -54,7 +54,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "COPY or ADD puts a credential file into the image", aliases = ["DS-0031"],
     cis = ["4.10"],
-    practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
+    practices = ["a-no-hardcoded-secrets", "b-no-secrets-in-images"],
 }
 
 /// Why `path` (a COPY/ADD source) is a credential file, if it is.

@@ -50,7 +50,7 @@ declare_rule! {
     summary = "ARG or ENV holds a literal secret",
     aliases = ["DL3064", "DS-0031", "781e75f7-bf43-4ab7-bae7-a08ad6607af3", "SecretsUsedInArgOrEnv"],
     cis = ["4.10"],
-    practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
+    practices = ["a-no-hardcoded-secrets", "b-no-secrets-in-images"],
 }
 
 impl DockerfileRule for SecretInArgEnv {

@@ -49,7 +49,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "A password or token is passed on a RUN command line",
     cis = ["4.10"],
-    practices = ["a: Secrets and Configuration Management", "b: Image Security (no secrets in Dockerfiles or layers)"],
+    practices = ["a-no-hardcoded-secrets", "b-no-secrets-in-images"],
 }
 
 const SECRET_OPTIONS: &[&str] =

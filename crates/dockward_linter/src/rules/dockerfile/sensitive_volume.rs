@@ -38,7 +38,7 @@ declare_rule! {
     summary = "VOLUME declares a system path or the Docker socket",
     aliases = ["DKL-DI-0002"],
     cis = ["5.6", "5.32"],
-    practices = ["b: Filesystem & Volume Security", "b: Runtime Hardening"],
+    practices = ["b-image-hardening"],
 }
 
 const SENSITIVE: &[&str] = &[

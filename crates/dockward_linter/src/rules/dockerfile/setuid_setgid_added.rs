@@ -40,7 +40,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "chmod adds a setuid or setgid bit",
     cis = ["4.8"],
-    practices = ["b: Filesystem & Volume Security", "b: Image Security"],
+    practices = ["b-image-hardening"],
 }
 
 impl DockerfileRule for SetuidSetgidAdded {

@@ -36,7 +36,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "A remote login server (SSH, telnet) is installed in the image",
     cis = ["5.7"],
-    practices = ["a: Minimal and Lean Images", "b: Networking Essentials"],
+    practices = ["a-minimal-base", "b-image-hardening"],
 }
 
 const SERVERS: &[&str] =

@@ -39,7 +39,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "RUN uses sudo",
     aliases = ["DL3004", "DS-0010", "CKV2_DOCKER_1", "DKL-DI-0001", "8ada6e80-0ade-439e-b176-0b28f6bce35a"],
-    practices = ["a: Running as Non-Root", "b: Runtime Hardening"],
+    practices = ["a-non-root"],
 }
 
 impl DockerfileRule for SudoInRun {

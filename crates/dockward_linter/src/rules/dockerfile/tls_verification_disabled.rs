@@ -56,7 +56,7 @@ declare_rule! {
         "CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_4", "CKV2_DOCKER_5", "CKV2_DOCKER_6",
         "CKV2_DOCKER_12", "CKV2_DOCKER_13", "CKV2_DOCKER_14", "CKV2_DOCKER_15", "CKV2_DOCKER_16",
     ],
-    practices = ["a: Secure Communication and Networking", "a: Use Trusted Base Images", "b: Image Security"],
+    practices = ["a-trusted-source"],
 }
 
 /// Why `NAME=value` disables TLS verification, if it does.

@@ -51,6 +51,7 @@ declare_rule! {
         "6452c424-1d92-4deb-bb18-a03e95d579c4", "93d88cf7-f078-46a8-8ddc-178e03aeacf1",
         "562952e4-0348-4dea-9826-44f3a2c6117b",
     ],
+    practices = ["b-pin-versions"],
 }
 
 const OS: &[Manager] =

@@ -50,7 +50,7 @@ declare_rule! {
         "02d9c71f-3ee8-4986-9c27-1a20d0d19bfc", "e36d8880-3f78-4546-b9a1-12f0745ca0d5",
         "22cd11f7-9c6c-4f6e-84c0-02058120b341",
     ],
-    practices = ["b: Image Security"],
+    practices = ["b-pin-versions"],
 }
 
 pub(super) fn is_local(word: &str) -> bool {

@@ -43,7 +43,7 @@ declare_rule! {
     category = Security, target = Dockerfile, fix = None,
     summary = "FROM uses an image from a registry outside the trusted list",
     aliases = ["DL3026"], cis = ["4.2"],
-    practices = ["a: Use Trusted Base Images", "b: Image Security (trusted base images)"],
+    practices = ["a-trusted-source", "b-minimal-trusted-images"],
 }
 
 /// True if `image` comes from `entry`: a registry, or a registry plus path prefix

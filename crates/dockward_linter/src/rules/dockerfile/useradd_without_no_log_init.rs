@@ -34,7 +34,7 @@ declare_rule! {
     category = BestPractice, target = Dockerfile, fix = Always,
     summary = "useradd with a high UID bloats the image through lastlog",
     aliases = ["DL3046"],
-    practices = ["a: Minimal and Lean Images"],
+    practices = ["a-minimal-base"],
 }
 
 impl DockerfileRule for UseraddWithoutNoLogInit {

@@ -40,7 +40,7 @@ declare_rule! {
     code = "DF017", name = "world-writable-permissions", severity = Warning,
     category = Security, target = Dockerfile, fix = None,
     summary = "chmod makes files writable by every user",
-    practices = ["b: Filesystem & Volume Security", "b: Image Security"],
+    practices = ["b-image-hardening"],
 }
 
 /// What a mode word means: world-writable, setuid/setgid.

@@ -27,7 +27,7 @@ declare_rule! {
     category = Security, target = Daemon, fix = None,
     summary = "The Docker Engine is older than the configured minimum version",
     cis = ["1.2.2"],
-    practices = ["a: Regular Updates"],
+    practices = ["b-update-docker"],
 }
 
 /// `major.minor.patch` of a version string (`v20.10.24+dfsg1` -> `(20, 10, 24)`).

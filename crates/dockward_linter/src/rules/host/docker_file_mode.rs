@@ -32,7 +32,7 @@ declare_rule! {
     category = Security, target = Host, fix = None,
     summary = "A file that controls Docker has looser permissions than CIS allows",
     cis = ["3.2", "3.4", "3.6", "3.8", "3.10", "3.12", "3.14", "3.16", "3.18", "3.20", "3.21", "3.24"],
-    practices = ["b: Host & Daemon Security"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl HostRule for DockerFileMode {

@@ -32,7 +32,7 @@ declare_rule! {
     category = Security, target = Host, fix = None,
     summary = "A file that controls Docker is not owned by root",
     cis = ["3.1", "3.3", "3.5", "3.7", "3.9", "3.11", "3.13", "3.15", "3.17", "3.19", "3.22", "3.23"],
-    practices = ["b: Host & Daemon Security"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl HostRule for DockerFileOwner {

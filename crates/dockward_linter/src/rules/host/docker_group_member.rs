@@ -29,7 +29,8 @@ declare_rule! {
     code = "HO001", name = "docker-group-member", severity = Warning,
     category = Security, target = Host, fix = None,
     summary = "A user in the docker group is root-equivalent",
-    cis = ["1.1.2"], practices = ["b: Host & Daemon Security"],
+    cis = ["1.1.2"],
+    practices = ["b-docker-group"],
 }
 
 impl HostRule for DockerGroupMember {

@@ -41,7 +41,7 @@ declare_rule! {
     summary = "A Docker file or directory is not watched by audit rules",
     cis = ["1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.1.7", "1.1.8", "1.1.9", "1.1.10", "1.1.11", "1.1.12",
            "1.1.13", "1.1.14", "1.1.15", "1.1.16", "1.1.17", "1.1.18"],
-    practices = ["b: Monitoring & Compliance"],
+           practices = ["a-audit-trails", "b-audit-logging"],
 }
 
 impl HostRule for DockerPathNotAudited {

@@ -30,7 +30,8 @@ declare_rule! {
     code = "HO005", name = "docker-root-not-separate-partition", severity = Warning,
     category = BestPractice, target = Host, fix = None,
     summary = "The Docker data root is not on its own partition",
-    cis = ["1.1.1"], practices = ["b: Host & Daemon Security"],
+    cis = ["1.1.1"],
+    practices = ["b-hardened-host"],
 }
 
 impl HostRule for DockerRootNotSeparatePartition {

@@ -32,7 +32,8 @@ declare_rule! {
     code = "HO006", name = "rootful-docker", severity = Info,
     category = Security, target = Host, fix = None,
     summary = "Docker runs as root and rootless mode is not set up",
-    cis = ["2.1"], practices = ["b: Host & Daemon Security"],
+    cis = ["2.1"],
+    practices = ["b-rootless"],
 }
 
 impl HostRule for RootfulDocker {

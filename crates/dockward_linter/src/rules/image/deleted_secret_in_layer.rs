@@ -35,7 +35,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "A credential file deleted by a later layer is still in an earlier one",
     cis = ["4.10"],
-    practices = ["a: Secrets Management", "b: Secrets"],
+    practices = ["a-no-hardcoded-secrets", "b-no-secrets-in-images"],
 }
 
 impl ImageContentsRule for DeletedSecretInLayer {

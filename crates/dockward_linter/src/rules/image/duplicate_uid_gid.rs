@@ -29,7 +29,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "Several accounts or groups in the image share an id",
     aliases = ["DKL-LI-0002"],
-    practices = ["b: Image Security"],
+    practices = ["b-image-hardening"],
 }
 
 impl ImageContentsRule for DuplicateUidGid {

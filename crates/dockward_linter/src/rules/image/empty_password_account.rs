@@ -29,7 +29,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "An account in the image has an empty password",
     aliases = ["DKL-LI-0001"],
-    practices = ["b: Image Security"],
+    practices = ["b-image-hardening"],
 }
 
 impl ImageContentsRule for EmptyPasswordAccount {

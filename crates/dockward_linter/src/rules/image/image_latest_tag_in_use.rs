@@ -24,7 +24,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "Containers run an image tagged `latest`",
     aliases = ["DKL-DI-0006"],
-    practices = ["b: Image Security"],
+    practices = ["b-pin-versions"],
 }
 
 impl ImageRule for ImageLatestTagInUse {

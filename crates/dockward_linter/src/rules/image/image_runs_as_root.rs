@@ -27,7 +27,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "The image's configured user is root",
     aliases = ["CIS-DI-0001"], cis = ["4.1"],
-    practices = ["a: Running as Non-Root", "b: Image Security"],
+    practices = ["a-non-root", "b-non-root"],
 }
 
 /// True if a `Config.User` value means root.

@@ -26,7 +26,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "An image in use was built longer ago than the configured maximum age",
     cis = ["4.4"],
-    practices = ["a: Regular Updates"],
+    practices = ["a-update-base", "b-update-docker"],
 }
 
 impl ImageRule for ImageTooOld {

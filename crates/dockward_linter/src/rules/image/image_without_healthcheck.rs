@@ -27,7 +27,7 @@ declare_rule! {
     category = BestPractice, target = Image, fix = None,
     summary = "An image in use defines no HEALTHCHECK",
     aliases = ["CIS-DI-0006"], cis = ["4.6"],
-    practices = ["b: Runtime Hardening"],
+    practices = ["b-image-hardening"],
 }
 
 impl ImageRule for ImageWithoutHealthcheck {

@@ -39,7 +39,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "A credential file is in the image", aliases = ["CIS-DI-0010"],
     cis = ["4.10"],
-    practices = ["a: Secrets Management", "b: Secrets"],
+    practices = ["a-no-hardcoded-secrets", "b-no-secrets-in-images"],
 }
 
 impl ImageContentsRule for SecretFileInImage {

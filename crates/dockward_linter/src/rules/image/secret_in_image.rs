@@ -37,7 +37,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "A secret-looking ENV value or build argument is stored in the image",
     aliases = ["CIS-DI-0010"], cis = ["4.10"],
-    practices = ["a: Secrets Management", "b: Secrets"],
+    practices = ["a-no-hardcoded-secrets", "b-no-secrets-in-images"],
 }
 
 /// The `KEY=VALUE` build arguments a history step records: `|2 A=1 B=2 /bin/sh -c ...`.

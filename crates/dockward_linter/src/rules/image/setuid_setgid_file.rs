@@ -33,7 +33,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "A file in the image has the setuid or setgid bit",
     aliases = ["CIS-DI-0008"], cis = ["4.8"],
-    practices = ["b: Image Security"],
+    practices = ["b-image-hardening"],
 }
 
 impl ImageContentsRule for SetuidSetgidFile {

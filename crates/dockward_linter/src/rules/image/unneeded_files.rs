@@ -38,7 +38,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "The image holds files only a build or a workstation needs",
     aliases = ["DKL-LI-0003"],
-    practices = ["b: Image Security"],
+    practices = ["a-minimal-base"],
 }
 
 const UNNEEDED_DIRS: &[&str] = &[".git", ".svn", ".hg", ".bzr", ".idea", ".vscode"];

@@ -28,7 +28,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "The image was built with `ADD <url>` or a download piped into a shell", aliases = ["CIS-DI-0009"],
     cis = ["4.9"],
-    practices = ["a: Use Trusted Base Images", "b: Supply Chain"],
+    practices = ["a-trusted-source"],
 }
 
 const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh"];

@@ -28,7 +28,7 @@ declare_rule! {
     code = "IM014", name = "world-writable-file", severity = Warning,
     category = Security, target = Image, fix = None,
     summary = "A file or directory in the image is writable by every user",
-    practices = ["b: Filesystem & Volume Security"],
+    practices = ["b-image-hardening"],
 }
 
 const SCRATCH_DIRS: &[&str] = &["tmp", "var/tmp", "dev/shm", "run/lock", "var/lock"];

@@ -50,6 +50,7 @@ declare_rule! {
     category = Security, target = Kubernetes, fix = None,
     summary = "The service-account token is mounted into the pods",
     aliases = ["automountServiceAccountToken", "CKV_K8S_38", "KSV-0036", "KSV036", "C-0034"],
+    practices = ["a-isolation"],
 }
 
 impl KubernetesRule for AutomountServiceAccountToken {

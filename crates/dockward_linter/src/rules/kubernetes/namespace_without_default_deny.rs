@@ -52,6 +52,7 @@ declare_rule! {
     category = Security, target = Kubernetes, fix = None,
     summary = "The namespace has no default-deny NetworkPolicy",
     aliases = ["C-0049"],
+    practices = ["a-network-policies"],
 }
 
 impl KubernetesRule for NamespaceWithoutDefaultDeny {

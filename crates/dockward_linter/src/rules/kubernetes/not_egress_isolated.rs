@@ -50,6 +50,7 @@ declare_rule! {
     category = Security, target = Kubernetes, fix = None,
     summary = "No NetworkPolicy isolates the workload's pods for egress",
     aliases = ["missingNetworkPolicy", "pod-networkpolicy", "C-0030"],
+    practices = ["a-network-policies"],
 }
 
 impl KubernetesRule for NotEgressIsolated {

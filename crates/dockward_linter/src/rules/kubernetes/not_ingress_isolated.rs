@@ -72,6 +72,7 @@ declare_rule! {
     category = Security, target = Kubernetes, fix = None,
     summary = "No NetworkPolicy isolates the workload's pods for ingress",
     aliases = ["non-isolated-pod", "missingNetworkPolicy", "pod-networkpolicy", "CKV2_K8S_6", "C-0260", "C-0030"],
+    practices = ["a-network-policies"],
 }
 
 impl KubernetesRule for NotIngressIsolated {

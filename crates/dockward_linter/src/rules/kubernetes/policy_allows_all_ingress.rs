@@ -45,6 +45,7 @@ declare_rule! {
     code = "KS004", name = "policy-allows-all-ingress", severity = Info,
     category = Security, target = Kubernetes, fix = None,
     summary = "A NetworkPolicy allows ingress from every source on every port",
+    practices = ["a-network-policies"],
 }
 
 impl KubernetesRule for PolicyAllowsAllIngress {

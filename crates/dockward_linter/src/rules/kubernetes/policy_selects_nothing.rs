@@ -36,6 +36,7 @@ declare_rule! {
     category = Correctness, target = Kubernetes, fix = None,
     summary = "A NetworkPolicy selects no workload of the scan",
     aliases = ["dangling-networkpolicy", "networkpolicy-targets-pod"],
+    practices = ["a-network-policies"],
 }
 
 impl KubernetesRule for PolicySelectsNothing {

@@ -52,6 +52,7 @@ declare_rule! {
     code = "KS013", name = "rejected-by-namespace-pss", severity = Error,
     category = Correctness, target = Kubernetes, fix = None,
     summary = "The namespace's Pod Security enforce level rejects this workload's pods",
+    practices = ["b-runtime-hardening"],
 }
 
 impl KubernetesRule for RejectedByNamespacePss {

@@ -38,6 +38,7 @@ declare_rule! {
     category = Security, target = Kubernetes, fix = None,
     summary = "A volume type outside the Restricted Pod Security Standard's list",
     aliases = ["KSV-0028", "KSV028"],
+    practices = ["b-no-sensitive-mounts"],
 }
 
 impl KubernetesRule for RestrictedVolumeType {

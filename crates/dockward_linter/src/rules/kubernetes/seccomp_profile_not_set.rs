@@ -58,6 +58,7 @@ declare_rule! {
     category = Security, target = Kubernetes, fix = Sometimes,
     summary = "No seccomp profile on the pod or container: Kubernetes runs it Unconfined",
     aliases = ["KSV-0030", "KSV030", "CKV_K8S_31"],
+    practices = ["b-runtime-hardening"],
 }
 
 impl KubernetesRule for SeccompProfileNotSet {

@@ -40,6 +40,7 @@ declare_rule! {
     category = Security, target = Kubernetes, fix = None,
     summary = "A ConfigMap holds a credential",
     aliases = ["sensitiveConfigmapContent", "KSV-01010", "KSV01010", "KSV-0109", "KSV109", "C-0012"],
+    practices = ["a-no-hardcoded-secrets", "a-secret-manager"],
 }
 
 /// One credential found in a ConfigMap.

@@ -34,6 +34,7 @@ declare_rule! {
     summary = "A Secret is passed to a container through environment variables",
     default_enabled = false,
     aliases = ["read-secret-from-env-var", "CKV_K8S_35"],
+    practices = ["a-env-config", "a-secret-manager"],
 }
 
 impl KubernetesRule for SecretInEnv {

@@ -39,6 +39,7 @@ declare_rule! {
     category = Security, target = Kubernetes, fix = None,
     summary = "Windows HostProcess container: runs on the node without isolation",
     aliases = ["KSV-0103", "KSV103"],
+    practices = ["b-no-privileged"],
 }
 
 impl KubernetesRule for WindowsHostProcess {

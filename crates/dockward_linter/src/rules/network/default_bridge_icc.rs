@@ -29,7 +29,7 @@ declare_rule! {
     category = Security, target = Network, fix = None,
     summary = "Containers on the default bridge can reach each other (ICC on)",
     cis = ["2.2"],
-    practices = ["b: Network Security"],
+    practices = ["b-no-icc"],
 }
 
 const ICC: &str = "com.docker.network.bridge.enable_icc";

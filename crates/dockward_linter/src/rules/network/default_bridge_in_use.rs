@@ -28,7 +28,7 @@ declare_rule! {
     category = Security, target = Network, fix = None,
     summary = "A container is attached to the default bridge network",
     cis = ["5.30"],
-    practices = ["b: Network Security"],
+    practices = ["a-custom-networks", "b-custom-networks"],
 }
 
 impl NetworkRule for DefaultBridgeInUse {

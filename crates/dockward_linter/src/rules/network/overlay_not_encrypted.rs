@@ -26,7 +26,7 @@ declare_rule! {
     category = Security, target = Network, fix = None,
     summary = "An overlay network does not encrypt traffic between nodes",
     cis = ["7.3"],
-    practices = ["b: Network Security"],
+    practices = ["a-encrypted-overlay"],
 }
 
 impl NetworkRule for OverlayNotEncrypted {

@@ -30,6 +30,7 @@ declare_rule! {
     category = Security, target = Swarm, fix = None,
     summary = "The swarm's managers do not run in auto-lock mode",
     cis = ["7.5"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl SwarmRule for AutolockDisabled {

@@ -29,6 +29,7 @@ declare_rule! {
     category = Security, target = Swarm, fix = None,
     summary = "The swarm's root CA certificate has not been rotated for too long",
     cis = ["7.8"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl SwarmRule for CaCertTooOld {

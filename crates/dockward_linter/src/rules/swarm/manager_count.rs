@@ -40,6 +40,7 @@ declare_rule! {
     category = Security, target = Swarm, fix = None,
     summary = "The swarm's number of managers gives no or needless fault tolerance",
     cis = ["7.1"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl SwarmRule for ManagerCount {

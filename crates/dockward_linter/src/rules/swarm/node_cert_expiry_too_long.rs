@@ -30,6 +30,7 @@ declare_rule! {
     category = Security, target = Swarm, fix = None,
     summary = "The swarm's node certificates are valid longer than allowed",
     cis = ["7.7"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl SwarmRule for NodeCertExpiryTooLong {

@@ -29,6 +29,7 @@ declare_rule! {
     category = Security, target = Swarm, fix = None,
     summary = "The engine is part of a swarm",
     cis = ["5.1"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl SwarmRule for SwarmModeEnabled {

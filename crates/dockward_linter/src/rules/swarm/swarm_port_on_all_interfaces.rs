@@ -38,6 +38,7 @@ declare_rule! {
     category = Security, target = Swarm, fix = None,
     summary = "A swarm port listens on every interface of the host",
     cis = ["7.2"],
+    practices = ["b-bind-ports"],
 }
 
 impl SwarmRule for SwarmPortOnAllInterfaces {

@@ -38,7 +38,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "The operating system release no longer gets security fixes",
     default_enabled = false,
-    practices = ["a: Use Trusted Base Images", "a: Vulnerability Scanning"],
+    practices = ["a-update-base"],
 }
 
 impl VulnRule for EndOfLifeOs {

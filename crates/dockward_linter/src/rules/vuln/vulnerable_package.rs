@@ -44,7 +44,7 @@ declare_rule! {
     category = Security, target = Image, fix = None,
     summary = "An installed package has a known vulnerability that a newer version fixes",
     default_enabled = false,
-    practices = ["a: Vulnerability Scanning", "b: Image Security"],
+    practices = ["a-scan-images", "b-scan-images"],
 }
 
 impl VulnRule for VulnerablePackage {
