@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::{Sink, SinkError};
+pub use crate::syslog::{SyslogConfig, SyslogTransport};
+use crate::{Metrics, Sink, SinkError};
 
 /// One configured sink. Tagged by `type`.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -17,21 +18,107 @@ pub enum SinkConfig {
         path: PathBuf,
         #[serde(default)]
         queue: Option<usize>,
+        /// Rotate when the file would grow past this many bytes (`max-bytes`); no rotation
+        /// when absent.
+        #[serde(default, rename = "max-bytes")]
+        max_bytes: Option<u64>,
+        /// Rotated files kept (`path.1` newest ... `path.<keep>` oldest); 5 by default.
+        #[serde(default)]
+        keep: Option<u32>,
+        #[serde(default)]
+        spool: Option<SpoolConfig>,
     },
+    /// RFC 5424 syslog over UDP, TCP (octet counting) or TLS.
+    Syslog(SyslogConfig),
+}
+
+/// An on-disk spool: batches a sink could not deliver are appended here and delivered
+/// first, also after a restart, so they survive one. Bounded: past `max-bytes`, records
+/// are dropped and counted.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SpoolConfig {
+    pub path: PathBuf,
+    /// 64 MiB by default.
+    #[serde(default = "default_spool_bytes")]
+    pub max_bytes: u64,
+}
+
+fn default_spool_bytes() -> u64 {
+    64 << 20
 }
 
 impl SinkConfig {
     pub fn queue_len(&self) -> usize {
+        let queue = match self {
+            SinkConfig::Stdout => None,
+            SinkConfig::File { queue, .. } => *queue,
+            SinkConfig::Syslog(config) => config.queue,
+        };
+        queue.unwrap_or(crate::DEFAULT_QUEUE)
+    }
+
+    /// The sink's spool, when one is configured.
+    pub fn spool(&self) -> Option<&SpoolConfig> {
         match self {
-            SinkConfig::Stdout => crate::DEFAULT_QUEUE,
-            SinkConfig::File { queue, .. } => queue.unwrap_or(crate::DEFAULT_QUEUE),
+            SinkConfig::Stdout => None,
+            SinkConfig::File { spool, .. } => spool.as_ref(),
+            SinkConfig::Syslog(config) => config.spool.as_ref(),
         }
     }
 
-    pub(crate) fn open(&self) -> Result<Box<dyn Sink>, SinkError> {
+    pub(crate) fn open(&self, metrics: &Metrics) -> Result<Box<dyn Sink>, SinkError> {
         Ok(match self {
             SinkConfig::Stdout => Box::new(crate::stdout::StdoutSink::new()),
-            SinkConfig::File { path, .. } => Box::new(crate::file::FileSink::new(path.clone())),
+            SinkConfig::File { path, max_bytes, keep, .. } => {
+                Box::new(crate::file::FileSink::new(path.clone()).rotate(*max_bytes, keep.unwrap_or(5)))
+            }
+            SinkConfig::Syslog(config) => Box::new(crate::syslog::SyslogSink::new(config, metrics.clone())?),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Tables {
+        sink: Vec<SinkConfig>,
+    }
+
+    #[test]
+    fn parses_every_type_and_rejects_unknown_keys() {
+        let tables: Tables = toml::from_str(
+            r#"
+            [[sink]]
+            type = "stdout"
+            [[sink]]
+            type = "file"
+            path = "/var/log/dockward.jsonl"
+            max-bytes = 1000
+            keep = 3
+            spool = { path = "/var/spool/dockward/file" }
+            [[sink]]
+            type = "syslog"
+            address = "logs:6514"
+            transport = "tls"
+            app-name = "dw"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(tables.sink.len(), 3);
+        assert_eq!(tables.sink[1].spool().unwrap().max_bytes, 64 << 20);
+        let SinkConfig::Syslog(syslog) = &tables.sink[2] else { panic!("{:?}", tables.sink[2]) };
+        assert_eq!(
+            (syslog.transport, syslog.app_name.as_str(), syslog.facility.as_str()),
+            (SyslogTransport::Tls, "dw", "daemon")
+        );
+
+        let error =
+            toml::from_str::<Tables>("[[sink]]\ntype = \"syslog\"\naddress = \"a:1\"\nport = 1\n").err().unwrap();
+        assert!(error.to_string().contains("unknown field `port`"), "{error}");
+        let error = toml::from_str::<Tables>("[[sink]]\ntype = \"file\"\npath = \"x\"\nsize = 1\n").err().unwrap();
+        assert!(error.to_string().contains("unknown field `size`"), "{error}");
     }
 }

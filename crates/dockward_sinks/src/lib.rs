@@ -13,6 +13,8 @@ pub mod config;
 mod file;
 pub mod metrics;
 mod stdout;
+pub mod syslog;
+mod tls;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -102,7 +104,7 @@ impl SinkSet {
         let default = [SinkConfig::Stdout];
         let configs = if configs.is_empty() { &default[..] } else { configs };
         for config in configs {
-            let sink = config.open()?;
+            let sink = config.open(&metrics)?;
             sinks.push(spawn(sink, config.queue_len(), metrics.clone()));
         }
         Ok(SinkSet { sinks, metrics })

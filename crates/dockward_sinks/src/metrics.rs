@@ -25,6 +25,8 @@ struct Inner {
     dropped: BTreeMap<String, u64>,
     /// sink -> records waiting.
     backlog: BTreeMap<String, u64>,
+    /// sink -> records truncated to fit a datagram.
+    truncated: BTreeMap<String, u64>,
     heartbeats: u64,
 }
 
@@ -70,6 +72,11 @@ impl Metrics {
         self.with(|m| {
             m.backlog.insert(sink.into(), records);
         });
+    }
+
+    /// Records cut to fit a transport's size limit (syslog over UDP).
+    pub fn truncated(&self, sink: &str, records: u64) {
+        self.with(|m| *m.truncated.entry(sink.into()).or_default() += records);
     }
 
     pub fn heartbeat(&self) {
@@ -124,6 +131,13 @@ impl Metrics {
                 "gauge",
                 "Records waiting in a sink's queue.",
                 m.backlog.iter().map(|(s, v)| (vec![("sink", s.as_str())], *v)),
+            );
+            family(
+                &mut out,
+                "dockward_sink_truncated_total",
+                "counter",
+                "Records truncated to fit a transport's size limit.",
+                m.truncated.iter().map(|(s, v)| (vec![("sink", s.as_str())], *v)),
             );
             family(
                 &mut out,
