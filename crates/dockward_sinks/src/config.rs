@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+pub use crate::prometheus::{PrometheusConfig, TextfileConfig};
 pub use crate::syslog::{SyslogConfig, SyslogTransport};
 use crate::{Metrics, Sink, SinkError};
 
@@ -30,6 +31,10 @@ pub enum SinkConfig {
     },
     /// RFC 5424 syslog over UDP, TCP (octet counting) or TLS.
     Syslog(SyslogConfig),
+    /// The metrics on a `/metrics` listener (takes no records).
+    Prometheus(PrometheusConfig),
+    /// The metrics as a node_exporter textfile, written atomically (takes no records).
+    PrometheusTextfile(TextfileConfig),
 }
 
 /// An on-disk spool: batches a sink could not deliver are appended here and delivered
@@ -51,7 +56,7 @@ fn default_spool_bytes() -> u64 {
 impl SinkConfig {
     pub fn queue_len(&self) -> usize {
         let queue = match self {
-            SinkConfig::Stdout => None,
+            SinkConfig::Stdout | SinkConfig::Prometheus(_) | SinkConfig::PrometheusTextfile(_) => None,
             SinkConfig::File { queue, .. } => *queue,
             SinkConfig::Syslog(config) => config.queue,
         };
@@ -61,7 +66,7 @@ impl SinkConfig {
     /// The sink's spool, when one is configured.
     pub fn spool(&self) -> Option<&SpoolConfig> {
         match self {
-            SinkConfig::Stdout => None,
+            SinkConfig::Stdout | SinkConfig::Prometheus(_) | SinkConfig::PrometheusTextfile(_) => None,
             SinkConfig::File { spool, .. } => spool.as_ref(),
             SinkConfig::Syslog(config) => config.spool.as_ref(),
         }
@@ -74,6 +79,12 @@ impl SinkConfig {
                 Box::new(crate::file::FileSink::new(path.clone()).rotate(*max_bytes, keep.unwrap_or(5)))
             }
             SinkConfig::Syslog(config) => Box::new(crate::syslog::SyslogSink::new(config, metrics.clone())?),
+            SinkConfig::Prometheus(config) => {
+                Box::new(crate::prometheus::ListenerSink::start(config, metrics.clone())?)
+            }
+            SinkConfig::PrometheusTextfile(config) => {
+                Box::new(crate::prometheus::TextfileSink::start(config, metrics.clone())?)
+            }
         })
     }
 }
@@ -104,10 +115,17 @@ mod tests {
             address = "logs:6514"
             transport = "tls"
             app-name = "dw"
+            [[sink]]
+            type = "prometheus"
+            listen = "127.0.0.1:9323"
+            [[sink]]
+            type = "prometheus-textfile"
+            path = "/var/lib/node_exporter/textfile/dockward.prom"
             "#,
         )
         .unwrap();
-        assert_eq!(tables.sink.len(), 3);
+        assert_eq!(tables.sink.len(), 5);
+        assert!(matches!(&tables.sink[4], SinkConfig::PrometheusTextfile(t) if t.interval_secs == 15));
         assert_eq!(tables.sink[1].spool().unwrap().max_bytes, 64 << 20);
         let SinkConfig::Syslog(syslog) = &tables.sink[2] else { panic!("{:?}", tables.sink[2]) };
         assert_eq!(

@@ -12,6 +12,7 @@
 pub mod config;
 mod file;
 pub mod metrics;
+pub mod prometheus;
 mod stdout;
 pub mod syslog;
 mod tls;
@@ -120,11 +121,11 @@ impl SinkSet {
     /// and counts the drop.
     pub fn emit(&self, record: Record) {
         for sink in &self.sinks {
-            match sink.sender.try_send(record.clone()) {
-                Ok(()) => {
-                    sink.backlog.fetch_add(1, Ordering::Relaxed);
-                }
-                Err(_) => self.metrics.dropped(&sink.name, 1),
+            // Counted before sending, so the task never subtracts a record not yet added.
+            sink.backlog.fetch_add(1, Ordering::Relaxed);
+            if sink.sender.try_send(record.clone()).is_err() {
+                sink.backlog.fetch_sub(1, Ordering::Relaxed);
+                self.metrics.dropped(&sink.name, 1);
             }
         }
     }
@@ -164,6 +165,7 @@ fn spawn(mut sink: Box<dyn Sink>, queue_len: usize, metrics: Metrics) -> SinkHan
     let name = sink.name().to_owned();
     let task_backlog = backlog.clone();
     let task = tokio::spawn(async move {
+        let name = sink.name().to_owned();
         let mut batch = Vec::new();
         while receiver.recv_many(&mut batch, 512).await > 0 {
             let mut delay = Duration::from_millis(100);
@@ -171,19 +173,22 @@ fn spawn(mut sink: Box<dyn Sink>, queue_len: usize, metrics: Metrics) -> SinkHan
                 match sink.deliver(&batch).await {
                     Ok(()) => break,
                     Err(error) => {
+                        // The error names the sink and the failure, never a record's content.
                         eprintln!("dockward: sink {error}; retrying in {delay:?}");
+                        metrics.failure(&name);
                         tokio::time::sleep(delay).await;
                         delay = (delay * 2).min(Duration::from_secs(30));
                     }
                 }
             }
-            task_backlog.fetch_sub(batch.len(), Ordering::Relaxed);
+            let left = task_backlog.fetch_sub(batch.len(), Ordering::Relaxed).saturating_sub(batch.len());
+            metrics.delivered(&name, batch.len() as u64);
+            metrics.backlog(&name, left as u64);
             batch.clear();
         }
         if let Err(error) = sink.close().await {
             eprintln!("dockward: sink {error}");
         }
-        drop(metrics);
     });
     SinkHandle { name, sender, backlog, task }
 }
