@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+pub use crate::fluent::FluentConfig;
 pub use crate::prometheus::{PrometheusConfig, TextfileConfig};
 pub use crate::syslog::{SyslogConfig, SyslogTransport};
 use crate::{Metrics, Sink, SinkError};
@@ -35,6 +36,8 @@ pub enum SinkConfig {
     Prometheus(PrometheusConfig),
     /// The metrics as a node_exporter textfile, written atomically (takes no records).
     PrometheusTextfile(TextfileConfig),
+    /// Fluent forward protocol (Fluentd, Fluent Bit), acknowledged chunks.
+    FluentForward(FluentConfig),
 }
 
 /// An on-disk spool: batches a sink could not deliver are appended here and delivered
@@ -59,6 +62,7 @@ impl SinkConfig {
             SinkConfig::Stdout | SinkConfig::Prometheus(_) | SinkConfig::PrometheusTextfile(_) => None,
             SinkConfig::File { queue, .. } => *queue,
             SinkConfig::Syslog(config) => config.queue,
+            SinkConfig::FluentForward(config) => config.queue,
         };
         queue.unwrap_or(crate::DEFAULT_QUEUE)
     }
@@ -69,6 +73,7 @@ impl SinkConfig {
             SinkConfig::Stdout | SinkConfig::Prometheus(_) | SinkConfig::PrometheusTextfile(_) => None,
             SinkConfig::File { spool, .. } => spool.as_ref(),
             SinkConfig::Syslog(config) => config.spool.as_ref(),
+            SinkConfig::FluentForward(config) => config.spool.as_ref(),
         }
     }
 
@@ -82,6 +87,7 @@ impl SinkConfig {
             SinkConfig::Prometheus(config) => {
                 Box::new(crate::prometheus::ListenerSink::start(config, metrics.clone())?)
             }
+            SinkConfig::FluentForward(config) => Box::new(crate::fluent::FluentSink::new(config)),
             SinkConfig::PrometheusTextfile(config) => {
                 Box::new(crate::prometheus::TextfileSink::start(config, metrics.clone())?)
             }

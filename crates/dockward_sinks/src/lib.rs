@@ -11,6 +11,7 @@
 
 pub mod config;
 mod file;
+pub mod fluent;
 pub mod metrics;
 pub mod prometheus;
 mod spool;
