@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 pub use crate::fluent::FluentConfig;
+use crate::http::HttpKind;
+pub use crate::http::{HttpConfig, Secret};
 pub use crate::prometheus::{PrometheusConfig, TextfileConfig};
 pub use crate::syslog::{SyslogConfig, SyslogTransport};
 use crate::{Metrics, Sink, SinkError};
@@ -38,6 +40,14 @@ pub enum SinkConfig {
     PrometheusTextfile(TextfileConfig),
     /// Fluent forward protocol (Fluentd, Fluent Bit), acknowledged chunks.
     FluentForward(FluentConfig),
+    /// Elasticsearch / OpenSearch `_bulk` (per-item errors, only the failed items retried).
+    Elasticsearch(HttpConfig),
+    /// Grafana Loki push API.
+    Loki(HttpConfig),
+    /// A JSON POST of each batch, signed with HMAC-SHA256.
+    Webhook(HttpConfig),
+    /// Splunk HTTP Event Collector.
+    SplunkHec(HttpConfig),
 }
 
 /// An on-disk spool: batches a sink could not deliver are appended here and delivered
@@ -63,6 +73,10 @@ impl SinkConfig {
             SinkConfig::File { queue, .. } => *queue,
             SinkConfig::Syslog(config) => config.queue,
             SinkConfig::FluentForward(config) => config.queue,
+            SinkConfig::Elasticsearch(config)
+            | SinkConfig::Loki(config)
+            | SinkConfig::Webhook(config)
+            | SinkConfig::SplunkHec(config) => config.queue,
         };
         queue.unwrap_or(crate::DEFAULT_QUEUE)
     }
@@ -74,6 +88,10 @@ impl SinkConfig {
             SinkConfig::File { spool, .. } => spool.as_ref(),
             SinkConfig::Syslog(config) => config.spool.as_ref(),
             SinkConfig::FluentForward(config) => config.spool.as_ref(),
+            SinkConfig::Elasticsearch(config)
+            | SinkConfig::Loki(config)
+            | SinkConfig::Webhook(config)
+            | SinkConfig::SplunkHec(config) => config.spool.as_ref(),
         }
     }
 
@@ -88,11 +106,19 @@ impl SinkConfig {
                 Box::new(crate::prometheus::ListenerSink::start(config, metrics.clone())?)
             }
             SinkConfig::FluentForward(config) => Box::new(crate::fluent::FluentSink::new(config)),
+            SinkConfig::Elasticsearch(config) => Box::new(http(HttpKind::Elasticsearch, config, metrics)?),
+            SinkConfig::Loki(config) => Box::new(http(HttpKind::Loki, config, metrics)?),
+            SinkConfig::Webhook(config) => Box::new(http(HttpKind::Webhook, config, metrics)?),
+            SinkConfig::SplunkHec(config) => Box::new(http(HttpKind::SplunkHec, config, metrics)?),
             SinkConfig::PrometheusTextfile(config) => {
                 Box::new(crate::prometheus::TextfileSink::start(config, metrics.clone())?)
             }
         })
     }
+}
+
+fn http(kind: HttpKind, config: &HttpConfig, metrics: &Metrics) -> Result<crate::http::HttpSink, SinkError> {
+    crate::http::HttpSink::new(kind, config, metrics.clone())
 }
 
 #[cfg(test)]

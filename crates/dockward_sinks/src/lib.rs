@@ -12,6 +12,7 @@
 pub mod config;
 mod file;
 pub mod fluent;
+pub mod http;
 pub mod metrics;
 pub mod prometheus;
 mod spool;
