@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use serde::Deserialize;
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 
 use crate::config::SpoolConfig;
@@ -209,24 +209,18 @@ fn local_hostname() -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-trait Stream: AsyncWrite + Unpin + Send {
-    /// True when the peer has closed (or sent something a syslog receiver never sends).
-    fn peer_closed(&self) -> bool;
-}
+trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 
-impl Stream for TcpStream {
-    fn peer_closed(&self) -> bool {
-        let mut probe = [0u8; 1];
-        !matches!(self.try_read(&mut probe), Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock)
-    }
-}
-
-impl Stream for tokio_rustls::client::TlsStream<TcpStream> {
-    fn peer_closed(&self) -> bool {
-        // A syslog receiver sends nothing after the handshake: readable bytes are a
-        // close_notify or an alert, so the connection is done either way.
-        self.get_ref().0.peer_closed()
-    }
+/// True when the peer has closed the connection (or sent data, which a syslog receiver
+/// never does: then it is an error on its way). Polls one read without waiting; through
+/// TLS the read goes through rustls, so a post-handshake message (a TLS 1.3 session
+/// ticket) is consumed there and does not count as data.
+fn peer_closed<S: Stream + ?Sized>(stream: &mut S) -> bool {
+    let mut byte = [0u8; 1];
+    let mut buffer = tokio::io::ReadBuf::new(&mut byte);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    std::pin::Pin::new(stream).poll_read(&mut context, &mut buffer).is_ready()
 }
 
 pub(crate) struct SyslogSink {
@@ -325,8 +319,10 @@ impl SyslogSink {
     }
 
     async fn deliver_stream(&mut self, batch: &[Record]) -> Result<(), SinkError> {
-        if self.stream.as_ref().is_some_and(|stream| stream.peer_closed()) {
-            self.stream = None;
+        if let Some(stream) = self.stream.as_mut() {
+            if peer_closed(stream.as_mut()) {
+                self.stream = None;
+            }
         }
         if self.stream.is_none() {
             self.stream = Some(self.connect().await?);
