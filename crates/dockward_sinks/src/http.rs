@@ -137,6 +137,14 @@ enum Answer {
 
 impl HttpSink {
     pub(crate) fn new(kind: HttpKind, config: &HttpConfig, metrics: Metrics) -> Result<HttpSink, SinkError> {
+        // The sink's name (in errors and metric labels) shows the URL, so the URL must not
+        // carry credentials: they belong in `headers`.
+        let authority = config.url.split("://").nth(1).unwrap_or("").split(['/', '?', '#']).next().unwrap_or("");
+        if authority.contains('@') {
+            let sink = format!("{}:{}", kind.type_name(), config.url.split("://").next().unwrap_or(""));
+            let message = "url: put credentials in `headers` (authorization), not in the URL".into();
+            return Err(SinkError::Config { sink, message });
+        }
         let name = format!("{}:{}", kind.type_name(), config.url);
         let error = |message: String| SinkError::Config { sink: name.clone(), message };
         let set: [(&str, bool); 6] = [
@@ -495,5 +503,8 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(error.contains("an http:// or https:// URL"), "{error}");
+        let config: HttpConfig = toml::from_str("url = \"https://elastic:pa55@es:9200\"").unwrap();
+        let error = HttpSink::new(HttpKind::Elasticsearch, &config, Metrics::new()).err().unwrap().to_string();
+        assert!(!error.contains("pa55") && error.contains("not in the URL"), "{error}");
     }
 }
