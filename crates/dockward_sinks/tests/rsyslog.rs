@@ -5,115 +5,15 @@
 //! the `@cee:` payload with mmjsonparse; its omfile writes one JSON line per message with
 //! the header fields it parsed and `$!all-json`, which the tests compare with what was sent.
 
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use dockward_sinks::config::{SyslogConfig, SyslogTransport};
 use dockward_sinks::{Metrics, Record, RecordSeverity, SinkConfig, SinkSet};
 use serde_json::Value;
 
-/// A running rsyslogd; killed (by its own pid) when dropped, also when a test fails.
-struct Rsyslog {
-    child: Child,
-    dir: PathBuf,
-    conf: PathBuf,
-    port: u16,
-}
-
-impl Drop for Rsyslog {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// The template: the header fields rsyslog parsed, and the parsed JSON payload.
-const TEMPLATE: &str = r#"
-template(name="line" type="list") {
-  constant(value="{")
-  property(outname="hostname" name="hostname" format="jsonf") constant(value=",")
-  property(outname="app" name="app-name" format="jsonf") constant(value=",")
-  property(outname="procid" name="procid" format="jsonf") constant(value=",")
-  property(outname="msgid" name="msgid" format="jsonf") constant(value=",")
-  property(outname="pri" name="pri" format="jsonf") constant(value=",")
-  property(outname="time" name="timereported" dateFormat="rfc3339" format="jsonf") constant(value=",")
-  property(outname="sd" name="structured-data" format="jsonf") constant(value=",")
-  property(outname="rawmsg" name="msg" format="jsonf") constant(value=",\"parsed\":")
-  property(name="$!all-json") constant(value="}\n")
-}
-"#;
-
-impl Rsyslog {
-    /// Starts rsyslogd with `inputs` (config text with `{port}`, `{dir}` placeholders).
-    fn start(dir: &Path, port: u16, globals: &str, inputs: &str) -> Rsyslog {
-        let conf = dir.join("rsyslog.conf");
-        let text = format!(
-            "global(workDirectory=\"{dir}\" maxMessageSize=\"64k\" {globals})\n\
-             module(load=\"mmjsonparse\")\n{TEMPLATE}\n\
-             ruleset(name=\"in\") {{\n  action(type=\"mmjsonparse\")\n  \
-             action(type=\"omfile\" file=\"{dir}/out.jsonl\" template=\"line\")\n}}\n{inputs}\n",
-            dir = dir.display(),
-        )
-        .replace("{port}", &port.to_string());
-        std::fs::write(&conf, text).unwrap();
-        Self::run(dir.to_owned(), conf, port)
-    }
-
-    fn run(dir: PathBuf, conf: PathBuf, port: u16) -> Rsyslog {
-        let rsyslogd = ["/usr/sbin/rsyslogd", "/sbin/rsyslogd"]
-            .into_iter()
-            .find(|path| Path::new(path).exists())
-            .expect("rsyslogd is not installed (apt-get install rsyslog; .ci/run does)");
-        let child = Command::new(rsyslogd)
-            .arg("-n")
-            .arg("-f")
-            .arg(&conf)
-            .arg("-i")
-            .arg(dir.join("rsyslogd.pid"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let rsyslog = Rsyslog { child, dir, conf, port };
-        // Ready when its TCP input (every config here has one) accepts.
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "rsyslogd did not listen on {port}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        rsyslog
-    }
-
-    fn stop(mut self) -> (PathBuf, PathBuf, u16) {
-        // SIGTERM by its own pid: a clean shutdown flushes omfile.
-        Command::new("kill").arg(self.child.id().to_string()).status().unwrap();
-        let _ = self.child.wait();
-        (self.dir.clone(), self.conf.clone(), self.port)
-    }
-
-    /// The lines rsyslog wrote, waiting until there are at least `count`.
-    fn lines(&self, count: usize) -> Vec<Value> {
-        wait_lines(&self.dir.join("out.jsonl"), count)
-    }
-}
-
-fn wait_lines(path: &Path, count: usize) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let lines: Vec<Value> = text.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
-        if lines.len() >= count || Instant::now() > deadline {
-            return lines;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+#[path = "support/rsyslog.rs"]
+mod support;
+use support::{certificates, free_port, gtls_installed, tls_input, Rsyslog};
 
 fn record(n: usize, severity: RecordSeverity) -> Record {
     let json = serde_json::json!({
@@ -241,78 +141,16 @@ async fn reconnects_when_rsyslog_restarts_and_loses_nothing_written_after() {
     assert_eq!(seqs, (0..15).collect::<Vec<u64>>());
 }
 
-/// Writes a CA and a server certificate for 127.0.0.1 signed by it, with the openssl CLI.
-fn certificates(dir: &Path) {
-    let run = |args: &[&str]| {
-        let status = Command::new("openssl").args(args).current_dir(dir).stderr(Stdio::null()).status().unwrap();
-        assert!(status.success(), "openssl {args:?}");
-    };
-    run(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=dockward test CA",
-    ]);
-    run(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    ]);
-    std::fs::write(dir.join("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n").unwrap();
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.pem",
-        "-days",
-        "2",
-        "-extfile",
-        "ext.cnf",
-    ]);
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rsyslog_gtls_receives_rfc5425_over_tls_verified_against_a_configured_ca() {
     assert!(
-        ["/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so", "/usr/lib/aarch64-linux-gnu/rsyslog/lmnsd_gtls.so"]
-            .iter()
-            .any(|path| Path::new(path).exists()),
+        gtls_installed(),
         "rsyslog's GnuTLS driver is not installed (apt-get install rsyslog-gnutls; .ci/run does)"
     );
     let dir = tempfile::tempdir().unwrap();
     certificates(dir.path());
     let port = free_port();
-    let d = dir.path().display();
-    let globals = format!(
-        "defaultNetstreamDriver=\"gtls\" defaultNetstreamDriverCAFile=\"{d}/ca.pem\" \
-         defaultNetstreamDriverCertFile=\"{d}/server.pem\" defaultNetstreamDriverKeyFile=\"{d}/server.key\""
-    );
-    let inputs =
-        "module(load=\"imtcp\" streamDriver.name=\"gtls\" streamDriver.mode=\"1\" streamDriver.authMode=\"anon\")\n\
-                  input(type=\"imtcp\" address=\"127.0.0.1\" port=\"{port}\" ruleset=\"in\")";
+    let (globals, inputs) = tls_input(dir.path());
     let rsyslog = Rsyslog::start(dir.path(), port, &globals, inputs);
     let mut config = syslog(format!("127.0.0.1:{port}"), SyslogTransport::Tls);
     config.ca = Some(dir.path().join("ca.pem"));
