@@ -12,4 +12,4 @@ export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 
 cargo test --release -q -p dockward_sinks --test bench_sinks --no-run
 cargo test --release -q -p dockward_sinks --test bench_sinks -- --ignored --nocapture --test-threads 1 2>/dev/null \
-  | grep '^BENCH' | sed 's/^BENCH /  /'
+  | grep -o 'BENCH .*' | sed 's/^BENCH /  /'

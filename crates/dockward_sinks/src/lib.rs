@@ -201,22 +201,27 @@ impl SinkSet {
 
     /// Stops taking records, drains the queues and closes the sinks, waiting at most
     /// `deadline` in all. A sink with a spool that cannot deliver moves its queue to the
-    /// spool and stops at once (the records go out after the next start).
+    /// spool and stops at once (the records go out after the next start). A sink still busy
+    /// at the deadline is stopped: its remaining records are reported and abandoned (its
+    /// task would otherwise keep retrying, and holding them, after the set is gone).
     pub async fn shutdown(self, deadline: Duration) {
-        let tasks: Vec<_> = self
+        let ends = tokio::time::Instant::now() + deadline;
+        // Every queue closes first, so all sinks drain at once.
+        let sinks: Vec<_> = self
             .sinks
             .into_iter()
             .map(|sink| {
                 drop(sink.sender);
-                sink.task
+                (sink.name, sink.backlog, sink.task)
             })
             .collect();
-        let _ = tokio::time::timeout(deadline, async {
-            for task in tasks {
-                let _ = task.await;
+        for (name, backlog, mut task) in sinks {
+            if tokio::time::timeout_at(ends, &mut task).await.is_err() {
+                task.abort();
+                let left = backlog.load(Ordering::Relaxed);
+                eprintln!("dockward: sink {name}: {left} records not delivered by the shutdown deadline");
             }
-        })
-        .await;
+        }
     }
 }
 
@@ -545,5 +550,36 @@ mod tests {
         };
         let error = SinkSet::start(&[file("a"), file("b")], Metrics::new()).err().unwrap().to_string();
         assert!(error.contains("is used by another sink"), "{error}");
+    }
+
+    /// Never delivers; sets its flag when dropped.
+    struct Dead(Arc<std::sync::atomic::AtomicBool>);
+
+    impl Drop for Dead {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+
+    impl Sink for Dead {
+        fn name(&self) -> &str {
+            "dead"
+        }
+        fn deliver<'a>(&'a mut self, _: &'a [Record]) -> BoxFuture<'a, Result<(), SinkError>> {
+            Box::pin(async { Err(SinkError::Rejected { sink: "dead".into(), message: "down".into() }) })
+        }
+    }
+
+    #[tokio::test]
+    async fn shutdown_stops_a_sink_still_retrying_at_the_deadline() {
+        let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let set = SinkSet::from_sinks(vec![Box::new(Dead(dropped.clone()))], 16, Metrics::new());
+        set.emit(record(0));
+        let started = std::time::Instant::now();
+        set.shutdown(Duration::from_millis(300)).await;
+        assert!(started.elapsed() < Duration::from_secs(2));
+        // The aborted task dropped the sink (and the records it held).
+        tokio::task::yield_now().await;
+        assert!(dropped.load(Ordering::Relaxed));
     }
 }
