@@ -187,10 +187,10 @@ impl SinkSet {
     pub fn health(&self) -> Vec<SinkHealth> {
         self.sinks
             .iter()
-            .map(|sink| SinkHealth {
-                sink: sink.name.clone(),
-                backlog: sink.backlog.load(Ordering::Relaxed),
-                dropped: sink.dropped.swap(0, Ordering::Relaxed),
+            .map(|sink| {
+                let backlog = sink.backlog.load(Ordering::Relaxed);
+                self.metrics.backlog(&sink.name, backlog as u64);
+                SinkHealth { sink: sink.name.clone(), backlog, dropped: sink.dropped.swap(0, Ordering::Relaxed) }
             })
             .collect()
     }
@@ -324,6 +324,8 @@ impl Worker {
         // The error names the sink and the failure, never a record's content.
         eprintln!("dockward: sink {error}; retrying in {delay:?}");
         self.metrics.failure(&self.name);
+        // A dead sink delivers nothing, so the gauge is refreshed here too.
+        self.metrics.backlog(&self.name, self.backlog.load(Ordering::Relaxed) as u64);
     }
 
     /// `records` left the queue or the spool.
@@ -533,6 +535,7 @@ mod tests {
             set.emit(record(n));
         }
         assert_eq!(set.health(), [SinkHealth { sink: "memory".into(), backlog: 3, dropped: 2 }]);
+        assert!(set.metrics().render().contains("dockward_sink_backlog{sink=\"memory\"} 3"));
         assert_eq!(set.health()[0].dropped, 0);
         set.shutdown(Duration::from_secs(5)).await;
     }
