@@ -14,6 +14,9 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use serde_json::Value;
 
+#[path = "support/rsyslog.rs"]
+mod support;
+
 #[derive(Clone, Debug)]
 struct Recorded {
     path: String,
@@ -35,17 +38,27 @@ struct Script {
 
 /// Starts the recording server; answers pop from `answers`, then 200 with `{}`.
 async fn recording_server(answers: Vec<(u16, &str)>) -> (String, Arc<Mutex<Script>>) {
+    recording_server_with(answers, None).await
+}
+
+/// The recording server, over TLS when an acceptor is given (then the URL is https).
+async fn recording_server_with(
+    answers: Vec<(u16, &str)>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> (String, Arc<Mutex<Script>>) {
     let script = Arc::new(Mutex::new(Script {
         answers: answers.into_iter().map(|(status, body)| (status, body.to_owned())).collect(),
         seen: Vec::new(),
     }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{}", listener.local_addr().unwrap());
     let shared = script.clone();
     tokio::spawn(async move {
         loop {
             let (stream, _) = listener.accept().await.unwrap();
             let script = shared.clone();
+            let tls = tls.clone();
             tokio::spawn(async move {
                 let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
                     let script = script.clone();
@@ -67,9 +80,17 @@ async fn recording_server(answers: Vec<(u16, &str)>) -> (String, Arc<Mutex<Scrip
                         Ok::<_, std::convert::Infallible>(response)
                     }
                 });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                    .await;
+                let http = hyper::server::conn::http1::Builder::new();
+                match tls {
+                    None => {
+                        let _ = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service).await;
+                    }
+                    Some(acceptor) => {
+                        if let Ok(stream) = acceptor.accept(stream).await {
+                            let _ = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service).await;
+                        }
+                    }
+                }
             });
         }
     });
@@ -246,4 +267,39 @@ async fn splunk_hec_protocol_sends_events_with_the_token_and_retries_503() {
     assert_eq!(events[1]["index"], "sec");
     assert_eq!(events[1]["sourcetype"], "_json");
     assert_eq!(events[1]["event"]["seq"], 1);
+}
+
+/// A rustls server configuration for 127.0.0.1 with the certificates `support::certificates` wrote.
+fn tls_acceptor(dir: &std::path::Path) -> tokio_rustls::TlsAcceptor {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(dir.join("server.pem")).unwrap().map(Result::unwrap).collect();
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
+}
+
+#[tokio::test]
+async fn webhook_protocol_over_https_trusts_the_configured_ca_only() {
+    let dir = tempfile::tempdir().unwrap();
+    support::certificates(dir.path());
+    let (url, script) = recording_server_with(vec![], Some(tls_acceptor(dir.path()))).await;
+    let ca = dir.path().join("ca.pem").display().to_string();
+    let config = SinkConfig::Webhook(http_config(&url, &format!("ca = \"{ca}\"\nsecret = \"k\"")));
+    deliver(config, vec![record(0, RecordSeverity::Info, "h")]).await;
+    assert_eq!(script.lock().unwrap().seen.len(), 1);
+
+    // With the system's roots the test CA is unknown: the handshake fails, nothing is posted.
+    let metrics = Metrics::new();
+    let set = SinkSet::start(&[SinkConfig::Webhook(http_config(&url, ""))], metrics.clone()).unwrap();
+    set.emit(record(1, RecordSeverity::Info, "h"));
+    set.shutdown(Duration::from_millis(500)).await;
+    assert_eq!(script.lock().unwrap().seen.len(), 1);
+    assert!(counter(&metrics, "dockward_sink_failures_total", &format!("webhook:{url}")) >= 1);
 }
