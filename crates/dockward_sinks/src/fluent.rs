@@ -17,6 +17,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::config::SpoolConfig;
+use crate::http::Secret;
 use crate::{BoxFuture, Record, Sink, SinkError};
 
 /// `type = "fluent-forward"`.
@@ -34,6 +35,18 @@ pub struct FluentConfig {
     /// Seconds to wait for an ack before sending the chunk again; 30 by default.
     #[serde(default = "default_ack_timeout")]
     pub ack_timeout_secs: u64,
+    /// The shared key of the server's `<security>` section: the HELO/PING/PONG handshake
+    /// authenticates both sides on each connection.
+    #[serde(default)]
+    pub shared_key: Option<Secret>,
+    /// The client's name in the handshake; this machine's host name by default.
+    #[serde(default)]
+    pub self_hostname: Option<String>,
+    /// User authentication of the handshake (`<user>` of the server's `<security>`).
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<Secret>,
     #[serde(default)]
     pub queue: Option<usize>,
     #[serde(default)]
@@ -80,8 +93,14 @@ impl FluentSink {
 
     async fn send(&mut self, message: &[u8], chunk: Option<&str>) -> std::io::Result<()> {
         if self.stream.is_none() {
-            let stream = TcpStream::connect(&self.config.address).await?;
+            let mut stream = TcpStream::connect(&self.config.address).await?;
             stream.set_nodelay(true)?;
+            if let Some(key) = &self.config.shared_key {
+                let timeout = Duration::from_secs(self.config.ack_timeout_secs.max(1));
+                tokio::time::timeout(timeout, handshake(&mut stream, &self.config, &key.0))
+                    .await
+                    .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "no handshake in time"))??;
+            }
             self.stream = Some(stream);
         }
         let stream = self.stream.as_mut().expect("connected above");
@@ -98,13 +117,22 @@ impl FluentSink {
     }
 }
 
-#[derive(Deserialize)]
-struct Ack {
-    ack: String,
+/// Reads one `{"ack": id}` map.
+async fn read_ack(stream: &mut TcpStream) -> std::io::Result<String> {
+    let reply = read_value(stream).await?;
+    let ack = reply.as_map().and_then(|map| map.iter().find(|(k, _)| k.as_str() == Some("ack"))).map(|(_, v)| v);
+    match ack.and_then(|v| v.as_str()) {
+        Some(ack) => Ok(ack.to_owned()),
+        None => Err(protocol("not an ack")),
+    }
 }
 
-/// Reads one `{"ack": id}` map (at most 4 KiB).
-async fn read_ack(stream: &mut TcpStream) -> std::io::Result<String> {
+fn protocol(message: &str) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, message.to_owned())
+}
+
+/// Reads one msgpack value from the server (at most 4 KiB: acks and handshake messages).
+async fn read_value(stream: &mut TcpStream) -> std::io::Result<rmpv::Value> {
     let mut buffer = Vec::new();
     let mut piece = [0u8; 512];
     loop {
@@ -113,13 +141,85 @@ async fn read_ack(stream: &mut TcpStream) -> std::io::Result<String> {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
         buffer.extend_from_slice(&piece[..read]);
-        if let Ok(ack) = rmp_serde::from_slice::<Ack>(&buffer) {
-            return Ok(ack.ack);
-        }
-        if buffer.len() > 4096 {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not an ack"));
+        let mut cursor = &buffer[..];
+        match rmpv::decode::read_value(&mut cursor) {
+            Ok(value) => return Ok(value),
+            Err(_) if buffer.len() <= 4096 => continue,
+            Err(_) => return Err(protocol("an unreadable message from the server")),
         }
     }
+}
+
+/// A msgpack str or bin as bytes (servers send nonces and salts as either).
+fn bytes_of(value: &rmpv::Value) -> Option<Vec<u8>> {
+    match value {
+        rmpv::Value::Binary(bytes) => Some(bytes.clone()),
+        rmpv::Value::String(text) => Some(text.as_bytes().to_vec()),
+        _ => None,
+    }
+}
+
+fn sha512_hex(parts: &[&[u8]]) -> String {
+    use sha2::Digest;
+    let mut digest = sha2::Sha512::new();
+    for part in parts {
+        digest.update(part);
+    }
+    digest.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The shared-key handshake: HELO from the server, PING from us, PONG back, whose digest
+/// proves the server knows the key too.
+async fn handshake(stream: &mut TcpStream, config: &FluentConfig, key: &str) -> std::io::Result<()> {
+    let helo = read_value(stream).await?;
+    let helo = helo
+        .as_array()
+        .filter(|a| a.len() == 2 && a[0].as_str() == Some("HELO"))
+        .ok_or_else(|| protocol("expected HELO"))?;
+    let options = helo[1].as_map().ok_or_else(|| protocol("HELO without options"))?;
+    let option = |name: &str| options.iter().find(|(k, _)| k.as_str() == Some(name)).and_then(|(_, v)| bytes_of(v));
+    let nonce = option("nonce").ok_or_else(|| protocol("HELO without a nonce"))?;
+    let auth_salt = option("auth").unwrap_or_default();
+    let hostname = config.self_hostname.clone().unwrap_or_else(crate::syslog::local_hostname);
+    let salt = chunk_salt();
+    let digest = sha512_hex(&[salt.as_bytes(), hostname.as_bytes(), &nonce, key.as_bytes()]);
+    let username = config.username.clone().unwrap_or_default();
+    let password_digest = match (&config.username, &config.password) {
+        (Some(user), Some(password)) => sha512_hex(&[&auth_salt, user.as_bytes(), password.0.as_bytes()]),
+        _ => String::new(),
+    };
+    let mut ping = Vec::new();
+    rmp::encode::write_array_len(&mut ping, 6).expect("writing to a Vec");
+    for field in ["PING", &hostname, &salt, &digest, &username, &password_digest] {
+        rmp::encode::write_str(&mut ping, field).expect("writing to a Vec");
+    }
+    stream.write_all(&ping).await?;
+    let pong = read_value(stream).await?;
+    let pong = pong
+        .as_array()
+        .filter(|a| a.len() == 5 && a[0].as_str() == Some("PONG"))
+        .ok_or_else(|| protocol("expected PONG"))?;
+    if pong[1].as_bool() != Some(true) {
+        let reason = pong[2].as_str().unwrap_or("no reason given");
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("the server refused the handshake: {reason}"),
+        ));
+    }
+    let server_hostname = bytes_of(&pong[3]).unwrap_or_default();
+    let expected = sha512_hex(&[salt.as_bytes(), &server_hostname, &nonce, key.as_bytes()]);
+    if pong[4].as_str() != Some(expected.as_str()) {
+        return Err(protocol("the server's PONG digest is wrong (not the same shared key)"));
+    }
+    Ok(())
+}
+
+/// A fresh salt for PING: unique per connection (time, pid and a counter), not secret.
+fn chunk_salt() -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    format!("{nanos:x}{:x}{n:x}", std::process::id())
 }
 
 /// EventTime: ext type 0 with seconds and nanoseconds as big-endian u32.

@@ -200,7 +200,7 @@ impl Header {
 }
 
 /// This machine's host name, as the kernel knows it.
-fn local_hostname() -> String {
+pub(crate) fn local_hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|name| name.trim().to_owned())
         .ok()

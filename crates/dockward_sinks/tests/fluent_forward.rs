@@ -22,6 +22,10 @@ impl Drop for Decoder {
 }
 
 fn start_decoder(dir: &Path) -> (Decoder, u16) {
+    start_decoder_with(dir, None)
+}
+
+fn start_decoder_with(dir: &Path, shared_key: Option<&str>) -> (Decoder, u16) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/forward_decoder.py");
     let port_file = dir.join("port");
     // Debian's interpreter, where python3-msgpack lives (a pyenv or venv python3 earlier on
@@ -31,6 +35,7 @@ fn start_decoder(dir: &Path) -> (Decoder, u16) {
         .arg(script)
         .arg(&port_file)
         .arg(dir.join("decoded.jsonl"))
+        .args(shared_key)
         .stderr(Stdio::inherit())
         .spawn()
         .expect("python3");
@@ -112,4 +117,44 @@ async fn fluent_forward_protocol_resends_a_chunk_whose_ack_is_withheld() {
         rendered.contains(&format!("dockward_sink_delivered_total{{sink=\"fluent-forward:127.0.0.1:{port}\"}} 6")),
         "{rendered}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fluent_forward_protocol_shared_key_handshake() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_decoder, port) = start_decoder_with(dir.path(), Some("s3cret"));
+    let config = |key: &str| {
+        let text = format!(
+            "address = \"127.0.0.1:{port}\"\nack-timeout-secs = 2\nshared-key = \"{key}\"\nself-hostname = \"edge-7\""
+        );
+        SinkConfig::FluentForward(toml::from_str(&text).unwrap())
+    };
+    // The wrong key: the decoder refuses the PING, nothing is delivered, the failure counted.
+    let metrics = Metrics::new();
+    let set = SinkSet::start(&[config("wrong")], metrics.clone()).unwrap();
+    set.emit(record(0, "watch.finding"));
+    set.shutdown(Duration::from_millis(700)).await;
+    let sink = format!("fluent-forward:127.0.0.1:{port}");
+    assert!(metrics.render().contains(&format!("dockward_sink_failures_total{{sink=\"{sink}\"}}")));
+    assert!(!metrics.render().contains(&format!("dockward_sink_delivered_total{{sink=\"{sink}\"}}")));
+
+    // The right key: handshake, then the records (the decoder withholds its first ack, so
+    // the chunk goes twice, each time after a handshake on a new connection).
+    let set = SinkSet::start(&[config("s3cret")], Metrics::new()).unwrap();
+    set.emit(record(1, "watch.finding"));
+    set.shutdown(Duration::from_secs(30)).await;
+    let text = std::fs::read_to_string(dir.path().join("decoded.jsonl")).unwrap();
+    let lines: Vec<Value> = text.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let handshakes: Vec<(bool, &str)> =
+        lines.iter().filter_map(|l| Some((l.get("handshake")?.as_bool()?, l["hostname"].as_str()?))).collect();
+    assert!(handshakes.iter().all(|(_, host)| *host == "edge-7"));
+    assert!(handshakes.first().is_some_and(|(ok, _)| !ok), "{text}");
+    assert!(handshakes.last().is_some_and(|(ok, _)| *ok), "{text}");
+    let records: Vec<u64> = lines
+        .iter()
+        .filter_map(|l| l.get("entries"))
+        .flat_map(|e| e.as_array().unwrap().iter().map(|e| e["record"]["seq"].as_u64().unwrap()))
+        .collect();
+    assert!(!records.contains(&0), "nothing passes a failed handshake: {text}");
+    assert_eq!(records.last(), Some(&1));
 }
