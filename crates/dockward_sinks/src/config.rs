@@ -12,26 +12,20 @@ pub use crate::syslog::{SyslogConfig, SyslogTransport};
 use crate::{Metrics, Sink, SinkError};
 
 /// One configured sink. Tagged by `type`.
+///
+/// `type = "file"` reads as [`SinkConfig::File`] when the table has only `path` and `queue`
+/// (the variant callers build in code), and as [`SinkConfig::RotatingFile`] when it also has
+/// `max-bytes`, `keep` or `spool`: the two are one sink; the split only keeps
+/// `SinkConfig::File { path, queue }` literals compiling.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(from = "TaggedSinkConfig")]
 pub enum SinkConfig {
     /// JSON lines on standard output.
     Stdout,
     /// JSON lines appended to a file.
-    File {
-        path: PathBuf,
-        #[serde(default)]
-        queue: Option<usize>,
-        /// Rotate when the file would grow past this many bytes (`max-bytes`); no rotation
-        /// when absent.
-        #[serde(default, rename = "max-bytes")]
-        max_bytes: Option<u64>,
-        /// Rotated files kept (`path.1` newest ... `path.<keep>` oldest); 5 by default.
-        #[serde(default)]
-        keep: Option<u32>,
-        #[serde(default)]
-        spool: Option<SpoolConfig>,
-    },
+    File { path: PathBuf, queue: Option<usize> },
+    /// JSON lines appended to a file, rotated by size and/or with a spool.
+    RotatingFile(FileConfig),
     /// RFC 5424 syslog over UDP, TCP (octet counting) or TLS.
     Syslog(SyslogConfig),
     /// The metrics on a `/metrics` listener (takes no records).
@@ -48,6 +42,60 @@ pub enum SinkConfig {
     Webhook(HttpConfig),
     /// Splunk HTTP Event Collector.
     SplunkHec(HttpConfig),
+}
+
+/// `type = "file"`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct FileConfig {
+    pub path: PathBuf,
+    #[serde(default)]
+    pub queue: Option<usize>,
+    /// Rotate when the next batch would take the file past this many bytes; no rotation
+    /// when absent.
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+    /// Rotated files kept (`path.1` newest ... `path.<keep>` oldest); 5 by default.
+    #[serde(default)]
+    pub keep: Option<u32>,
+    #[serde(default)]
+    pub spool: Option<SpoolConfig>,
+}
+
+/// The tables as written; [`SinkConfig`] is read through it.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+enum TaggedSinkConfig {
+    Stdout,
+    File(FileConfig),
+    Syslog(SyslogConfig),
+    Prometheus(PrometheusConfig),
+    PrometheusTextfile(TextfileConfig),
+    FluentForward(FluentConfig),
+    Elasticsearch(HttpConfig),
+    Loki(HttpConfig),
+    Webhook(HttpConfig),
+    SplunkHec(HttpConfig),
+}
+
+impl From<TaggedSinkConfig> for SinkConfig {
+    fn from(tagged: TaggedSinkConfig) -> SinkConfig {
+        match tagged {
+            TaggedSinkConfig::Stdout => SinkConfig::Stdout,
+            TaggedSinkConfig::File(FileConfig { path, queue, max_bytes: None, keep: None, spool: None }) => {
+                SinkConfig::File { path, queue }
+            }
+            TaggedSinkConfig::File(config) => SinkConfig::RotatingFile(config),
+            TaggedSinkConfig::Syslog(config) => SinkConfig::Syslog(config),
+            TaggedSinkConfig::Prometheus(config) => SinkConfig::Prometheus(config),
+            TaggedSinkConfig::PrometheusTextfile(config) => SinkConfig::PrometheusTextfile(config),
+            TaggedSinkConfig::FluentForward(config) => SinkConfig::FluentForward(config),
+            TaggedSinkConfig::Elasticsearch(config) => SinkConfig::Elasticsearch(config),
+            TaggedSinkConfig::Loki(config) => SinkConfig::Loki(config),
+            TaggedSinkConfig::Webhook(config) => SinkConfig::Webhook(config),
+            TaggedSinkConfig::SplunkHec(config) => SinkConfig::SplunkHec(config),
+        }
+    }
 }
 
 /// An on-disk spool: batches a sink could not deliver are appended here and delivered
@@ -71,6 +119,7 @@ impl SinkConfig {
         let queue = match self {
             SinkConfig::Stdout | SinkConfig::Prometheus(_) | SinkConfig::PrometheusTextfile(_) => None,
             SinkConfig::File { queue, .. } => *queue,
+            SinkConfig::RotatingFile(config) => config.queue,
             SinkConfig::Syslog(config) => config.queue,
             SinkConfig::FluentForward(config) => config.queue,
             SinkConfig::Elasticsearch(config)
@@ -85,7 +134,8 @@ impl SinkConfig {
     pub fn spool(&self) -> Option<&SpoolConfig> {
         match self {
             SinkConfig::Stdout | SinkConfig::Prometheus(_) | SinkConfig::PrometheusTextfile(_) => None,
-            SinkConfig::File { spool, .. } => spool.as_ref(),
+            SinkConfig::File { .. } => None,
+            SinkConfig::RotatingFile(config) => config.spool.as_ref(),
             SinkConfig::Syslog(config) => config.spool.as_ref(),
             SinkConfig::FluentForward(config) => config.spool.as_ref(),
             SinkConfig::Elasticsearch(config)
@@ -98,9 +148,10 @@ impl SinkConfig {
     pub(crate) fn open(&self, metrics: &Metrics) -> Result<Box<dyn Sink>, SinkError> {
         Ok(match self {
             SinkConfig::Stdout => Box::new(crate::stdout::StdoutSink::new()),
-            SinkConfig::File { path, max_bytes, keep, .. } => {
-                Box::new(crate::file::FileSink::new(path.clone()).rotate(*max_bytes, keep.unwrap_or(5)))
-            }
+            SinkConfig::File { path, .. } => Box::new(crate::file::FileSink::new(path.clone())),
+            SinkConfig::RotatingFile(config) => Box::new(
+                crate::file::FileSink::new(config.path.clone()).rotate(config.max_bytes, config.keep.unwrap_or(5)),
+            ),
             SinkConfig::Syslog(config) => Box::new(crate::syslog::SyslogSink::new(config, metrics.clone())?),
             SinkConfig::Prometheus(config) => {
                 Box::new(crate::prometheus::ListenerSink::start(config, metrics.clone())?)
@@ -157,6 +208,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(tables.sink.len(), 5);
+        let plain: Tables = toml::from_str("[[sink]]\ntype = \"file\"\npath = \"/x\"\nqueue = 9").unwrap();
+        assert_eq!(plain.sink, [SinkConfig::File { path: "/x".into(), queue: Some(9) }]);
         assert!(matches!(&tables.sink[4], SinkConfig::PrometheusTextfile(t) if t.interval_secs == 15));
         assert_eq!(tables.sink[1].spool().unwrap().max_bytes, 64 << 20);
         let SinkConfig::Syslog(syslog) = &tables.sink[2] else { panic!("{:?}", tables.sink[2]) };

@@ -544,12 +544,12 @@ mod tests {
     async fn two_sinks_cannot_share_a_spool() {
         let dir = tempfile::tempdir().unwrap();
         let spool = SpoolConfig { path: dir.path().join("s"), max_bytes: 100 };
-        let file = |name: &str| SinkConfig::File {
-            path: dir.path().join(name),
-            queue: None,
-            max_bytes: None,
-            keep: None,
-            spool: Some(spool.clone()),
+        let file = |name: &str| {
+            SinkConfig::RotatingFile(config::FileConfig {
+                path: dir.path().join(name),
+                spool: Some(spool.clone()),
+                ..Default::default()
+            })
         };
         let error = SinkSet::start(&[file("a"), file("b")], Metrics::new()).err().unwrap().to_string();
         assert!(error.contains("is used by another sink"), "{error}");

@@ -138,7 +138,7 @@ async fn bench_syslog_udp_into_rsyslog() {
 async fn bench_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("watch.jsonl");
-    let config = SinkConfig::File { path: path.clone(), queue: None, max_bytes: None, keep: None, spool: None };
+    let config = SinkConfig::File { path: path.clone(), queue: None };
     let count = records();
     let (seconds, _) = pump(config, count).await;
     let lines = std::fs::read(&path).unwrap().iter().filter(|b| **b == b'\n').count();
