@@ -13,7 +13,7 @@ use serde_json::Value;
 
 #[path = "support/rsyslog.rs"]
 mod support;
-use support::{certificates, free_port, gtls_installed, tls_input, Rsyslog};
+use support::{certificates, client_certificate, free_port, gtls_installed, tls_input, Rsyslog};
 
 fn record(n: usize, severity: RecordSeverity) -> Record {
     let json = serde_json::json!({
@@ -170,4 +170,37 @@ async fn rsyslog_gtls_receives_rfc5425_over_tls_verified_against_a_configured_ca
     set.shutdown(Duration::from_secs(1)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(rsyslog.lines(21).len(), 20);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rsyslog_gtls_requires_and_accepts_a_client_certificate() {
+    assert!(
+        gtls_installed(),
+        "rsyslog's GnuTLS driver is not installed (apt-get install rsyslog-gnutls; .ci/run does)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    certificates(dir.path());
+    client_certificate(dir.path());
+    let port = free_port();
+    let (globals, inputs) = tls_input(dir.path());
+    // x509/certvalid: the client must present a certificate the CA signed.
+    let inputs = inputs.replace("streamDriver.authMode=\"anon\"", "streamDriver.authMode=\"x509/certvalid\"");
+    let rsyslog = Rsyslog::start(dir.path(), port, &globals, &inputs);
+    let mut config = syslog(format!("127.0.0.1:{port}"), SyslogTransport::Tls);
+    config.ca = Some(dir.path().join("ca.pem"));
+
+    // Without a client certificate rsyslog closes the session: nothing is written.
+    let set = SinkSet::start(&[SinkConfig::Syslog(config.clone())], Metrics::new()).unwrap();
+    set.emit(record(0, RecordSeverity::Error));
+    set.shutdown(Duration::from_secs(1)).await;
+
+    config.cert = Some(dir.path().join("client.pem"));
+    config.key = Some(dir.path().join("client.key"));
+    send(config, (1..4).map(|n| record(n, RecordSeverity::Error))).await;
+    let lines = rsyslog.lines(3);
+    let seqs: Vec<u64> = lines.iter().map(|line| line["parsed"]["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, [1, 2, 3]);
+    for (n, line) in lines.iter().enumerate() {
+        assert_parsed(line, n + 1, "155");
+    }
 }

@@ -193,3 +193,41 @@ pub fn tls_input(dir: &Path) -> (String, &'static str) {
                   input(type=\"imtcp\" address=\"127.0.0.1\" port=\"{port}\" ruleset=\"in\")";
     (globals, inputs)
 }
+
+/// A client certificate (`client.pem`, `client.key`) signed by `dir`'s test CA.
+pub fn client_certificate(dir: &Path) {
+    let run = |args: &[&str]| {
+        let status = Command::new("openssl").args(args).current_dir(dir).stderr(Stdio::null()).status().unwrap();
+        assert!(status.success(), "openssl {args:?}");
+    };
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "client.key",
+        "-out",
+        "client.csr",
+        "-subj",
+        "/CN=dockward-client",
+    ]);
+    std::fs::write(dir.join("client.cnf"), "extendedKeyUsage=clientAuth\n").unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "client.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "client.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "client.cnf",
+    ]);
+}
