@@ -245,6 +245,16 @@ impl SyslogSink {
         let error = |message: String| SinkError::Config { sink: name.clone(), message };
         let facility =
             facility_code(&config.facility).ok_or_else(|| error(format!("unknown facility `{}`", config.facility)))?;
+        if !(480..=65_507).contains(&config.max_datagram) {
+            return Err(error(format!(
+                "`max-datagram` is between 480 (RFC 5426's minimum) and 65507 (UDP's maximum), not {}",
+                config.max_datagram
+            )));
+        }
+        let port = config.address.rsplit_once(':').map(|(_, port)| port);
+        if host_of(&config.address).is_empty() || port.and_then(|port| port.parse::<u16>().ok()).is_none() {
+            return Err(error(format!("`address` is `host:port`, not `{}`", config.address)));
+        }
         let hostname = config.hostname.clone().unwrap_or_else(local_hostname);
         let header = Header::new(facility, &hostname, &config.app_name, config.sd_id.as_deref());
         let tls = match config.transport {
@@ -428,6 +438,21 @@ mod tests {
         let config: SyslogConfig = toml::from_str("address = \"127.0.0.1:514\"\nfacility = \"local9\"").unwrap();
         let error = SyslogSink::new(&config, Metrics::new()).err().unwrap().to_string();
         assert!(error.contains("unknown facility `local9`"), "{error}");
+    }
+
+    #[test]
+    fn rejects_a_bad_address_and_datagram_size() {
+        for (text, expected) in [
+            ("address = \"logs\"", "`address` is `host:port`, not `logs`"),
+            ("address = \":514\"", "`address` is `host:port`"),
+            ("address = \"h:514\"\nmax-datagram = 70000", "not 70000"),
+        ] {
+            let config: SyslogConfig = toml::from_str(text).unwrap();
+            let error = SyslogSink::new(&config, Metrics::new()).err().unwrap().to_string();
+            assert!(error.contains(expected), "{error}");
+        }
+        let config: SyslogConfig = toml::from_str("address = \"[::1]:514\"").unwrap();
+        assert!(SyslogSink::new(&config, Metrics::new()).is_ok());
     }
 
     #[test]

@@ -99,12 +99,16 @@ async fn rsyslog_parses_one_udp_datagram_per_record_and_truncates_at_the_limit()
 
     // A datagram limit below the record's size: rsyslog receives the cut message (no longer
     // valid JSON, so mmjsonparse leaves it unparsed) and the cut is counted.
-    let short = SyslogConfig { max_datagram: 200, ..config };
-    let metrics = send(short, [record(10, RecordSeverity::Error)]).await;
+    let short = SyslogConfig { max_datagram: 480, ..config };
+    let mut big = record(10, RecordSeverity::Error);
+    big.json = format!("{{\"pad\":\"{}\",\"seq\":10}}", "x".repeat(1000)).into();
+    let metrics = send(short, [big]).await;
     let lines = rsyslog.lines(11);
     let cut = &lines[10];
     assert_eq!(cut["msgid"], "watch.finding");
-    assert!(cut["rawmsg"].as_str().unwrap().starts_with("@cee:{\"findings\""), "{cut}");
+    let rawmsg = cut["rawmsg"].as_str().unwrap();
+    assert!(rawmsg.starts_with("@cee:{\"pad\":\"xxx"), "{cut}");
+    assert!(rawmsg.len() < 480 && !rawmsg.contains("seq"), "{cut}");
     assert!(cut["parsed"].get("seq").is_none(), "{cut}");
     let rendered = metrics.render();
     assert!(
