@@ -8,7 +8,7 @@
 use std::time::{Duration, SystemTime};
 
 use dockward_sinks::config::{SyslogConfig, SyslogTransport};
-use dockward_sinks::{Metrics, Record, RecordSeverity, SinkConfig, SinkSet};
+use dockward_sinks::{Metrics, Record, RecordSeverity, SinkConfig, SinkSet, SpoolConfig};
 use serde_json::Value;
 
 #[path = "support/rsyslog.rs"]
@@ -207,4 +207,40 @@ async fn rsyslog_gtls_requires_and_accepts_a_client_certificate() {
     for (n, line) in lines.iter().enumerate() {
         assert_parsed(line, n + 1, "155");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spool_carries_records_over_a_restart_while_rsyslog_is_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut config = syslog(format!("127.0.0.1:{port}"), SyslogTransport::Tcp);
+    config.queue = Some(16);
+    config.spool = Some(SpoolConfig { path: dir.path().join("spool/syslog.jsonl"), max_bytes: 1 << 20 });
+
+    // rsyslog is not running: the sink spools (a queue of 16 would drop most of 300) and
+    // reports the backlog; the process then stops.
+    let set = SinkSet::start(&[SinkConfig::Syslog(config.clone())], Metrics::new()).unwrap();
+    for n in 0..300 {
+        set.emit(record(n, RecordSeverity::Error));
+        if n % 10 == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+    let health = set.health();
+    set.shutdown(Duration::from_secs(5)).await;
+    let dropped = health[0].dropped as usize;
+    assert!(dropped < 150, "{health:?}");
+    assert_eq!(health[0].backlog + dropped, 300, "{health:?}");
+
+    // rsyslog comes up and the process starts again: the spool goes out first, in order.
+    let rsyslog = Rsyslog::start(dir.path(), port, "", TCP_INPUT);
+    let metrics = Metrics::new();
+    let set = SinkSet::start(&[SinkConfig::Syslog(config)], metrics.clone()).unwrap();
+    set.emit(record(300, RecordSeverity::Error));
+    set.shutdown(Duration::from_secs(30)).await;
+    let lines = rsyslog.lines(300 - dropped + 1);
+    let seqs: Vec<u64> = lines.iter().map(|line| line["parsed"]["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs.len(), 300 - dropped + 1);
+    assert!(seqs.windows(2).all(|pair| pair[0] < pair[1]), "{seqs:?}");
+    assert_eq!(seqs.last(), Some(&300));
 }
