@@ -6,6 +6,9 @@
 //! in its own task behind a bounded queue, so a slow or dead sink never blocks the
 //! producer (the engine drops an events subscriber slower than 100 ms). A record that does
 //! not fit in a full queue is dropped and counted (`Metrics::dropped`), never waited for.
+//! A failed batch is retried with backoff; with a spool (`SpoolConfig`), it goes to disk
+//! after a few tries and the queue follows it there while the sink stays down, so records
+//! survive a long outage and a restart. docs/sinks.md describes every sink.
 //!
 //! This crate knows tokio and the network; it knows nothing of rules or of the engine.
 
@@ -271,6 +274,8 @@ struct Worker {
 }
 
 const FIRST_RETRY: Duration = Duration::from_millis(100);
+/// Deliveries of a batch tried before it goes to the spool (100 + 200 ms of waiting).
+const IN_MEMORY_ATTEMPTS: u32 = 3;
 const LAST_RETRY: Duration = Duration::from_secs(30);
 
 impl Worker {
@@ -294,7 +299,9 @@ impl Worker {
             if self.receiver.recv_many(&mut batch, BATCH).await == 0 {
                 break;
             }
+            let mut attempts = 0;
             loop {
+                attempts += 1;
                 match self.sink.deliver(&batch).await {
                     Ok(()) => {
                         self.delivered(batch.len());
@@ -303,7 +310,10 @@ impl Worker {
                     }
                     Err(error) => {
                         self.failed(&error, delay);
-                        if self.spool.is_some() {
+                        // A few quick retries in memory first: a passing failure costs no
+                        // disk, and a sink that retries part of a batch (`_bulk` items)
+                        // keeps doing so; a spooled batch goes again whole.
+                        if self.spool.is_some() && attempts >= IN_MEMORY_ATTEMPTS {
                             self.spool_batch(&batch).await;
                             self.left(batch.len());
                             break;
@@ -494,9 +504,12 @@ mod tests {
         let switch = || Box::new(Switch { seen: seen.clone(), down: down.clone() }) as Box<dyn Sink>;
 
         // First run: the sink is down the whole time; a queue of 4 would drop most of 100
-        // records, but the worker moves them to the spool as they come.
+        // records, but once the first batch has failed its in-memory tries (300 ms) the
+        // worker moves them to the spool as they come.
         let set = SinkSet::from_spooled_sinks(vec![(switch(), Some(spool.clone()))], 4, Metrics::new()).unwrap();
-        for n in 0..100 {
+        set.emit(record(0));
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        for n in 1..100 {
             set.emit(record(n));
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
