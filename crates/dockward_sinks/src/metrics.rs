@@ -25,6 +25,16 @@ struct Inner {
     dropped: BTreeMap<String, u64>,
     /// sink -> records waiting.
     backlog: BTreeMap<String, u64>,
+    /// sink -> records truncated to fit a datagram.
+    truncated: BTreeMap<String, u64>,
+    /// sink -> records delivered.
+    delivered: BTreeMap<String, u64>,
+    /// sink -> failed delivery attempts.
+    failures: BTreeMap<String, u64>,
+    /// host -> resyncs run.
+    resyncs: BTreeMap<String, u64>,
+    /// host -> reconnections to the events stream.
+    reconnects: BTreeMap<String, u64>,
     heartbeats: u64,
 }
 
@@ -72,6 +82,31 @@ impl Metrics {
         });
     }
 
+    /// Records cut to fit a transport's size limit (syslog over UDP).
+    pub fn truncated(&self, sink: &str, records: u64) {
+        self.with(|m| *m.truncated.entry(sink.into()).or_default() += records);
+    }
+
+    /// Records a sink delivered (acknowledged where the protocol acknowledges).
+    pub fn delivered(&self, sink: &str, records: u64) {
+        self.with(|m| *m.delivered.entry(sink.into()).or_default() += records);
+    }
+
+    /// One failed delivery attempt of a sink (it is retried).
+    pub fn failure(&self, sink: &str) {
+        self.with(|m| *m.failures.entry(sink.into()).or_default() += 1);
+    }
+
+    /// One resync (a full audit diffed against the known state) of `host`.
+    pub fn resync(&self, host: &str) {
+        self.with(|m| *m.resyncs.entry(host.into()).or_default() += 1);
+    }
+
+    /// One reconnection to `host`'s events stream.
+    pub fn reconnect(&self, host: &str) {
+        self.with(|m| *m.reconnects.entry(host.into()).or_default() += 1);
+    }
+
     pub fn heartbeat(&self) {
         self.with(|m| m.heartbeats += 1);
     }
@@ -106,10 +141,38 @@ impl Metrics {
             );
             family(
                 &mut out,
+                "dockward_watch_resyncs_total",
+                "counter",
+                "Resyncs (full audits diffed against the known state), by host.",
+                m.resyncs.iter().map(|(h, v)| (vec![("host", h.as_str())], *v)),
+            );
+            family(
+                &mut out,
+                "dockward_watch_reconnects_total",
+                "counter",
+                "Reconnections to the events stream, by host.",
+                m.reconnects.iter().map(|(h, v)| (vec![("host", h.as_str())], *v)),
+            );
+            family(
+                &mut out,
                 "dockward_guard_decisions_total",
                 "counter",
                 "Authorization decisions by decision and endpoint class.",
                 m.decisions.iter().map(|((d, e), v)| (vec![("decision", d.as_str()), ("endpoint", e.as_str())], *v)),
+            );
+            family(
+                &mut out,
+                "dockward_sink_delivered_total",
+                "counter",
+                "Records a sink delivered (acknowledged where the protocol acknowledges).",
+                m.delivered.iter().map(|(s, v)| (vec![("sink", s.as_str())], *v)),
+            );
+            family(
+                &mut out,
+                "dockward_sink_failures_total",
+                "counter",
+                "Failed delivery attempts (each is retried).",
+                m.failures.iter().map(|(s, v)| (vec![("sink", s.as_str())], *v)),
             );
             family(
                 &mut out,
@@ -124,6 +187,13 @@ impl Metrics {
                 "gauge",
                 "Records waiting in a sink's queue.",
                 m.backlog.iter().map(|(s, v)| (vec![("sink", s.as_str())], *v)),
+            );
+            family(
+                &mut out,
+                "dockward_sink_truncated_total",
+                "counter",
+                "Records truncated to fit a transport's size limit.",
+                m.truncated.iter().map(|(s, v)| (vec![("sink", s.as_str())], *v)),
             );
             family(
                 &mut out,
