@@ -12,6 +12,7 @@
 //!
 //! Only this crate, `dockward_engine` and `dockward_sinks` know tokio.
 
+pub mod cli;
 pub mod daemon;
 pub mod decide;
 pub mod policy;
