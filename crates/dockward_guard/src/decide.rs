@@ -72,6 +72,9 @@ pub struct Decision {
     pub container: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    /// The image's configuration (USER, HEALTHCHECK) was known: looked up through the daemon.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub image_known: bool,
     pub findings: Vec<FindingRecord>,
     /// Why, when the decision rests on something other than findings (`body-missing`,
     /// `policy: plugins`, ...).
@@ -108,6 +111,7 @@ fn base(route: &Route, request: &AuthzRequest) -> Decision {
         user: request.tls_user().map(str::to_string),
         container: route.name.clone().or_else(|| route.object.clone()),
         image: None,
+        image_known: false,
         findings: Vec::new(),
         reason: None,
         message: String::new(),
@@ -249,6 +253,7 @@ fn judge_spec(
     user: Option<&str>,
 ) -> Decision {
     d.image = spec.image.as_ref().map(|i| i.value.clone());
+    d.image_known = spec.image_config.is_some();
     if class == Class::ServiceCreate || class == Class::ServiceUpdate {
         d.container = Some(spec.name.clone());
     }
