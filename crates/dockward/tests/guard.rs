@@ -435,8 +435,12 @@ fn with_the_plugin_down_the_daemon_fails_closed() {
     // A daemon whose plugin is missing refuses to start.
     let missing = format!("dwtest-missing-{}", std::process::id());
     let started = std::panic::catch_unwind(|| {
-        drop(Daemon(Some(SecondDockerd::start("{}", &[format!("--authorization-plugin={missing}")], 82))));
+        let daemon = Daemon(Some(SecondDockerd::start("{}", &[format!("--authorization-plugin={missing}")], 82)));
+        daemon.get().wait_for_api();
     });
-    // dockerd exits before creating its socket: SecondDockerd::start panics.
-    assert!(started.is_err(), "dockerd started with its authorization plugin missing");
+    // dockerd creates its socket, validates its plugins and exits: it never answers, and
+    // its log says why.
+    let panic = started.expect_err("dockerd started with its authorization plugin missing");
+    let text = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(text.contains("authorization plugin"), "{text}");
 }

@@ -371,6 +371,28 @@ path = "/tmp/x.jsonl"
         assert_ne!(p.version, "default");
     }
 
+    /// Every `[guard]` key of docs/dockward.schema.json parses here, and an unknown key is
+    /// refused: the schema and the policy types cannot drift apart.
+    #[test]
+    fn the_schema_lists_the_policy_keys() {
+        let schema = dockward_linter::config_schema::schema();
+        let keys = schema["properties"]["guard"]["properties"].as_object().unwrap();
+        let sample = |key: &str| match key {
+            "mode" => "\"audit\"",
+            "deny" | "warn" => "[\"CT001\"]",
+            "deny-severity" => "\"warning\"",
+            "exception" => "[{ reason = \"r\" }]",
+            "sink" => "[{ type = \"stdout\" }]",
+            _ => "\"deny\"",
+        };
+        for key in keys.keys() {
+            let text = format!("[guard]\n{key} = {}\n", sample(key));
+            parse_policy("g.toml", &text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        }
+        assert_eq!(keys.len(), 12);
+        assert!(parse_policy("g.toml", "[guard]\nnot-a-key = 1\n").is_err());
+    }
+
     #[test]
     fn errors_are_located() {
         let cases = [

@@ -298,6 +298,11 @@ mod tests {
         };
         let mut checked = 0;
         for (key, prop) in s["properties"].as_object().unwrap() {
+            // `[guard]` is passed through here and parsed by dockward_guard, whose tests
+            // hold its keys to this schema.
+            if key == "guard" {
+                continue;
+            }
             match prop.get("properties").and_then(Value::as_object) {
                 Some(section) => {
                     for (sub, p) in section {
