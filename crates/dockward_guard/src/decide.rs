@@ -131,6 +131,18 @@ fn refuse(mut d: Decision, policy: &Policy, reason: &str, message: String) -> De
 
 /// Judges an AuthZReq call.
 pub fn judge(request: &AuthzRequest, policy: &Policy, knowledge: &Knowledge, images: &dyn ImageLookup) -> Decision {
+    judge_decoded(request, None, policy, knowledge, images)
+}
+
+/// [`judge`] with the body already decoded by the caller (`decode_body` of the same
+/// request), so a server that read the body for its image lookup does not decode it twice.
+pub fn judge_decoded(
+    request: &AuthzRequest,
+    decoded: Option<Result<serde_json::Value, BodyProblem>>,
+    policy: &Policy,
+    knowledge: &Knowledge,
+    images: &dyn ImageLookup,
+) -> Decision {
     let route = route(&request.request_method, &request.request_uri);
     let d = base(&route, request);
     let user = request.tls_user();
@@ -166,7 +178,7 @@ pub fn judge(request: &AuthzRequest, policy: &Policy, knowledge: &Knowledge, ima
     if !route.class.needs_body() {
         return d;
     }
-    let body = match decode_body(request) {
+    let body = match decoded.unwrap_or_else(|| decode_body(request)) {
         Ok(body) => body,
         Err(problem) => return body_refused(d, policy, user, &problem),
     };

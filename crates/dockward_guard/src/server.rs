@@ -21,7 +21,7 @@ use serde_json::json;
 use tokio::net::UnixListener;
 
 use crate::daemon::{DaemonClient, ImageCache};
-use crate::decide::{judge, Decision, ImageLookup, Knowledge, Verdict};
+use crate::decide::{judge_decoded, Decision, ImageLookup, Knowledge, Verdict};
 use crate::policy::{load_policy, Policy, PolicyError};
 use crate::protocol::{AuthzRequest, AuthzResponse, ACTIVATE_RESPONSE, PLUGIN_MEDIA_TYPE};
 use crate::record::{decision_record, event_record};
@@ -136,11 +136,19 @@ impl Guard {
             }
         }
         let (policy, knowledge) = self.snapshot();
-        let image = match routed.class {
-            Class::ContainerCreate => self.lookup_image(call).await,
-            _ => None,
+        let (decoded, image) = match routed.class {
+            Class::ContainerCreate => {
+                let decoded = crate::protocol::decode_body(call);
+                let reference = decoded.as_ref().ok().and_then(|b| b.get("Image")?.as_str().map(str::to_string));
+                let image = match reference {
+                    Some(reference) => self.lookup_image(reference).await,
+                    None => None,
+                };
+                (Some(decoded), image)
+            }
+            _ => (None, None),
         };
-        let decision = judge(call, &policy, &knowledge, &Prefetched(image));
+        let decision = judge_decoded(call, decoded, &policy, &knowledge, &Prefetched(image));
         let micros = started.elapsed().as_micros() as u64;
         self.record(&decision, &policy, micros);
         match decision.verdict {
@@ -155,10 +163,8 @@ impl Guard {
     }
 
     /// The image of a create body, looked up (cached) through the daemon.
-    async fn lookup_image(&self, call: &AuthzRequest) -> Option<(String, ImageConfig)> {
+    async fn lookup_image(&self, reference: String) -> Option<(String, ImageConfig)> {
         let daemon = self.daemon.as_ref()?;
-        let body = crate::protocol::decode_body(call).ok()?;
-        let reference = body.get("Image")?.as_str()?.to_string();
         if let Some(cached) = self.images.get(&reference) {
             return cached.map(|c| (reference, c));
         }
