@@ -421,6 +421,16 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_in_the_request_never_reaches_the_record() {
+        let body = r#"{"Image":"t/bb:1","Env":["DB_PASSWORD=hunter2-Xy9q"],"HostConfig":{"NetworkMode":"none"}}"#;
+        let d = decide("", &request("POST", "/containers/create", Some(body)));
+        assert!(d.findings.iter().any(|f| f.code == "CT021"), "{d:#?}");
+        let record = crate::record::decision_json(&d, &Policy::default(), std::time::UNIX_EPOCH, 0).to_string();
+        assert!(!record.contains("hunter2"), "{record}");
+        assert!(record.contains("DB_PASSWORD"));
+    }
+
+    #[test]
     fn policy_classes() {
         let join = request("POST", "/v1.47/swarm/join", Some("{}"));
         assert_eq!(decide("", &join).verdict, Verdict::Deny);

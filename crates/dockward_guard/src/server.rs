@@ -54,7 +54,9 @@ struct Current {
 pub struct Guard {
     current: RwLock<Current>,
     config: Option<PathBuf>,
-    sinks: SinkSet,
+    /// Taken at shutdown to drain; dockerd keeps its plugin connections open, so the
+    /// guard's `Arc` is still shared then.
+    sinks: Mutex<Option<SinkSet>>,
     metrics: Metrics,
     daemon: Option<DaemonClient>,
     images: ImageCache,
@@ -81,7 +83,7 @@ impl Guard {
         Ok(Arc::new(Guard {
             current: RwLock::new(Current { policy: Arc::new(policy), knowledge: Arc::new(Knowledge::default()) }),
             config: options.config.clone(),
-            sinks,
+            sinks: Mutex::new(Some(sinks)),
             metrics,
             daemon: options.docker_host.as_deref().map(DaemonClient::new),
             images: ImageCache::default(),
@@ -118,7 +120,13 @@ impl Guard {
     }
 
     pub fn log_event(&self, what: &str, severity: RecordSeverity, fields: serde_json::Value) {
-        self.sinks.emit(event_record(what, severity, fields));
+        self.emit(event_record(what, severity, fields));
+    }
+
+    fn emit(&self, record: dockward_sinks::Record) {
+        if let Some(sinks) = self.sinks.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            sinks.emit(record);
+        }
     }
 
     /// Judges one AuthZReq call and records the decision.
@@ -159,7 +167,7 @@ impl Guard {
 
     fn record(&self, decision: &Decision, policy: &Policy, micros: u64) {
         self.metrics.decision(decision.verdict.label(), decision.endpoint);
-        self.sinks.emit(decision_record(decision, policy, SystemTime::now(), micros));
+        self.emit(decision_record(decision, policy, SystemTime::now(), micros));
     }
 
     /// The image of a create body, looked up (cached) through the daemon.
@@ -248,10 +256,11 @@ impl Guard {
         self.log_event("self-test", severity, json!({"result": finding, "message": message}));
     }
 
-    pub async fn shutdown(self: Arc<Self>) {
-        match Arc::try_unwrap(self) {
-            Ok(guard) => guard.sinks.shutdown(Duration::from_secs(5)).await,
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+    /// Drains the sinks (at most 5 s).
+    pub async fn shutdown(&self) {
+        let sinks = self.sinks.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(sinks) = sinks {
+            sinks.shutdown(Duration::from_secs(5)).await;
         }
     }
 }
@@ -374,4 +383,77 @@ pub async fn serve(guard: Arc<Guard>, listener: UnixListener, self_test: bool) -
     }
     guard.shutdown().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+
+    fn call(body: &str) -> Vec<u8> {
+        json!({
+            "RequestMethod": "POST",
+            "RequestUri": "/v1.47/containers/create?name=t",
+            "RequestBody": base64::engine::general_purpose::STANDARD.encode(body),
+            "RequestHeaders": {"Content-Type": "application/json"},
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    /// The protocol over a real socket, a reload between calls, and the records.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn serves_the_protocol_and_reloads() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("g.sock");
+        let config = dir.path().join("dockward.toml");
+        let log = dir.path().join("log.jsonl");
+        std::fs::write(&config, "[guard]\nmode = \"enforce\"\n").unwrap();
+        let options = ServeOptions {
+            socket: socket.clone(),
+            config: Some(config.clone()),
+            log: Some(log.clone()),
+            docker_host: None,
+            self_test: false,
+        };
+        let guard = Guard::new(&options).unwrap();
+        let listener = bind(&socket).unwrap();
+        let server = tokio::spawn(serve(guard.clone(), listener, false));
+        let client = DaemonClient::new(socket.to_str().unwrap());
+
+        let (status, body) = client.request("POST", "/Plugin.Activate", None).await.unwrap();
+        assert_eq!((status, &body[..]), (200, ACTIVATE_RESPONSE.as_bytes()));
+        let privileged = r#"{"Image":"a","HostConfig":{"Privileged":true}}"#;
+        let (_, body) = client.request("POST", "/AuthZPlugin.AuthZReq", Some(call(privileged))).await.unwrap();
+        let answer: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(answer["Allow"], false);
+        assert!(answer["Msg"].as_str().unwrap().starts_with("dockward: CT001"));
+        let (_, body) = client.request("POST", "/AuthZPlugin.AuthZRes", Some(call(privileged))).await.unwrap();
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap()["Allow"], true);
+        let (_, body) = client.request("POST", "/AuthZPlugin.AuthZReq", Some(b"{not json".to_vec())).await.unwrap();
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap()["Allow"], false);
+        let (status, _) = client.request("POST", "/Other.Call", None).await.unwrap();
+        assert_eq!(status, 404);
+
+        std::fs::write(&config, "[guard]\nmode = \"audit\"\n").unwrap();
+        guard.reload().unwrap();
+        let (_, body) = client.request("POST", "/AuthZPlugin.AuthZReq", Some(call(privileged))).await.unwrap();
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap()["Allow"], true);
+        std::fs::write(&config, "[guard]\nmode = \"nope\"\n").unwrap();
+        assert!(guard.reload().is_err());
+        assert_eq!(guard.policy().mode, crate::policy::Mode::Audit, "a broken policy keeps the one in force");
+
+        guard.shutdown().await;
+        server.abort();
+        let records: Vec<serde_json::Value> =
+            std::fs::read_to_string(&log).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let decisions: Vec<_> =
+            records.iter().filter(|r| r["kind"] == "guard.decision").map(|r| &r["decision"]).collect();
+        assert_eq!(decisions, ["deny", "would-deny"]);
+        let metrics = guard.metrics().render();
+        assert!(
+            metrics.contains("dockward_guard_decisions_total{decision=\"deny\",endpoint=\"container-create\"} 1"),
+            "{metrics}"
+        );
+    }
 }
