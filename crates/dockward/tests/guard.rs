@@ -444,3 +444,74 @@ fn with_the_plugin_down_the_daemon_fails_closed() {
     let text = panic.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(text.contains("authorization plugin"), "{text}");
 }
+
+/// `guard check-request` judges one call offline; `guard install` prints, never writes.
+#[test]
+fn check_request_and_install_need_no_daemon() {
+    let dir = tempfile::tempdir().unwrap();
+    let call = |body: &str| {
+        use std::io::Write as _;
+        let encoded = Command::new("base64")
+            .arg("-w0")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                child.stdin.take().unwrap().write_all(body.as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap()
+            .stdout;
+        serde_json::json!({
+            "RequestMethod": "POST",
+            "RequestUri": "/v1.47/containers/create",
+            "RequestBody": String::from_utf8(encoded).unwrap(),
+            "RequestHeaders": {"Content-Type": "application/json"},
+        })
+        .to_string()
+    };
+    let file = dir.path().join("call.json");
+    std::fs::write(&file, call(PRIVILEGED_BODY)).unwrap();
+    let bin = env!("CARGO_BIN_EXE_dockward");
+    let out = Command::new(bin).args(["guard", "check-request"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let decision: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(decision["decision"], "deny");
+    assert_eq!(decision["findings"][0]["code"], "CT001");
+
+    let config = dir.path().join("dockward.toml");
+    std::fs::write(&config, "[guard]\nmode = \"audit\"\n").unwrap();
+    let out =
+        Command::new(bin).args(["guard", "check-request"]).arg(&file).arg("--config").arg(&config).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap()["decision"], "would-deny");
+
+    std::fs::write(&config, "[guard]\nwarn = [\"CT999\"]\n").unwrap();
+    let out =
+        Command::new(bin).args(["guard", "check-request"]).arg(&file).arg("--config").arg(&config).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("dockward.toml:2:9:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // `check` accepts a dockward.toml with a [guard] section.
+    std::fs::write(&config, "[guard]\nmode = \"enforce\"\ndeny = [\"CT001\"]\n").unwrap();
+    let dockerfile = dir.path().join("Dockerfile");
+    std::fs::write(&dockerfile, "FROM scratch\n").unwrap();
+    let out = Command::new(bin).arg("check").arg("--config").arg(&config).arg(&dockerfile).output().unwrap();
+    assert_ne!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let before: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    let out = Command::new(bin)
+        .args(["guard", "install", "--socket", "/run/docker/plugins/dw-x.sock", "--binary", "/opt/dockward"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ExecStart=/opt/dockward guard serve --socket /run/docker/plugins/dw-x.sock"));
+    assert!(text.contains("\"authorization-plugins\": [\"dw-x\"]"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before.len(), "install wrote a file");
+}
