@@ -196,6 +196,14 @@ impl Guard {
         Some(AuthzResponse::deny("dockward guard self-test (never created)"))
     }
 
+    /// Reads the daemon's defaults again (one try).
+    pub async fn refresh_defaults(self: Arc<Self>) {
+        let Some(daemon) = self.daemon.clone() else { return };
+        if let Ok(defaults) = daemon.engine_defaults().await {
+            self.set_knowledge(Knowledge { defaults });
+        }
+    }
+
     /// Asks the daemon for its defaults, then checks whether it forwards a body over
     /// 1 MiB (CVE-2026-34040): posts a create of about 1.1 MiB named with a nonce and
     /// watches its own AuthZReq. Logs what it found.
@@ -369,6 +377,8 @@ pub async fn serve(guard: Arc<Guard>, listener: UnixListener, self_test: bool) -
             }
             _ = hangup.recv() => match guard.reload() {
                 Ok(version) => {
+                    // The daemon may have been reconfigured too: read its defaults again.
+                    tokio::spawn(guard.clone().refresh_defaults());
                     eprintln!("dockward guard: policy reloaded ({version})");
                     guard.log_event("reload", RecordSeverity::Notice, json!({"policy": version}));
                 }
