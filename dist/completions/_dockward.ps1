@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'dockward' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter dockward.toml (never overwrites one)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or a subcommand''s')
+            [CompletionResult]::new('guard', 'guard', [CompletionResultType]::ParameterValue, 'Enforce the container rules at the daemon: a Docker authorization plugin (docs/guard.md)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -287,6 +288,66 @@ Register-ArgumentCompleter -Native -CommandName 'dockward' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'dockward;guard' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the authorization plugin: judge every Engine API request dockerd asks about')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Print the systemd socket and service units and the daemon.json snippet (writes nothing)')
+            [CompletionResult]::new('check-request', 'check-request', [CompletionResultType]::ParameterValue, 'Judge one AuthZReq call (the JSON dockerd posts to the plugin) and print the decision; exit 1 when denied')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dockward;guard;serve' {
+            [CompletionResult]::new('--socket', '--socket', [CompletionResultType]::ParameterName, 'The plugin socket; its file name without `.sock` is the plugin''s name in dockerd''s `--authorization-plugin`')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The dockward.toml holding the `[guard]` policy (reloaded on SIGHUP) [default: the built-in policy]')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Also append the decision records (JSON lines) to FILE')
+            [CompletionResult]::new('--docker-host', '--docker-host', [CompletionResultType]::ParameterName, 'The daemon guarded, for its defaults, image lookups and the start-up self-test')
+            [CompletionResult]::new('--no-self-test', '--no-self-test', [CompletionResultType]::ParameterName, 'Skip the start-up check of whether the daemon forwards request bodies over 1 MiB')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dockward;guard;install' {
+            [CompletionResult]::new('--socket', '--socket', [CompletionResultType]::ParameterName, 'socket')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'config')
+            [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'The dockward binary the service runs [default: this one]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dockward;guard;check-request' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'config')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dockward;guard;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the authorization plugin: judge every Engine API request dockerd asks about')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Print the systemd socket and service units and the daemon.json snippet (writes nothing)')
+            [CompletionResult]::new('check-request', 'check-request', [CompletionResultType]::ParameterValue, 'Judge one AuthZReq call (the JSON dockerd posts to the plugin) and print the decision; exit 1 when denied')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dockward;guard;help;serve' {
+            break
+        }
+        'dockward;guard;help;install' {
+            break
+        }
+        'dockward;guard;help;check-request' {
+            break
+        }
+        'dockward;guard;help;help' {
+            break
+        }
         'dockward;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check Dockerfiles, Compose files, docker run lines in scripts/Makefiles/CI files, and daemon configuration (directories are searched recursively, honouring .gitignore)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Audit live Docker engines: containers, images, networks and the engine itself (read-only)')
@@ -299,6 +360,7 @@ Register-ArgumentCompleter -Native -CommandName 'dockward' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter dockward.toml (never overwrites one)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or a subcommand''s')
+            [CompletionResult]::new('guard', 'guard', [CompletionResultType]::ParameterValue, 'Enforce the container rules at the daemon: a Docker authorization plugin (docs/guard.md)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -349,6 +411,21 @@ Register-ArgumentCompleter -Native -CommandName 'dockward' -ScriptBlock {
             break
         }
         'dockward;help;man' {
+            break
+        }
+        'dockward;help;guard' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the authorization plugin: judge every Engine API request dockerd asks about')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Print the systemd socket and service units and the daemon.json snippet (writes nothing)')
+            [CompletionResult]::new('check-request', 'check-request', [CompletionResultType]::ParameterValue, 'Judge one AuthZReq call (the JSON dockerd posts to the plugin) and print the decision; exit 1 when denied')
+            break
+        }
+        'dockward;help;guard;serve' {
+            break
+        }
+        'dockward;help;guard;install' {
+            break
+        }
+        'dockward;help;guard;check-request' {
             break
         }
         'dockward;help;help' {

@@ -31,6 +31,9 @@ _dockward() {
             dockward,debug)
                 cmd="dockward__subcmd__debug"
                 ;;
+            dockward,guard)
+                cmd="dockward__subcmd__guard"
+                ;;
             dockward,help)
                 cmd="dockward__subcmd__help"
                 ;;
@@ -88,6 +91,30 @@ _dockward() {
             dockward__subcmd__debug__subcmd__help,help)
                 cmd="dockward__subcmd__debug__subcmd__help__subcmd__help"
                 ;;
+            dockward__subcmd__guard,check-request)
+                cmd="dockward__subcmd__guard__subcmd__check__subcmd__request"
+                ;;
+            dockward__subcmd__guard,help)
+                cmd="dockward__subcmd__guard__subcmd__help"
+                ;;
+            dockward__subcmd__guard,install)
+                cmd="dockward__subcmd__guard__subcmd__install"
+                ;;
+            dockward__subcmd__guard,serve)
+                cmd="dockward__subcmd__guard__subcmd__serve"
+                ;;
+            dockward__subcmd__guard__subcmd__help,check-request)
+                cmd="dockward__subcmd__guard__subcmd__help__subcmd__check__subcmd__request"
+                ;;
+            dockward__subcmd__guard__subcmd__help,help)
+                cmd="dockward__subcmd__guard__subcmd__help__subcmd__help"
+                ;;
+            dockward__subcmd__guard__subcmd__help,install)
+                cmd="dockward__subcmd__guard__subcmd__help__subcmd__install"
+                ;;
+            dockward__subcmd__guard__subcmd__help,serve)
+                cmd="dockward__subcmd__guard__subcmd__help__subcmd__serve"
+                ;;
             dockward__subcmd__help,audit)
                 cmd="dockward__subcmd__help__subcmd__audit"
                 ;;
@@ -102,6 +129,9 @@ _dockward() {
                 ;;
             dockward__subcmd__help,debug)
                 cmd="dockward__subcmd__help__subcmd__debug"
+                ;;
+            dockward__subcmd__help,guard)
+                cmd="dockward__subcmd__help__subcmd__guard"
                 ;;
             dockward__subcmd__help,help)
                 cmd="dockward__subcmd__help__subcmd__help"
@@ -136,6 +166,15 @@ _dockward() {
             dockward__subcmd__help__subcmd__debug,ast)
                 cmd="dockward__subcmd__help__subcmd__debug__subcmd__ast"
                 ;;
+            dockward__subcmd__help__subcmd__guard,check-request)
+                cmd="dockward__subcmd__help__subcmd__guard__subcmd__check__subcmd__request"
+                ;;
+            dockward__subcmd__help__subcmd__guard,install)
+                cmd="dockward__subcmd__help__subcmd__guard__subcmd__install"
+                ;;
+            dockward__subcmd__help__subcmd__guard,serve)
+                cmd="dockward__subcmd__help__subcmd__guard__subcmd__serve"
+                ;;
             *)
                 ;;
         esac
@@ -143,7 +182,7 @@ _dockward() {
 
     case "${cmd}" in
         dockward)
-            opts="-h -V --help --version check audit sbom scan db rules rule debug init completions man help"
+            opts="-h -V --help --version check audit sbom scan db rules rule debug init completions man guard help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -622,8 +661,166 @@ _dockward() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dockward__subcmd__guard)
+            opts="-h -V --help --version serve install check-request help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__guard__subcmd__check__subcmd__request)
+            opts="-h -V --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__guard__subcmd__help)
+            opts="serve install check-request help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__guard__subcmd__help__subcmd__check__subcmd__request)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__guard__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__guard__subcmd__help__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__guard__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__guard__subcmd__install)
+            opts="-h -V --socket --config --binary --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --binary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__guard__subcmd__serve)
+            opts="-h -V --socket --config --log --docker-host --no-self-test --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dockward__subcmd__help)
-            opts="check audit sbom scan db rules rule debug init completions man help"
+            opts="check audit sbom scan db rules rule debug init completions man guard help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -749,6 +946,62 @@ _dockward() {
             return 0
             ;;
         dockward__subcmd__help__subcmd__debug__subcmd__ast)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__help__subcmd__guard)
+            opts="serve install check-request"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__help__subcmd__guard__subcmd__check__subcmd__request)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__help__subcmd__guard__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__help__subcmd__guard__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

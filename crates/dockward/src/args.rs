@@ -44,6 +44,9 @@ pub enum Command {
     Completions(crate::commands::completions::CompletionsArgs),
     /// Print the man page (roff), or a subcommand's.
     Man(crate::commands::completions::ManArgs),
+    /// Enforce the container rules at the daemon: a Docker authorization plugin (docs/guard.md).
+    #[command(subcommand)]
+    Guard(crate::commands::guard::GuardCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -142,6 +142,12 @@ pub struct HostSnapshot {
     pub errors: Vec<HostError>,
     /// Per-path controls whose file could not be looked at (a stat error).
     pub unknown_controls: Vec<&'static str>,
+    /// Names of the legacy Docker plugins dockerd can find on this host: sockets in
+    /// `/run/docker/plugins` (`NAME.sock`, `NAME/NAME.sock`), spec files in
+    /// `/etc/docker/plugins` and `/usr/lib/docker/plugins` (`NAME.spec`, `NAME.json`),
+    /// and systemd socket units listening on `/run/docker/plugins/NAME.sock` (the socket
+    /// of a socket-activated plugin exists only at run time). Sorted, unique.
+    pub plugin_names: Vec<String>,
 }
 
 /// The CIS controls (1.6.0 ids) that each judge one file or directory: audit watches
@@ -326,6 +332,7 @@ pub fn scan(host: &HostRoot, options: &ScanOptions) -> HostSnapshot {
         }
     }
     s.rootful_daemon = (service.is_some() && !options.rootless_flag) || exists(host, DAEMON_JSON);
+    s.plugin_names = plugin_names(host, &mut s.errors);
     s
 }
 
@@ -352,6 +359,51 @@ fn walk_files(host: &HostRoot, dir: &str, depth: usize, errors: &mut Vec<HostErr
         }
     }
     out
+}
+
+/// See [`HostSnapshot::plugin_names`].
+fn plugin_names(host: &HostRoot, errors: &mut Vec<HostError>) -> Vec<String> {
+    const SOCKETS: &str = "/run/docker/plugins";
+    let mut names = std::collections::BTreeSet::new();
+    let mut list = |dir: &str| {
+        host.list(dir).unwrap_or_else(|e| {
+            errors.push(e);
+            Vec::new()
+        })
+    };
+    for entry in list(SOCKETS) {
+        match entry.strip_suffix(".sock") {
+            Some(name) => {
+                names.insert(name.to_string());
+            }
+            None => {
+                if list(&join(SOCKETS, &entry)).iter().any(|f| *f == format!("{entry}.sock")) {
+                    names.insert(entry);
+                }
+            }
+        }
+    }
+    for dir in ["/etc/docker/plugins", "/usr/lib/docker/plugins"] {
+        for entry in list(dir) {
+            if let Some(name) = entry.strip_suffix(".spec").or_else(|| entry.strip_suffix(".json")) {
+                names.insert(name.to_string());
+            }
+        }
+    }
+    for dir in UNIT_DIRS {
+        for unit in list(dir).into_iter().filter(|u| u.ends_with(".socket")) {
+            let Ok(Some(bytes)) = host.read(&join(dir, &unit)) else { continue };
+            for line in String::from_utf8_lossy(&bytes).lines() {
+                let Some(value) = line.trim().strip_prefix("ListenStream=") else { continue };
+                let Some(rest) = value.trim().strip_prefix("/run/docker/plugins/") else { continue };
+                let file = rest.rsplit('/').next().unwrap_or(rest);
+                if let Some(name) = file.strip_suffix(".sock") {
+                    names.insert(name.to_string());
+                }
+            }
+        }
+    }
+    names.into_iter().collect()
 }
 
 impl HostSnapshot {

@@ -45,6 +45,9 @@ pub struct ConfigFile {
     pub vulnerabilities: VulnerabilitiesSection,
     #[serde(default)]
     pub kubernetes: KubernetesSection,
+    /// `[guard]`: the policy of `dockward guard`, parsed (with located errors) by the
+    /// `dockward_guard` crate; passed through here so `check` accepts the section.
+    pub guard: Option<toml::Table>,
 }
 
 /// `[kubernetes]`: how manifests are read.

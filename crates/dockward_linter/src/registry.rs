@@ -168,6 +168,8 @@ pub static HOST_RULES: &[&dyn HostRule] = &[
     &host::docker_path_not_audited::DockerPathNotAudited,
     &host::docker_root_not_separate_partition::DockerRootNotSeparatePartition,
     &host::rootful_docker::RootfulDocker,
+    // A DM rule that needs the host's files: run with the host rules.
+    &daemon::authorization_plugin_missing::AuthorizationPluginMissing,
 ];
 
 /// Every engine rule (EN family: a live engine's `/version` and `/info`), in code order.

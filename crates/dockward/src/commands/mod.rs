@@ -6,6 +6,7 @@ pub mod completions;
 pub mod compliance;
 pub mod db;
 pub mod debug;
+pub mod guard;
 pub mod init;
 pub mod output;
 pub mod progress;

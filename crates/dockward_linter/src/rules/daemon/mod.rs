@@ -1,5 +1,6 @@
 //! Daemon configuration rules (DM): `daemon.json` and dockerd flags, via `DaemonSpec`.
 
+pub mod authorization_plugin_missing;
 pub mod custom_cgroup_parent;
 pub mod daemon_exposed_without_tls;
 pub mod daemon_json_not_strict;
