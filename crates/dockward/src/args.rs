@@ -44,6 +44,8 @@ pub enum Command {
     Completions(crate::commands::completions::CompletionsArgs),
     /// Print the man page (roff), or a subcommand's.
     Man(crate::commands::completions::ManArgs),
+    /// Follow live engines' events: judge what changes, emit findings (new, changed, resolved) and health as JSON lines (docs/watch.md).
+    Watch(crate::commands::watch::WatchArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,6 +8,7 @@
 //! endpoint concurrently.
 
 pub mod connect;
+pub mod events;
 pub mod exec;
 pub mod export;
 pub mod local;
