@@ -308,9 +308,12 @@ async fn process(
                             });
                             let e = engine.as_mut().expect("just set");
                             let known = shared.with_state(|s| s.hosts.get(&label).is_some_and(|h| !h.objects.is_empty()));
-                            // The defaults and images of this engine are needed for the
-                            // container path: a resync reads them (silently when nothing changed).
-                            resync(&shared, &endpoint, e, reason.or(if known { None } else { Some("first run: a full audit") }), &mut last_resync).await;
+                            match reason.or(if known { None } else { Some("first run: a full audit") }) {
+                                Some(reason) => resync(&shared, &endpoint, e, Some(reason), &mut last_resync).await,
+                                // Resumed: the engine's defaults and images are read for the
+                                // container path; the replayed events (or a gap) say what changed.
+                                None => prime(&shared, &endpoint, e).await,
+                            }
                         }
                         Msg::Gap(reason) => {
                             if let Some(e) = engine.as_mut() {
@@ -449,6 +452,24 @@ fn publish_counts(shared: &Shared, label: &str) {
     let counts = shared
         .with_state(|s| s.hosts.get(label).map(|h| record::finding_counts(h.objects.values())).unwrap_or_default());
     shared.sinks.metrics().set_findings(label, &counts);
+}
+
+/// Reads what the container path needs (the engine's defaults, its images) without
+/// judging anything: a resume whose replay covers the time away.
+async fn prime(shared: &Shared, endpoint: &Endpoint, e: &mut Engine) {
+    match events::read_snapshot(e.docker.clone(), endpoint, &ReadOptions::default(), true).await {
+        Ok(snapshot) => {
+            e.info = snapshot.engine.clone();
+            e.defaults = snapshot.defaults.clone();
+            e.images = snapshot.images.iter().map(|i| (i.id.clone(), i.clone())).collect();
+        }
+        Err(err) => shared.emit(record::health_record(
+            "watch.resync",
+            Some(&e.host),
+            RecordSeverity::Error,
+            json!({"reason": "resumed", "error": err.to_string()}),
+        )),
+    }
 }
 
 /// A full audit of the engine diffed against the known state. `reason: None` resyncs
