@@ -6,7 +6,6 @@
 //! when a test fails. The slow cases are `#[ignore]`d and run by bench/watch.sh.
 
 #[path = "../../dockward_engine/tests/support/dockerd.rs"]
-#[allow(dead_code)]
 mod dockerd;
 #[path = "../../dockward_engine/tests/support/mod.rs"]
 mod fixture;
