@@ -47,6 +47,8 @@ pub enum Command {
     /// Enforce the container rules at the daemon: a Docker authorization plugin (docs/guard.md).
     #[command(subcommand)]
     Guard(crate::commands::guard::GuardCommand),
+    /// Follow live engines' events: judge what changes, emit findings (new, changed, resolved) and health as JSON lines (docs/watch.md).
+    Watch(crate::commands::watch::WatchArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -53,6 +53,7 @@ fn main() -> ExitCode {
         args::Command::Completions(a) => commands::completions::completions(a),
         args::Command::Man(a) => commands::completions::man(a),
         args::Command::Guard(c) => commands::guard::run(c),
+        args::Command::Watch(a) => commands::watch::run(a),
     };
     ExitCode::from(code)
 }

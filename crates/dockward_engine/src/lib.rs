@@ -9,6 +9,7 @@
 
 pub mod connect;
 pub mod create_body;
+pub mod events;
 pub mod exec;
 pub mod export;
 pub mod local;

@@ -48,6 +48,23 @@ pub struct ConfigFile {
     /// `[guard]`: the policy of `dockward guard`, parsed (with located errors) by the
     /// `dockward_guard` crate; passed through here so `check` accepts the section.
     pub guard: Option<toml::Table>,
+    /// `[watch]`: read by `dockward watch` itself (crates/dockward_watch/src/config.rs,
+    /// which also checks the sink tables); its keys are checked here so `check` takes
+    /// the file and reports a misspelt one.
+    #[serde(default)]
+    pub watch: Option<WatchSection>,
+}
+
+/// `[watch]`, as far as the linter needs it (the sinks' own keys are the watcher's).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct WatchSection {
+    pub resync: Option<u64>,
+    pub state: Option<String>,
+    pub format: Option<String>,
+    pub timeout: Option<u64>,
+    #[serde(default)]
+    pub sink: Vec<toml::Table>,
 }
 
 /// `[kubernetes]`: how manifests are read.

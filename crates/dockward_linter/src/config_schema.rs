@@ -172,6 +172,22 @@ fn base_schema() -> Value {
                     "ignore-unfixed": { "type": "boolean", "description": "Report only vulnerabilities that have a fix." },
                     "max-db-age-days": { "type": "integer", "minimum": 0, "description": "Warn about a database older than this." }
                 }
+            },
+            "watch": {
+                "description": "Options of `dockward watch` (docs/watch.md).",
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "resync": { "type": "integer", "minimum": 1, "description": "Seconds between two full audits diffed against the known state (default 900)." },
+                    "state": { "type": "string", "description": "The state file: last event and open findings, so a restart resumes." },
+                    "format": { "type": "string", "enum": ["json", "ecs"], "description": "Record format: dockward.watch/1 JSON lines or the Elastic Common Schema." },
+                    "timeout": { "type": "integer", "minimum": 1, "description": "Seconds before a request to the engine is given up." },
+                    "sink": {
+                        "description": "Where records go (docs/sinks.md); stdout when none.",
+                        "type": "array",
+                        "items": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" } } }
+                    }
+                }
             }
         }
     })

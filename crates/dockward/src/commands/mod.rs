@@ -16,3 +16,4 @@ pub mod scan;
 pub mod settings;
 pub mod targets;
 pub mod vulns;
+pub mod watch;

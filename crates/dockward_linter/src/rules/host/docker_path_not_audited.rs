@@ -26,12 +26,24 @@ declare_rule! {
     /// -w /usr/bin/dockerd -p rwxa -k docker
     /// -w /etc/docker -p rwxa -k docker
     /// -a always,exit -F path=/usr/bin/runc -F perm=x -k docker
+    /// # who calls the Engine API: uid, auid (the login user, through sudo), pid, exe
+    /// -a always,exit -F arch=b64 -S connect -F path=/run/docker.sock -k docker-api
+    /// -a always,exit -F arch=b32 -S connect -F path=/run/docker.sock -k docker-api
     /// ```
     ///
     /// ## Fix
     /// Add a `-w PATH -p rwxa -k docker` line per path to `/etc/audit/rules.d/docker.rules`
     /// and run `augenrules --load`. The rules are read from files; rules loaded only
     /// with `auditctl` are not seen.
+    ///
+    /// A `-w` watch on the Docker socket (the CIS form) records changes to the socket
+    /// file (chmod, chown), but **nothing when a client connects**: connecting is not one
+    /// of the permission classes a watch matches. To record who uses the Engine API, add
+    /// a `connect` syscall rule on the socket's resolved path (`/run/docker.sock`; the
+    /// `b32` twin catches 32-bit callers), as in the example: each record carries the
+    /// caller's uid, auid, pid, executable and command line (`proctitle`). The events API
+    /// names no user, so this is what `dockward watch` can be correlated with
+    /// (docs/watch.md, "Who did it").
     ///
     /// ## References
     /// - CIS Docker Benchmark 1.1.3 to 1.1.18
@@ -77,12 +89,23 @@ impl HostRule for DockerPathNotAudited {
             });
             if !covered {
                 let message = format!("`{}` is not watched by any audit rule (CIS {}){none}", t.host_path, t.cis);
-                cx.report(&Self::META, at.clone(), message)
-                    .cis_controls(&[t.cis])
-                    .help(format!("add `-w {} -p rwxa -k docker` to /etc/audit/rules.d/docker.rules", t.host_path));
+                cx.report(&Self::META, at.clone(), message).cis_controls(&[t.cis]).help(advice(&t.host_path));
             }
         }
     }
+}
+
+/// The rule line for `path`; for the daemon and its socket unit, also the `connect` rule
+/// that records who calls the API (a `-w` watch records nothing on connect).
+fn advice(path: &str) -> String {
+    let mut help = format!("add `-w {path} -p rwxa -k docker` to /etc/audit/rules.d/docker.rules");
+    if path.ends_with("/dockerd") || path.ends_with("docker.socket") {
+        help.push_str(
+            "; to record who calls the Engine API (a `-w` watch on the socket records nothing on connect), also add \
+             `-a always,exit -F arch=b64 -S connect -F path=/run/docker.sock -k docker-api` and its `arch=b32` twin",
+        );
+    }
+    help
 }
 
 #[cfg(test)]
@@ -137,6 +160,19 @@ mod tests {
             fx.findings("HO004").into_iter().map(|d| d.message).filter(|m| m.contains("1.1.8")).collect();
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("`/srv/ctr/containerd.sock`"), "{found:?}");
+    }
+
+    #[test]
+    fn the_daemons_advice_adds_a_connect_rule_on_the_socket() {
+        let fx = tree();
+        let found = fx.findings("HO004");
+        let dockerd = found.iter().find(|d| d.message.contains("`/usr/bin/dockerd`")).expect("dockerd is reported");
+        let help = dockerd.help.as_deref().unwrap_or_default();
+        assert!(help.contains("-S connect -F path=/run/docker.sock"), "{help}");
+        assert!(help.contains("arch=b64") && help.contains("arch=b32"), "{help}");
+        // Other paths keep the plain watch.
+        let runc = found.iter().find(|d| d.message.contains("`/usr/bin/runc`")).expect("runc is reported");
+        assert!(!runc.help.as_deref().unwrap_or_default().contains("connect"));
     }
 
     #[test]
