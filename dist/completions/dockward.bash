@@ -157,7 +157,7 @@ _dockward() {
             return 0
             ;;
         dockward__subcmd__audit)
-            opts="-H -c -o -q -h -V --host --context --format --output --fail-on --select --extend-select --ignore --containers --label --timeout --concurrency --config --isolated --host-root --no-host-files --cis-version --compliance --image-contents --baseline --baseline-write --severity --quiet --color --help --version"
+            opts="-H -c -o -q -h -V --host --context --format --output --fail-on --select --extend-select --ignore --containers --label --timeout --concurrency --config --isolated --host-root --no-host-files --cis-version --compliance --image-contents --baseline --baseline-write --severity --quiet --color --compare --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -255,6 +255,10 @@ _dockward() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --compare)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -263,7 +267,7 @@ _dockward() {
             return 0
             ;;
         dockward__subcmd__check)
-            opts="-o -q -f -j -h -V --format --output --fail-on --select --extend-select --ignore --fix --diff --unsafe-fixes --config --isolated --stdin-filename --build-arg --quiet --statistics --color --host-root --file --env-file --threads --compliance --pss-version --baseline --baseline-write --show-settings --show-files --severity --k8s-namespace --complete-namespace --help --version"
+            opts="-o -q -f -j -h -V --format --output --fail-on --select --extend-select --ignore --fix --diff --unsafe-fixes --config --isolated --stdin-filename --build-arg --quiet --statistics --color --host-root --file --env-file --threads --compliance --pss-version --baseline --baseline-write --show-settings --show-files --severity --k8s-namespace --complete-namespace --compare --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -362,6 +366,10 @@ _dockward() {
                     return 0
                     ;;
                 --k8s-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compare)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -967,7 +975,7 @@ _dockward() {
             return 0
             ;;
         dockward__subcmd__scan)
-            opts="-H -c -o -q -h -V --in-use --host --context --timeout --db --format --output --fail-on --severity --ignore-unfixed --db-max-age --vex --config --isolated --baseline --baseline-write --quiet --color --compliance --help --version"
+            opts="-H -c -o -q -h -V --in-use --host --context --timeout --db --format --output --fail-on --severity --ignore-unfixed --db-max-age --vex --config --isolated --baseline --baseline-write --quiet --color --compliance --compare --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1042,6 +1050,10 @@ _dockward() {
                     return 0
                     ;;
                 --compliance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compare)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

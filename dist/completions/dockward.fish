@@ -76,6 +76,7 @@ complete -c dockward -n "__fish_dockward_using_subcommand check" -l severity -d 
 warning\t''
 info\t''"
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l k8s-namespace -d 'Kubernetes: the namespace of objects that name none (after the kustomization\'s `namespace:`); without it they form one group, "namespace not set"' -r
+complete -c dockward -n "__fish_dockward_using_subcommand check" -l compare -d 'Compare with an earlier JSON report of the same command (`--format json`): show what is new, fixed and unchanged (text, json, html; with `--compliance`, the controls that went to or from FAIL)' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l fix -d 'Apply safe fixes to the files'
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l diff -d 'Print the fixes as a unified diff instead of writing them; exit 1 if there is any'
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l unsafe-fixes -d 'With --fix or --diff, also apply fixes that may change behaviour'
@@ -124,6 +125,7 @@ info\t''"
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -l color -d 'Colour: auto (TTY and NO_COLOR aware), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c dockward -n "__fish_dockward_using_subcommand audit" -l compare -d 'Compare with an earlier JSON report of the same command (see `dockward check --help`)' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -l isolated -d 'Ignore every config file'
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -l no-host-files -d 'Do not check this machine\'s files for a local daemon (HO rules stay off unless `--host-root` is given)'
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -l image-contents -d 'Also check the files in the layers of every image the audited containers use (IM008 and up: setuid files, empty passwords, secrets, ...). Transfers each image\'s bytes (`GET /images/{id}/get`, as `docker save`); also `[audit] image-contents = true`'
@@ -173,6 +175,7 @@ complete -c dockward -n "__fish_dockward_using_subcommand scan" -l color -d 'Col
 always\t''
 never\t''"
 complete -c dockward -n "__fish_dockward_using_subcommand scan" -l compliance -d 'Compliance scorecards of the findings (see `dockward check --help`)' -r
+complete -c dockward -n "__fish_dockward_using_subcommand scan" -l compare -d 'Compare with an earlier JSON report of the same command (see `dockward check --help`)' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand scan" -l in-use -d 'Also read every image a container uses on the engine(s)'
 complete -c dockward -n "__fish_dockward_using_subcommand scan" -l ignore-unfixed -d 'Report only vulnerabilities that have a fixed version (also `[vulnerabilities] ignore-unfixed = true`)'
 complete -c dockward -n "__fish_dockward_using_subcommand scan" -l isolated -d 'Ignore every config file'

@@ -229,6 +229,11 @@ pub struct CheckArgs {
     /// lacks (a policy that selects nothing) can be judged.
     #[arg(long)]
     pub complete_namespace: bool,
+    /// Compare with an earlier JSON report of the same command (`--format json`): show
+    /// what is new, fixed and unchanged (text, json, html; with `--compliance`, the
+    /// controls that went to or from FAIL).
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub compare: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -36,6 +36,19 @@ pub struct HtmlSections {
     pub title: String,
     /// Compliance scorecards (the CIS Docker Benchmark's among them), in order.
     pub scorecards: Vec<ScorecardView>,
+    /// With `--compare` and `--compliance`: the controls whose outcome changed.
+    pub control_changes: Vec<ControlChangeView>,
+}
+
+/// A control whose outcome changed since the earlier run (`PASS` -> `FAIL`).
+#[derive(Debug, Clone)]
+pub struct ControlChangeView {
+    /// `nist-800-190`.
+    pub framework: String,
+    pub id: String,
+    pub title: String,
+    pub before: String,
+    pub after: String,
 }
 
 /// One framework's scorecard, already evaluated by the caller.
@@ -294,6 +307,10 @@ pub fn render_html(
         writeln!(out, "</section>")?;
     }
 
+    if let Some(comparison) = report.comparison {
+        write_changes(report.diagnostics, comparison, &sections.control_changes, out)?;
+    }
+
     // Findings.
     if !report.diagnostics.is_empty() {
         let mut places: Vec<&str> = report.diagnostics.iter().map(|d| d.location.name()).collect();
@@ -341,6 +358,79 @@ pub fn render_html(
         writeln!(out, "</section>")?;
     }
     writeln!(out, "</main><script>{SCRIPT}</script></body></html>")
+}
+
+/// The "changes since" section: counts, the controls whose outcome changed, the new
+/// findings and the fixed ones (the earlier report's text, escaped like any other).
+fn write_changes(
+    diagnostics: &[Diagnostic],
+    comparison: &crate::compare::Comparison,
+    controls: &[ControlChangeView],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    use crate::compare::Change;
+    let c = comparison.counts();
+    writeln!(
+        out,
+        "<section id=changes><h2>Changes since {}</h2><p class=cards><span class=\"card chg-new\"><b>{}</b> new</span><span class=\"card chg-fixed\"><b>{}</b> fixed</span><span class=card><b>{}</b> unchanged</span></p>",
+        esc(&comparison.since),
+        c.new,
+        c.fixed,
+        c.unchanged
+    )?;
+    if !controls.is_empty() {
+        writeln!(out, "<h3>Controls whose outcome changed</h3><table class=sortable id=control-changes><thead><tr><th>Framework<th>Control<th>Title<th>Before<th>Now</thead><tbody>")?;
+        for row in controls {
+            let class = |o: &str| o.to_ascii_lowercase().replace([' ', '/'], "-");
+            writeln!(
+                out,
+                "<tr><td>{}<td>{}<td>{}<td><span class=\"out out-{}\">{}</span><td><span class=\"out out-{}\">{}</span>",
+                esc(&row.framework),
+                esc(&row.id),
+                esc(&row.title),
+                class(&row.before),
+                esc(&row.before),
+                class(&row.after),
+                esc(&row.after)
+            )?;
+        }
+        writeln!(out, "</tbody></table>")?;
+    }
+    if c.new > 0 {
+        writeln!(out, "<h3>New</h3><table class=sortable id=new-findings><thead><tr><th>Severity<th>Rule<th>Location<th>Line<th>Message</thead><tbody>")?;
+        for (d, _) in diagnostics.iter().zip(&comparison.changes).filter(|(_, c)| **c == Change::New) {
+            let sev = d.severity.as_str();
+            writeln!(
+                out,
+                "<tr class=\"sev-{sev}\"><td><span class=badge>{sev}</span><td><a href=\"#{}\">{}</a><td>{}<td class=num>{}<td>{}",
+                rule_anchor(d.rule.code),
+                esc(d.rule.code),
+                esc(&place(&d.location)),
+                position(&d.location),
+                esc(&Secrets::of(d).scrub(&d.message))
+            )?;
+        }
+        writeln!(out, "</tbody></table>")?;
+    }
+    if c.fixed > 0 {
+        writeln!(out, "<h3>Fixed</h3><table class=sortable id=fixed-findings><thead><tr><th>Severity<th>Rule<th>Location<th>Message</thead><tbody>")?;
+        for f in &comparison.fixed {
+            let sev = match f.severity.as_str() {
+                s @ ("error" | "warning" | "info") => s,
+                _ => "info",
+            };
+            writeln!(
+                out,
+                "<tr class=\"sev-{sev}\"><td><span class=badge>{}</span><td>{}<td>{}<td>{}",
+                esc(&f.severity),
+                esc(&f.code),
+                esc(&f.path),
+                esc(&f.message)
+            )?;
+        }
+        writeln!(out, "</tbody></table>")?;
+    }
+    writeln!(out, "</section>")
 }
 
 fn write_finding(d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
@@ -512,6 +602,7 @@ mod tests {
     fn scorecards_and_charts_are_drawn() {
         let sections = HtmlSections {
             title: "dockward audit".into(),
+            control_changes: vec![],
             scorecards: vec![ScorecardView {
                 id: "nist-800-190".into(),
                 title: "NIST SP 800-190".into(),

@@ -19,6 +19,7 @@
 
 pub mod baseline;
 mod checkstyle;
+pub mod compare;
 mod concise;
 pub mod fingerprint;
 mod github;
@@ -35,7 +36,7 @@ use std::io::{self, Write};
 use std::str::FromStr;
 
 use dockward_diagnostics::{Diagnostic, RuleMeta, Severity};
-pub use html::{render_html, HtmlSections, ScorecardRow, ScorecardView};
+pub use html::{render_html, ControlChangeView, HtmlSections, ScorecardRow, ScorecardView};
 
 /// The output formats `render` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -181,6 +182,8 @@ pub struct Report<'a> {
     pub fixable: usize,
     /// With `--baseline`: the findings it hid and its stale entries (for the summary).
     pub baseline: Option<baseline::BaselineSummary>,
+    /// With `--compare`: this run against an earlier one (text, JSON and HTML show it).
+    pub comparison: Option<&'a compare::Comparison>,
 }
 
 /// Finding counts by severity.

@@ -651,8 +651,15 @@ mod tests {
     fn rules_missing_from_the_list_are_added() {
         let f = file("Dockerfile", "FROM a\n");
         let diags = vec![diag(&RULE_C, &f, 0, 4, "x")];
-        let r =
-            Report { diagnostics: &diags, rules: &[&RULE_A], files: &[], fixes_applied: 0, fixable: 0, baseline: None };
+        let r = Report {
+            diagnostics: &diags,
+            rules: &[&RULE_A],
+            files: &[],
+            fixes_applied: 0,
+            fixable: 0,
+            baseline: None,
+            comparison: None,
+        };
         let v: Value = serde_json::from_str(&render_to_string(Format::Sarif, &r, &plain())).unwrap();
         assert_eq!(v["runs"][0]["tool"]["driver"]["rules"][1]["id"], "DF003");
         assert_eq!(v["runs"][0]["results"][0]["ruleIndex"], 1);

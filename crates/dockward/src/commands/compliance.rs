@@ -109,14 +109,26 @@ pub fn render(
     report: &dockward_report::Report<'_>,
     options: &dockward_report::ReportOptions,
     cards: &[Scorecard<'_>],
+    before: Option<&[Scorecard<'_>]>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let changed = before.map(|before| control_changes(cards, before)).unwrap_or_default();
     match output {
-        Output::Scorecards => render_json(cards, report.diagnostics, out),
+        Output::Scorecards => render_json(cards, before, report.diagnostics, out),
         Output::Html => {
             let sections = dockward_report::HtmlSections {
                 title: title.to_owned(),
                 scorecards: html_views(cards, report.diagnostics),
+                control_changes: changed
+                    .iter()
+                    .map(|c| dockward_report::ControlChangeView {
+                        framework: c.framework.to_owned(),
+                        id: c.id.to_owned(),
+                        title: c.title.to_owned(),
+                        before: c.before.as_str().to_owned(),
+                        after: c.after.as_str().to_owned(),
+                    })
+                    .collect(),
             };
             dockward_report::render_html(report, options, &sections, out)
         }
@@ -132,10 +144,96 @@ pub fn render(
             dockward_report::render(format, report, options, out)?;
             if format == dockward_report::Format::Text {
                 render_text(cards, report.diagnostics, out)?;
+                if let (Some(comparison), false) = (report.comparison, cards.is_empty()) {
+                    writeln!(out, "\nControls whose outcome changed since {}:", comparison.since)?;
+                    if changed.is_empty() {
+                        writeln!(out, "  none")?;
+                    }
+                    for c in &changed {
+                        writeln!(
+                            out,
+                            "  {} {}: {} -> {}  {}",
+                            c.framework,
+                            c.id,
+                            c.before.as_str(),
+                            c.after.as_str(),
+                            c.title
+                        )?;
+                    }
+                }
             }
             Ok(())
         }
     }
+}
+
+/// `--compare` is shown by text, JSON, HTML and the scorecards; other formats refuse it
+/// rather than drop it silently.
+pub fn check_compare(compare: Option<&std::path::Path>, output: Output) -> Result<(), String> {
+    let shown = matches!(
+        output,
+        Output::Scorecards
+            | Output::Html
+            | Output::Findings(dockward_report::Format::Text | dockward_report::Format::Json)
+    );
+    if compare.is_some() && !shown {
+        return Err("--compare is shown by --format text, json, html or compliance".into());
+    }
+    Ok(())
+}
+
+/// The scorecards of the earlier run of `--compare`, from its JSON report's findings:
+/// a control failed then when one of its rules had a finding. Which rules ran is taken
+/// from this run (the JSON report does not record it), so compare runs of the same
+/// command over the same kinds of input.
+pub fn previous_cards(
+    ids: &[&str],
+    ran: &dyn Fn(&str) -> bool,
+    previous: &dockward_report::compare::Previous,
+) -> Vec<Scorecard<'static>> {
+    let findings: Vec<Diagnostic> = previous
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let rule = registry::find(&f.code)?;
+            let location = dockward_diagnostics::Location::Logical { scope: f.path.clone(), path: String::new() };
+            // CT035 lists its members in the message; the masked message keeps the codes.
+            Some(Diagnostic::new(rule, location, f.message.clone()))
+        })
+        .collect();
+    evaluate(ids, ran, &findings)
+}
+
+/// A control whose outcome changed between the earlier run and this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlChange<'a> {
+    pub framework: &'a str,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub before: Outcome,
+    pub after: Outcome,
+}
+
+/// The controls that went to or from FAIL (a control's other outcomes depend on what
+/// ran, which the earlier report does not record), in scorecard order.
+pub fn control_changes<'a>(now: &'a [Scorecard<'_>], before: &[Scorecard<'_>]) -> Vec<ControlChange<'a>> {
+    let mut out = Vec::new();
+    for card in now {
+        let Some(old) = before.iter().find(|b| b.framework.about.id == card.framework.about.id) else { continue };
+        for r in &card.results {
+            let Some(was) = old.results.iter().find(|o| o.control.id == r.control.id) else { continue };
+            if (was.outcome == Outcome::Fail) != (r.outcome == Outcome::Fail) {
+                out.push(ControlChange {
+                    framework: &card.framework.about.id,
+                    id: &r.control.id,
+                    title: &r.control.title,
+                    before: was.outcome,
+                    after: r.outcome,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The frameworks of `--compliance` for a report of `output`: only text, HTML and the
@@ -239,6 +337,9 @@ struct JsonControl<'a> {
     title: &'a str,
     coverage: Coverage,
     outcome: Outcome,
+    /// Only with `--compare`: the outcome in the earlier run (see [`previous_cards`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_outcome: Option<Outcome>,
     rules: &'a [String],
     not_run: &'a [&'a str],
     interpretation: &'a str,
@@ -253,7 +354,21 @@ struct JsonFinding<'a> {
 }
 
 /// Writes the scorecards as one JSON document (`version: 1`).
-pub fn render_json(cards: &[Scorecard<'_>], findings: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
+pub fn render_json(
+    cards: &[Scorecard<'_>],
+    before: Option<&[Scorecard<'_>]>,
+    findings: &[Diagnostic],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let previous = |framework: &str, control: &str| {
+        before?
+            .iter()
+            .find(|c| c.framework.about.id == framework)?
+            .results
+            .iter()
+            .find(|r| r.control.id == control)
+            .map(|r| r.outcome)
+    };
     let frameworks = cards
         .iter()
         .map(|card| JsonFramework {
@@ -270,6 +385,7 @@ pub fn render_json(cards: &[Scorecard<'_>], findings: &[Diagnostic], out: &mut d
                     title: &r.control.title,
                     coverage: r.control.status,
                     outcome: r.outcome,
+                    previous_outcome: previous(&card.framework.about.id, &r.control.id),
                     rules: &r.control.rules,
                     not_run: &r.not_run,
                     interpretation: &r.control.interpretation,
