@@ -180,7 +180,7 @@ _dockward() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif junit github concise checkstyle gitlab cis cis-json html compliance" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif junit github concise checkstyle gitlab cis cis-json html compliance hdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -274,7 +274,7 @@ _dockward() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif junit github html compliance pss concise checkstyle gitlab" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif junit github html compliance pss concise checkstyle gitlab hdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1006,7 +1006,7 @@ _dockward() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif junit github html compliance pss concise checkstyle gitlab" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif junit github html compliance pss concise checkstyle gitlab hdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -48,7 +48,8 @@ compliance\t'The `--compliance` scorecards as JSON'
 pss\t'`check` of Kubernetes manifests: the Pod Security Standards level of each workload and the namespaces\' admission labels, as JSON (docs/kubernetes.md)'
 concise\t'One line per finding: `path:line:col: CODE [severity] message`'
 checkstyle\t'Checkstyle XML'
-gitlab\t'GitLab Code Quality JSON'"
+gitlab\t'GitLab Code Quality JSON'
+hdf\t'The Heimdall Data Format (MITRE SAF): a control per rule, NIST 800-53 tags with `--compliance`'"
 complete -c dockward -n "__fish_dockward_using_subcommand check" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l fail-on -d 'Exit with 1 when a finding at or above this severity remains [default: warning, or the config\'s fail-on]' -r -f -a "error\t''
 warning\t''
@@ -100,7 +101,8 @@ gitlab\t'GitLab Code Quality JSON'
 cis\t'The CIS Docker Benchmark scorecard (`--cis-version`): every control, pass / fail / not applicable / manual'
 cis-json\t'The CIS scorecard as JSON'
 html\t'One self-contained HTML page: charts, scorecards (`--compliance`), filters'
-compliance\t'The `--compliance` scorecards as JSON'"
+compliance\t'The `--compliance` scorecards as JSON'
+hdf\t'The Heimdall Data Format (MITRE SAF): a control per rule, NIST 800-53 tags with `--compliance`'"
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -l fail-on -d 'Exit with 1 when a finding at or above this severity remains [default: warning, or the config\'s fail-on]' -r -f -a "error\t''
 warning\t''
@@ -159,7 +161,8 @@ compliance\t'The `--compliance` scorecards as JSON'
 pss\t'`check` of Kubernetes manifests: the Pod Security Standards level of each workload and the namespaces\' admission labels, as JSON (docs/kubernetes.md)'
 concise\t'One line per finding: `path:line:col: CODE [severity] message`'
 checkstyle\t'Checkstyle XML'
-gitlab\t'GitLab Code Quality JSON'"
+gitlab\t'GitLab Code Quality JSON'
+hdf\t'The Heimdall Data Format (MITRE SAF): a control per rule, NIST 800-53 tags with `--compliance`'"
 complete -c dockward -n "__fish_dockward_using_subcommand scan" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand scan" -l fail-on -d 'Exit with 1 when a finding at or above this severity remains [default: warning, or the config\'s fail-on]' -r -f -a "error\t''
 warning\t''

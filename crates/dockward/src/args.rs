@@ -66,6 +66,8 @@ pub enum OutputFormat {
     Checkstyle,
     /// GitLab Code Quality JSON.
     Gitlab,
+    /// The Heimdall Data Format (MITRE SAF): a control per rule, NIST 800-53 tags with `--compliance`.
+    Hdf,
 }
 
 impl OutputFormat {
@@ -75,6 +77,7 @@ impl OutputFormat {
         match self {
             OutputFormat::Compliance => Output::Scorecards,
             OutputFormat::Html => Output::Html,
+            OutputFormat::Hdf => Output::Hdf,
             other => Output::Findings(other.report_format()),
         }
     }
@@ -89,7 +92,7 @@ impl OutputFormat {
             OutputFormat::Github => dockward_report::Format::Github,
             OutputFormat::Html => dockward_report::Format::Html,
             // Written by the compliance module, not the report crate.
-            OutputFormat::Compliance | OutputFormat::Pss => dockward_report::Format::Json,
+            OutputFormat::Compliance | OutputFormat::Pss | OutputFormat::Hdf => dockward_report::Format::Json,
             OutputFormat::Concise => dockward_report::Format::Concise,
             OutputFormat::Checkstyle => dockward_report::Format::Checkstyle,
             OutputFormat::Gitlab => dockward_report::Format::Gitlab,

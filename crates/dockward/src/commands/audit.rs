@@ -48,6 +48,8 @@ pub enum AuditFormat {
     Html,
     /// The `--compliance` scorecards as JSON.
     Compliance,
+    /// The Heimdall Data Format (MITRE SAF): a control per rule, NIST 800-53 tags with `--compliance`.
+    Hdf,
 }
 
 #[derive(Debug, Args)]
@@ -308,6 +310,7 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
             let output = match other {
                 AuditFormat::Html => Output::Html,
                 AuditFormat::Compliance => Output::Scorecards,
+                AuditFormat::Hdf => Output::Hdf,
                 AuditFormat::Json => Output::Findings(Format::Json),
                 AuditFormat::Sarif => Output::Findings(Format::Sarif),
                 AuditFormat::Junit => Output::Findings(Format::Junit),
@@ -342,8 +345,15 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 tool_version: env!("CARGO_PKG_VERSION").to_string(),
                 subject: ("object", "objects"),
             };
-            super::compliance::render(output, "dockward audit", &report, &options, &cards, before.as_deref(), &mut buf)
-                .map_err(|e| e.to_string())?;
+            super::compliance::render(
+                output,
+                "dockward audit",
+                &report,
+                &options,
+                &super::compliance::Evidence { cards: &cards, before: before.as_deref(), ran: &ran },
+                &mut buf,
+            )
+            .map_err(|e| e.to_string())?;
         }
     }
     write_output(args.output.as_ref(), &buf)?;

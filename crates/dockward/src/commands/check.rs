@@ -281,8 +281,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
                 "dockward check",
                 &report,
                 &options,
-                &cards,
-                before.as_deref(),
+                &super::compliance::Evidence { cards: &cards, before: before.as_deref(), ran: &ran },
                 out,
             )
         })?;

@@ -15,6 +15,8 @@ use dockward_linter::settings::Settings;
 use dockward_report::{ScorecardRow, ScorecardView};
 use serde::Serialize;
 
+mod hdf;
+
 /// Parses `--compliance`: known ids, each once, in the order given; `all` for every one.
 pub fn parse(list: &[String]) -> Result<Vec<&'static str>, String> {
     let known = compliance::ids();
@@ -98,8 +100,21 @@ pub enum Output {
     Scorecards,
     /// The HTML page, scorecards inside.
     Html,
+    /// The Heimdall Data Format (MITRE SAF), NIST 800-53 tags with `--compliance`.
+    Hdf,
     /// A findings format; text gets the scorecards after the findings.
     Findings(dockward_report::Format),
+}
+
+/// What a report says about the frameworks.
+#[derive(Clone, Copy)]
+pub struct Evidence<'a> {
+    /// The selected frameworks' scorecards (none without `--compliance`).
+    pub cards: &'a [Scorecard<'a>],
+    /// With `--compare`: the earlier run's scorecards ([`previous_cards`]).
+    pub before: Option<&'a [Scorecard<'a>]>,
+    /// Whether a rule ran (HDF's passed and skipped).
+    pub ran: &'a dyn Fn(&str) -> bool,
 }
 
 /// Writes a command's report with its scorecards (see [`Output`]).
@@ -108,13 +123,14 @@ pub fn render(
     title: &str,
     report: &dockward_report::Report<'_>,
     options: &dockward_report::ReportOptions,
-    cards: &[Scorecard<'_>],
-    before: Option<&[Scorecard<'_>]>,
+    evidence: &Evidence<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let Evidence { cards, before, ran } = *evidence;
     let changed = before.map(|before| control_changes(cards, before)).unwrap_or_default();
     match output {
         Output::Scorecards => render_json(cards, before, report.diagnostics, out),
+        Output::Hdf => hdf::render(title, &options.tool_version, report.diagnostics, cards, ran, out),
         Output::Html => {
             let sections = dockward_report::HtmlSections {
                 title: title.to_owned(),
@@ -247,11 +263,14 @@ pub fn frameworks_for(list: &[String], output: Output) -> Result<Vec<&'static st
         output,
         Output::Scorecards
             | Output::Html
+            | Output::Hdf
             | Output::Findings(dockward_report::Format::Text | dockward_report::Format::Sarif)
     );
     if !ids.is_empty() && !shown {
         return Err(
-            "--compliance scorecards are shown by --format text, html, sarif (as taxonomies) or compliance".into()
+            "--compliance scorecards are shown by --format text, html, sarif (as taxonomies), hdf (as NIST tags) \
+             or compliance"
+                .into(),
         );
     }
     Ok(ids)

@@ -173,17 +173,15 @@ fn run_inner(args: &ScanArgs) -> Result<u8, String> {
     let families = BTreeSet::from([Family::Meta, Family::Vulnerability]);
     let cards =
         super::compliance::evaluate(&frameworks, &super::compliance::ran_in(&settings, &families), &diagnostics);
-    let before = previous
-        .as_ref()
-        .map(|p| super::compliance::previous_cards(&frameworks, &super::compliance::ran_in(&settings, &families), p));
+    let ran = super::compliance::ran_in(&settings, &families);
+    let before = previous.as_ref().map(|p| super::compliance::previous_cards(&frameworks, &ran, p));
     let mut buf = Vec::with_capacity(8192);
     super::compliance::render(
         args.format.output(),
         "dockward scan",
         &report,
         &options,
-        &cards,
-        before.as_deref(),
+        &super::compliance::Evidence { cards: &cards, before: before.as_deref(), ran: &ran },
         &mut buf,
     )
     .map_err(|e| e.to_string())?;
