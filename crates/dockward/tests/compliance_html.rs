@@ -102,6 +102,31 @@ fn sarif_carries_the_frameworks_as_taxonomies() {
         .map(|r| (r["target"]["toolComponent"]["name"].as_str().unwrap(), r["target"]["id"].as_str().unwrap()))
         .collect();
     assert_eq!(targets, [("nist-800-190", "4.4.3"), ("nist-800-190", "4.5.2")]);
+    let supported: Vec<&str> = run["tool"]["driver"]["supportedTaxonomies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(supported, ["nist-800-190", "hipaa"]);
+    // Every relationship's target is a taxon of the taxonomy it names.
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        for rel in rule["relationships"].as_array().into_iter().flatten() {
+            let taxonomy = run["taxonomies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["name"] == rel["target"]["toolComponent"]["name"])
+                .unwrap();
+            assert!(taxonomy["taxa"].as_array().unwrap().iter().any(|t| t["id"] == rel["target"]["id"]), "{rel}");
+            assert_eq!(rel["kinds"], serde_json::json!(["relevant"]));
+        }
+    }
+    let taxon = run["taxonomies"][0]["taxa"].as_array().unwrap().iter().find(|t| t["id"] == "4.4.3").unwrap();
+    assert!(taxon["fullDescription"]["text"].as_str().unwrap().len() > 20, "{taxon}");
+    // Results still come last, after the taxonomies: the log is written as it streams.
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.find("\"taxonomies\"").unwrap() < text.find("\"results\"").unwrap());
 }
 
 #[test]

@@ -37,6 +37,7 @@ use std::str::FromStr;
 
 use dockward_diagnostics::{Diagnostic, RuleMeta, Severity};
 pub use html::{render_html, ControlChangeView, HtmlSections, ScorecardRow, ScorecardView};
+pub use sarif::{Taxon, Taxonomy};
 
 /// The output formats `render` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -151,6 +152,9 @@ pub struct ReportOptions {
     /// (`file`/`files` for `check`, `object`/`objects` for an audit's containers,
     /// images, networks and engines).
     pub subject: (&'static str, &'static str),
+    /// SARIF: frameworks written as taxonomies, with each rule's relationships to their
+    /// taxa, while the log streams (`--compliance`). Empty: none.
+    pub taxonomies: Vec<Taxonomy>,
 }
 
 impl Default for ReportOptions {
@@ -163,6 +167,7 @@ impl Default for ReportOptions {
             quiet: false,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             subject: ("file", "files"),
+            taxonomies: Vec::new(),
         }
     }
 }

@@ -344,6 +344,7 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 quiet: args.quiet,
                 tool_version: env!("CARGO_PKG_VERSION").to_string(),
                 subject: ("object", "objects"),
+                taxonomies: Vec::new(),
             };
             super::compliance::render(
                 output,

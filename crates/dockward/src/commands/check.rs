@@ -262,6 +262,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         quiet: args.quiet,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         subject: ("file", "files"),
+        taxonomies: Vec::new(),
     };
     // A family whose rules found something ran, whatever input it came from.
     let mut families = families;

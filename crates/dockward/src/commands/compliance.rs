@@ -149,12 +149,8 @@ pub fn render(
             dockward_report::render_html(report, options, &sections, out)
         }
         Output::Findings(dockward_report::Format::Sarif) if !cards.is_empty() => {
-            let mut sarif = Vec::new();
-            dockward_report::render(dockward_report::Format::Sarif, report, options, &mut sarif)?;
-            let mut doc: serde_json::Value = serde_json::from_slice(&sarif).map_err(io::Error::other)?;
-            add_taxonomies(&mut doc, cards);
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            writeln!(out)
+            let options = dockward_report::ReportOptions { taxonomies: taxonomies(cards), ..options.clone() };
+            dockward_report::render(dockward_report::Format::Sarif, report, &options, out)
         }
         Output::Findings(format) => {
             dockward_report::render(format, report, options, out)?;
@@ -428,51 +424,32 @@ pub fn render_json(
     writeln!(out)
 }
 
-/// Adds each framework to a SARIF log as a taxonomy (SARIF 2.1.0 section 3.19.3), its
-/// controls as taxa, and on each rule a `relevant` relationship to every control it
-/// gives evidence for, so code-scanning tools can group results by control.
-fn add_taxonomies(doc: &mut serde_json::Value, cards: &[Scorecard<'_>]) {
-    use serde_json::json;
-    let Some(run) = doc.pointer_mut("/runs/0") else { return };
-    let taxonomies: Vec<serde_json::Value> = cards
+/// Each framework as a SARIF taxonomy (SARIF 2.1.0 section 3.19.3), its controls the
+/// taxa; the SARIF renderer gives each rule a `relevant` relationship to every control
+/// it gives evidence for, so code-scanning tools can group results by control.
+fn taxonomies(cards: &[Scorecard<'_>]) -> Vec<dockward_report::Taxonomy> {
+    cards
         .iter()
         .map(|card| {
             let about = &card.framework.about;
-            let taxa: Vec<serde_json::Value> = card
-                .framework
-                .controls
-                .iter()
-                .map(|c| json!({"id": c.id, "name": c.title, "shortDescription": {"text": c.title}, "fullDescription": {"text": c.interpretation}}))
-                .collect();
-            json!({"name": about.id, "fullName": about.title, "informationUri": about.source, "isComprehensive": false, "taxa": taxa})
-        })
-        .collect();
-    let supported: Vec<serde_json::Value> = cards.iter().map(|c| json!({"name": c.framework.about.id})).collect();
-    if let Some(driver) = run.pointer_mut("/tool/driver").and_then(|d| d.as_object_mut()) {
-        driver.insert("supportedTaxonomies".into(), supported.into());
-        if let Some(rules) = driver.get_mut("rules").and_then(|r| r.as_array_mut()) {
-            for rule in rules {
-                let Some(code) = rule.get("id").and_then(|i| i.as_str()).map(str::to_owned) else { continue };
-                let relationships: Vec<serde_json::Value> = cards
+            dockward_report::Taxonomy {
+                name: about.id.clone(),
+                full_name: about.title.clone(),
+                information_uri: about.source.clone(),
+                taxa: card
+                    .framework
+                    .controls
                     .iter()
-                    .flat_map(|card| {
-                        let framework = card.framework.about.id.as_str();
-                        card.framework.controls.iter().filter(|c| c.rules.contains(&code)).map(move |c| {
-                            json!({"target": {"id": c.id, "toolComponent": {"name": framework}}, "kinds": ["relevant"]})
-                        })
+                    .map(|c| dockward_report::Taxon {
+                        id: c.id.clone(),
+                        title: c.title.clone(),
+                        description: c.interpretation.clone(),
+                        rules: c.rules.clone(),
                     })
-                    .collect();
-                if !relationships.is_empty() {
-                    if let Some(rule) = rule.as_object_mut() {
-                        rule.insert("relationships".into(), relationships.into());
-                    }
-                }
+                    .collect(),
             }
-        }
-    }
-    if let Some(run) = run.as_object_mut() {
-        run.insert("taxonomies".into(), taxonomies.into());
-    }
+        })
+        .collect()
 }
 
 /// The scorecards as the HTML report draws them.

@@ -168,6 +168,7 @@ fn run_inner(args: &ScanArgs) -> Result<u8, String> {
         quiet: args.quiet,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         subject: ("target", "targets"),
+        taxonomies: Vec::new(),
     };
     // Scan runs the VU rules (and the meta rules) only.
     let families = BTreeSet::from([Family::Meta, Family::Vulnerability]);
