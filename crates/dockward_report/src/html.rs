@@ -29,6 +29,10 @@ use crate::{Counts, Report, ReportOptions};
 
 /// Source lines shown under a finding.
 const SNIPPET_LINES: u32 = 6;
+/// New and fixed findings listed in the "changes since" section; past this the page
+/// names how many more (a first comparison can have every finding new, and rows of DOM
+/// are what make a page slow to open).
+const CHANGES_LISTED: usize = 500;
 /// Characters kept of each source line.
 const SNIPPET_COLUMNS: usize = 240;
 
@@ -401,7 +405,8 @@ fn write_changes(
     }
     if c.new > 0 {
         writeln!(out, "<h3>New</h3><table class=sortable id=new-findings><thead><tr><th>Severity<th>Rule<th>Location<th>Line<th>Message</thead><tbody>")?;
-        for (d, _) in diagnostics.iter().zip(&comparison.changes).filter(|(_, c)| **c == Change::New) {
+        let new = diagnostics.iter().zip(&comparison.changes).filter(|(_, c)| **c == Change::New);
+        for (d, _) in new.take(CHANGES_LISTED) {
             let sev = d.severity.as_str();
             writeln!(
                 out,
@@ -414,10 +419,17 @@ fn write_changes(
             )?;
         }
         writeln!(out, "</tbody></table>")?;
+        if c.new > CHANGES_LISTED {
+            writeln!(
+                out,
+                "<p>and {} more: the JSON format's <code>change</code> field lists every one.</p>",
+                c.new - CHANGES_LISTED
+            )?;
+        }
     }
     if c.fixed > 0 {
         writeln!(out, "<h3>Fixed</h3><table class=sortable id=fixed-findings><thead><tr><th>Severity<th>Rule<th>Location<th>Message</thead><tbody>")?;
-        for f in &comparison.fixed {
+        for f in comparison.fixed.iter().take(CHANGES_LISTED) {
             let sev = match f.severity.as_str() {
                 s @ ("error" | "warning" | "info") => s,
                 _ => "info",
@@ -432,6 +444,13 @@ fn write_changes(
             )?;
         }
         writeln!(out, "</tbody></table>")?;
+        if c.fixed > CHANGES_LISTED {
+            writeln!(
+                out,
+                "<p>and {} more: the JSON format's <code>comparison.fixed_findings</code> lists every one.</p>",
+                c.fixed - CHANGES_LISTED
+            )?;
+        }
     }
     writeln!(out, "</section>")
 }
@@ -739,5 +758,26 @@ mod tests {
         assert!(page.contains("Findings by rule family"));
         let clean = html(&report(&[], &files), &HtmlSections::default());
         assert!(clean.contains("No findings.") && !clean.contains("id=ft"));
+    }
+
+    #[test]
+    fn changes_list_at_most_a_bounded_number_of_findings() {
+        let f = file("Dockerfile", "FROM a\n");
+        let diags: Vec<Diagnostic> =
+            (0..CHANGES_LISTED + 3).map(|i| diag(&RULE_A, &f, 0, 4, &format!("m{i}"))).collect();
+        let files = vec!["Dockerfile".to_owned()];
+        let comparison = crate::compare::Comparison {
+            since: "old <1>.json".into(),
+            changes: vec![crate::compare::Change::New; diags.len()],
+            fixed: vec![],
+        };
+        let mut r = report(&diags, &files);
+        r.comparison = Some(&comparison);
+        let page = html(&r, &HtmlSections::default());
+        let section = &page[page.find("<section id=changes>").unwrap()..];
+        let section = &section[..section.find("</section>").unwrap()];
+        assert!(section.contains("Changes since old &lt;1&gt;.json"));
+        assert_eq!(section.matches("<tr class=").count(), CHANGES_LISTED);
+        assert!(section.contains("and 3 more"), "{section}");
     }
 }
