@@ -1,8 +1,12 @@
 //! `--compare PREVIOUS.json`: two real runs of `dockward check` over a repository that
 //! changed between them, classified as new, fixed and unchanged in text, JSON, HTML
-//! and the scorecards (controls that went to or from FAIL).
+//! and the scorecards (controls that went to or from FAIL); two scans of the corpus
+//! image, the first with a VEX statement that the second drops.
 
-use std::path::Path;
+#[path = "support/corpus_images.rs"]
+mod corpus_images;
+
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -144,4 +148,67 @@ fn bad_previous_reports_and_formats_are_refused() {
     let out = dockward(dir, &["check", "--isolated", ".", "--compare", "empty.json", "--format", "sarif"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--compare is shown by"));
+}
+
+#[test]
+fn a_scan_compares_by_package_and_advisory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vulns.db");
+    let osv = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/vuln/osv"));
+    dockward_vulndb::build(&[osv], &db).expect("build the corpus database");
+    let archives = corpus_images::archives();
+    let image = archives.minbase.to_str().unwrap();
+    let vex = dir.path().join("vex.json");
+    std::fs::write(
+        &vex,
+        r#"{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [
+            {"vulnerability": {"name": "CVE-2016-2781"}, "products": [{"@id": "pkg:deb/debian/coreutils"}],
+             "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"}]}"#,
+    )
+    .unwrap();
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", "--isolated", "--db", db.to_str().unwrap(), "--fail-on", "none"];
+        args.extend_from_slice(extra);
+        let out = Command::new(env!("CARGO_BIN_EXE_dockward"))
+            .current_dir(dir.path())
+            .args(&args)
+            .env_remove("DOCKWARD_DB")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    // Before: the VEX statement drops coreutils' advisory. Now: no VEX, so it is new.
+    scan(&["--vex", vex.to_str().unwrap(), "--format", "json", "-o", "before.json", image]);
+    let doc: Value = serde_json::from_slice(&scan(&["--format", "json", "--compare", "before.json", image])).unwrap();
+    let new: Vec<(&str, &str)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["change"] == "new")
+        .map(|f| (f["vulnerability"]["package"].as_str().unwrap(), f["vulnerability"]["advisory"].as_str().unwrap()))
+        .collect();
+    assert_eq!(new, [("coreutils", "DEBIAN-CVE-2016-2781")]);
+    let cmp = &doc["comparison"];
+    assert_eq!((cmp["new"].as_u64(), cmp["fixed"].as_u64()), (Some(1), Some(0)), "{cmp}");
+    assert_eq!(cmp["unchanged"].as_u64().unwrap() + 1, doc["findings"].as_array().unwrap().len() as u64);
+    // The other way round, the advisory is fixed.
+    scan(&["--format", "json", "-o", "all.json", image]);
+    let doc: Value = serde_json::from_slice(&scan(&[
+        "--vex",
+        vex.to_str().unwrap(),
+        "--format",
+        "json",
+        "--compare",
+        "all.json",
+        image,
+    ]))
+    .unwrap();
+    let fixed = doc["comparison"]["fixed_findings"].as_array().unwrap();
+    assert_eq!(fixed.len(), 1, "{fixed:?}");
+    assert!(
+        fixed[0]["message"].as_str().unwrap().contains("CVE-2016-2781")
+            || fixed[0]["message"].as_str().unwrap().contains("coreutils"),
+        "{fixed:?}"
+    );
 }
