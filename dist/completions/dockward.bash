@@ -196,7 +196,7 @@ _dockward() {
             return 0
             ;;
         dockward__subcmd__audit)
-            opts="-H -c -o -q -h -V --host --context --format --output --fail-on --select --extend-select --ignore --containers --label --timeout --concurrency --config --isolated --host-root --no-host-files --cis-version --compliance --image-contents --baseline --baseline-write --severity --quiet --color --help --version"
+            opts="-H -c -o -q -h -V --host --context --format --output --fail-on --select --extend-select --ignore --containers --label --timeout --concurrency --config --isolated --host-root --no-host-files --cis-version --compliance --image-contents --baseline --baseline-write --severity --quiet --color --compare --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -219,7 +219,7 @@ _dockward() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif junit github concise checkstyle gitlab cis cis-json html compliance" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif junit github concise checkstyle gitlab cis cis-json html compliance hdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -294,6 +294,10 @@ _dockward() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --compare)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -302,14 +306,14 @@ _dockward() {
             return 0
             ;;
         dockward__subcmd__check)
-            opts="-o -q -f -j -h -V --format --output --fail-on --select --extend-select --ignore --fix --diff --unsafe-fixes --config --isolated --stdin-filename --build-arg --quiet --statistics --color --host-root --file --env-file --threads --compliance --pss-version --baseline --baseline-write --show-settings --show-files --severity --k8s-namespace --complete-namespace --help --version"
+            opts="-o -q -f -j -h -V --format --output --fail-on --select --extend-select --ignore --fix --diff --unsafe-fixes --config --isolated --stdin-filename --build-arg --quiet --statistics --color --host-root --file --env-file --threads --compliance --pss-version --baseline --baseline-write --show-settings --show-files --severity --k8s-namespace --complete-namespace --compare --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif junit github html compliance pss concise checkstyle gitlab" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif junit github html compliance pss concise checkstyle gitlab hdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -401,6 +405,10 @@ _dockward() {
                     return 0
                     ;;
                 --k8s-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compare)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1220,7 +1228,7 @@ _dockward() {
             return 0
             ;;
         dockward__subcmd__scan)
-            opts="-H -c -o -q -h -V --in-use --host --context --timeout --db --format --output --fail-on --severity --ignore-unfixed --db-max-age --vex --config --isolated --baseline --baseline-write --quiet --color --compliance --help --version"
+            opts="-H -c -o -q -h -V --in-use --host --context --timeout --db --format --output --fail-on --severity --ignore-unfixed --db-max-age --vex --config --isolated --baseline --baseline-write --quiet --color --compliance --compare --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1251,7 +1259,7 @@ _dockward() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif junit github html compliance pss concise checkstyle gitlab" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif junit github html compliance pss concise checkstyle gitlab hdf" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1295,6 +1303,10 @@ _dockward() {
                     return 0
                     ;;
                 --compliance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compare)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -49,7 +49,8 @@ compliance\t'The `--compliance` scorecards as JSON'
 pss\t'`check` of Kubernetes manifests: the Pod Security Standards level of each workload and the namespaces\' admission labels, as JSON (docs/kubernetes.md)'
 concise\t'One line per finding: `path:line:col: CODE [severity] message`'
 checkstyle\t'Checkstyle XML'
-gitlab\t'GitLab Code Quality JSON'"
+gitlab\t'GitLab Code Quality JSON'
+hdf\t'The Heimdall Data Format (MITRE SAF): a control per rule, NIST 800-53 tags with `--compliance`'"
 complete -c dockward -n "__fish_dockward_using_subcommand check" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l fail-on -d 'Exit with 1 when a finding at or above this severity remains [default: warning, or the config\'s fail-on]' -r -f -a "error\t''
 warning\t''
@@ -77,6 +78,7 @@ complete -c dockward -n "__fish_dockward_using_subcommand check" -l severity -d 
 warning\t''
 info\t''"
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l k8s-namespace -d 'Kubernetes: the namespace of objects that name none (after the kustomization\'s `namespace:`); without it they form one group, "namespace not set"' -r
+complete -c dockward -n "__fish_dockward_using_subcommand check" -l compare -d 'Compare with an earlier JSON report of the same command (`--format json`): show what is new, fixed and unchanged (text, json, html; with `--compliance`, the controls that went to or from FAIL)' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l fix -d 'Apply safe fixes to the files'
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l diff -d 'Print the fixes as a unified diff instead of writing them; exit 1 if there is any'
 complete -c dockward -n "__fish_dockward_using_subcommand check" -l unsafe-fixes -d 'With --fix or --diff, also apply fixes that may change behaviour'
@@ -100,7 +102,8 @@ gitlab\t'GitLab Code Quality JSON'
 cis\t'The CIS Docker Benchmark scorecard (`--cis-version`): every control, pass / fail / not applicable / manual'
 cis-json\t'The CIS scorecard as JSON'
 html\t'One self-contained HTML page: charts, scorecards (`--compliance`), filters'
-compliance\t'The `--compliance` scorecards as JSON'"
+compliance\t'The `--compliance` scorecards as JSON'
+hdf\t'The Heimdall Data Format (MITRE SAF): a control per rule, NIST 800-53 tags with `--compliance`'"
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -l fail-on -d 'Exit with 1 when a finding at or above this severity remains [default: warning, or the config\'s fail-on]' -r -f -a "error\t''
 warning\t''
@@ -125,6 +128,7 @@ info\t''"
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -l color -d 'Colour: auto (TTY and NO_COLOR aware), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c dockward -n "__fish_dockward_using_subcommand audit" -l compare -d 'Compare with an earlier JSON report of the same command (see `dockward check --help`)' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -l isolated -d 'Ignore every config file'
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -l no-host-files -d 'Do not check this machine\'s files for a local daemon (HO rules stay off unless `--host-root` is given)'
 complete -c dockward -n "__fish_dockward_using_subcommand audit" -l image-contents -d 'Also check the files in the layers of every image the audited containers use (IM008 and up: setuid files, empty passwords, secrets, ...). Transfers each image\'s bytes (`GET /images/{id}/get`, as `docker save`); also `[audit] image-contents = true`'
@@ -158,7 +162,8 @@ compliance\t'The `--compliance` scorecards as JSON'
 pss\t'`check` of Kubernetes manifests: the Pod Security Standards level of each workload and the namespaces\' admission labels, as JSON (docs/kubernetes.md)'
 concise\t'One line per finding: `path:line:col: CODE [severity] message`'
 checkstyle\t'Checkstyle XML'
-gitlab\t'GitLab Code Quality JSON'"
+gitlab\t'GitLab Code Quality JSON'
+hdf\t'The Heimdall Data Format (MITRE SAF): a control per rule, NIST 800-53 tags with `--compliance`'"
 complete -c dockward -n "__fish_dockward_using_subcommand scan" -s o -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand scan" -l fail-on -d 'Exit with 1 when a finding at or above this severity remains [default: warning, or the config\'s fail-on]' -r -f -a "error\t''
 warning\t''
@@ -174,6 +179,7 @@ complete -c dockward -n "__fish_dockward_using_subcommand scan" -l color -d 'Col
 always\t''
 never\t''"
 complete -c dockward -n "__fish_dockward_using_subcommand scan" -l compliance -d 'Compliance scorecards of the findings (see `dockward check --help`)' -r
+complete -c dockward -n "__fish_dockward_using_subcommand scan" -l compare -d 'Compare with an earlier JSON report of the same command (see `dockward check --help`)' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand scan" -l in-use -d 'Also read every image a container uses on the engine(s)'
 complete -c dockward -n "__fish_dockward_using_subcommand scan" -l ignore-unfixed -d 'Report only vulnerabilities that have a fixed version (also `[vulnerabilities] ignore-unfixed = true`)'
 complete -c dockward -n "__fish_dockward_using_subcommand scan" -l isolated -d 'Ignore every config file'

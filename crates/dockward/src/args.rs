@@ -71,6 +71,8 @@ pub enum OutputFormat {
     Checkstyle,
     /// GitLab Code Quality JSON.
     Gitlab,
+    /// The Heimdall Data Format (MITRE SAF): a control per rule, NIST 800-53 tags with `--compliance`.
+    Hdf,
 }
 
 impl OutputFormat {
@@ -80,6 +82,7 @@ impl OutputFormat {
         match self {
             OutputFormat::Compliance => Output::Scorecards,
             OutputFormat::Html => Output::Html,
+            OutputFormat::Hdf => Output::Hdf,
             other => Output::Findings(other.report_format()),
         }
     }
@@ -94,7 +97,7 @@ impl OutputFormat {
             OutputFormat::Github => dockward_report::Format::Github,
             OutputFormat::Html => dockward_report::Format::Html,
             // Written by the compliance module, not the report crate.
-            OutputFormat::Compliance | OutputFormat::Pss => dockward_report::Format::Json,
+            OutputFormat::Compliance | OutputFormat::Pss | OutputFormat::Hdf => dockward_report::Format::Json,
             OutputFormat::Concise => dockward_report::Format::Concise,
             OutputFormat::Checkstyle => dockward_report::Format::Checkstyle,
             OutputFormat::Gitlab => dockward_report::Format::Gitlab,
@@ -234,6 +237,11 @@ pub struct CheckArgs {
     /// lacks (a policy that selects nothing) can be judged.
     #[arg(long)]
     pub complete_namespace: bool,
+    /// Compare with an earlier JSON report of the same command (`--format json`): show
+    /// what is new, fixed and unchanged (text, json, html; with `--compliance`, the
+    /// controls that went to or from FAIL).
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub compare: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

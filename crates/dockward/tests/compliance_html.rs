@@ -102,6 +102,31 @@ fn sarif_carries_the_frameworks_as_taxonomies() {
         .map(|r| (r["target"]["toolComponent"]["name"].as_str().unwrap(), r["target"]["id"].as_str().unwrap()))
         .collect();
     assert_eq!(targets, [("nist-800-190", "4.4.3"), ("nist-800-190", "4.5.2")]);
+    let supported: Vec<&str> = run["tool"]["driver"]["supportedTaxonomies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(supported, ["nist-800-190", "hipaa"]);
+    // Every relationship's target is a taxon of the taxonomy it names.
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        for rel in rule["relationships"].as_array().into_iter().flatten() {
+            let taxonomy = run["taxonomies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["name"] == rel["target"]["toolComponent"]["name"])
+                .unwrap();
+            assert!(taxonomy["taxa"].as_array().unwrap().iter().any(|t| t["id"] == rel["target"]["id"]), "{rel}");
+            assert_eq!(rel["kinds"], serde_json::json!(["relevant"]));
+        }
+    }
+    let taxon = run["taxonomies"][0]["taxa"].as_array().unwrap().iter().find(|t| t["id"] == "4.4.3").unwrap();
+    assert!(taxon["fullDescription"]["text"].as_str().unwrap().len() > 20, "{taxon}");
+    // Results still come last, after the taxonomies: the log is written as it streams.
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.find("\"taxonomies\"").unwrap() < text.find("\"results\"").unwrap());
 }
 
 #[test]
@@ -139,4 +164,43 @@ fn the_html_report_of_a_check_renders_in_a_browser() {
     let shots = browser::screenshots(&page_path, "check");
     assert!(shots.iter().all(|p| std::fs::metadata(p).unwrap().len() > 10_000), "{shots:?}");
     assert!(Path::new(&shots[0]).exists());
+}
+
+/// A report of more findings than one page: the script draws the first page from the
+/// page's data and offers the rest; a filter reaches findings beyond the first page;
+/// secrets stay masked in the data.
+#[test]
+fn a_large_html_report_draws_a_page_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut compose = String::from("services:\n");
+    for i in 0..150 {
+        compose.push_str(&format!(
+            "  s{i}:\n    image: registry.example/app:latest\n    ports: [\"{}:80\"]\n    environment:\n      DB_PASSWORD: hunter2-s3cr3t-{i}x\n",
+            8000 + i
+        ));
+    }
+    std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
+    let page_path = dir.path().join("large.html");
+    let out = dockward(&[
+        "check",
+        "--isolated",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "html",
+        "-o",
+        page_path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = std::fs::read_to_string(&page_path).unwrap();
+    assert!(!html.contains("hunter2-s3cr3t"), "a secret reached the page");
+    // The last service's findings are past the first page.
+    let page = browser::assert_renders(&page_path, &["<title>dockward check</title>"], "s149");
+    let (_, total) = browser::counts(&page.dom);
+    assert!(total > browser::PAGE, "{total} findings fit one page");
+    assert!(page.dom.contains(&format!("Show {} more", browser::PAGE.min(total - browser::PAGE))), "no Show more");
+    assert!(!page.dom.contains("hunter2-s3cr3t") && page.dom.contains("****"));
+    // The filter of a service past the first page draws its rows with their details.
+    let filtered = browser::open(&page_path, "#filter=s149");
+    let rows = browser::finding_rows(&filtered.dom);
+    assert!(rows.iter().all(|r| r.contains("s149") && r.contains("<details>")), "{rows:?}");
 }

@@ -10,6 +10,8 @@ use dockward_diagnostics::{Diagnostic, Location, VulnFacts};
 use dockward_source::{SourceFile, TextSize};
 use serde::Serialize;
 
+use crate::compare::{Change, ChangeCounts, Comparison, PreviousFinding};
+use crate::fingerprint::Fingerprinter;
 use crate::scrub::Secrets;
 use crate::{Counts, Report, ReportOptions, VulnCounts};
 
@@ -22,16 +24,35 @@ struct Output<'a> {
     tool: Tool<'a>,
     summary: Summary,
     findings: Findings<'a>,
+    /// Only with `--compare`: the earlier report and the findings it had that this run
+    /// no longer has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparison: Option<ComparisonOut<'a>>,
 }
 
 /// The findings, each turned into its JSON shape only while it is written: a
 /// report of many findings is not held a second time as output structs.
-struct Findings<'a>(&'a [Diagnostic]);
+struct Findings<'a>(&'a [Diagnostic], Option<&'a Comparison>);
 
 impl Serialize for Findings<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(finding))
+        // Fingerprints are numbered in report order, as baselines and SARIF number them.
+        let mut fingerprinter = Fingerprinter::new();
+        serializer.collect_seq(self.0.iter().enumerate().map(|(i, d)| {
+            let mut f = finding(d);
+            f.fingerprint = fingerprinter.fingerprint(d).line_hash();
+            f.change = self.1.and_then(|c| c.changes.get(i)).copied();
+            f
+        }))
     }
+}
+
+#[derive(Serialize)]
+struct ComparisonOut<'a> {
+    since: &'a str,
+    #[serde(flatten)]
+    counts: ChangeCounts,
+    fixed_findings: &'a [PreviousFinding],
 }
 
 #[derive(Serialize)]
@@ -76,6 +97,12 @@ struct Finding<'a> {
     /// than `null`, so the other findings keep their shape.
     #[serde(skip_serializing_if = "Option::is_none")]
     vulnerability: Option<&'a VulnFacts>,
+    /// `hash:occurrence`: the baseline's and SARIF's `primaryLocationLineHash`; with
+    /// the rule code and `path`, what `--compare` matches findings by.
+    fingerprint: String,
+    /// Only with `--compare`: `new` or `unchanged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<Change>,
 }
 
 #[derive(Serialize)]
@@ -179,6 +206,8 @@ fn finding(d: &Diagnostic) -> Finding<'_> {
         aliases: d.rule.peer_ids(),
         cis: d.rule.cis,
         vulnerability: d.vuln.as_deref(),
+        fingerprint: String::new(),
+        change: None,
     }
 }
 
@@ -198,7 +227,12 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
             vulnerabilities: VulnCounts::of(report.diagnostics),
             baseline: report.baseline,
         },
-        findings: Findings(report.diagnostics),
+        findings: Findings(report.diagnostics, report.comparison),
+        comparison: report.comparison.map(|c| ComparisonOut {
+            since: &c.since,
+            counts: c.counts(),
+            fixed_findings: &c.fixed,
+        }),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
@@ -265,7 +299,8 @@ mod tests {
         // Key order is part of the contract.
         let keys: Vec<&str> = a.as_object().unwrap().keys().map(String::as_str).collect();
         assert!(out.find("\"code\"").unwrap() < out.find("\"cis\"").unwrap());
-        assert_eq!(keys.len(), 13);
+        assert_eq!(keys.len(), 14);
+        assert_eq!(a["fingerprint"].as_str().unwrap().len(), 18);
         assert!(out.ends_with("}\n"));
     }
 
@@ -293,7 +328,7 @@ mod tests {
             serde_json::from_str(&render_to_string(Format::Json, &report(&diags, &files), &plain())).unwrap();
         // A finding without facts keeps its shape: no `vulnerability` key at all.
         assert!(v["findings"][0].get("vulnerability").is_none());
-        assert_eq!(v["findings"][0].as_object().unwrap().len(), 13);
+        assert_eq!(v["findings"][0].as_object().unwrap().len(), 14);
         let a = &v["findings"][1];
         assert_eq!(a["aliases"], json!([]), "the rule's peer ids are untouched");
         assert_eq!(

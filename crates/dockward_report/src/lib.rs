@@ -19,6 +19,7 @@
 
 pub mod baseline;
 mod checkstyle;
+pub mod compare;
 mod concise;
 pub mod fingerprint;
 mod github;
@@ -35,7 +36,8 @@ use std::io::{self, Write};
 use std::str::FromStr;
 
 use dockward_diagnostics::{Diagnostic, RuleMeta, Severity};
-pub use html::{render_html, HtmlSections, ScorecardRow, ScorecardView};
+pub use html::{render_html, ControlChangeView, HtmlSections, ScorecardRow, ScorecardView};
+pub use sarif::{Taxon, Taxonomy};
 
 /// The output formats `render` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -150,6 +152,9 @@ pub struct ReportOptions {
     /// (`file`/`files` for `check`, `object`/`objects` for an audit's containers,
     /// images, networks and engines).
     pub subject: (&'static str, &'static str),
+    /// SARIF: frameworks written as taxonomies, with each rule's relationships to their
+    /// taxa, while the log streams (`--compliance`). Empty: none.
+    pub taxonomies: Vec<Taxonomy>,
 }
 
 impl Default for ReportOptions {
@@ -162,6 +167,7 @@ impl Default for ReportOptions {
             quiet: false,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             subject: ("file", "files"),
+            taxonomies: Vec::new(),
         }
     }
 }
@@ -181,6 +187,8 @@ pub struct Report<'a> {
     pub fixable: usize,
     /// With `--baseline`: the findings it hid and its stale entries (for the summary).
     pub baseline: Option<baseline::BaselineSummary>,
+    /// With `--compare`: this run against an earlier one (text, JSON and HTML show it).
+    pub comparison: Option<&'a compare::Comparison>,
 }
 
 /// Finding counts by severity.

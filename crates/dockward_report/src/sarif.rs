@@ -36,7 +36,69 @@ struct Run<'a> {
     tool: Tool<'a>,
     original_uri_base_ids: UriBaseIds,
     column_kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    taxonomies: Vec<TaxonomyOut<'a>>,
     results: Results<'a>,
+}
+
+/// A framework for SARIF (section 3.19.3): its controls become taxa, and every rule a
+/// taxon names gets a `relevant` relationship to it (`--format sarif --compliance`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Taxonomy {
+    /// `nist-800-190`: the name results and rules refer to it by.
+    pub name: String,
+    pub full_name: String,
+    pub information_uri: String,
+    pub taxa: Vec<Taxon>,
+}
+
+/// One control of a [`Taxonomy`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Taxon {
+    pub id: String,
+    pub title: String,
+    /// What a pass shows and what it does not.
+    pub description: String,
+    /// The rule codes that give evidence for it.
+    pub rules: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TaxonomyOut<'a> {
+    name: &'a str,
+    full_name: &'a str,
+    information_uri: &'a str,
+    is_comprehensive: bool,
+    taxa: Vec<TaxonOut<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TaxonOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    short_description: Message,
+    full_description: Message,
+}
+
+#[derive(Serialize)]
+struct ComponentRef<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Relationship<'a> {
+    target: RelationshipTarget<'a>,
+    kinds: [&'static str; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelationshipTarget<'a> {
+    id: &'a str,
+    tool_component: ComponentRef<'a>,
 }
 
 /// The results, each built only when the serializer reaches it: a report of 100,000
@@ -78,12 +140,14 @@ struct Driver<'a> {
     name: &'static str,
     version: &'a str,
     information_uri: &'static str,
-    rules: Vec<RuleOut>,
+    rules: Vec<RuleOut<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    supported_taxonomies: Vec<ComponentRef<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RuleOut {
+struct RuleOut<'a> {
     id: &'static str,
     name: &'static str,
     short_description: Message,
@@ -92,6 +156,8 @@ struct RuleOut {
     help_uri: String,
     default_configuration: Configuration,
     properties: RuleProperties,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    relationships: Vec<Relationship<'a>>,
 }
 
 #[derive(Serialize)]
@@ -283,7 +349,7 @@ fn full_description(rule: &RuleMeta) -> String {
     }
 }
 
-fn rule_out(rule: &RuleMeta) -> RuleOut {
+fn rule_out<'a>(rule: &RuleMeta, taxonomies: &'a [Taxonomy]) -> RuleOut<'a> {
     let mut tags = vec![rule.category.as_str().to_string(), rule.target.as_str().to_string()];
     tags.extend(rule.cis.iter().map(|c| format!("cis-{c}")));
     let docs = rule.docs.trim();
@@ -299,6 +365,15 @@ fn rule_out(rule: &RuleMeta) -> RuleOut {
         help_uri: format!("{RULES_URI}{}", rule.code),
         default_configuration: Configuration { enabled: rule.default_enabled, level: level(rule.severity) },
         properties: RuleProperties { tags, security_severity: security_severity(rule) },
+        relationships: taxonomies
+            .iter()
+            .flat_map(|t| {
+                t.taxa.iter().filter(|taxon| taxon.rules.iter().any(|r| r == rule.code)).map(|taxon| Relationship {
+                    target: RelationshipTarget { id: &taxon.id, tool_component: ComponentRef { name: &t.name } },
+                    kinds: ["relevant"],
+                })
+            })
+            .collect(),
     }
 }
 
@@ -446,7 +521,8 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
                     name: "dockward",
                     version: &options.tool_version,
                     information_uri: INFORMATION_URI,
-                    rules: rules.iter().map(|r| rule_out(r)).collect(),
+                    rules: rules.iter().map(|r| rule_out(r, &options.taxonomies)).collect(),
+                    supported_taxonomies: options.taxonomies.iter().map(|t| ComponentRef { name: &t.name }).collect(),
                 },
             },
             original_uri_base_ids: UriBaseIds {
@@ -457,6 +533,26 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
                 },
             },
             column_kind: "utf16CodeUnits",
+            taxonomies: options
+                .taxonomies
+                .iter()
+                .map(|t| TaxonomyOut {
+                    name: &t.name,
+                    full_name: &t.full_name,
+                    information_uri: &t.information_uri,
+                    is_comprehensive: false,
+                    taxa: t
+                        .taxa
+                        .iter()
+                        .map(|taxon| TaxonOut {
+                            id: &taxon.id,
+                            name: &taxon.title,
+                            short_description: message(taxon.title.as_str()),
+                            full_description: message(taxon.description.as_str()),
+                        })
+                        .collect(),
+                })
+                .collect(),
             results,
         }],
     };
@@ -606,6 +702,45 @@ mod tests {
         assert_eq!(whole, &json!({"artifactLocation": {"uri": "bin/Dockerfile", "uriBaseId": "%SRCROOT%"}}));
     }
 
+    /// Taxonomies are written by the renderer as it streams: valid against the SARIF
+    /// 2.1.0 schema, listed as supported, and each rule a taxon names related to it.
+    #[test]
+    fn taxonomies_and_relationships_validate() {
+        let (diags, files) = sample();
+        let taxonomies = vec![Taxonomy {
+            name: "nist-800-190".into(),
+            full_name: "NIST SP 800-190".into(),
+            information_uri: "https://doi.org/10.6028/NIST.SP.800-190".into(),
+            taxa: vec![
+                Taxon {
+                    id: "4.1.2".into(),
+                    title: "Image configuration defects".into(),
+                    description: "No finding of its rules.".into(),
+                    rules: vec!["DF001".into(), "DF003".into()],
+                },
+                Taxon { id: "4.1.3".into(), title: "Malware".into(), description: "Manual.".into(), rules: vec![] },
+            ],
+        }];
+        let options = ReportOptions { taxonomies, ..plain() };
+        let out = render_to_string(Format::Sarif, &report(&diags, &files), &options);
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(errors(&validator(), &doc), Vec::<String>::new());
+        let run = &doc["runs"][0];
+        assert_eq!(run["tool"]["driver"]["supportedTaxonomies"], json!([{"name": "nist-800-190"}]));
+        assert_eq!(run["taxonomies"][0]["taxa"][1]["fullDescription"]["text"], "Manual.");
+        assert_eq!(run["taxonomies"][0]["isComprehensive"], false);
+        let rule =
+            |code: &str| run["tool"]["driver"]["rules"].as_array().unwrap().iter().find(|r| r["id"] == code).unwrap();
+        assert_eq!(
+            rule("DF001")["relationships"],
+            json!([{"target": {"id": "4.1.2", "toolComponent": {"name": "nist-800-190"}}, "kinds": ["relevant"]}])
+        );
+        assert!(rule("DF002").get("relationships").is_none());
+        // Without taxonomies the log has none of these keys.
+        let plain_log = render_to_string(Format::Sarif, &report(&diags, &files), &plain());
+        assert!(!plain_log.contains("taxonomies") && !plain_log.contains("relationships"));
+    }
+
     #[test]
     fn fingerprints_are_stable_and_count_occurrences() {
         let f = file("Dockerfile", "USER root\n  USER   root\nUSER root\n");
@@ -651,8 +786,15 @@ mod tests {
     fn rules_missing_from_the_list_are_added() {
         let f = file("Dockerfile", "FROM a\n");
         let diags = vec![diag(&RULE_C, &f, 0, 4, "x")];
-        let r =
-            Report { diagnostics: &diags, rules: &[&RULE_A], files: &[], fixes_applied: 0, fixable: 0, baseline: None };
+        let r = Report {
+            diagnostics: &diags,
+            rules: &[&RULE_A],
+            files: &[],
+            fixes_applied: 0,
+            fixable: 0,
+            baseline: None,
+            comparison: None,
+        };
         let v: Value = serde_json::from_str(&render_to_string(Format::Sarif, &r, &plain())).unwrap();
         assert_eq!(v["runs"][0]["tool"]["driver"]["rules"][1]["id"], "DF003");
         assert_eq!(v["runs"][0]["results"][0]["ruleIndex"], 1);

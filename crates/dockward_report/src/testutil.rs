@@ -115,7 +115,7 @@ pub(crate) fn diag(rule: &'static RuleMeta, f: &Arc<SourceFile>, start: u32, end
 pub(crate) static ALL_RULES: [&RuleMeta; 3] = [&RULE_A, &RULE_B, &RULE_C];
 
 pub(crate) fn report<'a>(diagnostics: &'a [Diagnostic], files: &'a [String]) -> Report<'a> {
-    Report { diagnostics, rules: &ALL_RULES, files, fixes_applied: 0, fixable: 0, baseline: None }
+    Report { diagnostics, rules: &ALL_RULES, files, fixes_applied: 0, fixable: 0, baseline: None, comparison: None }
 }
 
 pub(crate) fn plain() -> ReportOptions {

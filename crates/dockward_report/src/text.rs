@@ -40,10 +40,33 @@ pub(crate) fn render(report: &Report, options: &ReportOptions, out: &mut dyn Wri
             }
         }
     }
+    if let Some(comparison) = report.comparison {
+        changes(report.diagnostics, comparison, &styles, out)?;
+    }
     if options.quiet {
         return Ok(());
     }
     summary(report, options.subject, &styles, out)
+}
+
+/// With `--compare`: the counts, then each new finding and each fixed one on a line.
+fn changes(
+    diagnostics: &[Diagnostic],
+    comparison: &crate::compare::Comparison,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    use crate::compare::Change;
+    writeln!(out, "Changes since {}: {}", sanitize(&comparison.since), comparison.summary())?;
+    for (d, _) in diagnostics.iter().zip(&comparison.changes).filter(|(_, c)| **c == Change::New) {
+        writeln!(out, "  new    {}", header(d, styles))?;
+    }
+    for f in &comparison.fixed {
+        // The earlier report's text is input: no escape sequence of it reaches a terminal.
+        let line = format!("{}: {} {} {}", f.path, f.severity, f.code, f.message);
+        writeln!(out, "  fixed  {}", sanitize(&line))?;
+    }
+    writeln!(out)
 }
 
 /// ANSI styles for the parts this module writes itself (annotate-snippets styles the

@@ -48,6 +48,8 @@ pub enum AuditFormat {
     Html,
     /// The `--compliance` scorecards as JSON.
     Compliance,
+    /// The Heimdall Data Format (MITRE SAF): a control per rule, NIST 800-53 tags with `--compliance`.
+    Hdf,
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +133,9 @@ pub struct AuditArgs {
     /// Colour: auto (TTY and NO_COLOR aware), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Compare with an earlier JSON report of the same command (see `dockward check --help`).
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub compare: Option<PathBuf>,
 }
 
 fn parse_cis_version(s: &str) -> Result<CisVersion, String> {
@@ -166,6 +171,7 @@ pub struct HostResult {
 fn run_inner(args: AuditArgs) -> Result<u8, String> {
     // A broken baseline stops the run before any work (exit 2).
     let baseline = args.baseline.as_deref().map(super::baseline::load).transpose()?;
+    let previous = args.compare.as_deref().map(super::baseline::load_previous).transpose()?;
     let (settings, config_fail_on) = resolve_settings(&args)?;
     let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
     let endpoints = dockward_engine::resolve_endpoints(&args.hosts, &args.contexts, &ConnectEnv::from_process())
@@ -280,6 +286,7 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
         },
     )?;
     let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
+    let comparison = super::baseline::compare(args.compare.as_deref(), previous.as_ref(), &diagnostics);
     let mut buf = Vec::with_capacity(8192);
     match args.format {
         AuditFormat::Cis | AuditFormat::CisJson => {
@@ -287,6 +294,9 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 return Err("--compliance scorecards are shown by --format text, html or compliance; \
                             --format cis is the CIS scorecard itself"
                     .into());
+            }
+            if args.compare.is_some() {
+                return Err("--compare is shown by --format text, json, html or compliance".into());
             }
             let card = super::cis::scorecard(&results, &settings, args.cis_version);
             if args.format == AuditFormat::Cis {
@@ -300,6 +310,7 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
             let output = match other {
                 AuditFormat::Html => Output::Html,
                 AuditFormat::Compliance => Output::Scorecards,
+                AuditFormat::Hdf => Output::Hdf,
                 AuditFormat::Json => Output::Findings(Format::Json),
                 AuditFormat::Sarif => Output::Findings(Format::Sarif),
                 AuditFormat::Junit => Output::Findings(Format::Junit),
@@ -313,7 +324,9 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
             let ran = |code: &str| {
                 registry::find(code).is_some_and(|rule| super::cis::ran_in_audit(rule, &results, &settings))
             };
+            super::compliance::check_compare(args.compare.as_deref(), output)?;
             let cards = super::compliance::evaluate(&frameworks, &ran, &diagnostics);
+            let before = previous.as_ref().map(|p| super::compliance::previous_cards(&frameworks, &ran, p));
             let report = Report {
                 diagnostics: &diagnostics,
                 rules: &rules,
@@ -321,6 +334,7 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 fixes_applied: 0,
                 fixable: 0,
                 baseline: baseline_summary,
+                comparison: comparison.as_ref(),
             };
             let options = ReportOptions {
                 color: use_color(args.color, args.output.is_some()),
@@ -330,9 +344,17 @@ fn run_inner(args: AuditArgs) -> Result<u8, String> {
                 quiet: args.quiet,
                 tool_version: env!("CARGO_PKG_VERSION").to_string(),
                 subject: ("object", "objects"),
+                taxonomies: Vec::new(),
             };
-            super::compliance::render(output, "dockward audit", &report, &options, &cards, &mut buf)
-                .map_err(|e| e.to_string())?;
+            super::compliance::render(
+                output,
+                "dockward audit",
+                &report,
+                &options,
+                &super::compliance::Evidence { cards: &cards, before: before.as_deref(), ran: &ran },
+                &mut buf,
+            )
+            .map_err(|e| e.to_string())?;
         }
     }
     write_output(args.output.as_ref(), &buf)?;

@@ -30,6 +30,24 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
     Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// The earlier JSON report of `--compare`; like a baseline, a missing or corrupt file
+/// is an error (exit 2) that names it.
+pub fn load_previous(path: &Path) -> Result<dockward_report::compare::Previous, String> {
+    let text = dockward_source::input::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the report to compare with: {e}", path.display()))?;
+    dockward_report::compare::Previous::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `--compare`: this run's findings against the earlier report's.
+pub fn compare(
+    path: Option<&Path>,
+    previous: Option<&dockward_report::compare::Previous>,
+    diagnostics: &[Diagnostic],
+) -> Option<dockward_report::compare::Comparison> {
+    let (path, previous) = path.zip(previous)?;
+    Some(dockward_report::compare::Comparison::new(path.display().to_string(), previous, diagnostics))
+}
+
 /// What the command line asked of the findings after the check.
 pub struct Options<'a> {
     pub baseline: Option<(&'a Path, &'a Baseline)>,

@@ -49,6 +49,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     }
     // A broken baseline stops the run before any work (exit 2).
     let baseline = args.baseline.as_deref().map(super::baseline::load).transpose()?;
+    let previous = args.compare.as_deref().map(super::baseline::load_previous).transpose()?;
     let (settings, config_fail_on) = resolve_settings(&args)?;
     let settings = Arc::new(settings);
     let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
@@ -59,6 +60,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     // With --host-root or -f and no paths, only the host or the named Compose project is
     // checked (not the current directory).
     let frameworks = super::compliance::frameworks_for(&args.compliance, args.format.output())?;
+    super::compliance::check_compare(args.compare.as_deref(), args.format.output())?;
     let (inputs, discovery_errors) =
         if args.paths.is_empty() && (args.host_root.is_some() || !args.compose_files.is_empty()) {
             (Vec::new(), Vec::new())
@@ -239,6 +241,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let threshold = fix_mode.threshold().unwrap_or(dockward_diagnostics::Applicability::Safe);
     let fixable = diagnostics.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= threshold)).count();
     let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
+    let comparison = super::baseline::compare(args.compare.as_deref(), previous.as_ref(), &diagnostics);
     let report = Report {
         diagnostics: &diagnostics,
         rules: &rules,
@@ -246,6 +249,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         fixes_applied,
         fixable,
         baseline: baseline_summary,
+        comparison: comparison.as_ref(),
     };
     let to_file = args.output.is_some();
     let options = ReportOptions {
@@ -258,12 +262,14 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         quiet: args.quiet,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         subject: ("file", "files"),
+        taxonomies: Vec::new(),
     };
     // A family whose rules found something ran, whatever input it came from.
     let mut families = families;
     families.extend(diagnostics.iter().map(|d| super::compliance::family_of(d.rule)));
     let ran = super::compliance::ran_in(&settings, &families);
     let cards = super::compliance::evaluate(&frameworks, &ran, &diagnostics);
+    let before = previous.as_ref().map(|p| super::compliance::previous_cards(&frameworks, &ran, p));
     if args.format == OutputFormat::Pss {
         // The Pod Security report of the manifests (an empty one when there were none:
         // `kubernetes::settings` asks the scan for it only with this format).
@@ -271,7 +277,14 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         write_output(args.output.as_ref(), dockward_linter::pss_report::to_json(&pss).as_bytes())?;
     } else {
         stream_output(args.output.as_ref(), |out| {
-            super::compliance::render(args.format.output(), "dockward check", &report, &options, &cards, out)
+            super::compliance::render(
+                args.format.output(),
+                "dockward check",
+                &report,
+                &options,
+                &super::compliance::Evidence { cards: &cards, before: before.as_deref(), ran: &ran },
+                out,
+            )
         })?;
     }
     if args.statistics && args.format != OutputFormat::Text {

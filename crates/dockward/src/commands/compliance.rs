@@ -15,6 +15,8 @@ use dockward_linter::settings::Settings;
 use dockward_report::{ScorecardRow, ScorecardView};
 use serde::Serialize;
 
+mod hdf;
+
 /// Parses `--compliance`: known ids, each once, in the order given; `all` for every one.
 pub fn parse(list: &[String]) -> Result<Vec<&'static str>, String> {
     let known = compliance::ids();
@@ -98,8 +100,21 @@ pub enum Output {
     Scorecards,
     /// The HTML page, scorecards inside.
     Html,
+    /// The Heimdall Data Format (MITRE SAF), NIST 800-53 tags with `--compliance`.
+    Hdf,
     /// A findings format; text gets the scorecards after the findings.
     Findings(dockward_report::Format),
+}
+
+/// What a report says about the frameworks.
+#[derive(Clone, Copy)]
+pub struct Evidence<'a> {
+    /// The selected frameworks' scorecards (none without `--compliance`).
+    pub cards: &'a [Scorecard<'a>],
+    /// With `--compare`: the earlier run's scorecards ([`previous_cards`]).
+    pub before: Option<&'a [Scorecard<'a>]>,
+    /// Whether a rule ran (HDF's passed and skipped).
+    pub ran: &'a dyn Fn(&str) -> bool,
 }
 
 /// Writes a command's report with its scorecards (see [`Output`]).
@@ -108,34 +123,129 @@ pub fn render(
     title: &str,
     report: &dockward_report::Report<'_>,
     options: &dockward_report::ReportOptions,
-    cards: &[Scorecard<'_>],
+    evidence: &Evidence<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let Evidence { cards, before, ran } = *evidence;
+    let changed = before.map(|before| control_changes(cards, before)).unwrap_or_default();
     match output {
-        Output::Scorecards => render_json(cards, report.diagnostics, out),
+        Output::Scorecards => render_json(cards, before, report.diagnostics, out),
+        Output::Hdf => hdf::render(title, &options.tool_version, report.diagnostics, cards, ran, out),
         Output::Html => {
             let sections = dockward_report::HtmlSections {
                 title: title.to_owned(),
                 scorecards: html_views(cards, report.diagnostics),
+                control_changes: changed
+                    .iter()
+                    .map(|c| dockward_report::ControlChangeView {
+                        framework: c.framework.to_owned(),
+                        id: c.id.to_owned(),
+                        title: c.title.to_owned(),
+                        before: c.before.as_str().to_owned(),
+                        after: c.after.as_str().to_owned(),
+                    })
+                    .collect(),
             };
             dockward_report::render_html(report, options, &sections, out)
         }
         Output::Findings(dockward_report::Format::Sarif) if !cards.is_empty() => {
-            let mut sarif = Vec::new();
-            dockward_report::render(dockward_report::Format::Sarif, report, options, &mut sarif)?;
-            let mut doc: serde_json::Value = serde_json::from_slice(&sarif).map_err(io::Error::other)?;
-            add_taxonomies(&mut doc, cards);
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            writeln!(out)
+            let options = dockward_report::ReportOptions { taxonomies: taxonomies(cards), ..options.clone() };
+            dockward_report::render(dockward_report::Format::Sarif, report, &options, out)
         }
         Output::Findings(format) => {
             dockward_report::render(format, report, options, out)?;
             if format == dockward_report::Format::Text {
                 render_text(cards, report.diagnostics, out)?;
+                if let (Some(comparison), false) = (report.comparison, cards.is_empty()) {
+                    writeln!(out, "\nControls whose outcome changed since {}:", comparison.since)?;
+                    if changed.is_empty() {
+                        writeln!(out, "  none")?;
+                    }
+                    for c in &changed {
+                        writeln!(
+                            out,
+                            "  {} {}: {} -> {}  {}",
+                            c.framework,
+                            c.id,
+                            c.before.as_str(),
+                            c.after.as_str(),
+                            c.title
+                        )?;
+                    }
+                }
             }
             Ok(())
         }
     }
+}
+
+/// `--compare` is shown by text, JSON, HTML and the scorecards; other formats refuse it
+/// rather than drop it silently.
+pub fn check_compare(compare: Option<&std::path::Path>, output: Output) -> Result<(), String> {
+    let shown = matches!(
+        output,
+        Output::Scorecards
+            | Output::Html
+            | Output::Findings(dockward_report::Format::Text | dockward_report::Format::Json)
+    );
+    if compare.is_some() && !shown {
+        return Err("--compare is shown by --format text, json, html or compliance".into());
+    }
+    Ok(())
+}
+
+/// The scorecards of the earlier run of `--compare`, from its JSON report's findings:
+/// a control failed then when one of its rules had a finding. Which rules ran is taken
+/// from this run (the JSON report does not record it), so compare runs of the same
+/// command over the same kinds of input.
+pub fn previous_cards(
+    ids: &[&str],
+    ran: &dyn Fn(&str) -> bool,
+    previous: &dockward_report::compare::Previous,
+) -> Vec<Scorecard<'static>> {
+    let findings: Vec<Diagnostic> = previous
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let rule = registry::find(&f.code)?;
+            let location = dockward_diagnostics::Location::Logical { scope: f.path.clone(), path: String::new() };
+            // CT035 lists its members in the message; the masked message keeps the codes.
+            Some(Diagnostic::new(rule, location, f.message.clone()))
+        })
+        .collect();
+    evaluate(ids, ran, &findings)
+}
+
+/// A control whose outcome changed between the earlier run and this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlChange<'a> {
+    pub framework: &'a str,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub before: Outcome,
+    pub after: Outcome,
+}
+
+/// The controls that went to or from FAIL (a control's other outcomes depend on what
+/// ran, which the earlier report does not record), in scorecard order.
+pub fn control_changes<'a>(now: &'a [Scorecard<'_>], before: &[Scorecard<'_>]) -> Vec<ControlChange<'a>> {
+    let mut out = Vec::new();
+    for card in now {
+        let Some(old) = before.iter().find(|b| b.framework.about.id == card.framework.about.id) else { continue };
+        for r in &card.results {
+            let Some(was) = old.results.iter().find(|o| o.control.id == r.control.id) else { continue };
+            if (was.outcome == Outcome::Fail) != (r.outcome == Outcome::Fail) {
+                out.push(ControlChange {
+                    framework: &card.framework.about.id,
+                    id: &r.control.id,
+                    title: &r.control.title,
+                    before: was.outcome,
+                    after: r.outcome,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The frameworks of `--compliance` for a report of `output`: only text, HTML and the
@@ -149,11 +259,14 @@ pub fn frameworks_for(list: &[String], output: Output) -> Result<Vec<&'static st
         output,
         Output::Scorecards
             | Output::Html
+            | Output::Hdf
             | Output::Findings(dockward_report::Format::Text | dockward_report::Format::Sarif)
     );
     if !ids.is_empty() && !shown {
         return Err(
-            "--compliance scorecards are shown by --format text, html, sarif (as taxonomies) or compliance".into()
+            "--compliance scorecards are shown by --format text, html, sarif (as taxonomies), hdf (as NIST tags) \
+             or compliance"
+                .into(),
         );
     }
     Ok(ids)
@@ -239,6 +352,9 @@ struct JsonControl<'a> {
     title: &'a str,
     coverage: Coverage,
     outcome: Outcome,
+    /// Only with `--compare`: the outcome in the earlier run (see [`previous_cards`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_outcome: Option<Outcome>,
     rules: &'a [String],
     not_run: &'a [&'a str],
     interpretation: &'a str,
@@ -253,7 +369,21 @@ struct JsonFinding<'a> {
 }
 
 /// Writes the scorecards as one JSON document (`version: 1`).
-pub fn render_json(cards: &[Scorecard<'_>], findings: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
+pub fn render_json(
+    cards: &[Scorecard<'_>],
+    before: Option<&[Scorecard<'_>]>,
+    findings: &[Diagnostic],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let previous = |framework: &str, control: &str| {
+        before?
+            .iter()
+            .find(|c| c.framework.about.id == framework)?
+            .results
+            .iter()
+            .find(|r| r.control.id == control)
+            .map(|r| r.outcome)
+    };
     let frameworks = cards
         .iter()
         .map(|card| JsonFramework {
@@ -270,6 +400,7 @@ pub fn render_json(cards: &[Scorecard<'_>], findings: &[Diagnostic], out: &mut d
                     title: &r.control.title,
                     coverage: r.control.status,
                     outcome: r.outcome,
+                    previous_outcome: previous(&card.framework.about.id, &r.control.id),
                     rules: &r.control.rules,
                     not_run: &r.not_run,
                     interpretation: &r.control.interpretation,
@@ -293,51 +424,32 @@ pub fn render_json(cards: &[Scorecard<'_>], findings: &[Diagnostic], out: &mut d
     writeln!(out)
 }
 
-/// Adds each framework to a SARIF log as a taxonomy (SARIF 2.1.0 section 3.19.3), its
-/// controls as taxa, and on each rule a `relevant` relationship to every control it
-/// gives evidence for, so code-scanning tools can group results by control.
-fn add_taxonomies(doc: &mut serde_json::Value, cards: &[Scorecard<'_>]) {
-    use serde_json::json;
-    let Some(run) = doc.pointer_mut("/runs/0") else { return };
-    let taxonomies: Vec<serde_json::Value> = cards
+/// Each framework as a SARIF taxonomy (SARIF 2.1.0 section 3.19.3), its controls the
+/// taxa; the SARIF renderer gives each rule a `relevant` relationship to every control
+/// it gives evidence for, so code-scanning tools can group results by control.
+fn taxonomies(cards: &[Scorecard<'_>]) -> Vec<dockward_report::Taxonomy> {
+    cards
         .iter()
         .map(|card| {
             let about = &card.framework.about;
-            let taxa: Vec<serde_json::Value> = card
-                .framework
-                .controls
-                .iter()
-                .map(|c| json!({"id": c.id, "name": c.title, "shortDescription": {"text": c.title}, "fullDescription": {"text": c.interpretation}}))
-                .collect();
-            json!({"name": about.id, "fullName": about.title, "informationUri": about.source, "isComprehensive": false, "taxa": taxa})
-        })
-        .collect();
-    let supported: Vec<serde_json::Value> = cards.iter().map(|c| json!({"name": c.framework.about.id})).collect();
-    if let Some(driver) = run.pointer_mut("/tool/driver").and_then(|d| d.as_object_mut()) {
-        driver.insert("supportedTaxonomies".into(), supported.into());
-        if let Some(rules) = driver.get_mut("rules").and_then(|r| r.as_array_mut()) {
-            for rule in rules {
-                let Some(code) = rule.get("id").and_then(|i| i.as_str()).map(str::to_owned) else { continue };
-                let relationships: Vec<serde_json::Value> = cards
+            dockward_report::Taxonomy {
+                name: about.id.clone(),
+                full_name: about.title.clone(),
+                information_uri: about.source.clone(),
+                taxa: card
+                    .framework
+                    .controls
                     .iter()
-                    .flat_map(|card| {
-                        let framework = card.framework.about.id.as_str();
-                        card.framework.controls.iter().filter(|c| c.rules.contains(&code)).map(move |c| {
-                            json!({"target": {"id": c.id, "toolComponent": {"name": framework}}, "kinds": ["relevant"]})
-                        })
+                    .map(|c| dockward_report::Taxon {
+                        id: c.id.clone(),
+                        title: c.title.clone(),
+                        description: c.interpretation.clone(),
+                        rules: c.rules.clone(),
                     })
-                    .collect();
-                if !relationships.is_empty() {
-                    if let Some(rule) = rule.as_object_mut() {
-                        rule.insert("relationships".into(), relationships.into());
-                    }
-                }
+                    .collect(),
             }
-        }
-    }
-    if let Some(run) = run.as_object_mut() {
-        run.insert("taxonomies".into(), taxonomies.into());
-    }
+        })
+        .collect()
 }
 
 /// The scorecards as the HTML report draws them.

@@ -86,6 +86,9 @@ pub struct ScanArgs {
     /// Compliance scorecards of the findings (see `dockward check --help`).
     #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK")]
     pub compliance: Vec<String>,
+    /// Compare with an earlier JSON report of the same command (see `dockward check --help`).
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub compare: Option<PathBuf>,
 }
 
 fn parse_severity(s: &str) -> Result<VulnSeverity, String> {
@@ -106,11 +109,13 @@ pub fn run(args: ScanArgs) -> u8 {
 fn run_inner(args: &ScanArgs) -> Result<u8, String> {
     // A broken baseline stops the run before any work (exit 2).
     let baseline = args.baseline.as_deref().map(super::baseline::load).transpose()?;
+    let previous = args.compare.as_deref().map(super::baseline::load_previous).transpose()?;
     let (settings, config_fail_on) = resolve_settings(args)?;
     if args.format == OutputFormat::Pss {
         return Err("--format pss is the Pod Security report of `dockward check` over Kubernetes manifests".into());
     }
     let frameworks = super::compliance::frameworks_for(&args.compliance, args.format.output())?;
+    super::compliance::check_compare(args.compare.as_deref(), args.format.output())?;
     let fail_on = super::settings::fail_on(args.fail_on, config_fail_on);
     let path = match &args.db {
         Some(p) => p.clone(),
@@ -145,6 +150,7 @@ fn run_inner(args: &ScanArgs) -> Result<u8, String> {
     )?;
 
     let rules: Vec<&'static RuleMeta> = registry::all_rules().collect();
+    let comparison = super::baseline::compare(args.compare.as_deref(), previous.as_ref(), &diagnostics);
     let report = Report {
         diagnostics: &diagnostics,
         rules: &rules,
@@ -152,6 +158,7 @@ fn run_inner(args: &ScanArgs) -> Result<u8, String> {
         fixes_applied: 0,
         fixable: 0,
         baseline: baseline_summary,
+        comparison: comparison.as_ref(),
     };
     let options = ReportOptions {
         color: use_color(args.color, args.output.is_some()),
@@ -161,14 +168,24 @@ fn run_inner(args: &ScanArgs) -> Result<u8, String> {
         quiet: args.quiet,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         subject: ("target", "targets"),
+        taxonomies: Vec::new(),
     };
     // Scan runs the VU rules (and the meta rules) only.
     let families = BTreeSet::from([Family::Meta, Family::Vulnerability]);
     let cards =
         super::compliance::evaluate(&frameworks, &super::compliance::ran_in(&settings, &families), &diagnostics);
+    let ran = super::compliance::ran_in(&settings, &families);
+    let before = previous.as_ref().map(|p| super::compliance::previous_cards(&frameworks, &ran, p));
     let mut buf = Vec::with_capacity(8192);
-    super::compliance::render(args.format.output(), "dockward scan", &report, &options, &cards, &mut buf)
-        .map_err(|e| e.to_string())?;
+    super::compliance::render(
+        args.format.output(),
+        "dockward scan",
+        &report,
+        &options,
+        &super::compliance::Evidence { cards: &cards, before: before.as_deref(), ran: &ran },
+        &mut buf,
+    )
+    .map_err(|e| e.to_string())?;
     write_output(args.output.as_ref(), &buf)?;
 
     // Recording a baseline is the adoption step: today's findings do not fail it.

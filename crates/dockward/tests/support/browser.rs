@@ -56,22 +56,46 @@ pub fn screenshots(file: &Path, name: &str) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The rows of the findings table (`#ft`) in a DOM, each as its markup.
+pub fn finding_rows(dom: &str) -> Vec<&str> {
+    let Some(at) = dom.find("id=\"ft\"") else { return Vec::new() };
+    let table = &dom[at..];
+    let table = &table[..table.find("</table>").unwrap_or(table.len())];
+    table.split("<tr class=\"sev-").skip(1).collect()
+}
+
+/// `(matching, total)` from the count beside the filter: `12 of 40 findings`.
+pub fn counts(dom: &str) -> (usize, usize) {
+    let at = dom.find("id=\"shown\">").expect("the count beside the filter") + "id=\"shown\">".len();
+    let text = &dom[at..at + dom[at..].find('<').unwrap()];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert_eq!((words.len(), words[1], words[3]), (4, "of", "findings"), "{text}");
+    (words[0].parse().unwrap(), words[2].parse().unwrap())
+}
+
+/// The rows the script draws at first, then on each "Show more".
+pub const PAGE: usize = 200;
+
 /// The checks every report page must pass in the browser: it rendered, the script ran
-/// without a console message, the text filter from the URL hides what does not match.
+/// without a console message and drew the first page of findings from the page's data,
+/// the text filter from the URL keeps only what matches and the count follows.
 pub fn assert_renders(file: &Path, must_contain: &[&str], filter: &str) -> Page {
     let page = open(file, "");
     assert!(page.console.is_empty(), "console: {:?}", page.console);
     for text in must_contain {
         assert!(page.dom.contains(text), "the page lacks {text:?}");
     }
-    // The findings the script counts are all shown before filtering.
-    let rows = page.dom.matches("<tr class=\"sev-").count();
-    assert!(page.dom.contains(&format!("{rows} shown")), "{rows} rows, but the count says otherwise");
+    let (matching, total) = counts(&page.dom);
+    assert_eq!(matching, total, "unfiltered, every finding matches");
+    assert_eq!(finding_rows(&page.dom).len(), total.min(PAGE), "the first page of {total} findings");
     let filtered = open(file, &format!("#filter={filter}"));
     assert!(filtered.console.is_empty(), "console: {:?}", filtered.console);
-    let hidden = filtered.dom.matches(" hidden=\"\"").count();
-    let shown = rows - hidden;
-    assert!(shown > 0 && hidden > 0, "#filter={filter}: {shown} shown, {hidden} hidden of {rows}");
-    assert!(filtered.dom.contains(&format!("{shown} shown")));
+    let (shown, all) = counts(&filtered.dom);
+    assert_eq!(all, total);
+    assert!(shown > 0 && shown < total, "#filter={filter}: {shown} of {total}");
+    let rows = finding_rows(&filtered.dom);
+    assert_eq!(rows.len(), shown.min(PAGE));
+    let needle = filter.to_lowercase();
+    assert!(rows.iter().all(|r| r.to_lowercase().contains(&needle)), "a row without {filter}");
     page
 }
