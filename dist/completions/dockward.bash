@@ -52,6 +52,9 @@ _dockward() {
             dockward,scan)
                 cmd="dockward__subcmd__scan"
                 ;;
+            dockward,server)
+                cmd="dockward__subcmd__server"
+                ;;
             dockward__subcmd__db,build)
                 cmd="dockward__subcmd__db__subcmd__build"
                 ;;
@@ -124,6 +127,9 @@ _dockward() {
             dockward__subcmd__help,scan)
                 cmd="dockward__subcmd__help__subcmd__scan"
                 ;;
+            dockward__subcmd__help,server)
+                cmd="dockward__subcmd__help__subcmd__server"
+                ;;
             dockward__subcmd__help__subcmd__db,build)
                 cmd="dockward__subcmd__help__subcmd__db__subcmd__build"
                 ;;
@@ -143,7 +149,7 @@ _dockward() {
 
     case "${cmd}" in
         dockward)
-            opts="-h -V --help --version check audit sbom scan db rules rule debug init completions man help"
+            opts="-h -V --help --version check audit sbom scan db rules rule debug init completions man server help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -623,7 +629,7 @@ _dockward() {
             return 0
             ;;
         dockward__subcmd__help)
-            opts="check audit sbom scan db rules rule debug init completions man help"
+            opts="check audit sbom scan db rules rule debug init completions man server help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -860,6 +866,20 @@ _dockward() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dockward__subcmd__help__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dockward__subcmd__init)
             opts="-h -V --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1045,6 +1065,20 @@ _dockward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__server)
+            opts="-h -V --stdio --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

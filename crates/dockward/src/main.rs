@@ -52,6 +52,7 @@ fn main() -> ExitCode {
         args::Command::Init(a) => commands::init::run(a),
         args::Command::Completions(a) => commands::completions::completions(a),
         args::Command::Man(a) => commands::completions::man(a),
+        args::Command::Server(a) => commands::server::run(a),
     };
     ExitCode::from(code)
 }
