@@ -11,7 +11,7 @@ use std::time::SystemTime;
 
 use dockward_compose::{display_path, is_compose_file_name, project_files_in, LoadOptions, ProjectFile};
 use dockward_diagnostics::Diagnostic;
-use dockward_linter::check::{check_dockerfile_text, FileReport, FixMode};
+use dockward_linter::check::{check_dockerfile_bytes, FileReport, FixMode};
 use dockward_linter::check_compose::{check_compose_layers, Layering};
 use dockward_linter::check_k8s::{check_manifests_with_fixes, ManifestInput};
 use dockward_linter::config::ConfigError;
@@ -102,7 +102,8 @@ pub fn lint(job: &LintJob, settings: &Settings, fix: FixMode) -> FileReport {
     let path = job.path.clone();
     let bytes = job.text.as_bytes();
     match job.kind {
-        DocumentKind::Dockerfile => check_dockerfile_text(name, path, &job.text, settings, fix),
+        // Through the bytes, like `dockward check`: a NUL makes it a binary file (DW002).
+        DocumentKind::Dockerfile => check_dockerfile_bytes(name, path, bytes, settings, fix),
         DocumentKind::DaemonJson => check_daemon_json_bytes(name, path, bytes, settings, fix),
         DocumentKind::FlagFile(kind) => check_flag_file_bytes(kind, name, path, bytes, settings),
         DocumentKind::RunLines(kind) => check_run_lines_bytes(name, path, bytes, kind, settings, fix),
