@@ -481,3 +481,28 @@ fn exit_without_shutdown_is_exit_code_1() {
     let c = Client::start();
     assert_eq!(c.wait(), Some(1));
 }
+
+#[test]
+fn daemon_json_and_manifests_are_checked_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start();
+    let daemon = uri_of(&dir.path().join("daemon.json"));
+    let found = c.open(&daemon, "json", "{\n  \"icc\": true\n}\n");
+    let dm006 = find(&found, "DM006");
+    assert_eq!(dm006["range"]["start"], json!({ "line": 1, "character": 9 }));
+    // A YAML file with no Compose name becomes manifests once `apiVersion` and `kind`
+    // are typed.
+    let manifest = uri_of(&dir.path().join("deploy.yaml"));
+    let item = json!({ "uri": manifest, "languageId": "yaml", "version": 1, "text": "name: web\n" });
+    c.notify("textDocument/didOpen", json!({ "textDocument": item }));
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n";
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": manifest, "version": 2 }, "contentChanges": [{ "text": pod }] }),
+    );
+    let found = c.diagnostics(&manifest, Some(2));
+    assert_eq!(find(&found, "CT001")["range"]["start"]["line"], 9, "{found:#?}");
+    // Nothing was published for the plain YAML text.
+    assert!(c.notifications.iter().all(|m| m["params"]["uri"] != manifest.as_str()));
+    assert_eq!(c.finish(), Some(0));
+}
