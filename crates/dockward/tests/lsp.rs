@@ -506,3 +506,19 @@ fn daemon_json_and_manifests_are_checked_too() {
     assert!(c.notifications.iter().all(|m| m["params"]["uri"] != manifest.as_str()));
     assert_eq!(c.finish(), Some(0));
 }
+
+#[test]
+fn related_locations_are_mapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = uri_of(&dir.path().join("Dockerfile"));
+    let mut c = Client::start();
+    let text = "FROM alpine:3.20 AS é\nRUN true\nFROM alpine:3.20 AS é\nUSER 1000\n";
+    let found = c.open(&uri, "dockerfile", text);
+    let dup = find(&found, "DF112");
+    let related = &dup["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], uri.as_str());
+    assert_eq!(related["location"]["range"]["start"], lsp_position(text, text.find('é').unwrap()));
+    assert_eq!(related["location"]["range"]["end"], json!({ "line": 0, "character": 21 }));
+    assert!(!related["message"].as_str().unwrap().is_empty());
+    assert_eq!(c.finish(), Some(0));
+}
