@@ -396,13 +396,16 @@ fn compose_files_are_checked_in_their_project_with_the_buffer_text() {
 #[test]
 fn the_nearest_dockward_toml_applies() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("dockward.toml"), "ignore = [\"DF005\"]\n[severity]\nDF003 = \"error\"\n").unwrap();
+    let config =
+        "ignore = [\"DF005\"]\n[severity]\nDF003 = \"error\"\n[per-file-ignores]\n\"svc/Dockerfile\" = [\"DF106\"]\n";
+    std::fs::write(dir.path().join("dockward.toml"), config).unwrap();
     std::fs::create_dir(dir.path().join("svc")).unwrap();
     let uri = uri_of(&dir.path().join("svc/Dockerfile"));
     let mut c = Client::start();
     let found = c.open(&uri, "dockerfile", DOCKERFILE);
     assert!(!codes(&found).contains(&"DF005"), "ignored by the config: {found:#?}");
     assert_eq!(find(&found, "DF003")["severity"], 1, "raised to error by the config");
+    assert!(!codes(&found).contains(&"DF106"), "per-file-ignores, relative to the config: {found:#?}");
     // Inline suppressions are honoured too.
     let suppressed = DOCKERFILE.replace("FROM ubuntu\n", "# dockward: ignore[DF003]\nFROM ubuntu\n");
     c.notify(
