@@ -49,6 +49,8 @@ pub enum Command {
     Guard(crate::commands::guard::GuardCommand),
     /// Follow live engines' events: judge what changes, emit findings (new, changed, resolved) and health as JSON lines (docs/watch.md).
     Watch(crate::commands::watch::WatchArgs),
+    /// Run the Language Server (LSP over stdin/stdout) for editors: diagnostics as you type, fixes as code actions, rule docs on hover (docs/editors.md).
+    Server(crate::commands::server::ServerArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

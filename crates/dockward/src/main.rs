@@ -54,6 +54,7 @@ fn main() -> ExitCode {
         args::Command::Man(a) => commands::completions::man(a),
         args::Command::Guard(c) => commands::guard::run(c),
         args::Command::Watch(a) => commands::watch::run(a),
+        args::Command::Server(a) => commands::server::run(a),
     };
     ExitCode::from(code)
 }

@@ -13,6 +13,7 @@ pub mod progress;
 pub mod rules;
 pub mod sbom;
 pub mod scan;
+pub mod server;
 pub mod settings;
 pub mod targets;
 pub mod vulns;
