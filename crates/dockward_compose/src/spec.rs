@@ -22,9 +22,28 @@ impl Project {
     /// (required env files that are missing).
     pub fn container_specs(&self) -> (Vec<ContainerSpec>, Vec<Problem>) {
         let mut problems = Vec::new();
-        let volumes = self.section("volumes");
-        let specs = self.services().into_iter().map(|s| service_spec(&s, volumes, &mut problems)).collect();
+        let specs = self
+            .service_specs()
+            .map(|(spec, found)| {
+                problems.extend(found);
+                spec
+            })
+            .collect();
         (specs, problems)
+    }
+
+    /// Every service as a spec, built one at a time as the iterator is advanced, in
+    /// the model's order, each with the problems found while building it. A spec is
+    /// about 4 KB however few settings the service has, and a Compose file can have
+    /// 50,000 services: a caller that needs one spec at a time keeps only that one
+    /// (issue 19 #5).
+    pub fn service_specs(&self) -> impl Iterator<Item = (ContainerSpec, Vec<Problem>)> + '_ {
+        let volumes = self.section("volumes");
+        self.services().into_iter().map(move |s| {
+            let mut problems = Vec::new();
+            let spec = service_spec(&s, volumes, &mut problems);
+            (spec, problems)
+        })
     }
 }
 

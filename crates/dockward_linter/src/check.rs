@@ -421,25 +421,52 @@ pub fn lint_container_specs(
     defaults: &EngineDefaults,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    let mut cx = ContainerContext::new(settings, defaults);
+    let mut lint = ContainerLint::new(defaults, settings);
     for spec in specs {
+        lint.check(spec);
+    }
+    lint.finish().0
+}
+
+/// [`lint_container_specs`] one spec at a time, for a caller that builds the specs as
+/// it goes and drops each after its check: a Compose file of 50,000 services would
+/// otherwise hold 50,000 specs of about 4 KB each (issue 19 #5).
+pub(crate) struct ContainerLint<'a> {
+    cx: ContainerContext<'a>,
+    secrets: Vec<(String, TextRange)>,
+}
+
+impl<'a> ContainerLint<'a> {
+    pub(crate) fn new(defaults: &'a EngineDefaults, settings: &'a Settings) -> Self {
+        Self { cx: ContainerContext::new(settings, defaults), secrets: Vec::new() }
+    }
+
+    /// Runs every enabled container rule over `spec`.
+    pub(crate) fn check(&mut self, spec: &ContainerSpec) {
+        let settings = self.cx.settings;
         for rule in CONTAINER_RULES {
             if settings.is_enabled(rule.meta())
                 && !crate::rules::container::container_not_hardened::reports_through_group(rule.meta(), spec, settings)
             {
-                rule.check(spec, &mut cx);
+                rule.check(spec, &mut self.cx);
             }
         }
+        self.secrets.extend(secret_ranges(spec));
     }
-    let mut found = cx.into_diagnostics();
-    let secrets: Vec<_> = specs.iter().flat_map(secret_ranges).collect();
-    redact_secrets(&mut found, &secrets);
-    found.retain(|d| !settings.ignored_for_path(d.rule, d.location.name()));
-    for d in &mut found {
-        d.configure_severity(settings.severity(d.rule));
+
+    /// The findings, masked, with configured severities and per-file ignores, sorted;
+    /// and the secrets of every spec checked (file name, range).
+    pub(crate) fn finish(self) -> (Vec<Diagnostic>, Vec<(String, TextRange)>) {
+        let settings = self.cx.settings;
+        let mut found = self.cx.into_diagnostics();
+        redact_secrets(&mut found, &self.secrets);
+        found.retain(|d| !settings.ignored_for_path(d.rule, d.location.name()));
+        for d in &mut found {
+            d.configure_severity(settings.severity(d.rule));
+        }
+        dockward_diagnostics::sort_diagnostics(&mut found);
+        (found, self.secrets)
     }
-    dockward_diagnostics::sort_diagnostics(&mut found);
-    found
 }
 
 /// Masks every secret of a file in every finding about that file: a snippet shows

@@ -11,12 +11,11 @@ use dockward_source::{SourceFile, TextRange};
 use dockward_spec::EngineDefaults;
 
 use crate::check::{
-    apply_fixes_keeping_keys_unique, file_secrets, lint_container_specs, redact_secrets, report_suppression_problems,
+    apply_fixes_keeping_keys_unique, file_secrets, redact_secrets, report_suppression_problems, ContainerLint,
     FileReport, FixMode, FixedText, MAX_FIX_ROUNDS,
 };
 use crate::registry::{self, COMPOSE_RULES};
-use crate::rules::compose::ComposeContext;
-use crate::rules::container::secret_in_environment::secret_ranges;
+use crate::rules::compose::{ComposeContext, ServiceMounts};
 use crate::settings::Settings;
 use crate::suppression;
 
@@ -202,9 +201,18 @@ fn lint_compose_project(
     settings: &Settings,
 ) -> Outcome {
     let project = load_project(files, options);
-    let (specs, spec_problems) = project.container_specs();
     let mut problems = project.problems.clone();
-    problems.extend(spec_problems);
+    // The specs are built, checked and dropped one at a time: only their mounts stay,
+    // for the Compose rules that compare services (issue 19 #5).
+    let defaults = EngineDefaults::default();
+    let mut container_lint = ContainerLint::new(&defaults, settings);
+    let mut services = Vec::new();
+    for (spec, spec_problems) in project.service_specs() {
+        problems.extend(spec_problems);
+        container_lint.check(&spec);
+        services.push(ServiceMounts { name: spec.name, mounts: spec.mounts });
+    }
+    let (container_findings, secrets) = container_lint.finish();
 
     let mut found: Vec<Diagnostic> = Vec::new();
     for p in &problems {
@@ -215,14 +223,14 @@ fn lint_compose_project(
         };
         found.push(Diagnostic::new(rule, p.at.clone(), p.message.clone()));
     }
-    let mut cx = ComposeContext::new(&project, &problems, &specs, settings);
+    let mut cx = ComposeContext::new(&project, &problems, &services, settings);
     for rule in COMPOSE_RULES {
         if settings.is_enabled(rule.meta()) {
             rule.check(&mut cx);
         }
     }
     let mut rule_findings = cx.into_diagnostics();
-    rule_findings.extend(lint_container_specs(&specs, &EngineDefaults::default(), settings));
+    rule_findings.extend(container_findings);
     if layering == Layering::WithoutBase {
         let partial: Vec<_> = project
             .services()
@@ -274,7 +282,6 @@ fn lint_compose_project(
     }
     // The Compose rules' findings (and syntax errors) show lines of the same files:
     // they mask the services' secrets too, not only the container rules' findings.
-    let secrets: Vec<_> = specs.iter().flat_map(secret_ranges).collect();
     redact_secrets(&mut found, &secrets);
     dockward_diagnostics::sort_diagnostics(&mut found);
     found.dedup_by(|a, b| {

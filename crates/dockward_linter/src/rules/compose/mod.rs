@@ -16,7 +16,7 @@ pub mod unused_secret_or_config;
 
 use dockward_compose::{Problem, ProblemKind, Project};
 use dockward_diagnostics::{Diagnostic, Location, RuleMeta};
-use dockward_spec::ContainerSpec;
+use dockward_spec::Mount;
 
 use crate::settings::Settings;
 
@@ -26,13 +26,29 @@ pub trait ComposeRule: Sync + Send {
     fn check(&self, cx: &mut ComposeContext<'_>);
 }
 
+/// A service's name and the mounts of its [`ContainerSpec`](dockward_spec::ContainerSpec).
+#[derive(Debug, Clone)]
+pub struct ServiceMounts {
+    pub name: String,
+    pub mounts: Vec<Mount>,
+}
+
+impl ServiceMounts {
+    /// What the Compose rules keep of `specs`.
+    pub fn of(specs: Vec<dockward_spec::ContainerSpec>) -> Vec<Self> {
+        specs.into_iter().map(|s| Self { name: s.name, mounts: s.mounts }).collect()
+    }
+}
+
 /// What a Compose rule sees, and where it reports.
 pub struct ComposeContext<'a> {
     pub project: &'a Project,
     /// The loader's problems and those found while building the specs.
     pub problems: &'a [Problem],
-    /// One spec per service, in the model's order.
-    pub specs: &'a [ContainerSpec],
+    /// The mounts of each service's spec, in the model's order. The specs themselves
+    /// are not kept for the Compose rules: one is about 4 KB, and a file can have
+    /// 50,000 services (issue 19 #5).
+    pub services: &'a [ServiceMounts],
     pub settings: &'a Settings,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
@@ -41,10 +57,10 @@ impl<'a> ComposeContext<'a> {
     pub fn new(
         project: &'a Project,
         problems: &'a [Problem],
-        specs: &'a [ContainerSpec],
+        services: &'a [ServiceMounts],
         settings: &'a Settings,
     ) -> Self {
-        Self { project, problems, specs, settings, diagnostics: Vec::new() }
+        Self { project, problems, services, settings, diagnostics: Vec::new() }
     }
 
     pub fn report(&mut self, rule: &'static RuleMeta, at: &Location, message: impl Into<String>) -> &mut Diagnostic {
@@ -110,7 +126,8 @@ pub(crate) mod testing {
         let (specs, mut problems) = project.container_specs();
         problems.splice(0..0, project.problems.iter().cloned());
         let settings = Settings::default();
-        let mut cx = ComposeContext::new(&project, &problems, &specs, &settings);
+        let services = ServiceMounts::of(specs);
+        let mut cx = ComposeContext::new(&project, &problems, &services, &settings);
         rule.check(&mut cx);
         let mut found = cx.into_diagnostics();
         dockward_diagnostics::sort_diagnostics(&mut found);

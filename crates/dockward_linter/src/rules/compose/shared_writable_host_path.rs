@@ -103,7 +103,7 @@ impl ComposeRule for SharedWritableHostPath {
 
     fn check(&self, cx: &mut ComposeContext<'_>) {
         let mut by_storage: Users<'_> = BTreeMap::new();
-        for spec in cx.specs {
+        for spec in cx.services {
             for m in spec.mounts.iter().filter(|m| !m.is_read_only()) {
                 if let Some(key) = storage(m) {
                     add(&mut by_storage, key, &spec.name, None, m);
@@ -120,7 +120,7 @@ impl ComposeRule for SharedWritableHostPath {
                 if mode == "ro" || from == "container" {
                     continue;
                 }
-                let Some(other) = cx.specs.iter().find(|s| s.name == from) else { continue };
+                let Some(other) = cx.services.iter().find(|s| s.name == from) else { continue };
                 for m in other.mounts.iter().filter(|m| !m.is_read_only()) {
                     if let Some(key) = storage(m) {
                         add(&mut by_storage, key, service.name, Some(item.at.clone()), m);
