@@ -735,3 +735,103 @@ fn container_filters_narrow_the_images_judged_to_those_the_selected_containers_u
     let (by_label, _) = im001(&["--label", "no.such.label"]);
     assert!(by_label.is_empty(), "{by_label:?}");
 }
+
+/// Golden scorecards of a live audit (issue 18): every framework's complete scorecard
+/// (`--format compliance --compliance all`) of an audit of this test's labelled
+/// containers against `tests/golden/compliance/audit-all.json`, a file a person
+/// reviewed. A privileged container with the Docker socket on the default bridge fails
+/// the runtime and network controls; a hardened one on a network of its own adds
+/// nothing; the engine, daemon, host and network-object rules (NW002: the default
+/// bridge's ICC) are not selected, so the file does not depend on how this machine's
+/// daemon is configured: their controls are PARTIAL or NOT CHECKED.
+///
+/// The run id, the containers' ids and the images' ids are replaced by placeholders.
+/// After a deliberate change, regenerate with `DOCKWARD_UPDATE_GOLDEN=1 cargo test -p
+/// dockward --test audit golden` and review the diff.
+#[test]
+fn compliance_scorecards_of_a_live_audit_match_the_golden_file() {
+    let mut fx = Fixture::new();
+    let base = fx.base_image();
+    let risky = fx
+        .create("risky", &["--privileged", "-v", "/var/run/docker.sock:/var/run/docker.sock", &base, "sleep", "1000"]);
+    let net = fx.network("golden", &[]);
+    let hardened = fx.create(
+        "hardened",
+        &[
+            "--network",
+            &net,
+            "--read-only",
+            "--cap-drop",
+            "ALL",
+            "--security-opt",
+            "no-new-privileges",
+            "--memory",
+            "64m",
+            "--cpus",
+            "0.5",
+            "--pids-limit",
+            "64",
+            "--user",
+            "1000:1000",
+            "--restart",
+            "on-failure:3",
+            "--health-cmd",
+            "true",
+            &base,
+            "sleep",
+            "1000",
+        ],
+    );
+    let (out, _) = audit_via_proxy(&fx, &["--format", "compliance", "--compliance", "all", "--select", "CT,IM,NW001"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+
+    let mut actual = stdout(&out);
+    for object in [&risky, &hardened, &base] {
+        let id = fixture::docker(&["inspect", "--format", "{{.Id}}", object]);
+        let id = id.trim();
+        actual = actual.replace(id, "<id>");
+        if let Some(hex) = id.strip_prefix("sha256:") {
+            actual = actual.replace(hex, "<id>").replace(&hex[..12], "<id>");
+        } else {
+            actual = actual.replace(&id[..12], "<id>");
+        }
+    }
+    let run = fx.label().trim_start_matches("dockward.test=").to_string();
+    actual = actual.replace(&run, "<run>");
+
+    // What the file must show, whatever else changes in it.
+    let doc: Value = serde_json::from_str(&actual).unwrap();
+    let frameworks = doc["frameworks"].as_array().unwrap();
+    assert_eq!(frameworks.len(), 6, "all six frameworks");
+    let nist = frameworks.iter().find(|f| f["id"] == "nist-800-190").unwrap();
+    let outcome =
+        |id: &str| nist["controls"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["outcome"].clone();
+    assert_eq!(outcome("4.3.3"), "fail", "the default bridge");
+    assert!(
+        !actual.contains("dw-<run>-hardened/"),
+        "the hardened container fails no control: {}",
+        actual.lines().filter(|l| l.contains("dw-<run>-hardened/")).collect::<Vec<_>>().join("\n")
+    );
+
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/compliance/audit-all.json");
+    if std::env::var_os("DOCKWARD_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (DOCKWARD_UPDATE_GOLDEN=1 writes it)", path.display()));
+    if actual != expected {
+        let (line, (a, e)) = actual
+            .lines()
+            .zip(expected.lines())
+            .enumerate()
+            .find(|(_, (a, e))| a != e)
+            .unwrap_or((actual.lines().count().min(expected.lines().count()), ("<end>", "<end>")));
+        panic!(
+            "the live audit's scorecards differ from {} at line {}:\n  expected: {e}\n  actual:   {a}\n\
+             review the change, then regenerate with DOCKWARD_UPDATE_GOLDEN=1",
+            path.display(),
+            line + 1
+        );
+    }
+}

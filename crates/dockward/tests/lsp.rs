@@ -238,7 +238,11 @@ fn diagnostics_have_utf16_ranges_and_follow_changes_until_close() {
     assert_eq!(df102["range"]["end"], lsp_position(DOCKERFILE, at + "install".len()));
     assert_eq!(df102["range"]["start"]["character"], 26, "UTF-16 units, not bytes (29) or characters (25)");
     assert_eq!(df102["source"], "dockward");
-    assert_eq!(df102["codeDescription"]["href"], "https://dockward.dev/rules/DF102");
+    assert_eq!(
+        df102["codeDescription"]["href"],
+        format!("{}/blob/main/docs/rules/DF102.md", env!("CARGO_PKG_REPOSITORY")),
+        "the rule's page in the repository, as SARIF's helpUri"
+    );
     assert_eq!(find(&found, "DF003")["severity"], 2, "warning");
     assert_eq!(find(&found, "DF005")["severity"], 3, "info");
 

@@ -12,15 +12,14 @@ use lsp_types::{
 
 use crate::document;
 
-/// Where rule pages are: `{code}` is replaced by the rule's code. The same placeholder
-/// home as SARIF's `helpUri` (`dockward_report::sarif`); `initializationOptions.ruleUrl`
-/// changes it.
-pub const DEFAULT_RULE_URL: &str = "https://dockward.dev/rules/{code}";
+/// Where rule pages are: `{code}` is replaced by the rule's code. The same page as
+/// SARIF's `helpUri` (`dockward_report::RULE_PAGE_URL`: `docs/rules/` in the repository);
+/// `initializationOptions.ruleUrl` changes it.
+pub const DEFAULT_RULE_URL: &str = dockward_report::RULE_PAGE_URL;
 
 /// The link to a rule's page.
 pub fn rule_href(template: &str, code: &str) -> Option<Uri> {
-    let url = if template.contains("{code}") { template.replace("{code}", code) } else { format!("{template}{code}") };
-    Uri::from_str(&url).ok()
+    Uri::from_str(&dockward_report::rule_page_url(template, code)).ok()
 }
 
 /// One finding about the document `file` (the text it was checked as) at `uri`.
@@ -138,7 +137,10 @@ mod tests {
 
     #[test]
     fn rule_links_follow_the_template() {
-        assert_eq!(rule_href(DEFAULT_RULE_URL, "DF001").unwrap().as_str(), "https://dockward.dev/rules/DF001");
+        assert_eq!(
+            rule_href(DEFAULT_RULE_URL, "DF001").unwrap().as_str(),
+            format!("{}/blob/main/docs/rules/DF001.md", env!("CARGO_PKG_REPOSITORY"))
+        );
         assert_eq!(
             rule_href("https://git.example.org/docs/rules/{code}.md", "CT001").unwrap().as_str(),
             "https://git.example.org/docs/rules/CT001.md"

@@ -267,6 +267,21 @@ impl VulnCounts {
     }
 }
 
+/// Where a rule's page is: the page generated into `docs/rules/` (the same text as
+/// `dockward rule CODE`), in the repository named by the workspace's `repository` key,
+/// which is the one place to change when the project moves. `{code}` is replaced by the
+/// rule's code. SARIF's `helpUri` and the Language Server's code links use it.
+pub const RULE_PAGE_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules/{code}.md");
+
+/// A rule's page from a template holding `{code}`, or the template followed by the code.
+pub fn rule_page_url(template: &str, code: &str) -> String {
+    if template.contains("{code}") {
+        template.replace("{code}", code)
+    } else {
+        format!("{template}{code}")
+    }
+}
+
 /// A finding's message with its secrets masked as every format masks it, for callers
 /// that print findings outside a [`Report`] (the compliance scorecards).
 pub fn masked_message(d: &Diagnostic) -> std::borrow::Cow<'_, str> {

@@ -12,12 +12,11 @@ use serde::Serialize;
 
 use crate::fingerprint::Fingerprinter;
 use crate::scrub::Secrets;
-use crate::{Report, ReportOptions};
+use crate::{Report, ReportOptions, RULE_PAGE_URL};
 
 const SCHEMA_URI: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-/// Placeholder home of the project; rule pages are `RULES_URI` + code.
-const INFORMATION_URI: &str = "https://dockward.dev";
-const RULES_URI: &str = "https://dockward.dev/rules/";
+/// The project's home: the workspace's `repository` key.
+const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 /// Relative artifact URIs are resolved against this base, which consumers (GitHub,
 /// IDEs) map to the repository or working directory.
 const SRCROOT: &str = "%SRCROOT%";
@@ -362,7 +361,7 @@ fn rule_out<'a>(rule: &RuleMeta, taxonomies: &'a [Taxonomy]) -> RuleOut<'a> {
             text: if docs.is_empty() { rule.summary.to_string() } else { docs.to_string() },
             markdown: (!docs.is_empty()).then(|| docs.to_string()),
         },
-        help_uri: format!("{RULES_URI}{}", rule.code),
+        help_uri: crate::rule_page_url(RULE_PAGE_URL, rule.code),
         default_configuration: Configuration { enabled: rule.default_enabled, level: level(rule.severity) },
         properties: RuleProperties { tags, security_severity: security_severity(rule) },
         relationships: taxonomies
@@ -649,7 +648,8 @@ mod tests {
         assert_eq!(rules[0]["name"], "last-user-is-root");
         assert_eq!(rules[0]["shortDescription"]["text"], "The image runs as root.");
         assert_eq!(rules[0]["fullDescription"]["text"], "The last `USER` of the final stage is `root`.");
-        assert_eq!(rules[0]["helpUri"], "https://dockward.dev/rules/DF001");
+        // The rule's page in the repository, where `dockward rule DF001` prints it from.
+        assert_eq!(rules[0]["helpUri"], format!("{}/blob/main/docs/rules/DF001.md", env!("CARGO_PKG_REPOSITORY")));
         assert_eq!(rules[0]["defaultConfiguration"], json!({"enabled": true, "level": "warning"}));
         assert_eq!(
             rules[0]["properties"],

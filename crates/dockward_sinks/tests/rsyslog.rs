@@ -217,10 +217,13 @@ async fn a_spool_carries_records_over_a_restart_while_rsyslog_is_down() {
     config.queue = Some(16);
     config.spool = Some(SpoolConfig { path: dir.path().join("spool/syslog.jsonl"), max_bytes: 1 << 20 });
 
-    // rsyslog is not running: the sink spools (a queue of 16 would drop most of 300) and
+    // rsyslog is not running: once the first batch has failed its tries in memory (100
+    // and 200 ms apart), the sink spools (a queue of 16 would drop most of 300) and
     // reports the backlog; the process then stops.
     let set = SinkSet::start(&[SinkConfig::Syslog(config.clone())], Metrics::new()).unwrap();
-    for n in 0..300 {
+    set.emit(record(0, RecordSeverity::Error));
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    for n in 1..300 {
         set.emit(record(n, RecordSeverity::Error));
         if n % 10 == 0 {
             tokio::time::sleep(Duration::from_millis(5)).await;

@@ -41,7 +41,7 @@ declare_rule! {
     code = "DM026", name = "authorization-plugin-missing", severity = Warning,
     category = Correctness, target = Daemon, fix = None,
     summary = "An authorization plugin the daemon is configured with cannot be found on the host",
-    practices = ["b: Host & Daemon Security"],
+    practices = ["b-daemon-hardening"],
 }
 
 impl HostRule for AuthorizationPluginMissing {
