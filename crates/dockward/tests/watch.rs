@@ -9,6 +9,8 @@
 mod dockerd;
 #[path = "../../dockward_engine/tests/support/mod.rs"]
 mod fixture;
+#[path = "../../dockward_sinks/tests/support/rsyslog.rs"]
+mod rsyslog;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -25,10 +27,20 @@ struct Watcher {
 
 impl Watcher {
     fn start(dir: &Path, name: &str, args: &[&str]) -> Self {
+        Self::spawn(dir, name, &["--isolated"], args)
+    }
+
+    /// With `config` as its dockward.toml (sinks), instead of `--isolated`.
+    fn start_configured(dir: &Path, name: &str, config: &Path, args: &[&str]) -> Self {
+        Self::spawn(dir, name, &["--config", config.to_str().unwrap()], args)
+    }
+
+    fn spawn(dir: &Path, name: &str, config: &[&str], args: &[&str]) -> Self {
         let out = dir.join(format!("{name}.jsonl"));
         let err = std::fs::File::create(dir.join(format!("{name}.err"))).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_dockward"))
-            .args(["watch", "--isolated"])
+            .arg("watch")
+            .args(config)
             .args(args)
             .stdout(std::fs::File::create(&out).unwrap())
             .stderr(err)
@@ -241,6 +253,101 @@ fn a_restarted_watcher_resumes_from_its_state_without_repeats() {
         "a resumed watcher does not start afresh: {}",
         lines(&records)
     );
+}
+
+/// A sink that is down loses nothing: the syslog sink (rsyslog not running yet) spools
+/// the records of labelled containers to disk, its backlog shows in the Prometheus
+/// textfile, and when rsyslog is up and the watcher runs again the spooled records reach
+/// rsyslog first, in order, beside the new ones. The file sink beside it is never held up.
+#[test]
+fn a_dead_syslog_sink_spools_reports_its_backlog_and_delivers_after_a_restart() {
+    let mut fx = Fixture::new();
+    let image = fx.base_image();
+    let dir = fx.dir.path().to_path_buf();
+    let port = rsyslog::free_port();
+    let config = dir.join("dockward.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[watch]\nstate = \"{dir}/state.json\"\n\n\
+             [[watch.sink]]\ntype = \"syslog\"\naddress = \"127.0.0.1:{port}\"\ntransport = \"tcp\"\n\
+             spool = {{ path = \"{dir}/spool/syslog\", max-bytes = 4194304 }}\n\n\
+             [[watch.sink]]\ntype = \"file\"\npath = \"{dir}/records.jsonl\"\n\n\
+             [[watch.sink]]\ntype = \"prometheus-textfile\"\npath = \"{dir}/dockward.prom\"\ninterval-secs = 1\n",
+            dir = dir.display()
+        ),
+    )
+    .unwrap();
+    let file_records = || -> Vec<Value> {
+        std::fs::read_to_string(dir.join("records.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    };
+    let wait_file = |what: &str, want: &dyn Fn(&Value) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !file_records().iter().any(want) {
+            assert!(Instant::now() < deadline, "no record {what} in the file sink:\n{}", lines(&file_records()));
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+
+    // rsyslog is down: the first resync and three containers' records are spooled.
+    let mut first = Watcher::start_configured(&dir, "first", &config, &[]);
+    wait_file("of the first resync", &|r: &Value| r["kind"] == "watch.resync");
+    let names: Vec<String> =
+        (0..3).map(|n| fx.create(&format!("c{n}"), &["--network", "none", &image, "sleep", "300"])).collect();
+    for name in &names {
+        wait_file("of a new container", &|r: &Value| r["object"]["name"] == name.as_str() && r["change"] == "new");
+    }
+    // The backlog gauge names the syslog sink (written every second, and at shutdown).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let backlog = loop {
+        let prom = std::fs::read_to_string(dir.join("dockward.prom")).unwrap_or_default();
+        let line = prom
+            .lines()
+            .find(|l| l.starts_with("dockward_sink_backlog{") && l.contains(&format!("127.0.0.1:{port}")))
+            .map(str::to_string);
+        if let Some(n) = line.as_deref().and_then(|l| l.rsplit(' ').next()).and_then(|n| n.parse::<u64>().ok()) {
+            // The resync's records and three containers' at least, queued or spooled.
+            if n >= 4 {
+                break n;
+            }
+        }
+        assert!(Instant::now() < deadline, "no backlog of 4 for the syslog sink in the textfile:\n{prom}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(backlog >= 4);
+    first.stop();
+    assert!(std::fs::metadata(dir.join("spool/syslog")).map(|m| m.len() > 0).unwrap_or(false), "nothing spooled");
+
+    // rsyslog comes up; the watcher starts again and resumes from its state.
+    let rsyslog_dir = dir.join("rsyslog");
+    std::fs::create_dir_all(&rsyslog_dir).unwrap();
+    let server = rsyslog::Rsyslog::start(
+        &rsyslog_dir,
+        port,
+        "",
+        "module(load=\"imptcp\")\ninput(type=\"imptcp\" address=\"127.0.0.1\" port=\"{port}\" ruleset=\"in\")",
+    );
+    let mut second = Watcher::start_configured(&dir, "second", &config, &[]);
+    let last = fx.create("after", &["--network", "none", &image, "sleep", "300"]);
+    wait_file("of the container created after the restart", &|r: &Value| r["object"]["name"] == last.as_str());
+    second.stop();
+
+    let spooled_and_new = file_records().len();
+    let received = server.lines(spooled_and_new);
+    let seqs: Vec<u64> = received.iter().map(|l| l["parsed"]["seq"].as_u64().unwrap()).collect();
+    let sent: Vec<u64> = file_records().iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, sent, "every record the file sink has reached rsyslog, spooled ones first, in order");
+    for name in names.iter().chain([&last]) {
+        assert!(
+            received.iter().any(|l| l["parsed"]["object"]["name"] == name.as_str() && l["msgid"] == "watch.finding"),
+            "{name} missing from rsyslog"
+        );
+    }
+    assert_schema(&received.iter().map(|l| l["parsed"].clone()).collect::<Vec<_>>());
 }
 
 /// 300 events while the watcher is stopped (SIGSTOP): the daemon skips it, the watcher
