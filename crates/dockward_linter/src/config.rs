@@ -63,6 +63,8 @@ pub struct WatchSection {
     pub state: Option<String>,
     pub format: Option<String>,
     pub timeout: Option<u64>,
+    pub auditd_log: Option<String>,
+    pub auditd_key: Option<String>,
     #[serde(default)]
     pub sink: Vec<toml::Table>,
 }

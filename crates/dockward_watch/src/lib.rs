@@ -4,6 +4,7 @@
 //!
 //! Like `dockward_engine`, this crate knows tokio; the binary calls [`run`], which blocks.
 
+pub mod auditd;
 pub mod config;
 pub mod judge;
 pub mod record;
@@ -19,7 +20,7 @@ use dockward_sinks::{Metrics, RecordSeverity, SinkConfig, SinkSet};
 use serde_json::json;
 
 pub use record::Format;
-pub use watcher::{Options, Tuning};
+pub use watcher::{AuditdOptions, Options, Tuning};
 
 /// Rebuilds the rule settings and resync interval (SIGHUP).
 pub type Reload = Box<dyn Fn() -> Result<Tuning, String> + Send>;
@@ -44,6 +45,7 @@ async fn run_async(options: Options, sinks: Vec<SinkConfig>, reload: Reload) -> 
     let metrics = Metrics::new();
     let sinks = SinkSet::start(&sinks, metrics).map_err(|e| e.to_string())?;
     let shared = watcher::Shared::new(sinks, options.format, state, options.tuning.clone());
+    let auditd_poller = options.auditd.as_ref().map(|a| start_auditd(&shared, a, &options.endpoints));
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut int = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
     let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
@@ -105,6 +107,9 @@ async fn run_async(options: Options, sinks: Vec<SinkConfig>, reload: Reload) -> 
         }
     };
     let _ = stop_tx.send(true);
+    if let Some(poller) = auditd_poller {
+        poller.abort();
+    }
     for t in tasks {
         let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
     }
@@ -114,4 +119,48 @@ async fn run_async(options: Options, sinks: Vec<SinkConfig>, reload: Reload) -> 
     let shared = Arc::try_unwrap(shared).map_err(|_| "a task still holds the sinks".to_string())?;
     shared.sinks.shutdown(Duration::from_secs(20)).await;
     Ok(())
+}
+
+/// Reads the audit log every 250 ms (the window stays current and bounded between events);
+/// a read error is reported once in a `watch.auditd` record, and again after a recovery.
+fn start_auditd(
+    shared: &Arc<watcher::Shared>,
+    options: &watcher::AuditdOptions,
+    endpoints: &[dockward_engine::Endpoint],
+) -> tokio::task::JoinHandle<()> {
+    let hosts: Vec<String> = endpoints.iter().map(|e| e.host.clone()).collect();
+    let correlator = Arc::new(auditd::Correlator::new(&options.log, &options.key, &hosts));
+    let _ = shared.auditd.set(correlator.clone());
+    let shared = shared.clone();
+    let log = options.log.display().to_string();
+    tokio::spawn(async move {
+        let mut failing = false;
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+        loop {
+            tick.tick().await;
+            let c = correlator.clone();
+            let result = tokio::task::spawn_blocking(move || c.poll()).await.unwrap_or_else(|e| Err(e.to_string()));
+            match result {
+                Err(error) if !failing => {
+                    failing = true;
+                    shared.emit(record::health_record(
+                        "watch.auditd",
+                        None,
+                        RecordSeverity::Warning,
+                        json!({"log": log, "error": error}),
+                    ));
+                }
+                Ok(()) if failing => {
+                    failing = false;
+                    shared.emit(record::health_record(
+                        "watch.auditd",
+                        None,
+                        RecordSeverity::Notice,
+                        json!({"log": log, "reading": true}),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    })
 }

@@ -289,6 +289,12 @@ pub fn ecs(record: &Value) -> Value {
     if let Some(user) = record["actor"]["identity"]["user"].as_str() {
         out["user"] = json!({"name": user});
     }
+    // auditd: the caller's uid and process (ECS `user.id` is a keyword).
+    let identity = &record["actor"]["identity"];
+    if identity["source"] == "auditd" {
+        out["user"]["id"] = identity["uid"].to_string().into();
+        out["process"] = json!({"pid": identity["pid"], "executable": identity["exe"], "name": identity["comm"]});
+    }
     out
 }
 

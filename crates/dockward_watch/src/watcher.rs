@@ -37,6 +37,15 @@ pub struct Options {
     pub format: Format,
     pub state_path: Option<std::path::PathBuf>,
     pub tuning: Tuning,
+    /// `--auditd-log`: who did it, from the audit log (docs/watch.md).
+    pub auditd: Option<AuditdOptions>,
+}
+
+/// The audit log to correlate events with, and the key of the connect rules.
+#[derive(Debug, Clone)]
+pub struct AuditdOptions {
+    pub log: std::path::PathBuf,
+    pub key: String,
 }
 
 /// Shared by every task: the sinks, numbering, the state.
@@ -50,6 +59,8 @@ pub struct Shared {
     dirty: std::sync::atomic::AtomicBool,
     /// The sinks' backlog and drops last reported (a record only when they change).
     sink_report: Mutex<Option<SinkReport>>,
+    /// Set with `--auditd-log`: identities of the callers from the audit log.
+    pub auditd: std::sync::OnceLock<Arc<crate::auditd::Correlator>>,
 }
 
 /// Sinks whose backlog is high, and the drop counters' exposition lines.
@@ -65,6 +76,7 @@ impl Shared {
             tuning: Mutex::new(tuning),
             dirty: Default::default(),
             sink_report: Mutex::new(None),
+            auditd: std::sync::OnceLock::new(),
         })
     }
 
@@ -443,7 +455,11 @@ fn apply(
         }
         drafts
     });
-    for d in drafts {
+    for mut d in drafts {
+        // Who did it: an identity only over `unknown` (docs/watch.md, "Who did it").
+        if let (Some(ev), Some(auditd)) = (event, shared.auditd.get()) {
+            auditd.attach(&e.host.endpoint, ev.time_nano, &mut d.body);
+        }
         shared.emit(d);
     }
 }
@@ -551,6 +567,12 @@ async fn handle_events(
 ) {
     if events.is_empty() {
         return;
+    }
+    if let (Some(auditd), Some(newest)) = (shared.auditd.get(), events.iter().map(|ev| ev.time_nano).max()) {
+        // The window of the newest event reaches 0.5 s past it: wait until the log has it.
+        if e.host.endpoint.starts_with("unix://") {
+            auditd.settle(newest).await;
+        }
     }
     let metrics = shared.sinks.metrics().clone();
     // The last event of the batch for each container to judge (so a create+start is one inspect).

@@ -45,6 +45,13 @@ pub struct WatchArgs {
     /// Seconds before a request to the engine is given up.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
+    /// The Linux audit log to correlate events with: the caller's uid and executable when
+    /// exactly one client connected to the socket around an event [config: `[watch] auditd-log`].
+    #[arg(long, value_name = "FILE")]
+    pub auditd_log: Option<PathBuf>,
+    /// The key of the audit rules on connect to the socket [default: docker-api, or `[watch] auditd-key`].
+    #[arg(long, value_name = "KEY")]
+    pub auditd_key: Option<String>,
     /// Use this config file instead of searching for dockward.toml from the current directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -151,6 +158,14 @@ fn run_inner(args: WatchArgs) -> Result<(), String> {
         format,
         state_path: args.state.clone().or(section.state.clone()),
         tuning: tuning_now,
+        auditd: args.auditd_log.clone().or(section.auditd_log.clone()).map(|log| dockward_watch::AuditdOptions {
+            log,
+            key: args
+                .auditd_key
+                .clone()
+                .or(section.auditd_key.clone())
+                .unwrap_or_else(|| dockward_watch::auditd::DEFAULT_KEY.to_string()),
+        }),
     };
     let isolated = args.isolated;
     let reload: dockward_watch::Reload =
