@@ -427,3 +427,165 @@ fn a_restarted_daemon_is_a_gap_and_a_resync() {
     w.wait_for("of the image resolved", 30, finding_of("dw-watch:one", "resolved"));
     assert_schema(&w.records());
 }
+
+/// `auditctl -s`: the kernel's audit `enabled` flag and the pid of the auditd it talks to.
+fn audit_status() -> (String, u32) {
+    let out = Command::new("auditctl").arg("-s").output().expect("run auditctl -s (the auditd package)");
+    assert!(out.status.success(), "auditctl -s failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let field =
+        |name: &str| text.lines().find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string())).unwrap_or_default();
+    (field("enabled "), field("pid ").parse().unwrap_or(0))
+}
+
+/// An auditd of the test's own (`auditd -n -c DIR`, its log in DIR) with one connect rule
+/// on the Docker socket under a key of this run. On drop, also when the test fails: the
+/// rule is deleted, this auditd stopped by its pid, and the kernel's `enabled` flag set
+/// back to what it was.
+struct Auditd {
+    child: Option<Child>,
+    rule: Option<Vec<String>>,
+    enabled_before: String,
+    log: PathBuf,
+}
+
+impl Auditd {
+    fn start(dir: &Path, key: &str) -> Self {
+        let (enabled_before, pid) = audit_status();
+        assert_eq!(
+            pid, 0,
+            "an auditd (pid {pid}) already talks to the kernel: this test starts its own auditd and would take the \
+             kernel's audit connection from it; run it on a machine where no auditd runs"
+        );
+        assert_ne!(enabled_before, "2", "the kernel's audit configuration is locked (enabled 2): no rule can be added");
+        let log = dir.join("audit.log");
+        // The numbers auditd insists on (space_left above admin_space_left); every
+        // action that could touch the system is IGNORE.
+        std::fs::write(
+            dir.join("auditd.conf"),
+            format!(
+                "local_events = yes\nwrite_logs = yes\nlog_file = {}\nlog_format = ENRICHED\nflush = INCREMENTAL_ASYNC\n\
+                 freq = 20\nmax_log_file = 8\nnum_logs = 2\nmax_log_file_action = ROTATE\nspace_left = 2\n\
+                 space_left_action = IGNORE\nadmin_space_left = 1\nadmin_space_left_action = IGNORE\n\
+                 disk_full_action = IGNORE\ndisk_error_action = IGNORE\nname_format = NONE\n",
+                log.display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new("/usr/sbin/auditd")
+            .args(["-n", "-c", dir.to_str().unwrap()])
+            .stdout(std::fs::File::create(dir.join("auditd.out")).unwrap())
+            .stderr(std::fs::File::create(dir.join("auditd.err")).unwrap())
+            .spawn()
+            .expect("start /usr/sbin/auditd");
+        let mut me = Auditd { child: Some(child), rule: None, enabled_before, log };
+        let own = me.child.as_ref().unwrap().id();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while audit_status().1 != own {
+            if let Some(status) = me.child.as_mut().unwrap().try_wait().unwrap() {
+                panic!(
+                    "auditd exited with {status}: {}",
+                    std::fs::read_to_string(dir.join("auditd.err")).unwrap_or_default()
+                );
+            }
+            assert!(Instant::now() < deadline, "auditd (pid {own}) did not register with the kernel within 20 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let rule: Vec<String> =
+            ["always,exit", "-F", "arch=b64", "-S", "connect", "-F", "path=/run/docker.sock", "-k", key]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        let out = Command::new("auditctl").arg("-a").args(&rule).output().unwrap();
+        assert!(out.status.success(), "auditctl -a {rule:?}: {}", String::from_utf8_lossy(&out.stderr));
+        me.rule = Some(rule);
+        me
+    }
+}
+
+impl Drop for Auditd {
+    fn drop(&mut self) {
+        if let Some(rule) = self.rule.take() {
+            let _ = Command::new("auditctl").arg("-d").args(&rule).status();
+        }
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !matches!(child.try_wait(), Ok(Some(_))) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = Command::new("auditctl").args(["-e", &self.enabled_before]).stdout(Stdio::null()).status();
+    }
+}
+
+/// The docker CLI the fixtures run, as the kernel names its executable.
+fn docker_cli() -> String {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path).map(|d| d.join("docker")).find(|p| p.is_file()).expect("docker on PATH");
+    std::fs::canonicalize(found).unwrap().to_string_lossy().into_owned()
+}
+
+/// Who did it, with a real auditd: an auditd of the test's own logs the connects to the
+/// socket under a rule of this run's key, and the watcher attaches the docker CLI's uid and
+/// executable to the records of containers it created. Only when exactly one client
+/// connected around the event: other processes on this machine that talk to the daemon at
+/// the same moment make it `unknown` (with the number of candidates), never someone else,
+/// so of a few containers at least one must be attributed, and every attribution must be
+/// the CLI's.
+#[test]
+fn auditd_connect_records_name_the_docker_cli_as_the_caller() {
+    let mut fx = Fixture::new();
+    let image = fx.base_image();
+    let key = format!("dwtest-{}", fx.run_id);
+    let auditd = Auditd::start(fx.dir.path(), &key);
+    let log = auditd.log.to_str().unwrap().to_string();
+    let mut w = Watcher::start(fx.dir.path(), "w", &["--auditd-log", &log, "--auditd-key", &key]);
+    w.wait_for("of the first resync", 60, is("watch.resync"));
+    let cli = docker_cli();
+    let mut attributed = Vec::new();
+    for n in 0..5 {
+        let name = fx.create(&format!("a{n}"), &["--network", "none", &image, "sleep", "300"]);
+        let new = w.wait_for("of a new container", 30, finding_of(&name, "new"));
+        let identity = &new["actor"]["identity"];
+        match identity["source"].as_str() {
+            Some("auditd") => {
+                assert_eq!(identity["uid"], 0, "{new}");
+                assert_eq!(identity["exe"], cli.as_str(), "{new}");
+                assert_eq!(identity["comm"], "docker", "{new}");
+                assert!(identity["pid"].as_u64().unwrap() > 0, "{new}");
+                attributed.push(name);
+            }
+            Some("unknown") => {
+                // Others connected meanwhile: say so, name nobody.
+                assert!(identity.get("uid").is_none() && identity.get("exe").is_none(), "{new}");
+            }
+            other => panic!("identity source {other:?}: {new}"),
+        }
+        if attributed.len() >= 2 {
+            break;
+        }
+        // Apart from the last one's window (2 s before, 0.5 s after each event).
+        std::thread::sleep(Duration::from_millis(2600));
+    }
+    w.stop();
+    let records = w.records();
+    assert_schema(&records);
+    let log_text = std::fs::read_to_string(&auditd.log).unwrap_or_default();
+    assert!(
+        !attributed.is_empty(),
+        "no container's record named the docker CLI; records:\n{}\naudit log (key {key}):\n{}",
+        lines(&records),
+        log_text.lines().filter(|l| l.contains(&key)).collect::<Vec<_>>().join("\n")
+    );
+    // The resync's records have no event: never an identity.
+    assert!(records
+        .iter()
+        .filter(|r| r["source"] == "resync")
+        .all(|r| r["actor"]["identity"] == serde_json::json!({"source": "unknown"})));
+    drop(auditd);
+    let (_, pid) = audit_status();
+    assert_eq!(pid, 0, "the test's auditd is gone");
+}
