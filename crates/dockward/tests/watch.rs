@@ -534,7 +534,8 @@ fn docker_cli() -> String {
 /// connected around the event: other processes on this machine that talk to the daemon at
 /// the same moment make it `unknown` (with the number of candidates), never someone else,
 /// so of a few containers at least one must be attributed, and every attribution must be
-/// the CLI's.
+/// the CLI's. A python3 process connecting to the socket just before a create makes that
+/// record `unknown` with two candidates or more.
 #[test]
 fn auditd_connect_records_name_the_docker_cli_as_the_caller() {
     let mut fx = Fixture::new();
@@ -556,10 +557,12 @@ fn auditd_connect_records_name_the_docker_cli_as_the_caller() {
                 assert_eq!(identity["exe"], cli.as_str(), "{new}");
                 assert_eq!(identity["comm"], "docker", "{new}");
                 assert!(identity["pid"].as_u64().unwrap() > 0, "{new}");
+                eprintln!("attributed: {}", new["actor"]);
                 attributed.push(name);
             }
             Some("unknown") => {
                 // Others connected meanwhile: say so, name nobody.
+                eprintln!("not attributed: {}", new["actor"]);
                 assert!(identity.get("uid").is_none() && identity.get("exe").is_none(), "{new}");
             }
             other => panic!("identity source {other:?}: {new}"),
@@ -570,6 +573,16 @@ fn auditd_connect_records_name_the_docker_cli_as_the_caller() {
         // Apart from the last one's window (2 s before, 0.5 s after each event).
         std::thread::sleep(Duration::from_millis(2600));
     }
+    // A second client (python3 connecting to the socket) just before a create: two
+    // candidates, nobody named.
+    std::thread::sleep(Duration::from_millis(2600));
+    let connect = "import socket; s = socket.socket(socket.AF_UNIX); s.connect('/run/docker.sock'); s.close()";
+    assert!(Command::new("python3").args(["-c", connect]).status().unwrap().success());
+    let name = fx.create("crowd", &["--network", "none", &image, "sleep", "300"]);
+    let crowded = w.wait_for("of the container created beside another client", 30, finding_of(&name, "new"));
+    let identity = &crowded["actor"]["identity"];
+    assert_eq!(identity["source"], "unknown", "{crowded}");
+    assert!(identity["candidates"].as_u64().unwrap() >= 2, "{crowded}");
     w.stop();
     let records = w.records();
     assert_schema(&records);
