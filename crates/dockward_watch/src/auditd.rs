@@ -131,7 +131,7 @@ pub fn untrusted(value: &str) -> Option<String> {
 }
 
 fn hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
@@ -533,7 +533,7 @@ impl Correlator {
         let ready = event_ns / 1_000_000 + AFTER_MS + 100;
         let now = crate::record::now_nanos() / 1_000_000;
         if ready > now {
-            tokio::time::sleep(Duration::from_millis((ready - now).min(AFTER_MS as i64 + 100) as u64)).await;
+            tokio::time::sleep(Duration::from_millis((ready - now).min(AFTER_MS + 100) as u64)).await;
         }
         let _ = self.poll();
     }
@@ -768,10 +768,10 @@ mod tests {
         tail.poll(|l| got.push(l.to_string())).unwrap();
         assert_eq!(got, ["one", "two", "three"]);
         // Rotation: auditd renames the file and opens a new one; the rest of the old one is read first.
-        write!(f, "four\n").unwrap();
+        writeln!(f, "four").unwrap();
         std::fs::rename(&path, dir.path().join("audit.log.1")).unwrap();
         let mut g = File::create(&path).unwrap();
-        write!(g, "five\n").unwrap();
+        writeln!(g, "five").unwrap();
         tail.poll(|l| got.push(l.to_string())).unwrap();
         assert_eq!(got[3..], ["four", "five"]);
         // Truncation in place.
