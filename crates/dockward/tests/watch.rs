@@ -602,3 +602,22 @@ fn auditd_connect_records_name_the_docker_cli_as_the_caller() {
     let (_, pid) = audit_status();
     assert_eq!(pid, 0, "the test's auditd is gone");
 }
+
+/// An audit log that is not there (a wrong path, auditd not started yet) is a
+/// `watch.auditd` record, and so is its coming back; the watcher runs on meanwhile.
+#[test]
+fn a_missing_audit_log_is_reported_and_followed_once_it_appears() {
+    let fx = Fixture::new();
+    let log = fx.dir.path().join("audit.log");
+    let mut w = Watcher::start(fx.dir.path(), "w", &["--auditd-log", log.to_str().unwrap()]);
+    let missing =
+        w.wait_for("of the missing log", 30, |r| r["kind"] == "watch.auditd" && r["health"]["error"].is_string());
+    assert_eq!(missing["health"]["log"], log.to_str().unwrap());
+    assert!(missing["health"]["error"].as_str().unwrap().contains("No such file"), "{missing}");
+    std::fs::write(&log, "").unwrap();
+    w.wait_for("of the log read again", 30, |r| r["kind"] == "watch.auditd" && r["health"]["reading"] == true);
+    w.stop();
+    let records = w.records();
+    assert_schema(&records);
+    assert_eq!(records.iter().filter(|r| r["kind"] == "watch.auditd").count(), 2, "{}", lines(&records));
+}

@@ -435,6 +435,7 @@ impl Tail {
     /// Reads what was appended since the last poll and hands each complete line to `line`.
     pub fn poll(&mut self, mut line: impl FnMut(&str)) -> std::io::Result<()> {
         let current = std::fs::metadata(&self.path);
+        let mut rotated_now = false;
         if let Some((_, ino)) = &self.file {
             let rotated = match &current {
                 Ok(m) => m.ino() != *ino,
@@ -444,10 +445,17 @@ impl Tail {
                 // Finish the old file (auditd may have written to it before the rename).
                 self.read(&mut line)?;
                 self.file = None;
+                rotated_now = true;
             }
         }
         if self.file.is_none() {
-            let Ok(meta) = current else { return Ok(()) };
+            let meta = match current {
+                Ok(meta) => meta,
+                // Renamed, the new file not created yet: the next poll finds it.
+                Err(_) if rotated_now => return Ok(()),
+                // Missing (a wrong path, auditd not started yet): reported, tried again.
+                Err(e) => return Err(e),
+            };
             let mut file = File::open(&self.path)?;
             self.offset = 0;
             self.partial.clear();
@@ -780,10 +788,52 @@ mod tests {
         std::fs::write(&path, "six\n").unwrap();
         tail.poll(|l| got.push(l.to_string())).unwrap();
         assert_eq!(got[5..], ["six"]);
-        // No file (between a rename and the new file): nothing, no error.
+        // No file: an error to report (the watcher goes on and tries again), then it comes back.
         std::fs::remove_file(&path).unwrap();
+        tail.poll(|l| got.push(l.to_string())).unwrap(); // the open file ends
+        assert_eq!(tail.poll(|l| got.push(l.to_string())).unwrap_err().kind(), std::io::ErrorKind::NotFound);
+        std::fs::write(&path, "seven\n").unwrap();
         tail.poll(|l| got.push(l.to_string())).unwrap();
-        assert_eq!(got.len(), 6);
+        assert_eq!(got[6..], ["seven"]);
+    }
+
+    /// Lines of a real-looking event, mutated at random bytes, cut, repeated and glued:
+    /// the parser and the window take all of it without a panic.
+    #[test]
+    fn mutated_records_never_panic() {
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let base = connect("1733350000.400", 456, 777, 1000, 0, "/usr/bin/docker", "/run/docker.sock");
+        let alphabet = b" =\"'():.x0F\x1d\xff\n\0a1";
+        let mut w = Window::default();
+        for _ in 0..50_000 {
+            let mut bytes = base[(next() % base.len() as u64) as usize].clone().into_bytes();
+            for _ in 0..(next() % 6) {
+                let at = (next() % bytes.len() as u64) as usize;
+                match next() % 4 {
+                    0 => bytes[at] = alphabet[(next() % alphabet.len() as u64) as usize],
+                    1 => bytes.truncate(at),
+                    2 => bytes.insert(at, alphabet[(next() % alphabet.len() as u64) as usize]),
+                    _ => {
+                        let tail = bytes[at..].to_vec();
+                        bytes.extend_from_slice(&tail);
+                    }
+                }
+                if bytes.is_empty() {
+                    break;
+                }
+            }
+            let line = String::from_utf8_lossy(&bytes);
+            let _ = parse_line(&line);
+            w.feed(&line, &filter());
+        }
+        let _ = w.verdict(EVENT_MS, &filter().sockets, &filter());
+        assert!(w.len() <= MAX_CONNECTS);
     }
 
     #[test]
