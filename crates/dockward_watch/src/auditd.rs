@@ -262,6 +262,9 @@ fn socket_aliases(path: &str) -> BTreeSet<String> {
 pub struct Window {
     connects: BTreeMap<(i64, u64), Connect>,
     newest_ms: i64,
+    /// From when the window knows every connect: the first record read (the log's part
+    /// before it, or before the watcher, is unknown), moved on as old connects are dropped.
+    complete_from_ms: Option<i64>,
 }
 
 impl Window {
@@ -276,6 +279,7 @@ impl Window {
     /// Takes one log line into account.
     pub fn feed(&mut self, line: &str, filter: &Filter) {
         let Some(l) = parse_line(line) else { return };
+        self.complete_from_ms.get_or_insert(l.time_ms);
         let id = (l.time_ms, l.serial);
         match l.kind {
             "SYSCALL" => {
@@ -354,13 +358,20 @@ impl Window {
             if *t >= horizon && self.connects.len() <= MAX_CONNECTS {
                 break;
             }
+            let dropped = *t + 1;
+            self.complete_from_ms = Some(self.complete_from_ms.map_or(dropped, |c| c.max(dropped)));
             self.connects.pop_first();
         }
     }
 
     /// The clients that connected to `sockets` (or with the rule's key) from [`BEFORE_MS`]
     /// before `event_ms` to [`AFTER_MS`] after it, the engine's plumbing and dockward left out.
+    /// A window that begins before what was read (or kept) is `unknown`: a connect there
+    /// cannot be ruled out.
     pub fn verdict(&self, event_ms: i64, sockets: &BTreeSet<String>, filter: &Filter) -> Verdict {
+        if self.complete_from_ms.is_none_or(|c| event_ms - BEFORE_MS < c) {
+            return Verdict::Unknown(0);
+        }
         let range = (event_ms - BEFORE_MS, 0)..=(event_ms + AFTER_MS, u64::MAX);
         let mut clients: BTreeMap<(u64, u64, &str), Vec<&Connect>> = BTreeMap::new();
         for c in self.connects.range(range).map(|(_, c)| c) {
@@ -596,8 +607,12 @@ mod tests {
         ]
     }
 
+    /// What auditd writes first: the log covers everything from here on.
+    const START: &str = "type=DAEMON_START msg=audit(1733349990.000:1): op=start ver=3.0.9 format=enriched kernel=6.18.44 auid=4294967295 pid=1 uid=0 ses=4294967295 res=success";
+
     fn window(lines: &[String]) -> Window {
         let mut w = Window::default();
+        w.feed(START, &filter());
         for l in lines {
             w.feed(l, &filter());
         }
@@ -689,6 +704,22 @@ mod tests {
         let w = window(&lines);
         assert_eq!(w.verdict(EVENT_MS, &filter().sockets, &filter()), Verdict::Unknown(0));
         assert_eq!(identity(&Verdict::Unknown(0)), json!({"source": "unknown"}));
+    }
+
+    #[test]
+    fn a_window_that_begins_before_what_was_read_is_unknown() {
+        // The log read starts 0.6 s before the event: a connect 1 s before it may be missing.
+        let mut w = Window::default();
+        for l in connect("1733350000.400", 456, 777, 1000, 0, "/usr/bin/docker", "/run/docker.sock") {
+            w.feed(&l, &filter());
+        }
+        assert_eq!(w.len(), 1);
+        assert_eq!(w.verdict(EVENT_MS, &filter().sockets, &filter()), Verdict::Unknown(0));
+        assert!(matches!(w.verdict(EVENT_MS + 1_400, &filter().sockets, &filter()), Verdict::One(..)));
+        // Connects dropped for age: the window no longer covers their time.
+        w.feed(&connect("1733350200.000", 457, 778, 1000, 0, "/usr/bin/docker", "/run/docker.sock")[0], &filter());
+        assert_eq!(w.len(), 1);
+        assert_eq!(w.verdict(EVENT_MS + 1_400, &filter().sockets, &filter()), Verdict::Unknown(0));
     }
 
     #[test]
@@ -842,7 +873,10 @@ mod tests {
         let log = dir.path().join("audit.log");
         std::fs::write(
             &log,
-            connect("1733350000.400", 456, 777, 1000, 0, "/usr/bin/docker", "/var/run/docker.sock").join("\n") + "\n",
+            format!(
+                "{START}\n{}\n",
+                connect("1733350000.400", 456, 777, 1000, 0, "/usr/bin/docker", "/var/run/docker.sock").join("\n")
+            ),
         )
         .unwrap();
         let c = Correlator::new(&log, DEFAULT_KEY, &["unix:///var/run/docker.sock".into()]);
