@@ -42,8 +42,8 @@ declare_rule! {
     /// a `connect` syscall rule on the socket's resolved path (`/run/docker.sock`; the
     /// `b32` twin catches 32-bit callers), as in the example: each record carries the
     /// caller's uid, auid, pid, executable and command line (`proctitle`). The events API
-    /// names no user, so this is what `dockward watch` can be correlated with
-    /// (docs/watch.md, "Who did it").
+    /// names no user, so this is what `dockward watch --auditd-log /var/log/audit/audit.log`
+    /// correlates events with (docs/watch.md, "Who did it").
     ///
     /// ## References
     /// - CIS Docker Benchmark 1.1.3 to 1.1.18
