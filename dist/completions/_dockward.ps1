@@ -37,6 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'dockward' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or a subcommand''s')
             [CompletionResult]::new('guard', 'guard', [CompletionResultType]::ParameterValue, 'Enforce the container rules at the daemon: a Docker authorization plugin (docs/guard.md)')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow live engines'' events: judge what changes, emit findings (new, changed, resolved) and health as JSON lines (docs/watch.md)')
+            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run the Language Server (LSP over stdin/stdout) for editors: diagnostics as you type, fixes as code actions, rule docs on hover (docs/editors.md)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -351,6 +353,56 @@ Register-ArgumentCompleter -Native -CommandName 'dockward' -ScriptBlock {
         'dockward;guard;help;help' {
             break
         }
+        'dockward;watch' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Engine to watch (`unix:///path`, `tcp://host:2376`, `ssh://user@host`); repeat for several')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Engine to watch (`unix:///path`, `tcp://host:2376`, `ssh://user@host`); repeat for several')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Docker CLI context to watch; repeat for several')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Docker CLI context to watch; repeat for several')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State file (last event, open findings): a restart resumes from it without repeats [config: `[watch] state`]')
+            [CompletionResult]::new('--resync', '--resync', [CompletionResultType]::ParameterName, 'Seconds between two full audits diffed against the known state [default: 900, or `[watch] resync`]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Record format [default: json, or `[watch] format`]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds before a request to the engine is given up')
+            [CompletionResult]::new('--guard-log', '--guard-log', [CompletionResultType]::ParameterName, '`dockward guard`''s decision log (its file sink) to follow: records about a container the guard saw a TLS client create or change name that user [config: `[watch] guard-log`]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of searching for dockward.toml from the current directory')
+            [CompletionResult]::new('--select', '--select', [CompletionResultType]::ParameterName, 'Rules to run instead of the default set')
+            [CompletionResult]::new('--extend-select', '--extend-select', [CompletionResultType]::ParameterName, 'Rules to run in addition to the selection')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Rules to skip')
+            [CompletionResult]::new('--isolated', '--isolated', [CompletionResultType]::ParameterName, 'Ignore every config file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Print a hardened systemd unit that runs `dockward watch` (never written by dockward)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dockward;watch;install' {
+            [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'The dockward binary the unit runs')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dockward;watch;help' {
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Print a hardened systemd unit that runs `dockward watch` (never written by dockward)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dockward;watch;help;install' {
+            break
+        }
+        'dockward;watch;help;help' {
+            break
+        }
+        'dockward;server' {
+            [CompletionResult]::new('--stdio', '--stdio', [CompletionResultType]::ParameterName, 'Talk LSP over stdin and stdout: the default and only transport (accepted because editor clients pass it)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'dockward;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check Dockerfiles, Compose files, docker run lines in scripts/Makefiles/CI files, and daemon configuration (directories are searched recursively, honouring .gitignore)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Audit live Docker engines: containers, images, networks and the engine itself (read-only)')
@@ -364,6 +416,8 @@ Register-ArgumentCompleter -Native -CommandName 'dockward' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), or a subcommand''s')
             [CompletionResult]::new('guard', 'guard', [CompletionResultType]::ParameterValue, 'Enforce the container rules at the daemon: a Docker authorization plugin (docs/guard.md)')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Follow live engines'' events: judge what changes, emit findings (new, changed, resolved) and health as JSON lines (docs/watch.md)')
+            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run the Language Server (LSP over stdin/stdout) for editors: diagnostics as you type, fixes as code actions, rule docs on hover (docs/editors.md)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -429,6 +483,16 @@ Register-ArgumentCompleter -Native -CommandName 'dockward' -ScriptBlock {
             break
         }
         'dockward;help;guard;check-request' {
+            break
+        }
+        'dockward;help;watch' {
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Print a hardened systemd unit that runs `dockward watch` (never written by dockward)')
+            break
+        }
+        'dockward;help;watch;install' {
+            break
+        }
+        'dockward;help;server' {
             break
         }
         'dockward;help;help' {

@@ -55,6 +55,12 @@ _dockward() {
             dockward,scan)
                 cmd="dockward__subcmd__scan"
                 ;;
+            dockward,server)
+                cmd="dockward__subcmd__server"
+                ;;
+            dockward,watch)
+                cmd="dockward__subcmd__watch"
+                ;;
             dockward__subcmd__db,build)
                 cmd="dockward__subcmd__db__subcmd__build"
                 ;;
@@ -154,6 +160,12 @@ _dockward() {
             dockward__subcmd__help,scan)
                 cmd="dockward__subcmd__help__subcmd__scan"
                 ;;
+            dockward__subcmd__help,server)
+                cmd="dockward__subcmd__help__subcmd__server"
+                ;;
+            dockward__subcmd__help,watch)
+                cmd="dockward__subcmd__help__subcmd__watch"
+                ;;
             dockward__subcmd__help__subcmd__db,build)
                 cmd="dockward__subcmd__help__subcmd__db__subcmd__build"
                 ;;
@@ -175,6 +187,21 @@ _dockward() {
             dockward__subcmd__help__subcmd__guard,serve)
                 cmd="dockward__subcmd__help__subcmd__guard__subcmd__serve"
                 ;;
+            dockward__subcmd__help__subcmd__watch,install)
+                cmd="dockward__subcmd__help__subcmd__watch__subcmd__install"
+                ;;
+            dockward__subcmd__watch,help)
+                cmd="dockward__subcmd__watch__subcmd__help"
+                ;;
+            dockward__subcmd__watch,install)
+                cmd="dockward__subcmd__watch__subcmd__install"
+                ;;
+            dockward__subcmd__watch__subcmd__help,help)
+                cmd="dockward__subcmd__watch__subcmd__help__subcmd__help"
+                ;;
+            dockward__subcmd__watch__subcmd__help,install)
+                cmd="dockward__subcmd__watch__subcmd__help__subcmd__install"
+                ;;
             *)
                 ;;
         esac
@@ -182,7 +209,7 @@ _dockward() {
 
     case "${cmd}" in
         dockward)
-            opts="-h -V --help --version check audit sbom scan db rules rule debug init completions man guard help"
+            opts="-h -V --help --version check audit sbom scan db rules rule debug init completions man guard watch server help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -828,7 +855,7 @@ _dockward() {
             return 0
             ;;
         dockward__subcmd__help)
-            opts="check audit sbom scan db rules rule debug init completions man guard help"
+            opts="check audit sbom scan db rules rule debug init completions man guard watch server help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1121,6 +1148,48 @@ _dockward() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dockward__subcmd__help__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__help__subcmd__watch)
+            opts="install"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__help__subcmd__watch__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dockward__subcmd__init)
             opts="-h -V --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1307,6 +1376,146 @@ _dockward() {
                     return 0
                     ;;
                 --compare)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__server)
+            opts="-h -V --stdio --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__watch)
+            opts="-H -c -h -V --host --context --state --resync --format --timeout --guard-log --config --isolated --select --extend-select --ignore --help --version install help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resync)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "json ecs" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --guard-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --select)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extend-select)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__watch__subcmd__help)
+            opts="install help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__watch__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__watch__subcmd__help__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dockward__subcmd__watch__subcmd__install)
+            opts="-h -V --binary --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --binary)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
