@@ -323,6 +323,8 @@ fn watch_records_name_the_tls_user_the_guard_saw_and_nobody_else() {
     assert_eq!(outcome["container_id"], id.as_str(), "{outcome}");
     assert_eq!(outcome["user"], "alice");
     assert_eq!(outcome["status"], 201);
+    // For bench/README.md: how long after the event the guard logged the outcome.
+    eprintln!("create event at {} ns, outcome logged at {}", new["event"]["time_nano"], outcome["time"]);
 
     // Over the unix socket: no TLS, no identity.
     let anonymous = format!("dwi-anon-{}", std::process::id());
