@@ -206,6 +206,10 @@ impl Outcomes {
             if let Some(name) = event.attributes.get("name") {
                 keys.push(container_key(name));
             }
+            // A rename's request names the container by its old name.
+            if let Some(old) = event.attributes.get("oldName").filter(|_| action == "rename") {
+                keys.push(container_key(old));
+            }
             // The CLI's short ids and longer prefixes the daemon resolves.
             let id = &event.actor_id;
             if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -414,6 +418,10 @@ mod tests {
         assert_eq!(m.lookup(&exec), Found::Seen(Some(Identity { user: "carol".into() })));
         exec.action = "exec_start: sh -c id".into();
         assert_eq!(m.lookup(&exec), Found::Seen(Some(Identity { user: "dave".into() })));
+        m.add_line(&line(ms + 97, "rename", Some("erin"), json!({"container_ref": "web"})), T);
+        let mut rename = event("rename", ID, "shop", T + 96_000_000);
+        rename.attributes.insert("oldName".into(), "/web".into());
+        assert_eq!(m.lookup(&rename), Found::Seen(Some(Identity { user: "erin".into() })), "by the old name");
         // Another action, another container, an outcome before the event or long after it.
         assert_eq!(m.lookup(&event("destroy", ID, "web", T)), Found::Nothing);
         assert_eq!(m.lookup(&event("create", &ID.replace('4', "5"), "db", T)), Found::Nothing);
