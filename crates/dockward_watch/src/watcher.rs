@@ -727,3 +727,65 @@ async fn handle_events(
     }
     publish_counts(shared, &e.host.label);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn shared(guard_log: std::path::PathBuf) -> Arc<Shared> {
+        let sinks = SinkSet::start(&[], dockward_sinks::Metrics::new()).unwrap();
+        let tuning = Tuning { settings: Arc::new(Settings::default()), resync: Duration::from_secs(900) };
+        Shared::new(sinks, Format::Json, State::new(), tuning, Some(guard_log))
+    }
+
+    fn create_event(id: &str, time_nano: i64) -> EngineEvent {
+        EngineEvent {
+            kind: "container".into(),
+            action: "create".into(),
+            actor_id: id.into(),
+            attributes: [("name".to_string(), "web".to_string())].into(),
+            scope: "local".into(),
+            time_nano,
+        }
+    }
+
+    fn outcome_line(id: &str, user: &str) -> String {
+        let time = record::rfc3339(record::now_nanos());
+        format!(
+            "{{\"time\":\"{time}\",\"kind\":\"guard.outcome\",\"endpoint\":\"container-create\",\"method\":\"POST\",\
+             \"path\":\"/containers/create\",\"action\":\"create\",\"status\":201,\"user\":\"{user}\",\
+             \"container_id\":\"{id}\"}}\n"
+        )
+    }
+
+    /// The records of a fresh event wait for the guard's outcome written after the event
+    /// reached the watcher; an event no outcome follows is given up on.
+    #[tokio::test]
+    async fn a_fresh_event_waits_for_its_outcome() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("guard.jsonl");
+        std::fs::write(&log, "").unwrap();
+        let shared = shared(log.clone());
+        shared.poll_guard();
+        let id = "ab".repeat(32);
+        let event = create_event(&id, record::now_nanos());
+        let writer = {
+            let (log, line) = (log.clone(), outcome_line(&id, "alice"));
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+                f.write_all(line.as_bytes()).unwrap();
+            })
+        };
+        assert_eq!(shared.identity(&event), None, "not logged yet");
+        shared.await_outcomes(std::slice::from_ref(&event)).await;
+        assert_eq!(shared.identity(&event), Some(Identity { user: "alice".into() }));
+        writer.await.unwrap();
+
+        // No outcome ever comes: the wait ends, the identity stays unknown.
+        let other = create_event(&"cd".repeat(32), record::now_nanos());
+        shared.await_outcomes(std::slice::from_ref(&other)).await;
+        assert_eq!(shared.identity(&other), None);
+    }
+}
