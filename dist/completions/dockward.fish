@@ -268,6 +268,7 @@ complete -c dockward -n "__fish_dockward_using_subcommand watch; and not __fish_
 complete -c dockward -n "__fish_dockward_using_subcommand watch; and not __fish_seen_subcommand_from install help" -l format -d 'Record format [default: json, or `[watch] format`]' -r -f -a "json\t'JSON lines of schema `dockward.watch/1` (docs/watch.schema.json)'
 ecs\t'The Elastic Common Schema (Elasticsearch, OpenSearch)'"
 complete -c dockward -n "__fish_dockward_using_subcommand watch; and not __fish_seen_subcommand_from install help" -l timeout -d 'Seconds before a request to the engine is given up' -r
+complete -c dockward -n "__fish_dockward_using_subcommand watch; and not __fish_seen_subcommand_from install help" -l guard-log -d '`dockward guard`\'s decision log (its file sink) to follow: records about a container the guard saw a TLS client create or change name that user [config: `[watch] guard-log`]' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand watch; and not __fish_seen_subcommand_from install help" -l config -d 'Use this config file instead of searching for dockward.toml from the current directory' -r -F
 complete -c dockward -n "__fish_dockward_using_subcommand watch; and not __fish_seen_subcommand_from install help" -l select -d 'Rules to run instead of the default set' -r
 complete -c dockward -n "__fish_dockward_using_subcommand watch; and not __fish_seen_subcommand_from install help" -l extend-select -d 'Rules to run in addition to the selection' -r

@@ -45,6 +45,10 @@ pub struct WatchArgs {
     /// Seconds before a request to the engine is given up.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
+    /// `dockward guard`'s decision log (its file sink) to follow: records about a container the
+    /// guard saw a TLS client create or change name that user [config: `[watch] guard-log`].
+    #[arg(long, value_name = "FILE")]
+    pub guard_log: Option<PathBuf>,
     /// Use this config file instead of searching for dockward.toml from the current directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -151,6 +155,7 @@ fn run_inner(args: WatchArgs) -> Result<(), String> {
         format,
         state_path: args.state.clone().or(section.state.clone()),
         tuning: tuning_now,
+        guard_log: args.guard_log.clone().or(section.guard_log.clone()),
     };
     let isolated = args.isolated;
     let reload: dockward_watch::Reload =
