@@ -362,6 +362,7 @@ Register-ArgumentCompleter -Native -CommandName 'dockward' -ScriptBlock {
             [CompletionResult]::new('--resync', '--resync', [CompletionResultType]::ParameterName, 'Seconds between two full audits diffed against the known state [default: 900, or `[watch] resync`]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Record format [default: json, or `[watch] format`]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds before a request to the engine is given up')
+            [CompletionResult]::new('--guard-log', '--guard-log', [CompletionResultType]::ParameterName, '`dockward guard`''s decision log (its file sink) to follow: records about a container the guard saw a TLS client create or change name that user [config: `[watch] guard-log`]')
             [CompletionResult]::new('--auditd-log', '--auditd-log', [CompletionResultType]::ParameterName, 'The Linux audit log to correlate events with: the caller''s uid and executable when exactly one client connected to the socket around an event [config: `[watch] auditd-log`]')
             [CompletionResult]::new('--auditd-key', '--auditd-key', [CompletionResultType]::ParameterName, 'The key of the audit rules on connect to the socket [default: docker-api, or `[watch] auditd-key`]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of searching for dockward.toml from the current directory')

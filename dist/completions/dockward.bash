@@ -1401,7 +1401,7 @@ _dockward() {
             return 0
             ;;
         dockward__subcmd__watch)
-            opts="-H -c -h -V --host --context --state --resync --format --timeout --auditd-log --auditd-key --config --isolated --select --extend-select --ignore --help --version install help"
+            opts="-H -c -h -V --host --context --state --resync --format --timeout --guard-log --auditd-log --auditd-key --config --isolated --select --extend-select --ignore --help --version install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1436,6 +1436,10 @@ _dockward() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --guard-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -6,6 +6,7 @@
 //! - [`protocol`]: the plugin protocol's messages and the request body;
 //! - [`policy`]: the `[guard]` section of `dockward.toml`;
 //! - [`decide`]: decision = f(mode, policy, findings, user, endpoint), pure;
+//! - [`outcome`]: what a request did (AuthZRes): the container it created or changed;
 //! - [`server`]: the plugin socket (tokio + hyper), SIGHUP reloads, decision records;
 //! - [`daemon`]: the guard's own requests to the daemon (its `/info`, image lookups, the
 //!   start-up self-test).
@@ -15,6 +16,7 @@
 pub mod cli;
 pub mod daemon;
 pub mod decide;
+pub mod outcome;
 pub mod policy;
 pub mod protocol;
 pub mod record;

@@ -69,8 +69,14 @@ impl AuthzRequest {
     /// The identity to judge with: the TLS certificate's CN only. Headers a client could
     /// set (`Authz-User`, ...) are never read.
     pub fn tls_user(&self) -> Option<&str> {
-        (self.user_authn_method.eq_ignore_ascii_case("TLS") && !self.user.is_empty()).then_some(self.user.as_str())
+        tls_identity(&self.user_authn_method, &self.user)
     }
+}
+
+/// The user of a call when the daemon authenticated it by TLS (`UserAuthNMethod=TLS`,
+/// `User` the certificate's CN); `None` otherwise.
+pub fn tls_identity<'a>(method: &str, user: &'a str) -> Option<&'a str> {
+    (method.eq_ignore_ascii_case("TLS") && !user.is_empty()).then_some(user)
 }
 
 /// Why a request's body cannot be judged.

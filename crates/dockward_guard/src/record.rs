@@ -7,6 +7,7 @@ use dockward_sinks::{Record, RecordSeverity};
 use serde_json::{json, Value};
 
 use crate::decide::{Decision, Verdict};
+use crate::outcome::Outcome;
 use crate::policy::{Mode, Policy};
 
 /// RFC 3339 UTC with milliseconds (`2026-12-04T22:20:02.123Z`).
@@ -56,6 +57,22 @@ pub fn decision_record(decision: &Decision, policy: &Policy, time: SystemTime, m
     };
     let json = decision_json(decision, policy, time, micros).to_string();
     Record { json: json.into(), time, severity, kind: "guard.decision".into(), host: None }
+}
+
+/// The sink record of an outcome (kind `guard.outcome`): time, endpoint, method, path,
+/// action, status, user if known, and the container or exec it is about.
+pub fn outcome_record(outcome: &Outcome, time: SystemTime) -> Record {
+    let mut v = json!({ "time": rfc3339(time), "kind": "guard.outcome" });
+    if let (Some(out), Ok(Value::Object(fields))) = (v.as_object_mut(), serde_json::to_value(outcome)) {
+        out.extend(fields);
+    }
+    Record {
+        json: v.to_string().into(),
+        time,
+        severity: RecordSeverity::Info,
+        kind: "guard.outcome".into(),
+        host: None,
+    }
 }
 
 /// A record of the guard's own (start, reload, self-test), kind `guard.<what>`.

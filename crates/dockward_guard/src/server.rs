@@ -22,9 +22,10 @@ use tokio::net::UnixListener;
 
 use crate::daemon::{DaemonClient, ImageCache};
 use crate::decide::{judge_decoded, Decision, ImageLookup, Knowledge, Verdict};
+use crate::outcome::{outcome, ResponseCall};
 use crate::policy::{load_policy, Policy, PolicyError};
 use crate::protocol::{AuthzRequest, AuthzResponse, ACTIVATE_RESPONSE, PLUGIN_MEDIA_TYPE};
-use crate::record::{decision_record, event_record};
+use crate::record::{decision_record, event_record, outcome_record};
 use crate::route::{route, Class};
 
 /// Largest plugin call read: dockerd forwards bodies up to 4 MiB (29.3.1+), base64 in
@@ -162,6 +163,14 @@ impl Guard {
         match decision.verdict {
             Verdict::Deny => AuthzResponse::deny(decision.message),
             Verdict::Allow | Verdict::WouldDeny => AuthzResponse::allow(),
+        }
+    }
+
+    /// Records what an AuthZRes call says a request about a container did (nothing for
+    /// reads, `/_ping` and other objects). The answer is always allow.
+    pub fn authz_response(&self, call: &ResponseCall) {
+        if let Some(outcome) = outcome(call) {
+            self.emit(outcome_record(&outcome, SystemTime::now()));
         }
     }
 
@@ -303,6 +312,9 @@ pub async fn handle(guard: Arc<Guard>, request: Request<Incoming>) -> Result<Res
         _ => return Ok(answer(StatusCode::NOT_FOUND, "{\"Err\":\"not an authz plugin call\"}".into())),
     }
     let bytes = match Limited::new(request.into_body(), MAX_CALL).collect().await {
+        // AuthZRes comes after the request ran: a deny would not undo it, only hide the
+        // result from the client. It is allowed whatever it carries.
+        Err(_) if path == "/AuthZPlugin.AuthZRes" => return Ok(json_answer(&AuthzResponse::allow())),
         Ok(collected) => collected.to_bytes(),
         Err(e) => {
             // Too large or cut off: the call cannot be judged.
@@ -310,6 +322,12 @@ pub async fn handle(guard: Arc<Guard>, request: Request<Incoming>) -> Result<Res
             return Ok(json_answer(&AuthzResponse::deny(msg)));
         }
     };
+    if path == "/AuthZPlugin.AuthZRes" {
+        if let Ok(call) = serde_json::from_slice::<ResponseCall>(&bytes) {
+            guard.authz_response(&call);
+        }
+        return Ok(json_answer(&AuthzResponse::allow()));
+    }
     let call: AuthzRequest = match serde_json::from_slice(&bytes) {
         Ok(call) => call,
         Err(e) => {
@@ -317,9 +335,6 @@ pub async fn handle(guard: Arc<Guard>, request: Request<Incoming>) -> Result<Res
             return Ok(json_answer(&AuthzResponse::deny(msg)));
         }
     };
-    if path == "/AuthZPlugin.AuthZRes" {
-        return Ok(json_answer(&AuthzResponse::allow()));
-    }
     Ok(json_answer(&guard.authz_request(&call).await))
 }
 
@@ -442,6 +457,23 @@ mod tests {
         assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap()["Allow"], true);
         let (_, body) = client.request("POST", "/AuthZPlugin.AuthZReq", Some(b"{not json".to_vec())).await.unwrap();
         assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap()["Allow"], false);
+        // AuthZRes is allowed whatever it carries, and records what a create made.
+        for garbage in [
+            &b"{not json"[..],
+            b"",
+            br#"{"ResponseBody":"!!!","RequestMethod":"POST","RequestUri":"/containers/create"}"#,
+        ] {
+            let (_, body) = client.request("POST", "/AuthZPlugin.AuthZRes", Some(garbage.to_vec())).await.unwrap();
+            assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap()["Allow"], true);
+        }
+        let created = json!({
+            "User": "alice", "UserAuthNMethod": "TLS", "RequestMethod": "POST",
+            "RequestUri": "/v1.47/containers/create?name=web", "ResponseStatusCode": 201,
+            "ResponseBody": base64::engine::general_purpose::STANDARD.encode(format!(r#"{{"Id":"{}"}}"#, "ab".repeat(32))),
+        });
+        let (_, body) =
+            client.request("POST", "/AuthZPlugin.AuthZRes", Some(created.to_string().into_bytes())).await.unwrap();
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap()["Allow"], true);
         let (status, _) = client.request("POST", "/Other.Call", None).await.unwrap();
         assert_eq!(status, 404);
 
@@ -460,6 +492,12 @@ mod tests {
         let decisions: Vec<_> =
             records.iter().filter(|r| r["kind"] == "guard.decision").map(|r| &r["decision"]).collect();
         assert_eq!(decisions, ["deny", "would-deny"]);
+        let made: Vec<_> = records
+            .iter()
+            .filter(|r| r["kind"] == "guard.outcome" && r["container_id"] == "ab".repeat(32))
+            .map(|r| (&r["user"], &r["container_name"], &r["status"], &r["action"]))
+            .collect();
+        assert_eq!(made, [(&json!("alice"), &json!("web"), &json!(201), &json!("create"))]);
         let metrics = guard.metrics().render();
         assert!(
             metrics.contains("dockward_guard_decisions_total{decision=\"deny\",endpoint=\"container-create\"} 1"),

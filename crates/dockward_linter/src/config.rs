@@ -63,6 +63,7 @@ pub struct WatchSection {
     pub state: Option<String>,
     pub format: Option<String>,
     pub timeout: Option<u64>,
+    pub guard_log: Option<String>,
     pub auditd_log: Option<String>,
     pub auditd_key: Option<String>,
     #[serde(default)]

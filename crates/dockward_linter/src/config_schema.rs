@@ -182,6 +182,7 @@ fn base_schema() -> Value {
                     "state": { "type": "string", "description": "The state file: last event and open findings, so a restart resumes." },
                     "format": { "type": "string", "enum": ["json", "ecs"], "description": "Record format: dockward.watch/1 JSON lines or the Elastic Common Schema." },
                     "timeout": { "type": "integer", "minimum": 1, "description": "Seconds before a request to the engine is given up." },
+                    "guard-log": { "type": "string", "description": "dockward guard's decision log (a file sink), followed to name the TLS user behind events (docs/watch.md, \"Who did it\")." },
                     "auditd-log": { "type": "string", "description": "The Linux audit log (/var/log/audit/audit.log) to correlate events with: the caller's uid and executable when exactly one client connected to the socket around an event." },
                     "auditd-key": { "type": "string", "description": "The key of the audit rules on connect to the Docker socket (default docker-api, as HO004 advises)." },
                     "sink": {

@@ -15,6 +15,8 @@ pub struct WatchConfig {
     pub state: Option<PathBuf>,
     pub format: Option<String>,
     pub timeout: Option<u64>,
+    /// `dockward guard`'s decision log (a file sink), followed for TLS identities.
+    pub guard_log: Option<PathBuf>,
     /// The audit log to correlate events with (who did it).
     pub auditd_log: Option<PathBuf>,
     /// The key of the audit rules on connect to the socket (default `docker-api`).
@@ -101,10 +103,11 @@ mod tests {
 
     #[test]
     fn reads_the_section_and_its_sinks() {
-        let text = "select = [\"CT\"]\n[audit]\nmin-engine-version = \"26.1\"\n[watch]\nresync = 60\nformat = \"ecs\"\nauditd-log = \"/var/log/audit/audit.log\"\nauditd-key = \"dw\"\n\n[[watch.sink]]\ntype = \"file\"\npath = \"/var/log/dockward/watch.jsonl\"\n";
+        let text = "select = [\"CT\"]\n[audit]\nmin-engine-version = \"26.1\"\n[watch]\nresync = 60\nformat = \"ecs\"\nguard-log = \"/var/log/dockward/guard.jsonl\"\nauditd-log = \"/var/log/audit/audit.log\"\nauditd-key = \"dw\"\n\n[[watch.sink]]\ntype = \"file\"\npath = \"/var/log/dockward/watch.jsonl\"\n";
         let c = parse(Path::new("dockward.toml"), text).unwrap().unwrap();
         assert_eq!(c.resync, Some(60));
         assert_eq!(c.format.as_deref(), Some("ecs"));
+        assert_eq!(c.guard_log.as_deref(), Some(Path::new("/var/log/dockward/guard.jsonl")));
         assert_eq!(c.auditd_log, Some(PathBuf::from("/var/log/audit/audit.log")));
         assert_eq!(c.auditd_key.as_deref(), Some("dw"));
         assert_eq!(c.sink, [SinkConfig::File { path: "/var/log/dockward/watch.jsonl".into(), queue: None }]);

@@ -6,6 +6,7 @@
 
 pub mod auditd;
 pub mod config;
+pub mod identity;
 pub mod judge;
 pub mod record;
 pub mod state;
@@ -44,7 +45,8 @@ async fn run_async(options: Options, sinks: Vec<SinkConfig>, reload: Reload) -> 
     };
     let metrics = Metrics::new();
     let sinks = SinkSet::start(&sinks, metrics).map_err(|e| e.to_string())?;
-    let shared = watcher::Shared::new(sinks, options.format, state, options.tuning.clone());
+    let shared = watcher::Shared::new(sinks, options.format, state, options.tuning.clone(), options.guard_log.clone());
+    shared.poll_guard();
     let auditd_poller = options.auditd.as_ref().map(|a| start_auditd(&shared, a, &options.endpoints));
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut int = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
@@ -61,6 +63,7 @@ async fn run_async(options: Options, sinks: Vec<SinkConfig>, reload: Reload) -> 
             "endpoints": options.endpoints.iter().map(|e| e.host.clone()).collect::<Vec<_>>(),
             "resync_secs": options.tuning.resync.as_secs(),
             "resumed": shared.state.lock().map(|s| !s.hosts.is_empty()).unwrap_or(false),
+            "guard_log": options.guard_log.as_ref().map(|p| p.display().to_string()),
         }),
     ));
     let mut tasks = Vec::new();

@@ -9,6 +9,7 @@ use dockward_engine::events::EngineEvent;
 use dockward_sinks::RecordSeverity;
 use serde_json::{json, Map, Value};
 
+use crate::identity::Identity;
 use crate::judge::{Finding, ObjectState};
 use crate::state::{Change, FindingChange};
 
@@ -180,6 +181,7 @@ pub fn finding_record(
     host: &HostInfo,
     source: Source,
     event: Option<&EngineEvent>,
+    identity: Option<&Identity>,
     object: &ObjectState,
     change: Change,
     findings: &[(Finding, FindingChange)],
@@ -191,8 +193,9 @@ pub fn finding_record(
         body.insert("event".into(), event_json(e));
     }
     body.insert("object".into(), object_json(object));
-    // The events API names no user (docs/watch.md, "Who did it").
-    body.insert("actor".into(), json!({"identity": {"source": "unknown"}}));
+    // The events API names no user: the guard's TLS identity when it saw the request
+    // behind the event, else unknown (docs/watch.md, "Who did it").
+    body.insert("actor".into(), Identity::json(identity));
     body.insert("findings".into(), findings.iter().map(|(f, c)| finding_json(f, Some(*c))).collect());
     body.insert("change".into(), change.as_str().into());
     let worst = findings
@@ -316,6 +319,66 @@ mod tests {
     #[test]
     fn times_have_nanoseconds_in_utc() {
         assert_eq!(rfc3339(1_733_287_571_571_436_878), "2024-12-04T04:46:11.571436878Z");
+    }
+
+    fn validator() -> jsonschema::Validator {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/watch.schema.json");
+        let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        jsonschema::validator_for(&schema).unwrap()
+    }
+
+    fn container_record(identity: Option<&Identity>) -> Value {
+        let host = HostInfo { label: "local".into(), endpoint: "unix:///run/docker.sock".into(), ..Default::default() };
+        let event = EngineEvent {
+            kind: "container".into(),
+            action: "create".into(),
+            actor_id: "ab".repeat(32),
+            attributes: Default::default(),
+            scope: "local".into(),
+            time_nano: 1_733_287_571_571_436_878,
+        };
+        let finding = Finding {
+            code: "CT004".into(),
+            name: "writable-root-filesystem".into(),
+            severity: "warning".into(),
+            message: "m".into(),
+            location: "container/web/HostConfig".into(),
+            cis: vec![],
+            compliance: Default::default(),
+            fingerprint: "f".into(),
+        };
+        let object = ObjectState::new("container", "web");
+        let draft = finding_record(
+            &host,
+            Source::Events,
+            Some(&event),
+            identity,
+            &object,
+            Change::New,
+            &[(finding, FindingChange::New)],
+        );
+        serde_json::from_str(&draft.finish(1, Format::Json).json).unwrap()
+    }
+
+    #[test]
+    fn the_actor_is_the_guards_tls_user_or_unknown_and_the_schema_says_so() {
+        let v = validator();
+        let alice = Identity { user: "alice".into() };
+        let known = container_record(Some(&alice));
+        assert_eq!(known["actor"], json!({"identity": {"source": "tls", "user": "alice", "via": "dockward guard"}}));
+        assert!(v.is_valid(&known), "{:?}", v.iter_errors(&known).map(|e| e.to_string()).collect::<Vec<_>>());
+        assert_eq!(ecs(&known)["user"]["name"], "alice");
+        let unknown = container_record(None);
+        assert_eq!(unknown["actor"], json!({"identity": {"source": "unknown"}}));
+        assert!(v.is_valid(&unknown));
+        assert!(ecs(&unknown).get("user").is_none(), "no user.name when none is known");
+        // The schema refuses an invented or half identity.
+        let mut invented = unknown.clone();
+        invented["actor"]["identity"]["user"] = "root".into();
+        assert!(!v.is_valid(&invented));
+        let mut half = known.clone();
+        half["actor"]["identity"].as_object_mut().unwrap().remove("user");
+        assert!(!v.is_valid(&half));
     }
 
     #[test]

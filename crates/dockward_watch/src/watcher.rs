@@ -17,6 +17,7 @@ use futures_util::StreamExt;
 use serde_json::json;
 use tokio::sync::{mpsc, watch};
 
+use crate::identity::{expects_outcome, Found, GuardLog, Identity};
 use crate::judge::{self, ObjectState};
 use crate::record::{self, Draft, Format, HostInfo, Source};
 use crate::state::{self, HostState, State};
@@ -37,6 +38,8 @@ pub struct Options {
     pub format: Format,
     pub state_path: Option<std::path::PathBuf>,
     pub tuning: Tuning,
+    /// `dockward guard`'s decision log, followed for the TLS identities behind events.
+    pub guard_log: Option<std::path::PathBuf>,
     /// `--auditd-log`: who did it, from the audit log (docs/watch.md).
     pub auditd: Option<AuditdOptions>,
 }
@@ -47,6 +50,10 @@ pub struct AuditdOptions {
     pub log: std::path::PathBuf,
     pub key: String,
 }
+
+/// How long after an event the watcher waits for the guard's outcome of the request
+/// behind it (the guard writes it right after the daemon answered).
+pub const OUTCOME_WAIT: Duration = Duration::from_secs(1);
 
 /// Shared by every task: the sinks, numbering, the state.
 pub struct Shared {
@@ -59,6 +66,8 @@ pub struct Shared {
     dirty: std::sync::atomic::AtomicBool,
     /// The sinks' backlog and drops last reported (a record only when they change).
     sink_report: Mutex<Option<SinkReport>>,
+    /// The guard's log and the outcomes read from it, when `--guard-log` is given.
+    guard: Option<Mutex<GuardLog>>,
     /// Set with `--auditd-log`: identities of the callers from the audit log.
     pub auditd: std::sync::OnceLock<Arc<crate::auditd::Correlator>>,
 }
@@ -67,7 +76,13 @@ pub struct Shared {
 type SinkReport = (Vec<(String, usize)>, String);
 
 impl Shared {
-    pub fn new(sinks: SinkSet, format: Format, state: State, tuning: Tuning) -> Arc<Self> {
+    pub fn new(
+        sinks: SinkSet,
+        format: Format,
+        state: State,
+        tuning: Tuning,
+        guard_log: Option<std::path::PathBuf>,
+    ) -> Arc<Self> {
         Arc::new(Self {
             sinks,
             format,
@@ -76,8 +91,50 @@ impl Shared {
             tuning: Mutex::new(tuning),
             dirty: Default::default(),
             sink_report: Mutex::new(None),
+            guard: guard_log.map(|p| Mutex::new(GuardLog::new(p))),
             auditd: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Reads what the guard appended to its log since the last call.
+    pub fn poll_guard(&self) {
+        if let Some(g) = &self.guard {
+            g.lock().unwrap_or_else(|p| p.into_inner()).poll(record::now_nanos());
+        }
+    }
+
+    /// The TLS identity behind `event`, when the guard saw one.
+    fn identity(&self, event: &EngineEvent) -> Option<Identity> {
+        let g = self.guard.as_ref()?.lock().unwrap_or_else(|p| p.into_inner());
+        match g.outcomes.lookup(event) {
+            Found::Seen(identity) => identity,
+            Found::Nothing => None,
+        }
+    }
+
+    /// Waits (at most [`OUTCOME_WAIT`] after each event) until the guard's log holds the
+    /// outcome of every recent event that comes from an API request.
+    async fn await_outcomes(&self, events: &[EngineEvent]) {
+        let Some(g) = &self.guard else { return };
+        let wait = OUTCOME_WAIT.as_nanos() as i64;
+        // Also bounded by this process's clock: a daemon whose clock runs ahead must not
+        // hold the records back for longer.
+        let give_up = Instant::now() + OUTCOME_WAIT;
+        loop {
+            let pending = {
+                let mut g = g.lock().unwrap_or_else(|p| p.into_inner());
+                let now = record::now_nanos();
+                g.poll(now);
+                events.iter().any(|ev| {
+                    expects_outcome(ev) && now < ev.time_nano + wait && g.outcomes.lookup(ev) == Found::Nothing
+                })
+            };
+            if !pending || Instant::now() >= give_up {
+                return;
+            }
+            // The guard logs an outcome about a millisecond after its event.
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
     }
 
     pub fn emit(&self, draft: Draft) {
@@ -359,6 +416,7 @@ async fn process(
                     resync(&shared, &endpoint, e, Some("periodic"), &mut last_resync).await;
                 }
                 report_sinks(&shared);
+                shared.poll_guard();
             }
             _ = resync_asked.changed() => {
                 if let Some(e) = engine.as_mut() {
@@ -431,6 +489,8 @@ fn apply(
     key: &str,
     new: Option<ObjectState>,
 ) {
+    // Only a record about an event has a request behind it; a resync found a state.
+    let identity = event.and_then(|ev| shared.identity(ev));
     let drafts = shared.with_state(|s| {
         let h = s.hosts.entry(e.host.label.clone()).or_default();
         let old = h.objects.get(key);
@@ -440,7 +500,7 @@ fn apply(
             if shown.id.is_none() {
                 shown.id = old.and_then(|o| o.id.clone());
             }
-            drafts.push(record::finding_record(&e.host, source, event, &shown, change, &findings));
+            drafts.push(record::finding_record(&e.host, source, event, identity.as_ref(), &shown, change, &findings));
         }
         match new {
             Some(mut n) => {
@@ -456,7 +516,7 @@ fn apply(
         drafts
     });
     for mut d in drafts {
-        // Who did it: an identity only over `unknown` (docs/watch.md, "Who did it").
+        // Who did it: the audit log only where the guard named nobody (tls first; docs/watch.md).
         if let (Some(ev), Some(auditd)) = (event, shared.auditd.get()) {
             auditd.attach(&e.host.endpoint, ev.time_nano, &mut d.body);
         }
@@ -568,6 +628,7 @@ async fn handle_events(
     if events.is_empty() {
         return;
     }
+    shared.await_outcomes(&events).await;
     if let (Some(auditd), Some(newest)) = (shared.auditd.get(), events.iter().map(|ev| ev.time_nano).max()) {
         // The window of the newest event reaches 0.5 s past it: wait until the log has it.
         if e.host.endpoint.starts_with("unix://") {
@@ -687,4 +748,66 @@ async fn handle_events(
         resync(shared, endpoint, e, None, last_resync).await;
     }
     publish_counts(shared, &e.host.label);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn shared(guard_log: std::path::PathBuf) -> Arc<Shared> {
+        let sinks = SinkSet::start(&[], dockward_sinks::Metrics::new()).unwrap();
+        let tuning = Tuning { settings: Arc::new(Settings::default()), resync: Duration::from_secs(900) };
+        Shared::new(sinks, Format::Json, State::new(), tuning, Some(guard_log))
+    }
+
+    fn create_event(id: &str, time_nano: i64) -> EngineEvent {
+        EngineEvent {
+            kind: "container".into(),
+            action: "create".into(),
+            actor_id: id.into(),
+            attributes: [("name".to_string(), "web".to_string())].into(),
+            scope: "local".into(),
+            time_nano,
+        }
+    }
+
+    fn outcome_line(id: &str, user: &str) -> String {
+        let time = record::rfc3339(record::now_nanos());
+        format!(
+            "{{\"time\":\"{time}\",\"kind\":\"guard.outcome\",\"endpoint\":\"container-create\",\"method\":\"POST\",\
+             \"path\":\"/containers/create\",\"action\":\"create\",\"status\":201,\"user\":\"{user}\",\
+             \"container_id\":\"{id}\"}}\n"
+        )
+    }
+
+    /// The records of a fresh event wait for the guard's outcome written after the event
+    /// reached the watcher; an event no outcome follows is given up on.
+    #[tokio::test]
+    async fn a_fresh_event_waits_for_its_outcome() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("guard.jsonl");
+        std::fs::write(&log, "").unwrap();
+        let shared = shared(log.clone());
+        shared.poll_guard();
+        let id = "ab".repeat(32);
+        let event = create_event(&id, record::now_nanos());
+        let writer = {
+            let (log, line) = (log.clone(), outcome_line(&id, "alice"));
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+                f.write_all(line.as_bytes()).unwrap();
+            })
+        };
+        assert_eq!(shared.identity(&event), None, "not logged yet");
+        shared.await_outcomes(std::slice::from_ref(&event)).await;
+        assert_eq!(shared.identity(&event), Some(Identity { user: "alice".into() }));
+        writer.await.unwrap();
+
+        // No outcome ever comes: the wait ends, the identity stays unknown.
+        let other = create_event(&"cd".repeat(32), record::now_nanos());
+        shared.await_outcomes(std::slice::from_ref(&other)).await;
+        assert_eq!(shared.identity(&other), None);
+    }
 }

@@ -45,6 +45,10 @@ pub struct WatchArgs {
     /// Seconds before a request to the engine is given up.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
+    /// `dockward guard`'s decision log (its file sink) to follow: records about a container the
+    /// guard saw a TLS client create or change name that user [config: `[watch] guard-log`].
+    #[arg(long, value_name = "FILE")]
+    pub guard_log: Option<PathBuf>,
     /// The Linux audit log to correlate events with: the caller's uid and executable when
     /// exactly one client connected to the socket around an event [config: `[watch] auditd-log`].
     #[arg(long, value_name = "FILE")]
@@ -158,6 +162,7 @@ fn run_inner(args: WatchArgs) -> Result<(), String> {
         format,
         state_path: args.state.clone().or(section.state.clone()),
         tuning: tuning_now,
+        guard_log: args.guard_log.clone().or(section.guard_log.clone()),
         auditd: args.auditd_log.clone().or(section.auditd_log.clone()).map(|log| dockward_watch::AuditdOptions {
             log,
             key: args
