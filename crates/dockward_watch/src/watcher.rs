@@ -339,6 +339,8 @@ struct Engine {
     info: EngineInfo,
     defaults: EngineDefaults,
     images: HashMap<String, ImageView>,
+    /// Time waited on purpose since the last tick (the auditd window), not a stall.
+    waited: Duration,
 }
 
 async fn process(
@@ -374,6 +376,7 @@ async fn process(
                                 info: EngineInfo::default(),
                                 defaults: EngineDefaults::default(),
                                 images: HashMap::new(),
+                                waited: Duration::ZERO,
                             });
                             let e = engine.as_mut().expect("just set");
                             let known = shared.with_state(|s| s.hosts.get(&label).is_some_and(|h| !h.objects.is_empty()));
@@ -398,7 +401,9 @@ async fn process(
                 }
             }
             _ = tick.tick() => {
-                let late = last_tick.elapsed();
+                // Minus the time spent waiting on purpose (the auditd window): not a stall.
+                let waited = engine.as_mut().map(|e| std::mem::take(&mut e.waited)).unwrap_or_default();
+                let late = last_tick.elapsed().saturating_sub(waited);
                 last_tick = Instant::now();
                 shared.sinks.metrics().heartbeat();
                 let drops = dropped.load(Ordering::Relaxed);
@@ -632,7 +637,7 @@ async fn handle_events(
     if let (Some(auditd), Some(newest)) = (shared.auditd.get(), events.iter().map(|ev| ev.time_nano).max()) {
         // The window of the newest event reaches 0.5 s past it: wait until the log has it.
         if e.host.endpoint.starts_with("unix://") {
-            auditd.settle(newest).await;
+            e.waited += auditd.settle(newest).await;
         }
     }
     let metrics = shared.sinks.metrics().clone();
