@@ -111,7 +111,9 @@ async fn run_async(options: Options, sinks: Vec<SinkConfig>, reload: Reload) -> 
     };
     let _ = stop_tx.send(true);
     if let Some(poller) = auditd_poller {
+        // Its clone of the shared state must be gone before the sinks are taken back.
         poller.abort();
+        let _ = poller.await;
     }
     for t in tasks {
         let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
