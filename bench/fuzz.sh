@@ -39,6 +39,7 @@ dict_for() {
     compose_check) echo fuzz/dict/compose.dict ;;
     k8s_loader) echo fuzz/dict/k8s.dict ;;
     daemon_json | osv_record) echo fuzz/dict/json.dict ;;
+    guard_request) echo fuzz/dict/guard.dict ;;
     dockerd_flags) echo fuzz/dict/dockerd.dict ;;
     run_lines) echo fuzz/dict/run.dict ;;
     image_archive) echo fuzz/dict/tar.dict ;;

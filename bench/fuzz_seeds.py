@@ -134,6 +134,17 @@ def main():
             b"\x40---\n# Source: c/templates/d.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  annotations: {dockward.io/ignore: \"KS006: ok\"}\nspec: {template: {spec: {hostNetwork: on, containers: [{name: a, image: b}]}}}\n---\nkind: [\n",
             b"\x20apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\nautomountServiceAccountToken: no\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b}\nroleRef: {kind: Role, name: r}\nsubjects: [{kind: ServiceAccount, name: sa}]\n"]
     write(out, "k8s_loader", k8s)
+    # Engine API request bodies the guard judges; the first byte picks the endpoint and
+    # the content type (fuzz_targets/guard_request.rs).
+    guard = [b"\x00" + b'{"Image":"nginx:1.27","HostConfig":{"Privileged":true,"Binds":["/var/run/docker.sock:/var/run/docker.sock"],"NetworkMode":"host"}}',
+             b"\x01" + b'{"Image":"app","User":"1000","HostConfig":{"ReadonlyRootfs":true,"CapDrop":["ALL"],"SecurityOpt":["no-new-privileges"],"Memory":67108864,"PidsLimit":64,"Mounts":[{"Type":"bind","Source":"/etc","Target":"/h"}],"Tmpfs":{"/run":"rw"}}}',
+             b"\x0b" + b'{"Image":"a","Labels":{"dockward.ignore":"CT001: x"},"HostConfig":{"CapAdd":["SYS_ADMIN"],"PidMode":"host","Devices":[{"PathOnHost":"/dev/mem"}]}}',
+             b"\x03" + b'{"Memory":0,"CpuShares":2,"PidsLimit":-1}',
+             b"\x04" + b'{"Privileged":true,"User":"root","Cmd":["sh"]}',
+             b"\x05" + b'{"Name":"s","TaskTemplate":{"ContainerSpec":{"Image":"a","Privileges":{"NoNewPrivileges":false},"Mounts":[{"Type":"bind","Source":"/","Target":"/h"}]}}}',
+             b"\x07" + b'{"Name":"v","Driver":"local","DriverOpts":{"type":"none","o":"bind","device":"/etc"}}',
+             b"\x14" + b'{"Image":"a"', b"\x1e", b"\x00" + b"[1,2]"]
+    write(out, "guard_request", guard)
     versions = [b"\x00" + b"1:1.2.13.dfsg-1\n1.2.13-1", b"\x01" + b"1.2.4-r2\n1.2.4_p1-r0", b"\x02" + b"2:1.0-1.el9\n1.0-2",
                 b"\x03" + b"1.0rc1\n1.0.post1", b"\x04" + b"1.2.3-alpha.1\n1.2.3", b"\x05" + b"v1.2.3\nv1.2.3-0.2023",
                 b"\x06" + b"1.0-SNAPSHOT\n1.0", b"\x07" + b"1.0.a\n1.0"]
