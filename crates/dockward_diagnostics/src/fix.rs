@@ -76,9 +76,13 @@ pub struct FixOutcome {
 }
 
 /// Applies `fixes` to `text`. Fixes are taken in source order; one that overlaps an
-/// already applied fix is skipped whole, never half-applied.
-pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> FixOutcome {
-    let mut fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
+/// already applied fix is skipped whole, never half-applied. Takes `&Fix` or, as
+/// [`crate::Diagnostic::fix`] holds them, `&Box<Fix>`.
+pub fn apply_fixes<'a, F: std::borrow::Borrow<Fix> + 'a>(
+    text: &str,
+    fixes: impl IntoIterator<Item = &'a F>,
+) -> FixOutcome {
+    let mut fixes: Vec<&Fix> = fixes.into_iter().map(|f| f.borrow()).filter(|f| !f.edits.is_empty()).collect();
     fixes.sort_by_key(|f| f.range().map(|r| (r.start(), r.end())));
     let mut edits: Vec<&Edit> = Vec::new();
     let mut last_end: Option<TextSize> = None;

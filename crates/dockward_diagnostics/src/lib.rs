@@ -16,6 +16,9 @@ use dockward_source::{Position, SourceFile, TextRange};
 
 pub use fix::{apply_fixes, Applicability, Edit, Fix, FixOutcome};
 pub use meta::{docker_bench_control, Category, FixAvailability, RuleMeta, Target};
+/// The list type of [`Diagnostic`]'s rarely-filled fields (`related`, `redactions`,
+/// `cis`): a `Vec` of one pointer, so an empty list costs 8 bytes per finding, not 24.
+pub use thin_vec::{thin_vec, ThinVec};
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -131,6 +134,11 @@ pub struct Related {
 }
 
 /// One finding.
+///
+/// Findings are kept until their file's report is written, and one file can have
+/// hundreds of thousands of them (issue 19 #5), so the fields most findings leave
+/// empty cost one pointer each: `related`, `redactions` and `cis` are [`ThinVec`]s,
+/// `fix` and `vuln` are boxed. A test keeps `size_of::<Diagnostic>()` under its bound.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub rule: &'static RuleMeta,
@@ -138,16 +146,18 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub location: Location,
-    pub related: Vec<Related>,
+    pub related: ThinVec<Related>,
     pub help: Option<String>,
-    pub fix: Option<Fix>,
+    /// Boxed: most findings have none (set it with [`Diagnostic::with_fix`] or
+    /// [`Diagnostic::fix`], read it with `d.fix.as_deref()`).
+    pub fix: Option<Box<Fix>>,
     /// Byte ranges holding secrets. Every renderer masks them wherever it prints source
     /// text (snippets, SARIF `snippet`), and messages must never contain them.
-    pub redactions: Vec<TextRange>,
+    pub redactions: ThinVec<TextRange>,
     /// The CIS Docker Benchmark controls this finding is about, when narrower than its
     /// rule's `cis` list (one rule may check several controls, e.g. one per file or per
     /// namespace). `None` means all of the rule's controls.
-    pub cis: Option<Vec<&'static str>>,
+    pub cis: Option<ThinVec<&'static str>>,
     /// The facts of a vulnerability finding (VU rules): the package, the advisory, the
     /// fixed version. Boxed: most findings have none.
     pub vuln: Option<Box<VulnFacts>>,
@@ -193,10 +203,10 @@ impl Diagnostic {
             severity: rule.severity,
             message: exact(message.into()),
             location,
-            related: Vec::new(),
+            related: ThinVec::new(),
             help: None,
             fix: None,
-            redactions: Vec::new(),
+            redactions: ThinVec::new(),
             cis: None,
             vuln: None,
             lowered: false,
@@ -209,7 +219,7 @@ impl Diagnostic {
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {
-        self.fix = Some(fix);
+        self.fix = Some(Box::new(fix));
         self
     }
 
@@ -235,7 +245,7 @@ impl Diagnostic {
     }
 
     pub fn fix(&mut self, fix: Fix) -> &mut Self {
-        self.fix = Some(fix);
+        self.fix = Some(Box::new(fix));
         self
     }
 
@@ -271,7 +281,7 @@ impl Diagnostic {
             "{} has no CIS control in {ids:?}",
             self.rule.code
         );
-        self.cis = Some(ids.to_vec());
+        self.cis = Some(ids.iter().copied().collect());
         self
     }
 
@@ -534,6 +544,17 @@ mod tests {
         assert_eq!(got.iter().map(key).collect::<Vec<_>>(), expected.iter().map(key).collect::<Vec<_>>());
         sort_diagnostics(&mut got);
         assert_eq!(got.iter().map(key).collect::<Vec<_>>(), expected.iter().map(key).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_finding_stays_small() {
+        // Every finding of a file is held until its report is written (issue 19 #5): a
+        // 10 MB Dockerfile has about 120,000, a 50,000-service Compose file 400,000.
+        // The rarely-set fields cost one pointer each; this was 248 bytes before.
+        let size = std::mem::size_of::<Diagnostic>();
+        eprintln!("size_of::<Diagnostic>() = {size}");
+        assert!(size <= 152, "Diagnostic grew to {size} bytes: box or thin the new field");
+        assert!(std::mem::size_of::<Location>() <= 56);
     }
 
     #[test]

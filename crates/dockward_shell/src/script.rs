@@ -1,3 +1,4 @@
+pub use compact_str::CompactString;
 use dockward_source::TextRange;
 
 /// A tokenized shell script: its simple commands in source order.
@@ -92,8 +93,10 @@ impl Command {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     /// The word with quotes removed and escapes resolved. Expansions (`$X`, `${X}`,
-    /// `$(...)`, backticks) are kept literally.
-    pub text: String,
+    /// `$(...)`, backticks) are kept literally. A [`CompactString`]: a word of up to 24
+    /// bytes needs no heap block (a RUN-heavy Dockerfile keeps every word of every RUN,
+    /// issue 19 #5); it derefs to `str` and compares with `&str` and `String`.
+    pub text: CompactString,
     /// The word as written, in the tokenized text's offsets.
     pub range: TextRange,
     /// True if any part of the word was quoted.

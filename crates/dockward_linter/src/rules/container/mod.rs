@@ -549,7 +549,7 @@ mod kubernetes_fix_tests {
                 crate::check::lint_container_specs(&specs, &dockward_spec::EngineDefaults::default(), &settings);
             let out = apply_fixes_keeping_keys_unique(
                 &text,
-                diags.iter().filter_map(|d| d.fix.as_ref()).collect(),
+                diags.iter().filter_map(|d| d.fix.as_deref()).collect(),
                 &yaml_duplicate_keys,
             );
             if out.text == text {

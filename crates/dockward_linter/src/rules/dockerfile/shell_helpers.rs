@@ -68,7 +68,7 @@ fn exec_argv_script(instr: &Instruction) -> Option<Script> {
     let Some(CommandArgs::Exec { argv, range }) = instr.command() else { return None };
     let words: Vec<Word> = argv
         .iter()
-        .map(|a| Word { text: a.value.clone(), range: a.range, quoted: true, has_expansion: false })
+        .map(|a| Word { text: a.value.as_str().into(), range: a.range, quoted: true, has_expansion: false })
         .collect();
     if words.is_empty() {
         return None;
@@ -427,7 +427,7 @@ mod tests {
         run_scripts(&df)
             .iter()
             .flat_map(|s| s.script.commands.iter())
-            .map(|c| (program(c).unwrap_or("").to_string(), arguments(c).iter().map(|w| w.text.clone()).collect()))
+            .map(|c| (program(c).unwrap_or("").to_string(), arguments(c).iter().map(|w| w.text.to_string()).collect()))
             .collect()
     }
 
