@@ -1,5 +1,7 @@
 use dockward_source::{TextRange, TextSize};
 
+use crate::Text;
+
 /// Whether applying a fix can change behaviour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -26,37 +28,38 @@ impl Applicability {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     pub range: TextRange,
-    pub content: String,
+    /// Most fixes insert or replace a fixed text: kept borrowed, not copied per finding.
+    pub content: Text,
 }
 
 impl Edit {
-    pub fn replace(range: TextRange, content: impl Into<String>) -> Self {
+    pub fn replace(range: TextRange, content: impl Into<Text>) -> Self {
         Self { range, content: content.into() }
     }
 
-    pub fn insert(at: TextSize, content: impl Into<String>) -> Self {
+    pub fn insert(at: TextSize, content: impl Into<Text>) -> Self {
         Self { range: TextRange::empty(at), content: content.into() }
     }
 
     pub fn delete(range: TextRange) -> Self {
-        Self { range, content: String::new() }
+        Self { range, content: Text::Borrowed("") }
     }
 }
 
 /// A set of edits that together fix one finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
-    pub message: String,
+    pub message: Text,
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
 }
 
 impl Fix {
-    pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Self {
+    pub fn safe(message: impl Into<Text>, edits: Vec<Edit>) -> Self {
         Self { message: message.into(), applicability: Applicability::Safe, edits }
     }
 
-    pub fn unsafe_(message: impl Into<String>, edits: Vec<Edit>) -> Self {
+    pub fn unsafe_(message: impl Into<Text>, edits: Vec<Edit>) -> Self {
         Self { message: message.into(), applicability: Applicability::Unsafe, edits }
     }
 

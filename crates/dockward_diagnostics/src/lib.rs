@@ -20,6 +20,11 @@ pub use meta::{docker_bench_control, Category, FixAvailability, RuleMeta, Target
 /// `cis`): a `Vec` of one pointer, so an empty list costs 8 bytes per finding, not 24.
 pub use thin_vec::{thin_vec, ThinVec};
 
+/// The texts a finding keeps (message, help, fix message, edit content): most are
+/// string literals, borrowed for free, and the rest are owned at their length. A
+/// large file has hundreds of thousands of findings (issue 19 #5).
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -144,10 +149,10 @@ pub struct Diagnostic {
     pub rule: &'static RuleMeta,
     /// The effective severity, after configuration overrides.
     pub severity: Severity,
-    pub message: String,
+    pub message: Text,
     pub location: Location,
     pub related: ThinVec<Related>,
-    pub help: Option<String>,
+    pub help: Option<Text>,
     /// Boxed: most findings have none (set it with [`Diagnostic::with_fix`] or
     /// [`Diagnostic::fix`], read it with `d.fix.as_deref()`).
     pub fix: Option<Box<Fix>>,
@@ -197,7 +202,7 @@ pub struct VulnFacts {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static RuleMeta, location: Location, message: impl Into<String>) -> Self {
+    pub fn new(rule: &'static RuleMeta, location: Location, message: impl Into<Text>) -> Self {
         Self {
             rule,
             severity: rule.severity,
@@ -213,7 +218,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Text>) -> Self {
         self.help = Some(exact(help.into()));
         self
     }
@@ -239,7 +244,7 @@ impl Diagnostic {
     }
 
     /// Sets the help text (for chaining on `&mut` from a rule context).
-    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+    pub fn help(&mut self, help: impl Into<Text>) -> &mut Self {
         self.help = Some(exact(help.into()));
         self
     }
@@ -342,9 +347,14 @@ pub fn sort_diagnostics(list: &mut [Diagnostic]) {
 /// `text` without spare capacity. Findings are kept until the report is written (a
 /// 10 MB Dockerfile can have 100,000 of them), and `format!` leaves up to half of its
 /// buffer unused (issue 19 #5).
-fn exact(mut text: String) -> String {
-    text.shrink_to_fit();
-    text
+fn exact(text: Text) -> Text {
+    match text {
+        Text::Owned(mut text) => {
+            text.shrink_to_fit();
+            Text::Owned(text)
+        }
+        borrowed => borrowed,
+    }
 }
 
 /// Masks `redactions` inside `text`, which starts at byte `text_start` of the file.
