@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use dockward_dockerfile::{CommandArgs, Dockerfile, Instruction, InstructionKind};
-use dockward_shell::{Command, Script, Word};
+use dockward_shell::{Command, Script, ThinVec, Word};
 use dockward_source::{TextRange, TextSize};
 
 /// One RUN's commands: the instruction index and a script whose ranges are source
@@ -75,9 +75,9 @@ fn exec_argv_script(instr: &Instruction) -> Option<Script> {
     }
     Some(Script {
         commands: vec![Command {
-            assignments: Vec::new(),
-            argv: words,
-            redirects: Vec::new(),
+            assignments: ThinVec::new(),
+            argv: words.into_iter().collect(),
+            redirects: ThinVec::new(),
             range: *range,
             preceded_by: None,
             followed_by: None,
@@ -140,9 +140,9 @@ fn find_exec_commands(cmd: &Command) -> Vec<Command> {
                 let words = argv[start..end].to_vec();
                 let range = words[0].range.cover(words[words.len() - 1].range);
                 out.push(Command {
-                    assignments: Vec::new(),
-                    argv: words,
-                    redirects: Vec::new(),
+                    assignments: ThinVec::new(),
+                    argv: words.into_iter().collect(),
+                    redirects: ThinVec::new(),
                     range,
                     preceded_by: None,
                     followed_by: None,
