@@ -288,7 +288,7 @@ impl<'a> Converter<'a> {
 
     fn node(&mut self, node: &Node, alias: Option<AliasUse>, depth: usize) -> Value {
         let mut via = Vec::new();
-        let alias = match node.origin {
+        let alias = match node.origin.as_deref() {
             Some(o) => {
                 via.push(Via {
                     note: format!("defined at anchor `{}`", &self.file.text()[o.anchor]),

@@ -1,5 +1,7 @@
 use dockward_source::{TextRange, TextSize};
 
+use crate::Text;
+
 /// Whether applying a fix can change behaviour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -26,37 +28,38 @@ impl Applicability {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     pub range: TextRange,
-    pub content: String,
+    /// Most fixes insert or replace a fixed text: kept borrowed, not copied per finding.
+    pub content: Text,
 }
 
 impl Edit {
-    pub fn replace(range: TextRange, content: impl Into<String>) -> Self {
+    pub fn replace(range: TextRange, content: impl Into<Text>) -> Self {
         Self { range, content: content.into() }
     }
 
-    pub fn insert(at: TextSize, content: impl Into<String>) -> Self {
+    pub fn insert(at: TextSize, content: impl Into<Text>) -> Self {
         Self { range: TextRange::empty(at), content: content.into() }
     }
 
     pub fn delete(range: TextRange) -> Self {
-        Self { range, content: String::new() }
+        Self { range, content: Text::Borrowed("") }
     }
 }
 
 /// A set of edits that together fix one finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
-    pub message: String,
+    pub message: Text,
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
 }
 
 impl Fix {
-    pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Self {
+    pub fn safe(message: impl Into<Text>, edits: Vec<Edit>) -> Self {
         Self { message: message.into(), applicability: Applicability::Safe, edits }
     }
 
-    pub fn unsafe_(message: impl Into<String>, edits: Vec<Edit>) -> Self {
+    pub fn unsafe_(message: impl Into<Text>, edits: Vec<Edit>) -> Self {
         Self { message: message.into(), applicability: Applicability::Unsafe, edits }
     }
 
@@ -76,9 +79,13 @@ pub struct FixOutcome {
 }
 
 /// Applies `fixes` to `text`. Fixes are taken in source order; one that overlaps an
-/// already applied fix is skipped whole, never half-applied.
-pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> FixOutcome {
-    let mut fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
+/// already applied fix is skipped whole, never half-applied. Takes `&Fix` or, as
+/// [`crate::Diagnostic::fix`] holds them, `&Box<Fix>`.
+pub fn apply_fixes<'a, F: std::borrow::Borrow<Fix> + 'a>(
+    text: &str,
+    fixes: impl IntoIterator<Item = &'a F>,
+) -> FixOutcome {
+    let mut fixes: Vec<&Fix> = fixes.into_iter().map(|f| f.borrow()).filter(|f| !f.edits.is_empty()).collect();
     fixes.sort_by_key(|f| f.range().map(|r| (r.start(), r.end())));
     let mut edits: Vec<&Edit> = Vec::new();
     let mut last_end: Option<TextSize> = None;

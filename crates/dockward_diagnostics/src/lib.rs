@@ -16,6 +16,14 @@ use dockward_source::{Position, SourceFile, TextRange};
 
 pub use fix::{apply_fixes, Applicability, Edit, Fix, FixOutcome};
 pub use meta::{docker_bench_control, Category, FixAvailability, RuleMeta, Target};
+/// The list type of [`Diagnostic`]'s rarely-filled fields (`related`, `redactions`,
+/// `cis`): a `Vec` of one pointer, so an empty list costs 8 bytes per finding, not 24.
+pub use thin_vec::{thin_vec, ThinVec};
+
+/// The texts a finding keeps (message, help, fix message, edit content): most are
+/// string literals, borrowed for free, and the rest are owned at their length. A
+/// large file has hundreds of thousands of findings (issue 19 #5).
+pub type Text = std::borrow::Cow<'static, str>;
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -131,23 +139,30 @@ pub struct Related {
 }
 
 /// One finding.
+///
+/// Findings are kept until their file's report is written, and one file can have
+/// hundreds of thousands of them (issue 19 #5), so the fields most findings leave
+/// empty cost one pointer each: `related`, `redactions` and `cis` are [`ThinVec`]s,
+/// `fix` and `vuln` are boxed. A test keeps `size_of::<Diagnostic>()` under its bound.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub rule: &'static RuleMeta,
     /// The effective severity, after configuration overrides.
     pub severity: Severity,
-    pub message: String,
+    pub message: Text,
     pub location: Location,
-    pub related: Vec<Related>,
-    pub help: Option<String>,
-    pub fix: Option<Fix>,
+    pub related: ThinVec<Related>,
+    pub help: Option<Text>,
+    /// Boxed: most findings have none (set it with [`Diagnostic::with_fix`] or
+    /// [`Diagnostic::fix`], read it with `d.fix.as_deref()`).
+    pub fix: Option<Box<Fix>>,
     /// Byte ranges holding secrets. Every renderer masks them wherever it prints source
     /// text (snippets, SARIF `snippet`), and messages must never contain them.
-    pub redactions: Vec<TextRange>,
+    pub redactions: ThinVec<TextRange>,
     /// The CIS Docker Benchmark controls this finding is about, when narrower than its
     /// rule's `cis` list (one rule may check several controls, e.g. one per file or per
     /// namespace). `None` means all of the rule's controls.
-    pub cis: Option<Vec<&'static str>>,
+    pub cis: Option<ThinVec<&'static str>>,
     /// The facts of a vulnerability finding (VU rules): the package, the advisory, the
     /// fixed version. Boxed: most findings have none.
     pub vuln: Option<Box<VulnFacts>>,
@@ -187,29 +202,29 @@ pub struct VulnFacts {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static RuleMeta, location: Location, message: impl Into<String>) -> Self {
+    pub fn new(rule: &'static RuleMeta, location: Location, message: impl Into<Text>) -> Self {
         Self {
             rule,
             severity: rule.severity,
             message: exact(message.into()),
             location,
-            related: Vec::new(),
+            related: ThinVec::new(),
             help: None,
             fix: None,
-            redactions: Vec::new(),
+            redactions: ThinVec::new(),
             cis: None,
             vuln: None,
             lowered: false,
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Text>) -> Self {
         self.help = Some(exact(help.into()));
         self
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {
-        self.fix = Some(fix);
+        self.fix = Some(Box::new(fix));
         self
     }
 
@@ -229,13 +244,13 @@ impl Diagnostic {
     }
 
     /// Sets the help text (for chaining on `&mut` from a rule context).
-    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+    pub fn help(&mut self, help: impl Into<Text>) -> &mut Self {
         self.help = Some(exact(help.into()));
         self
     }
 
     pub fn fix(&mut self, fix: Fix) -> &mut Self {
-        self.fix = Some(fix);
+        self.fix = Some(Box::new(fix));
         self
     }
 
@@ -271,7 +286,7 @@ impl Diagnostic {
             "{} has no CIS control in {ids:?}",
             self.rule.code
         );
-        self.cis = Some(ids.to_vec());
+        self.cis = Some(ids.iter().copied().collect());
         self
     }
 
@@ -332,9 +347,14 @@ pub fn sort_diagnostics(list: &mut [Diagnostic]) {
 /// `text` without spare capacity. Findings are kept until the report is written (a
 /// 10 MB Dockerfile can have 100,000 of them), and `format!` leaves up to half of its
 /// buffer unused (issue 19 #5).
-fn exact(mut text: String) -> String {
-    text.shrink_to_fit();
-    text
+fn exact(text: Text) -> Text {
+    match text {
+        Text::Owned(mut text) => {
+            text.shrink_to_fit();
+            Text::Owned(text)
+        }
+        borrowed => borrowed,
+    }
 }
 
 /// Masks `redactions` inside `text`, which starts at byte `text_start` of the file.
@@ -534,6 +554,17 @@ mod tests {
         assert_eq!(got.iter().map(key).collect::<Vec<_>>(), expected.iter().map(key).collect::<Vec<_>>());
         sort_diagnostics(&mut got);
         assert_eq!(got.iter().map(key).collect::<Vec<_>>(), expected.iter().map(key).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_finding_stays_small() {
+        // Every finding of a file is held until its report is written (issue 19 #5): a
+        // 10 MB Dockerfile has about 120,000, a 50,000-service Compose file 400,000.
+        // The rarely-set fields cost one pointer each; this was 248 bytes before.
+        let size = std::mem::size_of::<Diagnostic>();
+        eprintln!("size_of::<Diagnostic>() = {size}");
+        assert!(size <= 152, "Diagnostic grew to {size} bytes: box or thin the new field");
+        assert!(std::mem::size_of::<Location>() <= 56);
     }
 
     #[test]

@@ -304,7 +304,7 @@ fn judge_spec(
             name: f.rule.name,
             severity: severity_label(f.severity),
             field: field_of(&f.location),
-            message: f.message.clone(),
+            message: f.message.to_string(),
             effect,
             reason,
         });

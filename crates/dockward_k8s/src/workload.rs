@@ -129,7 +129,7 @@ impl<'a> Pod<'a> {
         let mut aliases = self.aliases.borrow_mut();
         aliases.clear();
         for node in nodes.iter().flatten() {
-            if let Some(origin) = node.origin {
+            if let Some(origin) = node.origin.as_deref() {
                 let note = format!("reached through this alias, for container `{name}`");
                 aliases.push((node.range, Via { note, location: self.at(origin.alias) }));
             }

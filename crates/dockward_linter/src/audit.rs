@@ -68,7 +68,12 @@ impl<'a> AuditContext<'a> {
         Self { settings, now, diagnostics: Vec::new() }
     }
 
-    pub fn report(&mut self, rule: &'static RuleMeta, at: &Location, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        at: &Location,
+        message: impl Into<dockward_diagnostics::Text>,
+    ) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic::new(rule, at.clone(), message));
         self.diagnostics.last_mut().expect("just pushed")
     }
@@ -77,7 +82,7 @@ impl<'a> AuditContext<'a> {
         &mut self,
         rule: &'static RuleMeta,
         val: &Val<T>,
-        message: impl Into<String>,
+        message: impl Into<dockward_diagnostics::Text>,
     ) -> &mut Diagnostic {
         self.report(rule, &val.at, message)
     }
@@ -271,7 +276,10 @@ pub(crate) mod testing {
 
     /// `(location, message)` of each finding of `rule`.
     pub fn findings(rule: &'static RuleMeta, d: Vec<Diagnostic>) -> Vec<(String, String)> {
-        d.into_iter().filter(|d| d.rule.code == rule.code).map(|d| (d.location.to_string(), d.message)).collect()
+        d.into_iter()
+            .filter(|d| d.rule.code == rule.code)
+            .map(|d| (d.location.to_string(), d.message.into_owned()))
+            .collect()
     }
 
     pub fn lint_images(meta: &'static RuleMeta, images: &[ImageView], now: i64) -> Vec<(String, String)> {

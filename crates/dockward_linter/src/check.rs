@@ -270,7 +270,7 @@ pub(crate) fn check_text_with_fixes_and_keys<'t>(
     if let Some(threshold) = fix.threshold() {
         for _ in 0..MAX_FIX_ROUNDS {
             let fixes: Vec<&Fix> =
-                diagnostics.iter().filter_map(|d| d.fix.as_ref()).filter(|f| f.applicability >= threshold).collect();
+                diagnostics.iter().filter_map(|d| d.fix.as_deref()).filter(|f| f.applicability >= threshold).collect();
             if fixes.is_empty() {
                 break;
             }
@@ -529,7 +529,7 @@ pub(crate) fn report_suppression_problems(
                 Location::source(file, c.range),
                 format!("`{}` suppresses nothing in {scope}", c.selector),
             );
-            d.fix = Some(fix);
+            d.fix(fix);
             out.push(d);
         }
     }

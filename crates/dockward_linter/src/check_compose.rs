@@ -75,7 +75,7 @@ pub fn check_compose_layers(
                     .diagnostics
                     .iter()
                     .filter(|d| d.location.name() == f.display)
-                    .filter_map(|d| d.fix.as_ref())
+                    .filter_map(|d| d.fix.as_deref())
                     .filter(|x| x.applicability >= threshold)
                     .collect();
                 if fixes.is_empty() {

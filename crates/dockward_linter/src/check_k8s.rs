@@ -88,7 +88,7 @@ pub fn check_manifests_with_fixes(inputs: &[ManifestInput], settings: &Settings,
             let fixes: Vec<&Fix> = report
                 .diagnostics
                 .iter()
-                .filter_map(|d| d.fix.as_ref())
+                .filter_map(|d| d.fix.as_deref())
                 .filter(|f| f.applicability >= threshold)
                 .collect();
             if fixes.is_empty() {

@@ -42,14 +42,23 @@ impl<'a> DaemonContext<'a> {
         Self { spec, json, flags, settings, diagnostics: Vec::new() }
     }
 
-    pub fn report(&mut self, rule: &'static RuleMeta, at: Location, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        at: Location,
+        message: impl Into<dockward_diagnostics::Text>,
+    ) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic::new(rule, at, message));
         self.diagnostics.last_mut().expect("just pushed")
     }
 
     /// Reports that `key` is absent, at the spec's origin, when absence means the
     /// default (see [`DaemonSpec::complete`]); `None` otherwise.
-    pub fn report_absent(&mut self, rule: &'static RuleMeta, message: impl Into<String>) -> Option<&mut Diagnostic> {
+    pub fn report_absent(
+        &mut self,
+        rule: &'static RuleMeta,
+        message: impl Into<dockward_diagnostics::Text>,
+    ) -> Option<&mut Diagnostic> {
         if !self.spec.complete {
             return None;
         }
@@ -66,7 +75,7 @@ impl<'a> DaemonContext<'a> {
         key: &str,
         value: &str,
         applicability: Applicability,
-        message: impl Into<String>,
+        message: impl Into<dockward_diagnostics::Text>,
     ) -> Option<Fix> {
         let json = self.json?;
         if json.doc.has_syntax_error() || self.spec.get(key).is_some_and(|o| o.source == DaemonSource::Flag) {
@@ -74,7 +83,7 @@ impl<'a> DaemonContext<'a> {
         }
         let top = json.doc.value.as_ref()?;
         let edit = match json.members().iter().rev().find(|m| m.key == key) {
-            Some(m) => Edit::replace(m.value.range, value),
+            Some(m) => Edit::replace(m.value.range, value.to_string()),
             None => insert_member(json.file.text(), top, key, value)?,
         };
         Some(Fix { message: message.into(), applicability, edits: vec![edit] })

@@ -50,7 +50,12 @@ impl<'a> HostContext<'a> {
         }
     }
 
-    pub fn report(&mut self, rule: &'static RuleMeta, at: Location, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        at: Location,
+        message: impl Into<dockward_diagnostics::Text>,
+    ) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic::new(rule, at, message));
         self.diagnostics.last_mut().expect("just pushed")
     }

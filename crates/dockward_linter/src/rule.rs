@@ -98,7 +98,12 @@ impl<'a> DockerfileContext<'a> {
 
     /// Reports a finding of `rule` at `range`; returns it so the caller can add help,
     /// related locations, fixes or redactions.
-    pub fn report(&mut self, rule: &'static RuleMeta, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        range: TextRange,
+        message: impl Into<dockward_diagnostics::Text>,
+    ) -> &mut Diagnostic {
         let d = Diagnostic::new(rule, self.at(range), message);
         self.diagnostics.push(d);
         self.diagnostics.last_mut().expect("just pushed")

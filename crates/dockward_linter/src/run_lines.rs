@@ -149,7 +149,7 @@ impl ShellVars {
                     [q @ (b'"' | b'\''), .., last] if last == q => (&value[1..value.len() - 1], at + 1),
                     _ => (value, at),
                 };
-                let text = w.text[w.text.find('=').map_or(0, |i| i + 1)..].to_string();
+                let text = w.text[w.text.find('=').map_or(0, |i| i + 1)..].into();
                 let whole = Word {
                     text,
                     range: TextRange::new(TextSize::from(at as u32), w.range.end()),

@@ -51,5 +51,5 @@ pub fn assert_fix(rule: &dyn DockerfileRule, text: &str, expected: &str) {
 
 /// The first finding's message.
 pub fn message(rule: &dyn DockerfileRule, text: &str) -> String {
-    lint(rule, text).first().map(|d| d.message.clone()).unwrap_or_default()
+    lint(rule, text).first().map(|d| d.message.to_string()).unwrap_or_default()
 }

@@ -89,7 +89,7 @@ pub fn assert_json_fix(rule: &dyn DaemonRule, text: &str, expected: &str, applic
 }
 
 pub fn json_message(rule: &dyn DaemonRule, text: &str) -> String {
-    lint_json(rule, text).first().map(|d| d.message.clone()).unwrap_or_default()
+    lint_json(rule, text).first().map(|d| d.message.to_string()).unwrap_or_default()
 }
 
 /// A host root tree in a temporary directory.

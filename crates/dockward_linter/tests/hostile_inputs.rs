@@ -41,7 +41,7 @@ fn a_chain_of_a_thousand_stages() {
     // Each stage copies the whole filesystem of the one before, which is built on
     // alpine through the chain: one DF133 per stage but the first, and nothing else.
     assert_eq!(counts(std::slice::from_ref(&report)), BTreeMap::from([("DF133", 999)]));
-    let last = report.diagnostics.iter().map(|d| d.message.as_str()).next_back().unwrap_or_default();
+    let last = report.diagnostics.iter().map(|d| d.message.as_ref()).next_back().unwrap_or_default();
     assert!(last.contains("s998"), "{last}");
 }
 

@@ -73,8 +73,10 @@ fn related(at: &Location, message: &str, doc: &SourceFile, uri: &Uri) -> Option<
 
 /// The text edits of a fix, in the document's positions, sorted.
 pub fn edits(edits: &[Edit], file: &SourceFile) -> Vec<TextEdit> {
-    let mut out: Vec<TextEdit> =
-        edits.iter().map(|e| TextEdit { range: document::range(file, e.range), new_text: e.content.clone() }).collect();
+    let mut out: Vec<TextEdit> = edits
+        .iter()
+        .map(|e| TextEdit { range: document::range(file, e.range), new_text: e.content.to_string() })
+        .collect();
     out.sort_by_key(|e| (e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character));
     out
 }

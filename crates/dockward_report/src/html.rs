@@ -695,7 +695,7 @@ mod tests {
     fn findings_are_escaped_located_and_masked() {
         let f = file("Dockerfile", "FROM a\nENV TOKEN=s3cr3t-v4lue-123\nUSER <root>\n");
         let mut secret = diag(&RULE_B, &f, 11, 33, "A secret is set: s3cr3t-v4lue-123");
-        secret.redactions = vec![range(17, 33)];
+        secret.redactions = dockward_diagnostics::thin_vec![range(17, 33)];
         let diags = vec![secret, diag(&RULE_A, &f, 34, 45, "USER <root> & more")];
         let files = vec!["Dockerfile".to_owned()];
         let page = html(&report(&diags, &files), &HtmlSections::default());

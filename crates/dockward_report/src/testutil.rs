@@ -109,7 +109,7 @@ pub(crate) fn range(start: u32, end: u32) -> TextRange {
 }
 
 pub(crate) fn diag(rule: &'static RuleMeta, f: &Arc<SourceFile>, start: u32, end: u32, msg: &str) -> Diagnostic {
-    Diagnostic::new(rule, dockward_diagnostics::Location::source(f, range(start, end)), msg)
+    Diagnostic::new(rule, dockward_diagnostics::Location::source(f, range(start, end)), msg.to_string())
 }
 
 pub(crate) static ALL_RULES: [&RuleMeta; 3] = [&RULE_A, &RULE_B, &RULE_C];

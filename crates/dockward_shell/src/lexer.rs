@@ -382,11 +382,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn finish_word(&self, start: usize, buf: WordBuf) -> Word {
-        let mut text =
-            String::from_utf8(buf.text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        // Built byte by byte, so the capacity is up to twice the length; every word is
-        // kept as long as its script (issue 19 #5).
-        text.shrink_to_fit();
+        // Kept as long as its script (issue 19 #5): at its length, inline when short.
+        let text = crate::CompactString::from(String::from_utf8_lossy(&buf.text).as_ref());
         Word { text, range: range(start, self.pos), quoted: buf.quoted, has_expansion: buf.has_expansion }
     }
 

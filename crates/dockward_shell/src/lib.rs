@@ -13,4 +13,4 @@ mod script;
 
 pub use lexer::MAX_NESTING;
 pub use parser::tokenize;
-pub use script::{Command, Operator, Redirect, Script, Word};
+pub use script::{Command, CompactString, Operator, Redirect, Script, ThinVec, Word};

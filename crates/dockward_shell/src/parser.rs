@@ -458,16 +458,13 @@ impl<'a> Parser<'a> {
     fn finish(&mut self, followed_by: Option<Operator>) {
         self.lx.test_mode = false;
         let Some(range) = self.cur.range else { return };
-        let mut partial = std::mem::take(&mut self.cur);
+        let partial = std::mem::take(&mut self.cur);
         // A RUN-heavy Dockerfile keeps every command of every RUN until its rules have
-        // run: the vectors grew by doubling, so give back the unused tail (issue 19 #5).
-        partial.argv.shrink_to_fit();
-        partial.assignments.shrink_to_fit();
-        partial.redirects.shrink_to_fit();
+        // run: the lists are copied into thin vectors of their length (issue 19 #5).
         let cmd = Command {
-            assignments: partial.assignments,
-            argv: partial.argv,
-            redirects: partial.redirects,
+            assignments: partial.assignments.into_iter().collect(),
+            argv: partial.argv.into_iter().collect(),
+            redirects: partial.redirects.into_iter().collect(),
             range,
             preceded_by: self.pending_op.take(),
             followed_by,

@@ -11,7 +11,7 @@ fn words(text: &str) -> Vec<Word> {
 }
 
 fn texts(text: &str) -> Vec<String> {
-    words(text).into_iter().map(|w| w.text).collect()
+    words(text).into_iter().map(|w| w.text.into_string()).collect()
 }
 
 fn raw<'a>(text: &'a str, w: &Word) -> &'a str {

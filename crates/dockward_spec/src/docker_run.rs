@@ -232,7 +232,7 @@ struct Piece {
 impl Piece {
     fn of_word(file: &SourceFile, w: &Word) -> Piece {
         let exact = file.text().get(std::ops::Range::<usize>::from(w.range)) == Some(w.text.as_str());
-        Piece { text: w.text.clone(), range: w.range, exact }
+        Piece { text: w.text.to_string(), range: w.range, exact }
     }
 
     /// The part `start..end` (byte offsets into `text`); the whole range when the text
@@ -433,7 +433,7 @@ pub fn parse_run_command(file: &Arc<SourceFile>, cmd: &Command) -> Option<RunLin
     b.spec.flag_insert_point = Some(FlagInsertPoint { file: file.clone(), offset: argv[sub].range.end() });
     b.spec.masked_paths_disabled = b.spec.systempaths_unconfined();
     Some(RunLine {
-        subcommand: argv[sub].text.clone(),
+        subcommand: argv[sub].text.to_string(),
         insert_at: argv[sub].range.end(),
         spec: b.spec,
         errors: b.errors,

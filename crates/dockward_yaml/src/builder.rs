@@ -313,11 +313,20 @@ impl<'t> Builder<'t> {
         let end = if frame.flow { end_range.end() } else { frame.end };
         let range = TextRange::new(frame.start, end.max(frame.start));
         let kind = match frame.children {
-            Children::Seq(items) => NodeKind::Seq(items),
+            // Kept at their length: a list grown by doubling is up to half unused, and
+            // the tree lives as long as its file's check (issue 19 #5).
+            Children::Seq(mut items) => {
+                items.shrink_to_fit();
+                NodeKind::Seq(items)
+            }
             // The parser always pairs keys with values (an empty scalar if need be).
-            Children::Map(entries, _) => NodeKind::Map(self.finish_map(entries)),
+            Children::Map(entries, _) => {
+                let mut entries = self.finish_map(entries);
+                entries.shrink_to_fit();
+                NodeKind::Map(entries)
+            }
         };
-        let node = Node { kind, range, tag: frame.tag, anchor: frame.anchor, origin: None };
+        let node = Node { kind, range, tag: frame.tag.map(Box::new), anchor: frame.anchor, origin: None };
         self.pending = Some(Done {
             node,
             size: frame.size,
@@ -353,7 +362,7 @@ impl<'t> Builder<'t> {
         };
         node.anchor = None;
         let anchor = self.anchor_sites.get(&id).copied().unwrap_or(node.range);
-        node.origin = Some(AliasOrigin { alias: site, anchor });
+        node.origin = Some(Box::new(AliasOrigin { alias: site, anchor }));
         self.pending = Some(Done { node, size, height, bytes, anchor_id: 0 });
         Ok(())
     }
@@ -443,8 +452,13 @@ impl<'t> Builder<'t> {
         // The parser reports an absent value (`key:`) as `~`; the source has nothing.
         let value = if style == ScalarStyle::Plain && range.is_empty() { String::new() } else { value.into_owned() };
         let bytes = value.len();
-        let node =
-            Node { kind: NodeKind::Scalar(Scalar { value, style, raw }), range, tag, anchor: None, origin: None };
+        let node = Node {
+            kind: NodeKind::Scalar(Scalar { value, style, raw }),
+            range,
+            tag: tag.map(Box::new),
+            anchor: None,
+            origin: None,
+        };
         (node, bytes)
     }
 

@@ -40,7 +40,7 @@ fn check_ranges(text: &str, node: &Node, count: &mut usize) {
     if let Some(tag) = &node.tag {
         assert!(ok(tag.range) && text[tag.range].starts_with('!'), "tag {tag:?}");
     }
-    if let Some(origin) = node.origin {
+    if let Some(origin) = node.origin.as_deref() {
         assert!(text[origin.alias].starts_with('*'), "alias {origin:?}");
         assert!(text[origin.anchor].starts_with('&'), "anchor {origin:?}");
     }

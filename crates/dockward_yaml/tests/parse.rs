@@ -119,8 +119,8 @@ fn block_scalar_in_sequence_with_properties() {
     assert_eq!(items[1].anchor.as_deref(), Some("a"));
     assert_eq!(slice(text, items[1].tag.as_ref().unwrap().range), "!t");
     assert_eq!(items[2].as_str(), Some("two\n"));
-    assert_eq!(slice(text, items[2].origin.unwrap().alias), "*a");
-    assert_eq!(slice(text, items[2].origin.unwrap().anchor), "&a");
+    assert_eq!(slice(text, items[2].origin.as_deref().unwrap().alias), "*a");
+    assert_eq!(slice(text, items[2].origin.as_deref().unwrap().anchor), "&a");
     assert_eq!(slice(text, items[2].range), ">\n    two");
 }
 
@@ -236,12 +236,12 @@ fn aliases_are_copied_with_origin() {
     assert_eq!(env.get("B").unwrap().as_str(), Some("2"));
     assert_eq!(env.range, def.range, "a copy keeps the definition's range");
     assert_eq!(env.anchor, None);
-    let origin = env.origin.unwrap();
+    let origin = env.origin.as_deref().unwrap();
     assert_eq!(slice(text, origin.alias), "*env");
     assert_eq!(origin.alias.start(), TextRange::at(text.find("*env").unwrap().try_into().unwrap(), 0.into()).start());
     assert_eq!(slice(text, origin.anchor), "&env");
     assert_eq!(env.site(), origin.alias);
-    let other = at(&r, &["svc", "other"]).origin.unwrap();
+    let other = at(&r, &["svc", "other"]).origin.as_deref().unwrap();
     assert_eq!(slice(text, other.alias), "*env");
     assert_ne!(other.alias, origin.alias);
     // The mapping containing alias values ends at the last alias use site.
@@ -254,8 +254,8 @@ fn scalar_alias_and_redefined_anchor() {
     let r = root(text);
     assert_eq!(r.get("b").unwrap().as_str(), Some("one"));
     assert_eq!(r.get("d").unwrap().as_str(), Some("two"), "aliases see the latest definition");
-    assert_eq!(slice(text, r.get("d").unwrap().origin.unwrap().anchor), "&x");
-    assert_eq!(r.get("d").unwrap().origin.unwrap().anchor.start(), 19.into());
+    assert_eq!(slice(text, r.get("d").unwrap().origin.as_deref().unwrap().anchor), "&x");
+    assert_eq!(r.get("d").unwrap().origin.as_deref().unwrap().anchor.start(), 19.into());
 }
 
 #[test]

@@ -169,7 +169,7 @@ pub fn scorecard(results: &[HostResult], settings: &Settings, version: CisVersio
                     && (d.cis.is_none()
                         || translate(c.id, version, CisVersion::V1_6).is_some_and(|id| d.controls().contains(&id)))
             })
-            .map(|d| Finding { rule: d.rule.code, location: d.location.to_string(), message: d.message.clone() })
+            .map(|d| Finding { rule: d.rule.code, location: d.location.to_string(), message: d.message.to_string() })
             .collect();
         let judging: Vec<&'static RuleMeta> = rules.iter().copied().filter(|r| judged(r, results, settings)).collect();
         let status = if !findings.is_empty() {

@@ -421,7 +421,7 @@ pub(crate) mod testing {
 
     /// `(location, severity, message)` of each finding.
     pub fn rows(found: &[Diagnostic]) -> Vec<(String, Severity, String)> {
-        found.iter().map(|d| (d.location.to_string(), d.severity, d.message.clone())).collect()
+        found.iter().map(|d| (d.location.to_string(), d.severity, d.message.to_string())).collect()
     }
 }
 

@@ -53,7 +53,7 @@ mod tests {
     fn cycles_self_references_and_unknown_services() {
         let text = "services:\n  a:\n    image: a:1\n    depends_on: [b]\n  b:\n    image: b:1\n    depends_on:\n      a:\n        condition: service_started\n  c:\n    image: c:1\n    depends_on: [c, ghost]\n  d:\n    image: d:1\n    depends_on:\n      opt:\n        condition: service_started\n        required: false\n";
         let (found, _) = run(&BrokenDependsOn, &[("compose.yaml", text)], &[]);
-        let got: Vec<_> = found.iter().map(|d| d.message.as_str()).collect();
+        let got: Vec<_> = found.iter().map(|d| d.message.as_ref()).collect();
         assert_eq!(
             got,
             [

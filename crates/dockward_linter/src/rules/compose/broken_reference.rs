@@ -53,7 +53,7 @@ mod tests {
     fn cycles_and_missing_targets() {
         let text = "services:\n  a:\n    extends: b\n  b:\n    extends:\n      service: a\n  c:\n    extends: nope\n";
         let (found, _) = run(&BrokenReference, &[("compose.yaml", text)], &[]);
-        let messages: Vec<_> = found.iter().map(|d| d.message.as_str()).collect();
+        let messages: Vec<_> = found.iter().map(|d| d.message.as_ref()).collect();
         assert!(messages.iter().any(|m| m.contains("extends cycle")), "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("`nope`")), "{messages:?}");
         let text = "include:\n  - compose.yaml\n  - missing.yaml\nservices:\n  a:\n    image: x:1\n";

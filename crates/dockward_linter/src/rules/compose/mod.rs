@@ -63,7 +63,12 @@ impl<'a> ComposeContext<'a> {
         Self { project, problems, services, settings, diagnostics: Vec::new() }
     }
 
-    pub fn report(&mut self, rule: &'static RuleMeta, at: &Location, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        at: &Location,
+        message: impl Into<dockward_diagnostics::Text>,
+    ) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic::new(rule, at.clone(), message));
         self.diagnostics.last_mut().expect("just pushed")
     }
@@ -73,7 +78,7 @@ impl<'a> ComposeContext<'a> {
         &mut self,
         rule: &'static RuleMeta,
         val: &dockward_spec::Val<T>,
-        message: impl Into<String>,
+        message: impl Into<dockward_diagnostics::Text>,
     ) -> &mut Diagnostic {
         let related: Vec<_> = val.related().collect();
         let d = self.report(rule, &val.at, message);

@@ -166,12 +166,12 @@ pub(crate) fn drop_suppressed_members(
     }
     let codes: Vec<&str> = left.iter().map(|(c, _)| *c).collect();
     let words: Vec<&str> = left.iter().map(|(_, w)| *w).collect();
-    d.message = format!("{head} is not hardened: {} ({})", words.join(", "), codes.join(", "));
+    d.message = format!("{head} is not hardened: {} ({})", words.join(", "), codes.join(", ")).into();
     d.related.retain(|r| !gone.iter().any(|c| r.message.starts_with(&format!("{c}: "))));
-    d.help = Some(format!(
-        "select a rule by name to see it on its own, with its fix: `--extend-select {}`",
-        codes.join(",")
-    ));
+    d.help = Some(
+        format!("select a rule by name to see it on its own, with its fix: `--extend-select {}`", codes.join(","))
+            .into(),
+    );
     d.fix = None;
     true
 }
@@ -246,10 +246,10 @@ impl ContainerRule for ContainerNotHardened {
                 });
             }
         }
-        d.help = Some(format!(
-            "select a rule by name to see it on its own, with its fix: `--extend-select {}`",
-            codes.join(",")
-        ));
+        d.help = Some(
+            format!("select a rule by name to see it on its own, with its fix: `--extend-select {}`", codes.join(","))
+                .into(),
+        );
         if let Some(fix) = fix {
             d.fix = Some(fix);
         }

@@ -68,7 +68,12 @@ impl<'a> ContainerContext<'a> {
 
     /// Reports a finding of `rule` at `at`; returns it for help, related locations,
     /// fixes or redactions.
-    pub fn report(&mut self, rule: &'static RuleMeta, at: &Location, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        at: &Location,
+        message: impl Into<dockward_diagnostics::Text>,
+    ) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic::new(rule, at.clone(), message));
         self.diagnostics.last_mut().expect("just pushed")
     }
@@ -79,7 +84,7 @@ impl<'a> ContainerContext<'a> {
         &mut self,
         rule: &'static RuleMeta,
         val: &Val<T>,
-        message: impl Into<String>,
+        message: impl Into<dockward_diagnostics::Text>,
     ) -> &mut Diagnostic {
         let related: Vec<_> = val.related().collect();
         let d = self.report(rule, &val.at, message);
@@ -549,7 +554,7 @@ mod kubernetes_fix_tests {
                 crate::check::lint_container_specs(&specs, &dockward_spec::EngineDefaults::default(), &settings);
             let out = apply_fixes_keeping_keys_unique(
                 &text,
-                diags.iter().filter_map(|d| d.fix.as_ref()).collect(),
+                diags.iter().filter_map(|d| d.fix.as_deref()).collect(),
                 &yaml_duplicate_keys,
             );
             if out.text == text {

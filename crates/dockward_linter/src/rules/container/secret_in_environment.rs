@@ -170,7 +170,7 @@ impl ContainerRule for SecretInEnvironment {
                 if let Some(d) = same {
                     let user = describe(spec);
                     if !d.message.ends_with(&user) && !d.message.contains(&format!("{user}, ")) {
-                        d.message.push_str(&format!(", {user}"));
+                        d.message.to_mut().push_str(&format!(", {user}"));
                     }
                     continue;
                 }

@@ -77,7 +77,7 @@ pub fn assert_run_fix(rule: &dyn ContainerRule, text: &str, expected: &str) {
 }
 
 pub fn run_messages(rule: &dyn ContainerRule, text: &str) -> Vec<String> {
-    lint_run(rule, text).into_iter().map(|d| d.message).collect()
+    lint_run(rule, text).into_iter().map(|d| d.message.into_owned()).collect()
 }
 
 // ---- Compose ----------------------------------------------------------------------

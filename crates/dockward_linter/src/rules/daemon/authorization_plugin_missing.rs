@@ -81,7 +81,7 @@ mod tests {
     fn reports_each_plugin_dockerd_cannot_find() {
         let fx = HostFixture::new();
         fx.file("/etc/docker/daemon.json", JSON, 0o644);
-        let found: Vec<String> = fx.findings("DM026").iter().map(|d| d.message.clone()).collect();
+        let found: Vec<String> = fx.findings("DM026").iter().map(|d| d.message.to_string()).collect();
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].contains("`dockward-guard`") || found[1].contains("`dockward-guard`"));
     }

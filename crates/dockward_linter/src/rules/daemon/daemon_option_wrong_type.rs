@@ -59,7 +59,7 @@ impl DaemonRule for DaemonOptionWrongType {
                 format!("`{key}` must be {expected}, not {found} (dockerd refuses to start)"),
             );
             if let Some(v) = fix {
-                d.fix(Fix::safe(format!("Write `{v}` without quotes"), vec![Edit::replace(*range, v)]));
+                d.fix(Fix::safe(format!("Write `{v}` without quotes"), vec![Edit::replace(*range, v.to_string())]));
             }
         }
     }

@@ -113,7 +113,7 @@ impl LogRotationMissing {
                     // Both inserts land at the same offset; one edit keeps them ordered.
                     let e = insert_member(text, &m.value, "max-file", "\"3\"")?;
                     match edits.last_mut() {
-                        Some(last) if last.range == e.range => last.content.push_str(&e.content),
+                        Some(last) if last.range == e.range => last.content.to_mut().push_str(&e.content),
                         _ => edits.push(e),
                     }
                 }

@@ -61,7 +61,7 @@ impl DockerfileRule for AptInScripts {
                 let edits = if fixable {
                     let mut e = vec![Edit::replace(call.program.range, "apt-get")];
                     if sub != call.sub() {
-                        e.push(Edit::replace(call.subcommand.expect("has a subcommand").range, sub));
+                        e.push(Edit::replace(call.subcommand.expect("has a subcommand").range, sub.to_string()));
                     }
                     Some(e)
                 } else {

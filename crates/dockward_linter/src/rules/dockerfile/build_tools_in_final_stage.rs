@@ -184,7 +184,7 @@ pub(crate) fn installed_toolchain(df: &Dockerfile, model: &Model, stages: &[usiz
                 .iter()
                 .position(|w| w.text == "--virtual" || w.text == "-t")
                 .and_then(|i| args.get(i + 1))
-                .map(|w| w.text.clone())
+                .map(|w| w.text.to_string())
                 .or_else(|| args.iter().find_map(|w| w.text.strip_prefix("--virtual=").map(str::to_string)));
             for p in packages {
                 if let Some(tool) = is_toolchain(&p.text) {

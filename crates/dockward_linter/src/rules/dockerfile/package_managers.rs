@@ -512,8 +512,8 @@ mod tests {
         (
             c.manager,
             c.sub().to_string(),
-            c.options.iter().map(|w| w.text.clone()).collect(),
-            c.operands.iter().map(|w| w.text.clone()).collect(),
+            c.options.iter().map(|w| w.text.to_string()).collect(),
+            c.operands.iter().map(|w| w.text.to_string()).collect(),
         )
     }
 

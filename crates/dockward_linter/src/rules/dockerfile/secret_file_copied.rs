@@ -289,7 +289,7 @@ mod tests {
             ("unknown.key", "binary"),
         ];
         let df = "FROM a:1\nCOPY repo.key /tmp/\nCOPY tls/server.pem /etc/tls/\nCOPY dhparam.pem /etc/nginx/\nCOPY real.key /etc/tls/\nCOPY notes.txt /srv/\nCOPY unknown.key /srv/\nCOPY missing.key /srv/\n";
-        let got: Vec<String> = with_context(&files, df).iter().map(|d| d.message.clone()).collect();
+        let got: Vec<String> = with_context(&files, df).iter().map(|d| d.message.to_string()).collect();
         assert_eq!(
             got,
             [

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use dockward_dockerfile::{CommandArgs, Dockerfile, Instruction, InstructionKind};
-use dockward_shell::{Command, Script, Word};
+use dockward_shell::{Command, Script, ThinVec, Word};
 use dockward_source::{TextRange, TextSize};
 
 /// One RUN's commands: the instruction index and a script whose ranges are source
@@ -68,16 +68,16 @@ fn exec_argv_script(instr: &Instruction) -> Option<Script> {
     let Some(CommandArgs::Exec { argv, range }) = instr.command() else { return None };
     let words: Vec<Word> = argv
         .iter()
-        .map(|a| Word { text: a.value.clone(), range: a.range, quoted: true, has_expansion: false })
+        .map(|a| Word { text: a.value.as_str().into(), range: a.range, quoted: true, has_expansion: false })
         .collect();
     if words.is_empty() {
         return None;
     }
     Some(Script {
         commands: vec![Command {
-            assignments: Vec::new(),
-            argv: words,
-            redirects: Vec::new(),
+            assignments: ThinVec::new(),
+            argv: words.into_iter().collect(),
+            redirects: ThinVec::new(),
             range: *range,
             preceded_by: None,
             followed_by: None,
@@ -140,9 +140,9 @@ fn find_exec_commands(cmd: &Command) -> Vec<Command> {
                 let words = argv[start..end].to_vec();
                 let range = words[0].range.cover(words[words.len() - 1].range);
                 out.push(Command {
-                    assignments: Vec::new(),
-                    argv: words,
-                    redirects: Vec::new(),
+                    assignments: ThinVec::new(),
+                    argv: words.into_iter().collect(),
+                    redirects: ThinVec::new(),
                     range,
                     preceded_by: None,
                     followed_by: None,
@@ -427,7 +427,7 @@ mod tests {
         run_scripts(&df)
             .iter()
             .flat_map(|s| s.script.commands.iter())
-            .map(|c| (program(c).unwrap_or("").to_string(), arguments(c).iter().map(|w| w.text.clone()).collect()))
+            .map(|c| (program(c).unwrap_or("").to_string(), arguments(c).iter().map(|w| w.text.to_string()).collect()))
             .collect()
     }
 

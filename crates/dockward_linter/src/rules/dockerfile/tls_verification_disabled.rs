@@ -163,7 +163,7 @@ impl DockerfileRule for TlsVerificationDisabled {
                                 // `set strict-ssl false` or `set strict-ssl=false`.
                                 let (k, v) = match key.split_once('=') {
                                     Some((k, v)) => (k.to_string(), Some(v.to_string())),
-                                    None => (key.to_string(), opts.get(i + 2).map(|v| v.text.clone())),
+                                    None => (key.to_string(), opts.get(i + 2).map(|v| v.text.to_string())),
                                 };
                                 let strict = k == "strict-ssl" || k == "enablestrictssl";
                                 if strict && v.is_some_and(|v| is_false(&v)) {
@@ -203,7 +203,7 @@ impl DockerfileRule for TlsVerificationDisabled {
                             let setting = if let Some(v) = w.text.strip_prefix("--setopt=") {
                                 Some((v.to_string(), w))
                             } else if w.text == "--setopt" || w.text == "-o" {
-                                args.get(i + 1).map(|n| (n.text.clone(), n))
+                                args.get(i + 1).map(|n| (n.text.to_string(), n))
                             } else {
                                 w.text.strip_prefix("-o").filter(|v| v.contains('=')).map(|v| (v.to_string(), w))
                             };

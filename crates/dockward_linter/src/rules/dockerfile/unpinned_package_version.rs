@@ -117,7 +117,7 @@ pub(super) fn unpinned(
             }
             for word in packages(&call) {
                 if !pinned(call.manager, &word.text) {
-                    found.push((word.range, call.manager, word.text.clone()));
+                    found.push((word.range, call.manager, word.text.to_string()));
                 }
             }
         }

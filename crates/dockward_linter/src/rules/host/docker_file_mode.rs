@@ -71,7 +71,7 @@ mod tests {
             .socket("/var/run/docker.sock", 0o666);
         let found: Vec<String> = fx.findings("HO003").iter().map(|d| fx.where_(d)).collect();
         assert_eq!(found, ["/etc/docker", "/etc/docker/daemon.json", "/var/run/docker.sock"]);
-        let msgs: Vec<String> = fx.findings("HO003").iter().map(|d| d.message.clone()).collect();
+        let msgs: Vec<String> = fx.findings("HO003").iter().map(|d| d.message.to_string()).collect();
         assert!(msgs[1].contains("mode 0666; 0644 or stricter"), "{msgs:?}");
         assert!(msgs[2].contains("CIS 3.16"));
     }

@@ -126,7 +126,7 @@ mod tests {
     fn flags_paths_without_watches() {
         let fx = tree();
         fx.file("/etc/audit/rules.d/docker.rules", "-w /bin/dockerd -p rwxa -k docker\n-w /etc/docker -k d\n", 0o640);
-        let msgs: Vec<String> = fx.findings("HO004").iter().map(|d| d.message.clone()).collect();
+        let msgs: Vec<String> = fx.findings("HO004").iter().map(|d| d.message.to_string()).collect();
         assert_eq!(msgs.len(), 2, "{msgs:?}");
         assert!(msgs[0].contains("`/usr/bin/runc`") && msgs[0].contains("1.1.18"), "{msgs:?}");
         assert!(msgs[1].contains("`/var/lib/docker`") && msgs[1].contains("1.1.5"), "{msgs:?}");
@@ -157,7 +157,7 @@ mod tests {
             .socket("/srv/ctr/containerd.sock", 0o660)
             .socket("/run/docker/containerd/containerd.sock", 0o660);
         let found: Vec<String> =
-            fx.findings("HO004").into_iter().map(|d| d.message).filter(|m| m.contains("1.1.8")).collect();
+            fx.findings("HO004").into_iter().map(|d| d.message.into_owned()).filter(|m| m.contains("1.1.8")).collect();
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("`/srv/ctr/containerd.sock`"), "{found:?}");
     }

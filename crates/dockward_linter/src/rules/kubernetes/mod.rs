@@ -89,7 +89,7 @@ impl<'a> KubernetesContext<'a> {
         rule: &'static RuleMeta,
         object: &Object,
         range: TextRange,
-        message: impl Into<String>,
+        message: impl Into<dockward_diagnostics::Text>,
     ) -> &mut Diagnostic {
         let at = Location::source(&object.file, range);
         self.diagnostics.push(Diagnostic::new(rule, at, message));
@@ -189,7 +189,7 @@ mod tests {
             "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\n",
         )];
         let found = testing::run(&EveryObject, &files, Some("dev"));
-        let messages: Vec<_> = found.iter().map(|d| d.message.as_str()).collect();
+        let messages: Vec<_> = found.iter().map(|d| d.message.as_ref()).collect();
         assert_eq!(messages, ["Service/s in dev", "Pod/p in shop"]);
         let text = files[0].1;
         let at = found[1].location.range().unwrap();

@@ -89,7 +89,7 @@ mod tests {
             + &policy("all", Some("empty"), "{podSelector: {}}");
         let files = [("m.yaml", text.as_str())];
         let found = testing::run(&PolicySelectsNothing, &files, None);
-        let messages: Vec<_> = found.iter().map(|d| d.message.as_str()).collect();
+        let messages: Vec<_> = found.iter().map(|d| d.message.as_ref()).collect();
         assert_eq!(
             messages,
             [

@@ -82,7 +82,7 @@ mod tests {
     fn secret_key_refs_and_env_from_are_reported_in_every_container_list() {
         let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      initContainers:\n      - name: migrate\n        envFrom: [{secretRef: {name: db}}, {configMapRef: {name: c}}]\n      containers:\n      - name: app\n        env:\n        - {name: A, value: b}\n        - name: DB_PASSWORD\n          valueFrom: {secretKeyRef: {name: db, key: password}}\n        - name: MODE\n          valueFrom: {configMapKeyRef: {name: c, key: mode}}\n";
         let found = run(&SecretInEnv, &[("d.yaml", text)], None);
-        let messages: Vec<_> = found.iter().map(|d| d.message.as_str()).collect();
+        let messages: Vec<_> = found.iter().map(|d| d.message.as_ref()).collect();
         assert_eq!(
             messages,
             [

@@ -57,7 +57,7 @@ mod tests {
         let syntax: Vec<(&str, &str)> = diags
             .iter()
             .filter(|d| d.rule.code == "DW001")
-            .map(|d| (&text[d.location.range().unwrap()], d.message.as_str()))
+            .map(|d| (&text[d.location.range().unwrap()], d.message.as_ref()))
             .collect();
         assert_eq!(
             syntax,
