@@ -8,6 +8,7 @@ pub mod config;
 pub mod identity;
 pub mod judge;
 pub mod record;
+pub mod stall;
 pub mod state;
 pub mod systemd;
 pub mod watcher;

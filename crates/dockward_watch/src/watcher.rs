@@ -21,6 +21,7 @@ use crate::identity::{expects_outcome, Found, GuardLog, Identity};
 use crate::judge::{self, ObjectState};
 use crate::record::{self, Draft, Format, HostInfo, Source};
 use crate::state::{self, HostState, State};
+use crate::stall;
 
 /// Events waiting between a reader and its processor (WATCH.md: about 64k).
 pub const QUEUE: usize = 65_536;
@@ -175,7 +176,8 @@ pub async fn watch_engine(
     let dropped = Arc::new(AtomicU64::new(0));
     let reader =
         tokio::spawn(read_events(shared.clone(), endpoint.clone(), timeout_secs, tx, stop.clone(), dropped.clone()));
-    process(shared, endpoint, rx, stop, resync, dropped).await;
+    let pauses = stall::spawn(stall::PERIOD, stall::THRESHOLD);
+    process(shared, endpoint, rx, stop, resync, dropped, pauses).await;
     reader.abort();
     let _ = reader.await;
 }
@@ -336,13 +338,13 @@ async fn process(
     mut stop: watch::Receiver<bool>,
     mut resync_asked: watch::Receiver<u64>,
     dropped: Arc<AtomicU64>,
+    mut pauses: watch::Receiver<stall::Pause>,
 ) {
     let label = endpoint.label.clone();
     let mut engine: Option<Engine> = None;
     let mut last_resync = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut last_tick = Instant::now();
     let mut batch = Vec::new();
     let mut reported_drops = 0;
     loop {
@@ -386,8 +388,6 @@ async fn process(
                 }
             }
             _ = tick.tick() => {
-                let late = last_tick.elapsed();
-                last_tick = Instant::now();
                 shared.sinks.metrics().heartbeat();
                 let drops = dropped.load(Ordering::Relaxed);
                 let Some(e) = engine.as_mut() else { continue };
@@ -395,16 +395,22 @@ async fn process(
                     reported_drops = drops;
                     gap(&shared, e, &format!("the watcher's own queue was full: {drops} events dropped"));
                     resync(&shared, &endpoint, e, Some("after a gap"), &mut last_resync).await;
-                } else if late > Duration::from_secs(3) {
-                    // The process did not run for seconds (stopped, suspended, starved):
-                    // the daemon skipped every event it could not deliver within 100 ms.
-                    gap(&shared, e, &format!("the watcher did not run for {} ms; the daemon skips a subscriber slower than 100 ms", late.as_millis()));
-                    resync(&shared, &endpoint, e, Some("after a gap"), &mut last_resync).await;
                 } else if last_resync.elapsed() >= shared.tuning().resync {
                     resync(&shared, &endpoint, e, Some("periodic"), &mut last_resync).await;
                 }
                 report_sinks(&shared);
                 shared.poll_guard();
+            }
+            // Not this task's own lateness: a processor busy with a burst or a resync is
+            // late without anything being lost (the reader keeps taking events).
+            Ok(()) = pauses.changed() => {
+                let pause = *pauses.borrow_and_update();
+                if let Some(e) = engine.as_mut() {
+                    // The process did not run (stopped, suspended, starved): the daemon
+                    // skipped every event it could not deliver within 100 ms.
+                    gap(&shared, e, &format!("the watcher did not run for {} ms; the daemon skips a subscriber slower than 100 ms", pause.length.as_millis()));
+                    resync(&shared, &endpoint, e, Some("after a gap"), &mut last_resync).await;
+                }
             }
             _ = resync_asked.changed() => {
                 if let Some(e) = engine.as_mut() {
