@@ -141,14 +141,18 @@ impl Shared {
         f(&mut s)
     }
 
-    /// The state as JSON when it changed since the last call.
-    pub fn state_json_if_dirty(&self) -> Option<String> {
+    /// Serialises the state into `buf` (cleared first) when it changed since the last
+    /// call. The caller keeps `buf` from one call to the next: the state of a thousand
+    /// containers is megabytes of JSON, and a fresh string of that size every second is
+    /// what made the allocator's heaps grow under churn (issue 17's RSS after churn).
+    pub fn state_json_if_dirty(&self, buf: &mut Vec<u8>) -> bool {
         if !self.dirty.swap(false, Ordering::Relaxed) {
-            return None;
+            return false;
         }
+        buf.clear();
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
         s.seq = self.seq.load(Ordering::SeqCst);
-        serde_json::to_string(&*s).ok()
+        serde_json::to_writer(&mut *buf, &*s).is_ok()
     }
 
     pub fn mark_dirty(&self) {
