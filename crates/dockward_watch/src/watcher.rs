@@ -666,49 +666,53 @@ async fn handle_events(
     }
     let tuning = shared.tuning();
     let docker = e.docker.clone();
-    // Inspect concurrently; judging and diffing stay in event order.
-    let mut images = std::mem::take(&mut e.images);
-    let info = e.info.clone();
-    let mut read = Vec::with_capacity(judge.len());
-    for chunk in judge.chunks(16) {
-        let results = futures_util::future::join_all(chunk.iter().map(|(id, _)| {
-            let docker = docker.clone();
-            let info = info.clone();
-            let id = id.clone();
-            let mut local = images.clone();
+    // Inspect 16 at a time (a slow inspect does not hold back the next ones); judging and
+    // diffing stay in event order. Each inspect gets the images known before the batch
+    // (usually all of them) and reads only an image it does not find there.
+    let images = Arc::new(std::mem::take(&mut e.images));
+    let info = Arc::new(e.info.clone());
+    // Owned futures: a stream of closures borrowing the batch is not `Send` to the compiler.
+    let inspects: Vec<_> = judge
+        .iter()
+        .map(|(id, _)| {
+            let (docker, info, images, id) = (docker.clone(), info.clone(), images.clone(), id.clone());
             async move {
-                let r = events::read_container(&docker, &id, &mut local, &info).await;
-                (r, local)
+                let mut new = HashMap::new();
+                let r = events::read_container(&docker, &id, &images, &mut new, &info).await;
+                (r, new)
             }
-        }))
-        .await;
-        for (r, local) in results {
-            for (k, v) in local {
-                images.entry(k).or_insert(v);
+        })
+        .collect();
+    let read: Vec<_> = futures_util::stream::iter(inspects).buffered(16).collect().await;
+    e.images = Arc::try_unwrap(images).unwrap_or_else(|shared| (*shared).clone());
+    // Objects held under another key by a container judged now (renamed without a
+    // `rename` event seen): found in one pass over the state per batch, not per event.
+    let ids: std::collections::HashSet<&str> = judge.iter().map(|(id, _)| id.as_str()).collect();
+    let mut keys_by_id: HashMap<String, Vec<String>> = shared.with_state(|s| {
+        let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
+        if let Some(h) = s.hosts.get(&e.host.label) {
+            for (k, o) in &h.objects {
+                if let Some(id) = o.id.as_deref().filter(|id| ids.contains(id)) {
+                    by_id.entry(id.to_string()).or_default().push(k.clone());
+                }
             }
-            read.push(r);
         }
-    }
-    e.images = images;
-    for ((id, ev), r) in judge.iter().zip(read) {
+        by_id
+    });
+    for ((id, ev), (r, new_images)) in judge.iter().zip(read) {
+        for (k, v) in new_images {
+            e.images.entry(k).or_insert(v);
+        }
         match r {
             Ok(Some(spec)) => {
                 let mut object = judge::judge_container(&spec, &e.defaults, &tuning.settings);
                 object.id = Some(id.clone());
-                // A container renamed outside a `rename` event seen: drop its old name.
-                let stale: Vec<String> = shared.with_state(|s| {
-                    s.hosts.get(&e.host.label).map_or(Vec::new(), |h| {
-                        h.objects
-                            .iter()
-                            .filter(|(k, o)| o.id.as_deref() == Some(id) && **k != object.key())
-                            .map(|(k, _)| k.clone())
-                            .collect()
-                    })
-                });
-                for key in stale {
-                    apply(shared, e, Source::Events, Some(ev), &key, None);
-                }
                 let key = object.key();
+                let stale: Vec<String> =
+                    keys_by_id.remove(id).unwrap_or_default().into_iter().filter(|k| *k != key).collect();
+                for stale in stale {
+                    apply(shared, e, Source::Events, Some(ev), &stale, None);
+                }
                 apply(shared, e, Source::Events, Some(ev), &key, Some(object));
             }
             Ok(None) => {} // removed meanwhile: its destroy event resolves it
