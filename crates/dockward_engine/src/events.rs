@@ -143,8 +143,12 @@ pub async fn read_container(
         }
     }
     // Only the container's own image: the normaliser looks up nothing else.
-    let by_id: HashMap<String, &ImageView> =
-        images.get(&image_id).or_else(|| new_images.get(&image_id)).map(|v| (image_id.clone(), v)).into_iter().collect();
+    let by_id: HashMap<String, &ImageView> = images
+        .get(&image_id)
+        .or_else(|| new_images.get(&image_id))
+        .map(|v| (image_id.clone(), v))
+        .into_iter()
+        .collect();
     let mut spec = normalise::container_spec(&inspect, &by_id);
     let (execs, _notes) = crate::exec::read_execs(docker, std::slice::from_ref(&inspect), 4).await;
     if let Some(execs) = execs.get(id).or_else(|| inspect.id.as_ref().and_then(|i| execs.get(i))) {

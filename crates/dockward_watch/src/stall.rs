@@ -81,7 +81,8 @@ mod tests {
         let period = Duration::from_millis(250);
         let on_time = Clocks { mono: before.mono + period, wall: before.wall + period };
         assert_eq!(paused(&before, &on_time, period, THRESHOLD), None);
-        let stopped = Clocks { mono: before.mono + Duration::from_secs(10), wall: before.wall + Duration::from_secs(10) };
+        let stopped =
+            Clocks { mono: before.mono + Duration::from_secs(10), wall: before.wall + Duration::from_secs(10) };
         assert_eq!(paused(&before, &stopped, period, THRESHOLD), Some(Duration::from_millis(9750)));
         // Suspended: the monotonic clock stood still, the wall clock did not.
         let suspended = Clocks { mono: before.mono + period, wall: before.wall + Duration::from_secs(60) };

@@ -20,8 +20,8 @@ use tokio::sync::{mpsc, watch};
 use crate::identity::{expects_outcome, Found, GuardLog, Identity};
 use crate::judge::{self, ObjectState};
 use crate::record::{self, Draft, Format, HostInfo, Source};
-use crate::state::{self, HostState, State};
 use crate::stall;
+use crate::state::{self, HostState, State};
 
 /// Events waiting between a reader and its processor (WATCH.md: about 64k).
 pub const QUEUE: usize = 65_536;
