@@ -50,7 +50,8 @@ cleanup() {
   ids=$(docker ps -aq --filter "label=$label")
   [ -n "$ids" ] && echo "$ids" | xargs -r -n 200 docker rm -f >/dev/null
   docker rmi "$image" >/dev/null 2>&1 || true
-  rm -rf "$work"
+  # KEEP=1 keeps the records and the watchers' stderr for a look afterwards.
+  if [ -n "${KEEP:-}" ]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -149,7 +150,8 @@ if [ "$REPLAY" -gt 0 ]; then
   sleep 1
   kill -TERM "$watcher_pid"; wait "$watcher_pid" || true; watcher_pid=""
   kill -TERM "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true; proxy_pid=""
-  python3 - "$work/replay.tsv" "$REPLAY" "$(cat "$work/ctl/done" 2>/dev/null || echo '?')" <<'EOF'
+  # The denominator is the containers the daemon did create (a create can fail under load).
+  python3 - "$work/replay.tsv" "$(wc -l <"$work/ctl/ids")" "$(cat "$work/ctl/done" 2>/dev/null || echo '?')" <<'EOF'
 import json, sys
 path, n, sent = sys.argv[1], int(sys.argv[2]), sys.argv[3].strip()
 delays, kinds = [], {}
@@ -165,7 +167,7 @@ pct = lambda p: delays[min(len(delays) - 1, int(round(p / 100 * (len(delays) - 1
 late = sum(1 for d in delays if d > 1000)
 print(f"replay (synthetic events, real inspects): {len(delays)}/{n} creates recorded; sent at {sent} events/s; "
       f"delay p50 {pct(50):.0f} ms, p99 {pct(99):.0f} ms, max {max(delays or [0]):.0f} ms, {late} later than 1 s; "
-      f"gaps: {kinds.get('watch.gap', 0)}")
+      f"gaps: {kinds.get('watch.gap', 0)}, sink backlog records: {kinds.get('watch.sink.backlog', 0)}")
 EOF
 fi
 
@@ -197,7 +199,8 @@ if burst_times:
     print(f"burst: {len(burst_times)}/{burst} creates recorded; the daemon made them at {rate:.0f} events/s; "
           f"delay p50 {pct(burst_delays, 50):.0f} ms, p99 {pct(burst_delays, 99):.0f} ms, max {max(burst_delays):.0f} ms "
           f"(target: 500 events/s, none lost or later than 1 s)")
-print("gaps:", kinds.get("watch.gap", 0), "sink drops:", kinds.get("watch.sink.dropped", 0), "records:", sum(kinds.values()))
+print("gaps:", kinds.get("watch.gap", 0), "sink drops:", kinds.get("watch.sink.dropped", 0),
+      "sink backlog records:", kinds.get("watch.sink.backlog", 0), "records:", sum(kinds.values()))
 reasons = {}
 for line in open(path):
     r = json.loads(line.split("\t", 1)[1])
