@@ -144,7 +144,7 @@ impl Shared {
     /// Serialises the state into `buf` (cleared first) when it changed since the last
     /// call. The caller keeps `buf` from one call to the next: the state of a thousand
     /// containers is megabytes of JSON, and a fresh string of that size every second is
-    /// what made the allocator's heaps grow under churn (issue 17's RSS after churn).
+    /// a large transient allocation that can leave the allocator's heaps grown.
     pub fn state_json_if_dirty(&self, buf: &mut Vec<u8>) -> bool {
         if !self.dirty.swap(false, Ordering::Relaxed) {
             return false;
