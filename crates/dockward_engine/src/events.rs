@@ -119,13 +119,14 @@ pub async fn read_snapshot(
     Ok(crate::snapshot(endpoint.clone(), raw, local.as_ref()))
 }
 
-/// One container read again after an event: inspected, its image read when `images`
-/// does not have it yet (added there), its running execs, normalised as in a full read.
+/// One container read again after an event: inspected, its image taken from `images` or
+/// else read (and added to `new_images`), its running execs, normalised as in a full read.
 /// `Ok(None)`: the container no longer exists.
 pub async fn read_container(
     docker: &Docker,
     id: &str,
-    images: &mut HashMap<String, ImageView>,
+    images: &HashMap<String, ImageView>,
+    new_images: &mut HashMap<String, ImageView>,
     engine: &EngineInfo,
 ) -> Result<Option<ContainerSpec>, String> {
     let inspect = match docker.inspect_container(id, None).await {
@@ -133,14 +134,21 @@ pub async fn read_container(
         Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => return Ok(None),
         Err(e) => return Err(describe(&e)),
     };
-    if let Some(image_id) = inspect.image.clone().filter(|i| !images.contains_key(i)) {
+    let image_id = inspect.image.clone().unwrap_or_default();
+    if !image_id.is_empty() && !images.contains_key(&image_id) && !new_images.contains_key(&image_id) {
         let (image, history) = futures_util::join!(docker.inspect_image(&image_id), docker.image_history(&image_id));
         if let Ok(image) = image {
             let raw = RawImage { inspect: image, history: history.unwrap_or_default() };
-            images.insert(image_id, normalise::image_view(&raw));
+            new_images.insert(image_id.clone(), normalise::image_view(&raw));
         }
     }
-    let by_id: HashMap<String, &ImageView> = images.iter().map(|(k, v)| (k.clone(), v)).collect();
+    // Only the container's own image: the normaliser looks up nothing else.
+    let by_id: HashMap<String, &ImageView> = images
+        .get(&image_id)
+        .or_else(|| new_images.get(&image_id))
+        .map(|v| (image_id.clone(), v))
+        .into_iter()
+        .collect();
     let mut spec = normalise::container_spec(&inspect, &by_id);
     let (execs, _notes) = crate::exec::read_execs(docker, std::slice::from_ref(&inspect), 4).await;
     if let Some(execs) = execs.get(id).or_else(|| inspect.id.as_ref().and_then(|i| execs.get(i))) {

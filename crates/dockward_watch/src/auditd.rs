@@ -547,18 +547,16 @@ impl Correlator {
     }
 
     /// Waits until the window of an event at `event_ns` is complete ([`AFTER_MS`] past it,
-    /// and 100 ms for auditd to write), then reads the log. Returns the time it chose to
-    /// wait (the watcher's stall check does not count it as a stall).
-    pub async fn settle(&self, event_ns: i64) -> Duration {
+    /// and 100 ms for auditd to write), then reads the log. The wait is an async sleep of
+    /// the processor only: the stall check (stall.rs) watches the process, not the
+    /// processor, so it is never mistaken for a gap.
+    pub async fn settle(&self, event_ns: i64) {
         let ready = event_ns / 1_000_000 + AFTER_MS + 100;
         let now = crate::record::now_nanos() / 1_000_000;
-        let mut waited = Duration::ZERO;
         if ready > now {
-            waited = Duration::from_millis((ready - now).min(AFTER_MS + 100) as u64);
-            tokio::time::sleep(waited).await;
+            tokio::time::sleep(Duration::from_millis((ready - now).min(AFTER_MS + 100) as u64)).await;
         }
         let _ = self.poll();
-        waited
     }
 
     /// Sets `actor.identity` of a record caused by an event of `endpoint` at `event_ns`,

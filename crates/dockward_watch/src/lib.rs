@@ -9,6 +9,7 @@ pub mod config;
 pub mod identity;
 pub mod judge;
 pub mod record;
+pub mod stall;
 pub mod state;
 pub mod systemd;
 pub mod watcher;
@@ -77,9 +78,11 @@ async fn run_async(options: Options, sinks: Vec<SinkConfig>, reload: Reload) -> 
         )));
     }
     let mut save = tokio::time::interval(Duration::from_secs(1));
-    let write_state = |shared: &watcher::Shared, path: &Option<PathBuf>| {
-        if let (Some(path), Some(json)) = (path, shared.state_json_if_dirty()) {
-            if let Err(e) = state::State::write_atomically(path, &json) {
+    // Reused from one write to the next (see `state_json_if_dirty`).
+    let mut state_buf = Vec::new();
+    let mut write_state = |shared: &watcher::Shared, path: &Option<PathBuf>| {
+        if let Some(path) = path.as_ref().filter(|_| shared.state_json_if_dirty(&mut state_buf)) {
+            if let Err(e) = state::State::write_atomically(path, &state_buf) {
                 eprintln!("dockward: watch: cannot write the state file {}: {e}", path.display());
                 shared.mark_dirty();
             }

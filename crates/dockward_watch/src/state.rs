@@ -65,14 +65,14 @@ impl State {
     }
 
     /// Writes `json` (a serialised state) atomically next to `path`.
-    pub fn write_atomically(path: &Path, json: &str) -> std::io::Result<()> {
+    pub fn write_atomically(path: &Path, json: &[u8]) -> std::io::Result<()> {
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("state");
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         {
             use std::io::Write;
             let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(json.as_bytes())?;
+            f.write_all(json)?;
             f.sync_all()?;
         }
         std::fs::rename(&tmp, path)
@@ -195,7 +195,7 @@ mod tests {
         let mut state = State::new();
         state.seq = 9;
         state.hosts.entry("h".into()).or_default().objects.insert("container/web".into(), object(&["CT001"]));
-        State::write_atomically(&path, &serde_json::to_string(&state).unwrap()).unwrap();
+        State::write_atomically(&path, serde_json::to_string(&state).unwrap().as_bytes()).unwrap();
         assert_eq!(State::load(&path).unwrap(), Some(state));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
         std::fs::write(&path, "{\"version\": 1,\n \"seq\": \"x\"}").unwrap();

@@ -20,6 +20,7 @@ use tokio::sync::{mpsc, watch};
 use crate::identity::{expects_outcome, Found, GuardLog, Identity};
 use crate::judge::{self, ObjectState};
 use crate::record::{self, Draft, Format, HostInfo, Source};
+use crate::stall;
 use crate::state::{self, HostState, State};
 
 /// Events waiting between a reader and its processor (WATCH.md: about 64k).
@@ -152,14 +153,18 @@ impl Shared {
         f(&mut s)
     }
 
-    /// The state as JSON when it changed since the last call.
-    pub fn state_json_if_dirty(&self) -> Option<String> {
+    /// Serialises the state into `buf` (cleared first) when it changed since the last
+    /// call. The caller keeps `buf` from one call to the next: the state of a thousand
+    /// containers is megabytes of JSON, and a fresh string of that size every second is
+    /// a large transient allocation that can leave the allocator's heaps grown.
+    pub fn state_json_if_dirty(&self, buf: &mut Vec<u8>) -> bool {
         if !self.dirty.swap(false, Ordering::Relaxed) {
-            return None;
+            return false;
         }
+        buf.clear();
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
         s.seq = self.seq.load(Ordering::SeqCst);
-        serde_json::to_string(&*s).ok()
+        serde_json::to_writer(&mut *buf, &*s).is_ok()
     }
 
     pub fn mark_dirty(&self) {
@@ -187,7 +192,8 @@ pub async fn watch_engine(
     let dropped = Arc::new(AtomicU64::new(0));
     let reader =
         tokio::spawn(read_events(shared.clone(), endpoint.clone(), timeout_secs, tx, stop.clone(), dropped.clone()));
-    process(shared, endpoint, rx, stop, resync, dropped).await;
+    let pauses = stall::spawn(stall::PERIOD, stall::THRESHOLD);
+    process(shared, endpoint, rx, stop, resync, dropped, pauses).await;
     reader.abort();
     let _ = reader.await;
 }
@@ -339,8 +345,6 @@ struct Engine {
     info: EngineInfo,
     defaults: EngineDefaults,
     images: HashMap<String, ImageView>,
-    /// Time waited on purpose since the last tick (the auditd window), not a stall.
-    waited: Duration,
 }
 
 async fn process(
@@ -350,13 +354,13 @@ async fn process(
     mut stop: watch::Receiver<bool>,
     mut resync_asked: watch::Receiver<u64>,
     dropped: Arc<AtomicU64>,
+    mut pauses: watch::Receiver<stall::Pause>,
 ) {
     let label = endpoint.label.clone();
     let mut engine: Option<Engine> = None;
     let mut last_resync = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut last_tick = Instant::now();
     let mut batch = Vec::new();
     let mut reported_drops = 0;
     loop {
@@ -376,7 +380,6 @@ async fn process(
                                 info: EngineInfo::default(),
                                 defaults: EngineDefaults::default(),
                                 images: HashMap::new(),
-                                waited: Duration::ZERO,
                             });
                             let e = engine.as_mut().expect("just set");
                             let known = shared.with_state(|s| s.hosts.get(&label).is_some_and(|h| !h.objects.is_empty()));
@@ -401,10 +404,6 @@ async fn process(
                 }
             }
             _ = tick.tick() => {
-                // Minus the time spent waiting on purpose (the auditd window): not a stall.
-                let waited = engine.as_mut().map(|e| std::mem::take(&mut e.waited)).unwrap_or_default();
-                let late = last_tick.elapsed().saturating_sub(waited);
-                last_tick = Instant::now();
                 shared.sinks.metrics().heartbeat();
                 let drops = dropped.load(Ordering::Relaxed);
                 let Some(e) = engine.as_mut() else { continue };
@@ -412,16 +411,22 @@ async fn process(
                     reported_drops = drops;
                     gap(&shared, e, &format!("the watcher's own queue was full: {drops} events dropped"));
                     resync(&shared, &endpoint, e, Some("after a gap"), &mut last_resync).await;
-                } else if late > Duration::from_secs(3) {
-                    // The process did not run for seconds (stopped, suspended, starved):
-                    // the daemon skipped every event it could not deliver within 100 ms.
-                    gap(&shared, e, &format!("the watcher did not run for {} ms; the daemon skips a subscriber slower than 100 ms", late.as_millis()));
-                    resync(&shared, &endpoint, e, Some("after a gap"), &mut last_resync).await;
                 } else if last_resync.elapsed() >= shared.tuning().resync {
                     resync(&shared, &endpoint, e, Some("periodic"), &mut last_resync).await;
                 }
                 report_sinks(&shared);
                 shared.poll_guard();
+            }
+            // Not this task's own lateness: a processor busy with a burst or a resync is
+            // late without anything being lost (the reader keeps taking events).
+            Ok(()) = pauses.changed() => {
+                let pause = *pauses.borrow_and_update();
+                if let Some(e) = engine.as_mut() {
+                    // The process did not run (stopped, suspended, starved): the daemon
+                    // skipped every event it could not deliver within 100 ms.
+                    gap(&shared, e, &format!("the watcher did not run for {} ms; the daemon skips a subscriber slower than 100 ms", pause.length.as_millis()));
+                    resync(&shared, &endpoint, e, Some("after a gap"), &mut last_resync).await;
+                }
             }
             _ = resync_asked.changed() => {
                 if let Some(e) = engine.as_mut() {
@@ -637,7 +642,7 @@ async fn handle_events(
     if let (Some(auditd), Some(newest)) = (shared.auditd.get(), events.iter().map(|ev| ev.time_nano).max()) {
         // The window of the newest event reaches 0.5 s past it: wait until the log has it.
         if e.host.endpoint.starts_with("unix://") {
-            e.waited += auditd.settle(newest).await;
+            auditd.settle(newest).await;
         }
     }
     let metrics = shared.sinks.metrics().clone();
@@ -683,49 +688,53 @@ async fn handle_events(
     }
     let tuning = shared.tuning();
     let docker = e.docker.clone();
-    // Inspect concurrently; judging and diffing stay in event order.
-    let mut images = std::mem::take(&mut e.images);
-    let info = e.info.clone();
-    let mut read = Vec::with_capacity(judge.len());
-    for chunk in judge.chunks(16) {
-        let results = futures_util::future::join_all(chunk.iter().map(|(id, _)| {
-            let docker = docker.clone();
-            let info = info.clone();
-            let id = id.clone();
-            let mut local = images.clone();
+    // Inspect 16 at a time (a slow inspect does not hold back the next ones); judging and
+    // diffing stay in event order. Each inspect gets the images known before the batch
+    // (usually all of them) and reads only an image it does not find there.
+    let images = Arc::new(std::mem::take(&mut e.images));
+    let info = Arc::new(e.info.clone());
+    // Owned futures: a stream of closures borrowing the batch is not `Send` to the compiler.
+    let inspects: Vec<_> = judge
+        .iter()
+        .map(|(id, _)| {
+            let (docker, info, images, id) = (docker.clone(), info.clone(), images.clone(), id.clone());
             async move {
-                let r = events::read_container(&docker, &id, &mut local, &info).await;
-                (r, local)
+                let mut new = HashMap::new();
+                let r = events::read_container(&docker, &id, &images, &mut new, &info).await;
+                (r, new)
             }
-        }))
-        .await;
-        for (r, local) in results {
-            for (k, v) in local {
-                images.entry(k).or_insert(v);
+        })
+        .collect();
+    let read: Vec<_> = futures_util::stream::iter(inspects).buffered(16).collect().await;
+    e.images = Arc::try_unwrap(images).unwrap_or_else(|shared| (*shared).clone());
+    // Objects held under another key by a container judged now (renamed without a
+    // `rename` event seen): found in one pass over the state per batch, not per event.
+    let ids: std::collections::HashSet<&str> = judge.iter().map(|(id, _)| id.as_str()).collect();
+    let mut keys_by_id: HashMap<String, Vec<String>> = shared.with_state(|s| {
+        let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
+        if let Some(h) = s.hosts.get(&e.host.label) {
+            for (k, o) in &h.objects {
+                if let Some(id) = o.id.as_deref().filter(|id| ids.contains(id)) {
+                    by_id.entry(id.to_string()).or_default().push(k.clone());
+                }
             }
-            read.push(r);
         }
-    }
-    e.images = images;
-    for ((id, ev), r) in judge.iter().zip(read) {
+        by_id
+    });
+    for ((id, ev), (r, new_images)) in judge.iter().zip(read) {
+        for (k, v) in new_images {
+            e.images.entry(k).or_insert(v);
+        }
         match r {
             Ok(Some(spec)) => {
                 let mut object = judge::judge_container(&spec, &e.defaults, &tuning.settings);
                 object.id = Some(id.clone());
-                // A container renamed outside a `rename` event seen: drop its old name.
-                let stale: Vec<String> = shared.with_state(|s| {
-                    s.hosts.get(&e.host.label).map_or(Vec::new(), |h| {
-                        h.objects
-                            .iter()
-                            .filter(|(k, o)| o.id.as_deref() == Some(id) && **k != object.key())
-                            .map(|(k, _)| k.clone())
-                            .collect()
-                    })
-                });
-                for key in stale {
-                    apply(shared, e, Source::Events, Some(ev), &key, None);
-                }
                 let key = object.key();
+                let stale: Vec<String> =
+                    keys_by_id.remove(id).unwrap_or_default().into_iter().filter(|k| *k != key).collect();
+                for stale in stale {
+                    apply(shared, e, Source::Events, Some(ev), &stale, None);
+                }
                 apply(shared, e, Source::Events, Some(ev), &key, Some(object));
             }
             Ok(None) => {} // removed meanwhile: its destroy event resolves it
