@@ -34,6 +34,30 @@ impl Drop for LeaveSwarm {
     }
 }
 
+/// `swarm init` makes the daemon create `docker_gwbridge` in the host's network namespace
+/// (a second dockerd shares it), and the daemon leaves it behind when it stops. Deleted on
+/// drop, after the daemon, only when it did not exist before the test: a host's own
+/// swarm keeps its bridge.
+struct GatewayBridge {
+    existed: bool,
+}
+
+impl GatewayBridge {
+    const NAME: &'static str = "docker_gwbridge";
+
+    fn note() -> Self {
+        GatewayBridge { existed: Path::new("/sys/class/net").join(Self::NAME).exists() }
+    }
+}
+
+impl Drop for GatewayBridge {
+    fn drop(&mut self) {
+        if !self.existed {
+            let _ = Command::new("ip").args(["link", "delete", Self::NAME]).stderr(Stdio::null()).status();
+        }
+    }
+}
+
 fn docker(host: &str, args: &[&str]) -> String {
     let out = Command::new("docker").arg("-H").arg(host).args(args).output().expect("run docker");
     assert!(out.status.success(), "docker {args:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -55,6 +79,8 @@ fn a_swarm_manager_is_audited_without_leaking_its_tokens() {
     assert!(Path::new(BUSYBOX).exists(), "this test needs {BUSYBOX}");
     // The gossip port is fixed: a swarm already on this machine would hold it.
     assert!(TcpListener::bind("127.0.0.1:7946").is_ok(), "port 7946 is taken; cannot start a test swarm");
+    // Dropped last: the daemon has stopped by then.
+    let _gateway = GatewayBridge::note();
     // Its own (empty) daemon.json, not the host's /etc/docker/daemon.json.
     let daemon = SecondDockerd::start("{}", &[], 79);
     daemon.wait_for_api();
