@@ -100,6 +100,9 @@ class Handler(socketserver.StreamRequestHandler):
 
 class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
+    # The watcher inspects 16 containers at once, each on a connection of its own: the
+    # default backlog of 5 made connects fail with EAGAIN (the daemon's own is 4096).
+    request_queue_size = 256
 
 
 if os.path.exists(listen):

@@ -628,6 +628,9 @@ fn wants_resync(ev: &EngineEvent) -> bool {
     }
 }
 
+/// The wait before a failed inspect is tried again.
+const INSPECT_RETRY: Duration = Duration::from_millis(100);
+
 async fn handle_events(
     shared: &Shared,
     endpoint: &Endpoint,
@@ -649,6 +652,7 @@ async fn handle_events(
     // The last event of the batch for each container to judge (so a create+start is one inspect).
     let mut judge: Vec<(String, EngineEvent)> = Vec::new();
     let mut full = false;
+    let mut inspect_failed = false;
     for ev in &events {
         metrics.event(&e.host.label, &ev.kind);
         match (ev.kind.as_str(), ev.base_action()) {
@@ -725,6 +729,21 @@ async fn handle_events(
         for (k, v) in new_images {
             e.images.entry(k).or_insert(v);
         }
+        // A failed inspect (a refused or reset connection, a timeout) would lose the
+        // object's findings: it is tried once more, and if it fails again the engine is
+        // resynced after the batch, so nothing the event announced is lost.
+        let r = match r {
+            Err(first) => {
+                tokio::time::sleep(INSPECT_RETRY).await;
+                let mut again_images = HashMap::new();
+                let again = events::read_container(&docker, id, &e.images, &mut again_images, &info).await;
+                for (k, v) in again_images {
+                    e.images.entry(k).or_insert(v);
+                }
+                again.map_err(|err| format!("{first}; tried again: {err}"))
+            }
+            read => read,
+        };
         match r {
             Ok(Some(spec)) => {
                 let mut object = judge::judge_container(&spec, &e.defaults, &tuning.settings);
@@ -738,7 +757,10 @@ async fn handle_events(
                 apply(shared, e, Source::Events, Some(ev), &key, Some(object));
             }
             Ok(None) => {} // removed meanwhile: its destroy event resolves it
-            Err(err) => eprintln!("dockward: watch: {}: container {id}: {err}", e.host.label),
+            Err(err) => {
+                eprintln!("dockward: watch: {}: container {id}: {err}; resyncing after this batch", e.host.label);
+                inspect_failed = true;
+            }
         }
     }
     // Remember the last event handled (the resume point).
@@ -758,7 +780,9 @@ async fn handle_events(
             }
         });
     }
-    if full {
+    if inspect_failed {
+        resync(shared, endpoint, e, Some("an inspect failed twice"), last_resync).await;
+    } else if full {
         resync(shared, endpoint, e, None, last_resync).await;
     }
     publish_counts(shared, &e.host.label);
