@@ -5,6 +5,8 @@
 mod browser;
 #[path = "../../dockward_engine/tests/support/mod.rs"]
 mod fixture;
+#[path = "support/golden.rs"]
+mod golden;
 #[path = "support/report.rs"]
 mod report;
 mod support;
@@ -813,25 +815,5 @@ fn compliance_scorecards_of_a_live_audit_match_the_golden_file() {
         actual.lines().filter(|l| l.contains("dw-<run>-hardened/")).collect::<Vec<_>>().join("\n")
     );
 
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/compliance/audit-all.json");
-    if std::env::var_os("DOCKWARD_UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (DOCKWARD_UPDATE_GOLDEN=1 writes it)", path.display()));
-    if actual != expected {
-        let (line, (a, e)) = actual
-            .lines()
-            .zip(expected.lines())
-            .enumerate()
-            .find(|(_, (a, e))| a != e)
-            .unwrap_or((actual.lines().count().min(expected.lines().count()), ("<end>", "<end>")));
-        panic!(
-            "the live audit's scorecards differ from {} at line {}:\n  expected: {e}\n  actual:   {a}\n\
-             review the change, then regenerate with DOCKWARD_UPDATE_GOLDEN=1",
-            path.display(),
-            line + 1
-        );
-    }
+    golden::assert_golden("tests/golden/compliance/audit-all.json", &actual, "the live audit's scorecards");
 }

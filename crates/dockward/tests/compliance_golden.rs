@@ -8,6 +8,9 @@
 //! `DOCKWARD_UPDATE_GOLDEN=1 cargo test -p dockward --test compliance_golden` and review
 //! the diff before committing it.
 
+#[path = "support/golden.rs"]
+mod golden;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -22,28 +25,11 @@ fn golden(framework: &str) {
         .expect("run dockward");
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let actual = String::from_utf8(out.stdout).unwrap();
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/compliance/{framework}.json"));
-    if std::env::var_os("DOCKWARD_UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (DOCKWARD_UPDATE_GOLDEN=1 writes it)", path.display()));
-    if actual != expected {
-        // The first differing line, so the failure says what changed.
-        let (line, (a, e)) = actual
-            .lines()
-            .zip(expected.lines())
-            .enumerate()
-            .find(|(_, (a, e))| a != e)
-            .unwrap_or((actual.lines().count().min(expected.lines().count()), ("<end>", "<end>")));
-        panic!(
-            "the {framework} scorecard differs from {} at line {}:\n  expected: {e}\n  actual:   {a}\n\
-             review the change, then regenerate with DOCKWARD_UPDATE_GOLDEN=1",
-            path.display(),
-            line + 1
-        );
-    }
+    golden::assert_golden(
+        &format!("tests/golden/compliance/{framework}.json"),
+        &actual,
+        &format!("the {framework} scorecard"),
+    );
 }
 
 #[test]
